@@ -1,0 +1,504 @@
+package domain
+
+import (
+	"maps"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// CustomerStatus is where a customer is in its life.
+type CustomerStatus string
+
+const (
+	CustomerStatusProspect  CustomerStatus = "PROSPECT"
+	CustomerStatusActive    CustomerStatus = "ACTIVE"
+	CustomerStatusInactive  CustomerStatus = "INACTIVE"
+	CustomerStatusSuspended CustomerStatus = "SUSPENDED"
+	CustomerStatusArchived  CustomerStatus = "ARCHIVED"
+)
+
+// CustomerStatuses lists every status, in life order.
+var CustomerStatuses = []CustomerStatus{CustomerStatusProspect, CustomerStatusActive, CustomerStatusInactive, CustomerStatusSuspended, CustomerStatusArchived}
+
+var customerLive = []CustomerStatus{CustomerStatusProspect, CustomerStatusActive, CustomerStatusInactive, CustomerStatusSuspended}
+
+// customerFlow is the customer state machine. "update" and "add_address" are edits that
+// keep the status; they are refused only on archived customers.
+var customerFlow = Flow[CustomerStatus]{Entity: "customer", Steps: slices.Concat(
+	[]Step[CustomerStatus]{
+		{CustomerStatusProspect, "activate", CustomerStatusActive},
+		{CustomerStatusInactive, "activate", CustomerStatusActive},
+		{CustomerStatusSuspended, "activate", CustomerStatusActive},
+		{CustomerStatusActive, "deactivate", CustomerStatusInactive},
+		{CustomerStatusActive, "suspend", CustomerStatusSuspended},
+		{CustomerStatusInactive, "suspend", CustomerStatusSuspended},
+		{CustomerStatusProspect, "archive", CustomerStatusArchived},
+		{CustomerStatusActive, "archive", CustomerStatusArchived},
+		{CustomerStatusInactive, "archive", CustomerStatusArchived},
+		{CustomerStatusSuspended, "archive", CustomerStatusArchived},
+	},
+	stay(customerLive, "update"),
+	stay(customerLive, "add_address"),
+)}
+
+func stay[S ~string](statuses []S, action string) []Step[S] {
+	out := make([]Step[S], len(statuses))
+	for i, s := range statuses {
+		out[i] = Step[S]{s, action, s}
+	}
+	return out
+}
+
+// CustomerFlow exposes the customer state machine (for tests and docs).
+func CustomerFlow() Flow[CustomerStatus] { return customerFlow }
+
+// CustomerTypes are the kinds of customer.
+var CustomerTypes = []string{"INDIVIDUAL", "BUSINESS", "GOVERNMENT", "NONPROFIT"}
+
+// AddressTypes are the uses of an address.
+var AddressTypes = []string{"BILLING", "SHIPPING", "PRIMARY"}
+
+// Address is a postal address.
+type Address struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Street1    string `json:"street1"`
+	Street2    string `json:"street2,omitempty"`
+	City       string `json:"city"`
+	State      string `json:"state,omitempty"`
+	PostalCode string `json:"postal_code"`
+	Country    string `json:"country"`
+}
+
+// Customer is the customer aggregate.
+type Customer struct {
+	ID               string            `json:"id"`
+	Email            string            `json:"email"`
+	FirstName        string            `json:"first_name"`
+	LastName         string            `json:"last_name"`
+	Phone            string            `json:"phone"`
+	StripeCustomerID string            `json:"stripe_customer_id"`
+	Timestamp        string            `json:"timestamp"`
+	ActivationDate   string            `json:"activation_date"`
+	Type             string            `json:"type"`
+	Status           CustomerStatus    `json:"status"`
+	Metadata         map[string]string `json:"metadata,omitempty"`
+	Addresses        []Address         `json:"addresses,omitempty"`
+	CreatedAt        time.Time         `json:"created_at"`
+	UpdatedAt        time.Time         `json:"updated_at"`
+	Version          int64             `json:"version"`
+}
+
+// Exists reports whether the customer has been created.
+func (c *Customer) Exists() bool { return c.Version > 0 }
+
+// CreateCustomer creates a customer. Empty optional fields stay empty.
+type CreateCustomer struct {
+	CustomerID       string
+	Email            string
+	FirstName        string
+	LastName         string
+	Phone            string
+	StripeCustomerID string
+	Timestamp        string
+	ActivationDate   string
+	Type             string
+	Status           CustomerStatus // PROSPECT or ACTIVE; empty means ACTIVE
+	Metadata         map[string]string
+	Addresses        []Address // ids assigned by the caller
+}
+
+// UpdateCustomer changes the fields that are set: nil leaves a field alone, a pointer to
+// "" clears it. No change at all yields no event.
+type UpdateCustomer struct {
+	CustomerID       string
+	Email            *string
+	FirstName        *string
+	LastName         *string
+	Phone            *string
+	StripeCustomerID *string
+	Timestamp        *string
+	ActivationDate   *string
+	Type             *string
+	Status           *CustomerStatus
+	Metadata         *map[string]string // replaces the whole map; empty clears
+	Reason           string             // for a status change
+}
+
+// AsCreate turns an update of a customer that does not exist yet into its creation
+// (PUT is create-or-update, as in StateSet's legacy API).
+func (u UpdateCustomer) AsCreate() CreateCustomer {
+	val := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	c := CreateCustomer{
+		CustomerID: u.CustomerID, Email: val(u.Email), FirstName: val(u.FirstName), LastName: val(u.LastName),
+		Phone: val(u.Phone), StripeCustomerID: val(u.StripeCustomerID), Timestamp: val(u.Timestamp),
+		ActivationDate: val(u.ActivationDate), Type: val(u.Type),
+	}
+	if u.Status != nil {
+		c.Status = *u.Status
+	}
+	if u.Metadata != nil {
+		c.Metadata = *u.Metadata
+	}
+	return c
+}
+
+// CustomerCreated: a customer came to be.
+type CustomerCreated struct {
+	CustomerID       string            `json:"customer_id"`
+	Email            string            `json:"email" personal:"true"`
+	FirstName        string            `json:"first_name,omitempty" personal:"true"`
+	LastName         string            `json:"last_name,omitempty" personal:"true"`
+	Phone            string            `json:"phone,omitempty" personal:"true"`
+	StripeCustomerID string            `json:"stripe_customer_id,omitempty"`
+	Timestamp        string            `json:"timestamp,omitempty"`
+	ActivationDate   string            `json:"activation_date,omitempty"`
+	Type             string            `json:"type"`
+	Status           CustomerStatus    `json:"status"`
+	Metadata         map[string]string `json:"metadata,omitempty"`
+	Addresses        []Address         `json:"addresses,omitempty" personal:"true"`
+}
+
+// Change is one field's previous and new value; "" is empty or cleared.
+type Change struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// MetadataChange is the metadata map before and after.
+type MetadataChange struct {
+	From map[string]string `json:"from"`
+	To   map[string]string `json:"to"`
+}
+
+// CustomerUpdated: contact or account fields changed; only changed fields are present,
+// each with its previous value.
+type CustomerUpdated struct {
+	CustomerID       string          `json:"customer_id"`
+	Email            *Change         `json:"email,omitempty" personal:"true"`
+	FirstName        *Change         `json:"first_name,omitempty" personal:"true"`
+	LastName         *Change         `json:"last_name,omitempty" personal:"true"`
+	Phone            *Change         `json:"phone,omitempty" personal:"true"`
+	StripeCustomerID *Change         `json:"stripe_customer_id,omitempty"`
+	Timestamp        *Change         `json:"timestamp,omitempty"`
+	ActivationDate   *Change         `json:"activation_date,omitempty"`
+	Type             *Change         `json:"type,omitempty"`
+	Metadata         *MetadataChange `json:"metadata,omitempty"`
+}
+
+// CustomerStatusChanged: the customer moved between live statuses.
+type CustomerStatusChanged struct {
+	CustomerID string         `json:"customer_id"`
+	From       CustomerStatus `json:"from"`
+	To         CustomerStatus `json:"to"`
+	Action     string         `json:"action"`
+	Reason     string         `json:"reason,omitempty"`
+}
+
+// CustomerArchived: the customer was archived (DELETE); its email is free again.
+type CustomerArchived struct {
+	CustomerID string         `json:"customer_id"`
+	From       CustomerStatus `json:"from"`
+	Reason     string         `json:"reason,omitempty"`
+}
+
+// CustomerAddressAdded: an address was added to the customer.
+type CustomerAddressAdded struct {
+	CustomerID string  `json:"customer_id"`
+	Address    Address `json:"address" personal:"true"`
+}
+
+func (CustomerCreated) EventType() string       { return "CustomerCreated" }
+func (CustomerUpdated) EventType() string       { return "CustomerUpdated" }
+func (CustomerStatusChanged) EventType() string { return "CustomerStatusChanged" }
+func (CustomerArchived) EventType() string      { return "CustomerArchived" }
+func (CustomerAddressAdded) EventType() string  { return "CustomerAddressAdded" }
+
+func customerEvents(r *Registry) {
+	Register[CustomerCreated](r, "customer", 1, nil)
+	Register[CustomerUpdated](r, "customer", 1, nil)
+	Register[CustomerStatusChanged](r, "customer", 1, nil)
+	Register[CustomerArchived](r, "customer", 1, nil)
+	Register[CustomerAddressAdded](r, "customer", 1, nil)
+}
+
+// Create decides the creation of a new customer.
+func (c *Customer) Create(cmd CreateCustomer) ([]Event, error) {
+	if c.Exists() {
+		return nil, &AlreadyExistsError{Entity: "customer", Field: "id"}
+	}
+	if cmd.Type == "" {
+		cmd.Type = "INDIVIDUAL"
+	}
+	if cmd.Status == "" {
+		cmd.Status = CustomerStatusActive
+	}
+	var v Validation
+	v.Check(ValidID(cmd.CustomerID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	if cmd.Email == "" {
+		v.Add("email", "is required")
+	} else {
+		checkEmail(&v, cmd.Email)
+	}
+	checkCustomerFields(&v, cmd.FirstName, cmd.LastName, cmd.Phone, cmd.StripeCustomerID, cmd.Timestamp, cmd.ActivationDate, cmd.Type)
+	v.Check(cmd.Status == CustomerStatusProspect || cmd.Status == CustomerStatusActive, "status", "a new customer is PROSPECT or ACTIVE")
+	checkMetadata(&v, "metadata", cmd.Metadata)
+	for i, a := range cmd.Addresses {
+		checkAddress(&v, "addresses["+itoa(i)+"].", a)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return []Event{CustomerCreated{
+		CustomerID: cmd.CustomerID, Email: cmd.Email, FirstName: cmd.FirstName, LastName: cmd.LastName,
+		Phone: cmd.Phone, StripeCustomerID: cmd.StripeCustomerID, Timestamp: cmd.Timestamp,
+		ActivationDate: cmd.ActivationDate, Type: cmd.Type, Status: cmd.Status,
+		Metadata: emptyToNil(cmd.Metadata), Addresses: cmd.Addresses,
+	}}, nil
+}
+
+// Update decides a field edit, and a status change when Status is set.
+func (c *Customer) Update(cmd UpdateCustomer) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	if _, err := customerFlow.Next(c.Status, "update"); err != nil {
+		return nil, err
+	}
+	var v Validation
+	if cmd.Email != nil {
+		if *cmd.Email == "" {
+			v.Add("email", "cannot be cleared")
+		} else {
+			checkEmail(&v, *cmd.Email)
+		}
+	}
+	checkCustomerFields(&v, deref(cmd.FirstName), deref(cmd.LastName), deref(cmd.Phone), deref(cmd.StripeCustomerID),
+		deref(cmd.Timestamp), deref(cmd.ActivationDate), "")
+	if cmd.Type != nil {
+		v.Check(*cmd.Type == "" || slices.Contains(CustomerTypes, *cmd.Type), "type", "must be one of "+strings.Join(CustomerTypes, ", "))
+	}
+	if cmd.Metadata != nil {
+		checkMetadata(&v, "metadata", *cmd.Metadata)
+	}
+	if cmd.Status != nil {
+		v.Check(slices.Contains(CustomerStatuses, *cmd.Status), "status", "must be one of PROSPECT, ACTIVE, INACTIVE, SUSPENDED, ARCHIVED")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+
+	upd := CustomerUpdated{CustomerID: c.ID}
+	changed := false
+	diff := func(cur string, next *string) *Change {
+		if next == nil || *next == cur {
+			return nil
+		}
+		changed = true
+		return &Change{From: cur, To: *next}
+	}
+	upd.Email = diff(c.Email, cmd.Email)
+	upd.FirstName = diff(c.FirstName, cmd.FirstName)
+	upd.LastName = diff(c.LastName, cmd.LastName)
+	upd.Phone = diff(c.Phone, cmd.Phone)
+	upd.StripeCustomerID = diff(c.StripeCustomerID, cmd.StripeCustomerID)
+	upd.Timestamp = diff(c.Timestamp, cmd.Timestamp)
+	upd.ActivationDate = diff(c.ActivationDate, cmd.ActivationDate)
+	if cmd.Type != nil && *cmd.Type == "" {
+		v := "INDIVIDUAL" // a type cannot be empty: clearing means the default
+		cmd.Type = &v
+	}
+	upd.Type = diff(c.Type, cmd.Type)
+	if cmd.Metadata != nil && !maps.Equal(c.Metadata, *cmd.Metadata) {
+		changed = true
+		upd.Metadata = &MetadataChange{From: c.Metadata, To: emptyToNil(*cmd.Metadata)}
+	}
+
+	var events []Event
+	if changed {
+		events = append(events, upd)
+	}
+	if cmd.Status != nil && *cmd.Status != c.Status {
+		e, err := c.moveTo(*cmd.Status, cmd.Reason)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, e)
+	}
+	return events, nil
+}
+
+// moveTo finds the action that leads to status and decides it.
+func (c *Customer) moveTo(to CustomerStatus, reason string) (Event, error) {
+	action, ok := customerFlow.ActionTo(c.Status, to)
+	if !ok {
+		return nil, &TransitionError{Entity: "customer", From: string(c.Status), Action: "change status to " + string(to)}
+	}
+	if to == CustomerStatusArchived {
+		return CustomerArchived{CustomerID: c.ID, From: c.Status, Reason: reason}, nil
+	}
+	return CustomerStatusChanged{CustomerID: c.ID, From: c.Status, To: to, Action: action, Reason: reason}, nil
+}
+
+// CustomerActions are the status actions reachable over POST /customers/:id/<action>.
+var CustomerActions = []string{"activate", "deactivate", "suspend", "archive"}
+
+// Act decides a status action (activate, deactivate, suspend, archive).
+func (c *Customer) Act(action, reason string) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	to, err := customerFlow.Next(c.Status, action)
+	if err != nil {
+		return nil, err
+	}
+	if to == CustomerStatusArchived {
+		return []Event{CustomerArchived{CustomerID: c.ID, From: c.Status, Reason: reason}}, nil
+	}
+	return []Event{CustomerStatusChanged{CustomerID: c.ID, From: c.Status, To: to, Action: action, Reason: reason}}, nil
+}
+
+// AddAddress decides adding an address (its id chosen by the caller).
+func (c *Customer) AddAddress(a Address) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	if _, err := customerFlow.Next(c.Status, "add_address"); err != nil {
+		return nil, err
+	}
+	var v Validation
+	checkAddress(&v, "", a)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return []Event{CustomerAddressAdded{CustomerID: c.ID, Address: a}}, nil
+}
+
+// Apply folds a customer event in.
+func (c *Customer) Apply(env Envelope) {
+	switch e := env.Event.(type) {
+	case CustomerCreated:
+		*c = Customer{
+			ID: e.CustomerID, Email: e.Email, FirstName: e.FirstName, LastName: e.LastName, Phone: e.Phone,
+			StripeCustomerID: e.StripeCustomerID, Timestamp: e.Timestamp, ActivationDate: e.ActivationDate,
+			Type: e.Type, Status: e.Status, Metadata: maps.Clone(e.Metadata), Addresses: slices.Clone(e.Addresses),
+			CreatedAt: env.Time,
+		}
+	case CustomerUpdated:
+		set := func(dst *string, ch *Change) {
+			if ch != nil {
+				*dst = ch.To
+			}
+		}
+		set(&c.Email, e.Email)
+		set(&c.FirstName, e.FirstName)
+		set(&c.LastName, e.LastName)
+		set(&c.Phone, e.Phone)
+		set(&c.StripeCustomerID, e.StripeCustomerID)
+		set(&c.Timestamp, e.Timestamp)
+		set(&c.ActivationDate, e.ActivationDate)
+		set(&c.Type, e.Type)
+		if e.Metadata != nil {
+			c.Metadata = maps.Clone(e.Metadata.To)
+		}
+	case CustomerStatusChanged:
+		c.Status = e.To
+	case CustomerArchived:
+		c.Status = CustomerStatusArchived
+	case CustomerAddressAdded:
+		c.Addresses = append(slices.Clone(c.Addresses), e.Address)
+	}
+	c.Version = env.Version
+	c.UpdatedAt = env.Time
+}
+
+// Clone returns a deep copy, so a cached customer is never shared with a caller.
+func (c *Customer) Clone() *Customer {
+	cp := *c
+	cp.Metadata = maps.Clone(c.Metadata)
+	cp.Addresses = slices.Clone(c.Addresses)
+	return &cp
+}
+
+// EmailKey is the form of an email that uniqueness is judged on.
+func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+func checkEmail(v *Validation, email string) {
+	a, err := mail.ParseAddress(email)
+	v.Check(err == nil && a.Address == email && len(email) <= 254, "email", "must be a plain email address such as ada@example.com")
+}
+
+func checkCustomerFields(v *Validation, first, last, phone, stripeID, ts, activation, typ string) {
+	v.Check(len(first) <= 100, "firstName", "at most 100 characters")
+	v.Check(len(last) <= 100, "lastName", "at most 100 characters")
+	v.Check(validPhone(phone), "phone", "digits, spaces and + ( ) - . only, at most 32 characters")
+	v.Check(len(stripeID) <= 255, "stripe_customer_id", "at most 255 characters")
+	v.Check(ts == "" || validTime(ts), "timestamp", "must be an RFC 3339 time or a YYYY-MM-DD date")
+	v.Check(activation == "" || validTime(activation), "activationDate", "must be an RFC 3339 time or a YYYY-MM-DD date")
+	v.Check(typ == "" || slices.Contains(CustomerTypes, typ), "type", "must be one of "+strings.Join(CustomerTypes, ", "))
+}
+
+func validPhone(p string) bool {
+	if len(p) > 32 {
+		return false
+	}
+	for _, r := range p {
+		if !(r >= '0' && r <= '9') && !strings.ContainsRune(" +()-.", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func validTime(s string) bool {
+	if _, err := time.Parse(time.RFC3339, s); err == nil {
+		return true
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+func checkMetadata(v *Validation, field string, m map[string]string) {
+	v.Check(len(m) <= 50, field, "at most 50 keys")
+	for k, val := range m {
+		v.Check(k != "" && len(k) <= 40, field+"."+k, "keys are 1 to 40 characters")
+		v.Check(len(val) <= 500, field+"."+k, "values are at most 500 characters")
+	}
+}
+
+func checkAddress(v *Validation, prefix string, a Address) {
+	v.Check(a.Type == "" || slices.Contains(AddressTypes, a.Type), prefix+"type", "must be one of "+strings.Join(AddressTypes, ", "))
+	v.Check(strings.TrimSpace(a.Street1) != "", prefix+"street1", "is required")
+	v.Check(strings.TrimSpace(a.City) != "", prefix+"city", "is required")
+	v.Check(strings.TrimSpace(a.PostalCode) != "", prefix+"postal_code", "is required")
+	v.Check(len(a.Country) == 2 && strings.ToUpper(a.Country) == a.Country, prefix+"country", "must be an ISO 3166-1 alpha-2 code such as US")
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func emptyToNil(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}

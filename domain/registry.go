@@ -1,0 +1,180 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Upcaster rewrites an event body of one schema version into the next version's shape.
+type Upcaster func(data json.RawMessage) (json.RawMessage, error)
+
+type eventInfo struct {
+	aggregate string
+	version   int
+	upcasters map[int]Upcaster // from version k to k+1
+	decode    func([]byte) (Event, error)
+	personal  []string // top-level JSON fields holding personal data
+}
+
+// Registry maps event type names to Go types and schema versions. It is the one codec of
+// event bodies: every event is encoded by Marshal and decoded by Unmarshal, so field-level
+// encryption of personal data (fields tagged `personal:"true"`) has exactly one place to live.
+type Registry struct {
+	types map[string]*eventInfo
+}
+
+// NewRegistry returns a registry holding every module's events.
+func NewRegistry() *Registry {
+	r := &Registry{types: map[string]*eventInfo{}}
+	customerEvents(r)
+	apiKeyEvents(r)
+	return r
+}
+
+// Register adds event type T of aggregate at schema version with upcasters from older
+// versions. A duplicate type name is a wiring mistake and panics.
+func Register[T Event](r *Registry, aggregate string, version int, upcasters map[int]Upcaster) {
+	var zero T
+	name := zero.EventType()
+	if _, dup := r.types[name]; dup {
+		panic(fmt.Sprintf("domain: event type %q registered twice", name))
+	}
+	for v := 1; v < version; v++ {
+		if upcasters[v] == nil {
+			panic(fmt.Sprintf("domain: event type %q v%d has no upcaster from v%d", name, version, v))
+		}
+	}
+	r.types[name] = &eventInfo{
+		aggregate: aggregate,
+		version:   version,
+		upcasters: upcasters,
+		decode: func(b []byte) (Event, error) {
+			var e T
+			dec := json.NewDecoder(bytes.NewReader(b))
+			if err := dec.Decode(&e); err != nil {
+				return nil, err
+			}
+			return e, nil
+		},
+		personal: personalFields(reflect.TypeOf(zero)),
+	}
+}
+
+func personalFields(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Tag.Get("personal") != "true" {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// Types lists the registered event type names, sorted.
+func (r *Registry) Types() []string {
+	out := make([]string, 0, len(r.types))
+	for name := range r.types {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Version is the current schema version of an event type, 0 if unknown.
+func (r *Registry) Version(eventType string) int {
+	if info, ok := r.types[eventType]; ok {
+		return info.version
+	}
+	return 0
+}
+
+// PersonalFields lists the top-level JSON fields of an event type that hold personal data.
+func (r *Registry) PersonalFields(eventType string) []string {
+	if info, ok := r.types[eventType]; ok {
+		return info.personal
+	}
+	return nil
+}
+
+// DecodeData turns a stored body of an event type at schema version into the current Go
+// value, upcasting old versions first.
+func (r *Registry) DecodeData(eventType string, version int, data []byte) (Event, error) {
+	info, ok := r.types[eventType]
+	if !ok {
+		return nil, fmt.Errorf("decode event: unknown type %q", eventType)
+	}
+	if version < 1 || version > info.version {
+		return nil, fmt.Errorf("decode event %s: unknown schema version %d", eventType, version)
+	}
+	raw := json.RawMessage(data)
+	for v := version; v < info.version; v++ {
+		var err error
+		if raw, err = info.upcasters[v](raw); err != nil {
+			return nil, fmt.Errorf("upcast %s v%d: %w", eventType, v, err)
+		}
+	}
+	e, err := info.decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode event %s v%d: %w", eventType, version, err)
+	}
+	return e, nil
+}
+
+// wireEnvelope is the JSON body of every stored event message.
+type wireEnvelope struct {
+	ID            string          `json:"id"`
+	Type          string          `json:"type"`
+	SchemaVersion int             `json:"schema_version"`
+	AggregateType string          `json:"aggregate_type"`
+	AggregateID   string          `json:"aggregate_id"`
+	Version       int64           `json:"version"`
+	Time          time.Time       `json:"time"`
+	Data          json.RawMessage `json:"data"`
+	Metadata      Metadata        `json:"metadata"`
+}
+
+// Marshal encodes an envelope as the stored message body. The schema version written is
+// the event type's current one.
+func (r *Registry) Marshal(env Envelope) ([]byte, error) {
+	info, ok := r.types[env.Event.EventType()]
+	if !ok {
+		return nil, fmt.Errorf("encode event: unknown type %q", env.Event.EventType())
+	}
+	data, err := json.Marshal(env.Event)
+	if err != nil {
+		return nil, fmt.Errorf("encode event %s: %w", env.Event.EventType(), err)
+	}
+	return json.Marshal(wireEnvelope{
+		ID: env.ID, Type: env.Event.EventType(), SchemaVersion: info.version,
+		AggregateType: env.AggregateType, AggregateID: env.AggregateID, Version: env.Version,
+		Time: env.Time.UTC(), Data: data, Metadata: env.Metadata,
+	})
+}
+
+// Unmarshal decodes a stored message body found at stream position.
+func (r *Registry) Unmarshal(body []byte, position uint64) (Envelope, error) {
+	var w wireEnvelope
+	if err := json.Unmarshal(body, &w); err != nil {
+		return Envelope{}, fmt.Errorf("decode envelope at %d: %w", position, err)
+	}
+	e, err := r.DecodeData(w.Type, w.SchemaVersion, w.Data)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("at %d: %w", position, err)
+	}
+	return Envelope{
+		ID: w.ID, Type: w.Type, SchemaVersion: w.SchemaVersion, AggregateType: w.AggregateType,
+		AggregateID: w.AggregateID, Version: w.Version, Position: position, Time: w.Time,
+		Metadata: w.Metadata, Event: e,
+	}, nil
+}

@@ -1,0 +1,109 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+var (
+	// ErrKeyExists is returned by Bucket.Create when the key holds a value.
+	ErrKeyExists = errors.New("key exists")
+	// ErrKeyNotFound is returned by Bucket.Get for a missing or deleted key.
+	ErrKeyNotFound = errors.New("key not found")
+	// ErrWrongRevision is returned by Bucket.Update and Bucket.Delete when the key moved on.
+	ErrWrongRevision = errors.New("wrong revision")
+)
+
+// Bucket is a JetStream key-value bucket shared by every instance.
+type Bucket struct {
+	kv  jetstream.KeyValue
+	err func(error) error
+}
+
+// Bucket opens (creating if needed) the key-value bucket <PREFIX>_<name>. ttl > 0 expires
+// keys that long after their last write.
+func (s *Store) Bucket(ctx context.Context, name string, ttl time.Duration) (*Bucket, error) {
+	cfg := jetstream.KeyValueConfig{
+		Bucket:   strings.ToUpper(s.cfg.Prefix) + "_" + name,
+		History:  1,
+		TTL:      ttl,
+		Storage:  jetstream.FileStorage,
+		Replicas: s.cfg.Replicas,
+	}
+	kv, err := s.js.CreateOrUpdateKeyValue(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open bucket %s: %w", cfg.Bucket, s.wrap(err))
+	}
+	return &Bucket{kv: kv, err: s.wrap}, nil
+}
+
+// Create stores value under key if the key is empty and returns its revision.
+func (b *Bucket) Create(ctx context.Context, key string, value []byte) (uint64, error) {
+	rev, err := b.kv.Create(ctx, key, value)
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		return 0, ErrKeyExists
+	}
+	if err != nil {
+		return 0, fmt.Errorf("create %s: %w", key, b.err(err))
+	}
+	return rev, nil
+}
+
+// Get returns the value and revision of key.
+func (b *Bucket) Get(ctx context.Context, key string) ([]byte, uint64, error) {
+	e, err := b.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, 0, ErrKeyNotFound
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("get %s: %w", key, b.err(err))
+	}
+	return e.Value(), e.Revision(), nil
+}
+
+// Put stores value under key whatever it held.
+func (b *Bucket) Put(ctx context.Context, key string, value []byte) (uint64, error) {
+	rev, err := b.kv.Put(ctx, key, value)
+	if err != nil {
+		return 0, fmt.Errorf("put %s: %w", key, b.err(err))
+	}
+	return rev, nil
+}
+
+// Update stores value under key if its revision is still rev.
+func (b *Bucket) Update(ctx context.Context, key string, value []byte, rev uint64) (uint64, error) {
+	n, err := b.kv.Update(ctx, key, value, rev)
+	if isWrongSeq(err) || errors.Is(err, jetstream.ErrKeyExists) {
+		return 0, ErrWrongRevision
+	}
+	if err != nil {
+		return 0, fmt.Errorf("update %s: %w", key, b.err(err))
+	}
+	return n, nil
+}
+
+// Delete removes key if its revision is still rev (rev 0: whatever it holds).
+func (b *Bucket) Delete(ctx context.Context, key string, rev uint64) error {
+	var opts []jetstream.KVDeleteOpt
+	if rev > 0 {
+		opts = append(opts, jetstream.LastRevision(rev))
+	}
+	err := b.kv.Delete(ctx, key, opts...)
+	if isWrongSeq(err) {
+		return ErrWrongRevision
+	}
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", key, b.err(err))
+	}
+	return nil
+}
+
+func isWrongSeq(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
+}

@@ -1,0 +1,478 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
+)
+
+var (
+	// ErrConcurrency is returned by Append when the aggregate's last sequence is not the
+	// expected one: someone else appended first.
+	ErrConcurrency = errors.New("concurrent modification")
+	// ErrUnavailable is returned when JetStream cannot be reached or does not answer in
+	// time; the append may or may not have been stored.
+	ErrUnavailable = errors.New("event store unavailable")
+	// ErrInvalidSubject is returned for an aggregate type or id that is not subject-safe.
+	ErrInvalidSubject = errors.New("invalid aggregate type or id")
+)
+
+// Header names carried by every event message.
+const (
+	HeaderEventType        = "Stateset-Event-Type"
+	HeaderSchemaVersion    = "Stateset-Schema-Version"
+	HeaderAggregateType    = "Stateset-Aggregate-Type"
+	HeaderAggregateID      = "Stateset-Aggregate-Id"
+	HeaderAggregateVersion = "Stateset-Aggregate-Version"
+	HeaderCorrelationID    = "Stateset-Correlation-Id"
+	HeaderCausationID      = "Stateset-Causation-Id"
+	HeaderActor            = "Stateset-Actor"
+	HeaderIdempotencyKey   = "Stateset-Idempotency-Key"
+)
+
+// Header is a message's header map.
+type Header = nats.Header
+
+// Message is one event to append.
+type Message struct {
+	ID        string // unique event id; becomes Nats-Msg-Id
+	EventType string // last subject token
+	Header    Header
+	Data      []byte
+}
+
+// Msg is one stored event message.
+type Msg struct {
+	Seq     uint64
+	Subject string
+	Header  Header
+	Data    []byte
+	Time    time.Time
+}
+
+// Store is the JetStream event store. Publishers and consumers use separate connections:
+// one shared in-process connection stalled for 30 s under load (reference/jetstream.md).
+type Store struct {
+	cfg    Config
+	log    *slog.Logger
+	srv    *server.Server // nil with an external NATS
+	pub    *nats.Conn
+	sub    *nats.Conn
+	js     jetstream.JetStream
+	subJS  jetstream.JetStream
+	stream jetstream.Stream
+	name   string // stream name
+}
+
+// Open connects to (or starts) NATS and makes sure the stream exists.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Store{cfg: cfg, log: log.With("component", "eventstore"), name: strings.ToUpper(cfg.Prefix) + "_EVENTS"}
+	var err error
+	if cfg.NATSURL == "" {
+		if s.srv, err = startEmbedded(cfg); err != nil {
+			return nil, err
+		}
+	}
+	if s.pub, err = s.connect("pub"); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.sub, err = s.connect("sub"); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.js, err = jetstream.New(s.pub, jetstream.WithDefaultTimeout(cfg.Timeout)); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.subJS, err = jetstream.New(s.sub, jetstream.WithDefaultTimeout(cfg.Timeout)); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.ensureStream(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) connect(role string) (*nats.Conn, error) {
+	opts := []nats.Option{nats.Name(s.cfg.Name + "-" + role)}
+	url := s.cfg.NATSURL
+	if s.srv != nil {
+		opts = append(opts, nats.InProcessServer(s.srv))
+		url = ""
+	} else {
+		opts = append(opts,
+			nats.MaxReconnects(-1),
+			nats.ReconnectWait(250*time.Millisecond),
+			nats.RetryOnFailedConnect(false),
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+				s.log.Warn("nats disconnected", "role", role, "err", err)
+			}),
+			nats.ReconnectHandler(func(c *nats.Conn) {
+				s.log.Info("nats reconnected", "role", role, "url", c.ConnectedUrlRedacted())
+			}))
+	}
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect nats (%s): %w", role, err)
+	}
+	return nc, nil
+}
+
+func (s *Store) ensureStream(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cfg := jetstream.StreamConfig{
+		Name:               s.name,
+		Subjects:           []string{s.cfg.Prefix + ".events.>"},
+		Storage:            jetstream.FileStorage,
+		Retention:          jetstream.LimitsPolicy,
+		MaxMsgs:            -1,
+		MaxBytes:           -1,
+		MaxMsgsPerSubject:  -1,
+		Replicas:           s.cfg.Replicas,
+		Duplicates:         2 * time.Minute,
+		AllowDirect:        true,
+		AllowAtomicPublish: true,
+		DenyDelete:         true,
+		DenyPurge:          true,
+	}
+	var err error
+	// A cluster may still be electing its meta leader right after start: retry a while.
+	for attempt := 0; ; attempt++ {
+		s.stream, err = s.js.CreateOrUpdateStream(ctx, cfg)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("create stream %s: %w", s.name, err)
+		}
+		s.log.Warn("create stream, retrying", "stream", s.name, "err", err)
+		time.Sleep(time.Duration(200*(attempt+1)) * time.Millisecond)
+	}
+}
+
+// Close closes the connections and, when embedded, shuts the server down cleanly.
+func (s *Store) Close() {
+	for _, nc := range []*nats.Conn{s.pub, s.sub} {
+		if nc != nil {
+			_ = nc.Drain()
+			nc.Close()
+		}
+	}
+	if s.srv != nil {
+		s.srv.Shutdown()
+		s.srv.WaitForShutdown()
+	}
+}
+
+// StreamName is the name of the event stream.
+func (s *Store) StreamName() string { return s.name }
+
+// Prefix is the subject prefix.
+func (s *Store) Prefix() string { return s.cfg.Prefix }
+
+// ClientURL is where downstream services reach the embedded server ("" when not listening).
+func (s *Store) ClientURL() string {
+	if s.srv == nil || s.cfg.NATSListen == "" {
+		return ""
+	}
+	return s.srv.ClientURL()
+}
+
+// Subject is the subject of one event of one aggregate.
+func (s *Store) Subject(aggType, id, eventType string) string {
+	return s.cfg.Prefix + ".events." + aggType + "." + id + "." + eventType
+}
+
+// AggregateSubjects is the wildcard covering every event of one aggregate.
+func (s *Store) AggregateSubjects(aggType, id string) string {
+	return s.cfg.Prefix + ".events." + aggType + "." + id + ".*"
+}
+
+// TypeSubjects is the wildcard covering every event of one aggregate type.
+func (s *Store) TypeSubjects(aggType string) string {
+	return s.cfg.Prefix + ".events." + aggType + ".>"
+}
+
+// AllSubjects covers every event.
+func (s *Store) AllSubjects() string { return s.cfg.Prefix + ".events.>" }
+
+func subjectSafe(tok string) bool {
+	if tok == "" || len(tok) > 64 {
+		return false
+	}
+	for _, r := range tok {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Append stores msgs as the next events of one aggregate, all or none. expected is the
+// stream sequence of the aggregate's last event (0: the aggregate must have none). It
+// returns the stream sequence of the last message stored.
+//
+// It returns ErrConcurrency when another append came first, ErrUnavailable when JetStream
+// did not answer. A single message is one publish; several go as one atomic batch.
+func (s *Store) Append(ctx context.Context, aggType, id string, expected uint64, msgs []Message) (uint64, error) {
+	if !subjectSafe(aggType) || !subjectSafe(id) {
+		return 0, fmt.Errorf("append %s %s: %w", aggType, id, ErrInvalidSubject)
+	}
+	if len(msgs) == 0 {
+		return 0, fmt.Errorf("append %s %s: no events", aggType, id)
+	}
+	wild := s.AggregateSubjects(aggType, id)
+	nms := make([]*nats.Msg, len(msgs))
+	for i, m := range msgs {
+		if !subjectSafe(m.EventType) {
+			return 0, fmt.Errorf("append %s %s: event type %q: %w", aggType, id, m.EventType, ErrInvalidSubject)
+		}
+		h := nats.Header{}
+		for k, v := range m.Header {
+			h[k] = v
+		}
+		h.Set(jetstream.MsgIDHeader, m.ID)
+		nms[i] = &nats.Msg{Subject: s.Subject(aggType, id, m.EventType), Header: h, Data: m.Data}
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+
+	var seq uint64
+	var err error
+	// A lost ack or a leader change gives a timeout or "no responders": retry the same
+	// message ids; the 10071 check below recognises our own earlier success.
+	for attempt := 0; ; attempt++ {
+		seq, err = s.publish(ctx, nms, expected, wild)
+		if err == nil || !transient(err) || ctx.Err() != nil {
+			break
+		}
+		s.log.WarnContext(ctx, "append retry", "aggregate_id", id, "attempt", attempt+1, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(50*(attempt+1)) * time.Millisecond):
+		}
+	}
+	if err == nil {
+		return seq, nil
+	}
+	var apiErr *jetstream.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence:
+		// A retry of an append that did succeed comes back as 10071 (the sequence check runs
+		// before dedup): it is ours if the aggregate's last message carries our last id.
+		if last, ok := s.lastIsOurs(ctx, wild, msgs[len(msgs)-1].ID); ok {
+			return last, nil
+		}
+		return 0, fmt.Errorf("append %s %s: %w", aggType, id, ErrConcurrency)
+	case errors.As(err, &apiErr) && apiErr.ErrorCode == jetstreamext.JSErrCodeBatchPublishDuplicateMsgID:
+		// A retried batch is deduplicated before the sequence check.
+		if last, ok := s.lastIsOurs(ctx, wild, msgs[len(msgs)-1].ID); ok {
+			return last, nil
+		}
+		return 0, fmt.Errorf("append %s %s: %w", aggType, id, ErrConcurrency)
+	case transient(err) || ctx.Err() != nil:
+		return 0, fmt.Errorf("append %s %s: %w: %v", aggType, id, ErrUnavailable, err)
+	}
+	return 0, fmt.Errorf("append %s %s: %w", aggType, id, err)
+}
+
+func (s *Store) publish(ctx context.Context, nms []*nats.Msg, expected uint64, wild string) (uint64, error) {
+	if len(nms) == 1 {
+		ack, err := s.js.PublishMsg(ctx, nms[0], jetstream.WithExpectLastSequenceForSubject(expected, wild))
+		if err != nil {
+			return 0, err
+		}
+		return ack.Sequence, nil
+	}
+	// Only the first message of a batch may carry the expectation (10164 otherwise).
+	nms[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expected, 10))
+	nms[0].Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, wild)
+	ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, nms)
+	if err != nil {
+		return 0, err
+	}
+	return ack.Sequence, nil
+}
+
+// transient reports errors after which the same append may be tried again.
+func transient(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) ||
+		errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse) ||
+		errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrDisconnected) ||
+		errors.Is(err, nats.ErrConnectionReconnecting)
+}
+
+func (s *Store) lastIsOurs(ctx context.Context, wild, id string) (uint64, bool) {
+	m, err := s.stream.GetLastMsgForSubject(ctx, wild)
+	if err != nil || m.Header.Get(jetstream.MsgIDHeader) != id {
+		return 0, false
+	}
+	return m.Sequence, true
+}
+
+// LastSeq returns the stream sequence of the last message on subject (wildcards allowed),
+// 0 if there is none.
+func (s *Store) LastSeq(ctx context.Context, subject string) (uint64, error) {
+	m, err := s.stream.GetLastMsgForSubject(ctx, subject)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("last message of %s: %w", subject, s.wrap(err))
+	}
+	return m.Sequence, nil
+}
+
+// NextSeq returns the sequence of the first message on subject after seq, 0 if none.
+func (s *Store) NextSeq(ctx context.Context, subject string, after uint64) (uint64, error) {
+	m, err := s.stream.GetMsg(ctx, after+1, jetstream.WithGetMsgSubject(subject))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("next message of %s after %d: %w", subject, after, s.wrap(err))
+	}
+	return m.Sequence, nil
+}
+
+// Head returns the stream's last sequence.
+func (s *Store) Head(ctx context.Context) (uint64, error) {
+	info, err := s.stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream info: %w", s.wrap(err))
+	}
+	return info.State.LastSeq, nil
+}
+
+func (s *Store) wrap(err error) error {
+	if transient(err) {
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return err
+}
+
+// loadBatch is how many messages one direct-get request returns.
+const loadBatch = 1000
+
+// Load yields the messages on subject (wildcards allowed) with sequence > after, in
+// order, by batched direct get. It stops early when the consumer of the iterator does.
+func (s *Store) Load(ctx context.Context, subject string, after uint64) iter.Seq2[Msg, error] {
+	return func(yield func(Msg, error) bool) {
+		next := after + 1
+		for {
+			it, err := jetstreamext.GetBatch(ctx, s.js, s.name, loadBatch,
+				jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+			if err != nil {
+				yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
+				return
+			}
+			n := 0
+			for m, err := range it {
+				if errors.Is(err, jetstreamext.ErrNoMessages) {
+					return
+				}
+				if err != nil {
+					yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
+					return
+				}
+				n++
+				next = m.Sequence + 1
+				if !yield(Msg{Seq: m.Sequence, Subject: m.Subject, Header: m.Header, Data: m.Data, Time: m.Time}, nil) {
+					return
+				}
+			}
+			if n < loadBatch {
+				return
+			}
+		}
+	}
+}
+
+// Subscription delivers stored messages in stream order.
+type Subscription struct {
+	C    <-chan Msg
+	stop func()
+	done chan struct{}
+	err  error
+}
+
+// Stop ends the subscription and waits for its goroutine.
+func (sub *Subscription) Stop() {
+	sub.stop()
+	<-sub.done
+}
+
+// Err is why the subscription ended, after C is closed.
+func (sub *Subscription) Err() error { return sub.err }
+
+// Subscribe delivers messages matching filters from sequence from on, in order, through an
+// ordered consumer (no server-side state; it recreates itself after gaps or reconnects).
+// buffer bounds how many delivered messages wait in C.
+func (s *Store) Subscribe(ctx context.Context, filters []string, from uint64, buffer int) (*Subscription, error) {
+	if from == 0 {
+		from = 1
+	}
+	cons, err := s.subJS.OrderedConsumer(ctx, s.name, jetstream.OrderedConsumerConfig{
+		FilterSubjects: filters,
+		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:    from,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("subscribe %v from %d: %w", filters, from, s.wrap(err))
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(buffer))
+	if err != nil {
+		return nil, fmt.Errorf("subscribe %v from %d: %w", filters, from, s.wrap(err))
+	}
+	ch := make(chan Msg, buffer)
+	sub := &Subscription{C: ch, done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(ctx)
+	sub.stop = func() { cancel(); it.Stop() }
+	go func() {
+		<-ctx.Done()
+		it.Stop()
+	}()
+	go func() {
+		defer close(sub.done)
+		defer close(ch)
+		for {
+			m, err := it.Next()
+			if err != nil {
+				if !errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+					sub.err = err
+				}
+				return
+			}
+			md, err := m.Metadata()
+			if err != nil {
+				sub.err = err
+				return
+			}
+			msg := Msg{Seq: md.Sequence.Stream, Subject: m.Subject(), Header: m.Headers(), Data: m.Data(), Time: md.Timestamp}
+			select {
+			case ch <- msg:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return sub, nil
+}
