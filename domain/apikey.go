@@ -107,6 +107,9 @@ func (k *APIKey) Apply(env Envelope) {
 	k.Version = env.Version
 }
 
+// CurrentVersion is the key's event count.
+func (k *APIKey) CurrentVersion() int64 { return k.Version }
+
 // Clone returns a deep copy.
 func (k *APIKey) Clone() *APIKey {
 	cp := *k

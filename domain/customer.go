@@ -94,6 +94,9 @@ type Customer struct {
 // Exists reports whether the customer has been created.
 func (c *Customer) Exists() bool { return c.Version > 0 }
 
+// CurrentVersion is the customer's event count.
+func (c *Customer) CurrentVersion() int64 { return c.Version }
+
 // CreateCustomer creates a customer. Empty optional fields stay empty.
 type CreateCustomer struct {
 	CustomerID       string

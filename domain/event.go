@@ -42,6 +42,8 @@ type Aggregate interface {
 	// Apply folds one stored event in. It cannot fail: the event is already a fact.
 	// The envelope gives the aggregate its version and the event's time.
 	Apply(env Envelope)
+	// CurrentVersion is the number of events folded in so far (0: does not exist).
+	CurrentVersion() int64
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)

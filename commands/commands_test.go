@@ -1,0 +1,293 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"stateset/domain"
+	"stateset/eventstore"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func openStore(t testing.TB, dir string) *eventstore.Store {
+	t.Helper()
+	s, err := eventstore.Open(context.Background(), eventstore.Config{DataDir: dir}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newHandler(t testing.TB, s *eventstore.Store, cfg Config) *Handler {
+	t.Helper()
+	h, err := New(context.Background(), s, domain.NewRegistry(), quiet(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func create(t testing.TB, h *Handler, id, email string) Result[domain.Customer] {
+	t.Helper()
+	res, err := h.CreateCustomer(context.Background(), domain.CreateCustomer{CustomerID: id, Email: email, FirstName: "Ada"})
+	if err != nil {
+		t.Fatalf("create %s: %v", id, err)
+	}
+	return res
+}
+
+func TestConcurrentUpdatesWithoutIfMatchAllLand(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	// two handlers = two instances with their own caches and locks: conflicts go through OCC
+	h1, h2 := newHandler(t, s, Config{}), newHandler(t, s, Config{})
+	create(t, h1, "c1", "ada@example.com")
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := h1
+			if i%2 == 1 {
+				h = h2
+			}
+			_, err := h.UpdateCustomer(context.Background(), domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(1000 + i))}, false)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("update: %v", err)
+		}
+	}
+	hist, err := h1.History(context.Background(), "customer", "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != n+1 {
+		t.Fatalf("history has %d events, want %d", len(hist), n+1)
+	}
+	for i, e := range hist {
+		if e.Version != int64(i+1) {
+			t.Errorf("event %d has version %d", i, e.Version)
+		}
+	}
+}
+
+func TestConcurrentUpdatesWithIfMatchExactlyOneWins(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	h1, h2 := newHandler(t, s, Config{}), newHandler(t, s, Config{})
+	create(t, h1, "c1", "ada@example.com")
+	for _, pair := range [][2]*Handler{{h1, h1}, {h1, h2}} {
+		cur, err := h1.Customer(context.Background(), "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		results := make([]error, 2)
+		for i, h := range pair {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, results[i] = h.UpdateCustomer(context.Background(),
+					domain.UpdateCustomer{CustomerID: "c1", LastName: ptr(fmt.Sprint("L", i, cur.Version))}, false, WithIfVersion(cur.Version))
+			}()
+		}
+		wg.Wait()
+		wins, mismatches := 0, 0
+		for _, err := range results {
+			switch {
+			case err == nil:
+				wins++
+			case errors.Is(err, domain.ErrVersionMismatch):
+				mismatches++
+			default:
+				t.Fatalf("unexpected error %v", err)
+			}
+		}
+		if wins != 1 || mismatches != 1 {
+			t.Fatalf("wins %d, mismatches %d; want 1 and 1", wins, mismatches)
+		}
+	}
+}
+
+func TestConcurrentCreatesWithOneEmailOnlyOneWins(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	h1, h2 := newHandler(t, s, Config{}), newHandler(t, s, Config{})
+	const n = 10
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := h1
+			if i%2 == 1 {
+				h = h2
+			}
+			_, errs[i] = h.CreateCustomer(context.Background(), domain.CreateCustomer{CustomerID: fmt.Sprint("dup", i), Email: "Same@Example.com"})
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case errors.Is(err, domain.ErrAlreadyExists):
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d creates won, want exactly 1", wins)
+	}
+	// case-insensitive
+	if _, err := h1.CreateCustomer(context.Background(), domain.CreateCustomer{CustomerID: "other", Email: "same@example.com"}); !errors.Is(err, domain.ErrAlreadyExists) {
+		t.Fatalf("other spelling: got %v", err)
+	}
+}
+
+func TestEmailIsFreedByArchiveAndByChange(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	h := newHandler(t, s, Config{})
+	create(t, h, "a", "a@example.com")
+	create(t, h, "b", "b@example.com")
+
+	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}, false); !errors.Is(err, domain.ErrAlreadyExists) {
+		t.Fatalf("taking a's email: got %v", err)
+	}
+	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "a", Email: ptr("a2@example.com")}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}, false); err != nil {
+		t.Fatalf("a's old email should be free: %v", err)
+	}
+	if _, err := h.ActOnCustomer(ctx, "b", "archive", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	create(t, h, "c", "a@example.com") // archived b freed it
+	// a failed append releases a fresh claim: creating an existing id with a new email
+	if _, err := h.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: "c", Email: "fresh@example.com"}); !errors.Is(err, domain.ErrAlreadyExists) {
+		t.Fatalf("create existing id: %v", err)
+	}
+	create(t, h, "d", "fresh@example.com")
+}
+
+func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	h := newHandler(t, s, Config{SnapshotEvery: 7})
+	create(t, h, "c1", "ada@example.com")
+	var last Result[domain.Customer]
+	for i := range 30 {
+		var err error
+		last, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fresh := newHandler(t, s, Config{SnapshotEvery: 7}) // empty cache: snapshot + tail
+	fromSnap, err := fresh.Customer(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(last.Aggregate, fromSnap); diff != "" {
+		t.Errorf("snapshot load differs (-cached +loaded):\n%s", diff)
+	}
+	if _, _, err := fresh.snapshots.Get(ctx, "customer.c1"); err != nil {
+		t.Errorf("no snapshot written: %v", err)
+	}
+	// as of an earlier position
+	hist, _ := h.History(ctx, "customer", "c1")
+	at, err := h.CustomerAt(ctx, "c1", hist[4].Position)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at.Version != 5 || at.Phone != "3" {
+		t.Errorf("as of event 5: version %d phone %q", at.Version, at.Phone)
+	}
+	// a write through the fresh handler continues at the right version
+	res, err := fresh.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("555")}, false)
+	if err != nil || res.Version != 32 {
+		t.Fatalf("write after snapshot load: version %d, %v", res.Version, err)
+	}
+}
+
+func TestNoChangeAppendsNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	h := newHandler(t, s, Config{})
+	created := create(t, h, "c1", "ada@example.com")
+	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", FirstName: ptr("Ada"), Email: ptr("ada@example.com")}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 0 || res.Position != created.Position {
+		t.Fatalf("no-op update appended %d events", len(res.Events))
+	}
+	head, _ := s.Head(ctx)
+	if head != created.Position {
+		t.Fatalf("stream grew to %d", head)
+	}
+}
+
+func TestUpdateWithStatusCommitsBothEventsAtomically(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	h := newHandler(t, s, Config{})
+	create(t, h, "c1", "ada@example.com")
+	st := domain.CustomerStatusSuspended
+	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1"), Status: &st}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 2 || res.Aggregate.Status != st || res.Version != 3 {
+		t.Fatalf("got %d events, status %s, version %d", len(res.Events), res.Aggregate.Status, res.Version)
+	}
+}
+
+func TestIdempotencyRecordsAndReplays(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	idem, err := NewIdempotency(ctx, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, ticket, err := idem.Begin(ctx, "key1", "k", "fp1")
+	if err != nil || rec != nil || ticket == nil {
+		t.Fatalf("first begin: %v %v %v", rec, ticket, err)
+	}
+	if _, _, err := idem.Begin(ctx, "key1", "k", "fp1"); !errors.Is(err, ErrIdempotencyInProgress) {
+		t.Fatalf("while running: %v", err)
+	}
+	if err := idem.Complete(ctx, ticket, Recorded{Status: 201, Body: []byte(`{"ok":true}`)}); err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err = idem.Begin(ctx, "key1", "k", "fp1")
+	if err != nil || rec == nil || rec.Status != 201 || string(rec.Body) != `{"ok":true}` {
+		t.Fatalf("replay: %+v %v", rec, err)
+	}
+	if _, _, err := idem.Begin(ctx, "key1", "k", "fp2"); !errors.Is(err, ErrIdempotencyKeyReused) {
+		t.Fatalf("other body: %v", err)
+	}
+	if _, ticket, err := idem.Begin(ctx, "key2", "k", "fp2"); err != nil || ticket == nil {
+		t.Fatalf("keys are per API key: %v", err)
+	}
+}

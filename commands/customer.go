@@ -1,0 +1,133 @@
+package commands
+
+import (
+	"context"
+	"errors"
+
+	"stateset/domain"
+)
+
+// emailScope is the uniqueness scope of live customers' emails.
+const emailScope = "customer-email"
+
+// CreateCustomer creates a customer; its email must not belong to another live customer.
+func (h *Handler) CreateCustomer(ctx context.Context, cmd domain.CreateCustomer, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
+		return c.Create(cmd)
+	}, h.guardCustomerEmail)
+}
+
+// UpdateCustomer edits a customer's fields (and status); upsert creates a missing one.
+func (h *Handler) UpdateCustomer(ctx context.Context, cmd domain.UpdateCustomer, upsert bool, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
+		if upsert && !c.Exists() {
+			return c.Create(cmd.AsCreate())
+		}
+		return c.Update(cmd)
+	}, h.guardCustomerEmail)
+}
+
+// ActOnCustomer runs a status action: activate, deactivate, suspend or archive.
+func (h *Handler) ActOnCustomer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
+		return c.Act(action, reason)
+	}, h.guardCustomerEmail)
+}
+
+// AddCustomerAddress adds an address; its id is made here when empty.
+func (h *Handler) AddCustomerAddress(ctx context.Context, id string, a domain.Address, opts ...Option) (Result[domain.Customer], error) {
+	if a.ID == "" {
+		a.ID = newID()
+	}
+	return execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
+		return c.AddAddress(a)
+	}, nil)
+}
+
+// Customer loads a customer from the event store (cache, snapshot, events).
+func (h *Handler) Customer(ctx context.Context, id string) (*domain.Customer, error) {
+	c, err := h.loadForRead(ctx, id, 0)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// CustomerAt rebuilds a customer as it was at stream position pos.
+func (h *Handler) CustomerAt(ctx context.Context, id string, pos uint64) (*domain.Customer, error) {
+	return h.loadForRead(ctx, id, pos)
+}
+
+func (h *Handler) loadForRead(ctx context.Context, id string, upTo uint64) (*domain.Customer, error) {
+	if !domain.ValidID(id) {
+		return nil, domain.ErrNotFound
+	}
+	c, err := loadFresh[domain.Customer](ctx, h, "customer", id, upTo)
+	if err != nil {
+		return nil, err
+	}
+	cust := c.agg.(*domain.Customer)
+	if !cust.Exists() {
+		return nil, domain.ErrNotFound
+	}
+	return cust, nil
+}
+
+// guardCustomerEmail claims a new email before the append and frees an old one after it:
+// two concurrent creates with one email cannot both win, on any instance.
+func (h *Handler) guardCustomerEmail(ctx context.Context, before *domain.Customer, events []domain.Event) (undo, done func(context.Context), err error) {
+	id := before.ID
+	var claimEmail string // a new email this command gives the customer
+	release := []string{} // emails the customer stops holding
+	for _, e := range events {
+		switch e := e.(type) {
+		case domain.CustomerCreated:
+			id, claimEmail = e.CustomerID, e.Email
+		case domain.CustomerUpdated:
+			if e.Email != nil && domain.EmailKey(e.Email.From) != domain.EmailKey(e.Email.To) {
+				claimEmail = e.Email.To
+				release = append(release, e.Email.From)
+			}
+		case domain.CustomerArchived:
+			// unique among live customers: an archived customer frees its email
+			release = append(release, before.Email)
+			claimEmail = ""
+		}
+	}
+	if claimEmail != "" {
+		key := domain.EmailKey(claimEmail)
+		fresh, err := h.claimUnique(ctx, emailScope, key, id, h.customerHoldsEmail(key))
+		if errors.Is(err, errTaken) {
+			return nil, nil, &domain.AlreadyExistsError{Entity: "customer", Field: "email"}
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if fresh {
+			undo = func(ctx context.Context) { h.releaseUnique(ctx, emailScope, key, id) }
+		}
+	}
+	if len(release) > 0 {
+		done = func(ctx context.Context) {
+			for _, e := range release {
+				h.releaseUnique(ctx, emailScope, domain.EmailKey(e), id)
+			}
+		}
+	}
+	return undo, done, nil
+}
+
+// customerHoldsEmail reports whether customer holder is live and has the email. It reads
+// the store directly: the holder's lock may be this goroutine's stripe.
+func (h *Handler) customerHoldsEmail(key string) func(context.Context, string) (bool, error) {
+	return func(ctx context.Context, holder string) (bool, error) {
+		c, err := h.loadForRead(ctx, holder, 0)
+		if errors.Is(err, domain.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return c.Status != domain.CustomerStatusArchived && domain.EmailKey(c.Email) == key, nil
+	}
+}

@@ -1,0 +1,254 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"stateset/domain"
+	"stateset/eventstore"
+)
+
+// Result is what a command produced.
+type Result[A any] struct {
+	Aggregate *A                // the aggregate after the command (a copy)
+	Version   int64             // its version (event count)
+	Position  uint64            // stream sequence of its last event
+	Events    []domain.Envelope // the events appended; empty when nothing changed
+}
+
+// Option tunes one command.
+type Option func(*options)
+
+type options struct {
+	ifVersion int64 // 0: any
+	meta      domain.Metadata
+}
+
+// WithIfVersion pins the version the caller saw (If-Match): if the aggregate has moved on,
+// the command fails with domain.ErrVersionMismatch and is not retried.
+func WithIfVersion(v int64) Option { return func(o *options) { o.ifVersion = v } }
+
+// WithMetadata sets who and what caused the command.
+func WithMetadata(m domain.Metadata) Option { return func(o *options) { o.meta = m } }
+
+// aggregate is a pointer to an aggregate type the loop can fold and copy.
+type aggregate[A any] interface {
+	*A
+	domain.Aggregate
+	Clone() *A
+}
+
+// guard runs between decide and append, for what must be claimed outside the aggregate
+// (unique values). undo runs if the append fails, done after it succeeds.
+type guard[A any] func(ctx context.Context, before *A, events []domain.Event) (undo, done func(context.Context), err error)
+
+const maxAttempts = 5
+
+// snapshotVersions is the shape version of each aggregate's snapshot: bump it when the
+// aggregate struct changes and old snapshots are ignored.
+var snapshotVersions = map[string]int{"customer": 1, "apikey": 1}
+
+// execute is the one command loop: load (cache, else snapshot + events) -> If-Match ->
+// decide -> guard -> append with the expected sequence -> fold. On a concurrency conflict it
+// evicts, backs off with jitter and retries, unless a version was pinned.
+func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, opts []Option,
+	decide func(P) ([]domain.Event, error), g guard[A]) (Result[A], error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !domain.ValidID(id) {
+		return Result[A]{}, &domain.ValidationError{Fields: []domain.FieldError{{Field: "id", Issue: "must match ^[A-Za-z0-9_-]{1,64}$"}}}
+	}
+	key := aggType + "." + id
+	mu := h.lock(key)
+	mu.Lock()
+	defer mu.Unlock()
+
+	for attempt := 1; ; attempt++ {
+		c, err := load[A, P](ctx, h, aggType, id)
+		if err != nil {
+			return Result[A]{}, err
+		}
+		agg := P(c.agg.(*A))
+		version := versionOf(c)
+		if o.ifVersion != 0 && o.ifVersion != version {
+			return Result[A]{}, domain.ErrVersionMismatch
+		}
+		events, err := decide(agg)
+		if err != nil {
+			return Result[A]{}, err
+		}
+		if len(events) == 0 {
+			return Result[A]{Aggregate: agg.Clone(), Version: version, Position: c.lastSeq}, nil
+		}
+		var undo, done func(context.Context)
+		if g != nil {
+			if undo, done, err = g(ctx, (*A)(agg), events); err != nil {
+				return Result[A]{}, err
+			}
+		}
+		envs, msgs, err := h.envelopes(aggType, id, version, events, o.meta)
+		if err != nil {
+			return Result[A]{}, err
+		}
+		last, err := h.store.Append(ctx, aggType, id, c.lastSeq, msgs)
+		if err != nil {
+			if undo != nil {
+				undo(context.WithoutCancel(ctx))
+			}
+			if !errors.Is(err, eventstore.ErrConcurrency) {
+				return Result[A]{}, err
+			}
+			h.conflicts.WithLabelValues(aggType).Inc()
+			h.cache.Remove(key)
+			if o.ifVersion != 0 {
+				return Result[A]{}, domain.ErrVersionMismatch
+			}
+			if attempt == maxAttempts {
+				return Result[A]{}, fmt.Errorf("%s %s: gave up after %d attempts: %w", aggType, id, attempt, err)
+			}
+			backoff := time.Duration(attempt) * time.Millisecond * time.Duration(1+rand.IntN(4))
+			select {
+			case <-ctx.Done():
+				return Result[A]{}, ctx.Err()
+			case <-time.After(backoff):
+			}
+			continue
+		}
+		h.appends.WithLabelValues(aggType).Add(float64(len(events)))
+		first := last - uint64(len(envs)) + 1
+		for i := range envs {
+			envs[i].Position = first + uint64(i)
+			agg.Apply(envs[i])
+		}
+		c.lastSeq = last
+		h.cache.Add(key, c)
+		if done != nil {
+			done(context.WithoutCancel(ctx))
+		}
+		h.maybeSnapshot(ctx, aggType, id, c)
+		return Result[A]{Aggregate: agg.Clone(), Version: versionOf(c), Position: last, Events: envs}, nil
+	}
+}
+
+func versionOf(c *cached) int64 { return c.agg.(domain.Aggregate).CurrentVersion() }
+
+// envelopes stamps events with ids, versions, time and metadata, and encodes them.
+func (h *Handler) envelopes(aggType, id string, version int64, events []domain.Event, meta domain.Metadata) ([]domain.Envelope, []eventstore.Message, error) {
+	now := h.now().UTC()
+	if meta.CorrelationID == "" {
+		meta.CorrelationID = newID() // a command without a caller-given correlation starts one
+	}
+	envs := make([]domain.Envelope, len(events))
+	msgs := make([]eventstore.Message, len(events))
+	for i, e := range events {
+		env := domain.Envelope{
+			ID: newID(), Type: e.EventType(), SchemaVersion: h.reg.Version(e.EventType()),
+			AggregateType: aggType, AggregateID: id, Version: version + int64(i) + 1,
+			Time: now, Metadata: meta, Event: e,
+		}
+		body, err := h.reg.Marshal(env)
+		if err != nil {
+			return nil, nil, err
+		}
+		hdr := eventstore.Header{}
+		hdr.Set(eventstore.HeaderEventType, env.Type)
+		hdr.Set(eventstore.HeaderSchemaVersion, strconv.Itoa(env.SchemaVersion))
+		hdr.Set(eventstore.HeaderAggregateType, aggType)
+		hdr.Set(eventstore.HeaderAggregateID, id)
+		hdr.Set(eventstore.HeaderAggregateVersion, strconv.FormatInt(env.Version, 10))
+		hdr.Set(eventstore.HeaderCorrelationID, env.Metadata.CorrelationID)
+		setIf(hdr, eventstore.HeaderCausationID, meta.CausationID)
+		setIf(hdr, eventstore.HeaderActor, meta.Actor)
+		setIf(hdr, eventstore.HeaderIdempotencyKey, meta.IdempotencyKey)
+		envs[i] = env
+		msgs[i] = eventstore.Message{ID: env.ID, EventType: env.Type, Header: hdr, Data: body}
+	}
+	return envs, msgs, nil
+}
+
+func setIf(h eventstore.Header, k, v string) {
+	if v != "" {
+		h.Set(k, v)
+	}
+}
+
+// load returns the cached aggregate, or rebuilds it from its snapshot and later events.
+// The caller holds the aggregate's lock.
+func load[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string) (*cached, error) {
+	key := aggType + "." + id
+	if c, ok := h.cache.Get(key); ok {
+		return c, nil
+	}
+	c, err := loadFresh[A, P](ctx, h, aggType, id, 0)
+	if err != nil {
+		return nil, err
+	}
+	h.cache.Add(key, c)
+	return c, nil
+}
+
+// snapshot is what the SNAPSHOTS bucket holds per aggregate.
+type snapshot struct {
+	Shape int             `json:"shape"`
+	Seq   uint64          `json:"seq"`
+	State json.RawMessage `json:"state"`
+}
+
+// loadFresh rebuilds an aggregate from the store, ignoring the cache. upTo > 0 stops at
+// that stream position and skips snapshots taken later.
+func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, upTo uint64) (*cached, error) {
+	agg := P(new(A))
+	c := &cached{agg: (*A)(agg)}
+	if raw, _, err := h.snapshots.Get(ctx, aggType+"."+id); err == nil {
+		var s snapshot
+		if json.Unmarshal(raw, &s) == nil && s.Shape == snapshotVersions[aggType] && (upTo == 0 || s.Seq <= upTo) {
+			fresh := P(new(A))
+			if json.Unmarshal(s.State, fresh) == nil {
+				agg, c.agg, c.lastSeq = fresh, (*A)(fresh), s.Seq
+				c.snapVer = versionOf(c)
+			}
+		}
+	} else if !errors.Is(err, eventstore.ErrKeyNotFound) {
+		return nil, fmt.Errorf("load snapshot %s %s: %w", aggType, id, err)
+	}
+	for m, err := range h.store.Load(ctx, h.store.AggregateSubjects(aggType, id), c.lastSeq) {
+		if err != nil {
+			return nil, err
+		}
+		if upTo > 0 && m.Seq > upTo {
+			break
+		}
+		env, err := h.reg.Unmarshal(m.Data, m.Seq)
+		if err != nil {
+			return nil, err
+		}
+		agg.Apply(env)
+		c.lastSeq = m.Seq
+	}
+	return c, nil
+}
+
+func (h *Handler) maybeSnapshot(ctx context.Context, aggType, id string, c *cached) {
+	v := versionOf(c)
+	if v-c.snapVer < h.snapEvery {
+		return
+	}
+	state, err := json.Marshal(c.agg)
+	if err != nil {
+		h.log.ErrorContext(ctx, "encode snapshot", "aggregate_id", id, "err", err)
+		return
+	}
+	body, _ := json.Marshal(snapshot{Shape: snapshotVersions[aggType], Seq: c.lastSeq, State: state})
+	if _, err := h.snapshots.Put(ctx, aggType+"."+id, body); err != nil {
+		h.log.WarnContext(ctx, "write snapshot", "aggregate_id", id, "err", err)
+		return
+	}
+	c.snapVer = v
+}

@@ -1,0 +1,111 @@
+// Package commands turns commands into events: load the aggregate, let the domain decide,
+// append with the expected sequence. It also holds what the write side must share across
+// instances: unique-value claims and idempotency records, both in JetStream KV.
+package commands
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"stateset/domain"
+	"stateset/eventstore"
+)
+
+// Config tunes the handler; the zero value is sensible.
+type Config struct {
+	CacheSize     int              // aggregates kept in memory; default 10,000
+	SnapshotEvery int64            // events between snapshots; default 100
+	Now           func() time.Time // default time.Now
+	Metrics       prometheus.Registerer
+}
+
+// Handler executes commands against the event store.
+type Handler struct {
+	store     *eventstore.Store
+	reg       *domain.Registry
+	log       *slog.Logger
+	now       func() time.Time
+	cache     *lru.Cache[string, *cached]
+	locks     [256]sync.Mutex // per-aggregate serialisation within this instance
+	snapEvery int64
+	snapshots *eventstore.Bucket
+	unique    *eventstore.Bucket
+	appends   *prometheus.CounterVec
+	conflicts *prometheus.CounterVec
+}
+
+// cached is an aggregate as of its last event's stream sequence.
+type cached struct {
+	agg     any // a *A of the aggregate's type
+	lastSeq uint64
+	snapVer int64 // version of the last snapshot written or loaded
+}
+
+// New returns a handler over store.
+func New(ctx context.Context, store *eventstore.Store, reg *domain.Registry, log *slog.Logger, cfg Config) (*Handler, error) {
+	if cfg.CacheSize == 0 {
+		cfg.CacheSize = 10_000
+	}
+	if cfg.SnapshotEvery == 0 {
+		cfg.SnapshotEvery = 100
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cache, err := lru.New[string, *cached](cfg.CacheSize)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate cache: %w", err)
+	}
+	h := &Handler{store: store, reg: reg, log: log.With("component", "commands"), now: cfg.Now, cache: cache,
+		snapEvery: cfg.SnapshotEvery}
+	if h.snapshots, err = store.Bucket(ctx, "SNAPSHOTS", 0); err != nil {
+		return nil, err
+	}
+	if h.unique, err = store.Bucket(ctx, "UNIQUE", 0); err != nil {
+		return nil, err
+	}
+	h.appends = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "stateset_events_appended_total",
+		Help: "Events appended to the stream, by aggregate type."}, []string{"aggregate"})
+	h.conflicts = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "stateset_append_conflicts_total",
+		Help: "Appends refused because the aggregate moved on (optimistic concurrency)."}, []string{"aggregate"})
+	if cfg.Metrics != nil {
+		if err := registerAll(cfg.Metrics, h.appends, h.conflicts); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+func registerAll(r prometheus.Registerer, cs ...prometheus.Collector) error {
+	for _, c := range cs {
+		if err := r.Register(c); err != nil {
+			return fmt.Errorf("register metric: %w", err)
+		}
+	}
+	return nil
+}
+
+// Registry is the event registry the handler encodes with.
+func (h *Handler) Registry() *domain.Registry { return h.reg }
+
+// Store is the event store the handler appends to.
+func (h *Handler) Store() *eventstore.Store { return h.store }
+
+func (h *Handler) lock(key string) *sync.Mutex {
+	f := fnv.New32a()
+	f.Write([]byte(key))
+	return &h.locks[f.Sum32()%uint32(len(h.locks))]
+}
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// NewID returns a new UUIDv7 string, for ids the caller must know before the command.
+func NewID() string { return newID() }
