@@ -58,6 +58,7 @@ type Msg struct {
 	Header  Header
 	Data    []byte
 	Time    time.Time
+	Pending uint64 // messages after this one matching the subscription (Subscribe only)
 }
 
 // Store is the JetStream event store. Publishers and consumers use separate connections:
@@ -353,6 +354,18 @@ func (s *Store) NextSeq(ctx context.Context, subject string, after uint64) (uint
 	return m.Sequence, nil
 }
 
+// Reached reports whether the stream holds sequence seq yet.
+func (s *Store) Reached(ctx context.Context, seq uint64) (bool, error) {
+	_, err := s.stream.GetMsg(ctx, seq)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("get %d: %w", seq, s.wrap(err))
+	}
+	return true, nil
+}
+
 // Head returns the stream's last sequence.
 func (s *Store) Head(ctx context.Context) (uint64, error) {
 	info, err := s.stream.Info(ctx)
@@ -466,7 +479,7 @@ func (s *Store) Subscribe(ctx context.Context, filters []string, from uint64, bu
 				sub.err = err
 				return
 			}
-			msg := Msg{Seq: md.Sequence.Stream, Subject: m.Subject(), Header: m.Headers(), Data: m.Data(), Time: md.Timestamp}
+			msg := Msg{Seq: md.Sequence.Stream, Subject: m.Subject(), Header: m.Headers(), Data: m.Data(), Time: md.Timestamp, Pending: md.NumPending}
 			select {
 			case ch <- msg:
 			case <-ctx.Done():

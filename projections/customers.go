@@ -1,0 +1,248 @@
+package projections
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"stateset/domain"
+)
+
+// customersV1 is the customers read model: one row per customer and its timeline.
+type customersV1 struct{}
+
+// Customers is the customers projector.
+func Customers() Projector { return customersV1{} }
+
+func (customersV1) Name() string             { return "customers_v1" }
+func (customersV1) AggregateTypes() []string { return []string{"customer"} }
+
+func (customersV1) Schema() []string {
+	return []string{
+		`CREATE TABLE IF NOT EXISTS customers (
+			id TEXT PRIMARY KEY,
+			created_seq INTEGER NOT NULL UNIQUE,
+			email TEXT NOT NULL,
+			email_key TEXT NOT NULL,
+			first_name TEXT NOT NULL DEFAULT '',
+			last_name TEXT NOT NULL DEFAULT '',
+			phone TEXT NOT NULL DEFAULT '',
+			stripe_customer_id TEXT NOT NULL DEFAULT '',
+			timestamp TEXT NOT NULL DEFAULT '',
+			activation_date TEXT NOT NULL DEFAULT '',
+			type TEXT NOT NULL,
+			status TEXT NOT NULL,
+			metadata TEXT NOT NULL DEFAULT '{}',
+			addresses TEXT NOT NULL DEFAULT '[]',
+			created_at TEXT NOT NULL,
+			updated_at TEXT NOT NULL,
+			version INTEGER NOT NULL,
+			position INTEGER NOT NULL
+		)`,
+		`CREATE INDEX IF NOT EXISTS customers_email ON customers (email_key)`,
+		`CREATE INDEX IF NOT EXISTS customers_status ON customers (status, created_seq)`,
+		`CREATE TABLE IF NOT EXISTS customer_timeline (
+			seq INTEGER PRIMARY KEY,
+			customer_id TEXT NOT NULL,
+			kind TEXT NOT NULL,
+			event_type TEXT NOT NULL,
+			time TEXT NOT NULL,
+			actor TEXT NOT NULL DEFAULT '',
+			summary TEXT NOT NULL
+		)`,
+		`CREATE INDEX IF NOT EXISTS customer_timeline_customer ON customer_timeline (customer_id, seq)`,
+	}
+}
+
+func (customersV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+	var err error
+	switch e := env.Event.(type) {
+	case domain.CustomerCreated:
+		_, err = tx.ExecContext(ctx, `INSERT INTO customers (id, created_seq, email, email_key, first_name, last_name,
+			phone, stripe_customer_id, timestamp, activation_date, type, status, metadata, addresses, created_at,
+			updated_at, version, position) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT(id) DO NOTHING`,
+			e.CustomerID, env.Position, e.Email, domain.EmailKey(e.Email), e.FirstName, e.LastName, e.Phone,
+			e.StripeCustomerID, e.Timestamp, e.ActivationDate, e.Type, e.Status, jsonText(e.Metadata, "{}"),
+			jsonText(e.Addresses, "[]"), fmtTime(env.Time), fmtTime(env.Time), env.Version, env.Position)
+	case domain.CustomerUpdated:
+		sets, args := []string{}, []any{}
+		col := func(name string, ch *domain.Change) {
+			if ch != nil {
+				sets, args = append(sets, name+" = ?"), append(args, ch.To)
+			}
+		}
+		col("email", e.Email)
+		if e.Email != nil {
+			sets, args = append(sets, "email_key = ?"), append(args, domain.EmailKey(e.Email.To))
+		}
+		col("first_name", e.FirstName)
+		col("last_name", e.LastName)
+		col("phone", e.Phone)
+		col("stripe_customer_id", e.StripeCustomerID)
+		col("timestamp", e.Timestamp)
+		col("activation_date", e.ActivationDate)
+		col("type", e.Type)
+		if e.Metadata != nil {
+			sets, args = append(sets, "metadata = ?"), append(args, jsonText(e.Metadata.To, "{}"))
+		}
+		err = touch(ctx, tx, env, e.CustomerID, sets, args)
+	case domain.CustomerStatusChanged:
+		err = touch(ctx, tx, env, e.CustomerID, []string{"status = ?"}, []any{e.To})
+	case domain.CustomerArchived:
+		err = touch(ctx, tx, env, e.CustomerID, []string{"status = ?"}, []any{domain.CustomerStatusArchived})
+	case domain.CustomerAddressAdded:
+		err = touch(ctx, tx, env, e.CustomerID, []string{"addresses = json_insert(addresses, '$[#]', json(?))"},
+			[]any{jsonText(e.Address, "{}")})
+	default:
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return addTimeline(ctx, tx, env)
+}
+
+// touch updates columns of one customer and its version; the version guard makes a
+// replayed event a no-op.
+func touch(ctx context.Context, tx *sql.Tx, env domain.Envelope, id string, sets []string, args []any) error {
+	sets = append(sets, "updated_at = ?", "version = ?", "position = ?")
+	args = append(args, fmtTime(env.Time), env.Version, env.Position, id, env.Version)
+	_, err := tx.ExecContext(ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version < ?`, args...)
+	return err
+}
+
+func addTimeline(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+	summary, err := json.Marshal(env.Event)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO customer_timeline (seq, customer_id, kind, event_type, time, actor, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(seq) DO NOTHING`,
+		env.Position, env.AggregateID, env.AggregateType, env.Type, fmtTime(env.Time), env.Metadata.Actor, string(summary))
+	return err
+}
+
+func jsonText(v any, empty string) string {
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "null" {
+		return empty
+	}
+	return string(b)
+}
+
+// Customer is a customer row.
+type Customer struct {
+	ID               string
+	Email            string
+	FirstName        string
+	LastName         string
+	Phone            string
+	StripeCustomerID string
+	Timestamp        string
+	ActivationDate   string
+	Type             string
+	Status           string
+	Metadata         map[string]string
+	Addresses        []domain.Address
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Version          int64
+	Position         uint64
+	cursor           int64
+}
+
+const customerCols = `id, email, first_name, last_name, phone, stripe_customer_id, timestamp, activation_date, type,
+	status, metadata, addresses, created_at, updated_at, version, position, created_seq`
+
+func scanCustomer(row interface{ Scan(...any) error }) (Customer, error) {
+	var c Customer
+	var meta, addrs, created, updated string
+	err := row.Scan(&c.ID, &c.Email, &c.FirstName, &c.LastName, &c.Phone, &c.StripeCustomerID, &c.Timestamp,
+		&c.ActivationDate, &c.Type, &c.Status, &meta, &addrs, &created, &updated, &c.Version, &c.Position, &c.cursor)
+	if err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal([]byte(meta), &c.Metadata); err != nil {
+		return c, fmt.Errorf("customer %s metadata: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(addrs), &c.Addresses); err != nil {
+		return c, fmt.Errorf("customer %s addresses: %w", c.ID, err)
+	}
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return c, nil
+}
+
+// GetCustomer returns one customer, domain.ErrNotFound if there is none.
+func (rd *Reader) GetCustomer(ctx context.Context, id string) (Customer, error) {
+	c, err := scanCustomer(rd.customers.r.QueryRowContext(ctx, `SELECT `+customerCols+` FROM customers WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, domain.ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("get customer %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// CustomerFilter selects customers; zero fields do not filter.
+type CustomerFilter struct {
+	Email         string
+	Status        string
+	Type          string
+	CreatedAfter  time.Time
+	CreatedBefore time.Time
+	Page
+}
+
+// ListCustomers returns customers newest first.
+func (rd *Reader) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer, PageInfo, error) {
+	var where []string
+	var args []any
+	add := func(cond string, arg any) { where, args = append(where, cond), append(args, arg) }
+	if f.Email != "" {
+		add("email_key = ?", domain.EmailKey(f.Email))
+	}
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.Type != "" {
+		add("type = ?", f.Type)
+	}
+	if !f.CreatedAfter.IsZero() {
+		add("created_at > ?", fmtTime(f.CreatedAfter))
+	}
+	if !f.CreatedBefore.IsZero() {
+		add("created_at < ?", fmtTime(f.CreatedBefore))
+	}
+	return list(ctx, rd.customers.r, "customers", customerCols, "created_seq", where, args, f.Page, scanCustomer,
+		func(c Customer) int64 { return c.cursor })
+}
+
+// TimelineEntry is one thing that happened to a customer.
+type TimelineEntry struct {
+	Position  uint64
+	Kind      string // the aggregate type it came from
+	EventType string
+	Time      time.Time
+	Actor     string
+	Summary   json.RawMessage
+}
+
+// CustomerTimeline lists what happened to a customer, newest first.
+func (rd *Reader) CustomerTimeline(ctx context.Context, id string, p Page) ([]TimelineEntry, PageInfo, error) {
+	return list(ctx, rd.customers.r, "customer_timeline", "seq, kind, event_type, time, actor, summary", "seq",
+		[]string{"customer_id = ?"}, []any{id}, p,
+		func(row interface{ Scan(...any) error }) (TimelineEntry, error) {
+			var e TimelineEntry
+			var t, summary string
+			err := row.Scan(&e.Position, &e.Kind, &e.EventType, &t, &e.Actor, &summary)
+			e.Time, e.Summary = parseTime(t), json.RawMessage(summary)
+			return e, err
+		},
+		func(e TimelineEntry) int64 { return int64(e.Position) })
+}

@@ -1,0 +1,380 @@
+package projections
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"stateset/domain"
+	"stateset/eventstore"
+)
+
+// Projector turns events into rows. Its name carries its schema version (customers_v1):
+// a new schema is a new projector, built beside the old one.
+type Projector interface {
+	Name() string
+	// AggregateTypes are the aggregates whose events it reads.
+	AggregateTypes() []string
+	// Schema is the DDL it needs; statements must be idempotent.
+	Schema() []string
+	// Apply writes one event's effect inside the batch's transaction. Events of other
+	// types are ignored. It must not look at the clock or anything but tx and the event.
+	Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error
+}
+
+// batchMax bounds a batch: beyond ~100-1000 rows per transaction SQLite gains nothing
+// (reference/jetstream.md).
+const batchMax = 1000
+
+// ErrWaitTimeout is returned by WaitFor when the position was not reached in time.
+var ErrWaitTimeout = errors.New("projection has not reached the position")
+
+// Runner feeds one projector from the stream: batches of up to batchMax events, each in
+// one SQLite transaction together with the checkpoint.
+type Runner struct {
+	p       Projector
+	store   *eventstore.Store
+	reg     *domain.Registry
+	log     *slog.Logger
+	path    string
+	w, r    *sql.DB
+	filters []string
+
+	applied atomic.Uint64 // checkpoint: last stream sequence applied
+	covered atomic.Uint64 // every event of ours at or below it is applied
+	head    atomic.Uint64 // the last sequence of ours seen so far (applied + pending)
+	lastAt  atomic.Int64  // unix nanos of the last applied event
+
+	mu      sync.Mutex
+	changed chan struct{} // closed when applied moves
+	state   string
+	lastErr string
+}
+
+// Open opens (creating) the projector's SQLite file under dir and reads its checkpoint.
+// A deleted file is simply rebuilt from the stream by Run.
+func Open(ctx context.Context, dir string, p Projector, store *eventstore.Store, reg *domain.Registry, log *slog.Logger) (*Runner, error) {
+	return openAt(ctx, filepath.Join(dir, p.Name()+".db"), p, store, reg, log)
+}
+
+func openAt(ctx context.Context, path string, p Projector, store *eventstore.Store, reg *domain.Registry, log *slog.Logger) (*Runner, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("projection dir: %w", err)
+	}
+	w, r, err := openDB(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	run := &Runner{p: p, store: store, reg: reg, log: log.With("component", "projection", "projection", p.Name()),
+		path: path, w: w, r: r, changed: make(chan struct{}), state: "starting"}
+	for _, t := range p.AggregateTypes() {
+		run.filters = append(run.filters, store.TypeSubjects(t))
+	}
+	ddl := append([]string{`CREATE TABLE IF NOT EXISTS checkpoint (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at TEXT NOT NULL)`}, p.Schema()...)
+	for _, stmt := range ddl {
+		if _, err := w.ExecContext(ctx, stmt); err != nil {
+			run.Close()
+			return nil, fmt.Errorf("schema of %s: %w", p.Name(), err)
+		}
+	}
+	var seq uint64
+	err = w.QueryRowContext(ctx, `SELECT seq FROM checkpoint WHERE name = ?`, p.Name()).Scan(&seq)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		run.Close()
+		return nil, fmt.Errorf("checkpoint of %s: %w", p.Name(), err)
+	}
+	run.applied.Store(seq)
+	run.covered.Store(seq)
+	return run, nil
+}
+
+// Name is the projector's name.
+func (run *Runner) Name() string { return run.p.Name() }
+
+// Path is the SQLite file.
+func (run *Runner) Path() string { return run.path }
+
+// DB is the pool of read-only connections queries use.
+func (run *Runner) DB() *sql.DB { return run.r }
+
+// Close closes the database.
+func (run *Runner) Close() error {
+	return errors.Join(run.r.Close(), run.w.Close())
+}
+
+// Position is the stream position the read model is known to reflect.
+func (run *Runner) Position() uint64 { return max(run.applied.Load(), run.covered.Load()) }
+
+// Applied is the checkpoint: the last stream sequence applied.
+func (run *Runner) Applied() uint64 { return run.applied.Load() }
+
+// Status describes the runner for the admin view.
+type Status struct {
+	Name       string    `json:"name"`
+	Position   uint64    `json:"position"`
+	LagEvents  uint64    `json:"lag_events"`
+	LagSeconds float64   `json:"lag_seconds"`
+	State      string    `json:"state"`
+	LastError  string    `json:"last_error,omitempty"`
+	LastEvent  time.Time `json:"last_event_at,omitzero"`
+}
+
+// Status reports position, lag and state.
+func (run *Runner) Status() Status {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	st := Status{Name: run.p.Name(), Position: run.Position(), State: run.state, LastError: run.lastErr}
+	if h, a := run.head.Load(), run.applied.Load(); h > a {
+		st.LagEvents = h - a
+	}
+	if ns := run.lastAt.Load(); ns > 0 {
+		st.LastEvent = time.Unix(0, ns).UTC()
+		if st.LagEvents > 0 {
+			st.LagSeconds = time.Since(st.LastEvent).Seconds()
+		}
+	}
+	return st
+}
+
+func (run *Runner) setState(state string, err error) {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	run.state = state
+	if err != nil {
+		run.lastErr = err.Error()
+	}
+}
+
+// Run applies events until ctx ends. The batch in progress when ctx ends is committed
+// first. Errors are logged and retried from the checkpoint with backoff.
+func (run *Runner) Run(ctx context.Context) error {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := run.follow(ctx, 0)
+		if ctx.Err() != nil {
+			break
+		}
+		run.setState("error", err)
+		run.log.ErrorContext(ctx, "projection stopped, retrying", "err", err, "seq", run.applied.Load())
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 10*time.Second)
+	}
+	run.setState("stopped", nil)
+	return nil
+}
+
+// follow subscribes from the checkpoint and applies batches. until > 0 returns once
+// that position is applied (rebuilds); until == 0 follows forever.
+func (run *Runner) follow(ctx context.Context, until uint64) error {
+	subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	sub, err := run.store.Subscribe(subCtx, run.filters, run.applied.Load()+1, 2*batchMax)
+	if err != nil {
+		return err
+	}
+	defer sub.Stop()
+	run.setState("running", nil)
+	batch := make([]eventstore.Msg, 0, batchMax)
+	for {
+		if until > 0 && run.applied.Load() >= until {
+			return nil
+		}
+		batch = batch[:0]
+		// block for one message, then take whatever is already buffered
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case m, ok := <-sub.C:
+			if !ok {
+				return fmt.Errorf("subscription ended: %w", sub.Err())
+			}
+			batch = append(batch, m)
+		}
+	drain:
+		for len(batch) < batchMax {
+			select {
+			case m, ok := <-sub.C:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, m)
+			default:
+				break drain
+			}
+		}
+		// the batch is committed even if ctx ended meanwhile: shutdown finishes it
+		if err := run.apply(context.WithoutCancel(ctx), batch); err != nil {
+			return err
+		}
+	}
+}
+
+// apply commits one batch and its checkpoint in one transaction. Sequences at or below
+// the checkpoint (a redelivery) are skipped.
+func (run *Runner) apply(ctx context.Context, batch []eventstore.Msg) error {
+	from := run.applied.Load()
+	tx, err := run.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	last := from
+	var lastTime time.Time
+	for _, m := range batch {
+		if m.Seq <= last {
+			continue
+		}
+		env, err := run.reg.Unmarshal(m.Data, m.Seq)
+		if err != nil {
+			return fmt.Errorf("decode %d: %w", m.Seq, err)
+		}
+		if err := run.p.Apply(ctx, tx, env); err != nil {
+			return fmt.Errorf("apply %s at %d: %w", env.Type, m.Seq, err)
+		}
+		last, lastTime = m.Seq, m.Time
+	}
+	if last == from {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO checkpoint (name, seq, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT(name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`,
+		run.p.Name(), last, fmtTime(lastTime)); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	tail := batch[len(batch)-1]
+	run.head.Store(tail.Seq + tail.Pending)
+	run.lastAt.Store(lastTime.UnixNano())
+	run.applied.Store(last)
+	run.mu.Lock()
+	close(run.changed)
+	run.changed = make(chan struct{})
+	run.mu.Unlock()
+	return nil
+}
+
+// WaitFor returns once every event of this projector at or below pos is applied, or
+// ErrWaitTimeout when ctx ends first.
+func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
+	for {
+		if run.Position() >= pos {
+			return nil
+		}
+		run.mu.Lock()
+		ch := run.changed
+		run.mu.Unlock()
+		applied := run.applied.Load()
+		if applied >= pos {
+			return nil
+		}
+		// Positions are global but this projector reads only its own subjects: if none of
+		// its events lies in (applied, pos], pos is already reflected.
+		ours, err := run.nextOurs(ctx, applied)
+		if err != nil {
+			return err
+		}
+		var poll <-chan time.Time
+		if ours == 0 || ours > pos {
+			reached, err := run.store.Reached(ctx, pos)
+			if err != nil {
+				return err
+			}
+			if reached {
+				for {
+					cur := run.covered.Load()
+					if cur >= pos || run.covered.CompareAndSwap(cur, pos) {
+						return nil
+					}
+				}
+			}
+			// pos lies beyond the stream's head: nothing of ours will announce it
+			poll = time.After(10 * time.Millisecond)
+		}
+		select {
+		case <-ch:
+		case <-poll:
+		case <-ctx.Done():
+			return ErrWaitTimeout
+		}
+	}
+}
+
+func (run *Runner) nextOurs(ctx context.Context, after uint64) (uint64, error) {
+	var first uint64
+	for _, f := range run.filters {
+		n, err := run.store.NextSeq(ctx, f, after)
+		if err != nil {
+			return 0, err
+		}
+		if n > 0 && (first == 0 || n < first) {
+			first = n
+		}
+	}
+	return first, nil
+}
+
+// CatchUp applies events until the stream's current head for this projector.
+func (run *Runner) CatchUp(ctx context.Context) error {
+	var head uint64
+	for _, f := range run.filters {
+		n, err := run.store.LastSeq(ctx, f)
+		if err != nil {
+			return err
+		}
+		head = max(head, n)
+	}
+	if head <= run.applied.Load() {
+		return nil
+	}
+	return run.follow(ctx, head)
+}
+
+// Rebuild builds the projector's read model from sequence 1 into a shadow file beside the
+// live one, then swaps it in. The live file must not be in use (offline rebuild).
+func Rebuild(ctx context.Context, dir string, p Projector, store *eventstore.Store, reg *domain.Registry, log *slog.Logger) (uint64, error) {
+	live := filepath.Join(dir, p.Name()+".db")
+	shadow := live + ".rebuild"
+	for _, f := range []string{shadow, shadow + "-wal", shadow + "-shm"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return 0, err
+		}
+	}
+	run, err := openAt(ctx, shadow, p, store, reg, log)
+	if err != nil {
+		return 0, err
+	}
+	if err := run.CatchUp(ctx); err != nil {
+		run.Close()
+		return 0, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
+	pos := run.applied.Load()
+	// fold the WAL into the main file so one rename moves the whole model
+	if _, err := run.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		run.Close()
+		return 0, fmt.Errorf("rebuild %s: checkpoint: %w", p.Name(), err)
+	}
+	if err := run.Close(); err != nil {
+		return 0, err
+	}
+	for _, f := range []string{live + "-wal", live + "-shm"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return 0, err
+		}
+	}
+	if err := os.Rename(shadow, live); err != nil {
+		return 0, fmt.Errorf("swap %s: %w", p.Name(), err)
+	}
+	return pos, nil
+}
