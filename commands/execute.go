@@ -141,7 +141,7 @@ func versionOf(c *cached) int64 { return c.agg.(domain.Aggregate).CurrentVersion
 
 // envelopes stamps events with ids, versions, time and metadata, and encodes them.
 func (h *Handler) envelopes(aggType, id string, version int64, events []domain.Event, meta domain.Metadata) ([]domain.Envelope, []eventstore.Message, error) {
-	now := h.now().UTC()
+	now := h.now().UTC().Truncate(time.Microsecond) // read models keep microseconds
 	if meta.CorrelationID == "" {
 		meta.CorrelationID = newID() // a command without a caller-given correlation starts one
 	}

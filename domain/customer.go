@@ -232,30 +232,63 @@ func customerEvents(r *Registry) {
 	Register[CustomerAddressAdded](r, "customer", 1, nil)
 }
 
-// Create decides the creation of a new customer.
-func (c *Customer) Create(cmd CreateCustomer) ([]Event, error) {
-	if c.Exists() {
-		return nil, &AlreadyExistsError{Entity: "customer", Field: "id"}
-	}
+func (cmd CreateCustomer) withDefaults() CreateCustomer {
 	if cmd.Type == "" {
 		cmd.Type = "INDIVIDUAL"
 	}
 	if cmd.Status == "" {
 		cmd.Status = CustomerStatusActive
 	}
-	var v Validation
+	return cmd
+}
+
+// Check records every invalid field of the creation in v.
+func (cmd CreateCustomer) Check(v *Validation) {
+	cmd = cmd.withDefaults()
 	v.Check(ValidID(cmd.CustomerID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	if cmd.Email == "" {
 		v.Add("email", "is required")
 	} else {
-		checkEmail(&v, cmd.Email)
+		checkEmail(v, cmd.Email)
 	}
-	checkCustomerFields(&v, cmd.FirstName, cmd.LastName, cmd.Phone, cmd.StripeCustomerID, cmd.Timestamp, cmd.ActivationDate, cmd.Type)
+	checkCustomerFields(v, cmd.FirstName, cmd.LastName, cmd.Phone, cmd.StripeCustomerID, cmd.Timestamp, cmd.ActivationDate, cmd.Type)
 	v.Check(cmd.Status == CustomerStatusProspect || cmd.Status == CustomerStatusActive, "status", "a new customer is PROSPECT or ACTIVE")
-	checkMetadata(&v, "metadata", cmd.Metadata)
+	checkMetadata(v, "metadata", cmd.Metadata)
 	for i, a := range cmd.Addresses {
-		checkAddress(&v, "addresses["+itoa(i)+"].", a)
+		checkAddress(v, "addresses["+itoa(i)+"].", a)
 	}
+}
+
+// Check records every invalid field of the update in v.
+func (cmd UpdateCustomer) Check(v *Validation) {
+	if cmd.Email != nil {
+		if *cmd.Email == "" {
+			v.Add("email", "cannot be cleared")
+		} else {
+			checkEmail(v, *cmd.Email)
+		}
+	}
+	checkCustomerFields(v, deref(cmd.FirstName), deref(cmd.LastName), deref(cmd.Phone), deref(cmd.StripeCustomerID),
+		deref(cmd.Timestamp), deref(cmd.ActivationDate), "")
+	if cmd.Type != nil {
+		v.Check(*cmd.Type == "" || slices.Contains(CustomerTypes, *cmd.Type), "type", "must be one of "+strings.Join(CustomerTypes, ", "))
+	}
+	if cmd.Metadata != nil {
+		checkMetadata(v, "metadata", *cmd.Metadata)
+	}
+	if cmd.Status != nil {
+		v.Check(slices.Contains(CustomerStatuses, *cmd.Status), "status", "must be one of PROSPECT, ACTIVE, INACTIVE, SUSPENDED, ARCHIVED")
+	}
+}
+
+// Create decides the creation of a new customer.
+func (c *Customer) Create(cmd CreateCustomer) ([]Event, error) {
+	if c.Exists() {
+		return nil, &AlreadyExistsError{Entity: "customer", Field: "id"}
+	}
+	cmd = cmd.withDefaults()
+	var v Validation
+	cmd.Check(&v)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -276,24 +309,7 @@ func (c *Customer) Update(cmd UpdateCustomer) ([]Event, error) {
 		return nil, err
 	}
 	var v Validation
-	if cmd.Email != nil {
-		if *cmd.Email == "" {
-			v.Add("email", "cannot be cleared")
-		} else {
-			checkEmail(&v, *cmd.Email)
-		}
-	}
-	checkCustomerFields(&v, deref(cmd.FirstName), deref(cmd.LastName), deref(cmd.Phone), deref(cmd.StripeCustomerID),
-		deref(cmd.Timestamp), deref(cmd.ActivationDate), "")
-	if cmd.Type != nil {
-		v.Check(*cmd.Type == "" || slices.Contains(CustomerTypes, *cmd.Type), "type", "must be one of "+strings.Join(CustomerTypes, ", "))
-	}
-	if cmd.Metadata != nil {
-		checkMetadata(&v, "metadata", *cmd.Metadata)
-	}
-	if cmd.Status != nil {
-		v.Check(slices.Contains(CustomerStatuses, *cmd.Status), "status", "must be one of PROSPECT, ACTIVE, INACTIVE, SUSPENDED, ARCHIVED")
-	}
+	cmd.Check(&v)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

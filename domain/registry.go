@@ -178,3 +178,29 @@ func (r *Registry) Unmarshal(body []byte, position uint64) (Envelope, error) {
 		Metadata: w.Metadata, Event: e,
 	}, nil
 }
+
+// DottedName is StateSet's webhook name of an event type: CustomerUpdated ->
+// customer.updated, CustomerStatusChanged -> customer.status_changed, ApiKeyCreated ->
+// api_key.created. The aggregate's words come first, then the rest.
+func (r *Registry) DottedName(eventType string) string {
+	var words []string
+	start := 0
+	for i := 1; i <= len(eventType); i++ {
+		if i == len(eventType) || (eventType[i] >= 'A' && eventType[i] <= 'Z') {
+			words = append(words, strings.ToLower(eventType[start:i]))
+			start = i
+		}
+	}
+	agg := ""
+	if info, ok := r.types[eventType]; ok {
+		agg = info.aggregate
+	}
+	joined := ""
+	for i, w := range words {
+		joined += w
+		if joined == agg && i+1 < len(words) {
+			return strings.Join(words[:i+1], "_") + "." + strings.Join(words[i+1:], "_")
+		}
+	}
+	return strings.Join(words, "_")
+}

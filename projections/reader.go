@@ -115,3 +115,6 @@ func list[T any](ctx context.Context, db *sql.DB, table, cols, key string, where
 	}
 	return out, info, nil
 }
+
+// All lists every projector the server runs.
+func All() []Projector { return []Projector{Customers()} }

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/eventstore"
+	"stateset/projections"
+)
+
+// apiError is the body of every error answer (API.md §1).
+type apiError struct {
+	Code      string              `json:"code"`
+	Message   string              `json:"message"`
+	Details   []domain.FieldError `json:"details,omitempty"`
+	RequestID string              `json:"request_id,omitempty"`
+}
+
+// httpError is an error the API layer itself raises with its status and code.
+type httpError struct {
+	status  int
+	code    string
+	message string
+	details []domain.FieldError
+}
+
+func (e *httpError) Error() string { return e.message }
+
+var (
+	errUnauthorized = &httpError{http.StatusUnauthorized, "UNAUTHORIZED", "a valid API key is required (Authorization: Token <key>, Bearer <key>, or X-API-Key)", nil}
+	errForbidden    = &httpError{http.StatusForbidden, "FORBIDDEN", "the API key lacks the scope this route needs", nil}
+	errNotFound     = &httpError{http.StatusNotFound, "NOT_FOUND", "no such route", nil}
+	errMethod       = &httpError{http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed on this route", nil}
+	errMediaType    = &httpError{http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "request bodies must be application/json", nil}
+	errTooLarge     = &httpError{http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "request body exceeds 1 MiB", nil}
+)
+
+func badRequest(field, issue string) error {
+	return &domain.ValidationError{Fields: []domain.FieldError{{Field: field, Issue: issue}}}
+}
+
+// problem maps an error to its status and body: the one table of API.md's codes.
+func problem(err error) (int, apiError, bool) {
+	var he *httpError
+	var ve *domain.ValidationError
+	var te *domain.TransitionError
+	var mbe *http.MaxBytesError
+	var ae *domain.AlreadyExistsError
+	switch {
+	case errors.As(err, &he):
+		return he.status, apiError{Code: he.code, Message: he.message, Details: he.details}, true
+	case errors.As(err, &mbe):
+		return errTooLarge.status, apiError{Code: errTooLarge.code, Message: errTooLarge.message}, true
+	case errors.As(err, &ve):
+		return http.StatusBadRequest, apiError{Code: "VALIDATION_ERROR", Message: "the request is invalid", Details: ve.Fields}, true
+	case errors.As(err, &te):
+		return http.StatusConflict, apiError{Code: "INVALID_TRANSITION", Message: te.Error(),
+			Details: []domain.FieldError{{Field: "status", Issue: "current status " + te.From + " does not allow " + te.Action}}}, true
+	case errors.As(err, &ae):
+		return http.StatusConflict, apiError{Code: "ALREADY_EXISTS", Message: ae.Error(),
+			Details: []domain.FieldError{{Field: ae.Field, Issue: "already taken"}}}, true
+	case errors.Is(err, domain.ErrAlreadyExists):
+		return http.StatusConflict, apiError{Code: "ALREADY_EXISTS", Message: "the resource already exists"}, true
+	case errors.Is(err, domain.ErrNotFound):
+		return http.StatusNotFound, apiError{Code: "NOT_FOUND", Message: "no such resource"}, true
+	case errors.Is(err, domain.ErrVersionMismatch):
+		return http.StatusPreconditionFailed, apiError{Code: "VERSION_MISMATCH", Message: "the resource has changed since the version in If-Match"}, true
+	case errors.Is(err, commands.ErrIdempotencyKeyReused):
+		return http.StatusUnprocessableEntity, apiError{Code: "IDEMPOTENCY_KEY_REUSED", Message: err.Error()}, true
+	case errors.Is(err, commands.ErrIdempotencyInProgress):
+		return http.StatusConflict, apiError{Code: "IDEMPOTENCY_IN_PROGRESS", Message: err.Error()}, true
+	case errors.Is(err, projections.ErrBadCursor):
+		return http.StatusBadRequest, apiError{Code: "VALIDATION_ERROR", Message: "the request is invalid",
+			Details: []domain.FieldError{{Field: "cursor", Issue: "not a cursor this API returned"}}}, true
+	case errors.Is(err, projections.ErrWaitTimeout):
+		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "the read model has not reached Stateset-Min-Position in time; retry"}, true
+	case errors.Is(err, eventstore.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "the event store is unavailable; retry"}, true
+	case errors.Is(err, eventstore.ErrConcurrency):
+		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "too much contention on this resource; retry"}, true
+	}
+	return http.StatusInternalServerError, apiError{Code: "INTERNAL", Message: "internal error"}, false
+}

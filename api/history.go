@@ -1,0 +1,46 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// historyJSON is one event of an aggregate's history.
+type historyJSON struct {
+	ID            string `json:"id"`
+	Type          string `json:"type"`       // StateSet's dotted name
+	EventType     string `json:"event_type"` // PascalCase
+	SchemaVersion int    `json:"schema_version"`
+	Version       int64  `json:"version"`
+	Position      uint64 `json:"position"`
+	Time          string `json:"time"`
+	Actor         string `json:"actor,omitempty"`
+	ActorName     string `json:"actor_name,omitempty"`
+	RequestID     string `json:"request_id,omitempty"`
+	CorrelationID string `json:"correlation_id,omitempty"`
+	CausationID   string `json:"causation_id,omitempty"`
+	Data          any    `json:"data"` // what changed; updates carry each field's from and to
+}
+
+// history answers GET /v1/<collection>/{id}/history straight from the event store.
+func (s *Server) history(w http.ResponseWriter, r *http.Request, aggType string) {
+	if err := onlyQuery(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	envs, err := s.cmd.History(r.Context(), aggType, mux.Vars(r)["id"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]historyJSON, len(envs))
+	for i, e := range envs {
+		out[i] = historyJSON{ID: e.ID, Type: s.cmd.Registry().DottedName(e.Type), EventType: e.Type,
+			SchemaVersion: e.SchemaVersion, Version: e.Version, Position: e.Position, Time: rfc3339(e.Time),
+			Actor: e.Metadata.Actor, ActorName: e.Metadata.ActorName, RequestID: e.Metadata.RequestID,
+			CorrelationID: e.Metadata.CorrelationID, CausationID: e.Metadata.CausationID, Data: e.Event}
+	}
+	setPosition(w, envs[len(envs)-1].Position)
+	writeJSON(w, http.StatusOK, newList(out, false, ""))
+}

@@ -1,0 +1,184 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"stateset/domain"
+)
+
+// maxBody is the request body limit (API.md: 1 MiB).
+const maxBody = 1 << 20
+
+// readBody reads a JSON request body: application/json only, at most 1 MiB. An empty
+// body gives nil.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errTooLarge
+		}
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return nil, errMediaType
+	}
+	return body, nil
+}
+
+// object is a decoded JSON object whose fields are read one by one, so that every bad
+// field is reported at once, absent and null can be told apart, and unknown fields are
+// refused rather than dropped.
+type object struct {
+	raw  map[string]json.RawMessage
+	used map[string]bool
+	v    domain.Validation
+}
+
+// decodeObject parses body as exactly one JSON object. A nil body is an empty object.
+func decodeObject(body []byte) (*object, error) {
+	o := &object{raw: map[string]json.RawMessage{}, used: map[string]bool{}}
+	if body == nil {
+		return o, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&o.raw); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, badRequest("body", "must be a JSON object")
+		}
+		return nil, badRequest("body", "malformed JSON: "+err.Error())
+	}
+	if o.raw == nil {
+		return nil, badRequest("body", "must be a JSON object")
+	}
+	if dec.More() {
+		return nil, badRequest("body", "must hold exactly one JSON object")
+	}
+	return o, nil
+}
+
+// str reads a string field: nil if absent, a pointer to "" if null.
+func (o *object) str(names ...string) *string {
+	var out *string
+	for _, name := range names {
+		raw, ok := o.raw[name]
+		o.used[name] = true
+		if !ok {
+			continue
+		}
+		if string(raw) == "null" {
+			empty := ""
+			out = &empty
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			o.v.Add(name, "must be a string")
+			continue
+		}
+		out = &s
+	}
+	return out
+}
+
+// into reads a field into dst with unknown nested fields refused; absent leaves dst.
+// It reports whether the field was present and not null.
+func (o *object) into(name string, dst any) bool {
+	raw, ok := o.raw[name]
+	o.used[name] = true
+	if !ok || string(raw) == "null" {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te) && te.Field != "":
+			o.v.Add(name+"."+te.Field, "must be "+jsonKind(te.Type.Kind().String()))
+		case errors.As(err, &te):
+			o.v.Add(name, "must be "+jsonKind(te.Type.Kind().String()))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			o.v.Add(name+"."+strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
+		default:
+			o.v.Add(name, "invalid: "+err.Error())
+		}
+		return false
+	}
+	return true
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "an array"
+	case "map", "struct":
+		return "an object"
+	case "bool":
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// err reports unknown fields and every problem met while reading.
+func (o *object) err() error {
+	var unknown []string
+	for name := range o.raw {
+		if !o.used[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		o.v.Add(name, "unknown field")
+	}
+	return o.v.Err()
+}
+
+// has reports whether the field is present.
+func (o *object) has(name string) bool {
+	_, ok := o.raw[name]
+	return ok
+}
+
+// writeJSON writes v as the JSON body with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	_ = enc.Encode(v)
+}
+
+// listBody is the answer of every list endpoint.
+type listBody[T any] struct {
+	Object     string `json:"object"`
+	Data       []T    `json:"data"`
+	HasMore    bool   `json:"has_more"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func newList[T any](data []T, hasMore bool, next string) listBody[T] {
+	if data == nil {
+		data = []T{}
+	}
+	return listBody[T]{Object: "list", Data: slices.Clip(data), HasMore: hasMore, NextCursor: next}
+}

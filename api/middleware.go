@@ -1,0 +1,306 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"stateset/commands"
+	"stateset/domain"
+)
+
+type ctxKey int
+
+const infoKey ctxKey = iota
+
+// reqInfo is what the middleware learns about a request, shared down the chain.
+type reqInfo struct {
+	id    string
+	route string
+	key   *domain.APIKey
+	body  []byte
+	read  bool // body already read
+}
+
+func info(ctx context.Context) *reqInfo {
+	if i, ok := ctx.Value(infoKey).(*reqInfo); ok {
+		return i
+	}
+	return &reqInfo{}
+}
+
+func requestID(ctx context.Context) string { return info(ctx).id }
+
+var safeID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// outer gives every request an id, recovers panics, logs and measures it.
+func (s *Server) outer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ri := &reqInfo{id: r.Header.Get("X-Request-Id"), route: "unmatched"}
+		if !safeID.MatchString(ri.id) {
+			ri.id = commands.NewID()
+		}
+		w.Header().Set("X-Request-Id", ri.id)
+		ctx := context.WithValue(r.Context(), infoKey, ri)
+		r = r.WithContext(ctx)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(p), "request_id", ri.id)
+				if sw.status == 0 {
+					s.fail(sw, r, fmt.Errorf("panic: %v", p))
+				}
+			}
+			d := time.Since(start)
+			s.duration.WithLabelValues(ri.route, r.Method, strconv.Itoa(sw.status)).Observe(d.Seconds())
+			keyID := ""
+			if ri.key != nil {
+				keyID = ri.key.ID
+			}
+			s.log.InfoContext(ctx, "http", "method", r.Method, "path", r.URL.Path, "route", ri.route,
+				"status", sw.status, "duration_ms", float64(d.Microseconds())/1000, "request_id", ri.id, "key_id", keyID)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// named records the matched route template for logs and metrics.
+func (s *Server) named(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info(r.Context()).route = route
+		next.ServeHTTP(w, r)
+	})
+}
+
+// token finds the API key in Authorization (Token or Bearer) or X-API-Key.
+func token(r *http.Request) string {
+	if k := r.Header.Get("X-API-Key"); k != "" {
+		return strings.TrimSpace(k)
+	}
+	auth := r.Header.Get("Authorization")
+	for _, scheme := range []string{"Token ", "Bearer "} {
+		if len(auth) > len(scheme) && strings.EqualFold(auth[:len(scheme)], scheme) {
+			return strings.TrimSpace(auth[len(scheme):])
+		}
+	}
+	return ""
+}
+
+// authorize checks the key (401) and its scope (403), then the key's rate limit (429).
+func (s *Server) authorize(scope string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := token(r)
+		if tok == "" {
+			s.fail(w, r, errUnauthorized)
+			return
+		}
+		key, ok := s.keys.Lookup(commands.HashToken(tok))
+		if !ok || !key.Usable(s.now()) {
+			s.fail(w, r, errUnauthorized)
+			return
+		}
+		info(r.Context()).key = key
+		if !key.Allows(scope) {
+			s.fail(w, r, errForbidden)
+			return
+		}
+		if !s.allow(w, key.ID) {
+			s.fail(w, r, &httpError{http.StatusTooManyRequests, "RATE_LIMITED", "too many requests for this API key", nil})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// allow takes a token from the key's bucket and sets the X-RateLimit headers.
+func (s *Server) allow(w http.ResponseWriter, keyID string) bool {
+	if s.cfg.RateLimit < 0 {
+		return true
+	}
+	s.limMu.Lock()
+	lim, ok := s.limiters[keyID]
+	if !ok {
+		lim = rate.NewLimiter(rate.Limit(s.cfg.RateLimit), s.cfg.RateBurst)
+		s.limiters[keyID] = lim
+	}
+	s.limMu.Unlock()
+	now := s.now()
+	ok = lim.AllowN(now, 1)
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(int(s.cfg.RateLimit)))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, int(math.Floor(lim.TokensAt(now))))))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(now.Add(time.Second).Unix(), 10))
+	if !ok {
+		h.Set("Retry-After", "1")
+	}
+	return ok
+}
+
+// body returns the request body, read once (1 MiB, JSON only).
+func body(r *http.Request) ([]byte, error) {
+	ri := info(r.Context())
+	if ri.read {
+		return ri.body, nil
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	ri.body, ri.read = b, true
+	return b, nil
+}
+
+// captureWriter keeps a copy of the response for the idempotency record.
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (w *captureWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+// replayed headers: what a client needs to act on a replayed answer.
+var replayed = []string{"Content-Type", "ETag", "Location", "Stateset-Position"}
+
+// idempotent honours Idempotency-Key on writes: the same key and body replay the first
+// answer; another body is 422; a key still running is 409. Keys are per API key.
+func (s *Server) idempotent(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		if key == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if len(key) > 255 {
+			s.fail(w, r, badRequest("Idempotency-Key", "at most 255 characters"))
+			return
+		}
+		b, err := body(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.RequestURI()+"\n"), b...))
+		scope := "anonymous"
+		if k := info(r.Context()).key; k != nil {
+			scope = k.ID
+		}
+		rec, ticket, err := s.idem.Begin(r.Context(), scope, key, hex.EncodeToString(sum[:]))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if rec != nil {
+			for k, v := range rec.Header {
+				w.Header().Set(k, v)
+			}
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(rec.Status)
+			w.Write(rec.Body)
+			return
+		}
+		cw := &captureWriter{ResponseWriter: w}
+		next.ServeHTTP(cw, r)
+		ctx := context.WithoutCancel(r.Context())
+		if cw.status >= 500 || cw.status == 0 {
+			if err := s.idem.Abandon(ctx, ticket); err != nil {
+				s.log.WarnContext(ctx, "abandon idempotency key", "err", err, "request_id", requestID(ctx))
+			}
+			return
+		}
+		rec2 := commands.Recorded{Status: cw.status, Header: map[string]string{}, Body: cw.buf.Bytes()}
+		for _, h := range replayed {
+			if v := w.Header().Get(h); v != "" {
+				rec2.Header[h] = v
+			}
+		}
+		if err := s.idem.Complete(ctx, ticket, rec2); err != nil {
+			s.log.ErrorContext(ctx, "record idempotency key", "err", err, "request_id", requestID(ctx))
+		}
+	})
+}
+
+// meta is the event metadata of a request: who, which request, which idempotency key.
+func meta(r *http.Request) domain.Metadata {
+	ri := info(r.Context())
+	m := domain.Metadata{RequestID: ri.id, CorrelationID: r.Header.Get("X-Correlation-Id"),
+		IdempotencyKey: r.Header.Get("Idempotency-Key")}
+	if !safeID.MatchString(m.CorrelationID) {
+		m.CorrelationID = ri.id
+	}
+	if ri.key != nil {
+		m.Actor, m.ActorName = ri.key.ID, ri.key.Name
+	}
+	return m
+}
+
+func parseUint(s string) (uint64, error) { return strconv.ParseUint(strings.TrimSpace(s), 10, 64) }
+
+// ifMatch turns If-Match: "<version>" into a command option.
+func ifMatch(r *http.Request) ([]commands.Option, error) {
+	opts := []commands.Option{commands.WithMetadata(meta(r))}
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return opts, nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	if err != nil || v < 1 {
+		return nil, badRequest("If-Match", `must be an ETag this API returned, such as "3"`)
+	}
+	return append(opts, commands.WithIfVersion(v)), nil
+}
+
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+func setPosition(w http.ResponseWriter, pos uint64) {
+	w.Header().Set("Stateset-Position", strconv.FormatUint(pos, 10))
+}

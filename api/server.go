@@ -1,0 +1,173 @@
+// Package api serves the HTTP contract of API.md: gorilla/mux routes, middleware, and
+// handlers that decode, call one command or query, and encode. It never touches
+// JetStream or SQL: writes go through commands, reads through projections.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
+
+	"stateset/commands"
+	"stateset/projections"
+)
+
+// Config tunes the server; zero values take the defaults.
+type Config struct {
+	Logger    *slog.Logger
+	Metrics   *prometheus.Registry // also served at /metrics
+	RateLimit float64              // requests per second per API key; 0 means 1000, <0 turns it off
+	RateBurst int                  // default 2 x RateLimit
+	ReadWait  time.Duration        // longest wait for Stateset-Min-Position; default 5 s
+	Ready     func(context.Context) error
+	Now       func() time.Time
+	Version   string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cmd      *commands.Handler
+	read     *projections.Reader
+	keys     *projections.Keys
+	idem     *commands.Idempotency
+	log      *slog.Logger
+	now      func() time.Time
+	cfg      Config
+	handler  http.Handler
+	routes   []Route
+	duration *prometheus.HistogramVec
+
+	limMu    sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+// Route is one registered route and the scope it needs.
+type Route struct {
+	Method string
+	Path   string // mux template, e.g. /v1/customers/{id}
+	Scope  string // "" for public routes
+}
+
+// New wires the server.
+func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys, idem *commands.Idempotency, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = 1000
+	}
+	if cfg.RateBurst == 0 {
+		cfg.RateBurst = int(2 * cfg.RateLimit)
+	}
+	if cfg.ReadWait == 0 {
+		cfg.ReadWait = 5 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Ready == nil {
+		cfg.Ready = func(context.Context) error { return nil }
+	}
+	s := &Server{cmd: cmd, read: read, keys: keys, idem: idem, log: cfg.Logger.With("component", "api"), now: cfg.Now,
+		cfg: cfg, limiters: map[string]*rate.Limiter{}}
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "stateset_http_request_duration_seconds",
+		Help:    "HTTP request latency by route, method and status.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route", "method", "status"})
+	if err := cfg.Metrics.Register(s.duration); err != nil {
+		return nil, err
+	}
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
+	r.Handle("/metrics", promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	s.register(r)
+	s.handler = s.outer(r)
+	return s, nil
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every route with its scope.
+func (s *Server) Routes() []Route { return s.routes }
+
+// handle registers one route: auth and scope, rate limit, idempotency for writes.
+func (s *Server) handle(r *mux.Router, method, path, scope string, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Method: method, Path: path, Scope: scope})
+	var next http.Handler = h
+	if method != http.MethodGet {
+		next = s.idempotent(next)
+	}
+	if scope != "" {
+		next = s.authorize(scope, next)
+	}
+	r.Handle(path, s.named(path, next)).Methods(method)
+}
+
+// fail answers err in the contract's format; internal errors are logged, never shown.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, body, known := problem(err)
+	if !known {
+		s.log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestID(r.Context()))
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="stateset"`)
+	}
+	body.RequestID = requestID(r.Context())
+	writeJSON(w, status, struct {
+		Error apiError `json:"error"`
+	}{body})
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Ready(ctx); err != nil {
+		s.log.WarnContext(ctx, "not ready", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// waitMin honours Stateset-Min-Position for the read models a GET reads.
+func (s *Server) waitMin(r *http.Request, runs ...*projections.Runner) error {
+	h := r.Header.Get("Stateset-Min-Position")
+	if h == "" {
+		return nil
+	}
+	pos, err := parseUint(h)
+	if err != nil {
+		return badRequest("Stateset-Min-Position", "must be a stream position (a non-negative integer)")
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReadWait)
+	defer cancel()
+	for _, run := range runs {
+		if err := run.WaitFor(ctx, pos); err != nil {
+			if ctx.Err() != nil {
+				return projections.ErrWaitTimeout
+			}
+			return err
+		}
+	}
+	return nil
+}

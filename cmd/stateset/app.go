@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"stateset/api"
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/eventstore"
+	"stateset/projections"
+)
+
+// app is one running instance: event store, command handler, read models, API.
+type app struct {
+	log     *slog.Logger
+	store   *eventstore.Store
+	cmd     *commands.Handler
+	runners []*projections.Runner
+	keys    *projections.Keys
+	api     *api.Server
+	metrics *prometheus.Registry
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+type appConfig struct {
+	store     eventstore.Config
+	viewsDir  string
+	rateLimit float64
+	log       *slog.Logger
+}
+
+// newApp opens everything and starts the projections; it does not listen on HTTP.
+func newApp(ctx context.Context, cfg appConfig) (*app, error) {
+	a := &app{log: cfg.log, metrics: prometheus.NewRegistry()}
+	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var err error
+	if a.store, err = eventstore.Open(ctx, cfg.store, cfg.log); err != nil {
+		return nil, err
+	}
+	reg := domain.NewRegistry()
+	if a.cmd, err = commands.New(ctx, a.store, reg, cfg.log, commands.Config{Metrics: a.metrics}); err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	idem, err := commands.NewIdempotency(ctx, a.store, nil)
+	if err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	for _, p := range projections.All() {
+		run, err := projections.Open(ctx, cfg.viewsDir, p, a.store, reg, cfg.log)
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+		a.runners = append(a.runners, run)
+	}
+	a.keys = projections.NewKeys(a.store, reg, cfg.log)
+	reader, err := projections.NewReader(a.runners...)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	if err := a.registerLag(); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.api, err = api.New(a.cmd, reader, a.keys, idem, api.Config{Logger: cfg.log, Metrics: a.metrics,
+		RateLimit: cfg.rateLimit, Ready: a.ready, Version: version}); err != nil {
+		a.close()
+		return nil, err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.cancel = cancel
+	for _, run := range a.runners {
+		a.wg.Go(func() { run.Run(runCtx) })
+	}
+	a.wg.Go(func() { a.keys.Run(runCtx) })
+	return a, nil
+}
+
+func (a *app) registerLag() error {
+	for _, run := range a.runners {
+		labels := prometheus.Labels{"projection": run.Name()}
+		for _, c := range []prometheus.Collector{
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "stateset_projection_position", Help: "Stream position the read model reflects.",
+				ConstLabels: labels}, func() float64 { return float64(run.Position()) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "stateset_projection_lag_events", Help: "Events of its subjects the read model has yet to apply.",
+				ConstLabels: labels}, func() float64 { return float64(run.Status().LagEvents) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "stateset_projection_lag_seconds", Help: "Age of the last applied event while behind.",
+				ConstLabels: labels}, func() float64 { return run.Status().LagSeconds }),
+		} {
+			if err := a.metrics.Register(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ready: the store answers and every projection is running.
+func (a *app) ready(ctx context.Context) error {
+	if _, err := a.store.Head(ctx); err != nil {
+		return err
+	}
+	for _, run := range a.runners {
+		if st := run.Status(); st.State != "running" {
+			return fmt.Errorf("projection %s is %s: %s", st.Name, st.State, st.LastError)
+		}
+	}
+	return nil
+}
+
+// bootstrap creates the first admin key on an empty store and waits until this instance
+// accepts it. It returns the token when it made one.
+func (a *app) bootstrap(ctx context.Context, token string) (string, error) {
+	tok, created, err := a.cmd.Bootstrap(ctx, token)
+	if err != nil || !created {
+		return "", err
+	}
+	pos, err := a.store.LastSeq(ctx, a.store.TypeSubjects("apikey"))
+	if err != nil {
+		return "", err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := a.keys.WaitFor(wctx, pos); err != nil {
+		return "", fmt.Errorf("bootstrap key not visible: %w", err)
+	}
+	return tok, nil
+}
+
+// stop finishes the projection batches in flight, then closes the store (and the
+// embedded server) cleanly.
+func (a *app) stop() {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	a.close()
+}
+
+func (a *app) close() {
+	var errs []error
+	for _, run := range a.runners {
+		errs = append(errs, run.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		a.log.Error("close read models", "err", err)
+	}
+	if a.store != nil {
+		a.store.Close()
+	}
+}

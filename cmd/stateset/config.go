@@ -1,0 +1,60 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"stateset/eventstore"
+)
+
+// storeFlags are the flags every command that opens the event store shares.
+type storeFlags struct {
+	dataDir    string
+	sync       string
+	natsURL    string
+	natsListen string
+	replicas   int
+	prefix     string
+	logLevel   string
+	logFormat  string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", "./data", "directory for the embedded JetStream store and the SQLite read models")
+	fs.StringVar(&f.sync, "sync", "1s", `JetStream fsync interval, or "always" to fsync every append`)
+	fs.StringVar(&f.natsURL, "nats-url", "", "use this external NATS (comma-separated URLs) instead of the embedded server")
+	fs.StringVar(&f.natsListen, "nats-listen", "", "also serve the embedded NATS on HOST:PORT for downstream subscribers")
+	fs.IntVar(&f.replicas, "replicas", 1, "stream and bucket replicas on an external cluster")
+	fs.StringVar(&f.prefix, "prefix", "stateset", "subject prefix; the stream is <PREFIX>_EVENTS")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+}
+
+func (f *storeFlags) config(name string) eventstore.Config {
+	return eventstore.Config{DataDir: f.dataDir, Sync: f.sync, NATSURL: f.natsURL, NATSListen: f.natsListen,
+		Replicas: f.replicas, Prefix: f.prefix, Timeout: 5 * time.Second, Name: name}
+}
+
+func (f *storeFlags) viewsDir() string { return filepath.Join(f.dataDir, "views") }
+
+// lockDataDir takes an exclusive lock on the data directory so that two processes never
+// open one embedded store or swap read models under each other. The lock goes with the
+// process.
+func lockDataDir(dir string) (func(), error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock data dir: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("data dir %s is in use by another stateset process (stop it first): %w", dir, err)
+	}
+	return func() { f.Close() }, nil
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storeFlags
+	sf.register(fs)
+	httpAddr := fs.String("http-addr", ":8080", "HTTP listen address")
+	rateLimit := fs.Float64("rate-limit", 1000, "requests per second per API key (burst twice that); negative turns it off")
+	bootstrapKey := fs.String("bootstrap-key", "", "token of the admin key created on an empty store (default: a random one, printed once)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, sf.logLevel, sf.logFormat)
+	if err != nil {
+		return err
+	}
+	if sf.natsURL == "" {
+		unlock, err := lockDataDir(sf.dataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	a, err := newApp(ctx, appConfig{store: sf.config("stateset"), viewsDir: sf.viewsDir(), rateLimit: *rateLimit, log: log})
+	if err != nil {
+		return err
+	}
+	defer a.stop()
+	tok, err := a.bootstrap(ctx, *bootstrapKey)
+	if err != nil {
+		return err
+	}
+	if tok != "" && *bootstrapKey == "" {
+		fmt.Fprintf(stdout, "Admin API key (shown once, store it now):\n\n    %s\n\n", tok)
+	}
+
+	ln, err := net.Listen("tcp", *httpAddr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *httpAddr, err)
+	}
+	srv := &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	log.Info("stateset serving", "http", ln.Addr().String(), "version", version, "stream", a.store.StreamName(),
+		"nats_clients", a.store.ClientURL(), "data_dir", sf.dataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining HTTP, finishing projection batches, stopping NATS")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("http shutdown", "err", err)
+	}
+	return nil
+}
