@@ -1,0 +1,539 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/eventstore"
+	"stateset/projections"
+)
+
+// harness is one real instance: embedded JetStream, SQLite read models, the router.
+type harness struct {
+	t     testing.TB
+	store *eventstore.Store
+	cmd   *commands.Handler
+	keys  *projections.Keys
+	srv   *Server
+	http  *httptest.Server
+	admin string
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func newHarness(t testing.TB) *harness {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := eventstore.Open(ctx, eventstore.Config{DataDir: dir}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	reg := domain.NewRegistry()
+	cmd, err := commands.New(ctx, store, reg, quiet(), commands.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idem, err := commands.NewIdempotency(ctx, store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := projections.Open(ctx, filepath.Join(dir, "views"), projections.Customers(), store, reg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := projections.NewKeys(store, reg, quiet())
+	rctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { run.Run(rctx) })
+	wg.Go(func() { keys.Run(rctx) })
+	t.Cleanup(func() { cancel(); wg.Wait(); run.Close() })
+	reader, err := projections.NewReader(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(cmd, reader, keys, idem, Config{Logger: quiet(), RateLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, store: store, cmd: cmd, keys: keys, srv: srv, http: httptest.NewServer(srv)}
+	t.Cleanup(h.http.Close)
+	h.admin = h.key("admin", []string{"admin"}, nil)
+	return h
+}
+
+// key issues an API key and waits until the server accepts it.
+func (h *harness) key(name string, scopes []string, exp *time.Time) string {
+	h.t.Helper()
+	res, tok, err := h.cmd.CreateAPIKey(context.Background(), "", name, scopes, exp, "")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.waitKeys(res.Position)
+	return tok
+}
+
+func (h *harness) waitKeys(pos uint64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.keys.WaitFor(ctx, pos); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r resp) json(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body %q: %v", r.body, err)
+	}
+	return m
+}
+
+func (r resp) code() string {
+	var e struct {
+		Error apiError `json:"error"`
+	}
+	json.Unmarshal(r.body, &e)
+	return e.Error.Code
+}
+
+// do sends a request; hdr pairs are header name, value.
+func (h *harness) do(method, path, body string, hdr ...string) resp {
+	h.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, h.http.URL+path, rd)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Token "+h.admin)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i+1] == "" {
+			req.Header.Del(hdr[i])
+			continue
+		}
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func (h *harness) head() uint64 {
+	n, err := h.store.Head(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+const seedBody = `{"id":"cus_1","email":"ada@example.com","firstName":"Ada","lastName":"Lovelace","phone":"+44 20 7946 0000","stripe_customer_id":"cus_stripe_1","timestamp":"2024-05-01T10:00:00Z","activationDate":"2024-05-02"}`
+
+func TestSeedPutCreatesThenUpdatesWithTheExactKeys(t *testing.T) {
+	h := newHarness(t)
+	r := h.do("PUT", "/v1/customers/cus_1", seedBody)
+	if r.status != http.StatusCreated {
+		t.Fatalf("first PUT: %d %s", r.status, r.body)
+	}
+	var sent map[string]any
+	json.Unmarshal([]byte(seedBody), &sent)
+	got := r.json(t)
+	for k, v := range sent {
+		if got[k] != v {
+			t.Errorf("answer %s = %v, want %v", k, got[k], v)
+		}
+	}
+	if r.header.Get("ETag") != `"1"` || r.header.Get("Stateset-Position") == "" {
+		t.Errorf("headers: %v", r.header)
+	}
+
+	changed := strings.Replace(seedBody, `"Lovelace"`, `"King"`, 1)
+	r = h.do("PUT", "/v1/customers/cus_1", changed)
+	if r.status != http.StatusOK || r.json(t)["lastName"] != "King" || r.json(t)["version"] != 2.0 {
+		t.Fatalf("second PUT: %d %s", r.status, r.body)
+	}
+	pos := r.header.Get("Stateset-Position")
+	g := h.do("GET", "/v1/customers/cus_1", "", "Stateset-Min-Position", pos)
+	if g.status != http.StatusOK {
+		t.Fatalf("GET: %d %s", g.status, g.body)
+	}
+	if diff := cmp.Diff(r.json(t), g.json(t)); diff != "" {
+		t.Errorf("GET differs from the PUT answer (-put +get):\n%s", diff)
+	}
+	// the same body again changes nothing and appends nothing
+	before := h.head()
+	if r := h.do("PUT", "/v1/customers/cus_1", changed); r.status != http.StatusOK || r.json(t)["version"] != 2.0 {
+		t.Fatalf("no-op PUT: %d %s", r.status, r.body)
+	}
+	if h.head() != before {
+		t.Error("no-op PUT appended")
+	}
+	// null clears, absent keeps
+	r = h.do("PUT", "/v1/customers/cus_1", `{"phone":null}`)
+	if m := r.json(t); m["phone"] != "" || m["firstName"] != "Ada" {
+		t.Errorf("partial PUT: %s", r.body)
+	}
+}
+
+func TestBadInputIsRefusedAndAppendsNothing(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do("PUT", "/v1/customers/cus_1", seedBody); r.status != http.StatusCreated {
+		t.Fatalf("seed: %d %s", r.status, r.body)
+	}
+	readOnly := h.key("reader", []string{"customers:read"}, nil)
+	past := time.Now().Add(300 * time.Millisecond)
+	expiring := h.key("expiring", []string{"admin"}, &past)
+	revoked := h.key("revoked", []string{"admin"}, nil)
+	k, _ := h.keys.Lookup(commands.HashToken(revoked))
+	res, err := h.cmd.RevokeAPIKey(context.Background(), k.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waitKeys(res.Position)
+	time.Sleep(time.Until(past)) // let the expiring key expire (no timing is asserted)
+	if r := h.do("PUT", "/v1/customers/cus_1", `{"idem":1}`, "Idempotency-Key", "k1"); r.status != http.StatusBadRequest {
+		t.Fatalf("prime idempotency key: %d", r.status)
+	}
+	h.do("PUT", "/v1/customers/cus_1", `{"lastName":"A"}`, "Idempotency-Key", "k2")
+
+	big := `{"firstName":"` + strings.Repeat("x", 1<<20) + `"}`
+	cases := []struct {
+		name   string
+		method string
+		path   string
+		body   string
+		hdr    []string
+		status int
+		code   string
+		field  string
+	}{
+		{"malformed JSON", "PUT", "/v1/customers/cus_1", `{"email":`, nil, 400, "VALIDATION_ERROR", "body"},
+		{"not an object", "PUT", "/v1/customers/cus_1", `[1,2]`, nil, 400, "VALIDATION_ERROR", "body"},
+		{"two objects", "PUT", "/v1/customers/cus_1", `{} {}`, nil, 400, "VALIDATION_ERROR", "body"},
+		{"wrong type", "PUT", "/v1/customers/cus_1", `{"firstName":5}`, nil, 400, "VALIDATION_ERROR", "firstName"},
+		{"unknown field", "PUT", "/v1/customers/cus_1", `{"fristName":"Ada"}`, nil, 400, "VALIDATION_ERROR", "fristName"},
+		{"invalid email", "PUT", "/v1/customers/cus_1", `{"email":"not-an-email"}`, nil, 400, "VALIDATION_ERROR", "email"},
+		{"invalid timestamp", "PUT", "/v1/customers/cus_1", `{"timestamp":"yesterday"}`, nil, 400, "VALIDATION_ERROR", "timestamp"},
+		{"invalid activation date", "PUT", "/v1/customers/cus_1", `{"activationDate":"2024-13-45"}`, nil, 400, "VALIDATION_ERROR", "activationDate"},
+		{"path and body id differ", "PUT", "/v1/customers/cus_1", `{"id":"cus_2"}`, nil, 400, "VALIDATION_ERROR", "id"},
+		{"bad path id", "PUT", "/v1/customers/bad.id", `{"email":"x@example.com"}`, nil, 400, "VALIDATION_ERROR", "id"},
+		{"create without email", "POST", "/v1/customers", `{"firstName":"A"}`, nil, 400, "VALIDATION_ERROR", "email"},
+		{"create duplicate email", "POST", "/v1/customers", `{"email":"ada@example.com"}`, nil, 409, "ALREADY_EXISTS", "email"},
+		{"create existing id", "POST", "/v1/customers", `{"id":"cus_1","email":"new@example.com"}`, nil, 409, "ALREADY_EXISTS", "id"},
+		{"oversize body", "PUT", "/v1/customers/cus_1", big, nil, 413, "PAYLOAD_TOO_LARGE", ""},
+		{"wrong content type", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Content-Type", "text/plain"}, 415, "UNSUPPORTED_MEDIA_TYPE", ""},
+		{"missing key", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Authorization", ""}, 401, "UNAUTHORIZED", ""},
+		{"unknown key", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Authorization", "Bearer sk_live_nope"}, 401, "UNAUTHORIZED", ""},
+		{"expired key", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Authorization", "Bearer " + expiring}, 401, "UNAUTHORIZED", ""},
+		{"revoked key", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Authorization", "", "X-API-Key", revoked}, 401, "UNAUTHORIZED", ""},
+		{"missing scope", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Authorization", "Token " + readOnly}, 403, "FORBIDDEN", ""},
+		{"stale If-Match", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"If-Match", `"1"`}, 412, "VERSION_MISMATCH", ""},
+		{"garbage If-Match", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"If-Match", `"abc"`}, 400, "VALIDATION_ERROR", "If-Match"},
+		{"idempotency key reused", "PUT", "/v1/customers/cus_1", `{"lastName":"C"}`, []string{"Idempotency-Key", "k2"}, 422, "IDEMPOTENCY_KEY_REUSED", ""},
+		{"idempotency key too long", "PUT", "/v1/customers/cus_1", `{"lastName":"C"}`, []string{"Idempotency-Key", strings.Repeat("k", 256)}, 400, "VALIDATION_ERROR", "Idempotency-Key"},
+		{"invalid transition", "POST", "/v1/customers/cus_1/activate", ``, nil, 409, "INVALID_TRANSITION", "status"},
+		{"unknown status", "PUT", "/v1/customers/cus_1", `{"status":"HAPPY"}`, nil, 400, "VALIDATION_ERROR", "status"},
+		{"unknown customer action", "POST", "/v1/customers/nope/activate", ``, nil, 404, "NOT_FOUND", ""},
+		{"unknown query parameter", "GET", "/v1/customers?colour=red", ``, nil, 400, "VALIDATION_ERROR", "colour"},
+		{"bad limit", "GET", "/v1/customers?limit=500", ``, nil, 400, "VALIDATION_ERROR", "limit"},
+		{"bad cursor", "GET", "/v1/customers?cursor=zz", ``, nil, 400, "VALIDATION_ERROR", "cursor"},
+		{"bad min position", "GET", "/v1/customers/cus_1", ``, []string{"Stateset-Min-Position", "x"}, 400, "VALIDATION_ERROR", "Stateset-Min-Position"},
+		{"unknown route", "GET", "/v1/nothing", ``, nil, 404, "NOT_FOUND", ""},
+		{"wrong method", "PATCH", "/v1/customers", `{}`, nil, 405, "METHOD_NOT_ALLOWED", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := h.head()
+			r := h.do(c.method, c.path, c.body, c.hdr...)
+			if r.status != c.status || r.code() != c.code {
+				t.Fatalf("got %d %s, want %d %s: %.300s", r.status, r.code(), c.status, c.code, r.body)
+			}
+			var e struct {
+				Error apiError `json:"error"`
+			}
+			json.Unmarshal(r.body, &e)
+			if e.Error.RequestID == "" || e.Error.RequestID != r.header.Get("X-Request-Id") {
+				t.Errorf("request id %q vs header %q", e.Error.RequestID, r.header.Get("X-Request-Id"))
+			}
+			if c.field != "" && !slices.ContainsFunc(e.Error.Details, func(d domain.FieldError) bool { return d.Field == c.field }) {
+				t.Errorf("details %+v do not name %s", e.Error.Details, c.field)
+			}
+			if c.status == 401 && r.header.Get("WWW-Authenticate") == "" {
+				t.Error("401 without WWW-Authenticate")
+			}
+			if h.head() != before {
+				t.Errorf("stream grew from %d to %d", before, h.head())
+			}
+		})
+	}
+}
+
+func TestEveryBadFieldIsListedAtOnce(t *testing.T) {
+	h := newHarness(t)
+	r := h.do("POST", "/v1/customers", `{"email":"nope","firstName":5,"timestamp":"x","bogus":true}`)
+	var e struct {
+		Error apiError `json:"error"`
+	}
+	json.Unmarshal(r.body, &e)
+	var fields []string
+	for _, d := range e.Error.Details {
+		fields = append(fields, d.Field)
+	}
+	slices.Sort(fields)
+	if want := []string{"bogus", "email", "firstName", "timestamp"}; !slices.Equal(fields, want) {
+		t.Errorf("fields %v, want %v", fields, want)
+	}
+}
+
+func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
+	h := newHarness(t)
+	body := `{"email":"grace@example.com","firstName":"Grace"}`
+	first := h.do("POST", "/v1/customers", body, "Idempotency-Key", "create-grace")
+	if first.status != http.StatusCreated {
+		t.Fatalf("first: %d %s", first.status, first.body)
+	}
+	before := h.head()
+	again := h.do("POST", "/v1/customers", body, "Idempotency-Key", "create-grace")
+	if again.status != first.status || !bytes.Equal(again.body, first.body) || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay: %d %s", again.status, again.body)
+	}
+	if again.header.Get("Location") != first.header.Get("Location") || again.header.Get("ETag") != first.header.Get("ETag") {
+		t.Errorf("replayed headers differ: %v vs %v", again.header, first.header)
+	}
+	if h.head() != before {
+		t.Error("replay appended")
+	}
+	// keys are per API key: another key may use the same string for its own request
+	other := h.key("other", []string{"customers:write"}, nil)
+	r := h.do("POST", "/v1/customers", `{"email":"linus@example.com"}`, "Idempotency-Key", "create-grace", "Authorization", "Token "+other)
+	if r.status != http.StatusCreated {
+		t.Fatalf("other key: %d %s", r.status, r.body)
+	}
+	// the metadata of the event records the key
+	id := first.json(t)["id"].(string)
+	hist := h.do("GET", "/v1/customers/"+id+"/history", "")
+	if !strings.Contains(string(hist.body), `"actor_name":"admin"`) {
+		t.Errorf("history lacks the actor: %s", hist.body)
+	}
+}
+
+func TestReadYourWrites(t *testing.T) {
+	h := newHarness(t)
+	h.do("PUT", "/v1/customers/c1", `{"email":"c1@example.com"}`)
+	for i := range 30 {
+		w := h.do("PUT", "/v1/customers/c1", fmt.Sprintf(`{"phone":"%d"}`, i))
+		g := h.do("GET", "/v1/customers/c1", "", "Stateset-Min-Position", w.header.Get("Stateset-Position"))
+		if g.json(t)["phone"] != fmt.Sprint(i) {
+			t.Fatalf("write %d not read: %s", i, g.body)
+		}
+		gp, _ := strconv.ParseUint(g.header.Get("Stateset-Position"), 10, 64)
+		wp, _ := strconv.ParseUint(w.header.Get("Stateset-Position"), 10, 64)
+		if gp < wp {
+			t.Fatalf("GET served at %d, before the write at %d", gp, wp)
+		}
+	}
+	// a position the stream has not reached answers 503 after the wait
+	h.srv.cfg.ReadWait = 50 * time.Millisecond
+	if r := h.do("GET", "/v1/customers/c1", "", "Stateset-Min-Position", "999999"); r.status != 503 || r.code() != "UNAVAILABLE" {
+		t.Fatalf("future position: %d %s", r.status, r.body)
+	}
+}
+
+func TestConcurrentIfMatchOverHTTP(t *testing.T) {
+	h := newHarness(t)
+	h.do("PUT", "/v1/customers/c1", `{"email":"c1@example.com"}`)
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	for i := range 2 {
+		wg.Go(func() {
+			statuses[i] = h.do("PUT", "/v1/customers/c1", fmt.Sprintf(`{"lastName":"L%d"}`, i), "If-Match", `"1"`).status
+		})
+	}
+	wg.Wait()
+	slices.Sort(statuses)
+	if !slices.Equal(statuses, []int{200, 412}) {
+		t.Fatalf("statuses %v, want one 200 and one 412", statuses)
+	}
+}
+
+func TestListsFiltersAndCursors(t *testing.T) {
+	h := newHarness(t)
+	var pos string
+	for i := range 12 {
+		r := h.do("POST", "/v1/customers", fmt.Sprintf(`{"id":"c%02d","email":"c%d@example.com","status":"%s"}`, i, i, []string{"ACTIVE", "PROSPECT"}[i%2]))
+		pos = r.header.Get("Stateset-Position")
+	}
+	var ids []string
+	next := ""
+	for {
+		path := "/v1/customers?limit=5"
+		if next != "" {
+			path += "&cursor=" + next
+		}
+		r := h.do("GET", path, "", "Stateset-Min-Position", pos)
+		var page listBody[customerJSON]
+		json.Unmarshal(r.body, &page)
+		if page.Object != "list" {
+			t.Fatalf("list: %s", r.body)
+		}
+		for _, c := range page.Data {
+			ids = append(ids, c.ID)
+		}
+		if !page.HasMore {
+			break
+		}
+		next = page.NextCursor
+	}
+	if len(ids) != 12 || ids[0] != "c11" || ids[11] != "c00" {
+		t.Fatalf("ids %v", ids)
+	}
+	r := h.do("GET", "/v1/customers?status=PROSPECT&limit=100", "")
+	var page listBody[customerJSON]
+	json.Unmarshal(r.body, &page)
+	if len(page.Data) != 6 {
+		t.Errorf("prospects: %d", len(page.Data))
+	}
+	r = h.do("GET", "/v1/customers?email=C3@example.com", "")
+	json.Unmarshal(r.body, &page)
+	if len(page.Data) != 1 || page.Data[0].ID != "c03" {
+		t.Errorf("by email: %s", r.body)
+	}
+}
+
+func TestLifecycleHistoryTimelineAndAsOf(t *testing.T) {
+	h := newHarness(t)
+	created := h.do("POST", "/v1/customers", `{"id":"c1","email":"c1@example.com","status":"PROSPECT"}`)
+	h.do("POST", "/v1/customers/c1/activate", "")
+	addr := h.do("POST", "/v1/customers/c1/addresses", `{"type":"SHIPPING","street1":"1 Main St","city":"Springfield","postal_code":"12345","country":"US"}`)
+	if addr.status != 201 || len(addr.json(t)["addresses"].([]any)) != 1 {
+		t.Fatalf("address: %d %s", addr.status, addr.body)
+	}
+	if r := h.do("POST", "/v1/customers/c1/addresses", `{"street1":"x","country":"usa","zip":"1"}`); r.status != 400 {
+		t.Fatalf("bad address: %d %s", r.status, r.body)
+	}
+	del := h.do("DELETE", "/v1/customers/c1", "")
+	if del.status != 200 || del.json(t)["status"] != "ARCHIVED" {
+		t.Fatalf("archive: %d %s", del.status, del.body)
+	}
+	if r := h.do("DELETE", "/v1/customers/c1", ""); r.status != 409 || r.code() != "INVALID_TRANSITION" {
+		t.Fatalf("archive twice: %d %s", r.status, r.body)
+	}
+	if r := h.do("PUT", "/v1/customers/c1", `{"lastName":"X"}`); r.status != 409 {
+		t.Fatalf("edit archived: %d %s", r.status, r.body)
+	}
+	// the archived customer's email is free again
+	if r := h.do("POST", "/v1/customers", `{"email":"c1@example.com"}`); r.status != 201 {
+		t.Fatalf("reuse email: %d %s", r.status, r.body)
+	}
+
+	hist := h.do("GET", "/v1/customers/c1/history", "")
+	var hl listBody[historyJSON]
+	json.Unmarshal(hist.body, &hl)
+	var types []string
+	for _, e := range hl.Data {
+		types = append(types, e.Type)
+	}
+	if want := []string{"customer.created", "customer.status_changed", "customer.address_added", "customer.archived"}; !slices.Equal(types, want) {
+		t.Fatalf("history types %v", types)
+	}
+
+	tl := h.do("GET", "/v1/customers/c1/timeline", "", "Stateset-Min-Position", del.header.Get("Stateset-Position"))
+	var tll listBody[timelineJSON]
+	json.Unmarshal(tl.body, &tll)
+	if len(tll.Data) != 4 || tll.Data[0].Type != "customer.archived" {
+		t.Fatalf("timeline: %s", tl.body)
+	}
+
+	asOf := h.do("GET", "/v1/customers/c1?as_of="+created.header.Get("Stateset-Position"), "")
+	if asOf.status != 200 || asOf.json(t)["status"] != "PROSPECT" || asOf.json(t)["version"] != 1.0 {
+		t.Fatalf("as_of position: %d %s", asOf.status, asOf.body)
+	}
+	at := hl.Data[2].Time
+	asOfTime := h.do("GET", "/v1/customers/c1?as_of="+at, "")
+	if asOfTime.json(t)["version"] != 3.0 || asOfTime.json(t)["status"] != "ACTIVE" {
+		t.Fatalf("as_of time: %s", asOfTime.body)
+	}
+	if r := h.do("GET", "/v1/customers/c1?as_of=2000-01-01T00:00:00Z", ""); r.status != 404 {
+		t.Fatalf("as_of before creation: %d", r.status)
+	}
+	if r := h.do("GET", "/v1/customers/c1?as_of=soon", ""); r.status != 400 {
+		t.Fatalf("bad as_of: %d", r.status)
+	}
+	if r := h.do("GET", "/v1/customers/nope/history", ""); r.status != 404 {
+		t.Fatalf("history of nobody: %d", r.status)
+	}
+}
+
+func TestEveryRouteChecksItsScope(t *testing.T) {
+	h := newHarness(t)
+	none := h.key("nothing useful", []string{"api_keys:read"}, nil)
+	for _, rt := range h.srv.Routes() {
+		if rt.Scope == "" {
+			continue
+		}
+		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
+			path := strings.NewReplacer("{id}", "x1", "{action:activate|deactivate|suspend|archive}", "activate").Replace(rt.Path)
+			r := h.do(rt.Method, path, `{}`, "Authorization", "Token "+none)
+			if r.status != http.StatusForbidden {
+				t.Fatalf("got %d, want 403", r.status)
+			}
+		})
+	}
+}
+
+func TestHealthReadyAndMetricsNeedNoKey(t *testing.T) {
+	h := newHarness(t)
+	h.do("PUT", "/v1/customers/c1", `{"email":"c1@example.com"}`)
+	for _, p := range []string{"/health", "/ready", "/metrics"} {
+		if r := h.do("GET", p, "", "Authorization", ""); r.status != 200 {
+			t.Errorf("%s: %d", p, r.status)
+		}
+	}
+	m := h.do("GET", "/metrics", "", "Authorization", "")
+	if !strings.Contains(string(m.body), `stateset_http_request_duration_seconds_bucket{method="PUT",route="/v1/customers/{id}"`) {
+		t.Errorf("metrics lack the request histogram:\n%.2000s", m.body)
+	}
+}
+
+func TestRateLimitAnswers429(t *testing.T) {
+	h := newHarness(t)
+	h.srv.cfg.RateLimit, h.srv.cfg.RateBurst = 1, 2
+	var last resp
+	for range 5 {
+		last = h.do("GET", "/v1/customers", "")
+	}
+	if last.status != 429 || last.code() != "RATE_LIMITED" || last.header.Get("Retry-After") == "" || last.header.Get("X-RateLimit-Limit") != "1" {
+		t.Fatalf("got %d %s %v", last.status, last.body, last.header)
+	}
+}
