@@ -59,8 +59,8 @@ func BenchmarkHTTPGet(b *testing.B) {
 		b.Run(fmt.Sprint("conns=", c), func(b *testing.B) {
 			h := newHarness(b)
 			http.DefaultTransport.(*http.Transport).MaxIdleConnsPerHost = 64
-			benchRequest(b, h, "PUT", "/v1/customers/cus_1", seedBody)
-			r := h.do("GET", "/v1/customers/cus_1", "", "Stateset-Min-Position", "3")
+			w := h.do("PUT", "/v1/customers/cus_1", seedBody)
+			r := h.do("GET", "/v1/customers/cus_1", "", "Stateset-Min-Position", w.header.Get("Stateset-Position"))
 			if r.status != 200 {
 				b.Fatal(r.status)
 			}
