@@ -183,7 +183,18 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 		return err
 	}
 	defer sub.Stop()
-	run.setState("running", nil)
+	// "catching_up" until the backlog that existed at subscribe time is applied: /ready
+	// stays false meanwhile, so a rebuilt-from-scratch model is not served half-built
+	head, err := run.ourHead(ctx)
+	if err != nil {
+		return err
+	}
+	if head <= run.applied.Load() {
+		run.setState("running", nil)
+	} else {
+		run.head.Store(head)
+		run.setState("catching_up", nil)
+	}
 	batch := make([]eventstore.Msg, 0, batchMax)
 	for {
 		if until > 0 && run.applied.Load() >= until {
@@ -259,6 +270,9 @@ func (run *Runner) apply(ctx context.Context, batch []eventstore.Msg) error {
 	run.lastAt.Store(lastTime.UnixNano())
 	run.applied.Store(last)
 	run.mu.Lock()
+	if run.state == "catching_up" && tail.Pending == 0 {
+		run.state = "running"
+	}
 	close(run.changed)
 	run.changed = make(chan struct{})
 	run.mu.Unlock()
@@ -325,15 +339,24 @@ func (run *Runner) nextOurs(ctx context.Context, after uint64) (uint64, error) {
 	return first, nil
 }
 
-// CatchUp applies events until the stream's current head for this projector.
-func (run *Runner) CatchUp(ctx context.Context) error {
+// ourHead is the sequence of the last event in the stream this projector reads.
+func (run *Runner) ourHead(ctx context.Context) (uint64, error) {
 	var head uint64
 	for _, f := range run.filters {
 		n, err := run.store.LastSeq(ctx, f)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		head = max(head, n)
+	}
+	return head, nil
+}
+
+// CatchUp applies events until the stream's current head for this projector.
+func (run *Runner) CatchUp(ctx context.Context) error {
+	head, err := run.ourHead(ctx)
+	if err != nil {
+		return err
 	}
 	if head <= run.applied.Load() {
 		return nil
