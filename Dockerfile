@@ -15,6 +15,5 @@ USER stateset
 VOLUME /data
 EXPOSE 8080 4222
 ENV STATESET_DATA_DIR=/data STATESET_HTTP_ADDR=:8080 STATESET_LOG_FORMAT=json
-HEALTHCHECK --interval=10s --timeout=3s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
 ENTRYPOINT ["stateset"]
 CMD ["serve"]

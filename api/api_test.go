@@ -537,3 +537,22 @@ func TestRateLimitAnswers429(t *testing.T) {
 		t.Fatalf("got %d %s %v", last.status, last.body, last.header)
 	}
 }
+
+func TestTwoSpellingsOfOneFieldAndStrayReasonAreRefused(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do("POST", "/v1/customers", `{"email":"a@example.com","firstName":"A","first_name":"B"}`); r.status != 400 {
+		t.Fatalf("two spellings: %d %s", r.status, r.body)
+	}
+	if r := h.do("POST", "/v1/customers", `{"email":"a@example.com","reason":"why"}`); r.status != 400 {
+		t.Fatalf("reason on create: %d %s", r.status, r.body)
+	}
+	h.do("PUT", "/v1/customers/c1", `{"email":"c1@example.com"}`)
+	r := h.do("PUT", "/v1/customers/c1", `{"status":"SUSPENDED","reason":"chargebacks"}`)
+	if r.status != 200 || r.json(t)["status"] != "SUSPENDED" {
+		t.Fatalf("status with reason: %d %s", r.status, r.body)
+	}
+	hist := h.do("GET", "/v1/customers/c1/history", "")
+	if !strings.Contains(string(hist.body), `"reason":"chargebacks"`) {
+		t.Errorf("reason not recorded: %s", hist.body)
+	}
+}

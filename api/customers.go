@@ -89,9 +89,6 @@ func customerInput(o *object) domain.UpdateCustomer {
 		}
 		o.used["metadata"] = true
 	}
-	if r := o.str("reason"); r != nil {
-		u.Reason = *r
-	}
 	return u
 }
 
@@ -166,6 +163,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	u := customerInput(o)
 	u.CustomerID = id
+	u.Reason = deref(o.str("reason")) // why the status changes, when it does
 	u.Check(&o.v)
 	if err := o.err(); err != nil {
 		s.fail(w, r, err)
@@ -176,13 +174,13 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.cmd.UpdateCustomer(r.Context(), u, true, opts...)
+	res, err := s.cmd.UpsertCustomer(r.Context(), u, opts...)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	status := http.StatusOK
-	if len(res.Events) > 0 && res.Events[0].Type == "CustomerCreated" {
+	if _, created := firstEvent(res).(domain.CustomerCreated); created {
 		status = http.StatusCreated
 		w.Header().Set("Location", "/v1/customers/"+url.PathEscape(id))
 	}
@@ -190,14 +188,14 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) archiveCustomer(w http.ResponseWriter, r *http.Request) {
-	s.customerAction(w, r, "archive")
+	s.changeCustomerStatus(w, r, "archive")
 }
 
-func (s *Server) customerActionRoute(w http.ResponseWriter, r *http.Request) {
-	s.customerAction(w, r, mux.Vars(r)["action"])
+func (s *Server) customerStatusAction(w http.ResponseWriter, r *http.Request) {
+	s.changeCustomerStatus(w, r, mux.Vars(r)["action"])
 }
 
-func (s *Server) customerAction(w http.ResponseWriter, r *http.Request, action string) {
+func (s *Server) changeCustomerStatus(w http.ResponseWriter, r *http.Request, action string) {
 	if !slices.Contains(domain.CustomerActions, action) {
 		s.fail(w, r, errNotFound)
 		return
@@ -222,7 +220,7 @@ func (s *Server) customerAction(w http.ResponseWriter, r *http.Request, action s
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.cmd.ActOnCustomer(r.Context(), mux.Vars(r)["id"], action, deref(reason), opts...)
+	res, err := s.cmd.ChangeCustomerStatus(r.Context(), mux.Vars(r)["id"], action, deref(reason), opts...)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -259,6 +257,13 @@ func (s *Server) addCustomerAddress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.replyCustomer(w, http.StatusCreated, res)
+}
+
+func firstEvent[A any](res commands.Result[A]) domain.Event {
+	if len(res.Events) == 0 {
+		return nil
+	}
+	return res.Events[0].Event
 }
 
 func (s *Server) replyCustomer(w http.ResponseWriter, status int, res commands.Result[domain.Customer]) {

@@ -44,24 +44,24 @@ func badRequest(field, issue string) error {
 
 // problem maps an error to its status and body: the one table of API.md's codes.
 func problem(err error) (int, apiError, bool) {
-	var he *httpError
-	var ve *domain.ValidationError
-	var te *domain.TransitionError
-	var mbe *http.MaxBytesError
-	var ae *domain.AlreadyExistsError
-	switch {
-	case errors.As(err, &he):
+	if he, ok := errors.AsType[*httpError](err); ok {
 		return he.status, apiError{Code: he.code, Message: he.message, Details: he.details}, true
-	case errors.As(err, &mbe):
+	}
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 		return errTooLarge.status, apiError{Code: errTooLarge.code, Message: errTooLarge.message}, true
-	case errors.As(err, &ve):
+	}
+	if ve, ok := errors.AsType[*domain.ValidationError](err); ok {
 		return http.StatusBadRequest, apiError{Code: "VALIDATION_ERROR", Message: "the request is invalid", Details: ve.Fields}, true
-	case errors.As(err, &te):
+	}
+	if te, ok := errors.AsType[*domain.TransitionError](err); ok {
 		return http.StatusConflict, apiError{Code: "INVALID_TRANSITION", Message: te.Error(),
 			Details: []domain.FieldError{{Field: "status", Issue: "current status " + te.From + " does not allow " + te.Action}}}, true
-	case errors.As(err, &ae):
+	}
+	if ae, ok := errors.AsType[*domain.AlreadyExistsError](err); ok {
 		return http.StatusConflict, apiError{Code: "ALREADY_EXISTS", Message: ae.Error(),
 			Details: []domain.FieldError{{Field: ae.Field, Issue: "already taken"}}}, true
+	}
+	switch {
 	case errors.Is(err, domain.ErrAlreadyExists):
 		return http.StatusConflict, apiError{Code: "ALREADY_EXISTS", Message: "the resource already exists"}, true
 	case errors.Is(err, domain.ErrNotFound):
@@ -77,6 +77,9 @@ func problem(err error) (int, apiError, bool) {
 			Details: []domain.FieldError{{Field: "cursor", Issue: "not a cursor this API returned"}}}, true
 	case errors.Is(err, projections.ErrWaitTimeout):
 		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "the read model has not reached Stateset-Min-Position in time; retry"}, true
+	case errors.Is(err, context.Canceled):
+		// the client went away; nobody reads this answer and nothing needs a person
+		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "request cancelled"}, true
 	case errors.Is(err, eventstore.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "the event store is unavailable; retry"}, true
 	case errors.Is(err, eventstore.ErrConcurrency):

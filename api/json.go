@@ -74,15 +74,18 @@ func decodeObject(body []byte) (*object, error) {
 	return o, nil
 }
 
-// str reads a string field: nil if absent, a pointer to "" if null.
+// str reads a string field, under any of its accepted spellings: nil if absent, a
+// pointer to "" if null. Giving two spellings of one field is refused.
 func (o *object) str(names ...string) *string {
 	var out *string
+	var given []string
 	for _, name := range names {
 		raw, ok := o.raw[name]
 		o.used[name] = true
 		if !ok {
 			continue
 		}
+		given = append(given, name)
 		if string(raw) == "null" {
 			empty := ""
 			out = &empty
@@ -94,6 +97,9 @@ func (o *object) str(names ...string) *string {
 			continue
 		}
 		out = &s
+	}
+	if len(given) > 1 {
+		o.v.Add(given[1], "give only one of "+strings.Join(given, " and "))
 	}
 	return out
 }

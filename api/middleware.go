@@ -249,14 +249,23 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		cw := &captureWriter{ResponseWriter: w}
-		next.ServeHTTP(cw, r)
 		ctx := context.WithoutCancel(r.Context())
-		if cw.status >= 500 || cw.status == 0 {
+		finished := false
+		defer func() {
+			// a server failure or a panic frees the key for a retry; the command loop
+			// recognises a retry whose first try did land
+			if finished {
+				return
+			}
 			if err := s.idem.Abandon(ctx, ticket); err != nil {
 				s.log.WarnContext(ctx, "abandon idempotency key", "err", err, "request_id", requestID(ctx))
 			}
+		}()
+		next.ServeHTTP(cw, r)
+		if cw.status >= 500 || cw.status == 0 {
 			return
 		}
+		finished = true
 		rec2 := commands.Recorded{Status: cw.status, Header: map[string]string{}, Body: cw.buf.Bytes()}
 		for _, h := range replayed {
 			if v := w.Header().Get(h); v != "" {

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -58,7 +59,7 @@ type Route struct {
 // New wires the server.
 func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys, idem *commands.Idempotency, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+		return nil, errors.New("api: a logger is required")
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()

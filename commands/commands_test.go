@@ -63,7 +63,7 @@ func TestConcurrentUpdatesWithoutIfMatchAllLand(t *testing.T) {
 			if i%2 == 1 {
 				h = h2
 			}
-			_, err := h.UpdateCustomer(context.Background(), domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(1000 + i))}, false)
+			_, err := h.UpdateCustomer(context.Background(), domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(1000 + i))})
 			errs <- err
 		}()
 	}
@@ -104,7 +104,7 @@ func TestConcurrentUpdatesWithIfMatchExactlyOneWins(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				_, results[i] = h.UpdateCustomer(context.Background(),
-					domain.UpdateCustomer{CustomerID: "c1", LastName: ptr(fmt.Sprint("L", i, cur.Version))}, false, WithIfVersion(cur.Version))
+					domain.UpdateCustomer{CustomerID: "c1", LastName: ptr(fmt.Sprint("L", i, cur.Version))}, WithIfVersion(cur.Version))
 			}()
 		}
 		wg.Wait()
@@ -169,16 +169,16 @@ func TestEmailIsFreedByArchiveAndByChange(t *testing.T) {
 	create(t, h, "a", "a@example.com")
 	create(t, h, "b", "b@example.com")
 
-	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}, false); !errors.Is(err, domain.ErrAlreadyExists) {
+	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}); !errors.Is(err, domain.ErrAlreadyExists) {
 		t.Fatalf("taking a's email: got %v", err)
 	}
-	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "a", Email: ptr("a2@example.com")}, false); err != nil {
+	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "a", Email: ptr("a2@example.com")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}, false); err != nil {
+	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}); err != nil {
 		t.Fatalf("a's old email should be free: %v", err)
 	}
-	if _, err := h.ActOnCustomer(ctx, "b", "archive", "gone"); err != nil {
+	if _, err := h.ChangeCustomerStatus(ctx, "b", "archive", "gone"); err != nil {
 		t.Fatal(err)
 	}
 	create(t, h, "c", "a@example.com") // archived b freed it
@@ -198,7 +198,7 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 	var last Result[domain.Customer]
 	for i := range 30 {
 		var err error
-		last, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}, false)
+		last, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +224,7 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 		t.Errorf("as of event 5: version %d phone %q", at.Version, at.Phone)
 	}
 	// a write through the fresh handler continues at the right version
-	res, err := fresh.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("555")}, false)
+	res, err := fresh.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("555")})
 	if err != nil || res.Version != 32 {
 		t.Fatalf("write after snapshot load: version %d, %v", res.Version, err)
 	}
@@ -235,7 +235,7 @@ func TestNoChangeAppendsNothing(t *testing.T) {
 	s := openStore(t, t.TempDir())
 	h := newHandler(t, s, Config{})
 	created := create(t, h, "c1", "ada@example.com")
-	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", FirstName: ptr("Ada"), Email: ptr("ada@example.com")}, false)
+	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", FirstName: ptr("Ada"), Email: ptr("ada@example.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestUpdateWithStatusCommitsBothEventsAtomically(t *testing.T) {
 	h := newHandler(t, s, Config{})
 	create(t, h, "c1", "ada@example.com")
 	st := domain.CustomerStatusSuspended
-	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1"), Status: &st}, false)
+	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1"), Status: &st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,5 +289,86 @@ func TestIdempotencyRecordsAndReplays(t *testing.T) {
 	}
 	if _, ticket, err := idem.Begin(ctx, "key2", "k", "fp2"); err != nil || ticket == nil {
 		t.Fatalf("keys are per API key: %v", err)
+	}
+}
+
+func TestAnotherInstancesWritesAreSeenThroughAStaleCache(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	a, b := newHandler(t, s, Config{}), newHandler(t, s, Config{})
+
+	// an action on a customer that does not exist yet is not remembered as "missing"
+	if _, err := a.ChangeCustomerStatus(ctx, "c1", "suspend", ""); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("before create: %v", err)
+	}
+	create(t, b, "c1", "x@example.com")
+	if _, err := a.ChangeCustomerStatus(ctx, "c1", "suspend", ""); err != nil {
+		t.Fatalf("after create on the other instance: %v", err)
+	}
+
+	// a's cache holds email x; b changes it to y; a's "no change" PUT of x must append
+	if _, err := b.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Email: ptr("y@example.com")}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Email: ptr("x@example.com")})
+	if err != nil || res.Aggregate.Email != "x@example.com" || len(res.Events) != 1 {
+		t.Fatalf("stale no-op: %+v %v", res, err)
+	}
+	// If-Match ahead of a's cache is judged on the stream, not the cache
+	cur, err := b.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("2")}, WithIfVersion(cur.Version)); err != nil {
+		t.Fatalf("If-Match of the latest version refused: %v", err)
+	}
+}
+
+func TestARetriedRequestThatLandedIsNotDecidedAgain(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	h := newHandler(t, s, Config{})
+	create(t, h, "c1", "x@example.com")
+	meta := WithMetadata(domain.Metadata{Actor: "key1", IdempotencyKey: "idem-1"})
+	first, err := h.AddCustomerAddress(ctx, "c1", domain.Address{Street1: "1", City: "c", PostalCode: "p", Country: "US"}, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the answer was lost; the retry runs on a fresh instance
+	fresh := newHandler(t, s, Config{})
+	again, err := fresh.AddCustomerAddress(ctx, "c1", domain.Address{Street1: "1", City: "c", PostalCode: "p", Country: "US"}, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Events) != 0 || again.Position != first.Position || len(again.Aggregate.Addresses) != 1 {
+		t.Fatalf("retry decided again: %d events, %d addresses", len(again.Events), len(again.Aggregate.Addresses))
+	}
+	// another key's request with the same idempotency string is its own request
+	other, err := fresh.AddCustomerAddress(ctx, "c1", domain.Address{Street1: "2", City: "c", PostalCode: "p", Country: "US"},
+		WithMetadata(domain.Metadata{Actor: "key2", IdempotencyKey: "idem-1"}))
+	if err != nil || len(other.Events) != 1 {
+		t.Fatalf("other key: %v", err)
+	}
+}
+
+func TestWaitingForAnAggregateLockHonoursTheContext(t *testing.T) {
+	l := newKeyLocks()
+	unlock, err := l.lock(context.Background(), "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := l.lock(ctx, "k"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v", err)
+	}
+	unlock()
+	unlock2, err := l.lock(context.Background(), "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock2()
+	if len(l.m) != 0 {
+		t.Errorf("locks leak: %d left", len(l.m))
 	}
 }

@@ -17,20 +17,28 @@ func (h *Handler) CreateCustomer(ctx context.Context, cmd domain.CreateCustomer,
 	}, h.guardCustomerEmail)
 }
 
-// UpdateCustomer edits a customer's fields (and status); upsert creates a missing one.
-func (h *Handler) UpdateCustomer(ctx context.Context, cmd domain.UpdateCustomer, upsert bool, opts ...Option) (Result[domain.Customer], error) {
+// UpdateCustomer edits a customer's fields (and status).
+func (h *Handler) UpdateCustomer(ctx context.Context, cmd domain.UpdateCustomer, opts ...Option) (Result[domain.Customer], error) {
 	return execute(ctx, h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
-		if upsert && !c.Exists() {
+		return c.Update(cmd)
+	}, h.guardCustomerEmail)
+}
+
+// UpsertCustomer updates a customer, or creates it when it does not exist yet (the seed's
+// PUT is create-or-update).
+func (h *Handler) UpsertCustomer(ctx context.Context, cmd domain.UpdateCustomer, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
+		if !c.Exists() {
 			return c.Create(cmd.AsCreate())
 		}
 		return c.Update(cmd)
 	}, h.guardCustomerEmail)
 }
 
-// ActOnCustomer runs a status action: activate, deactivate, suspend or archive.
-func (h *Handler) ActOnCustomer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Customer], error) {
+// ChangeCustomerStatus runs a status action: activate, deactivate, suspend or archive.
+func (h *Handler) ChangeCustomerStatus(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Customer], error) {
 	return execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
-		return c.Act(action, reason)
+		return c.ChangeStatus(action, reason)
 	}, h.guardCustomerEmail)
 }
 

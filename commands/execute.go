@@ -56,6 +56,10 @@ var snapshotVersions = map[string]int{"customer": 1, "apikey": 1}
 // execute is the one command loop: load (cache, else snapshot + events) -> If-Match ->
 // decide -> guard -> append with the expected sequence -> fold. On a concurrency conflict it
 // evicts, backs off with jitter and retries, unless a version was pinned.
+//
+// The cache may be stale when another instance wrote: an append finds out through the
+// sequence check, and an outcome that appends nothing (no change, a refusal, a failed
+// If-Match) is confirmed against the aggregate's last sequence before it is answered.
 func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, opts []Option,
 	decide func(P) ([]domain.Event, error), g guard[A]) (Result[A], error) {
 	var o options
@@ -66,26 +70,60 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 		return Result[A]{}, &domain.ValidationError{Fields: []domain.FieldError{{Field: "id", Issue: "must match ^[A-Za-z0-9_-]{1,64}$"}}}
 	}
 	key := aggType + "." + id
-	mu := h.lock(key)
-	mu.Lock()
-	defer mu.Unlock()
+	unlock, err := h.locks.lock(ctx, key)
+	if err != nil {
+		return Result[A]{}, err
+	}
+	defer unlock()
 
+	idem := ""
+	if o.meta.IdempotencyKey != "" {
+		idem = o.meta.Actor + "\x00" + o.meta.IdempotencyKey
+	}
+	confirmed := false // the loaded state is known to be the stream's latest
 	for attempt := 1; ; attempt++ {
-		c, err := load[A, P](ctx, h, aggType, id)
+		c, fromCache, err := load[A, P](ctx, h, aggType, id)
 		if err != nil {
 			return Result[A]{}, err
+		}
+		// settle answers a non-append outcome, re-deciding once on fresh state if the
+		// cached state turns out to be stale.
+		settle := func(res Result[A], outcome error) (Result[A], error, bool) {
+			if fromCache && !confirmed {
+				last, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
+				if err != nil {
+					return Result[A]{}, err, true
+				}
+				confirmed = true
+				if last != c.lastSeq {
+					h.cache.Remove(key)
+					return Result[A]{}, nil, false
+				}
+			}
+			return res, outcome, true
 		}
 		agg := P(c.agg.(*A))
 		version := versionOf(c)
+		if idem != "" && c.lastIdem == idem && h.now().Sub(c.lastIdemAt) < IdempotencyTTL {
+			// this very request already landed (its answer was lost): answer the state
+			return Result[A]{Aggregate: agg.Clone(), Version: version, Position: c.lastSeq}, nil
+		}
 		if o.ifVersion != 0 && o.ifVersion != version {
-			return Result[A]{}, domain.ErrVersionMismatch
+			if res, err, done := settle(Result[A]{}, domain.ErrVersionMismatch); done {
+				return res, err
+			}
+			continue
 		}
 		events, err := decide(agg)
-		if err != nil {
-			return Result[A]{}, err
-		}
-		if len(events) == 0 {
-			return Result[A]{Aggregate: agg.Clone(), Version: version, Position: c.lastSeq}, nil
+		if err != nil || len(events) == 0 {
+			res := Result[A]{}
+			if err == nil {
+				res = Result[A]{Aggregate: agg.Clone(), Version: version, Position: c.lastSeq}
+			}
+			if res, err, done := settle(res, err); done {
+				return res, err
+			}
+			continue
 		}
 		var undo, done func(context.Context)
 		if g != nil {
@@ -99,14 +137,16 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 		}
 		last, err := h.store.Append(ctx, aggType, id, c.lastSeq, msgs)
 		if err != nil {
+			h.cache.Remove(key)
+			if !errors.Is(err, eventstore.ErrConcurrency) {
+				// The outcome may be unknown (a timeout after the server stored it): keep
+				// any claim, whose grace period and holder check settle it later.
+				return Result[A]{}, err
+			}
 			if undo != nil {
 				undo(context.WithoutCancel(ctx))
 			}
-			if !errors.Is(err, eventstore.ErrConcurrency) {
-				return Result[A]{}, err
-			}
 			h.conflicts.WithLabelValues(aggType).Inc()
-			h.cache.Remove(key)
 			if o.ifVersion != 0 {
 				return Result[A]{}, domain.ErrVersionMismatch
 			}
@@ -128,6 +168,7 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 			agg.Apply(envs[i])
 		}
 		c.lastSeq = last
+		c.lastIdem, c.lastIdemAt = idem, envs[0].Time
 		h.cache.Add(key, c)
 		if done != nil {
 			done(context.WithoutCancel(ctx))
@@ -180,18 +221,21 @@ func setIf(h eventstore.Header, k, v string) {
 }
 
 // load returns the cached aggregate, or rebuilds it from its snapshot and later events.
-// The caller holds the aggregate's lock.
-func load[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string) (*cached, error) {
+// The caller holds the aggregate's lock. Aggregates that do not exist are not cached: they
+// may be created on another instance at any moment.
+func load[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string) (*cached, bool, error) {
 	key := aggType + "." + id
 	if c, ok := h.cache.Get(key); ok {
-		return c, nil
+		return c, true, nil
 	}
 	c, err := loadFresh[A, P](ctx, h, aggType, id, 0)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	h.cache.Add(key, c)
-	return c, nil
+	if versionOf(c) > 0 {
+		h.cache.Add(key, c)
+	}
+	return c, false, nil
 }
 
 // snapshot is what the SNAPSHOTS bucket holds per aggregate.
@@ -220,17 +264,21 @@ func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, 
 	}
 	for m, err := range h.store.Load(ctx, h.store.AggregateSubjects(aggType, id), c.lastSeq) {
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
 		}
 		if upTo > 0 && m.Seq > upTo {
 			break
 		}
 		env, err := h.reg.Unmarshal(m.Data, m.Seq)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
 		}
 		agg.Apply(env)
 		c.lastSeq = m.Seq
+		c.lastIdem, c.lastIdemAt = "", time.Time{}
+		if k := env.Metadata.IdempotencyKey; k != "" {
+			c.lastIdem, c.lastIdemAt = env.Metadata.Actor+"\x00"+k, env.Time
+		}
 	}
 	return c, nil
 }

@@ -6,9 +6,7 @@ package commands
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,7 +32,7 @@ type Handler struct {
 	log       *slog.Logger
 	now       func() time.Time
 	cache     *lru.Cache[string, *cached]
-	locks     [256]sync.Mutex // per-aggregate serialisation within this instance
+	locks     *keyLocks
 	snapEvery int64
 	snapshots *eventstore.Bucket
 	unique    *eventstore.Bucket
@@ -47,6 +45,10 @@ type cached struct {
 	agg     any // a *A of the aggregate's type
 	lastSeq uint64
 	snapVer int64 // version of the last snapshot written or loaded
+	// the last commit's idempotency key (actor + key) and time: a retried request whose
+	// first try did land is recognised instead of being decided again
+	lastIdem   string
+	lastIdemAt time.Time
 }
 
 // New returns a handler over store.
@@ -65,7 +67,7 @@ func New(ctx context.Context, store *eventstore.Store, reg *domain.Registry, log
 		return nil, fmt.Errorf("aggregate cache: %w", err)
 	}
 	h := &Handler{store: store, reg: reg, log: log.With("component", "commands"), now: cfg.Now, cache: cache,
-		snapEvery: cfg.SnapshotEvery}
+		snapEvery: cfg.SnapshotEvery, locks: newKeyLocks()}
 	if h.snapshots, err = store.Bucket(ctx, "SNAPSHOTS", 0); err != nil {
 		return nil, err
 	}
@@ -98,12 +100,6 @@ func (h *Handler) Registry() *domain.Registry { return h.reg }
 
 // Store is the event store the handler appends to.
 func (h *Handler) Store() *eventstore.Store { return h.store }
-
-func (h *Handler) lock(key string) *sync.Mutex {
-	f := fnv.New32a()
-	f.Write([]byte(key))
-	return &h.locks[f.Sum32()%uint32(len(h.locks))]
-}
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 

@@ -69,6 +69,7 @@ func (h *Handler) claimUnique(ctx context.Context, scope, value, owner string, h
 	return false, errTaken
 }
 
+// errTaken is returned by claimUnique when another live owner holds the value.
 var errTaken = errors.New("value taken")
 
 // releaseUnique frees value in scope if owner still holds it.

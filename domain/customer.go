@@ -369,8 +369,8 @@ func (c *Customer) moveTo(to CustomerStatus, reason string) (Event, error) {
 // CustomerActions are the status actions reachable over POST /customers/:id/<action>.
 var CustomerActions = []string{"activate", "deactivate", "suspend", "archive"}
 
-// Act decides a status action (activate, deactivate, suspend, archive).
-func (c *Customer) Act(action, reason string) ([]Event, error) {
+// ChangeStatus decides a status action (activate, deactivate, suspend, archive).
+func (c *Customer) ChangeStatus(action, reason string) ([]Event, error) {
 	if !c.Exists() {
 		return nil, ErrNotFound
 	}

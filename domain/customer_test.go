@@ -48,7 +48,7 @@ func TestEveryCustomerStatusActionPair(t *testing.T) {
 			t.Run(string(from)+" "+action, func(t *testing.T) {
 				c := customerIn(from)
 				before := *c.Clone()
-				events, err := c.Act(action, "because")
+				events, err := c.ChangeStatus(action, "because")
 				want, ok := allowed[from][action]
 				if !ok {
 					var te *TransitionError

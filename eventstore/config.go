@@ -14,14 +14,19 @@ import (
 // Config describes where the events live. The zero value (plus DataDir) runs an embedded
 // single-node JetStream.
 type Config struct {
-	DataDir    string        // JetStream files go to DataDir/jetstream when embedded
-	Sync       string        // "1s" (default), any duration, or "always" (fsync per append)
-	NATSURL    string        // external NATS; empty starts the embedded server
-	NATSListen string        // HOST:PORT on which the embedded server also serves clients
-	Replicas   int           // stream and bucket replicas on an external cluster (default 1)
-	Prefix     string        // subject prefix, default "stateset"; stream is <PREFIX>_EVENTS
-	Timeout    time.Duration // per JetStream request; default 5 s
-	Name       string        // connection name shown by the server
+	DataDir    string // JetStream files go to DataDir/jetstream when embedded
+	Sync       string // "1s" (default), any duration, or "always" (fsync per append)
+	NATSURL    string // external NATS; empty starts the embedded server
+	NATSListen string // HOST:PORT on which the embedded server also serves clients
+	// ReaderUser and ReaderPassword are the credentials of downstream services on
+	// NATSListen: they may read the event stream and run consumers on it, never publish
+	// events or change streams. Required with NATSListen.
+	ReaderUser     string
+	ReaderPassword string
+	Replicas       int           // stream and bucket replicas on an external cluster (default 1)
+	Prefix         string        // subject prefix, default "stateset"; stream is <PREFIX>_EVENTS
+	Timeout        time.Duration // per JetStream request; default 5 s
+	Name           string        // connection name shown by the server
 }
 
 var prefixPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
@@ -53,6 +58,9 @@ func (c Config) Validate() error {
 	}
 	if c.NATSURL != "" && c.NATSListen != "" {
 		errs = append(errs, errors.New("nats-listen serves the embedded server; it cannot be combined with nats-url"))
+	}
+	if c.NATSListen != "" && (c.ReaderUser == "" || len(c.ReaderPassword) < 12) {
+		errs = append(errs, errors.New("nats-listen needs a reader user and a password of at least 12 characters"))
 	}
 	if c.Sync != "always" {
 		if d, err := time.ParseDuration(c.Sync); err != nil || d <= 0 {

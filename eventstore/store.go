@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"iter"
@@ -73,6 +74,7 @@ type Store struct {
 	subJS  jetstream.JetStream
 	stream jetstream.Stream
 	name   string // stream name
+	secret string // this process's password on the embedded server's listener
 }
 
 // Open connects to (or starts) NATS and makes sure the stream exists.
@@ -84,7 +86,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	s := &Store{cfg: cfg, log: log.With("component", "eventstore"), name: strings.ToUpper(cfg.Prefix) + "_EVENTS"}
 	var err error
 	if cfg.NATSURL == "" {
-		if s.srv, err = startEmbedded(cfg); err != nil {
+		s.secret = rand.Text()
+		if s.srv, err = startEmbedded(cfg, s.secret); err != nil {
 			return nil, err
 		}
 	}
@@ -117,6 +120,9 @@ func (s *Store) connect(role string) (*nats.Conn, error) {
 	if s.srv != nil {
 		opts = append(opts, nats.InProcessServer(s.srv))
 		url = ""
+		if s.cfg.NATSListen != "" {
+			opts = append(opts, nats.UserInfo(internalUser, s.secret))
+		}
 	} else {
 		opts = append(opts,
 			nats.MaxReconnects(-1),
@@ -322,48 +328,45 @@ func transient(err error) bool {
 }
 
 func (s *Store) lastIsOurs(ctx context.Context, wild, id string) (uint64, bool) {
-	m, err := s.stream.GetLastMsgForSubject(ctx, wild)
-	if err != nil || m.Header.Get(jetstream.MsgIDHeader) != id {
+	m, err := s.getMsg(ctx, msgQuery{LastBySubj: wild})
+	if err != nil || m == nil || m.Header.Get(jetstream.MsgIDHeader) != id {
 		return 0, false
 	}
-	return m.Sequence, true
+	return m.Seq, true
 }
 
 // LastSeq returns the stream sequence of the last message on subject (wildcards allowed),
 // 0 if there is none.
 func (s *Store) LastSeq(ctx context.Context, subject string) (uint64, error) {
-	m, err := s.stream.GetLastMsgForSubject(ctx, subject)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
+	m, err := s.getMsg(ctx, msgQuery{LastBySubj: subject})
+	if err != nil {
+		return 0, fmt.Errorf("last message of %s: %w", subject, err)
+	}
+	if m == nil {
 		return 0, nil
 	}
-	if err != nil {
-		return 0, fmt.Errorf("last message of %s: %w", subject, s.wrap(err))
-	}
-	return m.Sequence, nil
+	return m.Seq, nil
 }
 
 // NextSeq returns the sequence of the first message on subject after seq, 0 if none.
 func (s *Store) NextSeq(ctx context.Context, subject string, after uint64) (uint64, error) {
-	m, err := s.stream.GetMsg(ctx, after+1, jetstream.WithGetMsgSubject(subject))
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
+	m, err := s.getMsg(ctx, msgQuery{Seq: after + 1, NextBySubj: subject})
+	if err != nil {
+		return 0, fmt.Errorf("next message of %s after %d: %w", subject, after, err)
+	}
+	if m == nil {
 		return 0, nil
 	}
-	if err != nil {
-		return 0, fmt.Errorf("next message of %s after %d: %w", subject, after, s.wrap(err))
-	}
-	return m.Sequence, nil
+	return m.Seq, nil
 }
 
 // Reached reports whether the stream holds sequence seq yet.
 func (s *Store) Reached(ctx context.Context, seq uint64) (bool, error) {
-	_, err := s.stream.GetMsg(ctx, seq)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return false, nil
-	}
+	m, err := s.getMsg(ctx, msgQuery{Seq: seq})
 	if err != nil {
-		return false, fmt.Errorf("get %d: %w", seq, s.wrap(err))
+		return false, fmt.Errorf("get %d: %w", seq, err)
 	}
-	return true, nil
+	return m != nil, nil
 }
 
 // Head returns the stream's last sequence.
@@ -397,7 +400,7 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) iter.Seq
 				yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
 				return
 			}
-			n := 0
+			pending := "0"
 			for m, err := range it {
 				if errors.Is(err, jetstreamext.ErrNoMessages) {
 					return
@@ -406,13 +409,15 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) iter.Seq
 					yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
 					return
 				}
-				n++
 				next = m.Sequence + 1
+				pending = m.Header.Get("Nats-Num-Pending")
 				if !yield(Msg{Seq: m.Sequence, Subject: m.Subject, Header: m.Header, Data: m.Data, Time: m.Time}, nil) {
 					return
 				}
 			}
-			if n < loadBatch {
+			// A batch ends at loadBatch messages or at the server's byte limit; the last
+			// message says how many more match.
+			if pending == "0" || pending == "" {
 				return
 			}
 		}

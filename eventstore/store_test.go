@@ -165,15 +165,18 @@ func TestSubscribeDeliversInOrderFromASequence(t *testing.T) {
 	}
 }
 
-func TestDownstreamSubscriberSeesEventsWithHeaders(t *testing.T) {
+func TestDownstreamReaderSeesEventsAndCannotWrite(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := Open(ctx, Config{DataDir: dir, NATSListen: "127.0.0.1:0"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := Open(ctx, Config{DataDir: t.TempDir(), NATSListen: "127.0.0.1:0", ReaderUser: "reader", ReaderPassword: "reader-secret-123"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	nc, err := nats.Connect(s.ClientURL())
+	if _, err := nats.Connect(s.ClientURL()); err == nil {
+		t.Fatal("anonymous connection accepted")
+	}
+	nc, err := nats.Connect(s.ClientURL(), nats.UserInfo("reader", "reader-secret-123"))
 	if err != nil {
 		t.Fatalf("connect over TCP: %v", err)
 	}
@@ -192,6 +195,17 @@ func TestDownstreamSubscriberSeesEventsWithHeaders(t *testing.T) {
 	}
 	if m.Subject() != "stateset.events.customer.c1.CustomerCreated" || m.Headers().Get(HeaderEventType) != "CustomerCreated" {
 		t.Fatalf("got %s %v", m.Subject(), m.Headers())
+	}
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if _, err := js.Publish(short, "stateset.events.customer.c9.CustomerCreated", []byte(`{}`)); err == nil {
+		t.Error("the reader published an event")
+	}
+	if err := js.DeleteStream(short, s.StreamName()); err == nil {
+		t.Error("the reader deleted the stream")
+	}
+	if head, _ := s.Head(ctx); head != 1 {
+		t.Errorf("stream head %d, want 1", head)
 	}
 }
 
@@ -244,5 +258,30 @@ func TestRestartKeepsEvents(t *testing.T) {
 	s2 := openTest(t, dir)
 	if got := len(loadAll(t, s2, s2.AggregateSubjects("customer", "c1"), 0)); got != 1 {
 		t.Fatalf("after restart loaded %d, want 1", got)
+	}
+}
+
+func TestLeaderGetAnswersLikeDirectGet(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	seq, err := s.Append(ctx, "customer", "c1", 0, []Message{msg("g1", "CustomerCreated")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []msgQuery{{Seq: seq}, {Seq: 1, NextBySubj: s.AggregateSubjects("customer", "c1")}, {LastBySubj: s.AggregateSubjects("customer", "c1")}} {
+		direct, err := s.getMsg(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leader, err := s.leaderGet(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if direct.Seq != leader.Seq || string(direct.Data) != string(leader.Data) || leader.Header.Get(jetstream.MsgIDHeader) != "g1" {
+			t.Errorf("%+v: direct %+v leader %+v", q, direct, leader)
+		}
+	}
+	if m, err := s.leaderGet(ctx, msgQuery{Seq: seq + 10}); err != nil || m != nil {
+		t.Errorf("missing message: %v %v", m, err)
 	}
 }

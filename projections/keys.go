@@ -24,6 +24,7 @@ type Keys struct {
 	byHash  map[string]*domain.APIKey
 	byID    map[string]*domain.APIKey
 	applied uint64
+	caught  bool // the backlog present at subscribe time is applied
 	changed chan struct{}
 }
 
@@ -53,6 +54,13 @@ func (k *Keys) follow(ctx context.Context) error {
 	k.mu.RLock()
 	from := k.applied + 1
 	k.mu.RUnlock()
+	head, err := k.store.LastSeq(ctx, k.store.TypeSubjects("apikey"))
+	if err != nil {
+		return err
+	}
+	if head < from {
+		k.markCaughtUp()
+	}
 	sub, err := k.store.Subscribe(ctx, []string{k.store.TypeSubjects("apikey")}, from, 256)
 	if err != nil {
 		return err
@@ -71,6 +79,9 @@ func (k *Keys) follow(ctx context.Context) error {
 				return err
 			}
 			k.apply(env)
+			if m.Pending == 0 {
+				k.markCaughtUp()
+			}
 		}
 	}
 }
@@ -93,6 +104,20 @@ func (k *Keys) apply(env domain.Envelope) {
 	k.applied = env.Position
 	close(k.changed)
 	k.changed = make(chan struct{})
+}
+
+func (k *Keys) markCaughtUp() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.caught = true
+}
+
+// Ready reports whether every key that existed when the index started is loaded: until
+// then a valid key could be refused.
+func (k *Keys) Ready() bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.caught
 }
 
 // Lookup finds a key by the hash of its token.

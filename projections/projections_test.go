@@ -74,11 +74,11 @@ func workload(t testing.TB, h *commands.Handler, n int) uint64 {
 		pos = res.Position
 		switch i % 4 {
 		case 1:
-			res, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: id, LastName: ptr("L"), Phone: ptr("+1 555")}, false)
+			res, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: id, LastName: ptr("L"), Phone: ptr("+1 555")})
 		case 2:
 			res, err = h.AddCustomerAddress(ctx, id, domain.Address{Type: "SHIPPING", Street1: "1 Main", City: "X", PostalCode: "1", Country: "US"})
 		case 3:
-			res, err = h.ActOnCustomer(ctx, id, "archive", "test")
+			res, err = h.ChangeCustomerStatus(ctx, id, "archive", "test")
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -252,7 +252,7 @@ func TestRebuildEqualsLiveAndRestartResumes(t *testing.T) {
 }
 
 func workload2(t testing.TB, h *commands.Handler) uint64 {
-	res, err := h.UpdateCustomer(context.Background(), domain.UpdateCustomer{CustomerID: "c0", FirstName: ptr("Zed")}, false)
+	res, err := h.UpdateCustomer(context.Background(), domain.UpdateCustomer{CustomerID: "c0", FirstName: ptr("Zed")})
 	if err != nil {
 		t.Fatal(err)
 	}

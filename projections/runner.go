@@ -293,19 +293,20 @@ func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
 		if applied >= pos {
 			return nil
 		}
-		// Positions are global but this projector reads only its own subjects: if none of
-		// its events lies in (applied, pos], pos is already reflected.
-		ours, err := run.nextOurs(ctx, applied)
+		// Positions are global but this projector reads only its own subjects: once the
+		// stream holds pos, if none of its events lies in (applied, pos], pos is reflected.
+		// Reached is asked first, so that the second answer cannot come from an older state.
+		var poll <-chan time.Time
+		reached, err := run.store.Reached(ctx, pos)
 		if err != nil {
 			return err
 		}
-		var poll <-chan time.Time
-		if ours == 0 || ours > pos {
-			reached, err := run.store.Reached(ctx, pos)
+		if reached {
+			ours, err := run.nextOurs(ctx, applied)
 			if err != nil {
 				return err
 			}
-			if reached {
+			if ours == 0 || ours > pos {
 				for {
 					cur := run.covered.Load()
 					if cur >= pos || run.covered.CompareAndSwap(cur, pos) {
@@ -313,6 +314,7 @@ func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
 					}
 				}
 			}
+		} else {
 			// pos lies beyond the stream's head: nothing of ours will announce it
 			poll = time.After(10 * time.Millisecond)
 		}

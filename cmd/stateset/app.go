@@ -118,6 +118,9 @@ func (a *app) ready(ctx context.Context) error {
 			return fmt.Errorf("projection %s is %s: %s", st.Name, st.State, st.LastError)
 		}
 	}
+	if !a.keys.Ready() {
+		return errors.New("api key index is catching up")
+	}
 	return nil
 }
 

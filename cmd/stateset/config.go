@@ -17,6 +17,8 @@ type storeFlags struct {
 	sync       string
 	natsURL    string
 	natsListen string
+	natsUser   string
+	natsPass   string
 	replicas   int
 	prefix     string
 	logLevel   string
@@ -28,6 +30,8 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.sync, "sync", "1s", `JetStream fsync interval, or "always" to fsync every append`)
 	fs.StringVar(&f.natsURL, "nats-url", "", "use this external NATS (comma-separated URLs) instead of the embedded server")
 	fs.StringVar(&f.natsListen, "nats-listen", "", "also serve the embedded NATS on HOST:PORT for downstream subscribers")
+	fs.StringVar(&f.natsUser, "nats-user", "stateset-reader", "user downstream services log in with on --nats-listen (read-only)")
+	fs.StringVar(&f.natsPass, "nats-password", "", "its password (default: a random one, printed at start)")
 	fs.IntVar(&f.replicas, "replicas", 1, "stream and bucket replicas on an external cluster")
 	fs.StringVar(&f.prefix, "prefix", "stateset", "subject prefix; the stream is <PREFIX>_EVENTS")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -36,14 +40,15 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 
 func (f *storeFlags) config(name string) eventstore.Config {
 	return eventstore.Config{DataDir: f.dataDir, Sync: f.sync, NATSURL: f.natsURL, NATSListen: f.natsListen,
-		Replicas: f.replicas, Prefix: f.prefix, Timeout: 5 * time.Second, Name: name}
+		ReaderUser: f.natsUser, ReaderPassword: f.natsPass, Replicas: f.replicas, Prefix: f.prefix,
+		Timeout: 5 * time.Second, Name: name}
 }
 
 func (f *storeFlags) viewsDir() string { return filepath.Join(f.dataDir, "views") }
 
 // lockDataDir takes an exclusive lock on the data directory so that two processes never
-// open one embedded store or swap read models under each other. The lock goes with the
-// process.
+// open one embedded store or swap read models under each other (the read models are local
+// whatever NATS is used). The lock goes with the process.
 func lockDataDir(dir string) (func(), error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)

@@ -215,8 +215,12 @@ func TestDownstreamSubscribersReceiveCustomerEvents(t *testing.T) {
 	t.Setenv("STATESET_NATS_LISTEN", natsAddr) // the environment twin of --nats-listen
 	s := startServe(t, "--data-dir", t.TempDir())
 	tok := s.token(t)
+	pass := regexp.MustCompile(`user stateset-reader  password (\S+)`).FindStringSubmatch(s.out.String())
+	if pass == nil {
+		t.Fatalf("no reader password printed: %s", s.out.String())
+	}
 
-	nc, err := nats.Connect("nats://" + natsAddr)
+	nc, err := nats.Connect("nats://"+natsAddr, nats.UserInfo("stateset-reader", pass[1]))
 	if err != nil {
 		t.Fatal(err)
 	}

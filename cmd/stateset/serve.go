@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"stateset/commands"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -29,12 +31,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if sf.natsURL == "" {
-		unlock, err := lockDataDir(sf.dataDir)
-		if err != nil {
-			return err
-		}
-		defer unlock()
+	unlock, err := lockDataDir(sf.dataDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	generatedPass := sf.natsListen != "" && sf.natsPass == ""
+	if generatedPass {
+		sf.natsPass = commands.NewToken()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -50,6 +54,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if tok != "" && *bootstrapKey == "" {
 		fmt.Fprintf(stdout, "Admin API key (shown once, store it now):\n\n    %s\n\n", tok)
+	}
+	if generatedPass {
+		fmt.Fprintf(stdout, "Downstream NATS (read-only): %s  user %s  password %s\n\n", a.store.ClientURL(), sf.natsUser, sf.natsPass)
 	}
 
 	ln, err := net.Listen("tcp", *httpAddr)

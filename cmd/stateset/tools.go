@@ -17,15 +17,17 @@ import (
 	"stateset/projections"
 )
 
-// openTool opens the store for a one-shot command; the embedded store needs the server
-// stopped (the data dir lock says so).
-func openTool(ctx context.Context, sf *storeFlags, stderr io.Writer) (*eventstore.Store, func(), error) {
+// openTool opens the store for a one-shot command. The data dir is locked when the store
+// is embedded or the command touches the local read models (lockViews): the server must
+// be stopped for those, and the lock says so.
+func openTool(ctx context.Context, sf *storeFlags, stderr io.Writer, lockViews bool) (*eventstore.Store, func(), error) {
 	log, err := newLogger(stderr, sf.logLevel, sf.logFormat)
 	if err != nil {
 		return nil, nil, err
 	}
+	sf.natsListen = "" // tools never serve NATS
 	unlock := func() {}
-	if sf.natsURL == "" {
+	if sf.natsURL == "" || lockViews {
 		if unlock, err = lockDataDir(sf.dataDir); err != nil {
 			return nil, nil, err
 		}
@@ -60,7 +62,7 @@ func projectionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		names = append(names, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	store, closeStore, err := openTool(ctx, &sf, stderr)
+	store, closeStore, err := openTool(ctx, &sf, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -147,7 +149,7 @@ func keysCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		exp = &t
 	}
-	store, closeStore, err := openTool(ctx, &sf, stderr)
+	store, closeStore, err := openTool(ctx, &sf, stderr, false)
 	if err != nil {
 		return err
 	}
