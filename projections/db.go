@@ -33,6 +33,7 @@ func openDB(ctx context.Context, path string) (w, r *sql.DB, err error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "off")
 	q.Set("_txlock", "immediate")
+	q.Set("_stmt_cache_size", "64") // statements are re-prepared per call otherwise: ~20% of a projection's CPU
 	w, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", path, err)

@@ -33,6 +33,11 @@ type Projector interface {
 // (reference/jetstream.md).
 const batchMax = 1000
 
+// coalesce is how long a small batch waits for more events before it commits, when no
+// reader is waiting on this projection: under a steady write load it turns many one-event
+// transactions into few larger ones (a SQLite commit costs as much as ~50 row writes).
+const coalesce = time.Millisecond
+
 // ErrWaitTimeout is returned by WaitFor when the position was not reached in time.
 var ErrWaitTimeout = errors.New("projection has not reached the position")
 
@@ -51,6 +56,7 @@ type Runner struct {
 	covered atomic.Uint64 // every event of ours at or below it is applied
 	head    atomic.Uint64 // the last sequence of ours seen so far (applied + pending)
 	lastAt  atomic.Int64  // unix nanos of the last applied event
+	waiters atomic.Int32  // WaitFor calls in progress: commit at once for them
 
 	mu      sync.Mutex
 	changed chan struct{} // closed when applied moves
@@ -211,16 +217,15 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 			}
 			batch = append(batch, m)
 		}
-	drain:
-		for len(batch) < batchMax {
+		batch = drain(sub.C, batch)
+		if len(batch) < batchMax/4 && run.waiters.Load() == 0 && batch[len(batch)-1].Pending == 0 {
+			// a trickle: give the writers a moment to add to this transaction
 			select {
 			case m, ok := <-sub.C:
-				if !ok {
-					break drain
+				if ok {
+					batch = drain(sub.C, append(batch, m))
 				}
-				batch = append(batch, m)
-			default:
-				break drain
+			case <-time.After(coalesce):
 			}
 		}
 		// the batch is committed even if ctx ended meanwhile: shutdown finishes it
@@ -228,6 +233,22 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 			return err
 		}
 	}
+}
+
+// drain appends what is already buffered, up to batchMax.
+func drain(c <-chan eventstore.Msg, batch []eventstore.Msg) []eventstore.Msg {
+	for len(batch) < batchMax {
+		select {
+		case m, ok := <-c:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, m)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // apply commits one batch and its checkpoint in one transaction. Sequences at or below
@@ -282,6 +303,11 @@ func (run *Runner) apply(ctx context.Context, batch []eventstore.Msg) error {
 // WaitFor returns once every event of this projector at or below pos is applied, or
 // ErrWaitTimeout when ctx ends first.
 func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
+	if run.Position() >= pos {
+		return nil
+	}
+	run.waiters.Add(1)
+	defer run.waiters.Add(-1)
 	for {
 		if run.Position() >= pos {
 			return nil

@@ -21,6 +21,10 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
+// testMainEnv, when set, makes a test binary behave as this command (TestMain calls main):
+// the fault tests and the benchmark's memory probe run the server as a real child process.
+const testMainEnv = "STATESET_TEST_MAIN"
+
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -37,6 +41,8 @@ commands:
   projections status            show each read model's position and lag
   projections rebuild NAME|--all rebuild read models from the stream (server stopped, or a cluster)
   keys create --name N --scopes S1,S2 [--expires-at T]   issue an API key
+  bench [--quick]               measure the core against its raw limits and a CRUD baseline (BENCHMARKS.md)
+  crud-baseline                 serve the CRUD baseline alone, for wrk
   version                       print the version
 
 Every flag has an environment twin: --data-dir is STATESET_DATA_DIR, and so on.
@@ -54,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return projectionsCmd(ctx, args[1:], stdout, stderr)
 	case "keys":
 		return keysCmd(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
+	case "crud-baseline":
+		return crudCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return nil
