@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -55,8 +54,7 @@ func Register[T Event](r *Registry, aggregate string, version int, upcasters map
 		upcasters: upcasters,
 		decode: func(b []byte) (Event, error) {
 			var e T
-			dec := json.NewDecoder(bytes.NewReader(b))
-			if err := dec.Decode(&e); err != nil {
+			if err := json.Unmarshal(b, &e); err != nil {
 				return nil, err
 			}
 			return e, nil

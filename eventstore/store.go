@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -65,16 +66,21 @@ type Msg struct {
 // Store is the JetStream event store. Publishers and consumers use separate connections:
 // one shared in-process connection stalled for 30 s under load (reference/jetstream.md).
 type Store struct {
-	cfg    Config
-	log    *slog.Logger
-	srv    *server.Server // nil with an external NATS
-	pub    *nats.Conn
-	sub    *nats.Conn
-	js     jetstream.JetStream
-	subJS  jetstream.JetStream
-	stream jetstream.Stream
-	name   string // stream name
-	secret string // this process's password on the embedded server's listener
+	cfg   Config
+	log   *slog.Logger
+	srv   *server.Server // nil with an external NATS
+	pub   *nats.Conn
+	sub   *nats.Conn
+	js    jetstream.JetStream
+	subJS jetstream.JetStream
+	// appenders spread appends over several connections: one connection's writes are
+	// serialised, and an in-process one (net.Pipe) has no buffer at all
+	appenders []jetstream.JetStream
+	next      atomic.Uint32
+	extra     []*nats.Conn
+	stream    jetstream.Stream
+	name      string // stream name
+	secret    string // this process's password on the embedded server's listener
 }
 
 // Open connects to (or starts) NATS and makes sure the stream exists.
@@ -106,6 +112,21 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if s.subJS, err = jetstream.New(s.sub, jetstream.WithDefaultTimeout(cfg.Timeout)); err != nil {
 		s.Close()
 		return nil, err
+	}
+	s.appenders = []jetstream.JetStream{s.js}
+	for i := 1; i < appendConns; i++ {
+		nc, err := s.connect(fmt.Sprint("append", i))
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.extra = append(s.extra, nc)
+		js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(cfg.Timeout))
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.appenders = append(s.appenders, js)
 	}
 	if err := s.ensureStream(ctx); err != nil {
 		s.Close()
@@ -177,7 +198,7 @@ func (s *Store) ensureStream(ctx context.Context) error {
 
 // Close closes the connections and, when embedded, shuts the server down cleanly.
 func (s *Store) Close() {
-	for _, nc := range []*nats.Conn{s.pub, s.sub} {
+	for _, nc := range append([]*nats.Conn{s.pub, s.sub}, s.extra...) {
 		if nc != nil {
 			_ = nc.Drain()
 			nc.Close()
@@ -301,9 +322,13 @@ func (s *Store) Append(ctx context.Context, aggType, id string, expected uint64,
 	return 0, fmt.Errorf("append %s %s: %w", aggType, id, err)
 }
 
+// appendConns is how many connections appends are spread over.
+const appendConns = 4
+
 func (s *Store) publish(ctx context.Context, nms []*nats.Msg, expected uint64, wild string) (uint64, error) {
+	js := s.appenders[s.next.Add(1)%uint32(len(s.appenders))]
 	if len(nms) == 1 {
-		ack, err := s.js.PublishMsg(ctx, nms[0], jetstream.WithExpectLastSequenceForSubject(expected, wild))
+		ack, err := js.PublishMsg(ctx, nms[0], jetstream.WithExpectLastSequenceForSubject(expected, wild))
 		if err != nil {
 			return 0, err
 		}
@@ -312,7 +337,7 @@ func (s *Store) publish(ctx context.Context, nms []*nats.Msg, expected uint64, w
 	// Only the first message of a batch may carry the expectation (10164 otherwise).
 	nms[0].Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expected, 10))
 	nms[0].Header.Set(jetstream.ExpectedLastSubjSeqSubjHeader, wild)
-	ack, err := jetstreamext.PublishMsgBatch(ctx, s.js, nms)
+	ack, err := jetstreamext.PublishMsgBatch(ctx, js, nms)
 	if err != nil {
 		return 0, err
 	}
@@ -390,38 +415,54 @@ const loadBatch = 1000
 
 // Load yields the messages on subject (wildcards allowed) with sequence > after, in
 // order, by batched direct get. It stops early when the consumer of the iterator does.
+// A batch that does not complete in time ends the sequence with ErrUnavailable, never
+// silently: a short history would read as a missing or older aggregate.
 func (s *Store) Load(ctx context.Context, subject string, after uint64) iter.Seq2[Msg, error] {
 	return func(yield func(Msg, error) bool) {
-		next := after + 1
-		for {
-			it, err := jetstreamext.GetBatch(ctx, s.js, s.name, loadBatch,
-				jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
-			if err != nil {
-				yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
-				return
-			}
-			pending := "0"
-			for m, err := range it {
-				if errors.Is(err, jetstreamext.ErrNoMessages) {
-					return
-				}
-				if err != nil {
-					yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
-					return
-				}
-				next = m.Sequence + 1
-				pending = m.Header.Get("Nats-Num-Pending")
-				if !yield(Msg{Seq: m.Sequence, Subject: m.Subject, Header: m.Header, Data: m.Data, Time: m.Time}, nil) {
-					return
-				}
-			}
-			// A batch ends at loadBatch messages or at the server's byte limit; the last
-			// message says how many more match.
-			if pending == "0" || pending == "" {
-				return
-			}
+		next, more := after+1, true
+		for more {
+			next, more = s.loadBatch(ctx, subject, next, yield)
 		}
 	}
+}
+
+// loadBatch yields one direct-get batch of messages from sequence next on, and reports
+// where the following batch starts and whether there is one to ask for.
+func (s *Store) loadBatch(ctx context.Context, subject string, next uint64, yield func(Msg, error) bool) (uint64, bool) {
+	// The batch gets a deadline of our own: when the request times out, GetBatch's
+	// iterator ends exactly as it does at the server's end-of-batch marker, without an
+	// error, and only this deadline tells the two apart.
+	bctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	fail := func(err error) (uint64, bool) {
+		yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
+		return next, false
+	}
+	it, err := jetstreamext.GetBatch(bctx, s.js, s.name, loadBatch,
+		jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+	if err != nil {
+		return fail(err)
+	}
+	pending := "0"
+	for m, err := range it {
+		if errors.Is(err, jetstreamext.ErrNoMessages) {
+			return next, false
+		}
+		if err != nil {
+			return fail(err)
+		}
+		next = m.Sequence + 1
+		pending = m.Header.Get("Nats-Num-Pending")
+		if !yield(Msg{Seq: m.Sequence, Subject: m.Subject, Header: m.Header, Data: m.Data, Time: m.Time}, nil) {
+			return next, false
+		}
+	}
+	if err := bctx.Err(); err != nil {
+		return fail(err) // cut short: not the end of the messages
+	}
+	// A batch ends at loadBatch messages or at the server's byte limit; the last
+	// message says how many more match.
+	return next, pending != "0" && pending != ""
 }
 
 // Subscription delivers stored messages in stream order.

@@ -218,15 +218,22 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 			batch = append(batch, m)
 		}
 		batch = drain(sub.C, batch)
-		if len(batch) < batchMax/4 && run.waiters.Load() == 0 && batch[len(batch)-1].Pending == 0 {
+		if len(batch) < batchMax/4 && run.waiters.Load() == 0 {
 			// a trickle: give the writers a moment to add to this transaction
-			select {
-			case m, ok := <-sub.C:
-				if ok {
+			timer := time.NewTimer(coalesce)
+		wait:
+			for len(batch) < batchMax/4 {
+				select {
+				case m, ok := <-sub.C:
+					if !ok {
+						break wait
+					}
 					batch = drain(sub.C, append(batch, m))
+				case <-timer.C:
+					break wait
 				}
-			case <-time.After(coalesce):
 			}
+			timer.Stop()
 		}
 		// the batch is committed even if ctx ended meanwhile: shutdown finishes it
 		if err := run.apply(context.WithoutCancel(ctx), batch); err != nil {

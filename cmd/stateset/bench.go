@@ -102,6 +102,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer os.RemoveAll(cfg.dir)
 	}
 	cfg.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	tuneGC() // as serve does: the in-process servers run under the same settings
 	return runBench(ctx, cfg)
 }
 

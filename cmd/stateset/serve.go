@@ -31,6 +31,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tuneGC()
 	unlock, err := lockDataDir(sf.dataDir)
 	if err != nil {
 		return err
