@@ -23,6 +23,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sf.register(fs)
 	httpAddr := fs.String("http-addr", ":8080", "HTTP listen address")
 	rateLimit := fs.Float64("rate-limit", 1000, "requests per second per API key (burst twice that); negative turns it off")
+	pprofAddr := fs.String("pprof-addr", "", "serve Go's pprof profiles on this address (e.g. 127.0.0.1:6060); off by default")
 	bootstrapKey := fs.String("bootstrap-key", "", "token of the admin key created on an empty store (default: a random one, printed once)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -60,6 +61,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Downstream NATS (read-only): %s  user %s  password %s\n\n", a.store.ClientURL(), sf.natsUser, sf.natsPass)
 	}
 
+	if *pprofAddr != "" {
+		stopProf, err := servePprof(*pprofAddr)
+		if err != nil {
+			return err
+		}
+		defer stopProf()
+	}
 	ln, err := net.Listen("tcp", *httpAddr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *httpAddr, err)
