@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -370,5 +371,49 @@ func TestWaitingForAnAggregateLockHonoursTheContext(t *testing.T) {
 	unlock2()
 	if len(l.m) != 0 {
 		t.Errorf("locks leak: %d left", len(l.m))
+	}
+}
+
+func TestEvictedAndCachedAggregatesLeaveSnapshots(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	h := newHandler(t, s, Config{CacheSize: 2, SnapshotEvery: 1000})
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { h.Run(rctx); close(done) }()
+	for i := range 4 {
+		create(t, h, fmt.Sprint("c", i), fmt.Sprint("c", i, "@example.com"))
+	}
+	// c0 and c1 were pushed out of the 2-entry cache: Run snapshots them
+	deadline := time.Now().Add(5 * time.Second)
+	for _, id := range []string{"c0", "c1"} {
+		for {
+			if _, _, err := h.snapshots.Get(ctx, "customer."+id); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no snapshot of evicted %s", id)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	cancel()
+	<-done
+	// c2 and c3 are still cached: Flush snapshots them
+	h.Flush(ctx)
+	for _, id := range []string{"c2", "c3"} {
+		if _, _, err := h.snapshots.Get(ctx, "customer."+id); err != nil {
+			t.Fatalf("no snapshot of cached %s after Flush: %v", id, err)
+		}
+	}
+	// a fresh instance loads the current snapshot and agrees with the events
+	fresh := newHandler(t, s, Config{})
+	got, err := fresh.Customer(ctx, "c3")
+	if err != nil || got.Email != "c3@example.com" || got.Version != 1 {
+		t.Fatalf("load from snapshot: %+v %v", got, err)
+	}
+	res, err := fresh.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c3", Phone: ptr("5")})
+	if err != nil || res.Version != 2 {
+		t.Fatalf("write after snapshot load: %v %v", res.Version, err)
 	}
 }

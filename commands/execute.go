@@ -76,10 +76,7 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 	}
 	defer unlock()
 
-	idem := ""
-	if o.meta.IdempotencyKey != "" {
-		idem = o.meta.Actor + "\x00" + o.meta.IdempotencyKey
-	}
+	idem := idemOf(o.meta.Actor, o.meta.IdempotencyKey)
 	confirmed := false // the loaded state is known to be the stream's latest
 	for attempt := 1; ; attempt++ {
 		c, fromCache, err := load[A, P](ctx, h, aggType, id)
@@ -96,7 +93,7 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 				}
 				confirmed = true
 				if last != c.lastSeq {
-					h.cache.Remove(key)
+					h.evict(key, c)
 					return Result[A]{}, nil, false
 				}
 			}
@@ -137,7 +134,7 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 		}
 		last, err := h.store.Append(ctx, aggType, id, c.lastSeq, msgs)
 		if err != nil {
-			h.cache.Remove(key)
+			h.evict(key, c)
 			if !errors.Is(err, eventstore.ErrConcurrency) {
 				// The outcome may be unknown (a timeout after the server stored it): keep
 				// any claim, whose grace period and holder check settle it later.
@@ -168,7 +165,7 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 			agg.Apply(envs[i])
 		}
 		c.lastSeq = last
-		c.lastIdem, c.lastIdemAt = idem, envs[0].Time
+		c.setLastIdem(o.meta.Actor, o.meta.IdempotencyKey, envs[0].Time)
 		h.cache.Add(key, c)
 		if done != nil {
 			done(context.WithoutCancel(ctx))
@@ -245,14 +242,26 @@ type snapshot struct {
 	State json.RawMessage `json:"state"`
 }
 
-// loadFresh rebuilds an aggregate from the store, ignoring the cache. upTo > 0 stops at
-// that stream position and skips snapshots taken later.
+// loadFresh rebuilds an aggregate from the store, ignoring the cache: its latest
+// snapshot, then the events after it. The aggregate's last message says how many events
+// follow the snapshot, so the load asks for exactly those (a wildcard load that does not
+// know when to stop reads every later block of a stream with many subjects) and skips the
+// event read when the snapshot is current. upTo > 0 stops at that stream position and
+// skips snapshots taken later.
 func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, upTo uint64) (*cached, error) {
 	agg := P(new(A))
 	c := &cached{agg: (*A)(agg)}
+	wild := h.store.AggregateSubjects(aggType, id)
+	last, err := h.store.LastMsg(ctx, wild)
+	if err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+	}
+	if last == nil {
+		return c, nil // no events: it does not exist
+	}
 	if raw, _, err := h.snapshots.Get(ctx, aggType+"."+id); err == nil {
 		var s snapshot
-		if json.Unmarshal(raw, &s) == nil && s.Shape == snapshotVersions[aggType] && (upTo == 0 || s.Seq <= upTo) {
+		if json.Unmarshal(raw, &s) == nil && s.Shape == snapshotVersions[aggType] && s.Seq <= last.Seq && (upTo == 0 || s.Seq <= upTo) {
 			fresh := P(new(A))
 			if json.Unmarshal(s.State, fresh) == nil {
 				agg, c.agg, c.lastSeq = fresh, (*A)(fresh), s.Seq
@@ -262,7 +271,15 @@ func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, 
 	} else if !errors.Is(err, eventstore.ErrKeyNotFound) {
 		return nil, fmt.Errorf("load snapshot %s %s: %w", aggType, id, err)
 	}
-	for m, err := range h.store.Load(ctx, h.store.AggregateSubjects(aggType, id), c.lastSeq) {
+	if c.lastSeq == last.Seq {
+		c.setLastIdem(last.Header.Get(eventstore.HeaderActor), last.Header.Get(eventstore.HeaderIdempotencyKey), last.Time)
+		return c, nil
+	}
+	limit := 0 // unknown: read to the end
+	if v, err := strconv.ParseInt(last.Header.Get(eventstore.HeaderAggregateVersion), 10, 64); err == nil && v > c.snapVer {
+		limit = int(v - c.snapVer)
+	}
+	for m, err := range h.store.LoadN(ctx, wild, c.lastSeq, limit) {
 		if err != nil {
 			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
 		}
@@ -275,19 +292,21 @@ func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, 
 		}
 		agg.Apply(env)
 		c.lastSeq = m.Seq
-		c.lastIdem, c.lastIdemAt = "", time.Time{}
-		if k := env.Metadata.IdempotencyKey; k != "" {
-			c.lastIdem, c.lastIdemAt = env.Metadata.Actor+"\x00"+k, env.Time
-		}
+		c.setLastIdem(env.Metadata.Actor, env.Metadata.IdempotencyKey, env.Time)
 	}
 	return c, nil
 }
 
 func (h *Handler) maybeSnapshot(ctx context.Context, aggType, id string, c *cached) {
-	v := versionOf(c)
-	if v-c.snapVer < h.snapEvery {
+	if versionOf(c)-c.snapVer < h.snapEvery {
 		return
 	}
+	h.writeSnapshot(ctx, aggType, id, c)
+}
+
+// writeSnapshot stores the aggregate as of c.lastSeq. The caller holds its lock.
+func (h *Handler) writeSnapshot(ctx context.Context, aggType, id string, c *cached) {
+	v := versionOf(c)
 	state, err := json.Marshal(c.agg)
 	if err != nil {
 		h.log.ErrorContext(ctx, "encode snapshot", "aggregate_id", id, "err", err)

@@ -35,6 +35,7 @@ type Handler struct {
 	locks     *keyLocks
 	snapEvery int64
 	snapshots *eventstore.Bucket
+	evicted   chan evicted // aggregates pushed out of the cache with events no snapshot holds
 	unique    *eventstore.Bucket
 	appends   *prometheus.CounterVec
 	conflicts *prometheus.CounterVec
@@ -49,6 +50,18 @@ type cached struct {
 	// first try did land is recognised instead of being decided again
 	lastIdem   string
 	lastIdemAt time.Time
+	stale      bool // dropped from the cache because it may be behind the stream
+}
+
+func idemOf(actor, key string) string {
+	if key == "" {
+		return ""
+	}
+	return actor + "\x00" + key
+}
+
+func (c *cached) setLastIdem(actor, key string, at time.Time) {
+	c.lastIdem, c.lastIdemAt = idemOf(actor, key), at
 }
 
 // New returns a handler over store.
@@ -62,12 +75,13 @@ func New(ctx context.Context, store *eventstore.Store, reg *domain.Registry, log
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	cache, err := lru.New[string, *cached](cfg.CacheSize)
+	h := &Handler{store: store, reg: reg, log: log.With("component", "commands"), now: cfg.Now,
+		snapEvery: cfg.SnapshotEvery, locks: newKeyLocks(), evicted: make(chan evicted, 4096)}
+	cache, err := lru.NewWithEvict[string, *cached](cfg.CacheSize, h.onEvict)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate cache: %w", err)
 	}
-	h := &Handler{store: store, reg: reg, log: log.With("component", "commands"), now: cfg.Now, cache: cache,
-		snapEvery: cfg.SnapshotEvery, locks: newKeyLocks()}
+	h.cache = cache
 	if h.snapshots, err = store.Bucket(ctx, "SNAPSHOTS", 0); err != nil {
 		return nil, err
 	}

@@ -360,6 +360,15 @@ func (s *Store) lastIsOurs(ctx context.Context, wild, id string) (uint64, bool) 
 	return m.Seq, true
 }
 
+// LastMsg returns the last message on subject (wildcards allowed), nil if there is none.
+func (s *Store) LastMsg(ctx context.Context, subject string) (*Msg, error) {
+	m, err := s.getMsg(ctx, msgQuery{LastBySubj: subject})
+	if err != nil {
+		return nil, fmt.Errorf("last message of %s: %w", subject, err)
+	}
+	return m, nil
+}
+
 // LastSeq returns the stream sequence of the last message on subject (wildcards allowed),
 // 0 if there is none.
 func (s *Store) LastSeq(ctx context.Context, subject string) (uint64, error) {
@@ -418,27 +427,46 @@ const loadBatch = 1000
 // A batch that does not complete in time ends the sequence with ErrUnavailable, never
 // silently: a short history would read as a missing or older aggregate.
 func (s *Store) Load(ctx context.Context, subject string, after uint64) iter.Seq2[Msg, error] {
+	return s.LoadN(ctx, subject, after, 0)
+}
+
+// LoadN is Load stopping after n messages (n = 0: no limit). A caller that knows how many
+// messages follow should say so: on a stream with many subjects the server otherwise reads
+// every later block looking for more matches of a wildcard.
+func (s *Store) LoadN(ctx context.Context, subject string, after uint64, n int) iter.Seq2[Msg, error] {
 	return func(yield func(Msg, error) bool) {
-		next, more := after+1, true
+		next, more, left := after+1, true, n
 		for more {
-			next, more = s.loadBatch(ctx, subject, next, yield)
+			batch := loadBatch
+			if n > 0 {
+				batch = min(batch, left)
+			}
+			var got int
+			next, got, more = s.loadBatch(ctx, subject, next, batch, yield)
+			if n > 0 {
+				if left -= got; left <= 0 {
+					return
+				}
+			}
 		}
 	}
 }
 
-// loadBatch yields one direct-get batch of messages from sequence next on, and reports
-// where the following batch starts and whether there is one to ask for.
-func (s *Store) loadBatch(ctx context.Context, subject string, next uint64, yield func(Msg, error) bool) (uint64, bool) {
+// loadBatch yields one direct-get batch of up to batch messages from sequence next on,
+// and reports where the following batch starts, how many it yielded and whether there is
+// another to ask for.
+func (s *Store) loadBatch(ctx context.Context, subject string, next uint64, batch int, yield func(Msg, error) bool) (uint64, int, bool) {
 	// The batch gets a deadline of our own: when the request times out, GetBatch's
 	// iterator ends exactly as it does at the server's end-of-batch marker, without an
 	// error, and only this deadline tells the two apart.
 	bctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	fail := func(err error) (uint64, bool) {
+	got := 0
+	fail := func(err error) (uint64, int, bool) {
 		yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
-		return next, false
+		return next, got, false
 	}
-	it, err := jetstreamext.GetBatch(bctx, s.js, s.name, loadBatch,
+	it, err := jetstreamext.GetBatch(bctx, s.js, s.name, batch,
 		jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
 	if err != nil {
 		return fail(err)
@@ -446,15 +474,16 @@ func (s *Store) loadBatch(ctx context.Context, subject string, next uint64, yiel
 	pending := "0"
 	for m, err := range it {
 		if errors.Is(err, jetstreamext.ErrNoMessages) {
-			return next, false
+			return next, got, false
 		}
 		if err != nil {
 			return fail(err)
 		}
 		next = m.Sequence + 1
+		got++
 		pending = m.Header.Get("Nats-Num-Pending")
 		if !yield(Msg{Seq: m.Sequence, Subject: m.Subject, Header: m.Header, Data: m.Data, Time: m.Time}, nil) {
-			return next, false
+			return next, got, false
 		}
 	}
 	if err := bctx.Err(); err != nil {
@@ -462,7 +491,7 @@ func (s *Store) loadBatch(ctx context.Context, subject string, next uint64, yiel
 	}
 	// A batch ends at loadBatch messages or at the server's byte limit; the last
 	// message says how many more match.
-	return next, pending != "0" && pending != ""
+	return next, got, pending != "0" && pending != ""
 }
 
 // Subscription delivers stored messages in stream order.
@@ -482,6 +511,10 @@ func (sub *Subscription) Stop() {
 // Err is why the subscription ended, after C is closed.
 func (sub *Subscription) Err() error { return sub.err }
 
+// subscribeHeartbeat is the idle heartbeat of subscriptions: one missing for twice this
+// long makes the ordered consumer recreate itself on a live server.
+const subscribeHeartbeat = time.Second
+
 // Subscribe delivers messages matching filters from sequence from on, in order, through an
 // ordered consumer (no server-side state; it recreates itself after gaps or reconnects).
 // buffer bounds how many delivered messages wait in C.
@@ -497,7 +530,10 @@ func (s *Store) Subscribe(ctx context.Context, filters []string, from uint64, bu
 	if err != nil {
 		return nil, fmt.Errorf("subscribe %v from %d: %w", filters, from, s.wrap(err))
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(buffer))
+	// The ordered consumer lives on one server. If that server dies, only missing idle
+	// heartbeats tell, after two of them: at the default 5 s the read models stood still
+	// for 10 s after a node loss, longer than a Stateset-Min-Position read waits.
+	it, err := cons.Messages(jetstream.PullMaxMessages(buffer), jetstream.PullHeartbeat(subscribeHeartbeat))
 	if err != nil {
 		return nil, fmt.Errorf("subscribe %v from %d: %w", filters, from, s.wrap(err))
 	}

@@ -86,6 +86,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		a.wg.Go(func() { run.Run(runCtx) })
 	}
 	a.wg.Go(func() { a.keys.Run(runCtx) })
+	a.wg.Go(func() { a.cmd.Run(runCtx) })
 	return a, nil
 }
 
@@ -150,6 +151,10 @@ func (a *app) stop() {
 		a.cancel()
 	}
 	a.wg.Wait()
+	// cached aggregates leave as snapshots, so the next start loads no long histories
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	a.cmd.Flush(ctx)
+	cancel()
 	a.close()
 }
 

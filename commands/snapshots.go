@@ -1,0 +1,85 @@
+package commands
+
+import (
+	"context"
+	"strings"
+)
+
+// evicted is an aggregate the cache let go of.
+type evicted struct {
+	key string
+	c   *cached
+}
+
+// onEvict runs inside the cache (under its lock, so it only hands the work on). An
+// aggregate that leaves the cache with events its snapshot lacks is snapshotted by Run,
+// so that its next load reads one snapshot instead of its history spread through the
+// stream.
+func (h *Handler) onEvict(key string, c *cached) {
+	if c.stale || versionOf(c) <= c.snapVer {
+		return
+	}
+	select {
+	case h.evicted <- evicted{key, c}:
+	default: // saturated: the aggregate is simply loaded from its events next time
+	}
+}
+
+// evict drops an entry that may be behind the stream; it is not snapshotted.
+func (h *Handler) evict(key string, c *cached) {
+	c.stale = true
+	h.cache.Remove(key)
+}
+
+// Run writes the snapshots of evicted aggregates until ctx ends.
+func (h *Handler) Run(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e := <-h.evicted:
+			h.snapshotEvicted(ctx, e)
+		}
+	}
+}
+
+// snapshotEvicted snapshots an aggregate that left the cache.
+func (h *Handler) snapshotEvicted(ctx context.Context, e evicted) {
+	// The key's lock waits out a command still holding this very entry; that command
+	// either put it back in the cache (newer, it will be snapshotted later) or marked it
+	// stale.
+	unlock, err := h.locks.lock(ctx, e.key)
+	if err != nil {
+		return
+	}
+	defer unlock()
+	if _, back := h.cache.Peek(e.key); back || e.c.stale || versionOf(e.c) <= e.c.snapVer {
+		return
+	}
+	aggType, id, _ := strings.Cut(e.key, ".")
+	h.writeSnapshot(ctx, aggType, id, e.c)
+}
+
+// Flush snapshots every cached aggregate with events its snapshot lacks: on shutdown, so
+// that a restart loads snapshots, not histories.
+func (h *Handler) Flush(ctx context.Context) {
+	for _, key := range h.cache.Keys() {
+		unlock, err := h.locks.lock(ctx, key)
+		if err != nil {
+			return
+		}
+		if c, ok := h.cache.Peek(key); ok && !c.stale && versionOf(c) > c.snapVer {
+			aggType, id, _ := strings.Cut(key, ".")
+			h.writeSnapshot(ctx, aggType, id, c)
+		}
+		unlock()
+	}
+	for {
+		select {
+		case e := <-h.evicted:
+			h.snapshotEvicted(ctx, e)
+		default:
+			return
+		}
+	}
+}
