@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -415,5 +416,34 @@ func TestEvictedAndCachedAggregatesLeaveSnapshots(t *testing.T) {
 	res, err := fresh.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c3", Phone: ptr("5")})
 	if err != nil || res.Version != 2 {
 		t.Fatalf("write after snapshot load: %v %v", res.Version, err)
+	}
+}
+
+func TestALongLoadIsSnapshottedAtOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	writer := newHandler(t, s, Config{SnapshotEvery: 1000})
+	create(t, writer, "c1", "c1@example.com")
+	for i := range longLoad {
+		if _, err := writer.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHandler(t, s, Config{SnapshotEvery: 1000})
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go h.Run(rctx)
+	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", LastName: ptr("L")}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if raw, _, err := h.snapshots.Get(ctx, "customer.c1"); err == nil && strings.Contains(string(raw), `"last_name":"L"`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the long load was not snapshotted")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -231,6 +231,9 @@ func load[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id st
 	}
 	if versionOf(c) > 0 {
 		h.cache.Add(key, c)
+		if versionOf(c)-c.snapVer >= longLoad {
+			h.snapshotSoon(key, c)
+		}
 	}
 	return c, false, nil
 }

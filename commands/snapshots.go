@@ -5,10 +5,12 @@ import (
 	"strings"
 )
 
-// evicted is an aggregate the cache let go of.
+// evicted is an aggregate to snapshot in the background: one the cache let go of, or
+// (inCache) one whose load had to read a long history.
 type evicted struct {
-	key string
-	c   *cached
+	key     string
+	c       *cached
+	inCache bool
 }
 
 // onEvict runs inside the cache (under its lock, so it only hands the work on). An
@@ -20,7 +22,7 @@ func (h *Handler) onEvict(key string, c *cached) {
 		return
 	}
 	select {
-	case h.evicted <- evicted{key, c}:
+	case h.evicted <- evicted{key: key, c: c}:
 	default: // saturated: the aggregate is simply loaded from its events next time
 	}
 }
@@ -53,11 +55,30 @@ func (h *Handler) snapshotEvicted(ctx context.Context, e evicted) {
 		return
 	}
 	defer unlock()
-	if _, back := h.cache.Peek(e.key); back || e.c.stale || versionOf(e.c) <= e.c.snapVer {
+	cur, back := h.cache.Peek(e.key)
+	switch {
+	case e.inCache && back:
+		e.c = cur // the entry, as the last command left it
+	case back:
+		return // cached again: it will be snapshotted when it leaves
+	}
+	if e.c.stale || versionOf(e.c) <= e.c.snapVer {
 		return
 	}
 	aggType, id, _ := strings.Cut(e.key, ".")
 	h.writeSnapshot(ctx, aggType, id, e.c)
+}
+
+// longLoad is how many events read from the stream make a load worth a snapshot at once:
+// such a history is spread through the stream, and reading it again costs a scan.
+const longLoad = 8
+
+// snapshotSoon asks Run to snapshot a cached aggregate whose load was long.
+func (h *Handler) snapshotSoon(key string, c *cached) {
+	select {
+	case h.evicted <- evicted{key: key, c: c, inCache: true}:
+	default:
+	}
 }
 
 // Flush snapshots every cached aggregate with events its snapshot lacks: on shutdown, so
