@@ -515,17 +515,27 @@ func (sub *Subscription) Err() error { return sub.err }
 // long makes the ordered consumer recreate itself on a live server.
 const subscribeHeartbeat = time.Second
 
+// subscribeResets is how many times an ordered consumer tries to recreate its server-side
+// consumer (each try waits up to 10 s) before the subscription ends with an error. Its
+// own retries reuse one consumer name: a consumer assigned to a node that had just died
+// (the meta leader had not noticed yet) was asked for again and again, never answered,
+// and the read models stalled for good. Ending the subscription lets its owner subscribe
+// afresh, under a new name, which lands on a live node.
+const subscribeResets = 1
+
 // Subscribe delivers messages matching filters from sequence from on, in order, through an
 // ordered consumer (no server-side state; it recreates itself after gaps or reconnects).
-// buffer bounds how many delivered messages wait in C.
+// buffer bounds how many delivered messages wait in C. When the consumer cannot be
+// recreated (subscribeResets), C is closed and Err says why: subscribe again.
 func (s *Store) Subscribe(ctx context.Context, filters []string, from uint64, buffer int) (*Subscription, error) {
 	if from == 0 {
 		from = 1
 	}
 	cons, err := s.subJS.OrderedConsumer(ctx, s.name, jetstream.OrderedConsumerConfig{
-		FilterSubjects: filters,
-		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:    from,
+		FilterSubjects:   filters,
+		DeliverPolicy:    jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:      from,
+		MaxResetAttempts: subscribeResets,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("subscribe %v from %d: %w", filters, from, s.wrap(err))

@@ -161,11 +161,17 @@ func (run *Runner) setState(state string, err error) {
 // Run applies events until ctx ends. The batch in progress when ctx ends is committed
 // first. Errors are logged and retried from the checkpoint with backoff.
 func (run *Runner) Run(ctx context.Context) error {
-	backoff := 100 * time.Millisecond
+	const minBackoff, maxBackoff = 100 * time.Millisecond, 10 * time.Second
+	backoff := minBackoff
 	for ctx.Err() == nil {
+		began := time.Now()
 		err := run.follow(ctx, 0)
 		if ctx.Err() != nil {
 			break
+		}
+		if time.Since(began) > maxBackoff {
+			// it followed for a while: a new failure, not the same one again
+			backoff = minBackoff
 		}
 		run.setState("error", err)
 		run.log.ErrorContext(ctx, "projection stopped, retrying", "err", err, "seq", run.applied.Load())
@@ -173,7 +179,7 @@ func (run *Runner) Run(ctx context.Context) error {
 		case <-ctx.Done():
 		case <-time.After(backoff):
 		}
-		backoff = min(2*backoff, 10*time.Second)
+		backoff = min(2*backoff, maxBackoff)
 	}
 	run.setState("stopped", nil)
 	return nil

@@ -600,11 +600,12 @@ type streamMsg struct {
 	version int64  // Stateset-Aggregate-Version
 }
 
-// readStream reads the whole event stream straight from JetStream (an ordered consumer,
-// served from the stream leader's log) up to its last sequence.
+// readStream reads the whole event stream straight from JetStream, message by message
+// through the stream leader ($JS.API.STREAM.MSG.GET: a replica may lag, and a consumer
+// might be placed on a node that is down), up to its last sequence.
 func readStream(t testing.TB, natsURL string) map[uint64]streamMsg {
 	t.Helper()
-	nc, err := nats.Connect(natsURL, nats.MaxReconnects(-1))
+	nc, err := nats.Connect(natsURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -619,24 +620,29 @@ func readStream(t testing.TB, natsURL string) map[uint64]streamMsg {
 	if err != nil {
 		t.Fatalf("stream: %v", err)
 	}
-	last := stream.CachedInfo().State.LastSeq
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[uint64]streamMsg{}
-	for seq := uint64(0); seq < last; {
-		m, err := cons.Next(jetstream.FetchContext(ctx))
+	for seq := uint64(1); seq <= stream.CachedInfo().State.LastSeq; seq++ {
+		req, _ := json.Marshal(map[string]uint64{"seq": seq})
+		res, err := nc.RequestWithContext(ctx, "$JS.API.STREAM.MSG.GET.STATESET_EVENTS", req)
 		if err != nil {
-			t.Fatalf("read stream at %d of %d: %v", seq, last, err)
+			t.Fatalf("get message %d: %v", seq, err)
 		}
-		md, err := m.Metadata()
+		var r struct {
+			Error   *jetstream.APIError `json:"error"`
+			Message struct {
+				Subject string `json:"subject"`
+				Header  []byte `json:"hdrs"`
+			} `json:"message"`
+		}
+		if err := json.Unmarshal(res.Data, &r); err != nil || r.Error != nil {
+			t.Fatalf("get message %d: %v %v", seq, err, r.Error)
+		}
+		h, err := nats.DecodeHeadersMsg(r.Message.Header)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("message %d headers: %v", seq, err)
 		}
-		seq = md.Sequence.Stream
-		v, _ := strconv.ParseInt(m.Headers().Get(eventstore.HeaderAggregateVersion), 10, 64)
-		out[seq] = streamMsg{subject: m.Subject(), id: m.Headers().Get(eventstore.HeaderAggregateID), version: v}
+		v, _ := strconv.ParseInt(h.Get(eventstore.HeaderAggregateVersion), 10, 64)
+		out[seq] = streamMsg{subject: r.Message.Subject, id: h.Get(eventstore.HeaderAggregateID), version: v}
 	}
 	return out
 }
