@@ -186,29 +186,38 @@ func (h *Handler) envelopes(aggType, id string, version int64, events []domain.E
 	envs := make([]domain.Envelope, len(events))
 	msgs := make([]eventstore.Message, len(events))
 	for i, e := range events {
-		env := domain.Envelope{
+		envs[i] = domain.Envelope{
 			ID: newID(), Type: e.EventType(), SchemaVersion: h.reg.Version(e.EventType()),
 			AggregateType: aggType, AggregateID: id, Version: version + int64(i) + 1,
 			Time: now, Metadata: meta, Event: e,
 		}
-		body, err := h.reg.Marshal(env)
-		if err != nil {
+		var err error
+		if msgs[i], err = EventMessage(h.reg, envs[i]); err != nil {
 			return nil, nil, err
 		}
-		hdr := eventstore.Header{}
-		hdr.Set(eventstore.HeaderEventType, env.Type)
-		hdr.Set(eventstore.HeaderSchemaVersion, strconv.Itoa(env.SchemaVersion))
-		hdr.Set(eventstore.HeaderAggregateType, aggType)
-		hdr.Set(eventstore.HeaderAggregateID, id)
-		hdr.Set(eventstore.HeaderAggregateVersion, strconv.FormatInt(env.Version, 10))
-		hdr.Set(eventstore.HeaderCorrelationID, env.Metadata.CorrelationID)
-		setIf(hdr, eventstore.HeaderCausationID, meta.CausationID)
-		setIf(hdr, eventstore.HeaderActor, meta.Actor)
-		setIf(hdr, eventstore.HeaderIdempotencyKey, meta.IdempotencyKey)
-		envs[i] = env
-		msgs[i] = eventstore.Message{ID: env.ID, EventType: env.Type, Header: hdr, Data: body}
 	}
 	return envs, msgs, nil
+}
+
+// EventMessage encodes an envelope as the stream message it is stored as: the body from
+// the registry's codec and the headers every event carries. Imports and migrations use it
+// too, so that what they write is indistinguishable from what commands write.
+func EventMessage(reg *domain.Registry, env domain.Envelope) (eventstore.Message, error) {
+	body, err := reg.Marshal(env)
+	if err != nil {
+		return eventstore.Message{}, err
+	}
+	hdr := eventstore.Header{}
+	hdr.Set(eventstore.HeaderEventType, env.Event.EventType())
+	hdr.Set(eventstore.HeaderSchemaVersion, strconv.Itoa(reg.Version(env.Event.EventType())))
+	hdr.Set(eventstore.HeaderAggregateType, env.AggregateType)
+	hdr.Set(eventstore.HeaderAggregateID, env.AggregateID)
+	hdr.Set(eventstore.HeaderAggregateVersion, strconv.FormatInt(env.Version, 10))
+	setIf(hdr, eventstore.HeaderCorrelationID, env.Metadata.CorrelationID)
+	setIf(hdr, eventstore.HeaderCausationID, env.Metadata.CausationID)
+	setIf(hdr, eventstore.HeaderActor, env.Metadata.Actor)
+	setIf(hdr, eventstore.HeaderIdempotencyKey, env.Metadata.IdempotencyKey)
+	return eventstore.Message{ID: env.ID, EventType: env.Event.EventType(), Header: hdr, Data: body}, nil
 }
 
 func setIf(h eventstore.Header, k, v string) {

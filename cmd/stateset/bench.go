@@ -698,13 +698,12 @@ func benchCatchUp(ctx context.Context, cfg benchConfig) ([]result, string, error
 					e = domain.CustomerUpdated{CustomerID: id, Phone: &domain.Change{From: strconv.Itoa(round - 1), To: strconv.Itoa(round)}}
 				}
 				env := domain.Envelope{ID: commands.NewID(), AggregateType: "customer", AggregateID: id, Version: int64(round + 1), Time: now, Event: e}
-				body, err := reg.Marshal(env)
+				msg, err := commands.EventMessage(reg, env)
 				if err != nil {
 					encErr = err
 					return
 				}
-				if !yield(eventstore.BulkMessage{AggregateType: "customer", AggregateID: id,
-					Message: eventstore.Message{ID: env.ID, EventType: e.EventType(), Data: body}}) {
+				if !yield(eventstore.BulkMessage{AggregateType: "customer", AggregateID: id, Message: msg}) {
 					return
 				}
 			}
@@ -777,7 +776,7 @@ func benchRSS(ctx context.Context, cfg benchConfig, dir string) (result, error) 
 	warm := min(cfg.customers, 20_000)
 	stopAt := time.Now().Add(20 * time.Second)
 	var sent atomic.Int64
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
 	var wg sync.WaitGroup
 	var failed atomic.Value
 	for w := range 8 {
