@@ -127,7 +127,7 @@ func TestExternalNATSRestartedDuringLoad(t *testing.T) {
 		// that, every write succeeds
 		ok := strings.Contains(st, ": 2") || !strings.HasPrefix(st, "epoch 2") && strings.HasSuffix(st, ": 503 UNAVAILABLE")
 		if !ok {
-			t.Errorf("%d answers %q", n, st)
+			t.Errorf("%d answers %q (last transport error: %v)", n, st, load.lastError())
 		}
 	}
 	t.Logf("answers: %v", statuses)
@@ -142,4 +142,5 @@ func TestExternalNATSRestartedDuringLoad(t *testing.T) {
 	if !ready(base) {
 		t.Error("not ready after NATS came back")
 	}
+	s.stop() // while NATS is up: a shutdown without it waits for the connections' drain
 }

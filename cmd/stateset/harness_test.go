@@ -379,6 +379,7 @@ type writeLoad struct {
 	mu       sync.Mutex
 	acks     []ack
 	statuses map[string]int // "<status> <code>" or "transport error" -> count, by epoch
+	lastErr  error          // the last transport error
 	changed  chan struct{}  // closed and replaced on every answer
 }
 
@@ -459,6 +460,9 @@ func (l *writeLoad) worker(ctx context.Context, w int) {
 		}
 		l.mu.Lock()
 		l.statuses[fmt.Sprintf("epoch %d: %s", epoch, key)]++
+		if err != nil {
+			l.lastErr = err
+		}
 		if k.id != "" {
 			l.acks = append(l.acks, k)
 		}
@@ -500,6 +504,12 @@ func (l *writeLoad) snapshot() ([]ack, map[string]int) {
 		st[k] = v
 	}
 	return append([]ack(nil), l.acks...), st
+}
+
+func (l *writeLoad) lastError() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lastErr
 }
 
 func countAcks(acks []ack, minEpoch int64) int {
