@@ -167,15 +167,18 @@ func (s *Store) ensureStream(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	cfg := jetstream.StreamConfig{
-		Name:               s.name,
-		Subjects:           []string{s.cfg.Prefix + ".events.>"},
-		Storage:            jetstream.FileStorage,
-		Retention:          jetstream.LimitsPolicy,
-		MaxMsgs:            -1,
-		MaxBytes:           -1,
-		MaxMsgsPerSubject:  -1,
-		Replicas:           s.cfg.Replicas,
-		Duplicates:         2 * time.Minute,
+		Name:              s.name,
+		Subjects:          []string{s.cfg.Prefix + ".events.>"},
+		Storage:           jetstream.FileStorage,
+		Retention:         jetstream.LimitsPolicy,
+		MaxMsgs:           -1,
+		MaxBytes:          -1,
+		MaxMsgsPerSubject: -1,
+		Replicas:          s.cfg.Replicas,
+		// Msg-Id dedupe only has to outlive a retried append (timeout 5 s plus retries);
+		// the server keeps every id of the window in memory (a 2-minute window held 1M ids
+		// after a bulk import), so the window is short.
+		Duplicates:         dedupeWindow,
 		AllowDirect:        true,
 		AllowAtomicPublish: true,
 		DenyDelete:         true,
@@ -321,6 +324,9 @@ func (s *Store) Append(ctx context.Context, aggType, id string, expected uint64,
 	}
 	return 0, fmt.Errorf("append %s %s: %w", aggType, id, err)
 }
+
+// dedupeWindow is how long JetStream remembers a Msg-Id.
+const dedupeWindow = 30 * time.Second
 
 // appendConns is how many connections appends are spread over.
 const appendConns = 4

@@ -26,10 +26,16 @@ func parseTime(s string) time.Time {
 // openDB opens a SQLite file twice: one writer connection and a pool of readers, both in
 // WAL mode with synchronous=NORMAL (the checkpoint rides in the same transaction as the
 // rows, so a lost tail after an OS crash is simply re-applied from the stream).
-func openDB(ctx context.Context, path string) (w, r *sql.DB, err error) {
+func openDB(ctx context.Context, path string, shadow bool) (w, r *sql.DB, err error) {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
+	if shadow {
+		// A shadow file being rebuilt is thrown away if anything fails: no syncs at all, and
+		// 64 MiB of page cache, as catching up touches pages all over the file.
+		q.Set("_synchronous", "OFF")
+		q.Set("_cache_size", "-65536")
+	}
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "off")
 	q.Set("_txlock", "immediate")

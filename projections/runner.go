@@ -16,7 +16,7 @@ import (
 	"stateset/eventstore"
 )
 
-// Projector turns events into rows. Its name carries its schema version (customers_v1):
+// Projector turns events into rows. Its name carries its schema version (customers_v2):
 // a new schema is a new projector, built beside the old one.
 type Projector interface {
 	Name() string
@@ -57,6 +57,7 @@ type Runner struct {
 	head    atomic.Uint64 // the last sequence of ours seen so far (applied + pending)
 	lastAt  atomic.Int64  // unix nanos of the last applied event
 	waiters atomic.Int32  // WaitFor calls in progress: commit at once for them
+	wake    chan struct{} // a reader started waiting: cut a coalescing pause short
 
 	mu      sync.Mutex
 	changed chan struct{} // closed when applied moves
@@ -67,19 +68,19 @@ type Runner struct {
 // Open opens (creating) the projector's SQLite file under dir and reads its checkpoint.
 // A deleted file is simply rebuilt from the stream by Run.
 func Open(ctx context.Context, dir string, p Projector, store *eventstore.Store, reg *domain.Registry, log *slog.Logger) (*Runner, error) {
-	return openAt(ctx, filepath.Join(dir, p.Name()+".db"), p, store, reg, log)
+	return openAt(ctx, filepath.Join(dir, p.Name()+".db"), false, p, store, reg, log)
 }
 
-func openAt(ctx context.Context, path string, p Projector, store *eventstore.Store, reg *domain.Registry, log *slog.Logger) (*Runner, error) {
+func openAt(ctx context.Context, path string, shadow bool, p Projector, store *eventstore.Store, reg *domain.Registry, log *slog.Logger) (*Runner, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("projection dir: %w", err)
 	}
-	w, r, err := openDB(ctx, path)
+	w, r, err := openDB(ctx, path, shadow)
 	if err != nil {
 		return nil, err
 	}
 	run := &Runner{p: p, store: store, reg: reg, log: log.With("component", "projection", "projection", p.Name()),
-		path: path, w: w, r: r, changed: make(chan struct{}), state: "starting"}
+		path: path, w: w, r: r, changed: make(chan struct{}), wake: make(chan struct{}, 1), state: "starting"}
 	for _, t := range p.AggregateTypes() {
 		run.filters = append(run.filters, store.TypeSubjects(t))
 	}
@@ -237,6 +238,8 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 					batch = drain(sub.C, append(batch, m))
 				case <-timer.C:
 					break wait
+				case <-run.wake:
+					break wait
 				}
 			}
 			timer.Stop()
@@ -321,6 +324,10 @@ func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
 	}
 	run.waiters.Add(1)
 	defer run.waiters.Add(-1)
+	select {
+	case run.wake <- struct{}{}:
+	default:
+	}
 	for {
 		if run.Position() >= pos {
 			return nil
@@ -415,7 +422,7 @@ func Rebuild(ctx context.Context, dir string, p Projector, store *eventstore.Sto
 			return 0, err
 		}
 	}
-	run, err := openAt(ctx, shadow, p, store, reg, log)
+	run, err := openAt(ctx, shadow, true, p, store, reg, log)
 	if err != nil {
 		return 0, err
 	}
@@ -432,6 +439,10 @@ func Rebuild(ctx context.Context, dir string, p Projector, store *eventstore.Sto
 	if err := run.Close(); err != nil {
 		return 0, err
 	}
+	// the shadow was written without syncs: make it durable before it becomes the model
+	if err := syncFile(shadow); err != nil {
+		return 0, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	}
 	for _, f := range []string{live + "-wal", live + "-shm"} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return 0, err
@@ -440,5 +451,17 @@ func Rebuild(ctx context.Context, dir string, p Projector, store *eventstore.Sto
 	if err := os.Rename(shadow, live); err != nil {
 		return 0, fmt.Errorf("swap %s: %w", p.Name(), err)
 	}
+	if err := syncFile(filepath.Dir(live)); err != nil { // the rename itself
+		return 0, fmt.Errorf("swap %s: %w", p.Name(), err)
+	}
 	return pos, nil
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }

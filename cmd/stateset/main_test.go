@@ -160,14 +160,14 @@ func TestRestartKeepsEverythingAndDeletedViewsAreRebuilt(t *testing.T) {
 	if err := run(context.Background(), []string{"projections", "status", "--data-dir", dir}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "customers_v1") {
+	if !strings.Contains(out.String(), "customers_v2") {
 		t.Fatalf("status: %s", out.String())
 	}
 	out = syncBuffer{}
 	if err := run(context.Background(), []string{"projections", "rebuild", "--all", "--data-dir", dir}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "rebuilt customers_v1") {
+	if !strings.Contains(out.String(), "rebuilt customers_v2") {
 		t.Fatalf("rebuild: %s", out.String())
 	}
 	out = syncBuffer{}
@@ -176,7 +176,7 @@ func TestRestartKeepsEverythingAndDeletedViewsAreRebuilt(t *testing.T) {
 	}
 	reader := tokenRe.FindString(out.String())
 
-	for _, f := range []string{"customers_v1.db", "customers_v1.db-wal", "customers_v1.db-shm"} {
+	for _, f := range []string{"customers_v2.db", "customers_v2.db-wal", "customers_v2.db-shm"} {
 		os.Remove(filepath.Join(dir, "views", f))
 	}
 	s3 := startServe(t, "--data-dir", dir)
