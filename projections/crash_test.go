@@ -155,6 +155,8 @@ func TestRunnerKilledAtRandomPointsAppliesEveryEventOnce(t *testing.T) {
 				select {
 				case <-done:
 				case <-caught:
+				case <-time.After(time.Minute):
+					t.Fatalf("round %d neither stopped nor caught up with position %d (applied %d)", round, final, run.Applied())
 				}
 				cancel()
 				<-done
