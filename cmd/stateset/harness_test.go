@@ -30,6 +30,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"stateset/eventstore"
+	"stateset/projections"
 )
 
 // TestMain makes the test binary act as the stateset command when testMainEnv is set: it
@@ -676,25 +677,38 @@ func checkStream(t testing.TB, msgs map[uint64]streamMsg, acks []ack) map[string
 	return counts
 }
 
-// dumpViews returns the rows of the customers read model, in a stable order.
-func dumpViews(t testing.TB, path string) []string {
+// dumpViews returns every row of every table of a read model file, each table's rows
+// sorted, so that two files with the same content compare equal.
+func dumpViews(t testing.TB, path string) map[string][]string {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var rows []string
-	for _, q := range []string{
-		`SELECT * FROM customers ORDER BY id`,
-		`SELECT * FROM customer_timeline ORDER BY seq`,
-		`SELECT name, seq FROM checkpoint ORDER BY name`,
-	} {
-		rs, err := db.Query(q)
+	var tables []string
+	rs, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		t.Fatalf("tables of %s: %v", path, err)
+	}
+	for rs.Next() {
+		var name string
+		if err := rs.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := errors.Join(rs.Err(), rs.Close()); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, table := range tables {
+		rs, err := db.Query(`SELECT * FROM "` + table + `"`)
 		if err != nil {
-			t.Fatalf("%s: %v", q, err)
+			t.Fatalf("%s: %v", table, err)
 		}
 		cols, _ := rs.Columns()
+		rows := []string{}
 		for rs.Next() {
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
@@ -709,22 +723,31 @@ func dumpViews(t testing.TB, path string) []string {
 		if err := errors.Join(rs.Err(), rs.Close()); err != nil {
 			t.Fatal(err)
 		}
+		slices.Sort(rows)
+		out[table] = rows
 	}
-	return rows
+	return out
 }
 
 // checkRebuildEquals rebuilds every read model of the (stopped) server's data dir from
-// the stream and checks the customers model came out exactly as the live one was.
-func checkRebuildEquals(t testing.TB, dataDir string, extra ...string) {
+// the stream and checks each came out exactly as the live one was.
+func checkRebuildEquals(t testing.TB, dataDir string) {
 	t.Helper()
-	path := filepath.Join(dataDir, "views", "customers_v1.db")
-	live := dumpViews(t, path)
+	live := map[string]map[string][]string{}
+	for _, p := range projections.All() {
+		live[p.Name()] = dumpViews(t, filepath.Join(dataDir, "views", p.Name()+".db"))
+		if len(live[p.Name()]["checkpoint"]) == 0 {
+			t.Errorf("read model %s has applied nothing: %v", p.Name(), live[p.Name()])
+		}
+	}
 	var out syncBuffer
-	args := append([]string{"projections", "rebuild", "--all", "--data-dir", dataDir, "--log-level", "warn"}, extra...)
+	args := []string{"projections", "rebuild", "--all", "--data-dir", dataDir, "--log-level", "warn"}
 	if err := run(context.Background(), args, &out, &out); err != nil {
 		t.Fatalf("projections rebuild: %v\n%s", err, out.String())
 	}
-	if diff := cmp.Diff(live, dumpViews(t, path)); diff != "" {
-		t.Errorf("read model differs from a fresh rebuild (-live +rebuilt):\n%s", diff)
+	for _, p := range projections.All() {
+		if diff := cmp.Diff(live[p.Name()], dumpViews(t, filepath.Join(dataDir, "views", p.Name()+".db"))); diff != "" {
+			t.Errorf("read model %s differs from a fresh rebuild (-live +rebuilt):\n%s", p.Name(), diff)
+		}
 	}
 }
