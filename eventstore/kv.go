@@ -26,7 +26,8 @@ type Bucket struct {
 }
 
 // Bucket opens (creating if needed) the key-value bucket <PREFIX>_<name>. ttl > 0 expires
-// keys that long after their last write.
+// keys that long after their last write. Like the stream, it is retried while a cluster
+// settles after its start.
 func (s *Store) Bucket(ctx context.Context, name string, ttl time.Duration) (*Bucket, error) {
 	cfg := jetstream.KeyValueConfig{
 		Bucket:   strings.ToUpper(s.cfg.Prefix) + "_" + name,
@@ -35,9 +36,13 @@ func (s *Store) Bucket(ctx context.Context, name string, ttl time.Duration) (*Bu
 		Storage:  jetstream.FileStorage,
 		Replicas: s.cfg.Replicas,
 	}
-	kv, err := s.js.CreateOrUpdateKeyValue(ctx, cfg)
+	var kv jetstream.KeyValue
+	err := s.settle(ctx, "open bucket "+cfg.Bucket, func(ctx context.Context) (err error) {
+		kv, err = s.js.CreateOrUpdateKeyValue(ctx, cfg)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("open bucket %s: %w", cfg.Bucket, s.wrap(err))
+		return nil, err
 	}
 	return &Bucket{kv: kv, err: s.wrap}, nil
 }

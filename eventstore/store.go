@@ -164,8 +164,6 @@ func (s *Store) connect(role string) (*nats.Conn, error) {
 }
 
 func (s *Store) ensureStream(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	cfg := jetstream.StreamConfig{
 		Name:              s.name,
 		Subjects:          []string{s.cfg.Prefix + ".events.>"},
@@ -184,18 +182,39 @@ func (s *Store) ensureStream(ctx context.Context) error {
 		DenyDelete:         true,
 		DenyPurge:          true,
 	}
-	var err error
-	// A cluster may still be electing its meta leader right after start: retry a while.
-	for attempt := 0; ; attempt++ {
+	return s.settle(ctx, "create stream "+s.name, func(ctx context.Context) (err error) {
 		s.stream, err = s.js.CreateOrUpdateStream(ctx, cfg)
+		return err
+	})
+}
+
+// settleWindow is how long startup requests to a cluster are retried.
+const settleWindow = 30 * time.Second
+
+// settle retries op, each try bounded by the request timeout, until it succeeds or
+// settleWindow has passed. A cluster right after its start (or restart) is still
+// electing its meta leader and the leaders of streams: a request that arrives meanwhile
+// may go unanswered, and one try that waited out the whole window never asked again
+// (a restarted 3-node cluster had its stream leader within 2 s; the only try timed out
+// after 30).
+func (s *Store) settle(ctx context.Context, what string, op func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, settleWindow)
+	defer cancel()
+	for attempt := 1; ; attempt++ {
+		try, cancelTry := context.WithTimeout(ctx, s.cfg.Timeout)
+		err := op(try)
+		cancelTry()
 		if err == nil {
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("create stream %s: %w", s.name, err)
+			return fmt.Errorf("%s: %w", what, s.wrap(err))
 		}
-		s.log.Warn("create stream, retrying", "stream", s.name, "err", err)
-		time.Sleep(time.Duration(200*(attempt+1)) * time.Millisecond)
+		s.log.WarnContext(ctx, what+", retrying", "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(200*attempt) * time.Millisecond):
+		}
 	}
 }
 
