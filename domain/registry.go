@@ -17,7 +17,8 @@ type eventInfo struct {
 	version   int
 	upcasters map[int]Upcaster // from version k to k+1
 	decode    func([]byte) (Event, error)
-	personal  []string // top-level JSON fields holding personal data
+	decodeEnv func([]byte) (wireHead, Event, error) // the whole body in one pass, current version only
+	personal  []string                              // top-level JSON fields holding personal data
 }
 
 // Registry maps event type names to Go types and schema versions. It is the one codec of
@@ -58,6 +59,14 @@ func Register[T Event](r *Registry, aggregate string, version int, upcasters map
 				return nil, err
 			}
 			return e, nil
+		},
+		decodeEnv: func(b []byte) (wireHead, Event, error) {
+			var w struct {
+				wireHead
+				Data T `json:"data"`
+			}
+			err := json.Unmarshal(b, &w)
+			return w.wireHead, w.Data, err
 		},
 		personal: personalFields(reflect.TypeOf(zero)),
 	}
@@ -129,6 +138,18 @@ func (r *Registry) DecodeData(eventType string, version int, data []byte) (Event
 	return e, nil
 }
 
+// wireHead is the JSON body of every stored event message but its data.
+type wireHead struct {
+	ID            string    `json:"id"`
+	Type          string    `json:"type"`
+	SchemaVersion int       `json:"schema_version"`
+	AggregateType string    `json:"aggregate_type"`
+	AggregateID   string    `json:"aggregate_id"`
+	Version       int64     `json:"version"`
+	Time          time.Time `json:"time"`
+	Metadata      Metadata  `json:"metadata"`
+}
+
 // wireEnvelope is the JSON body of every stored event message.
 type wireEnvelope struct {
 	ID            string          `json:"id"`
@@ -158,6 +179,26 @@ func (r *Registry) Marshal(env Envelope) ([]byte, error) {
 		AggregateType: env.AggregateType, AggregateID: env.AggregateID, Version: env.Version,
 		Time: env.Time.UTC(), Data: data, Metadata: env.Metadata,
 	})
+}
+
+// UnmarshalTyped is Unmarshal for a reader that already knows the event's type and schema
+// version (the message headers carry them): at the current version the body is decoded
+// in one pass, straight into the event's type. A body that disagrees with the hint, or an
+// older version, takes the general path.
+func (r *Registry) UnmarshalTyped(eventType string, version int, body []byte, position uint64) (Envelope, error) {
+	info, ok := r.types[eventType]
+	if !ok || version != info.version {
+		return r.Unmarshal(body, position)
+	}
+	w, e, err := info.decodeEnv(body)
+	if err != nil || w.Type != eventType || w.SchemaVersion != version {
+		return r.Unmarshal(body, position)
+	}
+	return Envelope{
+		ID: w.ID, Type: w.Type, SchemaVersion: w.SchemaVersion, AggregateType: w.AggregateType,
+		AggregateID: w.AggregateID, Version: w.Version, Position: position, Time: w.Time,
+		Metadata: w.Metadata, Event: e,
+	}, nil
 }
 
 // Unmarshal decodes a stored message body found at stream position.

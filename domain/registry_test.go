@@ -156,3 +156,32 @@ func TestDottedNames(t *testing.T) {
 		}
 	}
 }
+
+func TestTypedDecodingAgreesWithTheGeneralPath(t *testing.T) {
+	r := NewRegistry()
+	for name, ev := range goldens {
+		typ, _, _ := strings.Cut(name, ".v")
+		env := Envelope{ID: "e1", AggregateType: "customer", AggregateID: "cus_1", Version: 2, Time: t0,
+			Metadata: Metadata{Actor: "k", RequestID: "r"}, Event: ev}
+		body, err := r.Marshal(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		general, err := r.Unmarshal(body, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		typed, err := r.UnmarshalTyped(typ, r.Version(typ), body, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(general, typed); diff != "" {
+			t.Errorf("%s: typed decode differs:\n%s", typ, diff)
+		}
+		// a wrong hint falls back to the general path
+		wrong, err := r.UnmarshalTyped("CustomerArchived", 1, body, 7)
+		if err != nil || wrong.Type != typ {
+			t.Errorf("%s with a wrong hint: %v %v", typ, wrong.Type, err)
+		}
+	}
+}

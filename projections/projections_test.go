@@ -275,14 +275,19 @@ func TestRedeliveredBatchIsANoOp(t *testing.T) {
 		}
 		msgs = append(msgs, m)
 	}
-	if err := run.apply(ctx, msgs[:5]); err != nil {
+	items := make([]item, len(msgs))
+	for i, m := range msgs {
+		env, err := decode(e.reg, m)
+		items[i] = item{m: m, env: env, err: err}
+	}
+	if err := run.apply(ctx, items[:5]); err != nil {
 		t.Fatal(err)
 	}
-	if err := run.apply(ctx, msgs); err != nil { // overlaps the first batch
+	if err := run.apply(ctx, items); err != nil { // overlaps the first batch
 		t.Fatal(err)
 	}
 	once := dump(t, run.w)
-	if err := run.apply(ctx, msgs); err != nil {
+	if err := run.apply(ctx, items); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(once, dump(t, run.w)); diff != "" {

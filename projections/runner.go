@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -208,7 +209,21 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 		run.head.Store(head)
 		run.setState("catching_up", nil)
 	}
-	batch := make([]eventstore.Msg, 0, batchMax)
+	// Decoding runs in a stage of its own, beside the SQLite writes: on two cores a
+	// catch-up spends about as long in JSON as in SQLite.
+	decoded := make(chan item, 2*batchMax)
+	go func() {
+		defer close(decoded)
+		for m := range sub.C {
+			env, err := decode(run.reg, m)
+			select {
+			case decoded <- item{m: m, env: env, err: err}:
+			case <-subCtx.Done():
+				return
+			}
+		}
+	}()
+	batch := make([]item, 0, batchMax)
 	for {
 		if until > 0 && run.applied.Load() >= until {
 			return nil
@@ -218,24 +233,24 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case m, ok := <-sub.C:
+		case it, ok := <-decoded:
 			if !ok {
 				return fmt.Errorf("subscription ended: %w", sub.Err())
 			}
-			batch = append(batch, m)
+			batch = append(batch, it)
 		}
-		batch = drain(sub.C, batch)
+		batch = drain(decoded, batch)
 		if len(batch) < batchMax/4 && run.waiters.Load() == 0 {
 			// a trickle: give the writers a moment to add to this transaction
 			timer := time.NewTimer(coalesce)
 		wait:
 			for len(batch) < batchMax/4 {
 				select {
-				case m, ok := <-sub.C:
+				case it, ok := <-decoded:
 					if !ok {
 						break wait
 					}
-					batch = drain(sub.C, append(batch, m))
+					batch = drain(decoded, append(batch, it))
 				case <-timer.C:
 					break wait
 				case <-run.wake:
@@ -251,8 +266,21 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 	}
 }
 
+// item is a stream message and its decoding.
+type item struct {
+	m   eventstore.Msg
+	env domain.Envelope
+	err error
+}
+
+// decode turns a stream message into an envelope, with the headers' type as a hint.
+func decode(reg *domain.Registry, m eventstore.Msg) (domain.Envelope, error) {
+	v, _ := strconv.Atoi(m.Header.Get(eventstore.HeaderSchemaVersion))
+	return reg.UnmarshalTyped(m.Header.Get(eventstore.HeaderEventType), v, m.Data, m.Seq)
+}
+
 // drain appends what is already buffered, up to batchMax.
-func drain(c <-chan eventstore.Msg, batch []eventstore.Msg) []eventstore.Msg {
+func drain(c <-chan item, batch []item) []item {
 	for len(batch) < batchMax {
 		select {
 		case m, ok := <-c:
@@ -269,7 +297,7 @@ func drain(c <-chan eventstore.Msg, batch []eventstore.Msg) []eventstore.Msg {
 
 // apply commits one batch and its checkpoint in one transaction. Sequences at or below
 // the checkpoint (a redelivery) are skipped.
-func (run *Runner) apply(ctx context.Context, batch []eventstore.Msg) error {
+func (run *Runner) apply(ctx context.Context, batch []item) error {
 	from := run.applied.Load()
 	tx, err := run.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -278,18 +306,17 @@ func (run *Runner) apply(ctx context.Context, batch []eventstore.Msg) error {
 	defer tx.Rollback()
 	last := from
 	var lastTime time.Time
-	for _, m := range batch {
-		if m.Seq <= last {
+	for _, it := range batch {
+		if it.m.Seq <= last {
 			continue
 		}
-		env, err := run.reg.Unmarshal(m.Data, m.Seq)
-		if err != nil {
-			return fmt.Errorf("decode %d: %w", m.Seq, err)
+		if it.err != nil {
+			return fmt.Errorf("decode %d: %w", it.m.Seq, it.err)
 		}
-		if err := run.p.Apply(ctx, tx, env); err != nil {
-			return fmt.Errorf("apply %s at %d: %w", env.Type, m.Seq, err)
+		if err := run.p.Apply(ctx, tx, it.env); err != nil {
+			return fmt.Errorf("apply %s at %d: %w", it.env.Type, it.m.Seq, err)
 		}
-		last, lastTime = m.Seq, m.Time
+		last, lastTime = it.m.Seq, it.m.Time
 	}
 	if last == from {
 		return nil
@@ -302,7 +329,7 @@ func (run *Runner) apply(ctx context.Context, batch []eventstore.Msg) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	tail := batch[len(batch)-1]
+	tail := batch[len(batch)-1].m
 	run.head.Store(tail.Seq + tail.Pending)
 	run.lastAt.Store(lastTime.UnixNano())
 	run.applied.Store(last)
