@@ -75,6 +75,8 @@ func startProc(t testing.TB, name, bin string, env []string, args ...string) *pr
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	// a test binary that dies (a panic, the -timeout) takes its servers with it
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
@@ -179,7 +181,7 @@ func natsServerBin(t testing.TB) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/nats-io/nats-server/v2")
-	cmd.Env = childEnv("CGO_ENABLED=0")
+	cmd.Env = childEnv()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build nats-server: %v\n%s", err, out)
 	}
