@@ -108,12 +108,7 @@ func (a addressInput) address() domain.Address {
 }
 
 func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
-	b, err := body(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	o, err := decodeObject(b)
+	o, err := readObject(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -148,12 +143,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 // rest stay; a customer that does not exist yet is created (the seed's upsert).
 func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
-	b, err := body(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	o, err := decodeObject(b)
+	o, err := readObject(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -200,12 +190,7 @@ func (s *Server) changeCustomerStatus(w http.ResponseWriter, r *http.Request, ac
 		s.fail(w, r, errNotFound)
 		return
 	}
-	b, err := body(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	o, err := decodeObject(b)
+	o, err := readObject(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -229,12 +214,7 @@ func (s *Server) changeCustomerStatus(w http.ResponseWriter, r *http.Request, ac
 }
 
 func (s *Server) addCustomerAddress(w http.ResponseWriter, r *http.Request) {
-	b, err := body(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	o, err := decodeObject(b)
+	o, err := readObject(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -51,6 +51,15 @@ type object struct {
 	v    domain.Validation
 }
 
+// readObject reads the request body (see body) as exactly one JSON object.
+func readObject(r *http.Request) (*object, error) {
+	b, err := body(r)
+	if err != nil {
+		return nil, err
+	}
+	return decodeObject(b)
+}
+
 // decodeObject parses body as exactly one JSON object. A nil body is an empty object.
 func decodeObject(body []byte) (*object, error) {
 	o := &object{raw: map[string]json.RawMessage{}, used: map[string]bool{}}
