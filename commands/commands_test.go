@@ -196,6 +196,9 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir)
 	h := newHandler(t, s, Config{SnapshotEvery: 7})
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go h.Run(rctx) // writes the snapshots
 	create(t, h, "c1", "ada@example.com")
 	var last Result[domain.Customer]
 	for i := range 30 {
@@ -205,6 +208,8 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	cancel()
+	h.Flush(ctx)                                        // and whatever Run had not reached yet
 	fresh := newHandler(t, s, Config{SnapshotEvery: 7}) // empty cache: snapshot + tail
 	fromSnap, err := fresh.Customer(ctx, "c1")
 	if err != nil {

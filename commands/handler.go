@@ -51,6 +51,7 @@ type cached struct {
 	lastIdem   string
 	lastIdemAt time.Time
 	stale      bool // dropped from the cache because it may be behind the stream
+	snapQueued bool // a snapshot of it is waiting for Run
 }
 
 func idemOf(actor, key string) string {

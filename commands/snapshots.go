@@ -55,10 +55,12 @@ func (h *Handler) snapshotEvicted(ctx context.Context, e evicted) {
 		return
 	}
 	defer unlock()
+	e.c.snapQueued = false
 	cur, back := h.cache.Peek(e.key)
 	switch {
 	case e.inCache && back:
 		e.c = cur // the entry, as the last command left it
+		e.c.snapQueued = false
 	case back:
 		return // cached again: it will be snapshotted when it leaves
 	}
@@ -73,10 +75,15 @@ func (h *Handler) snapshotEvicted(ctx context.Context, e evicted) {
 // such a history is spread through the stream, and reading it again costs a scan.
 const longLoad = 8
 
-// snapshotSoon asks Run to snapshot a cached aggregate whose load was long.
+// snapshotSoon asks Run to snapshot a cached aggregate, once until Run gets to it. The
+// caller holds the aggregate's lock.
 func (h *Handler) snapshotSoon(key string, c *cached) {
+	if c.snapQueued {
+		return
+	}
 	select {
 	case h.evicted <- evicted{key: key, c: c, inCache: true}:
+		c.snapQueued = true
 	default:
 	}
 }
