@@ -209,6 +209,10 @@ func runBench(ctx context.Context, cfg benchConfig) error {
 		cmp = append(cmp, comparison{what: "server RSS, MiB", got: rss.ops, goal: "<= 512", passes: rss.ops <= 512})
 	}
 
+	if own, peak, err := procMemory(os.Getpid()); err == nil {
+		rows = append(rows, result{name: "bench process RSS", extra: fmt.Sprintf("%.0f MiB resident, peak %.0f MiB (all in-process servers and clients)",
+			float64(own)/(1<<20), float64(peak)/(1<<20))})
+	}
 	fmt.Fprintln(cfg.out)
 	tw := tabwriter.NewWriter(cfg.out, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "measure\tper second\tp50\tp99\tnote")
