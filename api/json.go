@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"stateset/domain"
 )
@@ -100,10 +101,12 @@ func (o *object) str(names ...string) *string {
 			out = &empty
 			continue
 		}
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			o.v.Add(name, "must be a string")
-			continue
+		s, ok := plainString(raw)
+		if !ok {
+			if err := json.Unmarshal(raw, &s); err != nil {
+				o.v.Add(name, "must be a string")
+				continue
+			}
 		}
 		out = &s
 	}
@@ -111,6 +114,20 @@ func (o *object) str(names ...string) *string {
 		o.v.Add(given[1], "give only one of "+strings.Join(given, " and "))
 	}
 	return out
+}
+
+// plainString returns the value of a JSON string literal without escapes, the common
+// case, without the decoder's allocations; anything else is left to encoding/json. The
+// literal comes from a decoded object, so its syntax is already valid.
+func plainString(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' || bytes.IndexByte(raw, '\\') >= 0 {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	if !utf8.Valid(inner) {
+		return "", false // let encoding/json replace invalid bytes as it always does
+	}
+	return string(inner), true
 }
 
 // into reads a field into dst with unknown nested fields refused; absent leaves dst.

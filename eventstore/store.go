@@ -276,7 +276,8 @@ func subjectSafe(tok string) bool {
 	return true
 }
 
-// Append stores msgs as the next events of one aggregate, all or none. expected is the
+// Append stores msgs as the next events of one aggregate, all or none; it takes
+// ownership of the messages (their headers gain the Nats-* ones). expected is the
 // stream sequence of the aggregate's last event (0: the aggregate must have none). It
 // returns the stream sequence of the last message stored.
 //
@@ -295,9 +296,9 @@ func (s *Store) Append(ctx context.Context, aggType, id string, expected uint64,
 		if !subjectSafe(m.EventType) {
 			return 0, fmt.Errorf("append %s %s: event type %q: %w", aggType, id, m.EventType, ErrInvalidSubject)
 		}
-		h := nats.Header{}
-		for k, v := range m.Header {
-			h[k] = v
+		h := m.Header // Append owns the messages it is given
+		if h == nil {
+			h = nats.Header{}
 		}
 		h.Set(jetstream.MsgIDHeader, m.ID)
 		nms[i] = &nats.Msg{Subject: s.Subject(aggType, id, m.EventType), Header: h, Data: m.Data}
