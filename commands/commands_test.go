@@ -452,3 +452,24 @@ func TestALongLoadIsSnapshottedAtOnce(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestAnOlderSnapshotDoesNotReplaceANewerOne(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, t.TempDir())
+	a, b := newHandler(t, s, Config{SnapshotEvery: 1000}), newHandler(t, s, Config{SnapshotEvery: 1000})
+	create(t, a, "c1", "c1@example.com") // a caches c1 at version 1
+	for i := range 3 {
+		if _, err := b.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Flush(ctx) // b snapshots version 4
+	a.Flush(ctx) // a's cached version 1 must not overwrite it
+	raw, _, err := a.snapshots.Get(ctx, "customer.c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"version":4`) {
+		t.Fatalf("snapshot went back: %s", raw)
+	}
+}

@@ -291,22 +291,35 @@ func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, 
 	if v, err := strconv.ParseInt(last.Header.Get(eventstore.HeaderAggregateVersion), 10, 64); err == nil && v > c.snapVer {
 		limit = int(v - c.snapVer)
 	}
-	for m, err := range h.store.LoadN(ctx, wild, c.lastSeq, limit) {
-		if err != nil {
-			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+	// Loads are direct gets, which a lagging replica may answer: a history that stops short
+	// of the last message (asked of the leader) is read again, then refused.
+	for attempt := 1; ; attempt++ {
+		for m, err := range h.store.LoadN(ctx, wild, c.lastSeq, limit) {
+			if err != nil {
+				return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+			}
+			if upTo > 0 && m.Seq > upTo {
+				return c, nil
+			}
+			env, err := h.reg.Unmarshal(m.Data, m.Seq)
+			if err != nil {
+				return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+			}
+			agg.Apply(env)
+			c.lastSeq = m.Seq
+			c.setLastIdem(env.Metadata.Actor, env.Metadata.IdempotencyKey, env.Time)
+			if limit > 0 {
+				limit-- // what is left to read; at 0 a retry reads to the end
+			}
 		}
-		if upTo > 0 && m.Seq > upTo {
-			break
+		if c.lastSeq >= last.Seq || (upTo > 0 && c.lastSeq >= upTo) {
+			return c, nil
 		}
-		env, err := h.reg.Unmarshal(m.Data, m.Seq)
-		if err != nil {
-			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+		if attempt == 3 {
+			return nil, fmt.Errorf("load %s %s: read up to %d of %d: %w", aggType, id, c.lastSeq, last.Seq, eventstore.ErrUnavailable)
 		}
-		agg.Apply(env)
-		c.lastSeq = m.Seq
-		c.setLastIdem(env.Metadata.Actor, env.Metadata.IdempotencyKey, env.Time)
+		time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
 	}
-	return c, nil
 }
 
 // maybeSnapshot asks Run for a snapshot every snapEvery events; the write that crosses the
@@ -317,16 +330,41 @@ func (h *Handler) maybeSnapshot(key string, c *cached) {
 	}
 }
 
-// writeSnapshot stores the aggregate as of c.lastSeq. The caller holds its lock.
+// writeSnapshot stores the aggregate as of c.lastSeq, unless the stored snapshot is as
+// recent (another instance may have moved the aggregate on and snapshotted it): the check
+// and the write are one compare-and-set. The caller holds the aggregate's lock.
 func (h *Handler) writeSnapshot(ctx context.Context, aggType, id string, c *cached) {
 	v := versionOf(c)
+	key := aggType + "." + id
+	raw, rev, err := h.snapshots.Get(ctx, key)
+	switch {
+	case errors.Is(err, eventstore.ErrKeyNotFound):
+		rev = 0
+	case err != nil:
+		h.log.WarnContext(ctx, "read snapshot", "aggregate_id", id, "err", err)
+		return
+	default:
+		var stored snapshot
+		if json.Unmarshal(raw, &stored) == nil && stored.Shape == snapshotVersions[aggType] && stored.Seq >= c.lastSeq {
+			c.snapVer = v // a snapshot at least as recent is there already
+			return
+		}
+	}
 	state, err := json.Marshal(c.agg)
 	if err != nil {
 		h.log.ErrorContext(ctx, "encode snapshot", "aggregate_id", id, "err", err)
 		return
 	}
 	body, _ := json.Marshal(snapshot{Shape: snapshotVersions[aggType], Seq: c.lastSeq, State: state})
-	if _, err := h.snapshots.Put(ctx, aggType+"."+id, body); err != nil {
+	if rev == 0 {
+		_, err = h.snapshots.Create(ctx, key, body)
+	} else {
+		_, err = h.snapshots.Update(ctx, key, body, rev)
+	}
+	if errors.Is(err, eventstore.ErrKeyExists) || errors.Is(err, eventstore.ErrWrongRevision) {
+		return // written meanwhile by another instance; the next write decides again
+	}
+	if err != nil {
 		h.log.WarnContext(ctx, "write snapshot", "aggregate_id", id, "err", err)
 		return
 	}

@@ -13,14 +13,13 @@ type evicted struct {
 	inCache bool
 }
 
-// onEvict runs inside the cache (under its lock, so it only hands the work on). An
-// aggregate that leaves the cache with events its snapshot lacks is snapshotted by Run,
+// onEvict runs on the goroutine that made the cache evict (after the cache's lock is
+// released, but without the evicted aggregate's lock), so it reads nothing of the entry:
+// it hands it to Run, which checks under the aggregate's lock whether the entry has
+// events its snapshot lacks. An aggregate that leaves the cache that way is snapshotted,
 // so that its next load reads one snapshot instead of its history spread through the
 // stream.
 func (h *Handler) onEvict(key string, c *cached) {
-	if c.stale || versionOf(c) <= c.snapVer {
-		return
-	}
 	select {
 	case h.evicted <- evicted{key: key, c: c}:
 	default: // saturated: the aggregate is simply loaded from its events next time

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -63,10 +64,15 @@ func Register[T Event](r *Registry, aggregate string, version int, upcasters map
 		decodeEnv: func(b []byte) (wireHead, Event, error) {
 			var w struct {
 				wireHead
-				Data T `json:"data"`
+				Data *T `json:"data"`
 			}
-			err := json.Unmarshal(b, &w)
-			return w.wireHead, w.Data, err
+			if err := json.Unmarshal(b, &w); err != nil {
+				return w.wireHead, nil, err
+			}
+			if w.Data == nil {
+				return w.wireHead, nil, errors.New("no data")
+			}
+			return w.wireHead, *w.Data, nil
 		},
 		personal: personalFields(reflect.TypeOf(zero)),
 	}

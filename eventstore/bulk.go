@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,6 +65,10 @@ func (s *Store) Import(ctx context.Context, msgs func(yield func(BulkMessage) bo
 		return true
 	})
 	if err != nil {
+		// what was sent is acknowledged (or not) before the error is reported
+		if ferr := flush(); ferr != nil {
+			return n, errors.Join(err, ferr)
+		}
 		return n, err
 	}
 	return n, flush()

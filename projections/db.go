@@ -34,7 +34,7 @@ func openDB(ctx context.Context, path string, shadow bool) (w, r *sql.DB, err er
 		// A shadow file being rebuilt is thrown away if anything fails: no syncs at all, and
 		// 64 MiB of page cache, as catching up touches pages all over the file.
 		q.Set("_synchronous", "OFF")
-		q.Set("_cache_size", "-262144")
+		q.Set("_cache_size", "-65536")
 	}
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "off")
@@ -51,6 +51,7 @@ func openDB(ctx context.Context, path string, shadow bool) (w, r *sql.DB, err er
 	}
 	q.Set("_txlock", "deferred")
 	q.Set("_query_only", "true")
+	q.Del("_cache_size") // the writer's; readers keep SQLite's default
 	r, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		w.Close()
