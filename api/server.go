@@ -29,7 +29,6 @@ type Config struct {
 	ReadWait  time.Duration        // longest wait for Stateset-Min-Position; default 5 s
 	Ready     func(context.Context) error
 	Now       func() time.Time
-	Version   string
 }
 
 // Server is the HTTP API.

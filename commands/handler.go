@@ -113,9 +113,6 @@ func registerAll(r prometheus.Registerer, cs ...prometheus.Collector) error {
 // Registry is the event registry the handler encodes with.
 func (h *Handler) Registry() *domain.Registry { return h.reg }
 
-// Store is the event store the handler appends to.
-func (h *Handler) Store() *eventstore.Store { return h.store }
-
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // NewID returns a new UUIDv7 string, for ids the caller must know before the command.

@@ -51,9 +51,6 @@ func stay[S ~string](statuses []S, action string) []Step[S] {
 	return out
 }
 
-// CustomerFlow exposes the customer state machine (for tests and docs).
-func CustomerFlow() Flow[CustomerStatus] { return customerFlow }
-
 // CustomerTypes are the kinds of customer.
 var CustomerTypes = []string{"INDIVIDUAL", "BUSINESS", "GOVERNMENT", "NONPROFIT"}
 

@@ -32,16 +32,3 @@ func (f Flow[S]) ActionTo(from, to S) (string, bool) {
 	}
 	return "", false
 }
-
-// Actions lists the distinct actions of the table, in table order.
-func (f Flow[S]) Actions() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range f.Steps {
-		if !seen[s.Action] {
-			seen[s.Action] = true
-			out = append(out, s.Action)
-		}
-	}
-	return out
-}

@@ -235,9 +235,6 @@ func (s *Store) Close() {
 // StreamName is the name of the event stream.
 func (s *Store) StreamName() string { return s.name }
 
-// Prefix is the subject prefix.
-func (s *Store) Prefix() string { return s.cfg.Prefix }
-
 // ClientURL is where downstream services reach the embedded server ("" when not listening).
 func (s *Store) ClientURL() string {
 	if s.srv == nil || s.cfg.NATSListen == "" {
@@ -260,9 +257,6 @@ func (s *Store) AggregateSubjects(aggType, id string) string {
 func (s *Store) TypeSubjects(aggType string) string {
 	return s.cfg.Prefix + ".events." + aggType + ".>"
 }
-
-// AllSubjects covers every event.
-func (s *Store) AllSubjects() string { return s.cfg.Prefix + ".events.>" }
 
 func subjectSafe(tok string) bool {
 	if tok == "" || len(tok) > 64 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -126,18 +125,6 @@ func (k *Keys) Lookup(hash string) (*domain.APIKey, bool) {
 	defer k.mu.RUnlock()
 	key, ok := k.byHash[hash]
 	return key, ok
-}
-
-// List returns every key, newest first.
-func (k *Keys) List() []*domain.APIKey {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	out := make([]*domain.APIKey, 0, len(k.byID))
-	for _, key := range k.byID {
-		out = append(out, key)
-	}
-	slices.SortFunc(out, func(a, b *domain.APIKey) int { return b.CreatedAt.Compare(a.CreatedAt) })
-	return out
 }
 
 // WaitFor returns once the index has applied the key event at pos (or ctx ends).

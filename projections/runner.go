@@ -109,9 +109,6 @@ func (run *Runner) Name() string { return run.p.Name() }
 // Path is the SQLite file.
 func (run *Runner) Path() string { return run.path }
 
-// DB is the pool of read-only connections queries use.
-func (run *Runner) DB() *sql.DB { return run.r }
-
 // Close closes the database.
 func (run *Runner) Close() error {
 	return errors.Join(run.r.Close(), run.w.Close())
