@@ -119,8 +119,12 @@ func (s *Server) handle(r *mux.Router, method, path, scope string, h http.Handle
 // fail answers err in the contract's format; internal errors are logged, never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, body, known := problem(err)
-	if !known {
+	switch {
+	case !known:
 		s.log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestID(r.Context()))
+	case status == http.StatusServiceUnavailable:
+		// the client is told only to retry; the operator needs the cause
+		s.log.WarnContext(r.Context(), "request unavailable", "err", err, "request_id", requestID(r.Context()))
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")

@@ -23,7 +23,15 @@ type msgQuery struct {
 // a replicated stream it asks the stream leader: a direct get may be answered by a replica
 // that lags, and these answers decide read-your-writes and whether a retried append was
 // ours.
-func (s *Store) getMsg(ctx context.Context, q msgQuery) (*Msg, error) {
+func (s *Store) getMsg(ctx context.Context, q msgQuery) (m *Msg, err error) {
+	err = persist(ctx, s.cfg.Timeout, func() (err error) {
+		m, err = s.getMsgOnce(ctx, q)
+		return err
+	})
+	return m, err
+}
+
+func (s *Store) getMsgOnce(ctx context.Context, q msgQuery) (*Msg, error) {
 	if s.cfg.Replicas == 1 {
 		var opts []jetstream.GetMsgOpt
 		var (

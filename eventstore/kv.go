@@ -21,8 +21,9 @@ var (
 
 // Bucket is a JetStream key-value bucket shared by every instance.
 type Bucket struct {
-	kv  jetstream.KeyValue
-	err func(error) error
+	kv      jetstream.KeyValue
+	err     func(error) error
+	timeout time.Duration
 }
 
 // Bucket opens (creating if needed) the key-value bucket <PREFIX>_<name>. ttl > 0 expires
@@ -44,12 +45,16 @@ func (s *Store) Bucket(ctx context.Context, name string, ttl time.Duration) (*Bu
 	if err != nil {
 		return nil, err
 	}
-	return &Bucket{kv: kv, err: s.wrap}, nil
+	return &Bucket{kv: kv, err: s.wrap, timeout: s.cfg.Timeout}, nil
 }
 
 // Create stores value under key if the key is empty and returns its revision.
 func (b *Bucket) Create(ctx context.Context, key string, value []byte) (uint64, error) {
-	rev, err := b.kv.Create(ctx, key, value)
+	var rev uint64
+	err := persist(ctx, b.timeout, func() (err error) {
+		rev, err = b.kv.Create(ctx, key, value)
+		return err
+	})
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		return 0, ErrKeyExists
 	}
@@ -61,7 +66,11 @@ func (b *Bucket) Create(ctx context.Context, key string, value []byte) (uint64, 
 
 // Get returns the value and revision of key.
 func (b *Bucket) Get(ctx context.Context, key string) ([]byte, uint64, error) {
-	e, err := b.kv.Get(ctx, key)
+	var e jetstream.KeyValueEntry
+	err := persist(ctx, b.timeout, func() (err error) {
+		e, err = b.kv.Get(ctx, key)
+		return err
+	})
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil, 0, ErrKeyNotFound
 	}
@@ -73,7 +82,11 @@ func (b *Bucket) Get(ctx context.Context, key string) ([]byte, uint64, error) {
 
 // Put stores value under key whatever it held.
 func (b *Bucket) Put(ctx context.Context, key string, value []byte) (uint64, error) {
-	rev, err := b.kv.Put(ctx, key, value)
+	var rev uint64
+	err := persist(ctx, b.timeout, func() (err error) {
+		rev, err = b.kv.Put(ctx, key, value)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("put %s: %w", key, b.err(err))
 	}
@@ -82,7 +95,11 @@ func (b *Bucket) Put(ctx context.Context, key string, value []byte) (uint64, err
 
 // Update stores value under key if its revision is still rev.
 func (b *Bucket) Update(ctx context.Context, key string, value []byte, rev uint64) (uint64, error) {
-	n, err := b.kv.Update(ctx, key, value, rev)
+	var n uint64
+	err := persist(ctx, b.timeout, func() (err error) {
+		n, err = b.kv.Update(ctx, key, value, rev)
+		return err
+	})
 	if isWrongSeq(err) || errors.Is(err, jetstream.ErrKeyExists) {
 		return 0, ErrWrongRevision
 	}
@@ -98,7 +115,7 @@ func (b *Bucket) Delete(ctx context.Context, key string, rev uint64) error {
 	if rev > 0 {
 		opts = append(opts, jetstream.LastRevision(rev))
 	}
-	err := b.kv.Delete(ctx, key, opts...)
+	err := persist(ctx, b.timeout, func() error { return b.kv.Delete(ctx, key, opts...) })
 	if isWrongSeq(err) {
 		return ErrWrongRevision
 	}

@@ -372,6 +372,32 @@ func transient(err error) bool {
 		errors.Is(err, nats.ErrConnectionReconnecting)
 }
 
+// unanswered reports an error that says the request reached no one: nothing was done, so
+// it is safe to send again, even for a write.
+func unanswered(err error) bool {
+	return errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse)
+}
+
+// persist runs op again while it fails with no one to answer it, for up to timeout. A
+// cluster that has just formed or just lost a node answers "no responders" at once until
+// interest in the JetStream API has spread over its routes (CI saw it 70 ms after the
+// stream's leader was elected): one such moment must not fail a request that a retry a
+// few milliseconds later serves.
+func persist(ctx context.Context, timeout time.Duration, op func() error) error {
+	deadline := time.Now().Add(timeout)
+	for attempt := 1; ; attempt++ {
+		err := op()
+		if err == nil || !unanswered(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(min(attempt, 8)*25) * time.Millisecond):
+		}
+	}
+}
+
 func (s *Store) lastIsOurs(ctx context.Context, wild, id string) (uint64, bool) {
 	m, err := s.getMsg(ctx, msgQuery{LastBySubj: wild})
 	if err != nil || m == nil || m.Header.Get(jetstream.MsgIDHeader) != id {
@@ -434,7 +460,7 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 
 func (s *Store) wrap(err error) error {
 	if transient(err) {
-		return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
 }
@@ -476,42 +502,61 @@ func (s *Store) LoadN(ctx context.Context, subject string, after uint64, n int) 
 // and reports where the following batch starts, how many it yielded and whether there is
 // another to ask for.
 func (s *Store) loadBatch(ctx context.Context, subject string, next uint64, batch int, yield func(Msg, error) bool) (uint64, int, bool) {
+	var (
+		got  int
+		more bool
+	)
+	// A batch that no one answered yielded nothing and is asked again.
+	err := persist(ctx, s.cfg.Timeout, func() (err error) {
+		next, got, more, err = s.loadBatchOnce(ctx, subject, next, batch, yield)
+		return err
+	})
+	if err != nil {
+		yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
+		return next, got, false
+	}
+	return next, got, more
+}
+
+// loadBatchOnce is one try of loadBatch. An error comes with nothing yielded only if it is
+// the first thing the batch saw.
+func (s *Store) loadBatchOnce(ctx context.Context, subject string, next uint64, batch int, yield func(Msg, error) bool) (uint64, int, bool, error) {
 	// The batch gets a deadline of our own: when the request times out, GetBatch's
 	// iterator ends exactly as it does at the server's end-of-batch marker, without an
 	// error, and only this deadline tells the two apart.
 	bctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	got := 0
-	fail := func(err error) (uint64, int, bool) {
-		yield(Msg{}, fmt.Errorf("load %s from %d: %w", subject, next, s.wrap(err)))
-		return next, got, false
-	}
 	it, err := jetstreamext.GetBatch(bctx, s.js, s.name, batch,
 		jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
 	if err != nil {
-		return fail(err)
+		return next, got, false, err
 	}
 	pending := "0"
 	for m, err := range it {
 		if errors.Is(err, jetstreamext.ErrNoMessages) {
-			return next, got, false
+			return next, got, false, nil
 		}
 		if err != nil {
-			return fail(err)
+			if got > 0 {
+				// messages were yielded: this batch must not be asked again
+				err = fmt.Errorf("%w: %v", ErrUnavailable, err)
+			}
+			return next, got, false, err
 		}
 		next = m.Sequence + 1
 		got++
 		pending = m.Header.Get("Nats-Num-Pending")
 		if !yield(Msg{Seq: m.Sequence, Subject: m.Subject, Header: m.Header, Data: m.Data, Time: m.Time}, nil) {
-			return next, got, false
+			return next, got, false, nil
 		}
 	}
 	if err := bctx.Err(); err != nil {
-		return fail(err) // cut short: not the end of the messages
+		return next, got, false, err // cut short: not the end of the messages
 	}
 	// A batch ends at loadBatch messages or at the server's byte limit; the last
 	// message says how many more match.
-	return next, got, pending != "0" && pending != ""
+	return next, got, pending != "0" && pending != "", nil
 }
 
 // Subscription delivers stored messages in stream order.

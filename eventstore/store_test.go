@@ -285,3 +285,38 @@ func TestLeaderGetAnswersLikeDirectGet(t *testing.T) {
 		t.Errorf("missing message: %v %v", m, err)
 	}
 }
+
+// TestPersist: a request that reached no one is sent again until it is answered or the
+// time is up; any other outcome is final at once.
+func TestPersist(t *testing.T) {
+	other := errors.New("stream not found")
+	tests := []struct {
+		name      string
+		errs      []error // what the tries return, in order; nil after the last
+		timeout   time.Duration
+		wantTries int
+		wantErr   error
+	}{
+		{"answered at once", nil, time.Second, 1, nil},
+		{"no responders, then answered", []error{nats.ErrNoResponders, jetstream.ErrNoStreamResponse}, time.Second, 3, nil},
+		{"wrapped no responders is seen", []error{fmt.Errorf("%w: %w", ErrUnavailable, nats.ErrNoResponders)}, time.Second, 2, nil},
+		{"other errors are not retried", []error{other}, time.Second, 1, other},
+		{"a timeout is not retried", []error{nats.ErrTimeout}, time.Second, 1, nats.ErrTimeout},
+		{"gives up when the time is up", []error{nats.ErrNoResponders, nats.ErrNoResponders, nats.ErrNoResponders}, 0, 1, nats.ErrNoResponders},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tries := 0
+			err := persist(context.Background(), tc.timeout, func() error {
+				tries++
+				if tries <= len(tc.errs) {
+					return tc.errs[tries-1]
+				}
+				return nil
+			})
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) || tries != tc.wantTries {
+				t.Errorf("err %v after %d tries, want %v after %d", err, tries, tc.wantErr, tc.wantTries)
+			}
+		})
+	}
+}

@@ -51,6 +51,7 @@ func freeAddr(t testing.TB) string {
 type server struct {
 	addr   string
 	out    *syncBuffer
+	log    *syncBuffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -58,11 +59,11 @@ type server struct {
 // startServe runs "stateset serve" in-process until stop is called.
 func startServe(t testing.TB, args ...string) *server {
 	t.Helper()
-	s := &server{addr: freeAddr(t), out: &syncBuffer{}, done: make(chan error, 1)}
+	s := &server{addr: freeAddr(t), out: &syncBuffer{}, log: &syncBuffer{}, done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	args = append([]string{"serve", "--http-addr", s.addr, "--log-level", "warn"}, args...)
-	go func() { s.done <- run(ctx, args, s.out, io.Discard) }()
+	go func() { s.done <- run(ctx, args, s.out, s.log) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if r, err := http.Get("http://" + s.addr + "/ready"); err == nil {
@@ -81,7 +82,12 @@ func startServe(t testing.TB, args ...string) *server {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Cleanup(s.stop)
+	t.Cleanup(func() {
+		s.stop()
+		if t.Failed() {
+			t.Logf("--- log of serve on %s:\n%s", s.addr, s.log.String())
+		}
+	})
 	return s
 }
 
