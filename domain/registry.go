@@ -34,6 +34,8 @@ func NewRegistry() *Registry {
 	r := &Registry{types: map[string]*eventInfo{}}
 	customerEvents(r)
 	apiKeyEvents(r)
+	returnEvents(r)
+	warrantyEvents(r)
 	return r
 }
 
