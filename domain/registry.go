@@ -36,6 +36,8 @@ func NewRegistry() *Registry {
 	apiKeyEvents(r)
 	inventoryEvents(r)
 	orderEvents(r)
+	returnEvents(r)
+	warrantyEvents(r)
 	return r
 }
 
