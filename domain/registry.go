@@ -34,6 +34,7 @@ func NewRegistry() *Registry {
 	r := &Registry{types: map[string]*eventInfo{}}
 	customerEvents(r)
 	apiKeyEvents(r)
+	wholesaleEvents(r)
 	return r
 }
 
