@@ -29,7 +29,7 @@ var stockGoldens = map[string]Event{
 }
 
 // fold applies events as the command loop does and returns the item.
-func fold(it *InventoryItem, events []Event) *InventoryItem {
+func foldItem(it *InventoryItem, events []Event) *InventoryItem {
 	for _, e := range events {
 		it.Apply(Envelope{Event: e, Version: it.Version + 1, Position: uint64(it.Version + 1), Time: t0})
 	}
@@ -43,7 +43,7 @@ func stocked(t *testing.T, onHand, reorderPoint int64) *InventoryItem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fold(it, events)
+	return foldItem(it, events)
 }
 
 // must passes a decision's events on; a refusal here is a broken test setup.
@@ -73,9 +73,9 @@ func balanced(t *testing.T, it *InventoryItem) {
 
 func TestInventoryReserveBackorderFill(t *testing.T) {
 	it := stocked(t, 3, 0)
-	fold(it, must(it.Reserve(reserve("o1", 2, true))))
-	fold(it, must(it.Reserve(reserve("o2", 4, true)))) // 1 reserved, 3 backordered
-	fold(it, must(it.Reserve(reserve("o3", 2, true)))) // all backordered
+	foldItem(it, must(it.Reserve(reserve("o1", 2, true))))
+	foldItem(it, must(it.Reserve(reserve("o2", 4, true)))) // 1 reserved, 3 backordered
+	foldItem(it, must(it.Reserve(reserve("o3", 2, true)))) // all backordered
 	balanced(t, it)
 	if it.Available() != 0 || it.Reserved != 3 {
 		t.Fatalf("available %d reserved %d", it.Available(), it.Reserved)
@@ -86,7 +86,7 @@ func TestInventoryReserveBackorderFill(t *testing.T) {
 	}
 	// 4 arrive: o2's 3 first (older), then 1 of o3's 2
 	events := must(it.Adjust(AdjustInventory{Quantity: 4, Reason: ReasonReceipt, MovementKey: "rcpt-1", Now: t0}))
-	fold(it, events)
+	foldItem(it, events)
 	balanced(t, it)
 	var fills []string
 	for _, e := range events {
@@ -110,21 +110,21 @@ func TestInventoryReserveBackorderFill(t *testing.T) {
 func TestInventoryReserveIsIdempotentAndAdjustable(t *testing.T) {
 	it := stocked(t, 10, 0)
 	cmd := reserve("o1", 4, false)
-	fold(it, must(it.Reserve(cmd)))
+	foldItem(it, must(it.Reserve(cmd)))
 	if again := must(it.Reserve(cmd)); len(again) != 0 {
 		t.Fatalf("same demand again decided %v", again)
 	}
 	cmd.Quantity = 6
-	fold(it, must(it.Reserve(cmd)))
+	foldItem(it, must(it.Reserve(cmd)))
 	if it.Reserved != 6 {
 		t.Fatalf("reserved %d after raising to 6", it.Reserved)
 	}
 	cmd.Quantity = 1
-	fold(it, must(it.Reserve(cmd)))
+	foldItem(it, must(it.Reserve(cmd)))
 	if it.Reserved != 1 {
 		t.Fatalf("reserved %d after lowering to 1", it.Reserved)
 	}
-	fold(it, must(it.Consume(ConsumeInventory{ReservationID: cmd.ReservationID, Quantity: 1, Reason: ReasonSale, MovementKey: "ship-1"})))
+	foldItem(it, must(it.Consume(ConsumeInventory{ReservationID: cmd.ReservationID, Quantity: 1, Reason: ReasonSale, MovementKey: "ship-1"})))
 	if it.OnHand != 9 || it.Reserved != 0 || len(it.Reservations) != 0 {
 		t.Fatalf("after consuming: %+v", it)
 	}
@@ -139,7 +139,7 @@ func TestInventoryReserveIsIdempotentAndAdjustable(t *testing.T) {
 
 func TestInventoryRefusals(t *testing.T) {
 	it := stocked(t, 5, 0)
-	fold(it, must(it.Reserve(reserve("o1", 4, false))))
+	foldItem(it, must(it.Reserve(reserve("o1", 4, false))))
 	tests := []struct {
 		name string
 		do   func() ([]Event, error)
@@ -177,7 +177,7 @@ func TestInventoryLowStockOnCrossing(t *testing.T) {
 				crossings++
 			}
 		}
-		fold(it, events)
+		foldItem(it, events)
 	}
 	count(must(it.Adjust(AdjustInventory{Quantity: -4, Reason: ReasonScrap})))   // 6: above
 	count(must(it.Reserve(reserve("o1", 1, false))))                             // 5: crosses
@@ -194,12 +194,12 @@ func TestInventoryReservationExpiry(t *testing.T) {
 	cmd := reserve("o1", 3, false)
 	exp := t0.Add(time.Hour)
 	cmd.ExpiresAt = &exp
-	fold(it, must(it.Reserve(cmd)))
+	foldItem(it, must(it.Reserve(cmd)))
 	if events := must(it.ExpireReservations(t0.Add(time.Minute))); len(events) != 0 {
 		t.Fatalf("expired early: %v", events)
 	}
 	events := must(it.ExpireReservations(exp))
-	fold(it, events)
+	foldItem(it, events)
 	if len(events) != 1 || it.Reserved != 0 || len(it.Reservations) != 0 {
 		t.Fatalf("after expiry: %v, %+v", events, it)
 	}

@@ -38,6 +38,7 @@ func NewRegistry() *Registry {
 	orderEvents(r)
 	returnEvents(r)
 	warrantyEvents(r)
+	wholesaleEvents(r)
 	return r
 }
 
@@ -242,7 +243,7 @@ func (r *Registry) DottedName(eventType string) string {
 	}
 	agg := ""
 	if info, ok := r.types[eventType]; ok {
-		agg = info.aggregate
+		agg = strings.ReplaceAll(info.aggregate, "_", "") // wholesale_order matches Wholesale+Order
 	}
 	joined := ""
 	for i, w := range words {
