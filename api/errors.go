@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"stateset/commands"
@@ -16,6 +17,7 @@ type apiError struct {
 	Code      string              `json:"code"`
 	Message   string              `json:"message"`
 	Details   []domain.FieldError `json:"details,omitempty"`
+	Shortages []domain.Shortage   `json:"shortages,omitempty"` // INSUFFICIENT_STOCK: what is short
 	RequestID string              `json:"request_id,omitempty"`
 }
 
@@ -56,6 +58,18 @@ func problem(err error) (int, apiError, bool) {
 	if te, ok := errors.AsType[*domain.TransitionError](err); ok {
 		return http.StatusConflict, apiError{Code: "INVALID_TRANSITION", Message: te.Error(),
 			Details: []domain.FieldError{{Field: "status", Issue: "current status " + te.From + " does not allow " + te.Action}}}, true
+	}
+	if se, ok := errors.AsType[*domain.InsufficientStockError](err); ok {
+		details := make([]domain.FieldError, len(se.Shortages))
+		for i, sh := range se.Shortages {
+			details[i] = domain.FieldError{Field: sh.SKU + "@" + sh.LocationID,
+				Issue: fmt.Sprintf("%d requested, %d available", sh.Requested, sh.Available)}
+		}
+		return http.StatusConflict, apiError{Code: "INSUFFICIENT_STOCK", Message: se.Error(), Details: details, Shortages: se.Shortages}, true
+	}
+	if ce, ok := errors.AsType[*domain.CreditLimitError](err); ok {
+		return http.StatusConflict, apiError{Code: "CREDIT_LIMIT_EXCEEDED", Message: ce.Error(),
+			Details: []domain.FieldError{{Field: "total", Issue: ce.Error()}}}, true
 	}
 	if ae, ok := errors.AsType[*domain.AlreadyExistsError](err); ok {
 		return http.StatusConflict, apiError{Code: "ALREADY_EXISTS", Message: ae.Error(),

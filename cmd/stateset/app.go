@@ -27,6 +27,7 @@ type app struct {
 	keys    *projections.Keys
 	api     *api.Server
 	metrics *prometheus.Registry
+	reactor *eventstore.Reactor
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -36,6 +37,7 @@ type appConfig struct {
 	store     eventstore.Config
 	viewsDir  string
 	rateLimit float64
+	reactor   eventstore.ReactorConfig
 	log       *slog.Logger
 }
 
@@ -55,6 +57,14 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	idem, err := commands.NewIdempotency(ctx, a.store, nil)
 	if err != nil {
 		a.store.Close()
+		return nil, err
+	}
+	if a.reactor, err = a.store.NewReactor(ctx, cfg.log, cfg.reactor); err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	if err := a.cmd.React(a.reactor, a.cmd.Flows()); err != nil {
+		a.close()
 		return nil, err
 	}
 	for _, p := range projections.All() {
@@ -87,6 +97,11 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	a.wg.Go(func() { a.keys.Run(runCtx) })
 	a.wg.Go(func() { a.cmd.Run(runCtx) })
+	a.wg.Go(func() {
+		if err := a.reactor.Run(runCtx); err != nil {
+			a.log.Error("flows stopped", "err", err)
+		}
+	})
 	return a, nil
 }
 
@@ -118,6 +133,11 @@ func (a *app) ready(ctx context.Context) error {
 		if st := run.Status(); st.State != "running" {
 			return fmt.Errorf("projection %s is %s: %s", st.Name, st.State, st.LastError)
 		}
+	}
+	select {
+	case <-a.reactor.Running():
+	default:
+		return errors.New("flows are starting")
 	}
 	if !a.keys.Ready() {
 		return errors.New("api key index is catching up")
@@ -160,6 +180,9 @@ func (a *app) stop() {
 
 func (a *app) close() {
 	var errs []error
+	if a.reactor != nil {
+		errs = append(errs, a.reactor.Close())
+	}
 	for _, run := range a.runners {
 		errs = append(errs, run.Close())
 	}

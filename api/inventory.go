@@ -1,0 +1,429 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// inventoryJSON is an inventory item (a SKU at a location) as the API shows it.
+type inventoryJSON struct {
+	ID              string `json:"id"`
+	SKU             string `json:"sku"`
+	LocationID      string `json:"location_id"`
+	OnHand          int64  `json:"on_hand"`
+	Reserved        int64  `json:"reserved"`
+	Available       int64  `json:"available"`
+	Incoming        int64  `json:"incoming"`
+	InTransit       int64  `json:"in_transit"`
+	Backordered     int64  `json:"backordered"`
+	ReorderPoint    int64  `json:"reorder_point"`
+	ReorderQuantity int64  `json:"reorder_quantity"`
+	UnitCost        int64  `json:"unit_cost"`
+	Currency        string `json:"currency"`
+	LowStock        bool   `json:"low_stock"`
+	CreatedAt       string `json:"created_at"`
+	UpdatedAt       string `json:"updated_at"`
+	Version         int64  `json:"version"`
+}
+
+func inventoryOf(it *domain.InventoryItem) inventoryJSON {
+	var back int64
+	for _, r := range it.Reservations {
+		back += r.Backordered
+	}
+	return inventoryJSON{ID: it.ID, SKU: it.SKU, LocationID: it.LocationID, OnHand: it.OnHand, Reserved: it.Reserved,
+		Available: it.Available(), Incoming: it.Incoming, InTransit: it.InTransit, Backordered: back,
+		ReorderPoint: it.ReorderPoint, ReorderQuantity: it.ReorderQuantity, UnitCost: it.UnitCost, Currency: it.Currency,
+		LowStock:  it.ReorderPoint > 0 && it.Available() <= it.ReorderPoint,
+		CreatedAt: rfc3339(it.CreatedAt), UpdatedAt: rfc3339(it.UpdatedAt), Version: it.Version}
+}
+
+func (s *Server) inventoryRunner() *projections.Runner {
+	run, _ := s.read.Runner(projections.Inventory().Name())
+	return run
+}
+
+func (s *Server) createInventoryItem(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.CreateInventoryItem
+	o.into("sku", &cmd.SKU)
+	o.into("location_id", &cmd.LocationID)
+	o.into("on_hand", &cmd.OnHand)
+	o.into("reorder_point", &cmd.ReorderPoint)
+	o.into("reorder_quantity", &cmd.ReorderQuantity)
+	o.into("unit_cost", &cmd.UnitCost)
+	o.into("currency", &cmd.Currency)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateInventoryItem(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/inventory/"+res.Aggregate.ID)
+	s.replyItem(w, http.StatusCreated, res)
+}
+
+func (s *Server) replyItem(w http.ResponseWriter, status int, res commands.Result[domain.InventoryItem]) {
+	w.Header().Set("ETag", etag(res.Version))
+	setPosition(w, res.Position)
+	writeJSON(w, status, inventoryOf(res.Aggregate))
+}
+
+func (s *Server) updateInventoryItem(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.UpdateInventoryItem
+	num := func(name string) *int64 {
+		var n int64
+		if o.into(name, &n) {
+			return &n
+		}
+		return nil
+	}
+	cmd.ReorderPoint, cmd.ReorderQuantity, cmd.UnitCost = num("reorder_point"), num("reorder_quantity"), num("unit_cost")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.UpdateInventoryItem(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.replyItem(w, http.StatusOK, res)
+}
+
+// adjustInventory is POST /v1/inventory/{id}/adjust {quantity, reason, reference,
+// reference_type, note}: quantity is signed (negative takes stock out).
+func (s *Server) adjustInventory(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.AdjustInventory{SourceType: "adjustment"}
+	o.into("quantity", &cmd.Quantity)
+	o.into("reason", &cmd.Reason)
+	o.into("reference", &cmd.SourceID)
+	o.into("reference_type", &cmd.SourceType)
+	o.into("note", &cmd.Note)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.AdjustInventory(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.replyItem(w, http.StatusOK, res)
+}
+
+// reserveInventory is POST /v1/inventory/{id}/reserve {quantity, reference_type,
+// reference_id, line_id, expires_at}: a manual reservation, refused with
+// INSUFFICIENT_STOCK beyond available (no backorder).
+func (s *Server) reserveInventory(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.ReserveInventory{ReferenceType: "manual", Now: time.Now()}
+	var expires string
+	o.into("quantity", &cmd.Quantity)
+	o.into("reference_type", &cmd.ReferenceType)
+	o.into("reference_id", &cmd.ReferenceID)
+	o.into("line_id", &cmd.LineID)
+	if o.into("expires_at", &expires) {
+		t, err := time.Parse(time.RFC3339Nano, expires)
+		o.v.Check(err == nil, "expires_at", "must be an RFC 3339 time")
+		cmd.ExpiresAt = &t
+	}
+	o.v.Check(cmd.Quantity > 0, "quantity", "must be a positive integer")
+	if cmd.ReferenceID == "" {
+		cmd.ReferenceID = commands.NewID()
+	}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := mux.Vars(r)["id"]
+	item, err := s.cmd.InventoryItem(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd.ReservationID = domain.ReservationID(cmd.ReferenceType, cmd.ReferenceID, cmd.LineID, item.SKU)
+	res, err := s.cmd.ReserveInventory(r.Context(), id, cmd, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rv := res.Aggregate.Reservations[cmd.ReservationID]
+	if rv == nil {
+		s.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	setPosition(w, res.Position)
+	w.Header().Set("Location", "/v1/reservations/"+rv.ID)
+	writeJSON(w, http.StatusCreated, reservationOf(res.Aggregate, rv))
+}
+
+func reservationOf(it *domain.InventoryItem, rv *domain.Reservation) projections.ReservationRow {
+	out := projections.ReservationRow{ID: rv.ID, ItemID: it.ID, SKU: it.SKU, LocationID: it.LocationID,
+		ReferenceType: rv.ReferenceType, ReferenceID: rv.ReferenceID, LineID: rv.LineID, Reserved: rv.Reserved,
+		Backordered: rv.Backordered, Consumed: rv.Consumed, Status: projections.ReservationActive,
+		CreatedAt: rfc3339(rv.CreatedAt), UpdatedAt: rfc3339(it.UpdatedAt)}
+	if rv.Backordered > 0 {
+		out.Status = projections.ReservationBackordered
+	}
+	if rv.ExpiresAt != nil {
+		out.ExpiresAt = rfc3339(*rv.ExpiresAt)
+	}
+	return out
+}
+
+// releaseReservation is POST /v1/reservations/{rid}/release, and the SDK's
+// POST /v1/inventory/{id}/release-reservation/{rid}.
+func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
+	if _, err := readObject(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	vars := mux.Vars(r)
+	itemID := vars["id"]
+	if itemID == "" {
+		run := s.inventoryRunner()
+		if err := s.waitMin(r, run); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rv, err := s.read.GetReservation(r.Context(), vars["rid"])
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		itemID = rv.ItemID
+	}
+	item, err := s.cmd.InventoryItem(r.Context(), itemID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rv := item.Reservations[vars["rid"]]
+	if rv == nil {
+		s.fail(w, r, &domain.TransitionError{Entity: "reservation", From: "CLOSED", Action: "release"})
+		return
+	}
+	res, err := s.cmd.ReleaseReservation(r.Context(), itemID, rv.ID, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := reservationOf(res.Aggregate, rv)
+	out.Released, out.Reserved, out.Backordered, out.Status = rv.Reserved, 0, 0, projections.ReservationReleased
+	setPosition(w, res.Position)
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getInventoryItem(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if err := onlyQuery(r, "as_of"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
+		pos, err := s.asOfPosition(r, "inventory", id, asOf)
+		if err == nil && pos == 0 {
+			err = domain.ErrNotFound
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		it, err := s.cmd.InventoryItemAt(r.Context(), id, pos)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("ETag", etag(it.Version))
+		setPosition(w, pos)
+		writeJSON(w, http.StatusOK, inventoryOf(it))
+		return
+	}
+	run := s.inventoryRunner()
+	if err := s.waitMin(r, run); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pos := run.Position()
+	d, err := s.read.GetInventoryItem(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(d.Value.Version))
+	setPosition(w, pos)
+	writeJSON(w, http.StatusOK, inventoryOf(d.Value))
+}
+
+func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {
+	s.listItems(w, r, false)
+}
+
+func (s *Server) lowStock(w http.ResponseWriter, r *http.Request) {
+	s.listItems(w, r, true)
+}
+
+func (s *Server) listItems(w http.ResponseWriter, r *http.Request, low bool) {
+	q := r.URL.Query()
+	if err := onlyQuery(r, "limit", "cursor", "offset", "sku", "location_id", "low_stock", "created_after", "created_before"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{"sku": q.Get("sku"), "location_id": q.Get("location_id")}}
+	if ls := q.Get("low_stock"); ls != "" {
+		v.Check(ls == "true" || ls == "false", "low_stock", "must be true or false")
+		low = low || ls == "true"
+	}
+	if low {
+		f.Equal["low"] = "1"
+	}
+	s.listDocs(w, r, &v, q, s.inventoryRunner(), &f, func() (any, projections.PageInfo, error) {
+		items, pi, err := s.read.ListInventoryItems(r.Context(), f)
+		out := make([]inventoryJSON, len(items))
+		for i, it := range items {
+			out[i] = inventoryOf(it)
+		}
+		return out, pi, err
+	})
+}
+
+// listDocs runs a list query after the common checks: created_after/before, the page,
+// Stateset-Min-Position; it answers the list at the position it was served.
+func (s *Server) listDocs(w http.ResponseWriter, r *http.Request, v *domain.Validation, q url.Values, run *projections.Runner,
+	f *projections.Filter, query func() (any, projections.PageInfo, error)) {
+	if t := timeParam(q, "created_after", v); !t.IsZero() {
+		f.CreatedAfter = t.UTC().Format(time.RFC3339Nano)
+	}
+	if t := timeParam(q, "created_before", v); !t.IsZero() {
+		f.CreatedBefore = t.UTC().Format(time.RFC3339Nano)
+	}
+	if err := v.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.waitMin(r, run); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pos := run.Position()
+	data, pi, err := query()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setPosition(w, pos)
+	writeJSON(w, http.StatusOK, struct {
+		Object     string `json:"object"`
+		Data       any    `json:"data"`
+		HasMore    bool   `json:"has_more"`
+		NextCursor string `json:"next_cursor,omitempty"`
+	}{"list", data, pi.HasMore, pi.NextCursor})
+}
+
+// inventoryHistory is GET /v1/inventory/{id}/history: the item's ledger, newest first,
+// each movement with its deltas, reason, source document and the balances after it.
+func (s *Server) inventoryHistory(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r, "limit", "cursor", "offset"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	page := pageOf(r.URL.Query(), &v)
+	id := mux.Vars(r)["id"]
+	f := projections.Filter{}
+	s.listDocs(w, r, &v, url.Values{}, s.inventoryRunner(), &f, func() (any, projections.PageInfo, error) {
+		if _, err := s.read.GetInventoryItem(r.Context(), id); err != nil {
+			return nil, projections.PageInfo{}, err
+		}
+		return s.read.InventoryMovements(r.Context(), id, page)
+	})
+}
+
+func (s *Server) listReservations(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := []string{"status", "reference_type", "reference_id", "inventory_item_id", "sku", "location_id"}
+	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	page := pageOf(q, &v)
+	eq := map[string]string{}
+	for _, c := range cols {
+		eq[strings.TrimPrefix(c, "inventory_")] = q.Get(c)
+	}
+	if st := eq["status"]; st != "" {
+		v.Check(slices.Contains([]string{projections.ReservationActive, projections.ReservationBackordered,
+			projections.ReservationConsumed, projections.ReservationReleased, projections.ReservationExpired}, st),
+			"status", "must be one of ACTIVE, BACKORDERED, CONSUMED, RELEASED, EXPIRED")
+	}
+	f := projections.Filter{}
+	s.listDocs(w, r, &v, url.Values{}, s.inventoryRunner(), &f, func() (any, projections.PageInfo, error) {
+		return s.read.ListReservations(r.Context(), eq, page)
+	})
+}
+
+func (s *Server) getReservation(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	run := s.inventoryRunner()
+	if err := s.waitMin(r, run); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pos := run.Position()
+	rv, err := s.read.GetReservation(r.Context(), mux.Vars(r)["rid"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	setPosition(w, pos)
+	writeJSON(w, http.StatusOK, rv)
+}

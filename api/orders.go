@@ -1,0 +1,357 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// orderJSON is an order as the API shows it.
+type orderJSON struct {
+	ID                string             `json:"id"`
+	OrderNumber       string             `json:"order_number"`
+	CustomerID        string             `json:"customer_id"`
+	Status            string             `json:"status"`
+	PaymentStatus     string             `json:"payment_status"`
+	FulfillmentStatus string             `json:"fulfillment_status"`
+	Currency          string             `json:"currency"`
+	LocationID        string             `json:"location_id"`
+	Channel           string             `json:"channel"`
+	Notes             string             `json:"notes"`
+	Items             []domain.OrderLine `json:"items"`
+	ShippingAddress   *domain.Address    `json:"shipping_address"`
+	BillingAddress    *domain.Address    `json:"billing_address"`
+	Metadata          map[string]string  `json:"metadata"`
+	Subtotal          int64              `json:"subtotal"`
+	Total             int64              `json:"total_amount"`
+	PaidAmount        int64              `json:"paid_amount"`
+	RefundedAmount    int64              `json:"refunded_amount"`
+	CreatedAt         string             `json:"created_at"`
+	UpdatedAt         string             `json:"updated_at"`
+	Version           int64              `json:"version"`
+}
+
+func orderOf(o *domain.Order) orderJSON {
+	return orderJSON{ID: o.ID, OrderNumber: o.OrderNumber, CustomerID: o.CustomerID, Status: string(o.Status),
+		PaymentStatus: o.PaymentStatus, FulfillmentStatus: o.FulfillmentStatus(), Currency: o.Currency,
+		LocationID: o.LocationID, Channel: o.Channel, Notes: o.Notes, Items: nonNil(o.Items),
+		ShippingAddress: o.ShippingAddress, BillingAddress: o.BillingAddress, Metadata: nonNilMap(o.Metadata),
+		Subtotal: o.Subtotal, Total: o.Total, PaidAmount: o.PaidAmount, RefundedAmount: o.RefundedAmount,
+		CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
+}
+
+func (s *Server) ordersRunner() *projections.Runner {
+	run, _ := s.read.Runner(projections.Orders().Name())
+	return run
+}
+
+type orderItemInput struct {
+	SKU       string `json:"sku"`
+	Name      string `json:"name"`
+	Quantity  int64  `json:"quantity"`
+	UnitPrice int64  `json:"unit_price"`
+}
+
+func orderItems(o *object) *[]domain.OrderLineInput {
+	var in []orderItemInput
+	if !o.into("items", &in) {
+		return nil
+	}
+	out := make([]domain.OrderLineInput, len(in))
+	for i, l := range in {
+		out[i] = domain.OrderLineInput(l)
+	}
+	return &out
+}
+
+// DefaultLocation is where an order without location_id is fulfilled from.
+const DefaultLocation = "main"
+
+func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateOrder{OrderID: commands.NewID(), LocationID: DefaultLocation}
+	o.into("id", &cmd.OrderID)
+	o.into("customer_id", &cmd.CustomerID)
+	o.into("currency", &cmd.Currency)
+	o.into("location_id", &cmd.LocationID)
+	o.into("channel", &cmd.Channel)
+	o.into("notes", &cmd.Notes)
+	o.into("metadata", &cmd.Metadata)
+	var addr addressInput
+	if o.into("shipping_address", &addr) {
+		a := addr.address()
+		cmd.ShippingAddress = &a
+	}
+	if o.into("billing_address", &addr) {
+		a := addr.address()
+		cmd.BillingAddress = &a
+	}
+	var status string
+	if o.into("status", &status) {
+		o.v.Check(status == "DRAFT" || status == "PENDING", "status", "must be DRAFT or PENDING")
+		cmd.Submit = status == "PENDING"
+	}
+	if items := orderItems(o); items != nil {
+		cmd.Items = *items
+	}
+	o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateOrder(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/orders/"+res.Aggregate.ID)
+	s.replyOrder(w, http.StatusCreated, res)
+}
+
+func (s *Server) replyOrder(w http.ResponseWriter, status int, res commands.Result[domain.Order]) {
+	w.Header().Set("ETag", etag(res.Version))
+	setPosition(w, res.Position)
+	writeJSON(w, status, orderOf(res.Aggregate))
+}
+
+// updateOrder is PUT /v1/orders/{id}: an edit before shipping. Items replaces the lines
+// (a line keeps its id and reservation when its SKU stays); a confirmed order's
+// reservations follow the new lines (F4).
+func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.UpdateOrder
+	cmd.Items = orderItems(o)
+	cmd.Notes = o.str("notes")
+	cmd.Channel = o.str("channel")
+	var addr addressInput
+	if o.into("shipping_address", &addr) {
+		a := addr.address()
+		cmd.ShippingAddress = &a
+	}
+	if o.into("billing_address", &addr) {
+		a := addr.address()
+		cmd.BillingAddress = &a
+	}
+	var m map[string]string
+	if o.has("metadata") {
+		o.into("metadata", &m)
+		cmd.Metadata = &m
+	}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.UpdateOrder(r.Context(), mux.Vars(r)["id"], cmd, append(opts, commands.WithMetadata(meta(r)))...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.replyOrder(w, http.StatusOK, res)
+}
+
+// orderAction is POST /v1/orders/{id}/{action} {reason}.
+func (s *Server) orderAction(w http.ResponseWriter, r *http.Request) {
+	action := mux.Vars(r)["action"]
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.ActOnOrder(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+	})
+}
+
+func (s *Server) orderCommand(w http.ResponseWriter, r *http.Request, run func([]commands.Option) (commands.Result[domain.Order], error)) {
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := run(append(opts, commands.WithMetadata(meta(r))))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.replyOrder(w, http.StatusOK, res)
+}
+
+// shipOrder is POST /v1/orders/{id}/ship {lines: [{line_id, quantity}], carrier,
+// tracking_number}; without lines it ships everything not yet shipped.
+func (s *Server) shipOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.ShipOrder
+	var lines []struct {
+		LineID   string `json:"line_id"`
+		Quantity int64  `json:"quantity"`
+	}
+	o.into("lines", &lines)
+	for _, l := range lines {
+		cmd.Lines = append(cmd.Lines, domain.ShipLine{LineID: l.LineID, Quantity: l.Quantity})
+	}
+	o.into("carrier", &cmd.Carrier)
+	o.into("tracking_number", &cmd.TrackingNumber)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.ShipOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+func (s *Server) addOrderNote(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var body string
+	o.into("body", &body)
+	if b := o.str("note"); b != nil { // StateSet's SDK sends "note"
+		body = *b
+	}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.AddOrderNote(r.Context(), mux.Vars(r)["id"], body, opts...)
+	})
+}
+
+func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var amount int64
+	var ref string
+	o.into("amount", &amount)
+	o.into("reference", &ref)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.PayOrder(r.Context(), mux.Vars(r)["id"], amount, ref, opts...)
+	})
+}
+
+func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var amount int64
+	var reason string
+	o.into("amount", &amount)
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.RefundOrder(r.Context(), mux.Vars(r)["id"], amount, reason, "", opts...)
+	})
+}
+
+func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if err := onlyQuery(r, "as_of"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
+		pos, err := s.asOfPosition(r, "order", id, asOf)
+		if err == nil && pos == 0 {
+			err = domain.ErrNotFound
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		o, err := s.cmd.OrderAt(r.Context(), id, pos)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("ETag", etag(o.Version))
+		setPosition(w, pos)
+		writeJSON(w, http.StatusOK, orderOf(o))
+		return
+	}
+	run := s.ordersRunner()
+	if err := s.waitMin(r, run); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pos := run.Position()
+	d, err := s.read.GetOrder(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(d.Value.Version))
+	setPosition(w, pos)
+	writeJSON(w, http.StatusOK, orderOf(d.Value))
+}
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := []string{"status", "customer_id", "order_number", "payment_status", "fulfillment_status", "location_id", "channel"}
+	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.OrderStatuses, domain.OrderStatus(st)), "status", "not an order status")
+	}
+	s.listDocs(w, r, &v, q, s.ordersRunner(), &f, func() (any, projections.PageInfo, error) {
+		orders, pi, err := s.read.ListOrders(r.Context(), f)
+		out := make([]orderJSON, len(orders))
+		for i, o := range orders {
+			out[i] = orderOf(o)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) orderHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "order") }

@@ -1,0 +1,97 @@
+package commands
+
+import (
+	"context"
+
+	"stateset/domain"
+)
+
+// CreateInventoryItem stocks a SKU at a location; the item's id derives from both.
+func (h *Handler) CreateInventoryItem(ctx context.Context, cmd domain.CreateInventoryItem, opts ...Option) (Result[domain.InventoryItem], error) {
+	id := domain.InventoryItemID(cmd.SKU, cmd.LocationID)
+	return execute(ctx, h, "inventory", id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) {
+		return it.Create(cmd, "")
+	}, nil)
+}
+
+// UpdateInventoryItem changes an item's reorder settings and unit cost.
+func (h *Handler) UpdateInventoryItem(ctx context.Context, id string, cmd domain.UpdateInventoryItem, opts ...Option) (Result[domain.InventoryItem], error) {
+	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.Update(cmd) })
+}
+
+// AdjustInventory posts a stock movement.
+func (h *Handler) AdjustInventory(ctx context.Context, id string, cmd domain.AdjustInventory, opts ...Option) (Result[domain.InventoryItem], error) {
+	cmd.Now = h.now()
+	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.Adjust(cmd) })
+}
+
+// ReserveInventory sets the demand of a reservation on an item.
+func (h *Handler) ReserveInventory(ctx context.Context, id string, cmd domain.ReserveInventory, opts ...Option) (Result[domain.InventoryItem], error) {
+	cmd.Now = h.now()
+	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.Reserve(cmd) })
+}
+
+// ReleaseReservation drops a reservation and its backorder.
+func (h *Handler) ReleaseReservation(ctx context.Context, id, reservationID string, opts ...Option) (Result[domain.InventoryItem], error) {
+	now := h.now()
+	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.Release(reservationID, now) })
+}
+
+// ConsumeInventory takes reserved stock out.
+func (h *Handler) ConsumeInventory(ctx context.Context, id string, cmd domain.ConsumeInventory, opts ...Option) (Result[domain.InventoryItem], error) {
+	cmd.Now = h.now()
+	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.Consume(cmd) })
+}
+
+// ExpireReservations releases an item's reservations whose time has passed.
+func (h *Handler) ExpireReservations(ctx context.Context, id string, opts ...Option) (Result[domain.InventoryItem], error) {
+	now := h.now()
+	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.ExpireReservations(now) })
+}
+
+func (h *Handler) onItem(ctx context.Context, id string, opts []Option, decide func(*domain.InventoryItem) ([]domain.Event, error)) (Result[domain.InventoryItem], error) {
+	if !domain.ValidID(id) {
+		return Result[domain.InventoryItem]{}, domain.ErrNotFound
+	}
+	return execute(ctx, h, "inventory", id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) {
+		if !it.Exists() {
+			return nil, domain.ErrNotFound
+		}
+		return decide(it)
+	}, nil)
+}
+
+// InventoryItem loads an item from the event store.
+func (h *Handler) InventoryItem(ctx context.Context, id string) (*domain.InventoryItem, error) {
+	return loadExisting[domain.InventoryItem](ctx, h, "inventory", id, 0)
+}
+
+// InventoryItemAt rebuilds an item as it was at stream position pos.
+func (h *Handler) InventoryItemAt(ctx context.Context, id string, pos uint64) (*domain.InventoryItem, error) {
+	return loadExisting[domain.InventoryItem](ctx, h, "inventory", id, pos)
+}
+
+// loadExisting reads an aggregate from the store for a query; ErrNotFound if it has no
+// events.
+func loadExisting[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, upTo uint64) (*A, error) {
+	if !domain.ValidID(id) {
+		return nil, domain.ErrNotFound
+	}
+	c, err := loadFresh[A, P](ctx, h, aggType, id, upTo)
+	if err != nil {
+		return nil, err
+	}
+	if versionOf(c) == 0 {
+		return nil, domain.ErrNotFound
+	}
+	return P(c.agg.(*A)).Clone(), nil
+}
+
+// exists reports whether an aggregate has any event, asking the stream (not a read model).
+func (h *Handler) exists(ctx context.Context, aggType, id string) (bool, error) {
+	if !domain.ValidID(id) {
+		return false, nil
+	}
+	seq, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
+	return seq > 0, err
+}

@@ -1,0 +1,147 @@
+package projections
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"stateset/domain"
+)
+
+// Documents keep each aggregate of a module as one JSON document, folded by the domain's
+// own Apply, beside the columns lists filter on. The read model then cannot drift from
+// the write side's idea of the aggregate, and a new module's read side is a table spec.
+type docTable[A any, P docAggregate[A]] struct {
+	table string
+	cols  []string       // filter columns besides id, created_seq, doc, version, position, created_at, updated_at
+	vals  func(*A) []any // their values, in cols' order
+	index []string       // CREATE INDEX statements
+}
+
+type docAggregate[A any] interface {
+	*A
+	domain.Aggregate
+}
+
+func (t docTable[A, P]) schema() []string {
+	var cols strings.Builder
+	for _, c := range t.cols {
+		cols.WriteString(c + " TEXT NOT NULL DEFAULT '',\n")
+	}
+	return append([]string{`CREATE TABLE IF NOT EXISTS ` + t.table + ` (
+		id TEXT PRIMARY KEY,
+		created_seq INTEGER NOT NULL UNIQUE,
+		` + cols.String() + `created_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		doc TEXT NOT NULL,
+		version INTEGER NOT NULL,
+		position INTEGER NOT NULL
+	)`}, t.index...)
+}
+
+// apply folds env into the aggregate's document; an event at or below the document's
+// version (a redelivery) changes nothing.
+func (t docTable[A, P]) apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) (*A, error) {
+	a := new(A)
+	var doc string
+	var createdSeq int64
+	err := tx.QueryRowContext(ctx, `SELECT doc, created_seq FROM `+t.table+` WHERE id = ?`, env.AggregateID).Scan(&doc, &createdSeq)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		createdSeq = int64(env.Position)
+	case err != nil:
+		return nil, fmt.Errorf("%s %s: %w", t.table, env.AggregateID, err)
+	default:
+		if err := json.Unmarshal([]byte(doc), a); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", t.table, env.AggregateID, err)
+		}
+		if P(a).CurrentVersion() >= env.Version {
+			return a, nil
+		}
+	}
+	P(a).Apply(env)
+	body, err := json.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	names := append([]string{"id", "created_seq"}, t.cols...)
+	names = append(names, "created_at", "updated_at", "doc", "version", "position")
+	args := append([]any{env.AggregateID, createdSeq}, t.vals(a)...)
+	args = append(args, fmtTime(env.Time), fmtTime(env.Time), string(body), env.Version, env.Position)
+	sets := []string{}
+	for _, n := range names[2:] {
+		if n != "created_at" {
+			sets = append(sets, n+" = excluded."+n)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO `+t.table+` (`+strings.Join(names, ", ")+`) VALUES (?`+
+		strings.Repeat(", ?", len(names)-1)+`) ON CONFLICT(id) DO UPDATE SET `+strings.Join(sets, ", "), args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", t.table, env.AggregateID, err)
+	}
+	return a, nil
+}
+
+// Doc is one document row: the aggregate as the read model holds it.
+type Doc[A any] struct {
+	Value    *A
+	Position uint64
+	cursor   int64
+}
+
+func (t docTable[A, P]) get(ctx context.Context, db *sql.DB, id string) (Doc[A], error) {
+	d, err := t.scan(db.QueryRowContext(ctx, `SELECT doc, position, created_seq FROM `+t.table+` WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, domain.ErrNotFound
+	}
+	return d, err
+}
+
+func (t docTable[A, P]) scan(row interface{ Scan(...any) error }) (Doc[A], error) {
+	var d Doc[A]
+	var doc string
+	if err := row.Scan(&doc, &d.Position, &d.cursor); err != nil {
+		return d, err
+	}
+	d.Value = new(A)
+	if err := json.Unmarshal([]byte(doc), d.Value); err != nil {
+		return d, fmt.Errorf("%s: %w", t.table, err)
+	}
+	return d, nil
+}
+
+// Filter is a list query over a document table: column = value conditions (empty values
+// do not filter), creation time bounds, a page.
+type Filter struct {
+	Equal         map[string]string
+	CreatedAfter  string
+	CreatedBefore string
+	Where         []string // extra SQL conditions, with WhereArgs
+	WhereArgs     []any
+	Page          Page
+}
+
+func (t docTable[A, P]) list(ctx context.Context, db *sql.DB, f Filter) ([]*A, PageInfo, error) {
+	where, args := append([]string{}, f.Where...), append([]any{}, f.WhereArgs...)
+	for _, c := range t.cols {
+		if v := f.Equal[c]; v != "" {
+			where, args = append(where, c+" = ?"), append(args, v)
+		}
+	}
+	if f.CreatedAfter != "" {
+		where, args = append(where, "created_at > ?"), append(args, f.CreatedAfter)
+	}
+	if f.CreatedBefore != "" {
+		where, args = append(where, "created_at < ?"), append(args, f.CreatedBefore)
+	}
+	docs, info, err := list(ctx, db, t.table, "doc, position, created_seq", "created_seq", where, args, f.Page, t.scan,
+		func(d Doc[A]) int64 { return d.cursor })
+	out := make([]*A, len(docs))
+	for i, d := range docs {
+		out[i] = d.Value
+	}
+	return out, info, err
+}
