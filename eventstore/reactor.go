@@ -66,7 +66,8 @@ func (s *Store) NewReactor(ctx context.Context, log *slog.Logger, cfg ReactorCon
 		parked: strings.ToUpper(s.cfg.Prefix) + "_PARKED", handlers: map[string]ReactFunc{}}
 	err := s.settle(ctx, "open parked stream", func(ctx context.Context) error {
 		_, err := s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: r.parked,
-			Subjects: []string{s.cfg.Prefix + ".parked.>"}, Storage: jetstream.FileStorage, Replicas: s.cfg.Replicas})
+			Subjects: []string{s.cfg.Prefix + ".parked.>"}, Storage: jetstream.FileStorage, Replicas: s.cfg.Replicas,
+			AllowDirect: true})
 		return err
 	})
 	if err != nil {
