@@ -32,6 +32,10 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodPost, "/v1/orders/{id}/refund", "orders:write", s.refundOrder)
 	s.handle(r, http.MethodPost, "/v1/orders/{id}/{action:submit|confirm|process|deliver|hold|release|cancel}", "orders:write", s.orderAction)
 
+	s.handle(r, http.MethodGet, "/v1/admin/flows", "admin", s.listFlows)
+	s.handle(r, http.MethodGet, "/v1/admin/flows/{name}/parked", "admin", s.parkedEvents)
+	s.handle(r, http.MethodPost, "/v1/admin/flows/{name}/replay", "admin", s.replayFlow)
+
 	s.handle(r, http.MethodGet, "/v1/inventory", "inventory:read", s.listInventory)
 	s.handle(r, http.MethodPost, "/v1/inventory", "inventory:write", s.createInventoryItem)
 	s.handle(r, http.MethodGet, "/v1/inventory/low-stock", "inventory:read", s.lowStock)

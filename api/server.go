@@ -17,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"stateset/commands"
+	"stateset/eventstore"
 	"stateset/projections"
 )
 
@@ -29,6 +30,15 @@ type Config struct {
 	ReadWait  time.Duration        // longest wait for Stateset-Min-Position; default 5 s
 	Ready     func(context.Context) error
 	Now       func() time.Time
+	Flows     FlowAdmin // the process managers; nil answers 501 on /v1/admin/flows
+}
+
+// FlowAdmin lists the process managers and the events they parked, and replays them.
+type FlowAdmin interface {
+	Names() []string
+	Durable(name string) string
+	Parked(ctx context.Context, name string) ([]eventstore.Parked, error)
+	Replay(ctx context.Context, name string) (int, error)
 }
 
 // Server is the HTTP API.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -145,6 +147,13 @@ func (r *Reactor) Handle(name string, subjects []string, fn ReactFunc) error {
 	return nil
 }
 
+// Names lists the handlers, sorted.
+func (r *Reactor) Names() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Sorted(maps.Keys(r.handlers))
+}
+
 // Run runs the handlers until ctx ends.
 func (r *Reactor) Run(ctx context.Context) error { return r.router.Run(ctx) }
 
@@ -159,6 +168,8 @@ func (r *Reactor) Close() error {
 
 // Metadata keys the reactor adds to a delivered event.
 const (
+	// HeaderEventID carries the event id (its Nats-Msg-Id) to a handler.
+	HeaderEventID       = "Stateset-Event-Id"
 	headerSourceSeq     = "Stateset-Source-Seq"
 	headerSourceSubject = "Stateset-Source-Subject"
 	headerSourceTime    = "Stateset-Source-Time"
@@ -197,6 +208,9 @@ func msgOf(m *message.Message) Msg {
 	h := nats.Header{}
 	for k, v := range m.Metadata {
 		h.Set(k, v)
+	}
+	if m.UUID != "" {
+		h.Set(HeaderEventID, m.UUID)
 	}
 	return Msg{Seq: seq, Subject: m.Metadata.Get(headerSourceSubject), Header: h, Data: m.Payload, Time: t}
 }
@@ -256,7 +270,7 @@ func (r *Reactor) eachParked(ctx context.Context, name string, fn func(Parked) e
 				return err
 			}
 			next = m.Seq + 1
-			ev := msgOf(&message.Message{Metadata: metadataOf(m.Header), Payload: m.Data})
+			ev := msgOf(&message.Message{UUID: m.Header.Get(wmnats.WatermillUUIDHdr), Metadata: metadataOf(m.Header), Payload: m.Data})
 			batch = append(batch, Parked{Seq: m.Seq, Handler: name, Reason: m.Header.Get(middleware.ReasonForPoisonedKey),
 				ParkedAt: m.Time, Event: ev})
 		}

@@ -175,6 +175,24 @@ func TestOrderToCashFlows(t *testing.T) {
 	if !caused || confirm == "" || len(hist) != 1 || hist[0].(map[string]any)["status"] != "RELEASED" {
 		t.Fatalf("ledger by flow %v, confirm %q, reservations of o2 %v", caused, confirm, hist)
 	}
+	causation := map[string]bool{}
+	for _, e := range sh.ok(http.MethodGet, "/v1/orders/o2/history", "")["data"].([]any) {
+		if e := e.(map[string]any); e["event_type"] == "OrderLinesAllocated" {
+			causation[e["actor"].(string)] = e["causation_id"] != ""
+		}
+	}
+	if !causation["flow:order-allocation"] {
+		t.Fatalf("allocation of o2 without its causing inventory event: %v", causation)
+	}
+
+	// the flows are listed with nothing parked
+	flows := sh.ok(http.MethodGet, "/v1/admin/flows", "")["data"].([]any)
+	if len(flows) < 2 || num(flows[0].(map[string]any)["parked"]) != 0 {
+		t.Fatalf("flows %v", flows)
+	}
+	if a := sh.cl.must(t, http.MethodGet, sh.base+"/v1/admin/flows/nope/parked", ""); a.status != http.StatusNotFound {
+		t.Fatalf("parked of an unknown flow: %d", a.status)
+	}
 }
 
 // TestFiftyOrdersRaceForTen: 50 orders of one unit each, confirmed concurrently, against
