@@ -295,3 +295,23 @@ func (rd *Reader) ItemBalances(ctx context.Context) (map[string]domain.Inventory
 	}
 	return out, rows.Err()
 }
+
+// DueReservations lists held reservations whose expiry is at or before now, oldest first.
+func (rd *Reader) DueReservations(ctx context.Context, now time.Time, limit int) ([]ReservationRow, error) {
+	rows, err := rd.db("inventory_v1").QueryContext(ctx, `SELECT `+reservationCols+` FROM reservations
+		WHERE status IN ('ACTIVE', 'BACKORDERED') AND expires_at != '' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+		fmtTime(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReservationRow
+	for rows.Next() {
+		r, err := scanReservation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -38,7 +38,9 @@ type appConfig struct {
 	viewsDir  string
 	rateLimit float64
 	reactor   eventstore.ReactorConfig
-	log       *slog.Logger
+	// sweepEvery is how often expired reservations are released (0: never)
+	sweepEvery time.Duration
+	log        *slog.Logger
 }
 
 // newApp opens everything and starts the projections; it does not listen on HTTP.
@@ -97,12 +99,46 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	a.wg.Go(func() { a.keys.Run(runCtx) })
 	a.wg.Go(func() { a.cmd.Run(runCtx) })
+	if cfg.sweepEvery > 0 {
+		a.wg.Go(func() { a.sweepReservations(runCtx, reader, cfg.sweepEvery) })
+	}
 	a.wg.Go(func() {
 		if err := a.reactor.Run(runCtx); err != nil {
 			a.log.Error("flows stopped", "err", err)
 		}
 	})
 	return a, nil
+}
+
+// sweepReservations releases reservations whose expires_at has passed. Any command on an
+// item releases its overdue reservations too; the sweep makes sure it happens on time on
+// items nothing else touches. Instances may sweep together: the second finds nothing.
+func (a *app) sweepReservations(ctx context.Context, read *projections.Reader, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	meta := commands.WithMetadata(domain.Metadata{Actor: "system", ActorName: "reservation-expiry"})
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		due, err := read.DueReservations(ctx, time.Now(), 500)
+		if err != nil {
+			a.log.Warn("reservation sweep", "err", err)
+			continue
+		}
+		done := map[string]bool{}
+		for _, r := range due {
+			if done[r.ItemID] {
+				continue
+			}
+			done[r.ItemID] = true
+			if _, err := a.cmd.ExpireReservations(ctx, r.ItemID, meta); err != nil && ctx.Err() == nil {
+				a.log.Warn("reservation sweep", "item", r.ItemID, "err", err)
+			}
+		}
+	}
 }
 
 func (a *app) registerLag() error {

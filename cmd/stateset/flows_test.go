@@ -6,8 +6,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,25 +23,40 @@ type shop struct {
 	cl   *client
 	dir  string
 	srv  *server
+	pos  atomic.Uint64 // the last write's position: reads send it, to read their writes
 }
 
-func newShop(t *testing.T) *shop {
+func newShop(t *testing.T, args ...string) *shop {
 	t.Helper()
 	dir := t.TempDir()
-	s := startServe(t, "--data-dir", dir, "--bootstrap-key", testKey)
+	s := startServe(t, append([]string{"--data-dir", dir, "--bootstrap-key", testKey}, args...)...)
 	sh := &shop{t: t, base: "http://" + s.addr, cl: newClient(), dir: dir, srv: s}
 	sh.ok(http.MethodPut, "/v1/customers/cus1", `{"email":"buyer@example.com","firstName":"Bo"}`)
 	return sh
 }
 
-// ok sends a request that must answer 2xx and returns its JSON.
+// ok sends a request that must answer 2xx and returns its JSON. A read waits for the
+// last write (Stateset-Min-Position), as a client reading its own writes does.
 func (sh *shop) ok(method, path, body string) map[string]any {
 	sh.t.Helper()
-	a := sh.cl.must(sh.t, method, sh.base+path, body)
+	a := sh.send(method, path, body)
 	if a.status/100 != 2 {
 		sh.t.Fatalf("%s %s: %d %s", method, path, a.status, a.body)
 	}
 	return a.json(sh.t)
+}
+
+func (sh *shop) send(method, path, body string) answer {
+	sh.t.Helper()
+	if method == http.MethodGet {
+		return sh.cl.must(sh.t, method, sh.base+path, body, "Stateset-Min-Position", strconv.FormatUint(sh.pos.Load(), 10))
+	}
+	a := sh.cl.must(sh.t, method, sh.base+path, body)
+	if p := a.position(); a.status/100 == 2 {
+		for cur := sh.pos.Load(); p > cur && !sh.pos.CompareAndSwap(cur, p); cur = sh.pos.Load() {
+		}
+	}
+	return a
 }
 
 func (sh *shop) item(sku string, onHand int) string {
@@ -285,6 +302,55 @@ func TestRandomWorkloadLeavesACleanLedger(t *testing.T) {
 		if it := sh.ok(http.MethodGet, "/v1/inventory/"+ids[s], ""); num(it["available"]) < 0 {
 			t.Fatalf("%s: %s", s, balances(it))
 		}
+	}
+	sh.verify()
+}
+
+// TestInventoryAPI: reservations beyond available are refused with the shortage and append
+// nothing, bad input lists every bad field, the low-stock list and event follow the
+// reorder point, and a reservation past its expiry is released by the sweep.
+func TestInventoryAPI(t *testing.T) {
+	sh := newShop(t, "--reservation-sweep", "50ms")
+	id := sh.ok(http.MethodPost, "/v1/inventory", `{"sku":"LAMP","location_id":"main","on_hand":5,"reorder_point":2}`)["id"].(string)
+	before := sh.ok(http.MethodGet, "/v1/inventory/"+id+"/history", "")["data"].([]any)
+
+	a := sh.cl.must(t, http.MethodPost, sh.base+"/v1/inventory/"+id+"/reserve", `{"quantity":6,"reference_id":"cart1"}`)
+	sh2 := a.json(t)["error"].(map[string]any)
+	if a.status != http.StatusConflict || a.errCode() != "INSUFFICIENT_STOCK" || len(sh2["shortages"].([]any)) != 1 {
+		t.Fatalf("reserve beyond available: %d %s", a.status, a.body)
+	}
+	a = sh.cl.must(t, http.MethodPost, sh.base+"/v1/inventory/"+id+"/adjust", `{"quantity":0,"reason":"lost","colour":"red"}`)
+	if a.status != http.StatusBadRequest || !strings.Contains(string(a.body), `"quantity"`) ||
+		!strings.Contains(string(a.body), `"reason"`) || !strings.Contains(string(a.body), `"colour"`) {
+		t.Fatalf("bad adjust: %d %s", a.status, a.body)
+	}
+	if a := sh.cl.must(t, http.MethodPost, sh.base+"/v1/inventory/"+id+"/adjust", `{"quantity":-9,"reason":"scrap"}`); a.errCode() != "INSUFFICIENT_STOCK" {
+		t.Fatalf("adjust below zero: %d %s", a.status, a.body)
+	}
+	if after := sh.ok(http.MethodGet, "/v1/inventory/"+id+"/history", "")["data"].([]any); len(after) != len(before) {
+		t.Fatalf("refused requests appended: %d movements, was %d", len(after), len(before))
+	}
+
+	exp := time.Now().Add(300 * time.Millisecond).UTC().Format(time.RFC3339Nano)
+	rv := sh.ok(http.MethodPost, "/v1/inventory/"+id+"/reserve", `{"quantity":3,"reference_id":"cart1","expires_at":"`+exp+`"}`)
+	if it := sh.ok(http.MethodGet, "/v1/inventory/"+id, ""); !it["low_stock"].(bool) || num(it["available"]) != 2 {
+		t.Fatalf("after reserving 3 of 5 with reorder point 2: %v", it)
+	}
+	if low := sh.ok(http.MethodGet, "/v1/inventory/low-stock", "")["data"].([]any); len(low) != 1 {
+		t.Fatalf("low stock list %v", low)
+	}
+	sh.eventually("the reservation expires", "/v1/reservations/"+rv["id"].(string), func(r map[string]any) bool {
+		return r["status"] == "EXPIRED"
+	})
+	if it := sh.ok(http.MethodGet, "/v1/inventory/"+id, ""); num(it["available"]) != 5 {
+		t.Fatalf("after expiry: %s", balances(it))
+	}
+	types := map[string]bool{}
+	for _, e := range sh.ok(http.MethodGet, "/v1/inventory/"+id+"/history", "")["data"].([]any) {
+		types[e.(map[string]any)["reason"].(string)] = true
+	}
+	if !types["expire"] || !types["reserve"] || !types["receipt"] {
+		t.Fatalf("ledger reasons %v", types)
 	}
 	sh.verify()
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"stateset/commands"
+	"stateset/eventstore"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,6 +25,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	httpAddr := fs.String("http-addr", ":8080", "HTTP listen address")
 	rateLimit := fs.Float64("rate-limit", 1000, "requests per second per API key (burst twice that); negative turns it off")
 	pprofAddr := fs.String("pprof-addr", "", "serve Go's pprof profiles on this address (e.g. 127.0.0.1:6060); off by default")
+	sweep := fs.Duration("reservation-sweep", 5*time.Second, "how often reservations past their expires_at are released")
+	flowRetries := fs.Int("flow-retries", 5, "retries of a failing process-manager event before it is parked")
 	bootstrapKey := fs.String("bootstrap-key", "", "token of the admin key created on an empty store (default: a random one, printed once)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -45,7 +48,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	a, err := newApp(ctx, appConfig{store: sf.config("stateset"), viewsDir: sf.viewsDir(), rateLimit: *rateLimit, log: log})
+	a, err := newApp(ctx, appConfig{store: sf.config("stateset"), viewsDir: sf.viewsDir(), rateLimit: *rateLimit, log: log,
+		sweepEvery: *sweep, reactor: eventstore.ReactorConfig{Retries: *flowRetries}})
 	if err != nil {
 		return err
 	}
