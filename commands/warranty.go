@@ -96,4 +96,3 @@ func (h *Handler) Warranty(ctx context.Context, id string) (*domain.Warranty, er
 func (h *Handler) WarrantyAt(ctx context.Context, id string, pos uint64) (*domain.Warranty, error) {
 	return loadExisting[domain.Warranty](ctx, h, "warranty", id, pos)
 }
-
