@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"stateset/domain"
 )
 
 // shipped places, confirms, ships and pays an order of the lines, once the flows have
@@ -149,6 +151,15 @@ func TestReturnRejectFreesAndReopenRechecks(t *testing.T) {
 	if o := sh.ok(http.MethodGet, "/v1/orders/o1", ""); num(lineOf(o, "MUG")["returned"]) != 1 {
 		t.Fatalf("order holds %v", lineOf(o, "MUG"))
 	}
+	// restocking at a location that never stocked the SKU creates the item there
+	sh.ok(http.MethodPost, "/v1/returns/ra/approve", "")
+	sh.ok(http.MethodPost, "/v1/returns/ra/receive", "")
+	o := sh.ok(http.MethodGet, "/v1/orders/o1", "")
+	sh.ok(http.MethodPost, "/v1/returns/ra/inspect", fmt.Sprintf(`{"items":[{"line_id":%q,"disposition":"RESTOCK","location_id":"backroom"}]}`,
+		lineOf(o, "MUG")["id"]))
+	sh.eventually("MUG restocked in the backroom", "/v1/inventory/"+domain.InventoryItemID("MUG", "backroom"),
+		func(it map[string]any) bool { return num(it["on_hand"]) == 1 })
+
 	// a taken id is refused and does not release what the return holds
 	sh.refused(http.MethodPost, "/v1/returns", fmt.Sprintf(one, "ra"), 409, "ALREADY_EXISTS")
 	if o := sh.ok(http.MethodGet, "/v1/orders/o1", ""); num(lineOf(o, "MUG")["returned"]) != 1 {
