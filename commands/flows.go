@@ -204,28 +204,11 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 		_, err := h.RefundOrder(ctx, e.OrderID, e.Amount, "return", e.ReturnID, opt)
 		return err
 	case domain.ReturnRejected:
-		return h.releaseReturn(ctx, e.OrderID, e.ReturnID, opt)
+		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
 	case domain.ReturnCancelled:
-		return h.releaseReturn(ctx, e.OrderID, e.ReturnID, opt)
+		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
 	}
 	return nil
-}
-
-// releaseReturn frees a return's quantities on its order, unless the return holds them
-// again (it was reopened since the event).
-func (h *Handler) releaseReturn(ctx context.Context, orderID, returnID string, opt Option) error {
-	r, err := h.Return(ctx, returnID)
-	if err != nil {
-		return err
-	}
-	if r.Open() {
-		return nil
-	}
-	_, err = h.CloseOrderReturn(ctx, orderID, returnID, opt)
-	if errors.Is(err, domain.ErrNotFound) {
-		return nil
-	}
-	return err
 }
 
 // warrantyClaims is F9: an approved claim is carried out. REPLACEMENT creates a

@@ -120,17 +120,30 @@ func (h *Handler) createReturn(ctx context.Context, cmd domain.CreateReturn, opt
 // created, or is rejected or cancelled). A failure is logged: the ReturnRejected /
 // ReturnCancelled flow is not there to catch a return that never came to be.
 func (h *Handler) undoOrderReturn(ctx context.Context, orderID, returnID string, opts []Option) {
-	r, err := h.Return(ctx, returnID)
-	if err == nil && r.Open() {
-		return
-	}
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		h.log.Error("return: cannot tell whether to release the order's hold", "order", orderID, "return", returnID, "err", err)
-		return
-	}
-	if _, err := h.CloseOrderReturn(ctx, orderID, returnID, sideOpts(opts)...); err != nil {
+	if err := h.releaseUnlessOpen(ctx, orderID, returnID, sideOpts(opts)...); err != nil {
 		h.log.Error("return: releasing the order's hold failed", "order", orderID, "return", returnID, "err", err)
 	}
+}
+
+// releaseUnlessOpen frees a return's quantities on its order unless the return holds them
+// (exists and is neither rejected nor cancelled). The return is read inside the order's
+// command, so a reopen (which holds on the order, reopens, then holds again) and a release
+// cannot interleave into a reopened return the order does not hold.
+func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID string, opts ...Option) error {
+	_, err := h.onOrder(ctx, orderID, opts, func(o *domain.Order) ([]domain.Event, error) {
+		r, err := h.Return(ctx, returnID)
+		if err == nil && r.Open() {
+			return nil, nil
+		}
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return nil, err
+		}
+		return o.CloseReturn(returnID)
+	})
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // ActOnReturn runs approve, receive, reject, cancel, close or reopen. Reopening a
@@ -153,6 +166,12 @@ func (h *Handler) ActOnReturn(ctx context.Context, id, action, reason string, op
 			res, err := h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
 			if err != nil {
 				h.undoOrderReturn(ctx, r.OrderID, r.ID, opts)
+				return res, err
+			}
+			// hold again: a release of the rejection may have run between the hold and the
+			// reopening (a no-op when the order still holds it)
+			if _, err := h.OpenOrderReturn(ctx, r.OrderID, r.ID, lines, sideOpts(opts)...); err != nil {
+				h.log.Error("return: reopened but the order no longer holds it", "order", r.OrderID, "return", r.ID, "err", err)
 			}
 			return res, err
 		}
