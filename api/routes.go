@@ -48,4 +48,22 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/reservations", "inventory:read", s.listReservations)
 	s.handle(r, http.MethodGet, "/v1/reservations/{rid}", "inventory:read", s.getReservation)
 	s.handle(r, http.MethodPost, "/v1/reservations/{rid}/release", "inventory:write", s.releaseReservation)
+
+	s.handle(r, http.MethodGet, "/v1/returns", "returns:read", s.listReturns)
+	s.handle(r, http.MethodPost, "/v1/returns", "returns:write", s.createReturn)
+	s.handle(r, http.MethodGet, "/v1/returns/{id}", "returns:read", s.getReturn)
+	s.handle(r, http.MethodGet, "/v1/returns/{id}/history", "returns:read", s.returnHistory)
+	s.handle(r, http.MethodPost, "/v1/returns/{id}/inspect", "returns:write", s.inspectReturn)
+	s.handle(r, http.MethodPost, "/v1/returns/{id}/refund", "returns:write", s.refundReturn)
+	s.handle(r, http.MethodPost, "/v1/returns/{id}/{action:approve|receive|reject|cancel|close|reopen}", "returns:write", s.returnAction)
+
+	s.handle(r, http.MethodGet, "/v1/warranties", "warranties:read", s.listWarranties)
+	s.handle(r, http.MethodPost, "/v1/warranties", "warranties:write", s.createWarranty)
+	s.handle(r, http.MethodGet, "/v1/warranties/{id}", "warranties:read", s.getWarranty)
+	s.handle(r, http.MethodGet, "/v1/warranties/{id}/history", "warranties:read", s.warrantyHistory)
+	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims", "warranties:write", s.fileWarrantyClaim)
+	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims/{claim_id}/approve", "warranties:write", s.approveWarrantyClaim)
+	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims/{claim_id}/reject", "warranties:write", s.rejectWarrantyClaim)
+	s.handle(r, http.MethodPost, "/v1/warranties/{id}/{action:approve|reject|cancel|close|reopen}", "warranties:write", s.warrantyAction)
+	s.handle(r, http.MethodPost, "/v1/warranties/{action:approve|reject|cancel|close|reopen}/{id}", "warranties:write", s.warrantyAction)
 }

@@ -27,6 +27,10 @@ func (h *Handler) Flows() []Flow {
 			"order.*.OrderConfirmed", "order.*.OrderUpdated", "order.*.OrderShipped", "order.*.OrderCancelled"}},
 		{Name: "order-allocation", Handle: h.orderAllocation, Subjects: []string{
 			"inventory.*.InventoryReserved", "inventory.*.InventoryBackordered", "inventory.*.InventoryReservationReleased"}},
+		{Name: "return-stock", Handle: h.returnFlow, Subjects: []string{"return.*.ReturnInspected"}},
+		{Name: "return-order", Handle: h.returnFlow, Subjects: []string{
+			"return.*.ReturnRefunded", "return.*.ReturnRejected", "return.*.ReturnCancelled"}},
+		{Name: "warranty-claims", Handle: h.warrantyClaims, Subjects: []string{"warranty.*.WarrantyClaimApproved"}},
 	}
 }
 
@@ -156,4 +160,123 @@ func (h *Handler) orderAllocation(ctx context.Context, env domain.Envelope, meta
 		return nil
 	}
 	return err
+}
+
+// returnFlow is F3 (flows return-stock and return-order): an inspection restocks the RESTOCK lines at their location (creating
+// the item there if the SKU was never stocked at it; DAMAGED and DISPOSE lines stay out of
+// stock, recorded only on the return), a refund refunds the order (idempotent per return
+// id), and a rejected or cancelled return frees its quantities on the order.
+func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	opt := WithMetadata(meta)
+	switch e := env.Event.(type) {
+	case domain.ReturnInspected:
+		var currency string
+		for _, it := range e.Items {
+			if it.Disposition != domain.DispositionRestock || it.Quantity <= 0 {
+				continue
+			}
+			id := domain.InventoryItemID(it.SKU, it.LocationID)
+			adjust := func() error {
+				_, err := h.AdjustInventory(ctx, id, domain.AdjustInventory{Quantity: it.Quantity, Reason: domain.ReasonReturn,
+					SourceType: "return", SourceID: e.ReturnID, MovementKey: domain.MovementKey(env.ID, it.LineID)}, opt)
+				return err
+			}
+			err := adjust()
+			if errors.Is(err, domain.ErrNotFound) {
+				if currency == "" {
+					if r, rerr := h.Return(ctx, e.ReturnID); rerr == nil {
+						currency = r.Currency
+					}
+				}
+				_, cerr := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: it.SKU, LocationID: it.LocationID, Currency: currency}, opt)
+				if cerr != nil && !errors.Is(cerr, domain.ErrAlreadyExists) {
+					if _, ok := errors.AsType[*domain.AlreadyExistsError](cerr); !ok {
+						return cerr
+					}
+				}
+				err = adjust()
+			}
+			if err != nil {
+				return err
+			}
+		}
+	case domain.ReturnRefunded:
+		_, err := h.RefundOrder(ctx, e.OrderID, e.Amount, "return", e.ReturnID, opt)
+		return err
+	case domain.ReturnRejected:
+		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
+	case domain.ReturnCancelled:
+		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
+	}
+	return nil
+}
+
+// warrantyClaims is F9: an approved claim is carried out. REPLACEMENT creates a
+// zero-priced order "wr-<claim>" for the SKU and confirms it, so F1 reserves it; REPAIR
+// opens a return "wp-<claim>" of one unit of the SKU on the warranty's order, reason
+// DEFECTIVE. REFUND does nothing beyond the event: paying money back needs a payment
+// provider, and a warranty with no order has no order to refund.
+func (h *Handler) warrantyClaims(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	e, ok := env.Event.(domain.WarrantyClaimApproved)
+	if !ok {
+		return nil
+	}
+	opt := WithMetadata(meta)
+	switch e.Resolution {
+	case "REPLACEMENT":
+		currency, loc := "USD", "main"
+		if e.OrderID != "" {
+			o, err := h.Order(ctx, e.OrderID)
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return err
+			}
+			if err == nil {
+				currency, loc = o.Currency, o.LocationID
+			}
+		}
+		id := trimID("wr-" + e.ClaimID)
+		_, err := h.CreateOrder(ctx, domain.CreateOrder{OrderID: id, CustomerID: e.CustomerID, Currency: currency,
+			LocationID: loc, Channel: "warranty", Submit: true,
+			Items:    []domain.OrderLineInput{{SKU: e.SKU, Name: "warranty replacement", Quantity: 1, UnitPrice: 0}},
+			Metadata: map[string]string{"warranty_id": e.WarrantyID, "claim_id": e.ClaimID}}, opt)
+		if err != nil && !isAlreadyExists(err) {
+			return err
+		}
+		o, err := h.Order(ctx, id)
+		if err != nil {
+			return err
+		}
+		if o.Status != domain.OrderStatusPending {
+			return nil // confirmed already (a redelivery), or moved on
+		}
+		_, err = h.ActOnOrder(ctx, id, "confirm", "warranty replacement", opt)
+		return err
+	case "REPAIR":
+		if e.OrderID == "" {
+			h.log.Warn("warranty repair without an order: no return opened", "warranty", e.WarrantyID, "claim", e.ClaimID)
+			return nil
+		}
+		_, err := h.CreateReturn(ctx, RequestReturn{ReturnID: trimID("wp-" + e.ClaimID), OrderID: e.OrderID,
+			Items: []ReturnItemInput{{SKU: e.SKU, Quantity: 1, Reason: "DEFECTIVE"}},
+			Notes: "warranty " + e.WarrantyID + " claim " + e.ClaimID}, opt)
+		if err != nil && !isAlreadyExists(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func isAlreadyExists(err error) bool {
+	if _, ok := errors.AsType[*domain.AlreadyExistsError](err); ok {
+		return true
+	}
+	return errors.Is(err, domain.ErrAlreadyExists)
+}
+
+// trimID cuts a derived id to the 64 characters an id may have.
+func trimID(id string) string {
+	if len(id) > 64 {
+		return id[:64]
+	}
+	return id
 }

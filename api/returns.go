@@ -1,0 +1,222 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// returnJSON is a return as the API shows it: the aggregate plus the items' value.
+type returnJSON struct {
+	domain.Return
+	Items      []domain.ReturnItem `json:"items"`
+	TotalValue int64               `json:"total_value"`
+}
+
+func returnOf(r *domain.Return) returnJSON {
+	return returnJSON{Return: *r, Items: nonNil(r.Items), TotalValue: r.Value()}
+}
+
+func (s *Server) returnsRunner() *projections.Runner {
+	run, _ := s.read.Runner(projections.Returns().Name())
+	return run
+}
+
+// createReturn is POST /v1/returns {id?, order_id, items: [{line_id or sku, quantity,
+// reason, condition}], notes}. The order holds the quantities before the return exists.
+func (s *Server) createReturn(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := commands.RequestReturn{ReturnID: commands.NewID()}
+	o.into("id", &in.ReturnID)
+	o.into("order_id", &in.OrderID)
+	o.into("notes", &in.Notes)
+	var items []struct {
+		LineID    string `json:"line_id"`
+		SKU       string `json:"sku"`
+		Quantity  int64  `json:"quantity"`
+		Reason    string `json:"reason"`
+		Condition string `json:"condition"`
+	}
+	o.into("items", &items)
+	for _, it := range items {
+		in.Items = append(in.Items, commands.ReturnItemInput(it))
+	}
+	o.v.Check(domain.ValidID(in.ReturnID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(in.OrderID != "", "order_id", "is required")
+	o.v.Check(len(in.Items) > 0, "items", "at least one item")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateReturn(r.Context(), in, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/returns/"+res.Aggregate.ID)
+	s.replyReturn(w, http.StatusCreated, res)
+}
+
+func (s *Server) replyReturn(w http.ResponseWriter, status int, res commands.Result[domain.Return]) {
+	w.Header().Set("ETag", etag(res.Version))
+	setPosition(w, res.Position)
+	writeJSON(w, status, returnOf(res.Aggregate))
+}
+
+func (s *Server) returnCommand(w http.ResponseWriter, r *http.Request, run func([]commands.Option) (commands.Result[domain.Return], error)) {
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := run(append(opts, commands.WithMetadata(meta(r))))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.replyReturn(w, http.StatusOK, res)
+}
+
+// returnAction is POST /v1/returns/{id}/{action} {reason}.
+func (s *Server) returnAction(w http.ResponseWriter, r *http.Request) {
+	action := mux.Vars(r)["action"]
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.returnCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Return], error) {
+		return s.cmd.ActOnReturn(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+	})
+}
+
+// inspectReturn is POST /v1/returns/{id}/inspect {items: [{line_id, disposition, location_id}]}.
+func (s *Server) inspectReturn(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var items []struct {
+		LineID      string `json:"line_id"`
+		Disposition string `json:"disposition"`
+		LocationID  string `json:"location_id"`
+	}
+	o.into("items", &items)
+	var cmd domain.InspectReturn
+	for _, it := range items {
+		cmd.Items = append(cmd.Items, domain.ReturnInspection(it))
+	}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.returnCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Return], error) {
+		return s.cmd.InspectReturn(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+// refundReturn is POST /v1/returns/{id}/refund {amount, reason}; amount 0 or absent
+// refunds what is left of the items' value.
+func (s *Server) refundReturn(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.RefundReturn
+	o.into("amount", &cmd.Amount)
+	o.into("reason", &cmd.Reason)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.returnCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Return], error) {
+		return s.cmd.RefundReturn(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+func (s *Server) getReturn(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if err := onlyQuery(r, "as_of"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
+		pos, err := s.asOfPosition(r, "return", id, asOf)
+		if err == nil && pos == 0 {
+			err = domain.ErrNotFound
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rt, err := s.cmd.ReturnAt(r.Context(), id, pos)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("ETag", etag(rt.Version))
+		setPosition(w, pos)
+		writeJSON(w, http.StatusOK, returnOf(rt))
+		return
+	}
+	run := s.returnsRunner()
+	if err := s.waitMin(r, run); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pos := run.Position()
+	d, err := s.read.GetReturn(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(d.Value.Version))
+	setPosition(w, pos)
+	writeJSON(w, http.StatusOK, returnOf(d.Value))
+}
+
+func (s *Server) listReturns(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := []string{"status", "order_id", "customer_id", "rma_number"}
+	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.ReturnStatuses, domain.ReturnStatus(st)), "status", "not a return status")
+	}
+	s.listDocs(w, r, &v, q, s.returnsRunner(), &f, func() (any, projections.PageInfo, error) {
+		rs, pi, err := s.read.ListReturns(r.Context(), f)
+		out := make([]returnJSON, len(rs))
+		for i, rt := range rs {
+			out[i] = returnOf(rt)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) returnHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "return") }

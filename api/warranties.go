@@ -1,0 +1,231 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// warrantyJSON is a warranty as the API shows it, with when it stops covering.
+type warrantyJSON struct {
+	domain.Warranty
+	Claims    []domain.WarrantyClaim `json:"claims"`
+	ExpiresAt string                 `json:"expires_at"`
+}
+
+func warrantyOf(w *domain.Warranty) warrantyJSON {
+	return warrantyJSON{Warranty: *w, Claims: nonNil(w.Claims), ExpiresAt: rfc3339(w.ExpiresAt())}
+}
+
+func (s *Server) warrantiesRunner() *projections.Runner {
+	run, _ := s.read.Runner(projections.Warranties().Name())
+	return run
+}
+
+// createWarranty is POST /v1/warranties {id?, customer_id, order_id?, sku, serial_number?,
+// type, starts_at? (RFC 3339, default now), duration_months, terms?}.
+func (s *Server) createWarranty(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.RegisterWarranty{WarrantyID: commands.NewID(), StartsAt: time.Now().UTC()}
+	o.into("id", &cmd.WarrantyID)
+	o.into("customer_id", &cmd.CustomerID)
+	o.into("order_id", &cmd.OrderID)
+	o.into("sku", &cmd.SKU)
+	o.into("serial_number", &cmd.SerialNumber)
+	o.into("type", &cmd.Type)
+	o.into("duration_months", &cmd.DurationMonths)
+	o.into("terms", &cmd.Terms)
+	var starts string
+	if o.into("starts_at", &starts) {
+		t, err := time.Parse(time.RFC3339, starts)
+		o.v.Check(err == nil, "starts_at", "must be an RFC 3339 time")
+		cmd.StartsAt = t
+	}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.RegisterWarranty(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/warranties/"+res.Aggregate.ID)
+	s.replyWarranty(w, http.StatusCreated, res)
+}
+
+func (s *Server) replyWarranty(w http.ResponseWriter, status int, res commands.Result[domain.Warranty]) {
+	w.Header().Set("ETag", etag(res.Version))
+	setPosition(w, res.Position)
+	writeJSON(w, status, warrantyOf(res.Aggregate))
+}
+
+func (s *Server) warrantyCommand(w http.ResponseWriter, r *http.Request, status int, run func([]commands.Option) (commands.Result[domain.Warranty], error)) {
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := run(append(opts, commands.WithMetadata(meta(r))))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.replyWarranty(w, status, res)
+}
+
+// warrantyAction is POST /v1/warranties/{id}/{action} {reason}, and the SDK's
+// POST /v1/warranties/{action}/{id}.
+func (s *Server) warrantyAction(w http.ResponseWriter, r *http.Request) {
+	action := mux.Vars(r)["action"]
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.warrantyCommand(w, r, http.StatusOK, func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
+		return s.cmd.ActOnWarranty(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+	})
+}
+
+// fileWarrantyClaim is POST /v1/warranties/{id}/claims {id?, issue_description, photos}.
+func (s *Server) fileWarrantyClaim(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.FileWarrantyClaim{ClaimID: commands.NewID()}
+	o.into("id", &cmd.ClaimID)
+	o.into("issue_description", &cmd.IssueDescription)
+	o.into("photos", &cmd.Photos)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.warrantyCommand(w, r, http.StatusCreated, func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
+		return s.cmd.FileWarrantyClaim(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+// approveWarrantyClaim is POST /v1/warranties/{id}/claims/{claim_id}/approve {resolution}.
+func (s *Server) approveWarrantyClaim(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var resolution string
+	o.into("resolution", &resolution)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := mux.Vars(r)
+	s.warrantyCommand(w, r, http.StatusOK, func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
+		return s.cmd.ApproveWarrantyClaim(r.Context(), v["id"], v["claim_id"], resolution, opts...)
+	})
+}
+
+// rejectWarrantyClaim is POST /v1/warranties/{id}/claims/{claim_id}/reject {reason}.
+func (s *Server) rejectWarrantyClaim(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := mux.Vars(r)
+	s.warrantyCommand(w, r, http.StatusOK, func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
+		return s.cmd.RejectWarrantyClaim(r.Context(), v["id"], v["claim_id"], reason, opts...)
+	})
+}
+
+func (s *Server) getWarranty(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if err := onlyQuery(r, "as_of"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
+		pos, err := s.asOfPosition(r, "warranty", id, asOf)
+		if err == nil && pos == 0 {
+			err = domain.ErrNotFound
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		wt, err := s.cmd.WarrantyAt(r.Context(), id, pos)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("ETag", etag(wt.Version))
+		setPosition(w, pos)
+		writeJSON(w, http.StatusOK, warrantyOf(wt))
+		return
+	}
+	run := s.warrantiesRunner()
+	if err := s.waitMin(r, run); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pos := run.Position()
+	d, err := s.read.GetWarranty(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(d.Value.Version))
+	setPosition(w, pos)
+	writeJSON(w, http.StatusOK, warrantyOf(d.Value))
+}
+
+func (s *Server) listWarranties(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := []string{"status", "customer_id", "order_id", "sku", "serial_number", "warranty_number", "type"}
+	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.WarrantyStatuses, domain.WarrantyStatus(st)), "status", "not a warranty status")
+	}
+	s.listDocs(w, r, &v, q, s.warrantiesRunner(), &f, func() (any, projections.PageInfo, error) {
+		ws, pi, err := s.read.ListWarranties(r.Context(), f)
+		out := make([]warrantyJSON, len(ws))
+		for i, wt := range ws {
+			out[i] = warrantyOf(wt)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) warrantyHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "warranty") }

@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"context"
+
+	"stateset/domain"
+)
+
+// RegisterWarranty registers a warranty, PENDING. The customer (and the order, when one
+// is given) must exist: both are asked of the event store.
+func (h *Handler) RegisterWarranty(ctx context.Context, cmd domain.RegisterWarranty, opts ...Option) (Result[domain.Warranty], error) {
+	if cmd.WarrantyNumber == "" {
+		cmd.WarrantyNumber = "WAR-0" // checked with a placeholder; numbered below
+	}
+	var v domain.Validation
+	cmd.Check(&v)
+	if err := v.Err(); err != nil {
+		return Result[domain.Warranty]{}, err
+	}
+	ok, err := h.exists(ctx, "customer", cmd.CustomerID)
+	if err != nil {
+		return Result[domain.Warranty]{}, err
+	}
+	v.Check(ok, "customer_id", "no such customer")
+	if cmd.OrderID != "" {
+		ok, err := h.exists(ctx, "order", cmd.OrderID)
+		if err != nil {
+			return Result[domain.Warranty]{}, err
+		}
+		v.Check(ok, "order_id", "no such order")
+	}
+	if err := v.Err(); err != nil {
+		return Result[domain.Warranty]{}, err
+	}
+	if cmd.WarrantyNumber == "WAR-0" {
+		n, err := h.nextNumber(ctx, "warranty", "WAR")
+		if err != nil {
+			return Result[domain.Warranty]{}, err
+		}
+		cmd.WarrantyNumber = n
+	}
+	return execute(ctx, h, "warranty", cmd.WarrantyID, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+		return w.Register(cmd)
+	}, nil)
+}
+
+// ActOnWarranty runs approve, reject, cancel, close or reopen.
+func (h *Handler) ActOnWarranty(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Warranty], error) {
+	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.Act(action, reason) })
+}
+
+// FileWarrantyClaim files a claim now (the handler's clock) under an approved warranty.
+func (h *Handler) FileWarrantyClaim(ctx context.Context, id string, cmd domain.FileWarrantyClaim, opts ...Option) (Result[domain.Warranty], error) {
+	cmd.WarrantyID = id
+	if cmd.ClaimID == "" {
+		cmd.ClaimID = newID()
+	}
+	now := h.now()
+	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.FileClaim(cmd, now) })
+}
+
+// ApproveWarrantyClaim grants a claim with a resolution; F9 carries it out.
+func (h *Handler) ApproveWarrantyClaim(ctx context.Context, id, claimID, resolution string, opts ...Option) (Result[domain.Warranty], error) {
+	now := h.now()
+	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+		return w.ApproveClaim(claimID, resolution, now)
+	})
+}
+
+// RejectWarrantyClaim refuses a claim.
+func (h *Handler) RejectWarrantyClaim(ctx context.Context, id, claimID, reason string, opts ...Option) (Result[domain.Warranty], error) {
+	now := h.now()
+	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+		return w.RejectClaim(claimID, reason, now)
+	})
+}
+
+func (h *Handler) onWarranty(ctx context.Context, id string, opts []Option, decide func(*domain.Warranty) ([]domain.Event, error)) (Result[domain.Warranty], error) {
+	if !domain.ValidID(id) {
+		return Result[domain.Warranty]{}, domain.ErrNotFound
+	}
+	return execute(ctx, h, "warranty", id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+		if !w.Exists() {
+			return nil, domain.ErrNotFound
+		}
+		return decide(w)
+	}, nil)
+}
+
+// Warranty loads a warranty from the event store.
+func (h *Handler) Warranty(ctx context.Context, id string) (*domain.Warranty, error) {
+	return loadExisting[domain.Warranty](ctx, h, "warranty", id, 0)
+}
+
+// WarrantyAt rebuilds a warranty as it was at stream position pos.
+func (h *Handler) WarrantyAt(ctx context.Context, id string, pos uint64) (*domain.Warranty, error) {
+	return loadExisting[domain.Warranty](ctx, h, "warranty", id, pos)
+}
