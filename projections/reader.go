@@ -117,7 +117,9 @@ func list[T any](ctx context.Context, db *sql.DB, table, cols, key string, where
 }
 
 // All lists every projector the server runs.
-func All() []Projector { return []Projector{Customers(), Inventory(), Orders()} }
+func All() []Projector {
+	return []Projector{Customers(), Inventory(), Orders(), PriceLists(), WholesaleAccounts(), WholesaleOrders()}
+}
 
 // db is the reader pool of a projection's database.
 func (rd *Reader) db(name string) *sql.DB { return rd.runners[name].r }
