@@ -66,4 +66,22 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims/{claim_id}/reject", "warranties:write", s.rejectWarrantyClaim)
 	s.handle(r, http.MethodPost, "/v1/warranties/{id}/{action:approve|reject|cancel|close|reopen}", "warranties:write", s.warrantyAction)
 	s.handle(r, http.MethodPost, "/v1/warranties/{action:approve|reject|cancel|close|reopen}/{id}", "warranties:write", s.warrantyAction)
+
+	s.handle(r, http.MethodGet, "/v1/price_lists", "wholesale:read", s.listPriceLists)
+	s.handle(r, http.MethodPost, "/v1/price_lists", "wholesale:write", s.createPriceList)
+	s.handle(r, http.MethodGet, "/v1/price_lists/{id}", "wholesale:read", s.getPriceList)
+	s.handle(r, http.MethodPut, "/v1/price_lists/{id}", "wholesale:write", s.updatePriceList)
+	s.handle(r, http.MethodGet, "/v1/price_lists/{id}/history", "wholesale:read", s.priceListHistory)
+	s.handle(r, http.MethodPost, "/v1/price_lists/{id}/archive", "wholesale:write", s.archivePriceList)
+
+	s.handle(r, http.MethodGet, "/v1/wholesale_accounts/{customer_id}", "wholesale:read", s.getWholesaleAccount)
+	s.handle(r, http.MethodPut, "/v1/wholesale_accounts/{customer_id}", "wholesale:write", s.putWholesaleAccount)
+
+	s.handle(r, http.MethodGet, "/v1/wholesale_orders", "wholesale:read", s.listWholesaleOrders)
+	s.handle(r, http.MethodPost, "/v1/wholesale_orders", "wholesale:write", s.createWholesaleOrder)
+	s.handle(r, http.MethodGet, "/v1/wholesale_orders/{id}", "wholesale:read", s.getWholesaleOrder)
+	s.handle(r, http.MethodPut, "/v1/wholesale_orders/{id}", "wholesale:write", s.updateWholesaleOrder)
+	s.handle(r, http.MethodGet, "/v1/wholesale_orders/{id}/history", "wholesale:read", s.wholesaleOrderHistory)
+	s.handle(r, http.MethodPost, "/v1/wholesale_orders/{id}/invoice", "wholesale:write", s.invoiceWholesaleOrder)
+	s.handle(r, http.MethodPost, "/v1/wholesale_orders/{id}/{action:submit|approve|fulfill|pay|cancel}", "wholesale:write", s.wholesaleOrderAction)
 }

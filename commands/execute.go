@@ -36,6 +36,19 @@ func WithIfVersion(v int64) Option { return func(o *options) { o.ifVersion = v }
 // WithMetadata sets who and what caused the command.
 func WithMetadata(m domain.Metadata) Option { return func(o *options) { o.meta = m } }
 
+// sideOpts are the options of a command issued on another aggregate on behalf of a
+// request: its metadata, without the If-Match version or the idempotency key, which
+// belong to the request's own aggregate.
+func sideOpts(opts []Option) []Option {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	m := o.meta
+	m.IdempotencyKey = ""
+	return []Option{WithMetadata(m)}
+}
+
 // aggregate is a pointer to an aggregate type the loop can fold and copy.
 type aggregate[A any] interface {
 	*A

@@ -31,6 +31,12 @@ func (h *Handler) Flows() []Flow {
 		{Name: "return-order", Handle: h.returnFlow, Subjects: []string{
 			"return.*.ReturnRefunded", "return.*.ReturnRejected", "return.*.ReturnCancelled"}},
 		{Name: "warranty-claims", Handle: h.warrantyClaims, Subjects: []string{"warranty.*.WarrantyClaimApproved"}},
+		{Name: "wholesale-stock", Handle: h.wholesaleStock, Subjects: []string{
+			"wholesale_order.*.WholesaleOrderApproved", "wholesale_order.*.WholesaleOrderFulfilled",
+			"wholesale_order.*.WholesaleOrderCancelled"}},
+		{Name: "wholesale-credit", Handle: h.wholesaleCredit, Subjects: []string{
+			"wholesale_order.*.WholesaleOrderInvoiced", "wholesale_order.*.WholesaleOrderPaid",
+			"wholesale_order.*.WholesaleOrderCancelled"}},
 	}
 }
 
@@ -279,4 +285,75 @@ func trimID(id string) string {
 		return id[:64]
 	}
 	return id
+}
+
+// wholesaleStock reserves a wholesale order's stock: approving reserves every line (a
+// shortfall is backordered), cancelling an approved order releases the reservations,
+// fulfilling consumes them. Wholesale orders do not track allocation (orderAllocation
+// reports to retail orders only): fulfilment instead checks the reservations themselves.
+func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	opt := WithMetadata(meta)
+	resID := func(orderID, lineID, sku string) string {
+		return domain.ReservationID("wholesale_order", orderID, lineID, sku)
+	}
+	switch e := env.Event.(type) {
+	case domain.WholesaleOrderApproved:
+		for _, l := range e.Lines {
+			_, err := h.ReserveInventory(ctx, domain.InventoryItemID(l.SKU, e.LocationID), domain.ReserveInventory{
+				ReservationID: resID(e.OrderID, l.LineID, l.SKU), ReferenceType: "wholesale_order",
+				ReferenceID: e.OrderID, LineID: l.LineID, Quantity: l.Quantity, AllowBackorder: true}, opt)
+			if err != nil {
+				return err
+			}
+		}
+	case domain.WholesaleOrderCancelled:
+		if e.From != domain.WholesaleOrderStatusApproved {
+			return nil // no stock was held
+		}
+		o, err := h.WholesaleOrderAt(ctx, e.OrderID, env.Position)
+		if err != nil {
+			return err
+		}
+		for _, l := range o.Lines {
+			_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(l.SKU, o.LocationID), resID(o.ID, l.LineID, l.SKU), opt)
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return err
+			}
+		}
+	case domain.WholesaleOrderFulfilled:
+		o, err := h.WholesaleOrderAt(ctx, e.OrderID, env.Position)
+		if err != nil {
+			return err
+		}
+		for _, l := range o.Lines {
+			_, err := h.ConsumeInventory(ctx, domain.InventoryItemID(l.SKU, o.LocationID), domain.ConsumeInventory{
+				ReservationID: resID(o.ID, l.LineID, l.SKU), Quantity: l.Quantity,
+				Reason: domain.ReasonSale, SourceType: "wholesale_order", SourceID: o.ID,
+				MovementKey: domain.MovementKey(env.ID, l.LineID)}, opt)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// wholesaleCredit keeps the customer's credit in step with the order: invoicing marks it
+// invoiced, paying or cancelling frees it. The API does the same inline right after the
+// order's event; this is the guarantee, and every command here is idempotent by order id.
+func (h *Handler) wholesaleCredit(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	opt := WithMetadata(meta)
+	var err error
+	switch e := env.Event.(type) {
+	case domain.WholesaleOrderInvoiced:
+		_, err = h.InvoiceCredit(ctx, domain.InvoiceCredit{CustomerID: e.CustomerID, OrderID: e.OrderID}, opt)
+	case domain.WholesaleOrderPaid:
+		_, err = h.ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: e.CustomerID, OrderID: e.OrderID, Reason: "paid"}, opt)
+	case domain.WholesaleOrderCancelled:
+		_, err = h.ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: e.CustomerID, OrderID: e.OrderID, Reason: "cancelled"}, opt)
+	}
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	return err
 }

@@ -217,19 +217,6 @@ func (h *Handler) ReturnAt(ctx context.Context, id string, pos uint64) (*domain.
 	return loadExisting[domain.Return](ctx, h, "return", id, pos)
 }
 
-// sideOpts are the options of a command on another aggregate than the one the caller
-// asked for: the same metadata, without the If-Match version or the idempotency key,
-// which belong to the caller's aggregate.
-func sideOpts(opts []Option) []Option {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	m := o.meta
-	m.IdempotencyKey = ""
-	return []Option{WithMetadata(m)}
-}
-
 func badField(field, issue string) error {
 	return &domain.ValidationError{Fields: []domain.FieldError{{Field: field, Issue: issue}}}
 }

@@ -1,0 +1,450 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// ---- Price lists ----
+
+// priceListJSON is a price list as the API shows it.
+type priceListJSON struct {
+	ID          string                     `json:"id"`
+	Name        string                     `json:"name"`
+	Currency    string                     `json:"currency"`
+	Status      string                     `json:"status"`
+	CustomerIDs []string                   `json:"customer_ids"`
+	Prices      map[string]domain.SKUPrice `json:"prices"`
+	CreatedAt   string                     `json:"created_at"`
+	UpdatedAt   string                     `json:"updated_at"`
+	Version     int64                      `json:"version"`
+}
+
+func priceListOf(p *domain.PriceList) priceListJSON {
+	prices := p.Prices
+	if prices == nil {
+		prices = map[string]domain.SKUPrice{}
+	}
+	return priceListJSON{ID: p.ID, Name: p.Name, Currency: p.Currency, Status: string(p.Status),
+		CustomerIDs: nonNil(p.CustomerIDs), Prices: prices, CreatedAt: rfc3339(p.CreatedAt),
+		UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
+}
+
+func (s *Server) runner(name string) *projections.Runner {
+	run, _ := s.read.Runner(name)
+	return run
+}
+
+// reply answers a command's aggregate with its ETag and stream position.
+func reply[A, J any](w http.ResponseWriter, status int, res commands.Result[A], view func(*A) J) {
+	w.Header().Set("ETag", etag(res.Version))
+	setPosition(w, res.Position)
+	writeJSON(w, status, view(res.Aggregate))
+}
+
+// command runs a write after If-Match and the request's metadata, and answers 200.
+func command[A, J any](s *Server, w http.ResponseWriter, r *http.Request, view func(*A) J,
+	run func([]commands.Option) (commands.Result[A], error)) {
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := run(append(opts, commands.WithMetadata(meta(r))))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reply(w, http.StatusOK, res, view)
+}
+
+// getDoc answers GET of one read-model document.
+func getDoc[A, J any](s *Server, w http.ResponseWriter, r *http.Request, run *projections.Runner,
+	get func() (projections.Doc[A], error), version func(*A) int64, view func(*A) J) {
+	if err := onlyQuery(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.waitMin(r, run); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pos := run.Position()
+	d, err := get()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(version(d.Value)))
+	setPosition(w, pos)
+	writeJSON(w, http.StatusOK, view(d.Value))
+}
+
+func (s *Server) createPriceList(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreatePriceList{PriceListID: commands.NewID()}
+	o.into("id", &cmd.PriceListID)
+	o.into("name", &cmd.Name)
+	o.into("currency", &cmd.Currency)
+	o.into("customer_ids", &cmd.CustomerIDs)
+	o.into("prices", &cmd.Prices)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreatePriceList(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/price_lists/"+res.Aggregate.ID)
+	reply(w, http.StatusCreated, res, priceListOf)
+}
+
+// updatePriceList is PUT /v1/price_lists/{id}: name, customer_ids and prices, each
+// replaced whole when given.
+func (s *Server) updatePriceList(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.UpdatePriceList
+	cmd.Name = o.str("name")
+	if o.has("customer_ids") {
+		ids := []string{}
+		o.into("customer_ids", &ids)
+		cmd.CustomerIDs = &ids
+	}
+	if o.has("prices") {
+		prices := map[string]domain.SKUPrice{}
+		o.into("prices", &prices)
+		cmd.Prices = &prices
+	}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, priceListOf, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
+		return s.cmd.UpdatePriceList(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+// archivePriceList is POST /v1/price_lists/{id}/archive {reason}.
+func (s *Server) archivePriceList(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, priceListOf, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
+		return s.cmd.ArchivePriceList(r.Context(), mux.Vars(r)["id"], reason, opts...)
+	})
+}
+
+func (s *Server) getPriceList(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.PriceLists().Name()), func() (projections.Doc[domain.PriceList], error) {
+		return s.read.GetPriceList(r.Context(), mux.Vars(r)["id"])
+	}, func(p *domain.PriceList) int64 { return p.Version }, priceListOf)
+}
+
+func (s *Server) listPriceLists(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := []string{"status", "currency"}
+	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.PriceListStatuses, domain.PriceListStatus(st)), "status", "not a price list status")
+	}
+	s.listDocs(w, r, &v, q, s.runner(projections.PriceLists().Name()), &f, func() (any, projections.PageInfo, error) {
+		lists, pi, err := s.read.ListPriceLists(r.Context(), f)
+		out := make([]priceListJSON, len(lists))
+		for i, p := range lists {
+			out[i] = priceListOf(p)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) priceListHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "price_list")
+}
+
+// ---- Wholesale accounts ----
+
+// wholesaleAccountJSON is a wholesale account as the API shows it.
+type wholesaleAccountJSON struct {
+	CustomerID      string                       `json:"customer_id"`
+	Currency        string                       `json:"currency"`
+	CreditLimit     int64                        `json:"credit_limit"`
+	Exposure        int64                        `json:"exposure"`
+	AvailableCredit int64                        `json:"available_credit"`
+	NetTerms        string                       `json:"net_terms"`
+	PriceListID     string                       `json:"price_list_id"`
+	CreditLines     map[string]domain.CreditLine `json:"credit_lines"`
+	CreatedAt       string                       `json:"created_at"`
+	UpdatedAt       string                       `json:"updated_at"`
+	Version         int64                        `json:"version"`
+}
+
+func wholesaleAccountOf(a *domain.WholesaleAccount) wholesaleAccountJSON {
+	lines := a.CreditLines
+	if lines == nil {
+		lines = map[string]domain.CreditLine{}
+	}
+	exp := a.Exposure()
+	return wholesaleAccountJSON{CustomerID: a.CustomerID, Currency: a.Currency, CreditLimit: a.CreditLimit,
+		Exposure: exp, AvailableCredit: max(a.CreditLimit-exp, 0), NetTerms: string(a.NetTerms),
+		PriceListID: a.PriceListID, CreditLines: lines, CreatedAt: rfc3339(a.CreatedAt),
+		UpdatedAt: rfc3339(a.UpdatedAt), Version: a.Version}
+}
+
+// putWholesaleAccount is PUT /v1/wholesale_accounts/{customer_id} {currency, credit_limit,
+// net_terms, price_list_id}: opens the account of a BUSINESS customer, or changes the
+// terms given.
+func (s *Server) putWholesaleAccount(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.UpdateWholesaleAccount{CustomerID: mux.Vars(r)["customer_id"]}
+	cmd.Currency = o.str("currency")
+	var limit int64
+	if o.into("credit_limit", &limit) {
+		cmd.CreditLimit = &limit
+	}
+	if terms := o.str("net_terms"); terms != nil {
+		nt := domain.NetTerms(*terms)
+		cmd.NetTerms = &nt
+	}
+	cmd.PriceListID = o.str("price_list_id")
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, wholesaleAccountOf, func(opts []commands.Option) (commands.Result[domain.WholesaleAccount], error) {
+		return s.cmd.PutWholesaleAccount(r.Context(), cmd, opts...)
+	})
+}
+
+func (s *Server) getWholesaleAccount(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.WholesaleAccounts().Name()), func() (projections.Doc[domain.WholesaleAccount], error) {
+		return s.read.GetWholesaleAccount(r.Context(), mux.Vars(r)["customer_id"])
+	}, func(a *domain.WholesaleAccount) int64 { return a.Version }, wholesaleAccountOf)
+}
+
+// ---- Wholesale orders ----
+
+// wholesaleOrderJSON is a wholesale order as the API shows it.
+type wholesaleOrderJSON struct {
+	ID                string                 `json:"id"`
+	OrderNumber       string                 `json:"order_number"`
+	CustomerID        string                 `json:"customer_id"`
+	PriceListID       string                 `json:"price_list_id"`
+	Currency          string                 `json:"currency"`
+	PONumber          string                 `json:"po_number"`
+	NetTerms          string                 `json:"net_terms"`
+	LocationID        string                 `json:"location_id"`
+	Lines             []domain.WholesaleLine `json:"lines"`
+	Subtotal          int64                  `json:"subtotal"`
+	Total             int64                  `json:"total"`
+	Status            string                 `json:"status"`
+	FinancialStatus   string                 `json:"financial_status"`
+	FulfillmentStatus string                 `json:"fulfillment_status"`
+	InvoiceNumber     string                 `json:"invoice_number,omitempty"`
+	DueAt             string                 `json:"due_at,omitempty"`
+	Notes             string                 `json:"notes"`
+	CreatedAt         string                 `json:"created_at"`
+	UpdatedAt         string                 `json:"updated_at"`
+	Version           int64                  `json:"version"`
+}
+
+func wholesaleOrderOf(o *domain.WholesaleOrder) wholesaleOrderJSON {
+	out := wholesaleOrderJSON{ID: o.ID, OrderNumber: o.OrderNumber, CustomerID: o.CustomerID, PriceListID: o.PriceListID,
+		Currency: o.Currency, PONumber: o.PONumber, NetTerms: string(o.NetTerms), LocationID: o.LocationID,
+		Lines: nonNil(o.Lines), Subtotal: o.Subtotal, Total: o.Total, Status: string(o.Status),
+		FinancialStatus: string(o.FinancialStatus), FulfillmentStatus: string(o.FulfillmentStatus),
+		InvoiceNumber: o.InvoiceNumber, Notes: o.Notes, CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt),
+		Version: o.Version}
+	if o.DueAt != nil {
+		out.DueAt = rfc3339(*o.DueAt)
+	}
+	return out
+}
+
+type wholesaleLineInput struct {
+	LineID   string `json:"line_id"`
+	SKU      string `json:"sku"`
+	Quantity int64  `json:"quantity"`
+}
+
+// wholesaleLines reads lines; a line without line_id is numbered from 1 in body order.
+func wholesaleLines(o *object) *[]domain.WholesaleLineInput {
+	var in []wholesaleLineInput
+	if !o.into("lines", &in) {
+		return nil
+	}
+	out := make([]domain.WholesaleLineInput, len(in))
+	for i, l := range in {
+		if l.LineID == "" {
+			l.LineID = strconv.Itoa(i + 1)
+		}
+		out[i] = domain.WholesaleLineInput{LineID: l.LineID, SKU: l.SKU, Quantity: l.Quantity}
+	}
+	return &out
+}
+
+func (s *Server) createWholesaleOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateWholesaleOrder{OrderID: commands.NewID(), LocationID: DefaultLocation}
+	var priceListID string
+	o.into("id", &cmd.OrderID)
+	o.into("customer_id", &cmd.CustomerID)
+	o.into("price_list_id", &priceListID)
+	o.into("location_id", &cmd.LocationID)
+	o.into("po_number", &cmd.PONumber)
+	o.into("notes", &cmd.Notes)
+	if lines := wholesaleLines(o); lines != nil {
+		cmd.Lines = *lines
+	}
+	o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(domain.ValidID(cmd.CustomerID), "customer_id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(priceListID == "" || domain.ValidID(priceListID), "price_list_id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateWholesaleOrder(r.Context(), cmd, priceListID, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/wholesale_orders/"+res.Aggregate.ID)
+	reply(w, http.StatusCreated, res, wholesaleOrderOf)
+}
+
+// updateWholesaleOrder is PUT /v1/wholesale_orders/{id}: a draft's po_number, location_id,
+// notes, and lines (re-priced from the order's list).
+func (s *Server) updateWholesaleOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.UpdateWholesaleOrder
+	cmd.PONumber = o.str("po_number")
+	cmd.LocationID = o.str("location_id")
+	cmd.Notes = o.str("notes")
+	cmd.Lines = wholesaleLines(o)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, wholesaleOrderOf, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+		return s.cmd.UpdateWholesaleOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+// wholesaleOrderAction is POST /v1/wholesale_orders/{id}/{action} {reason}.
+func (s *Server) wholesaleOrderAction(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, wholesaleOrderOf, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+		return s.cmd.ActOnWholesaleOrder(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	})
+}
+
+// invoiceWholesaleOrder is POST /v1/wholesale_orders/{id}/invoice {invoice_number}; without
+// one the order gets the next INV-000001 style number.
+func (s *Server) invoiceWholesaleOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var number string
+	o.into("invoice_number", &number)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, wholesaleOrderOf, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+		return s.cmd.InvoiceWholesaleOrder(r.Context(), mux.Vars(r)["id"], number, opts...)
+	})
+}
+
+func (s *Server) getWholesaleOrder(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.WholesaleOrders().Name()), func() (projections.Doc[domain.WholesaleOrder], error) {
+		return s.read.GetWholesaleOrder(r.Context(), mux.Vars(r)["id"])
+	}, func(o *domain.WholesaleOrder) int64 { return o.Version }, wholesaleOrderOf)
+}
+
+func (s *Server) listWholesaleOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := projections.WholesaleOrderColumns
+	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.WholesaleOrderStatuses, domain.WholesaleOrderStatus(st)), "status", "not a wholesale order status")
+	}
+	s.listDocs(w, r, &v, q, s.runner(projections.WholesaleOrders().Name()), &f, func() (any, projections.PageInfo, error) {
+		orders, pi, err := s.read.ListWholesaleOrders(r.Context(), f)
+		out := make([]wholesaleOrderJSON, len(orders))
+		for i, o := range orders {
+			out[i] = wholesaleOrderOf(o)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) wholesaleOrderHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "wholesale_order")
+}

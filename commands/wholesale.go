@@ -1,0 +1,389 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"stateset/domain"
+)
+
+// ---- Price lists ----
+
+// CreatePriceList creates an active price list.
+func (h *Handler) CreatePriceList(ctx context.Context, cmd domain.CreatePriceList, opts ...Option) (Result[domain.PriceList], error) {
+	return execute(ctx, h, "price_list", cmd.PriceListID, opts, func(p *domain.PriceList) ([]domain.Event, error) {
+		return p.Create(cmd)
+	}, nil)
+}
+
+// UpdatePriceList edits an active price list.
+func (h *Handler) UpdatePriceList(ctx context.Context, id string, cmd domain.UpdatePriceList, opts ...Option) (Result[domain.PriceList], error) {
+	cmd.PriceListID = id
+	return onExisting(ctx, h, "price_list", id, opts, func(p *domain.PriceList) ([]domain.Event, error) { return p.Update(cmd) })
+}
+
+// ArchivePriceList freezes a price list.
+func (h *Handler) ArchivePriceList(ctx context.Context, id, reason string, opts ...Option) (Result[domain.PriceList], error) {
+	return onExisting(ctx, h, "price_list", id, opts, func(p *domain.PriceList) ([]domain.Event, error) { return p.Archive(reason) })
+}
+
+// PriceList loads a price list from the event store.
+func (h *Handler) PriceList(ctx context.Context, id string) (*domain.PriceList, error) {
+	return loadExisting[domain.PriceList](ctx, h, "price_list", id, 0)
+}
+
+// PriceListAt rebuilds a price list as it was at stream position pos.
+func (h *Handler) PriceListAt(ctx context.Context, id string, pos uint64) (*domain.PriceList, error) {
+	return loadExisting[domain.PriceList](ctx, h, "price_list", id, pos)
+}
+
+// ---- Wholesale accounts ----
+
+// PutWholesaleAccount opens a BUSINESS customer's wholesale account, or changes the terms
+// that are set when it is open. Opening needs currency and net terms; a missing credit
+// limit opens with none (0).
+func (h *Handler) PutWholesaleAccount(ctx context.Context, cmd domain.UpdateWholesaleAccount, opts ...Option) (Result[domain.WholesaleAccount], error) {
+	var v domain.Validation
+	c, err := h.Customer(ctx, cmd.CustomerID)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		v.Add("customer_id", "no such customer")
+	case err != nil:
+		return Result[domain.WholesaleAccount]{}, err
+	case c.Type != "BUSINESS":
+		v.Add("customer_id", "must be a BUSINESS customer, is "+c.Type)
+	}
+	if cmd.PriceListID != nil && *cmd.PriceListID != "" {
+		ok, err := h.exists(ctx, "price_list", *cmd.PriceListID)
+		if err != nil {
+			return Result[domain.WholesaleAccount]{}, err
+		}
+		v.Check(ok, "price_list_id", "no such price list")
+	}
+	if err := v.Err(); err != nil {
+		return Result[domain.WholesaleAccount]{}, err
+	}
+	return execute(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+		if a.Exists() {
+			return a.Update(cmd)
+		}
+		return a.Open(domain.OpenWholesaleAccount{CustomerID: cmd.CustomerID, Currency: val(cmd.Currency),
+			CreditLimit: val(cmd.CreditLimit), NetTerms: val(cmd.NetTerms), PriceListID: val(cmd.PriceListID)})
+	}, nil)
+}
+
+func val[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// ReserveCredit, InvoiceCredit and ReleaseCredit move an order's use of a customer's credit.
+func (h *Handler) ReserveCredit(ctx context.Context, cmd domain.ReserveCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
+	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+		return a.ReserveCredit(cmd)
+	})
+}
+
+// InvoiceCredit marks an order's credit invoiced.
+func (h *Handler) InvoiceCredit(ctx context.Context, cmd domain.InvoiceCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
+	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+		return a.InvoiceCredit(cmd)
+	})
+}
+
+// ReleaseCredit frees an order's credit (idempotent).
+func (h *Handler) ReleaseCredit(ctx context.Context, cmd domain.ReleaseCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
+	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+		return a.ReleaseCredit(cmd)
+	})
+}
+
+// WholesaleAccount loads a customer's wholesale account from the event store.
+func (h *Handler) WholesaleAccount(ctx context.Context, customerID string) (*domain.WholesaleAccount, error) {
+	return loadExisting[domain.WholesaleAccount](ctx, h, "wholesale_account", customerID, 0)
+}
+
+// WholesaleAccountAt rebuilds an account as it was at stream position pos.
+func (h *Handler) WholesaleAccountAt(ctx context.Context, customerID string, pos uint64) (*domain.WholesaleAccount, error) {
+	return loadExisting[domain.WholesaleAccount](ctx, h, "wholesale_account", customerID, pos)
+}
+
+// ---- Wholesale orders ----
+
+// CreateWholesaleOrder creates a draft wholesale order priced from priceListID (the
+// customer's account's list when empty), with the account's net terms. Every line's SKU
+// must be stocked at the order's location. A zero OrderNumber gets WSO-000001 style.
+func (h *Handler) CreateWholesaleOrder(ctx context.Context, cmd domain.CreateWholesaleOrder, priceListID string, opts ...Option) (Result[domain.WholesaleOrder], error) {
+	var none Result[domain.WholesaleOrder]
+	var v domain.Validation
+	acct, err := h.WholesaleAccount(ctx, cmd.CustomerID)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		v.Add("customer_id", "has no wholesale account")
+	case err != nil:
+		return none, err
+	default:
+		cmd.NetTerms = acct.NetTerms
+		if priceListID == "" {
+			priceListID = acct.PriceListID
+		}
+	}
+	if priceListID != "" {
+		pl, err := h.PriceList(ctx, priceListID)
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			v.Add("price_list_id", "no such price list")
+		case err != nil:
+			return none, err
+		default:
+			cmd.PriceList = pl
+		}
+	} else if acct != nil {
+		v.Add("price_list_id", "is required: the account has no default price list")
+	}
+	if err := v.Err(); err != nil {
+		return none, err
+	}
+	probe := cmd
+	if probe.OrderNumber == "" {
+		probe.OrderNumber = "WSO-0"
+	}
+	probe.Check(&v)
+	if err := v.Err(); err != nil {
+		return none, err
+	}
+	if err := h.checkStocked(ctx, cmd.LocationID, cmd.Lines); err != nil {
+		return none, err
+	}
+	if cmd.OrderNumber == "" {
+		if cmd.OrderNumber, err = h.nextNumber(ctx, "wholesale_order", "WSO"); err != nil {
+			return none, err
+		}
+	}
+	return execute(ctx, h, "wholesale_order", cmd.OrderID, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
+		return o.Create(cmd)
+	}, nil)
+}
+
+// checkStocked answers 400 naming lines[i].sku for a SKU not stocked at locationID.
+func (h *Handler) checkStocked(ctx context.Context, locationID string, lines []domain.WholesaleLineInput) error {
+	var v domain.Validation
+	for i, l := range lines {
+		ok, err := h.exists(ctx, "inventory", domain.InventoryItemID(l.SKU, locationID))
+		if err != nil {
+			return err
+		}
+		v.Check(ok, "lines["+strconv.Itoa(i)+"].sku", "is not stocked at location "+locationID)
+	}
+	return v.Err()
+}
+
+// UpdateWholesaleOrder edits a draft; new lines are priced from the order's own list.
+func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domain.UpdateWholesaleOrder, opts ...Option) (Result[domain.WholesaleOrder], error) {
+	cmd.OrderID = id
+	if cmd.Lines != nil || cmd.LocationID != nil {
+		o, err := h.WholesaleOrder(ctx, id)
+		if err != nil {
+			return Result[domain.WholesaleOrder]{}, err
+		}
+		loc := o.LocationID
+		if cmd.LocationID != nil {
+			loc = *cmd.LocationID
+		}
+		lines := []domain.WholesaleLineInput{}
+		if cmd.Lines != nil {
+			if cmd.PriceList, err = h.PriceList(ctx, o.PriceListID); err != nil {
+				return Result[domain.WholesaleOrder]{}, err
+			}
+			lines = *cmd.Lines
+		} else {
+			for _, l := range o.Lines {
+				lines = append(lines, domain.WholesaleLineInput{LineID: l.LineID, SKU: l.SKU, Quantity: l.Quantity})
+			}
+		}
+		if domain.ValidID(loc) {
+			if err := h.checkStocked(ctx, loc, lines); err != nil {
+				return Result[domain.WholesaleOrder]{}, err
+			}
+		}
+	}
+	return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Update(cmd) })
+}
+
+// ActOnWholesaleOrder runs a status action: submit, approve, fulfill, pay or cancel.
+//
+// Submit first reserves the order's total on the customer's account (a *CreditLimitError
+// over the limit, and the order stays DRAFT), then submits the order pinned to the version
+// the credit was reserved for; if that fails the credit is released again. Cancel and pay
+// release the credit right after the order's event (and the wholesale-credit flow does it
+// again, idempotently, should this process die in between). Fulfill is refused with an
+// *InsufficientStockError unless every line's reservation holds its whole quantity.
+func (h *Handler) ActOnWholesaleOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WholesaleOrder], error) {
+	var none Result[domain.WholesaleOrder]
+	act := func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act(action, reason, h.now()) }
+	switch action {
+	case "submit":
+		return h.submitWholesaleOrder(ctx, id, opts)
+	case "fulfill":
+		o, err := h.WholesaleOrder(ctx, id)
+		if err != nil {
+			return none, err
+		}
+		if err := pinned(opts, o.Version); err != nil {
+			return none, err
+		}
+		if o.Status == domain.WholesaleOrderStatusApproved {
+			if err := h.checkReservations(ctx, o); err != nil {
+				return none, err
+			}
+		}
+		return onExisting(ctx, h, "wholesale_order", id, append(opts, WithIfVersion(o.Version)), act)
+	case "cancel", "pay":
+		res, err := onExisting(ctx, h, "wholesale_order", id, opts, act)
+		if err != nil || len(res.Events) == 0 {
+			return res, err
+		}
+		why := map[string]string{"cancel": "cancelled", "pay": "paid"}[action]
+		h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+			return a.ReleaseCredit(domain.ReleaseCredit{CustomerID: a.CustomerID, OrderID: id, Reason: why})
+		}, opts)
+		return res, nil
+	}
+	return onExisting(ctx, h, "wholesale_order", id, opts, act)
+}
+
+// InvoiceWholesaleOrder invoices a fulfilled order (INV-000001 style number when none is
+// given) and marks its credit invoiced.
+func (h *Handler) InvoiceWholesaleOrder(ctx context.Context, id, invoiceNumber string, opts ...Option) (Result[domain.WholesaleOrder], error) {
+	if invoiceNumber == "" {
+		o, err := h.WholesaleOrder(ctx, id)
+		if err != nil {
+			return Result[domain.WholesaleOrder]{}, err
+		}
+		// only spend a number on an order that may be invoiced
+		if o.Status == domain.WholesaleOrderStatusFulfilled {
+			if invoiceNumber, err = h.nextNumber(ctx, "invoice", "INV"); err != nil {
+				return Result[domain.WholesaleOrder]{}, err
+			}
+		}
+	}
+	now := h.now()
+	res, err := onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
+		return o.Invoice(domain.InvoiceWholesaleOrder{OrderID: id, InvoiceNumber: invoiceNumber}, now)
+	})
+	if err != nil || len(res.Events) == 0 {
+		return res, err
+	}
+	h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+		return a.InvoiceCredit(domain.InvoiceCredit{CustomerID: a.CustomerID, OrderID: id})
+	}, opts)
+	return res, nil
+}
+
+func (h *Handler) submitWholesaleOrder(ctx context.Context, id string, opts []Option) (Result[domain.WholesaleOrder], error) {
+	var none Result[domain.WholesaleOrder]
+	o, err := h.WholesaleOrder(ctx, id)
+	if err != nil {
+		return none, err
+	}
+	if err := pinned(opts, o.Version); err != nil {
+		return none, err
+	}
+	if o.Status != domain.WholesaleOrderStatusDraft {
+		// the transition error, without touching credit
+		return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
+			return o.Act("submit", "", h.now())
+		})
+	}
+	credit, err := h.ReserveCredit(ctx, domain.ReserveCredit{CustomerID: o.CustomerID, OrderID: o.ID, Amount: o.Total,
+		Currency: o.Currency}, sideOpts(opts)...)
+	if errors.Is(err, domain.ErrNotFound) {
+		return none, &domain.ValidationError{Fields: []domain.FieldError{{Field: "customer_id", Issue: "has no wholesale account"}}}
+	}
+	if err != nil {
+		return none, err
+	}
+	res, err := onExisting(ctx, h, "wholesale_order", id, append(opts, WithIfVersion(o.Version)),
+		func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act("submit", "", h.now()) })
+	if err != nil && len(credit.Events) > 0 {
+		// only the credit this call took is given back: a concurrent submit that won holds its own
+		h.settleCredit(ctx, o.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+			return a.ReleaseCredit(domain.ReleaseCredit{CustomerID: a.CustomerID, OrderID: id, Reason: "cancelled"})
+		}, opts)
+	}
+	return res, err
+}
+
+// checkReservations refuses fulfilment unless each line's reservation at the order's
+// location holds the line's whole quantity (a backordered line is short).
+func (h *Handler) checkReservations(ctx context.Context, o *domain.WholesaleOrder) error {
+	var short []domain.Shortage
+	for _, l := range o.Lines {
+		var held int64
+		it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, o.LocationID))
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		if it != nil {
+			if r := it.Reservations[domain.ReservationID("wholesale_order", o.ID, l.LineID, l.SKU)]; r != nil {
+				held = r.Reserved
+			}
+		}
+		if held < l.Quantity {
+			short = append(short, domain.Shortage{SKU: l.SKU, LocationID: o.LocationID, Requested: l.Quantity, Available: held})
+		}
+	}
+	if len(short) > 0 {
+		return &domain.InsufficientStockError{Shortages: short}
+	}
+	return nil
+}
+
+// settleCredit runs a follow-up credit command after the order's own event; a failure is
+// logged, not answered: the order's change stands and the wholesale-credit flow retries.
+func (h *Handler) settleCredit(ctx context.Context, customerID string, decide func(*domain.WholesaleAccount) ([]domain.Event, error), opts []Option) {
+	_, err := onExisting(ctx, h, "wholesale_account", customerID, sideOpts(opts), decide)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		h.log.Warn("wholesale credit follow-up failed; the wholesale-credit flow retries", "customer_id", customerID, "err", err)
+	}
+}
+
+// pinned answers ErrVersionMismatch when the caller's If-Match is not version.
+func pinned(opts []Option, version int64) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.ifVersion != 0 && o.ifVersion != version {
+		return domain.ErrVersionMismatch
+	}
+	return nil
+}
+
+// WholesaleOrder loads a wholesale order from the event store.
+func (h *Handler) WholesaleOrder(ctx context.Context, id string) (*domain.WholesaleOrder, error) {
+	return loadExisting[domain.WholesaleOrder](ctx, h, "wholesale_order", id, 0)
+}
+
+// WholesaleOrderAt rebuilds a wholesale order as it was at stream position pos.
+func (h *Handler) WholesaleOrderAt(ctx context.Context, id string, pos uint64) (*domain.WholesaleOrder, error) {
+	return loadExisting[domain.WholesaleOrder](ctx, h, "wholesale_order", id, pos)
+}
+
+// onExisting runs decide on an aggregate that must exist (ErrNotFound otherwise).
+func onExisting[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, opts []Option,
+	decide func(P) ([]domain.Event, error)) (Result[A], error) {
+	if !domain.ValidID(id) {
+		return Result[A]{}, domain.ErrNotFound
+	}
+	return execute(ctx, h, aggType, id, opts, func(a P) ([]domain.Event, error) {
+		if a.CurrentVersion() == 0 {
+			return nil, domain.ErrNotFound
+		}
+		return decide(a)
+	}, nil)
+}
