@@ -738,9 +738,11 @@ func checkRebuildEquals(t testing.TB, dataDir string) {
 	live := map[string]map[string][]string{}
 	for _, p := range projections.All() {
 		live[p.Name()] = dumpViews(t, filepath.Join(dataDir, "views", p.Name()+".db"))
-		if len(live[p.Name()]["checkpoint"]) == 0 {
-			t.Errorf("read model %s has applied nothing: %v", p.Name(), live[p.Name()])
-		}
+	}
+	// the loads write customers: that read model at least must have applied them (the
+	// others are held against their rebuild all the same)
+	if cust := projections.Customers().Name(); len(live[cust]["checkpoint"]) == 0 {
+		t.Errorf("read model %s has applied nothing: %v", cust, live[cust])
 	}
 	var out syncBuffer
 	args := []string{"projections", "rebuild", "--all", "--data-dir", dataDir, "--log-level", "warn"}
