@@ -25,6 +25,13 @@ func (h *Handler) AdjustInventory(ctx context.Context, id string, cmd domain.Adj
 	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.Adjust(cmd) })
 }
 
+// MoveInventory posts a movement of any balance (on hand, incoming, in transit), for
+// flows: purchase orders, receipts, transfers, production.
+func (h *Handler) MoveInventory(ctx context.Context, id string, cmd domain.MoveInventory, opts ...Option) (Result[domain.InventoryItem], error) {
+	cmd.Now = h.now()
+	return h.onItem(ctx, id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) { return it.Move(cmd) })
+}
+
 // ReserveInventory sets the demand of a reservation on an item.
 func (h *Handler) ReserveInventory(ctx context.Context, id string, cmd domain.ReserveInventory, opts ...Option) (Result[domain.InventoryItem], error) {
 	cmd.Now = h.now()

@@ -76,6 +76,7 @@ const (
 	ReasonConsumption = "consumption"
 	ReasonScrap       = "scrap"
 	ReasonCycleCount  = "cycle_count"
+	ReasonPurchase    = "purchase_order" // incoming raised or lowered by a purchase order
 	ReasonReserve     = "reserve"
 	ReasonRelease     = "release"
 	ReasonExpire      = "expire"
@@ -84,6 +85,9 @@ const (
 // AdjustReasons are the reasons a caller may give an adjustment.
 var AdjustReasons = []string{ReasonReceipt, ReasonSale, ReasonReturn, ReasonAdjustment, ReasonTransfer,
 	ReasonProduction, ReasonConsumption, ReasonScrap, ReasonCycleCount}
+
+// MoveReasons are the reasons a flow may give a movement of any balance.
+var MoveReasons = append(slices.Clone(AdjustReasons), ReasonPurchase)
 
 // ReferenceTypes are the documents a reservation may be held for.
 var ReferenceTypes = []string{"order", "wholesale_order", "work_order", "manual"}
@@ -444,10 +448,43 @@ func (cmd AdjustInventory) Check(v *Validation) {
 	v.Check(slices.Contains(AdjustReasons, cmd.Reason), "reason", "must be one of "+strings.Join(AdjustReasons, ", "))
 }
 
-// Adjust decides a stock movement. Stock taken out may not leave available below zero
-// (reserved stock is promised). Stock coming in fills backorders, oldest first, in the
-// same commit.
+// Adjust decides a stock movement of on hand. Stock taken out may not leave available
+// below zero (reserved stock is promised). Stock coming in fills backorders, oldest
+// first, in the same commit.
 func (it *InventoryItem) Adjust(cmd AdjustInventory) ([]Event, error) {
+	var v Validation
+	cmd.Check(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return it.Move(MoveInventory{OnHand: cmd.Quantity, Reason: cmd.Reason, SourceType: cmd.SourceType,
+		SourceID: cmd.SourceID, Note: cmd.Note, MovementKey: cmd.MovementKey, Now: cmd.Now})
+}
+
+// MoveInventory moves any of an item's balances at once: on hand, incoming (expected from
+// purchase orders) and in transit (coming from another location). A receipt against a
+// purchase order is OnHand +n, Incoming -n in one movement.
+type MoveInventory struct {
+	OnHand      int64
+	Incoming    int64
+	InTransit   int64
+	Reason      string
+	SourceType  string
+	SourceID    string
+	Note        string
+	MovementKey string // dedupe key; a key the item has seen makes the command a no-op
+	Now         time.Time
+}
+
+// Check validates the command.
+func (cmd MoveInventory) Check(v *Validation) {
+	v.Check(cmd.OnHand != 0 || cmd.Incoming != 0 || cmd.InTransit != 0, "quantity", "must move something")
+	v.Check(slices.Contains(MoveReasons, cmd.Reason), "reason", "must be one of "+strings.Join(MoveReasons, ", "))
+}
+
+// Move decides a movement of any balance. On hand may not leave available below zero;
+// incoming and in transit may not go below zero.
+func (it *InventoryItem) Move(cmd MoveInventory) ([]Event, error) {
 	var v Validation
 	cmd.Check(&v)
 	if err := v.Err(); err != nil {
@@ -459,15 +496,20 @@ func (it *InventoryItem) Adjust(cmd AdjustInventory) ([]Event, error) {
 	if it.seen(cmd.MovementKey) {
 		return nil, nil
 	}
-	if cmd.Quantity < 0 && it.Available()+cmd.Quantity < 0 {
-		return nil, it.short(-cmd.Quantity)
+	if cmd.OnHand < 0 && it.Available()+cmd.OnHand < 0 {
+		return nil, it.short(-cmd.OnHand)
+	}
+	v.Check(it.Incoming+cmd.Incoming >= 0, "incoming", fmt.Sprintf("would go below zero (%d incoming)", it.Incoming))
+	v.Check(it.InTransit+cmd.InTransit >= 0, "in_transit", fmt.Sprintf("would go below zero (%d in transit)", it.InTransit))
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	d := it.Clone()
 	events := d.expire(cmd.Now)
 	before := d.Available()
 	m := d.movement(cmd.Reason, cmd.SourceType, cmd.SourceID, cmd.MovementKey)
-	m.OnHandDelta = cmd.Quantity
-	m.OnHand += cmd.Quantity
+	m.OnHandDelta, m.IncomingDelta, m.InTransitDelta = cmd.OnHand, cmd.Incoming, cmd.InTransit
+	m.OnHand, m.Incoming, m.InTransit = m.OnHand+cmd.OnHand, m.Incoming+cmd.Incoming, m.InTransit+cmd.InTransit
 	events = append(events, d.apply(InventoryAdjusted{StockMovement: m, Note: cmd.Note}))
 	events = append(events, d.fillBackorders()...)
 	return append(events, d.lowStock(before)...), nil

@@ -207,3 +207,27 @@ func TestInventoryReservationExpiry(t *testing.T) {
 		t.Fatalf("reason %q", rel.Reason)
 	}
 }
+
+func TestInventoryMoveIncomingAndInTransit(t *testing.T) {
+	it := stocked(t, 0, 0)
+	foldItem(it, must(it.Reserve(reserve("o1", 2, true)))) // all backordered
+	foldItem(it, must(it.Move(MoveInventory{Incoming: 5, Reason: ReasonPurchase, SourceType: "purchase_order", SourceID: "po1", MovementKey: "po1/approve"})))
+	if it.Incoming != 5 || it.OnHand != 0 {
+		t.Fatalf("after approval: %+v", it)
+	}
+	// a receipt: on hand up, incoming down, the backorder filled in the same commit
+	events := must(it.Move(MoveInventory{OnHand: 3, Incoming: -3, Reason: ReasonReceipt, SourceType: "purchase_order", SourceID: "po1", MovementKey: "po1/r1"}))
+	foldItem(it, events)
+	if it.OnHand != 3 || it.Incoming != 2 || it.Reserved != 2 || len(events) != 2 {
+		t.Fatalf("after receipt: %+v, events %v", it, events)
+	}
+	if _, err := it.Move(MoveInventory{OnHand: 5, Incoming: -5, Reason: ReasonReceipt}); err == nil {
+		t.Fatal("incoming below zero accepted")
+	}
+	foldItem(it, must(it.Move(MoveInventory{InTransit: 4, Reason: ReasonTransfer, MovementKey: "t1/ship"})))
+	foldItem(it, must(it.Move(MoveInventory{OnHand: 4, InTransit: -4, Reason: ReasonTransfer, MovementKey: "t1/receive"})))
+	if it.OnHand != 7 || it.InTransit != 0 {
+		t.Fatalf("after transfer in: %+v", it)
+	}
+	balanced(t, it)
+}
