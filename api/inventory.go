@@ -171,6 +171,8 @@ func (s *Server) reserveInventory(w http.ResponseWriter, r *http.Request) {
 		cmd.ExpiresAt = &t
 	}
 	o.v.Check(cmd.Quantity > 0, "quantity", "must be a positive integer")
+	// documents' reservations belong to their flows; by hand only manual ones
+	o.v.Check(cmd.ReferenceType == "manual", "reference_type", "must be manual (orders, wholesale and work orders reserve through their own flows)")
 	if cmd.ReferenceID == "" {
 		cmd.ReferenceID = commands.NewID()
 	}
@@ -245,6 +247,13 @@ func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
 	rv := item.Reservations[vars["rid"]]
 	if rv == nil {
 		s.fail(w, r, &domain.TransitionError{Entity: "reservation", From: "CLOSED", Action: "release"})
+		return
+	}
+	if rv.ReferenceType != "manual" {
+		// cancelling or editing the document releases it; a release by hand would leave
+		// the document believing its stock is held
+		s.fail(w, r, &domain.TransitionError{Entity: "reservation of " + rv.ReferenceType + " " + rv.ReferenceID,
+			From: "HELD_BY_" + strings.ToUpper(rv.ReferenceType), Action: "release"})
 		return
 	}
 	res, err := s.cmd.ReleaseReservation(r.Context(), itemID, rv.ID, commands.WithMetadata(meta(r)))

@@ -284,7 +284,7 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.RefundOrder(r.Context(), mux.Vars(r)["id"], amount, reason, "", opts...)
+		return s.cmd.RefundOrder(r.Context(), mux.Vars(r)["id"], amount, reason, "", "", opts...)
 	})
 }
 

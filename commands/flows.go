@@ -71,11 +71,21 @@ func (h *Handler) orderStock(ctx context.Context, env domain.Envelope, meta doma
 	reserve := func(orderID, loc string, l domain.OrderLine, qty int64) error {
 		_, err := h.ReserveInventory(ctx, domain.InventoryItemID(l.SKU, loc), domain.ReserveInventory{
 			ReservationID: domain.ReservationID("order", orderID, l.ID, l.SKU), ReferenceType: "order",
-			ReferenceID: orderID, LineID: l.ID, Quantity: qty, AllowBackorder: true}, opt)
+			ReferenceID: orderID, LineID: l.ID, Quantity: qty, AllowBackorder: true,
+			MovementKey: domain.MovementKey(env.ID, l.ID)}, opt)
 		return err
 	}
 	switch e := env.Event.(type) {
 	case domain.OrderConfirmed:
+		// A confirmation handled late (a parked event replayed after the order was
+		// cancelled) must not reserve for an order that no longer wants stock.
+		o, err := h.Order(ctx, e.OrderID)
+		if err != nil {
+			return err
+		}
+		if !stockHeld(o) {
+			return nil
+		}
 		for _, l := range e.Items {
 			if err := reserve(e.OrderID, e.LocationID, l, l.Quantity); err != nil {
 				return err
@@ -177,13 +187,18 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 	switch e := env.Event.(type) {
 	case domain.ReturnInspected:
 		var currency string
+		done, err := h.restocked(ctx, e.ReturnID, env.Position)
+		if err != nil {
+			return err
+		}
 		for _, it := range e.Items {
-			if it.Disposition != domain.DispositionRestock || it.Quantity <= 0 {
+			qty := it.Quantity - done[it.LineID] // a reopened return's goods came back once
+			if it.Disposition != domain.DispositionRestock || qty <= 0 {
 				continue
 			}
 			id := domain.InventoryItemID(it.SKU, it.LocationID)
 			adjust := func() error {
-				_, err := h.AdjustInventory(ctx, id, domain.AdjustInventory{Quantity: it.Quantity, Reason: domain.ReasonReturn,
+				_, err := h.AdjustInventory(ctx, id, domain.AdjustInventory{Quantity: qty, Reason: domain.ReasonReturn,
 					SourceType: "return", SourceID: e.ReturnID, MovementKey: domain.MovementKey(env.ID, it.LineID)}, opt)
 				return err
 			}
@@ -207,7 +222,7 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 			}
 		}
 	case domain.ReturnRefunded:
-		_, err := h.RefundOrder(ctx, e.OrderID, e.Amount, "return", e.ReturnID, opt)
+		_, err := h.RefundOrder(ctx, e.OrderID, e.Amount, "return", e.ReturnID, env.ID, opt)
 		return err
 	case domain.ReturnRejected:
 		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
@@ -215,6 +230,26 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
 	}
 	return nil
+}
+
+// restocked is what inspections of a return before position pos put back on hand, by
+// line.
+func (h *Handler) restocked(ctx context.Context, returnID string, pos uint64) (map[string]int64, error) {
+	hist, err := h.History(ctx, "return", returnID)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]int64{}
+	for _, env := range hist {
+		if e, ok := env.Event.(domain.ReturnInspected); ok && env.Position < pos {
+			for _, it := range e.Items {
+				if it.Disposition == domain.DispositionRestock {
+					done[it.LineID] = max(done[it.LineID], it.Quantity)
+				}
+			}
+		}
+	}
+	return done, nil
 }
 
 // warrantyClaims is F9: an approved claim is carried out. REPLACEMENT creates a
@@ -240,7 +275,7 @@ func (h *Handler) warrantyClaims(ctx context.Context, env domain.Envelope, meta 
 				currency, loc = o.Currency, o.LocationID
 			}
 		}
-		id := trimID("wr-" + e.ClaimID)
+		id := domain.ReplacementOrderID(e.WarrantyID, e.ClaimID)
 		_, err := h.CreateOrder(ctx, domain.CreateOrder{OrderID: id, CustomerID: e.CustomerID, Currency: currency,
 			LocationID: loc, Channel: "warranty", Submit: true,
 			Items:    []domain.OrderLineInput{{SKU: e.SKU, Name: "warranty replacement", Quantity: 1, UnitPrice: 0}},
@@ -252,8 +287,8 @@ func (h *Handler) warrantyClaims(ctx context.Context, env domain.Envelope, meta 
 		if err != nil {
 			return err
 		}
-		if o.Status != domain.OrderStatusPending {
-			return nil // confirmed already (a redelivery), or moved on
+		if o.Status != domain.OrderStatusPending || o.Metadata["claim_id"] != e.ClaimID {
+			return nil // confirmed already (a redelivery), moved on, or not ours
 		}
 		_, err = h.ActOnOrder(ctx, id, "confirm", "warranty replacement", opt)
 		return err
@@ -262,7 +297,7 @@ func (h *Handler) warrantyClaims(ctx context.Context, env domain.Envelope, meta 
 			h.log.Warn("warranty repair without an order: no return opened", "warranty", e.WarrantyID, "claim", e.ClaimID)
 			return nil
 		}
-		_, err := h.CreateReturn(ctx, RequestReturn{ReturnID: trimID("wp-" + e.ClaimID), OrderID: e.OrderID,
+		_, err := h.CreateReturn(ctx, RequestReturn{ReturnID: domain.RepairReturnID(e.WarrantyID, e.ClaimID), OrderID: e.OrderID,
 			Items: []ReturnItemInput{{SKU: e.SKU, Quantity: 1, Reason: "DEFECTIVE"}},
 			Notes: "warranty " + e.WarrantyID + " claim " + e.ClaimID}, opt)
 		if err != nil && !isAlreadyExists(err) {
@@ -279,14 +314,6 @@ func isAlreadyExists(err error) bool {
 	return errors.Is(err, domain.ErrAlreadyExists)
 }
 
-// trimID cuts a derived id to the 64 characters an id may have.
-func trimID(id string) string {
-	if len(id) > 64 {
-		return id[:64]
-	}
-	return id
-}
-
 // wholesaleStock reserves a wholesale order's stock: approving reserves every line (a
 // shortfall is backordered), cancelling an approved order releases the reservations,
 // fulfilling consumes them. Wholesale orders do not track allocation (orderAllocation
@@ -298,6 +325,14 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 	}
 	switch e := env.Event.(type) {
 	case domain.WholesaleOrderApproved:
+		// handled late (a parked event replayed), an order cancelled since wants no stock
+		o, err := h.WholesaleOrder(ctx, e.OrderID)
+		if err != nil {
+			return err
+		}
+		if o.Status == domain.WholesaleOrderStatusCancelled {
+			return nil
+		}
 		for _, l := range e.Lines {
 			_, err := h.ReserveInventory(ctx, domain.InventoryItemID(l.SKU, e.LocationID), domain.ReserveInventory{
 				ReservationID: resID(e.OrderID, l.LineID, l.SKU), ReferenceType: "wholesale_order",

@@ -91,9 +91,10 @@ func (h *Handler) PayOrder(ctx context.Context, id string, amount int64, referen
 	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Pay(amount, reference) })
 }
 
-// RefundOrder records a refund (for a return when returnID is set).
-func (h *Handler) RefundOrder(ctx context.Context, id string, amount int64, reason, returnID string, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Refund(amount, reason, returnID) })
+// RefundOrder records a refund; for a return, returnID names it and key (the return's
+// refund event id) makes a redelivery a no-op.
+func (h *Handler) RefundOrder(ctx context.Context, id string, amount int64, reason, returnID, key string, opts ...Option) (Result[domain.Order], error) {
+	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Refund(amount, reason, returnID, key) })
 }
 
 // OpenOrderReturn holds a return's quantities against the order's shipped lines.

@@ -192,6 +192,26 @@ func (h *Handler) InspectReturn(ctx context.Context, id string, cmd domain.Inspe
 // RefundReturn grants money for an inspected return; F3 refunds the order.
 func (h *Handler) RefundReturn(ctx context.Context, id string, cmd domain.RefundReturn, opts ...Option) (Result[domain.Return], error) {
 	cmd.ReturnID = id
+	// The refund reaches the order through the return-order flow: what the order cannot
+	// take (unpaid, or less left to refund) is refused here, not parked there.
+	r, err := h.Return(ctx, id)
+	if err != nil {
+		return Result[domain.Return]{}, err
+	}
+	o, err := h.Order(ctx, r.OrderID)
+	if err != nil {
+		return Result[domain.Return]{}, err
+	}
+	if o.PaymentStatus != domain.PaymentPaid && o.PaymentStatus != domain.PaymentPartiallyRefunded {
+		return Result[domain.Return]{}, &domain.TransitionError{Entity: "order payment", From: o.PaymentStatus, Action: "refund"}
+	}
+	amount := cmd.Amount
+	if amount == 0 {
+		amount = r.Value() - r.RefundAmount
+	}
+	if left := o.PaidAmount - o.RefundedAmount; amount > left {
+		return Result[domain.Return]{}, badField("amount", "the order has "+strconv.FormatInt(left, 10)+" left to refund")
+	}
 	return h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Refund(cmd) })
 }
 

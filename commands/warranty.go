@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 
 	"stateset/domain"
 )
@@ -62,6 +63,13 @@ func (h *Handler) FileWarrantyClaim(ctx context.Context, id string, cmd domain.F
 // ApproveWarrantyClaim grants a claim with a resolution; F9 carries it out.
 func (h *Handler) ApproveWarrantyClaim(ctx context.Context, id, claimID, resolution string, opts ...Option) (Result[domain.Warranty], error) {
 	now := h.now()
+	w, err := h.Warranty(ctx, id)
+	if err != nil {
+		return Result[domain.Warranty]{}, err
+	}
+	if err := h.checkClaimResolution(ctx, w, resolution); err != nil {
+		return Result[domain.Warranty]{}, err
+	}
 	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
 		return w.ApproveClaim(claimID, resolution, now)
 	})
@@ -95,4 +103,45 @@ func (h *Handler) Warranty(ctx context.Context, id string) (*domain.Warranty, er
 // WarrantyAt rebuilds a warranty as it was at stream position pos.
 func (h *Handler) WarrantyAt(ctx context.Context, id string, pos uint64) (*domain.Warranty, error) {
 	return loadExisting[domain.Warranty](ctx, h, "warranty", id, pos)
+}
+
+// checkClaimResolution refuses a resolution the warranty-claims flow could not carry out,
+// so that it is answered now instead of parked later: a replacement needs the SKU stocked
+// where the replacement order ships from, a repair needs a shipped unit of the SKU on the
+// warranty's order to return.
+func (h *Handler) checkClaimResolution(ctx context.Context, w *domain.Warranty, resolution string) error {
+	var o *domain.Order
+	if w.OrderID != "" {
+		var err error
+		if o, err = h.Order(ctx, w.OrderID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+	}
+	switch resolution {
+	case "REPLACEMENT":
+		loc := "main"
+		if o != nil {
+			loc = o.LocationID
+		}
+		ok, err := h.exists(ctx, "inventory", domain.InventoryItemID(w.SKU, loc))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return badField("resolution", "REPLACEMENT needs "+w.SKU+" stocked at location "+loc)
+		}
+	case "REPAIR":
+		returnable := int64(0)
+		if o != nil {
+			for _, l := range o.Items {
+				if l.SKU == w.SKU {
+					returnable = o.Returnable()[l.ID]
+				}
+			}
+		}
+		if returnable < 1 {
+			return badField("resolution", "REPAIR opens a return of "+w.SKU+" on the warranty's order, which has no shipped unit of it left to return")
+		}
+	}
+	return nil
 }

@@ -86,6 +86,9 @@ const (
 var AdjustReasons = []string{ReasonReceipt, ReasonSale, ReasonReturn, ReasonAdjustment, ReasonTransfer,
 	ReasonProduction, ReasonConsumption, ReasonScrap, ReasonCycleCount}
 
+// maxStock bounds every balance, so no sum of quantities can overflow.
+const maxStock = 1e12
+
 // MoveReasons are the reasons a flow may give a movement of any balance.
 var MoveReasons = append(slices.Clone(AdjustReasons), ReasonPurchase)
 
@@ -220,6 +223,7 @@ type InventoryReserved struct {
 // for the next receipt.
 type InventoryBackordered struct {
 	ItemID        string `json:"item_id"`
+	MovementKey   string `json:"movement_key,omitempty"`
 	SKU           string `json:"sku"`
 	LocationID    string `json:"location_id"`
 	ReservationID string `json:"reservation_id"`
@@ -479,6 +483,9 @@ type MoveInventory struct {
 // Check validates the command.
 func (cmd MoveInventory) Check(v *Validation) {
 	v.Check(cmd.OnHand != 0 || cmd.Incoming != 0 || cmd.InTransit != 0, "quantity", "must move something")
+	for _, q := range []int64{cmd.OnHand, cmd.Incoming, cmd.InTransit} {
+		v.Check(q >= -maxStock && q <= maxStock, "quantity", fmt.Sprintf("must be within ±%d", int64(maxStock)))
+	}
 	v.Check(slices.Contains(MoveReasons, cmd.Reason), "reason", "must be one of "+strings.Join(MoveReasons, ", "))
 }
 
@@ -496,16 +503,18 @@ func (it *InventoryItem) Move(cmd MoveInventory) ([]Event, error) {
 	if it.seen(cmd.MovementKey) {
 		return nil, nil
 	}
-	if cmd.OnHand < 0 && it.Available()+cmd.OnHand < 0 {
-		return nil, it.short(-cmd.OnHand)
+	d := it.Clone()
+	events := d.expire(cmd.Now) // what is overdue is free before this movement is judged
+	if cmd.OnHand < 0 && d.Available()+cmd.OnHand < 0 {
+		return nil, d.short(-cmd.OnHand)
 	}
-	v.Check(it.Incoming+cmd.Incoming >= 0, "incoming", fmt.Sprintf("would go below zero (%d incoming)", it.Incoming))
-	v.Check(it.InTransit+cmd.InTransit >= 0, "in_transit", fmt.Sprintf("would go below zero (%d in transit)", it.InTransit))
+	v.Check(d.Incoming+cmd.Incoming >= 0, "incoming", fmt.Sprintf("would go below zero (%d incoming)", d.Incoming))
+	v.Check(d.InTransit+cmd.InTransit >= 0, "in_transit", fmt.Sprintf("would go below zero (%d in transit)", d.InTransit))
+	v.Check(d.OnHand+cmd.OnHand <= maxStock && d.Incoming+cmd.Incoming <= maxStock && d.InTransit+cmd.InTransit <= maxStock,
+		"quantity", fmt.Sprintf("would take a balance over %d", int64(maxStock)))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	d := it.Clone()
-	events := d.expire(cmd.Now)
 	before := d.Available()
 	m := d.movement(cmd.Reason, cmd.SourceType, cmd.SourceID, cmd.MovementKey)
 	m.OnHandDelta, m.IncomingDelta, m.InTransitDelta = cmd.OnHand, cmd.Incoming, cmd.InTransit
@@ -525,13 +534,14 @@ type ReserveInventory struct {
 	LineID         string
 	Quantity       int64 // the demand wanted in total, including what was consumed
 	ExpiresAt      *time.Time
-	AllowBackorder bool // a shortfall waits for stock instead of failing
+	AllowBackorder bool   // a shortfall waits for stock instead of failing
+	MovementKey    string // a flow's dedupe key; a key the item has seen makes the command a no-op
 	Now            time.Time
 }
 
 // Check validates the command.
 func (cmd ReserveInventory) Check(v *Validation) {
-	v.Check(cmd.Quantity >= 0, "quantity", "must be a positive integer")
+	v.Check(cmd.Quantity >= 0 && cmd.Quantity <= maxStock, "quantity", "must be a positive integer")
 	v.Check(slices.Contains(ReferenceTypes, cmd.ReferenceType), "reference_type", "must be one of "+strings.Join(ReferenceTypes, ", "))
 	v.Check(ValidID(cmd.ReferenceID), "reference_id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	v.Check(cmd.ExpiresAt == nil || cmd.ExpiresAt.After(cmd.Now), "expires_at", "must be in the future")
@@ -547,14 +557,14 @@ func (it *InventoryItem) Reserve(cmd ReserveInventory) ([]Event, error) {
 	if !it.Exists() {
 		return nil, ErrNotFound
 	}
+	if it.seen(cmd.MovementKey) {
+		return nil, nil
+	}
 	d := it.Clone()
 	events := d.expire(cmd.Now)
 	before := d.Available()
 	r := d.Reservations[cmd.ReservationID]
 	if r == nil {
-		if d.seen(cmd.ReservationID) { // it was closed: a redelivery of what made it
-			return events, nil
-		}
 		if cmd.Quantity == 0 {
 			return events, nil
 		}
@@ -567,7 +577,7 @@ func (it *InventoryItem) Reserve(cmd ReserveInventory) ([]Event, error) {
 			return nil, it.short(diff)
 		}
 		if take > 0 {
-			m := d.movement(ReasonReserve, r.ReferenceType, r.ReferenceID, "")
+			m := d.movement(ReasonReserve, r.ReferenceType, r.ReferenceID, cmd.MovementKey)
 			m.ReservedDelta, m.Reserved = take, m.Reserved+take
 			events = append(events, d.apply(InventoryReserved{StockMovement: m, ReservationID: r.ID,
 				ReferenceType: r.ReferenceType, ReferenceID: r.ReferenceID, LineID: r.LineID, Quantity: take,
@@ -575,12 +585,12 @@ func (it *InventoryItem) Reserve(cmd ReserveInventory) ([]Event, error) {
 			r = d.Reservations[r.ID]
 		}
 		if rest := diff - take; rest > 0 {
-			events = append(events, d.apply(InventoryBackordered{ItemID: d.ID, SKU: d.SKU, LocationID: d.LocationID,
+			events = append(events, d.apply(InventoryBackordered{ItemID: d.ID, SKU: d.SKU, LocationID: d.LocationID, MovementKey: cmd.MovementKey,
 				ReservationID: r.ID, ReferenceType: r.ReferenceType, ReferenceID: r.ReferenceID, LineID: r.LineID,
 				Quantity: rest, TotalReserved: r.Reserved + r.Consumed, TotalBackordered: r.Backordered + rest}))
 		}
 	case diff < 0:
-		events = append(events, d.release(r, -diff, ReasonRelease)...)
+		events = append(events, d.release(r, -diff, ReasonRelease, cmd.MovementKey)...)
 		events = append(events, d.fillBackorders()...)
 	}
 	return append(events, d.lowStock(before)...), nil
@@ -597,7 +607,7 @@ func (it *InventoryItem) Release(reservationID string, now time.Time) ([]Event, 
 	if r == nil {
 		return events, nil
 	}
-	events = append(events, d.release(r, r.Reserved+r.Backordered, ReasonRelease)...)
+	events = append(events, d.release(r, r.Reserved+r.Backordered, ReasonRelease, "")...)
 	return append(events, d.fillBackorders()...), nil
 }
 
@@ -653,10 +663,10 @@ func (it *InventoryItem) ExpireReservations(now time.Time) ([]Event, error) {
 }
 
 // release gives qty of r back: the backorder first, then held stock.
-func (d *InventoryItem) release(r *Reservation, qty int64, reason string) []Event {
+func (d *InventoryItem) release(r *Reservation, qty int64, reason, key string) []Event {
 	cancel := min(qty, r.Backordered)
 	free := min(qty-cancel, r.Reserved)
-	m := d.movement(reason, r.ReferenceType, r.ReferenceID, "")
+	m := d.movement(reason, r.ReferenceType, r.ReferenceID, key)
 	m.ReservedDelta, m.Reserved = -free, m.Reserved-free
 	closed := r.Reserved == free && r.Backordered == cancel // nothing held, nothing waiting
 	return []Event{d.apply(InventoryReservationReleased{StockMovement: m, ReservationID: r.ID, ReferenceType: r.ReferenceType,
@@ -695,7 +705,10 @@ func (d *InventoryItem) expire(now time.Time) []Event {
 	slices.SortFunc(due, func(a, b *Reservation) int { return strings.Compare(a.ID, b.ID) })
 	var events []Event
 	for _, r := range due {
-		events = append(events, d.release(r, r.Reserved+r.Backordered, ReasonExpire)...)
+		events = append(events, d.release(r, r.Reserved+r.Backordered, ReasonExpire, "")...)
+	}
+	if len(events) > 0 {
+		events = append(events, d.fillBackorders()...) // freed stock goes to the oldest waiting first
 	}
 	return events
 }
@@ -754,6 +767,9 @@ func (it *InventoryItem) fold(e Event, pos uint64, at time.Time) {
 		if e.FromBackorder {
 			r.Backordered -= e.Quantity
 		}
+		if r.Backordered == 0 {
+			r.BackorderedAt = 0 // waiting again later queues it anew, behind whoever waits then
+		}
 		if e.ExpiresAt != nil {
 			r.ExpiresAt = e.ExpiresAt
 		}
@@ -761,12 +777,16 @@ func (it *InventoryItem) fold(e Event, pos uint64, at time.Time) {
 		r := it.reservation(e.ReservationID, e.ReferenceType, e.ReferenceID, e.LineID, at)
 		r.Backordered += e.Quantity
 		if r.BackorderedAt == 0 {
-			r.BackorderedAt = pos
+			r.BackorderedAt = pos // its place in the queue, until it stops waiting
 		}
+		it.remember(e.MovementKey)
 	case InventoryReservationReleased:
 		if r := it.Reservations[e.ReservationID]; r != nil {
 			r.Reserved -= e.Quantity
 			r.Backordered -= e.BackorderCancelled
+			if r.Backordered == 0 {
+				r.BackorderedAt = 0
+			}
 			if e.Closed {
 				it.close(r.ID)
 			}
@@ -794,11 +814,10 @@ func (it *InventoryItem) reservation(id, refType, refID, line string, at time.Ti
 	return r
 }
 
-// close drops a finished reservation and remembers its id, so a redelivered reserve of
-// it does not open it again.
+// close drops a finished reservation. Its id may be reserved again (a manual reference
+// reused, an order line added back): redeliveries are told apart by movement keys.
 func (it *InventoryItem) close(id string) {
 	delete(it.Reservations, id)
-	it.remember(id)
 }
 
 func (it *InventoryItem) remember(key string) {

@@ -110,16 +110,17 @@ func TestInventoryReserveBackorderFill(t *testing.T) {
 func TestInventoryReserveIsIdempotentAndAdjustable(t *testing.T) {
 	it := stocked(t, 10, 0)
 	cmd := reserve("o1", 4, false)
+	cmd.MovementKey = "confirmed/1"
 	foldItem(it, must(it.Reserve(cmd)))
 	if again := must(it.Reserve(cmd)); len(again) != 0 {
 		t.Fatalf("same demand again decided %v", again)
 	}
-	cmd.Quantity = 6
+	cmd.Quantity, cmd.MovementKey = 6, "edited/1"
 	foldItem(it, must(it.Reserve(cmd)))
 	if it.Reserved != 6 {
 		t.Fatalf("reserved %d after raising to 6", it.Reserved)
 	}
-	cmd.Quantity = 1
+	cmd.Quantity, cmd.MovementKey = 1, "edited-again/1"
 	foldItem(it, must(it.Reserve(cmd)))
 	if it.Reserved != 1 {
 		t.Fatalf("reserved %d after lowering to 1", it.Reserved)
@@ -128,12 +129,46 @@ func TestInventoryReserveIsIdempotentAndAdjustable(t *testing.T) {
 	if it.OnHand != 9 || it.Reserved != 0 || len(it.Reservations) != 0 {
 		t.Fatalf("after consuming: %+v", it)
 	}
-	// the reservation is closed: a redelivered reserve does not open it again
+	// the reservation is closed: a redelivery of what made it is known by its key
+	cmd.MovementKey = "confirmed/1"
 	if again := must(it.Reserve(cmd)); len(again) != 0 {
 		t.Fatalf("redelivered reserve of a closed reservation decided %v", again)
 	}
 	if again := must(it.Consume(ConsumeInventory{ReservationID: cmd.ReservationID, Quantity: 1, Reason: ReasonSale, MovementKey: "ship-1"})); len(again) != 0 {
 		t.Fatalf("redelivered consume decided %v", again)
+	}
+	// a new demand on the same id (a reference reused) opens it again
+	cmd.MovementKey = ""
+	foldItem(it, must(it.Reserve(cmd)))
+	if it.Reserved != 1 {
+		t.Fatalf("a closed reservation id reserved again: reserved %d", it.Reserved)
+	}
+}
+
+// TestInventoryExpiryFeedsTheQueueFirst: stock freed by an expiry goes to the oldest
+// backorder, not to a newer request, and a demand that waits again queues anew.
+func TestInventoryExpiryFeedsTheQueueFirst(t *testing.T) {
+	it := stocked(t, 10, 0)
+	hold := reserve("cart", 10, false)
+	exp := t0.Add(time.Minute)
+	hold.ExpiresAt = &exp
+	foldItem(it, must(it.Reserve(hold)))
+	foldItem(it, must(it.Reserve(reserve("b", 5, true)))) // waits
+	late := reserve("c", 10, true)
+	late.Now = exp.Add(time.Second)
+	foldItem(it, must(it.Reserve(late)))
+	b, c := it.Reservations[reserve("b", 0, true).ReservationID], it.Reservations[late.ReservationID]
+	if b.Reserved != 5 || b.Backordered != 0 || c.Reserved != 5 || c.Backordered != 5 {
+		t.Fatalf("after expiry: b %+v, c %+v", b, c)
+	}
+	balanced(t, it)
+	// b waits again (raised): it queues behind c
+	raise := reserve("b", 7, true)
+	foldItem(it, must(it.Reserve(raise)))
+	events := must(it.Adjust(AdjustInventory{Quantity: 5, Reason: ReasonReceipt}))
+	foldItem(it, events)
+	if c.Backordered = it.Reservations[late.ReservationID].Backordered; c.Backordered != 0 || it.Reservations[raise.ReservationID].Backordered != 2 {
+		t.Fatalf("receipt went to %+v first", events)
 	}
 }
 

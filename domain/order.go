@@ -127,8 +127,12 @@ type Order struct {
 	RefundedAmount  int64             `json:"refunded_amount"`
 	// Returns are the open returns against the order: return id -> line id -> quantity.
 	Returns map[string]map[string]int64 `json:"returns,omitempty"`
-	// Refunds are the returns already refunded, so a redelivered refund is not paid twice.
-	Refunds   []string  `json:"refunds,omitempty"`
+	// Refunds are the keys of refunds already made for returns (the causing event's id),
+	// so a redelivered refund is not paid twice.
+	Refunds []string `json:"refunds,omitempty"`
+	// NextLine is the highest line id ever given: a line removed and added back gets a new
+	// id, so it is never mistaken for the old line (and its closed reservation).
+	NextLine  int       `json:"next_line,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int64     `json:"version"`
@@ -236,14 +240,10 @@ func checkOptionalAddress(v *Validation, field string, a *Address) {
 	}
 }
 
-func orderLines(in []OrderLineInput, old []OrderLine) ([]OrderLine, int64) {
-	next := 0
+func orderLines(in []OrderLineInput, old []OrderLine, next int) ([]OrderLine, int64) {
 	bySKU := map[string]OrderLine{}
 	for _, l := range old {
 		bySKU[l.SKU] = l
-		if n, err := strconv.Atoi(l.ID); err == nil && n > next {
-			next = n
-		}
 	}
 	out := make([]OrderLine, len(in))
 	var subtotal int64
@@ -270,7 +270,7 @@ func (o *Order) Create(cmd CreateOrder) ([]Event, error) {
 	if o.Exists() {
 		return nil, &AlreadyExistsError{Entity: "order", Field: "id"}
 	}
-	lines, subtotal := orderLines(cmd.Items, nil)
+	lines, subtotal := orderLines(cmd.Items, nil, 0)
 	status := OrderStatusDraft
 	if cmd.Submit {
 		status = OrderStatusPending
@@ -319,7 +319,7 @@ func (o *Order) Update(cmd UpdateOrder) ([]Event, error) {
 	}
 	e := OrderUpdated{OrderID: o.ID, Status: o.Status}
 	if cmd.Items != nil {
-		lines, subtotal := orderLines(*cmd.Items, o.Items)
+		lines, subtotal := orderLines(*cmd.Items, o.Items, o.NextLine)
 		if !slices.Equal(lines, o.Items) {
 			e.Items = &OrderItemsChange{From: o.Items, To: lines}
 			e.Subtotal, e.Total = &Int64Change{From: o.Subtotal, To: subtotal}, &Int64Change{From: o.Total, To: subtotal}
@@ -414,6 +414,7 @@ func (o *Order) Ship(cmd ShipOrder) ([]Event, error) {
 	var short []Shortage
 	var shipped []ShippedLine
 	after := slices.Clone(o.Items)
+	seen := map[string]bool{}
 	for i, sl := range lines {
 		f := "lines[" + strconv.Itoa(i) + "]."
 		l, ok := o.Line(sl.LineID)
@@ -421,6 +422,11 @@ func (o *Order) Ship(cmd ShipOrder) ([]Event, error) {
 			v.Add(f+"line_id", "is not a line of this order")
 			continue
 		}
+		if seen[sl.LineID] {
+			v.Add(f+"line_id", "appears twice; give each line once")
+			continue
+		}
+		seen[sl.LineID] = true
 		if sl.Quantity <= 0 || sl.Quantity > l.Quantity-l.Shipped {
 			v.Add(f+"quantity", fmt.Sprintf("must be from 1 to the %d not yet shipped", l.Quantity-l.Shipped))
 			continue
@@ -507,7 +513,7 @@ func (o *Order) Pay(amount int64, reference string) ([]Event, error) {
 		amount = o.Total
 	}
 	var v Validation
-	v.Check(amount > 0 && amount == o.Total, "amount", fmt.Sprintf("must equal the order total %d", o.Total))
+	v.Check(amount == o.Total, "amount", fmt.Sprintf("must equal the order total %d", o.Total))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -517,13 +523,13 @@ func (o *Order) Pay(amount int64, reference string) ([]Event, error) {
 	return []Event{OrderPaid{OrderID: o.ID, Amount: amount, Currency: o.Currency, Reference: reference}}, nil
 }
 
-// Refund decides a refund (amount 0: everything still refundable). A refund for a return
-// already refunded is a no-op.
-func (o *Order) Refund(amount int64, reason, returnID string) ([]Event, error) {
+// Refund decides a refund (amount 0: everything still refundable). key identifies a
+// refund made for a return (the return's refund event): a key already seen is a no-op.
+func (o *Order) Refund(amount int64, reason, returnID, key string) ([]Event, error) {
 	if !o.Exists() {
 		return nil, ErrNotFound
 	}
-	if returnID != "" && slices.Contains(o.Refunds, returnID) {
+	if key != "" && slices.Contains(o.Refunds, key) {
 		return nil, nil
 	}
 	if o.PaymentStatus != PaymentPaid && o.PaymentStatus != PaymentPartiallyRefunded {
@@ -543,7 +549,7 @@ func (o *Order) Refund(amount int64, reason, returnID string) ([]Event, error) {
 		status = PaymentRefunded
 	}
 	return []Event{OrderRefunded{OrderID: o.ID, Amount: amount, Currency: o.Currency, Reason: reason, ReturnID: returnID,
-		PaymentStatus: status}}, nil
+		RefundKey: key, PaymentStatus: status}}, nil
 }
 
 // OpenReturn holds returned quantities against the order's shipped lines. Opening the
@@ -703,6 +709,7 @@ type OrderRefunded struct {
 	Currency      string `json:"currency"`
 	Reason        string `json:"reason,omitempty"`
 	ReturnID      string `json:"return_id,omitempty"`
+	RefundKey     string `json:"refund_key,omitempty"`
 	PaymentStatus string `json:"payment_status"`
 }
 
@@ -836,8 +843,8 @@ func (o *Order) Apply(env Envelope) {
 	case OrderRefunded:
 		o.RefundedAmount += e.Amount
 		o.PaymentStatus = e.PaymentStatus
-		if e.ReturnID != "" {
-			o.Refunds = append(slices.Clip(o.Refunds), e.ReturnID)
+		if e.RefundKey != "" {
+			o.Refunds = append(slices.Clip(o.Refunds), e.RefundKey)
 		}
 	case OrderReturnOpened:
 		o.Returns = maps.Clone(o.Returns)
@@ -860,6 +867,11 @@ func (o *Order) Apply(env Envelope) {
 		}
 		o.Returns = maps.Clone(o.Returns)
 		delete(o.Returns, e.ReturnID)
+	}
+	for _, l := range o.Items {
+		if n, err := strconv.Atoi(l.ID); err == nil && n > o.NextLine {
+			o.NextLine = n
+		}
 	}
 	o.Version = env.Version
 	o.UpdatedAt = env.Time

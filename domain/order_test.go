@@ -181,20 +181,45 @@ func TestOrderReturnsAndRefunds(t *testing.T) {
 		t.Fatalf("returnable %v", o.Returnable())
 	}
 	var te *TransitionError
-	if _, err := o.Refund(100, "", "r2"); !errors.As(err, &te) {
+	if _, err := o.Refund(100, "", "r2", "evt-1"); !errors.As(err, &te) {
 		t.Fatalf("refund of an unpaid order: %v", err)
 	}
 	foldOrder(o, must(o.Pay(0, "pi_1")))
-	foldOrder(o, must(o.Refund(1000, "return", "r2")))
-	if o.PaymentStatus != PaymentPartiallyRefunded || o.RefundedAmount != 1000 {
+	foldOrder(o, must(o.Refund(500, "return", "r2", "evt-1")))
+	if o.PaymentStatus != PaymentPartiallyRefunded || o.RefundedAmount != 500 {
 		t.Fatalf("after refund: %s %d", o.PaymentStatus, o.RefundedAmount)
 	}
-	if again := must(o.Refund(1000, "return", "r2")); again != nil {
-		t.Fatalf("refund of the same return twice decided %v", again)
+	if again := must(o.Refund(500, "return", "r2", "evt-1")); again != nil {
+		t.Fatalf("the same refund event twice decided %v", again)
 	}
-	foldOrder(o, must(o.Refund(0, "goodwill", "")))
+	// the same return refunded again later (reopened, more owed) is a new refund
+	foldOrder(o, must(o.Refund(500, "return", "r2", "evt-2")))
+	if o.RefundedAmount != 1000 {
+		t.Fatalf("second refund of r2: refunded %d", o.RefundedAmount)
+	}
+	foldOrder(o, must(o.Refund(0, "goodwill", "", "")))
 	if o.PaymentStatus != PaymentRefunded {
 		t.Fatalf("payment status %s", o.PaymentStatus)
+	}
+}
+
+func TestOrderLineIDsAreNeverReused(t *testing.T) {
+	o := orderIn(t, OrderStatusConfirmed)
+	onlyA := []OrderLineInput{{SKU: "A", Quantity: 2, UnitPrice: 500}}
+	foldOrder(o, must(o.Update(UpdateOrder{Items: &onlyA})))
+	both := []OrderLineInput{{SKU: "A", Quantity: 2, UnitPrice: 500}, {SKU: "B", Quantity: 1, UnitPrice: 300}}
+	foldOrder(o, must(o.Update(UpdateOrder{Items: &both})))
+	if b := o.Items[1]; b.SKU != "B" || b.ID != "3" || b.Reserved != 0 {
+		t.Fatalf("B added back: %+v, want a new line 3", b)
+	}
+}
+
+func TestShipRefusesALineTwice(t *testing.T) {
+	o := orderIn(t, OrderStatusConfirmed)
+	_, err := o.Ship(ShipOrder{Lines: []ShipLine{{LineID: "1", Quantity: 1}, {LineID: "1", Quantity: 1}}})
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Fields[0].Field != "lines[1].line_id" {
+		t.Fatalf("a line given twice: %v", err)
 	}
 }
 

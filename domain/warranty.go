@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"slices"
@@ -436,4 +438,20 @@ func (w *Warranty) Clone() *Warranty {
 		cp.Claims[i].Photos = slices.Clone(cp.Claims[i].Photos)
 	}
 	return &cp
+}
+
+// ReplacementOrderID is the id of the order an approved REPLACEMENT claim creates, and
+// RepairReturnID that of the return a REPAIR claim opens: derived from the warranty and
+// the claim (claim ids are unique only within their warranty), so a redelivery of the
+// approval finds what the first delivery made.
+func ReplacementOrderID(warrantyID, claimID string) string {
+	return claimDocID("wr", warrantyID, claimID)
+}
+
+// RepairReturnID: see ReplacementOrderID.
+func RepairReturnID(warrantyID, claimID string) string { return claimDocID("wp", warrantyID, claimID) }
+
+func claimDocID(prefix, warrantyID, claimID string) string {
+	sum := sha256.Sum256([]byte(warrantyID + "\x00" + claimID))
+	return prefix + "-" + hex.EncodeToString(sum[:10])
 }

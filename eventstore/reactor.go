@@ -115,13 +115,15 @@ func (r *Reactor) Handle(name string, subjects []string, fn ReactFunc) error {
 	}
 	consumer := jetstream.ConsumerConfig{Durable: r.Durable(name), FilterSubjects: filters,
 		AckPolicy: jetstream.AckExplicitPolicy, AckWait: r.cfg.AckWait, MaxAckPending: 1,
-		MaxDeliver: 50, DeliverPolicy: jetstream.DeliverAllPolicy}
+		// no MaxDeliver: JetStream would drop an event after it silently; one that keeps
+		// failing is parked by the handler's middleware instead
+		MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy}
 	nc, err := r.store.connect("reactor-" + name)
 	if err != nil {
 		return err
 	}
 	sub, err := wmjs.NewSubscriber(wmjs.SubscriberConfig{Conn: nc, Logger: watermill.NopLogger{},
-		Unmarshaler: unmarshaler{}, AckWaitTimeout: r.cfg.AckWait / 2,
+		Unmarshaler: unmarshaler{}, AckWaitTimeout: r.cfg.AckWait, NakDelay: wmjs.NewStaticDelay(time.Second),
 		ResourceInitializer: func(ctx context.Context, js jetstream.JetStream, _ string) (jetstream.Consumer, func(context.Context, watermill.LoggerAdapter), error) {
 			c, err := js.CreateOrUpdateConsumer(ctx, r.store.name, consumer)
 			return c, nil, err // the durable outlives the subscriber
@@ -130,7 +132,11 @@ func (r *Reactor) Handle(name string, subjects []string, fn ReactFunc) error {
 		nc.Close()
 		return fmt.Errorf("reactor %s: %w", name, err)
 	}
-	pq, err := middleware.PoisonQueue(r.pub, r.parkedSubject(name))
+	// A handler stopped by shutdown (or by the subscriber's ack deadline) did not fail: its
+	// event is not acked and comes back; parking it too would hand it over twice.
+	pq, err := middleware.PoisonQueueWithFilter(r.pub, r.parkedSubject(name), func(err error) bool {
+		return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	})
 	if err != nil {
 		return fmt.Errorf("reactor %s: %w", name, err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"stateset/domain"
 	"strings"
 	"testing"
 )
@@ -37,7 +38,7 @@ func TestWarrantiesAndClaimsFlow(t *testing.T) {
 	sh.ok(http.MethodPost, "/v1/warranties/w1/claims", `{"id":"c1","issue_description":"handle cracked","photos":["https://example.com/1.jpg"]}`)
 	sh.ok(http.MethodPost, "/v1/warranties/w1/claims/c1/approve", `{"resolution":"REPLACEMENT"}`)
 	sh.refused(http.MethodPost, "/v1/warranties/w1/claims/c1/approve", `{"resolution":"REPLACEMENT"}`, 409, "INVALID_TRANSITION")
-	o := sh.eventually("replacement reserved", "/v1/orders/wr-c1", func(o map[string]any) bool {
+	o := sh.eventually("replacement reserved", "/v1/orders/"+domain.ReplacementOrderID("w1", "c1"), func(o map[string]any) bool {
 		return o["status"] == "CONFIRMED" && num(lineOf(o, "MUG")["reserved"]) == 1
 	})
 	if num(o["total_amount"]) != 0 || o["channel"] != "warranty" || o["customer_id"] != "cus1" || o["metadata"].(map[string]any)["claim_id"] != "c1" {
@@ -52,7 +53,7 @@ func TestWarrantiesAndClaimsFlow(t *testing.T) {
 			approved = e["id"].(string)
 		}
 	}
-	created := history(sh, "/v1/orders/wr-c1/history")
+	created := history(sh, "/v1/orders/"+domain.ReplacementOrderID("w1", "c1")+"/history")
 	var first map[string]any
 	for _, e := range created {
 		if e["event_type"] == "OrderCreated" {
@@ -66,7 +67,7 @@ func TestWarrantiesAndClaimsFlow(t *testing.T) {
 	// REPAIR: F9 opens a return of one unit on the warranty's order
 	sh.ok(http.MethodPost, "/v1/warranties/w1/claims", `{"id":"c2","issue_description":"wobbles"}`)
 	sh.ok(http.MethodPost, "/v1/warranties/w1/claims/c2/approve", `{"resolution":"REPAIR"}`)
-	r := sh.eventually("repair return", "/v1/returns/wp-c2", func(r map[string]any) bool { return r["status"] == "REQUESTED" })
+	r := sh.eventually("repair return", "/v1/returns/"+domain.RepairReturnID("w1", "c2"), func(r map[string]any) bool { return r["status"] == "REQUESTED" })
 	it := r["items"].([]any)[0].(map[string]any)
 	if r["order_id"] != "o1" || it["sku"] != "MUG" || num(it["quantity"]) != 1 || it["reason"] != "DEFECTIVE" {
 		t.Fatalf("repair return %v", r)
