@@ -158,7 +158,7 @@ func TestWorkOrderReleaseCompleteCancel(t *testing.T) {
 		t.Fatalf("a refused release appended: %v", h)
 	}
 
-	sh.ok(http.MethodPost, "/v1/inventory/"+frame+"/adjust", `{"quantity":7,"reason":"receipt"}`) // 10
+	sh.ok(http.MethodPost, "/v1/inventory/"+frame+"/adjust", `{"quantity":7,"reason":"receipt"}`)  // 10
 	sh.ok(http.MethodPost, "/v1/inventory/"+wheel+"/adjust", `{"quantity":15,"reason":"receipt"}`) // 20
 	if w := sh.ok(http.MethodPost, "/v1/work_orders/w1/release", ""); w["status"] != "RELEASED" || w["stock_held"] != true {
 		t.Fatalf("released %v", w)
