@@ -84,4 +84,36 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/wholesale_orders/{id}/history", "wholesale:read", s.wholesaleOrderHistory)
 	s.handle(r, http.MethodPost, "/v1/wholesale_orders/{id}/invoice", "wholesale:write", s.invoiceWholesaleOrder)
 	s.handle(r, http.MethodPost, "/v1/wholesale_orders/{id}/{action:submit|approve|fulfill|pay|cancel}", "wholesale:write", s.wholesaleOrderAction)
+
+	s.handle(r, http.MethodGet, "/v1/bill_of_materials", "manufacturing:read", s.listBOMs)
+	s.handle(r, http.MethodPost, "/v1/bill_of_materials", "manufacturing:write", s.createBOM)
+	s.handle(r, http.MethodGet, "/v1/bill_of_materials/{id}", "manufacturing:read", s.getBOM)
+	s.handle(r, http.MethodPut, "/v1/bill_of_materials/{id}", "manufacturing:write", s.updateBOM)
+	s.handle(r, http.MethodGet, "/v1/bill_of_materials/{id}/history", "manufacturing:read", s.bomHistory)
+	s.handle(r, http.MethodGet, "/v1/bill_of_materials/{id}/explode", "manufacturing:read", s.explodeBOM)
+	s.handle(r, http.MethodPost, "/v1/bill_of_materials/{id}/{action:activate|obsolete}", "manufacturing:write", s.bomAction)
+
+	// the SDK's spellings
+	s.handle(r, http.MethodGet, "/v1/billofmaterials", "manufacturing:read", s.listBOMs)
+	s.handle(r, http.MethodPost, "/v1/billofmaterials", "manufacturing:write", s.createBOM)
+	s.handle(r, http.MethodGet, "/v1/billofmaterials/{id}", "manufacturing:read", s.getBOM)
+	s.handle(r, http.MethodPut, "/v1/billofmaterials/{id}", "manufacturing:write", s.updateBOM)
+	s.handle(r, http.MethodGet, "/v1/billofmaterials/{id}/history", "manufacturing:read", s.bomHistory)
+	s.handle(r, http.MethodGet, "/v1/billofmaterials/{id}/explode", "manufacturing:read", s.explodeBOM)
+	s.handle(r, http.MethodPost, "/v1/billofmaterials/{id}/{action:activate|obsolete}", "manufacturing:write", s.bomAction)
+
+	s.handle(r, http.MethodGet, "/v1/work_orders", "manufacturing:read", s.listWorkOrders)
+	s.handle(r, http.MethodPost, "/v1/work_orders", "manufacturing:write", s.createWorkOrder)
+	s.handle(r, http.MethodGet, "/v1/work_orders/{id}", "manufacturing:read", s.getWorkOrder)
+	s.handle(r, http.MethodGet, "/v1/work_orders/{id}/history", "manufacturing:read", s.workOrderHistory)
+	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/complete", "manufacturing:write", s.completeWorkOrder)
+	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/{action:release|start|hold|resume|cancel}", "manufacturing:write", s.workOrderAction)
+
+	// the SDK's spellings
+	s.handle(r, http.MethodGet, "/v1/workorders", "manufacturing:read", s.listWorkOrders)
+	s.handle(r, http.MethodPost, "/v1/workorders", "manufacturing:write", s.createWorkOrder)
+	s.handle(r, http.MethodGet, "/v1/workorders/{id}", "manufacturing:read", s.getWorkOrder)
+	s.handle(r, http.MethodGet, "/v1/workorders/{id}/history", "manufacturing:read", s.workOrderHistory)
+	s.handle(r, http.MethodPost, "/v1/workorders/{id}/complete", "manufacturing:write", s.completeWorkOrder)
+	s.handle(r, http.MethodPost, "/v1/workorders/{id}/{action:release|start|hold|resume|cancel}", "manufacturing:write", s.workOrderAction)
 }

@@ -37,6 +37,8 @@ func (h *Handler) Flows() []Flow {
 		{Name: "wholesale-credit", Handle: h.wholesaleCredit, Subjects: []string{
 			"wholesale_order.*.WholesaleOrderInvoiced", "wholesale_order.*.WholesaleOrderPaid",
 			"wholesale_order.*.WholesaleOrderCancelled"}},
+		{Name: "work-order-stock", Handle: h.workOrderStock, Subjects: []string{
+			"work_order.*.WorkOrderReleased", "work_order.*.WorkOrderProductionRecorded", "work_order.*.WorkOrderCancelled"}},
 	}
 }
 

@@ -39,6 +39,7 @@ func NewRegistry() *Registry {
 	returnEvents(r)
 	warrantyEvents(r)
 	wholesaleEvents(r)
+	manufacturingEvents(r)
 	return r
 }
 

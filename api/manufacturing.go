@@ -1,0 +1,315 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// ---- Bills of materials ----
+
+// bomJSON is a bill of materials as the API shows it.
+type bomJSON struct {
+	ID         string                `json:"id"`
+	SKU        string                `json:"sku"`
+	Name       string                `json:"name"`
+	Revision   string                `json:"revision"`
+	Components []domain.BOMComponent `json:"components"`
+	Status     string                `json:"status"`
+	CreatedAt  string                `json:"created_at"`
+	UpdatedAt  string                `json:"updated_at"`
+	Version    int64                 `json:"version"`
+}
+
+func bomOf(b *domain.BillOfMaterials) bomJSON {
+	return bomJSON{ID: b.ID, SKU: b.SKU, Name: b.Name, Revision: b.Revision, Components: nonNil(b.Components),
+		Status: string(b.Status), CreatedAt: rfc3339(b.CreatedAt), UpdatedAt: rfc3339(b.UpdatedAt), Version: b.Version}
+}
+
+// createBOM is POST /v1/bill_of_materials {id?, sku*, name, revision, components*[{sku, quantity}]}.
+func (s *Server) createBOM(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateBOM{BOMID: commands.NewID()}
+	o.into("id", &cmd.BOMID)
+	o.into("sku", &cmd.SKU)
+	o.into("name", &cmd.Name)
+	o.into("revision", &cmd.Revision)
+	o.into("components", &cmd.Components)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateBOM(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/bill_of_materials/"+res.Aggregate.ID)
+	reply(w, http.StatusCreated, res, bomOf)
+}
+
+// updateBOM is PUT /v1/bill_of_materials/{id}: a draft's name, revision and components
+// (replaced whole).
+func (s *Server) updateBOM(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.UpdateBOM
+	cmd.Name = o.str("name")
+	cmd.Revision = o.str("revision")
+	if o.has("components") {
+		comps := []domain.BOMComponent{}
+		o.into("components", &comps)
+		cmd.Components = &comps
+	}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, bomOf, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
+		return s.cmd.UpdateBOM(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+// bomAction is POST /v1/bill_of_materials/{id}/{activate|obsolete} {reason}.
+func (s *Server) bomAction(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, bomOf, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
+		return s.cmd.ActOnBOM(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	})
+}
+
+func (s *Server) getBOM(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.BillsOfMaterials().Name()), func() (projections.Doc[domain.BillOfMaterials], error) {
+		return s.read.GetBOM(r.Context(), mux.Vars(r)["id"])
+	}, func(b *domain.BillOfMaterials) int64 { return b.Version }, bomOf)
+}
+
+func (s *Server) listBOMs(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := projections.BOMColumns
+	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.BOMStatuses, domain.BOMStatus(st)), "status", "not a bill of materials status")
+	}
+	s.listDocs(w, r, &v, q, s.runner(projections.BillsOfMaterials().Name()), &f, func() (any, projections.PageInfo, error) {
+		boms, pi, err := s.read.ListBOMs(r.Context(), f)
+		out := make([]bomJSON, len(boms))
+		for i, b := range boms {
+			out[i] = bomOf(b)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) bomHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "bill_of_materials")
+}
+
+// explosionJSON is an exploded bill of materials and where it was costed.
+type explosionJSON struct {
+	Object string `json:"object"`
+	domain.Explosion
+	LocationID string `json:"location_id"`
+}
+
+// explodeBOM is GET /v1/bill_of_materials/{id}/explode?quantity=n&location_id=main: the
+// raw materials of n units through every level, costed at the location's unit costs.
+// It reads the event store, not a read model, so it is as fresh as the write side.
+func (s *Server) explodeBOM(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r, "quantity", "location_id"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	var v domain.Validation
+	quantity := int64(1)
+	if raw := q.Get("quantity"); raw != "" {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		v.Check(err == nil && n > 0 && n <= 1_000_000, "quantity", "must be 1 to 1000000")
+		quantity = n
+	}
+	loc := DefaultLocation
+	if l := q.Get("location_id"); l != "" {
+		loc = l
+	}
+	v.Check(domain.ValidID(loc), "location_id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	if err := v.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	x, err := s.cmd.ExplodeBOM(r.Context(), mux.Vars(r)["id"], quantity, loc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	x.Leaves = nonNil(x.Leaves)
+	writeJSON(w, http.StatusOK, explosionJSON{Object: "bom_explosion", Explosion: x, LocationID: loc})
+}
+
+// ---- Work orders ----
+
+// workOrderJSON is a work order as the API shows it.
+type workOrderJSON struct {
+	ID               string                      `json:"id"`
+	WorkOrderNumber  string                      `json:"work_order_number"`
+	BOMID            string                      `json:"bom_id"`
+	SKU              string                      `json:"sku"`
+	Quantity         int64                       `json:"quantity"`
+	QuantityProduced int64                       `json:"quantity_produced"`
+	ScrapQuantity    int64                       `json:"scrap_quantity"`
+	QuantityLeft     int64                       `json:"quantity_remaining"`
+	LocationID       string                      `json:"location_id"`
+	Priority         string                      `json:"priority"`
+	DueDate          string                      `json:"due_date,omitempty"`
+	Components       []domain.WorkOrderComponent `json:"components"`
+	Status           string                      `json:"status"`
+	HeldFrom         string                      `json:"held_from,omitempty"`
+	StockHeld        bool                        `json:"stock_held"`
+	CreatedAt        string                      `json:"created_at"`
+	UpdatedAt        string                      `json:"updated_at"`
+	Version          int64                       `json:"version"`
+}
+
+func workOrderOf(o *domain.WorkOrder) workOrderJSON {
+	return workOrderJSON{ID: o.ID, WorkOrderNumber: o.WorkOrderNumber, BOMID: o.BOMID, SKU: o.SKU, Quantity: o.Quantity,
+		QuantityProduced: o.QuantityProduced, ScrapQuantity: o.ScrapQuantity, QuantityLeft: o.Remaining(),
+		LocationID: o.LocationID, Priority: o.Priority, DueDate: o.DueDate, Components: nonNil(o.Components),
+		Status: string(o.Status), HeldFrom: string(o.HeldFrom), StockHeld: o.StockHeld, CreatedAt: rfc3339(o.CreatedAt),
+		UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
+}
+
+// createWorkOrder is POST /v1/work_orders {id?, bom_id*, quantity*, location_id (main),
+// priority (NORMAL), due_date}.
+func (s *Server) createWorkOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateWorkOrder{WorkOrderID: commands.NewID(), LocationID: DefaultLocation}
+	var bomID string
+	o.into("id", &cmd.WorkOrderID)
+	o.into("bom_id", &bomID)
+	o.into("quantity", &cmd.Quantity)
+	o.into("location_id", &cmd.LocationID)
+	o.into("priority", &cmd.Priority)
+	o.into("due_date", &cmd.DueDate)
+	o.v.Check(domain.ValidID(cmd.WorkOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(domain.ValidID(bomID), "bom_id", "is required, must match ^[A-Za-z0-9_-]{1,64}$")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateWorkOrder(r.Context(), cmd, bomID, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/work_orders/"+res.Aggregate.ID)
+	reply(w, http.StatusCreated, res, workOrderOf)
+}
+
+// workOrderAction is POST /v1/work_orders/{id}/{release|start|hold|resume|cancel} {reason}.
+func (s *Server) workOrderAction(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, workOrderOf, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.ActOnWorkOrder(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	})
+}
+
+// completeWorkOrder is POST /v1/work_orders/{id}/complete {quantity_produced,
+// scrap_quantity}; without either, all that remains is produced.
+func (s *Server) completeWorkOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.CompleteWorkOrder
+	o.into("quantity_produced", &cmd.QuantityProduced)
+	o.into("scrap_quantity", &cmd.ScrapQuantity)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, workOrderOf, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.CompleteWorkOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+func (s *Server) getWorkOrder(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.WorkOrders().Name()), func() (projections.Doc[domain.WorkOrder], error) {
+		return s.read.GetWorkOrder(r.Context(), mux.Vars(r)["id"])
+	}, func(o *domain.WorkOrder) int64 { return o.Version }, workOrderOf)
+}
+
+func (s *Server) listWorkOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := projections.WorkOrderColumns
+	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.WorkOrderStatuses, domain.WorkOrderStatus(st)), "status", "not a work order status")
+	}
+	s.listDocs(w, r, &v, q, s.runner(projections.WorkOrders().Name()), &f, func() (any, projections.PageInfo, error) {
+		orders, pi, err := s.read.ListWorkOrders(r.Context(), f)
+		out := make([]workOrderJSON, len(orders))
+		for i, o := range orders {
+			out[i] = workOrderOf(o)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) workOrderHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "work_order")
+}

@@ -1,0 +1,398 @@
+package commands
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+
+	"stateset/domain"
+	"stateset/eventstore"
+)
+
+// bomSKUScope is the uniqueness scope "the active bill of materials of SKU x": the index
+// from a SKU to its BOM, held in the UNIQUE bucket so that every instance's write side
+// reads it consistently (a read model would lag). Activation claims it, obsoleting frees
+// it, and a SKU has one active BOM at most.
+const bomSKUScope = "bom-active-sku"
+
+// maxBOMTree bounds how many active BOMs one explosion or cycle check loads.
+const maxBOMTree = 1000
+
+// ---- Bills of materials ----
+
+// CreateBOM creates a draft bill of materials; a cycle through the active BOMs of its
+// components is refused already here.
+func (h *Handler) CreateBOM(ctx context.Context, cmd domain.CreateBOM, opts ...Option) (Result[domain.BillOfMaterials], error) {
+	subs, err := h.activeBOMsBelow(ctx, cmd.SKU, cmd.Components)
+	if err != nil {
+		return Result[domain.BillOfMaterials]{}, err
+	}
+	cmd.Subassemblies = subs
+	return execute(ctx, h, "bill_of_materials", cmd.BOMID, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
+		return b.Create(cmd)
+	}, nil)
+}
+
+// UpdateBOM edits a draft bill of materials.
+func (h *Handler) UpdateBOM(ctx context.Context, id string, cmd domain.UpdateBOM, opts ...Option) (Result[domain.BillOfMaterials], error) {
+	cmd.BOMID = id
+	if cmd.Components != nil {
+		b, err := h.BOM(ctx, id)
+		if err != nil {
+			return Result[domain.BillOfMaterials]{}, err
+		}
+		if cmd.Subassemblies, err = h.activeBOMsBelow(ctx, b.SKU, *cmd.Components); err != nil {
+			return Result[domain.BillOfMaterials]{}, err
+		}
+	}
+	return onExisting(ctx, h, "bill_of_materials", id, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
+		return b.Update(cmd)
+	})
+}
+
+// ActOnBOM runs a status action: activate or obsolete. Activation loads the active BOMs
+// reachable from the components (a cycle is a *ValidationError naming the path) and
+// claims the SKU's active BOM slot: another ACTIVE BOM of the SKU is *AlreadyExistsError
+// on sku. Obsoleting an active BOM frees the slot.
+func (h *Handler) ActOnBOM(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.BillOfMaterials], error) {
+	var subs domain.ActiveBOMs
+	if action == "activate" {
+		b, err := h.BOM(ctx, id)
+		if err != nil {
+			return Result[domain.BillOfMaterials]{}, err
+		}
+		if subs, err = h.activeBOMsBelow(ctx, b.SKU, b.Components); err != nil {
+			return Result[domain.BillOfMaterials]{}, err
+		}
+	}
+	if !domain.ValidID(id) {
+		return Result[domain.BillOfMaterials]{}, domain.ErrNotFound
+	}
+	return execute(ctx, h, "bill_of_materials", id, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
+		if !b.Exists() {
+			return nil, domain.ErrNotFound
+		}
+		return b.Act(action, reason, subs)
+	}, h.guardBOMSKU)
+}
+
+// guardBOMSKU claims a SKU's active-BOM slot before an activation is appended and frees
+// it after the BOM is obsoleted.
+func (h *Handler) guardBOMSKU(ctx context.Context, before *domain.BillOfMaterials, events []domain.Event) (undo, done func(context.Context), err error) {
+	for _, e := range events {
+		switch e := e.(type) {
+		case domain.BillOfMaterialsActivated:
+			fresh, err := h.claimUnique(ctx, bomSKUScope, e.SKU, e.BOMID, h.bomHoldsSKU(e.SKU))
+			if errors.Is(err, errTaken) {
+				return nil, nil, &domain.AlreadyExistsError{Entity: "active bill of materials", Field: "sku"}
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if fresh {
+				undo = func(ctx context.Context) { h.releaseUnique(ctx, bomSKUScope, e.SKU, e.BOMID) }
+			}
+		case domain.BillOfMaterialsObsoleted:
+			if e.From == domain.BOMStatusActive {
+				done = func(ctx context.Context) { h.releaseUnique(ctx, bomSKUScope, e.SKU, e.BOMID) }
+			}
+		}
+	}
+	return undo, done, nil
+}
+
+// bomHoldsSKU reports whether BOM holder is the active BOM of sku.
+func (h *Handler) bomHoldsSKU(sku string) func(context.Context, string) (bool, error) {
+	return func(ctx context.Context, holder string) (bool, error) {
+		b, err := h.BOM(ctx, holder)
+		if errors.Is(err, domain.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return b.Status == domain.BOMStatusActive && b.SKU == sku, nil
+	}
+}
+
+// ActiveBOM returns the active bill of materials of sku, ErrNotFound if it has none. It
+// reads the claim in the UNIQUE bucket and checks it against the BOM's own events, so a
+// claim left by a failed activation counts for nothing.
+func (h *Handler) ActiveBOM(ctx context.Context, sku string) (*domain.BillOfMaterials, error) {
+	raw, _, err := h.unique.Get(ctx, claimKey(bomSKUScope, sku))
+	if errors.Is(err, eventstore.ErrKeyNotFound) {
+		return nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var c claim
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, domain.ErrNotFound
+	}
+	b, err := h.BOM(ctx, c.Owner)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != domain.BOMStatusActive || b.SKU != sku {
+		return nil, domain.ErrNotFound
+	}
+	return b, nil
+}
+
+// activeBOMsBelow loads the active BOMs reachable from comps, level by level. sku (the
+// BOM being decided) is not loaded: its own BOM is the one on the table.
+func (h *Handler) activeBOMsBelow(ctx context.Context, sku string, comps []domain.BOMComponent) (domain.ActiveBOMs, error) {
+	out := domain.ActiveBOMs{}
+	seen := map[string]bool{sku: true}
+	queue := slices.Clone(comps)
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if seen[c.SKU] {
+			continue
+		}
+		seen[c.SKU] = true
+		if len(seen) > maxBOMTree {
+			return nil, &domain.ValidationError{Fields: []domain.FieldError{{Field: "components", Issue: "reaches more than 1000 SKUs"}}}
+		}
+		b, err := h.ActiveBOM(ctx, c.SKU)
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[c.SKU] = b
+		queue = append(queue, b.Components...)
+	}
+	return out, nil
+}
+
+// ExplodeBOM explodes quantity units of BOM id through the active BOMs of its components
+// and prices the raw materials at the unit_cost of their inventory items at locationID
+// (a SKU not stocked there costs 0). Everything is read from the event store.
+func (h *Handler) ExplodeBOM(ctx context.Context, id string, quantity int64, locationID string) (domain.Explosion, error) {
+	b, err := h.BOM(ctx, id)
+	if err != nil {
+		return domain.Explosion{}, err
+	}
+	subs, err := h.activeBOMsBelow(ctx, b.SKU, b.Components)
+	if err != nil {
+		return domain.Explosion{}, err
+	}
+	x, err := domain.Explode(b, quantity, subs)
+	if err != nil {
+		return domain.Explosion{}, err
+	}
+	costs := map[string]int64{}
+	for _, l := range x.Leaves {
+		it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, locationID))
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return domain.Explosion{}, err
+		}
+		costs[l.SKU] = it.UnitCost
+	}
+	x.Cost(costs)
+	return x, nil
+}
+
+// BOM loads a bill of materials from the event store.
+func (h *Handler) BOM(ctx context.Context, id string) (*domain.BillOfMaterials, error) {
+	return loadExisting[domain.BillOfMaterials](ctx, h, "bill_of_materials", id, 0)
+}
+
+// ---- Work orders ----
+
+// CreateWorkOrder plans a work order of an ACTIVE bill of materials (bomID); a zero
+// number gets WO-000001 style.
+func (h *Handler) CreateWorkOrder(ctx context.Context, cmd domain.CreateWorkOrder, bomID string, opts ...Option) (Result[domain.WorkOrder], error) {
+	var none Result[domain.WorkOrder]
+	b, err := h.BOM(ctx, bomID)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return none, err
+	}
+	cmd.BOM = b
+	var v domain.Validation
+	probe := cmd
+	if probe.WorkOrderNumber == "" {
+		probe.WorkOrderNumber = "WO-0"
+	}
+	probe.Check(&v)
+	if err := v.Err(); err != nil {
+		return none, err
+	}
+	if cmd.WorkOrderNumber == "" {
+		if cmd.WorkOrderNumber, err = h.nextNumber(ctx, "work_order", "WO"); err != nil {
+			return none, err
+		}
+	}
+	return execute(ctx, h, "work_order", cmd.WorkOrderID, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+		return o.Create(cmd)
+	}, nil)
+}
+
+// ActOnWorkOrder runs a status action: release, start, hold, resume or cancel (complete
+// is CompleteWorkOrder).
+//
+// Release loads each component's inventory item at the order's location and answers an
+// *InsufficientStockError listing every component whose available stock is below what
+// the order needs, appending nothing; else the order is released pinned to the version
+// the stock was checked for, and the work-order-stock flow reserves the components
+// (backordering what a concurrent reservation took meanwhile).
+func (h *Handler) ActOnWorkOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WorkOrder], error) {
+	if action != "release" {
+		return onExisting(ctx, h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+			if action == "complete" {
+				return o.Complete(domain.CompleteWorkOrder{})
+			}
+			return o.Act(action, reason)
+		})
+	}
+	o, err := h.WorkOrder(ctx, id)
+	if err != nil {
+		return Result[domain.WorkOrder]{}, err
+	}
+	if err := pinned(opts, o.Version); err != nil {
+		return Result[domain.WorkOrder]{}, err
+	}
+	available := map[string]int64{}
+	if o.Status == domain.WorkOrderStatusPlanned {
+		for _, c := range o.Components {
+			it, err := h.InventoryItem(ctx, domain.InventoryItemID(c.SKU, o.LocationID))
+			if errors.Is(err, domain.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return Result[domain.WorkOrder]{}, err
+			}
+			available[c.SKU] = it.Available()
+		}
+	}
+	return onExisting(ctx, h, "work_order", id, append(opts, WithIfVersion(o.Version)), func(o *domain.WorkOrder) ([]domain.Event, error) {
+		return o.Release(available)
+	})
+}
+
+// CompleteWorkOrder records production. It is refused with an *InsufficientStockError
+// unless each component's reservation holds what this completion uses (a backordered
+// component, or a reservation the flow has not made yet, is short); the
+// work-order-stock flow then consumes the components and puts the good units on hand.
+func (h *Handler) CompleteWorkOrder(ctx context.Context, id string, cmd domain.CompleteWorkOrder, opts ...Option) (Result[domain.WorkOrder], error) {
+	var none Result[domain.WorkOrder]
+	o, err := h.WorkOrder(ctx, id)
+	if err != nil {
+		return none, err
+	}
+	if err := pinned(opts, o.Version); err != nil {
+		return none, err
+	}
+	decide := func(o *domain.WorkOrder) ([]domain.Event, error) { return o.Complete(cmd) }
+	events, err := decide(o)
+	if err != nil {
+		return none, err
+	}
+	if rec, ok := events[0].(domain.WorkOrderProductionRecorded); ok {
+		var short []domain.Shortage
+		for _, u := range rec.Components {
+			var held int64
+			it, err := h.InventoryItem(ctx, domain.InventoryItemID(u.SKU, o.LocationID))
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return none, err
+			}
+			if it != nil {
+				if r := it.Reservations[domain.ReservationID("work_order", o.ID, u.LineID, u.SKU)]; r != nil {
+					held = r.Reserved
+				}
+			}
+			if need := u.Consumed + u.Scrapped; held < need {
+				short = append(short, domain.Shortage{SKU: u.SKU, LocationID: o.LocationID, Requested: need, Available: held})
+			}
+		}
+		if len(short) > 0 {
+			return none, &domain.InsufficientStockError{Shortages: short}
+		}
+	}
+	return onExisting(ctx, h, "work_order", id, append(opts, WithIfVersion(o.Version)), decide)
+}
+
+// WorkOrder loads a work order from the event store.
+func (h *Handler) WorkOrder(ctx context.Context, id string) (*domain.WorkOrder, error) {
+	return loadExisting[domain.WorkOrder](ctx, h, "work_order", id, 0)
+}
+
+// workOrderStock is F7: releasing reserves every component (reference work_order, a
+// shortfall from a lost race backordered), each recorded production consumes the
+// components' reservations (reason consumption for the good units, scrap for the
+// scrapped ones) and puts the good units of the finished SKU on hand (reason
+// production, the item created at the location if missing), and cancelling releases the
+// reservations. Every movement's source is the work order and its key derives from the
+// causing event's id.
+func (h *Handler) workOrderStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	opt := WithMetadata(meta)
+	resID := func(woID string, lineID, sku string) string {
+		return domain.ReservationID("work_order", woID, lineID, sku)
+	}
+	switch e := env.Event.(type) {
+	case domain.WorkOrderReleased:
+		for _, c := range e.Components {
+			_, err := h.ReserveInventory(ctx, domain.InventoryItemID(c.SKU, e.LocationID), domain.ReserveInventory{
+				ReservationID: resID(e.WorkOrderID, c.LineID, c.SKU), ReferenceType: "work_order",
+				ReferenceID: e.WorkOrderID, LineID: c.LineID, Quantity: c.Required, AllowBackorder: true}, opt)
+			if err != nil {
+				return err
+			}
+		}
+	case domain.WorkOrderProductionRecorded:
+		for _, u := range e.Components {
+			for _, part := range []struct {
+				qty    int64
+				reason string
+			}{{u.Consumed, domain.ReasonConsumption}, {u.Scrapped, domain.ReasonScrap}} {
+				if part.qty == 0 {
+					continue
+				}
+				_, err := h.ConsumeInventory(ctx, domain.InventoryItemID(u.SKU, e.LocationID), domain.ConsumeInventory{
+					ReservationID: resID(e.WorkOrderID, u.LineID, u.SKU), Quantity: part.qty, Reason: part.reason,
+					SourceType: "work_order", SourceID: e.WorkOrderID,
+					MovementKey: domain.MovementKey(env.ID, u.LineID+"/"+part.reason)}, opt)
+				if err != nil {
+					return err
+				}
+			}
+		}
+		if e.QuantityProduced == 0 {
+			return nil
+		}
+		id := domain.InventoryItemID(e.SKU, e.LocationID)
+		produce := func() error {
+			_, err := h.MoveInventory(ctx, id, domain.MoveInventory{OnHand: e.QuantityProduced, Reason: domain.ReasonProduction,
+				SourceType: "work_order", SourceID: e.WorkOrderID, MovementKey: domain.MovementKey(env.ID, "output")}, opt)
+			return err
+		}
+		err := produce()
+		if errors.Is(err, domain.ErrNotFound) {
+			_, cerr := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: e.SKU, LocationID: e.LocationID}, opt)
+			if cerr != nil && !isAlreadyExists(cerr) {
+				return cerr
+			}
+			err = produce()
+		}
+		return err
+	case domain.WorkOrderCancelled:
+		if !e.StockHeld {
+			return nil
+		}
+		for _, c := range e.Components {
+			_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(c.SKU, e.LocationID), resID(e.WorkOrderID, c.LineID, c.SKU), opt)
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	return nil
+}
