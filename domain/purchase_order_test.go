@@ -74,7 +74,7 @@ func TestEveryPurchaseOrderStatusActionPair(t *testing.T) {
 	allowed := map[PurchaseOrderStatus]map[string]PurchaseOrderStatus{
 		PurchaseOrderStatusDraft:     {"submit": PurchaseOrderStatusSubmitted, "cancel": PurchaseOrderStatusCancelled},
 		PurchaseOrderStatusSubmitted: {"approve": PurchaseOrderStatusApproved, "reject": PurchaseOrderStatusRejected, "cancel": PurchaseOrderStatusCancelled},
-		PurchaseOrderStatusApproved: {"receive": PurchaseOrderStatusPartiallyReceived, "cancel": PurchaseOrderStatusCancelled},
+		PurchaseOrderStatusApproved:  {"receive": PurchaseOrderStatusPartiallyReceived, "cancel": PurchaseOrderStatusCancelled},
 		// a receipt of 1 MUG leaves the order partly received
 		PurchaseOrderStatusPartiallyReceived: {"receive": PurchaseOrderStatusPartiallyReceived, "close": PurchaseOrderStatusClosed},
 		PurchaseOrderStatusReceived:          {"close": PurchaseOrderStatusClosed},

@@ -14,7 +14,7 @@ func init() { maps.Copy(goldens, supplierGoldens) }
 var supplierGoldens = map[string]Event{
 	"SupplierCreated.v1": SupplierCreated{SupplierID: "sup_acme", Name: "Acme Mugs Ltd", SupplierCode: "ACME",
 		Type: "MANUFACTURER", Email: "orders@acme.example", Phone: "+1 555 0100",
-		Addresses: []Address{{ID: "a1", Type: "PRIMARY", Street1: "1 Kiln Rd", City: "Stoke", PostalCode: "ST1 1AA", Country: "GB"}},
+		Addresses:    []Address{{ID: "a1", Type: "PRIMARY", Street1: "1 Kiln Rd", City: "Stoke", PostalCode: "ST1 1AA", Country: "GB"}},
 		PaymentTerms: "NET30", LeadTimeDays: 14},
 	"SupplierUpdated.v1": SupplierUpdated{SupplierID: "sup_acme", Phone: ptr("+1 555 0199"), LeadTimeDays: ptr(21)},
 	"SupplierStatusChanged.v1": SupplierStatusChanged{SupplierID: "sup_acme", From: SupplierStatusPending,
