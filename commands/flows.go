@@ -37,6 +37,9 @@ func (h *Handler) Flows() []Flow {
 		{Name: "wholesale-credit", Handle: h.wholesaleCredit, Subjects: []string{
 			"wholesale_order.*.WholesaleOrderInvoiced", "wholesale_order.*.WholesaleOrderPaid",
 			"wholesale_order.*.WholesaleOrderCancelled"}},
+		{Name: "purchase-stock", Handle: h.purchaseStock, Subjects: []string{
+			"purchase_order.*.PurchaseOrderApproved", "purchase_order.*.PurchaseOrderReceived",
+			"purchase_order.*.PurchaseOrderCancelled", "purchase_order.*.PurchaseOrderClosed"}},
 	}
 }
 
