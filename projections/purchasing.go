@@ -107,7 +107,9 @@ var ASNColumns = []string{"status", "purchase_order_id", "supplier_id", "asn_num
 var asnDocs = docTable[domain.ASN, *domain.ASN]{
 	table: "asns",
 	cols:  ASNColumns,
-	vals:  func(a *domain.ASN) []any { return []any{string(a.Status), a.PurchaseOrderID, a.SupplierID, a.ASNNumber} },
+	vals: func(a *domain.ASN) []any {
+		return []any{string(a.Status), a.PurchaseOrderID, a.SupplierID, a.ASNNumber}
+	},
 	index: []string{`CREATE INDEX IF NOT EXISTS asns_status ON asns (status, created_seq)`,
 		`CREATE INDEX IF NOT EXISTS asns_po ON asns (purchase_order_id, created_seq)`},
 }
