@@ -116,4 +116,29 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/workorders/{id}/history", "manufacturing:read", s.workOrderHistory)
 	s.handle(r, http.MethodPost, "/v1/workorders/{id}/complete", "manufacturing:write", s.completeWorkOrder)
 	s.handle(r, http.MethodPost, "/v1/workorders/{id}/{action:release|start|hold|resume|cancel}", "manufacturing:write", s.workOrderAction)
+	s.handle(r, http.MethodGet, "/v1/suppliers", "suppliers:read", s.listSuppliers)
+	s.handle(r, http.MethodPost, "/v1/suppliers", "suppliers:write", s.createSupplier)
+	s.handle(r, http.MethodGet, "/v1/suppliers/{id}", "suppliers:read", s.getSupplier)
+	s.handle(r, http.MethodPut, "/v1/suppliers/{id}", "suppliers:write", s.updateSupplier)
+	s.handle(r, http.MethodGet, "/v1/suppliers/{id}/history", "suppliers:read", s.supplierHistory)
+	s.handle(r, http.MethodGet, "/v1/suppliers/{id}/products", "suppliers:read", s.listSupplierProducts)
+	s.handle(r, http.MethodPost, "/v1/suppliers/{id}/products", "suppliers:write", s.setSupplierProduct)
+	s.handle(r, http.MethodGet, "/v1/suppliers/{id}/purchase_orders", "purchase_orders:read", s.listSupplierPurchaseOrders)
+	s.handle(r, http.MethodPost, "/v1/suppliers/{id}/{action:activate|deactivate|suspend}", "suppliers:write", s.supplierAction)
+
+	// /v1/purchaseorders is the official SDK's spelling of the same routes
+	for _, po := range []string{"/v1/purchase_orders", "/v1/purchaseorders"} {
+		s.handle(r, http.MethodGet, po, "purchase_orders:read", s.listPurchaseOrders)
+		s.handle(r, http.MethodPost, po, "purchase_orders:write", s.createPurchaseOrder)
+		s.handle(r, http.MethodGet, po+"/{id}", "purchase_orders:read", s.getPurchaseOrder)
+		s.handle(r, http.MethodGet, po+"/{id}/history", "purchase_orders:read", s.purchaseOrderHistory)
+		s.handle(r, http.MethodPost, po+"/{id}/receive", "purchase_orders:write", s.receivePurchaseOrder)
+		s.handle(r, http.MethodPost, po+"/{id}/{action:submit|approve|reject|close|cancel}", "purchase_orders:write", s.purchaseOrderAction)
+	}
+
+	s.handle(r, http.MethodGet, "/v1/asns", "purchase_orders:read", s.listASNs)
+	s.handle(r, http.MethodPost, "/v1/asns", "purchase_orders:write", s.createASN)
+	s.handle(r, http.MethodGet, "/v1/asns/{id}", "purchase_orders:read", s.getASN)
+	s.handle(r, http.MethodGet, "/v1/asns/{id}/history", "purchase_orders:read", s.asnHistory)
+	s.handle(r, http.MethodPost, "/v1/asns/{id}/{action:submit|ship|deliver|cancel}", "purchase_orders:write", s.asnAction)
 }

@@ -39,6 +39,9 @@ func (h *Handler) Flows() []Flow {
 			"wholesale_order.*.WholesaleOrderCancelled"}},
 		{Name: "work-order-stock", Handle: h.workOrderStock, Subjects: []string{
 			"work_order.*.WorkOrderReleased", "work_order.*.WorkOrderProductionRecorded", "work_order.*.WorkOrderCancelled"}},
+		{Name: "purchase-stock", Handle: h.purchaseStock, Subjects: []string{
+			"purchase_order.*.PurchaseOrderApproved", "purchase_order.*.PurchaseOrderReceived",
+			"purchase_order.*.PurchaseOrderCancelled", "purchase_order.*.PurchaseOrderClosed"}},
 	}
 }
 

@@ -40,6 +40,7 @@ func NewRegistry() *Registry {
 	warrantyEvents(r)
 	wholesaleEvents(r)
 	manufacturingEvents(r)
+	purchasingEvents(r)
 	return r
 }
 

@@ -1,0 +1,507 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// ---- Suppliers ----
+
+// supplierJSON is a supplier as the API shows it. OnTimeDelivery is on GET of one supplier.
+type supplierJSON struct {
+	ID             string                   `json:"id"`
+	Name           string                   `json:"name"`
+	SupplierCode   string                   `json:"supplier_code"`
+	Type           string                   `json:"type"`
+	Email          string                   `json:"email"`
+	Phone          string                   `json:"phone"`
+	Addresses      []domain.Address         `json:"addresses"`
+	PaymentTerms   string                   `json:"payment_terms"`
+	LeadTimeDays   int                      `json:"lead_time_days"`
+	Status         string                   `json:"status"`
+	Products       []domain.SupplierProduct `json:"products"`
+	OnTimeDelivery *onTimeJSON              `json:"on_time_delivery,omitempty"`
+	CreatedAt      string                   `json:"created_at"`
+	UpdatedAt      string                   `json:"updated_at"`
+	Version        int64                    `json:"version"`
+}
+
+// onTimeJSON is a supplier's delivery record: of the purchase orders fully received that
+// had an expected delivery date, how many on or before it. Rate is null with none.
+type onTimeJSON struct {
+	Received int64    `json:"received_purchase_orders"`
+	OnTime   int64    `json:"on_time_purchase_orders"`
+	Rate     *float64 `json:"rate"`
+}
+
+func supplierOf(s *domain.Supplier) supplierJSON {
+	return supplierJSON{ID: s.ID, Name: s.Name, SupplierCode: s.SupplierCode, Type: s.Type, Email: s.Email, Phone: s.Phone,
+		Addresses: nonNil(s.Addresses), PaymentTerms: s.PaymentTerms, LeadTimeDays: s.LeadTimeDays, Status: string(s.Status),
+		Products: s.Catalog(), CreatedAt: rfc3339(s.CreatedAt), UpdatedAt: rfc3339(s.UpdatedAt), Version: s.Version}
+}
+
+func (s *Server) createSupplier(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateSupplier{SupplierID: commands.NewID()}
+	o.into("id", &cmd.SupplierID)
+	o.into("name", &cmd.Name)
+	o.into("supplier_code", &cmd.SupplierCode)
+	o.into("type", &cmd.Type)
+	o.into("email", &cmd.Email)
+	o.into("phone", &cmd.Phone)
+	o.into("addresses", &cmd.Addresses)
+	o.into("payment_terms", &cmd.PaymentTerms)
+	o.into("lead_time_days", &cmd.LeadTimeDays)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateSupplier(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/suppliers/"+res.Aggregate.ID)
+	reply(w, http.StatusCreated, res, supplierOf)
+}
+
+// updateSupplier is PUT /v1/suppliers/{id}: the fields given replace the old values.
+func (s *Server) updateSupplier(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.UpdateSupplier
+	cmd.Name = o.str("name")
+	cmd.SupplierCode = o.str("supplier_code")
+	cmd.Type = o.str("type")
+	cmd.Email = o.str("email")
+	cmd.Phone = o.str("phone")
+	cmd.PaymentTerms = o.str("payment_terms")
+	if o.has("addresses") {
+		addrs := []domain.Address{}
+		o.into("addresses", &addrs)
+		cmd.Addresses = &addrs
+	}
+	var days int
+	if o.into("lead_time_days", &days) {
+		cmd.LeadTimeDays = &days
+	}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, supplierOf, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
+		return s.cmd.UpdateSupplier(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+// supplierAction is POST /v1/suppliers/{id}/{activate|deactivate|suspend} {reason}.
+func (s *Server) supplierAction(w http.ResponseWriter, r *http.Request) {
+	reason, ok := s.reason(w, r)
+	if !ok {
+		return
+	}
+	command(s, w, r, supplierOf, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
+		return s.cmd.ActOnSupplier(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	})
+}
+
+// reason reads an action body {reason}; false when it answered an error.
+func (s *Server) reason(w http.ResponseWriter, r *http.Request) (string, bool) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return "", false
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return "", false
+	}
+	return reason, true
+}
+
+// setSupplierProduct is POST /v1/suppliers/{id}/products {sku, supplier_sku, unit_cost,
+// currency, minimum_order_quantity, lead_time_days}: adds the SKU's catalog entry or
+// replaces it whole. It answers the entry.
+func (s *Server) setSupplierProduct(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var p domain.SupplierProduct
+	o.into("sku", &p.SKU)
+	o.into("supplier_sku", &p.SupplierSKU)
+	o.into("unit_cost", &p.UnitCost)
+	o.into("currency", &p.Currency)
+	o.into("minimum_order_quantity", &p.MinimumOrderQuantity)
+	o.into("lead_time_days", &p.LeadTimeDays)
+	cmd := domain.SetSupplierProduct{Product: p}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, func(s *domain.Supplier) domain.SupplierProduct { return s.Products[p.SKU] },
+		func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
+			return s.cmd.SetSupplierProduct(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		})
+}
+
+// getSupplier answers the supplier with its on-time delivery record (from the purchase
+// orders read model).
+func (s *Server) getSupplier(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sup, pos := s.runner(projections.Suppliers().Name()), s.runner(projections.PurchaseOrders().Name())
+	if err := s.waitMin(r, sup, pos); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	at := min(sup.Position(), pos.Position())
+	d, err := s.read.GetSupplier(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	received, onTime, err := s.read.SupplierDeliveries(r.Context(), d.Value.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := supplierOf(d.Value)
+	out.OnTimeDelivery = &onTimeJSON{Received: received, OnTime: onTime}
+	if received > 0 {
+		rate := float64(onTime) / float64(received)
+		out.OnTimeDelivery.Rate = &rate
+	}
+	w.Header().Set("ETag", etag(d.Value.Version))
+	setPosition(w, at)
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) listSuppliers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := projections.SupplierColumns
+	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.SupplierStatuses, domain.SupplierStatus(st)), "status", "not a supplier status")
+	}
+	s.listDocs(w, r, &v, q, s.runner(projections.Suppliers().Name()), &f, func() (any, projections.PageInfo, error) {
+		list, pi, err := s.read.ListSuppliers(r.Context(), f)
+		out := make([]supplierJSON, len(list))
+		for i, x := range list {
+			out[i] = supplierOf(x)
+		}
+		return out, pi, err
+	})
+}
+
+// listSupplierProducts is GET /v1/suppliers/{id}/products: the catalog, by SKU.
+func (s *Server) listSupplierProducts(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Suppliers().Name()), func() (projections.Doc[domain.Supplier], error) {
+		return s.read.GetSupplier(r.Context(), mux.Vars(r)["id"])
+	}, func(x *domain.Supplier) int64 { return x.Version }, func(x *domain.Supplier) listBody[domain.SupplierProduct] {
+		return newList(x.Catalog(), false, "")
+	})
+}
+
+// listSupplierPurchaseOrders is GET /v1/suppliers/{id}/purchase_orders: the purchase
+// order list filtered on the supplier (404 for an unknown supplier).
+func (s *Server) listSupplierPurchaseOrders(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if err := s.waitMin(r, s.runner(projections.Suppliers().Name())); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.read.GetSupplier(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.listPurchaseOrdersWhere(w, r, id)
+}
+
+func (s *Server) supplierHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "supplier") }
+
+// ---- Purchase orders ----
+
+// purchaseOrderJSON is a purchase order as the API shows it.
+type purchaseOrderJSON struct {
+	ID                   string                     `json:"id"`
+	PONumber             string                     `json:"po_number"`
+	SupplierID           string                     `json:"supplier_id"`
+	LocationID           string                     `json:"location_id"`
+	ExpectedDeliveryDate string                     `json:"expected_delivery_date"`
+	Currency             string                     `json:"currency"`
+	PaymentTerms         string                     `json:"payment_terms"`
+	Notes                string                     `json:"notes"`
+	Items                []domain.PurchaseOrderLine `json:"items"`
+	Total                int64                      `json:"total"`
+	Status               string                     `json:"status"`
+	Receipts             []domain.PurchaseReceipt   `json:"receipts"`
+	ReceivedAt           string                     `json:"received_at,omitempty"`
+	OnTime               *bool                      `json:"on_time"`
+	CreatedAt            string                     `json:"created_at"`
+	UpdatedAt            string                     `json:"updated_at"`
+	Version              int64                      `json:"version"`
+}
+
+func purchaseOrderOf(o *domain.PurchaseOrder) purchaseOrderJSON {
+	out := purchaseOrderJSON{ID: o.ID, PONumber: o.PONumber, SupplierID: o.SupplierID, LocationID: o.LocationID,
+		ExpectedDeliveryDate: o.ExpectedDeliveryDate, Currency: o.Currency, PaymentTerms: o.PaymentTerms, Notes: o.Notes,
+		Items: nonNil(o.Items), Total: o.Total, Status: string(o.Status), Receipts: nonNil(o.Receipts), OnTime: o.OnTime,
+		CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
+	if o.ReceivedAt != nil {
+		out.ReceivedAt = rfc3339(*o.ReceivedAt)
+	}
+	return out
+}
+
+type purchaseLineInput struct {
+	SKU      string `json:"sku"`
+	Quantity int64  `json:"quantity"`
+	UnitCost *int64 `json:"unit_cost"`
+}
+
+func (s *Server) createPurchaseOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreatePurchaseOrder{PurchaseOrderID: commands.NewID(), LocationID: DefaultLocation}
+	var supplierID string
+	var lines []purchaseLineInput
+	o.into("id", &cmd.PurchaseOrderID)
+	o.into("supplier_id", &supplierID)
+	o.into("location_id", &cmd.LocationID)
+	o.into("expected_delivery_date", &cmd.ExpectedDeliveryDate)
+	o.into("currency", &cmd.Currency)
+	o.into("payment_terms", &cmd.PaymentTerms)
+	o.into("notes", &cmd.Notes)
+	o.into("items", &lines)
+	for _, l := range lines {
+		cmd.Items = append(cmd.Items, domain.PurchaseLineInput{SKU: l.SKU, Quantity: l.Quantity, UnitCost: l.UnitCost})
+	}
+	o.v.Check(domain.ValidID(cmd.PurchaseOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(domain.ValidID(supplierID), "supplier_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(len(lines) > 0, "items", "1 to 500 lines")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreatePurchaseOrder(r.Context(), cmd, supplierID, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/purchase_orders/"+res.Aggregate.ID)
+	reply(w, http.StatusCreated, res, purchaseOrderOf)
+}
+
+// purchaseOrderAction is POST /v1/purchase_orders/{id}/{submit|approve|reject|close|cancel} {reason}.
+func (s *Server) purchaseOrderAction(w http.ResponseWriter, r *http.Request) {
+	reason, ok := s.reason(w, r)
+	if !ok {
+		return
+	}
+	command(s, w, r, purchaseOrderOf, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
+		return s.cmd.ActOnPurchaseOrder(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	})
+}
+
+// receivePurchaseOrder is POST /v1/purchase_orders/{id}/receive {items[{sku, quantity}]}.
+func (s *Server) receivePurchaseOrder(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var items []domain.ASNItem // {sku, quantity}
+	o.into("items", &items)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.ReceivePurchaseOrder{}
+	for _, it := range items {
+		cmd.Items = append(cmd.Items, domain.PurchaseItem{SKU: it.SKU, Quantity: it.Quantity})
+	}
+	command(s, w, r, purchaseOrderOf, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
+		return s.cmd.ReceivePurchaseOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+func (s *Server) getPurchaseOrder(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.PurchaseOrders().Name()), func() (projections.Doc[domain.PurchaseOrder], error) {
+		return s.read.GetPurchaseOrder(r.Context(), mux.Vars(r)["id"])
+	}, func(o *domain.PurchaseOrder) int64 { return o.Version }, purchaseOrderOf)
+}
+
+func (s *Server) listPurchaseOrders(w http.ResponseWriter, r *http.Request) {
+	s.listPurchaseOrdersWhere(w, r, "")
+}
+
+// listPurchaseOrdersWhere lists purchase orders, of supplierID when it is set.
+func (s *Server) listPurchaseOrdersWhere(w http.ResponseWriter, r *http.Request, supplierID string) {
+	q := r.URL.Query()
+	cols := projections.PurchaseOrderColumns
+	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if supplierID != "" {
+		f.Equal["supplier_id"] = supplierID
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.PurchaseOrderStatuses, domain.PurchaseOrderStatus(st)), "status", "not a purchase order status")
+	}
+	s.listDocs(w, r, &v, q, s.runner(projections.PurchaseOrders().Name()), &f, func() (any, projections.PageInfo, error) {
+		list, pi, err := s.read.ListPurchaseOrders(r.Context(), f)
+		out := make([]purchaseOrderJSON, len(list))
+		for i, x := range list {
+			out[i] = purchaseOrderOf(x)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) purchaseOrderHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "purchase_order")
+}
+
+// ---- ASNs ----
+
+// asnJSON is an ASN as the API shows it.
+type asnJSON struct {
+	ID              string           `json:"id"`
+	ASNNumber       string           `json:"asn_number"`
+	PurchaseOrderID string           `json:"purchase_order_id"`
+	SupplierID      string           `json:"supplier_id"`
+	Items           []domain.ASNItem `json:"items"`
+	Carrier         string           `json:"carrier"`
+	TrackingNumber  string           `json:"tracking_number"`
+	ExpectedArrival string           `json:"expected_arrival"`
+	Status          string           `json:"status"`
+	ShippedAt       string           `json:"shipped_at,omitempty"`
+	DeliveredAt     string           `json:"delivered_at,omitempty"`
+	CreatedAt       string           `json:"created_at"`
+	UpdatedAt       string           `json:"updated_at"`
+	Version         int64            `json:"version"`
+}
+
+func asnOf(a *domain.ASN) asnJSON {
+	out := asnJSON{ID: a.ID, ASNNumber: a.ASNNumber, PurchaseOrderID: a.PurchaseOrderID, SupplierID: a.SupplierID,
+		Items: nonNil(a.Items), Carrier: a.Carrier, TrackingNumber: a.TrackingNumber, ExpectedArrival: a.ExpectedArrival,
+		Status: string(a.Status), CreatedAt: rfc3339(a.CreatedAt), UpdatedAt: rfc3339(a.UpdatedAt), Version: a.Version}
+	if a.ShippedAt != nil {
+		out.ShippedAt = rfc3339(*a.ShippedAt)
+	}
+	if a.DeliveredAt != nil {
+		out.DeliveredAt = rfc3339(*a.DeliveredAt)
+	}
+	return out
+}
+
+func (s *Server) createASN(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateASN{ASNID: commands.NewID()}
+	var poID string
+	o.into("id", &cmd.ASNID)
+	o.into("purchase_order_id", &poID)
+	o.into("items", &cmd.Items)
+	o.into("carrier", &cmd.Carrier)
+	o.into("tracking_number", &cmd.TrackingNumber)
+	o.into("expected_arrival", &cmd.ExpectedArrival)
+	o.v.Check(domain.ValidID(cmd.ASNID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(domain.ValidID(poID), "purchase_order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateASN(r.Context(), cmd, poID, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/asns/"+res.Aggregate.ID)
+	reply(w, http.StatusCreated, res, asnOf)
+}
+
+// asnAction is POST /v1/asns/{id}/{submit|ship|deliver|cancel} {reason}.
+func (s *Server) asnAction(w http.ResponseWriter, r *http.Request) {
+	reason, ok := s.reason(w, r)
+	if !ok {
+		return
+	}
+	command(s, w, r, asnOf, func(opts []commands.Option) (commands.Result[domain.ASN], error) {
+		return s.cmd.ActOnASN(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	})
+}
+
+func (s *Server) getASN(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.ASNs().Name()), func() (projections.Doc[domain.ASN], error) {
+		return s.read.GetASN(r.Context(), mux.Vars(r)["id"])
+	}, func(a *domain.ASN) int64 { return a.Version }, asnOf)
+}
+
+func (s *Server) listASNs(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	cols := projections.ASNColumns
+	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(domain.ASNStatuses, domain.ASNStatus(st)), "status", "not an ASN status")
+	}
+	s.listDocs(w, r, &v, q, s.runner(projections.ASNs().Name()), &f, func() (any, projections.PageInfo, error) {
+		list, pi, err := s.read.ListASNs(r.Context(), f)
+		out := make([]asnJSON, len(list))
+		for i, x := range list {
+			out[i] = asnOf(x)
+		}
+		return out, pi, err
+	})
+}
+
+func (s *Server) asnHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "asn") }

@@ -1,0 +1,117 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"stateset/domain"
+)
+
+// CreatePurchaseOrder creates a DRAFT purchase order from supplierID (which must be ACTIVE;
+// its catalog supplies missing unit costs and minimum quantities). Every line's SKU must
+// be stocked at the order's location. A zero PONumber gets the next PO-000001 style number.
+func (h *Handler) CreatePurchaseOrder(ctx context.Context, cmd domain.CreatePurchaseOrder, supplierID string, opts ...Option) (Result[domain.PurchaseOrder], error) {
+	var none Result[domain.PurchaseOrder]
+	s, err := h.Supplier(ctx, supplierID)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return none, err
+	}
+	cmd.Supplier = s
+	probe := cmd
+	if probe.PONumber == "" {
+		probe.PONumber = "PO-0"
+	}
+	// decide once on a blank order, so a bad request spends no number
+	if _, err := (&domain.PurchaseOrder{}).Create(probe); err != nil {
+		return none, err
+	}
+	var v domain.Validation
+	for i, l := range cmd.Items {
+		ok, err := h.exists(ctx, "inventory", domain.InventoryItemID(l.SKU, cmd.LocationID))
+		if err != nil {
+			return none, err
+		}
+		v.Check(ok, "items["+strconv.Itoa(i)+"].sku", "is not stocked at location "+cmd.LocationID)
+	}
+	if err := v.Err(); err != nil {
+		return none, err
+	}
+	if cmd.PONumber == "" {
+		if cmd.PONumber, err = h.nextNumber(ctx, "purchase_order", "PO"); err != nil {
+			return none, err
+		}
+	}
+	return execute(ctx, h, "purchase_order", cmd.PurchaseOrderID, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
+		return o.Create(cmd)
+	}, nil)
+}
+
+// ActOnPurchaseOrder runs a status action: submit, approve, reject, close or cancel.
+// Approving, receiving, closing and cancelling move the items' incoming and on hand
+// through the purchase-stock flow.
+func (h *Handler) ActOnPurchaseOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.PurchaseOrder], error) {
+	return onExisting(ctx, h, "purchase_order", id, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
+		return o.Act(action, reason)
+	})
+}
+
+// ReceivePurchaseOrder records a receipt; over-receipt is a *ValidationError and appends nothing.
+func (h *Handler) ReceivePurchaseOrder(ctx context.Context, id string, cmd domain.ReceivePurchaseOrder, opts ...Option) (Result[domain.PurchaseOrder], error) {
+	return onExisting(ctx, h, "purchase_order", id, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
+		return o.Receive(cmd)
+	})
+}
+
+// PurchaseOrder loads a purchase order from the event store.
+func (h *Handler) PurchaseOrder(ctx context.Context, id string) (*domain.PurchaseOrder, error) {
+	return loadExisting[domain.PurchaseOrder](ctx, h, "purchase_order", id, 0)
+}
+
+// PurchaseOrderAt rebuilds a purchase order as it was at stream position pos.
+func (h *Handler) PurchaseOrderAt(ctx context.Context, id string, pos uint64) (*domain.PurchaseOrder, error) {
+	return loadExisting[domain.PurchaseOrder](ctx, h, "purchase_order", id, pos)
+}
+
+// purchaseStock is F5: approving a purchase order raises each line's incoming at its
+// location; each receipt moves its quantities from incoming to on hand (filling
+// backorders inside the item); cancelling an approved order, or closing a partly received
+// one, lowers incoming by what will no longer arrive. Every movement is keyed by the
+// causing event and the line.
+func (h *Handler) purchaseStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	opt := WithMetadata(meta)
+	move := func(poID, loc string, it domain.PurchaseItem, onHand, incoming int64, reason string) error {
+		_, err := h.MoveInventory(ctx, domain.InventoryItemID(it.SKU, loc), domain.MoveInventory{OnHand: onHand,
+			Incoming: incoming, Reason: reason, SourceType: "purchase_order", SourceID: poID,
+			MovementKey: domain.MovementKey(env.ID, it.LineID)}, opt)
+		return err
+	}
+	var err error
+	switch e := env.Event.(type) {
+	case domain.PurchaseOrderApproved:
+		for _, it := range e.Items {
+			if err = move(e.PurchaseOrderID, e.LocationID, it, 0, it.Quantity, domain.ReasonPurchase); err != nil {
+				return err
+			}
+		}
+	case domain.PurchaseOrderReceived:
+		for _, it := range e.Items {
+			if err = move(e.PurchaseOrderID, e.LocationID, it, it.Quantity, -it.Quantity, domain.ReasonReceipt); err != nil {
+				return err
+			}
+		}
+	case domain.PurchaseOrderCancelled:
+		for _, it := range e.Open {
+			if err = move(e.PurchaseOrderID, e.LocationID, it, 0, -it.Quantity, domain.ReasonPurchase); err != nil {
+				return err
+			}
+		}
+	case domain.PurchaseOrderClosed:
+		for _, it := range e.Open {
+			if err = move(e.PurchaseOrderID, e.LocationID, it, 0, -it.Quantity, domain.ReasonPurchase); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
