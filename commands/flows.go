@@ -341,7 +341,8 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 		for _, l := range e.Lines {
 			_, err := h.ReserveInventory(ctx, domain.InventoryItemID(l.SKU, e.LocationID), domain.ReserveInventory{
 				ReservationID: resID(e.OrderID, l.LineID, l.SKU), ReferenceType: "wholesale_order",
-				ReferenceID: e.OrderID, LineID: l.LineID, Quantity: l.Quantity, AllowBackorder: true}, opt)
+				ReferenceID: e.OrderID, LineID: l.LineID, Quantity: l.Quantity, AllowBackorder: true,
+				MovementKey: domain.MovementKey(env.ID, l.LineID)}, opt)
 			if err != nil {
 				return err
 			}

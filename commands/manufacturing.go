@@ -339,10 +339,19 @@ func (h *Handler) workOrderStock(ctx context.Context, env domain.Envelope, meta 
 	}
 	switch e := env.Event.(type) {
 	case domain.WorkOrderReleased:
+		// handled late (a parked event replayed), a cancelled order wants no stock
+		wo, err := h.WorkOrder(ctx, e.WorkOrderID)
+		if err != nil {
+			return err
+		}
+		if wo.Status == domain.WorkOrderStatusCancelled {
+			return nil
+		}
 		for _, c := range e.Components {
 			_, err := h.ReserveInventory(ctx, domain.InventoryItemID(c.SKU, e.LocationID), domain.ReserveInventory{
 				ReservationID: resID(e.WorkOrderID, c.LineID, c.SKU), ReferenceType: "work_order",
-				ReferenceID: e.WorkOrderID, LineID: c.LineID, Quantity: c.Required, AllowBackorder: true}, opt)
+				ReferenceID: e.WorkOrderID, LineID: c.LineID, Quantity: c.Required, AllowBackorder: true,
+				MovementKey: domain.MovementKey(env.ID, c.LineID)}, opt)
 			if err != nil {
 				return err
 			}

@@ -259,6 +259,7 @@ func (sh *shop) verify() {
 		time.Sleep(300 * time.Millisecond)
 	}
 	sh.srv.stop()
+	redeliverEverything(sh.t, sh.dir)
 	var out strings.Builder
 	if err := run(context.Background(), []string{"inventory", "verify", "--data-dir", sh.dir}, &out, io.Discard); err != nil {
 		sh.t.Fatalf("inventory verify: %v\n%s", err, out.String())
