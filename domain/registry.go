@@ -39,6 +39,7 @@ func NewRegistry() *Registry {
 	returnEvents(r)
 	warrantyEvents(r)
 	wholesaleEvents(r)
+	warehouseEvents(r)
 	return r
 }
 
