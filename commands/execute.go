@@ -65,7 +65,8 @@ const maxAttempts = 5
 // snapshotVersions is the shape version of each aggregate's snapshot: bump it when the
 // aggregate struct changes and old snapshots are ignored.
 var snapshotVersions = map[string]int{"customer": 1, "apikey": 1, "inventory": 1, "order": 1, "return": 1, "warranty": 1,
-	"price_list": 1, "wholesale_account": 1, "wholesale_order": 1}
+	"price_list": 1, "wholesale_account": 1, "wholesale_order": 1,
+	"warehouse": 1, "pick_list": 1, "shipment": 1, "transfer": 1, "cycle_count": 1}
 
 // execute is the one command loop: load (cache, else snapshot + events) -> If-Match ->
 // decide -> guard -> append with the expected sequence -> fold. On a concurrency conflict it

@@ -37,6 +37,11 @@ func (h *Handler) Flows() []Flow {
 		{Name: "wholesale-credit", Handle: h.wholesaleCredit, Subjects: []string{
 			"wholesale_order.*.WholesaleOrderInvoiced", "wholesale_order.*.WholesaleOrderPaid",
 			"wholesale_order.*.WholesaleOrderCancelled"}},
+		{Name: "transfer-stock", Handle: h.transferStock, Subjects: []string{
+			"transfer.*.TransferShipped", "transfer.*.TransferReceived"}},
+		{Name: "cycle-count-stock", Handle: h.cycleCountStock, Subjects: []string{"cycle_count.*.CycleCountReconciled"}},
+		{Name: "pick-list-orders", Handle: h.pickListOrders, Subjects: []string{"pick_list.*.PickListStarted"}},
+		{Name: "shipment-order", Handle: h.shipmentOrder, Subjects: []string{"shipment.*.ShipmentDelivered"}},
 	}
 }
 

@@ -14,6 +14,7 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
 	create(t, h, "c1", "c1@example.com")
+	warehouse(t, h, "main")
 	item, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 5})
 	if err != nil {
 		t.Fatal(err)
