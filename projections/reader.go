@@ -118,7 +118,8 @@ func list[T any](ctx context.Context, db *sql.DB, table, cols, key string, where
 
 // All lists every projector the server runs.
 func All() []Projector {
-	return []Projector{Customers(), Inventory(), Orders(), Returns(), Warranties(), PriceLists(), WholesaleAccounts(), WholesaleOrders()}
+	return []Projector{Customers(), Inventory(), Orders(), Returns(), Warranties(), PriceLists(), WholesaleAccounts(), WholesaleOrders(),
+		Warehouses(), PickLists(), Shipments(), Transfers(), CycleCounts()}
 }
 
 // db is the reader pool of a projection's database.
