@@ -165,7 +165,9 @@ func (s *Server) listWarehouses(w http.ResponseWriter, r *http.Request) {
 		}, warehouseOf)
 }
 
-func (s *Server) warehouseHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "warehouse") }
+func (s *Server) warehouseHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "warehouse")
+}
 
 // ---- Pick lists ----
 
@@ -241,7 +243,9 @@ func (s *Server) listPickLists(w http.ResponseWriter, r *http.Request) {
 		}, pickListOf)
 }
 
-func (s *Server) pickListHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "pick_list") }
+func (s *Server) pickListHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "pick_list")
+}
 
 // ---- Shipments ----
 
@@ -511,4 +515,6 @@ func (s *Server) listCycleCounts(w http.ResponseWriter, r *http.Request) {
 		}, cycleCountOf)
 }
 
-func (s *Server) cycleCountHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "cycle_count") }
+func (s *Server) cycleCountHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "cycle_count")
+}
