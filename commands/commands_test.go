@@ -40,6 +40,14 @@ func newHandler(t testing.TB, s *eventstore.Store, cfg Config) *Handler {
 
 func ptr[T any](v T) *T { return &v }
 
+// warehouse creates the warehouse id, which inventory items need as their location.
+func warehouse(t testing.TB, h *Handler, id string) {
+	t.Helper()
+	if _, err := h.CreateWarehouse(context.Background(), domain.CreateWarehouse{WarehouseID: id, Name: id}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func create(t testing.TB, h *Handler, id, email string) Result[domain.Customer] {
 	t.Helper()
 	res, err := h.CreateCustomer(context.Background(), domain.CreateCustomer{CustomerID: id, Email: email, FirstName: "Ada"})

@@ -14,6 +14,7 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
 	create(t, h, "c1", "c1@example.com")
+	warehouse(t, h, "main")
 	item, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -56,5 +57,64 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 	it, _ := h.InventoryItem(ctx, item.Aggregate.ID)
 	if it.OnHand != 3 || it.Reserved != 0 {
 		t.Fatalf("after confirm and ship, each delivered twice: on hand %d, reserved %d", it.OnHand, it.Reserved)
+	}
+}
+
+// TestWarehouseFlowsRedeliveryChangesNothing hands transfer-stock (F6) and
+// cycle-count-stock (F8) their events twice: the second delivery appends nothing.
+func TestWarehouseFlowsRedeliveryChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	h := newHandler(t, openStore(t, t.TempDir()), Config{})
+	warehouse(t, h, "main")
+	warehouse(t, h, "reno")
+	if _, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
+		t.Fatal(err)
+	}
+	flows := map[string]Flow{}
+	for _, f := range h.Flows() {
+		flows[f.Name] = f
+	}
+	src, dst := domain.InventoryItemID("MUG", "main"), domain.InventoryItemID("MUG", "reno")
+	twice := func(flow string, res []domain.Envelope, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			for _, env := range res {
+				if err := flows[flow].Handle(ctx, env, FlowMetadata(flow, env)); err != nil {
+					t.Fatalf("%s delivery %d: %v", env.Type, i+1, err)
+				}
+			}
+		}
+	}
+	events := func(r Result[domain.Transfer], err error) ([]domain.Envelope, error) { return r.Events, err }
+	if _, err := h.CreateTransfer(ctx, domain.CreateTransfer{TransferID: "t1", FromLocationID: "main", ToLocationID: "reno",
+		Items: []domain.TransferItem{{SKU: "MUG", Quantity: 4}}}); err != nil {
+		t.Fatal(err)
+	}
+	envs, err := events(h.ActOnTransfer(ctx, "t1", "ship", ""))
+	twice("transfer-stock", envs, err)
+	envs, err = events(h.ActOnTransfer(ctx, "t1", "receive", ""))
+	twice("transfer-stock", envs, err)
+	s, _ := h.InventoryItem(ctx, src)
+	d, _ := h.InventoryItem(ctx, dst)
+	if s.OnHand != 6 || d.OnHand != 4 || d.InTransit != 0 {
+		t.Fatalf("after ship and receive, each delivered twice: source %d, destination %d (+%d in transit)", s.OnHand, d.OnHand, d.InTransit)
+	}
+
+	if _, err := h.CreateCycleCount(ctx, domain.CreateCycleCount{CycleCountID: "cc1", WarehouseID: "main", SKUs: []string{"MUG"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.ActOnCycleCount(ctx, "cc1", "start", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.SubmitCycleCount(ctx, "cc1", []domain.CountLine{{SKU: "MUG", Counted: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := h.ActOnCycleCount(ctx, "cc1", "reconcile", "")
+	twice("cycle-count-stock", rec.Events, err)
+	if s, _ := h.InventoryItem(ctx, src); s.OnHand != 5 {
+		t.Fatalf("after a count of 5 delivered twice: on hand %d", s.OnHand)
 	}
 }

@@ -6,8 +6,18 @@ import (
 	"stateset/domain"
 )
 
-// CreateInventoryItem stocks a SKU at a location; the item's id derives from both.
+// CreateInventoryItem stocks a SKU at a location; the item's id derives from both. The
+// location must be a warehouse (asked of the event store): else a *ValidationError on
+// location_id.
 func (h *Handler) CreateInventoryItem(ctx context.Context, cmd domain.CreateInventoryItem, opts ...Option) (Result[domain.InventoryItem], error) {
+	var v domain.Validation
+	cmd.Check(&v)
+	if err := h.checkWarehouse(ctx, &v, "location_id", cmd.LocationID); err != nil {
+		return Result[domain.InventoryItem]{}, err
+	}
+	if err := v.Err(); err != nil {
+		return Result[domain.InventoryItem]{}, err
+	}
 	id := domain.InventoryItemID(cmd.SKU, cmd.LocationID)
 	return execute(ctx, h, "inventory", id, opts, func(it *domain.InventoryItem) ([]domain.Event, error) {
 		return it.Create(cmd, "")

@@ -12,6 +12,9 @@ import (
 // item carries its full ring of remembered keys, as a hot item fed by flows does).
 func hotItem(b *testing.B, h *Handler, sku string, n int) string {
 	ctx := context.Background()
+	if ok, _ := h.exists(ctx, "warehouse", "main"); !ok {
+		warehouse(b, h, "main")
+	}
 	res, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: sku, LocationID: "main", OnHand: 1_000_000})
 	if err != nil {
 		b.Fatal(err)

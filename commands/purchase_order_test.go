@@ -12,6 +12,7 @@ import (
 func TestPurchaseStockRedeliveryChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
+	warehouse(t, h, "main")
 	item, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main"})
 	if err != nil {
 		t.Fatal(err)

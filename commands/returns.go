@@ -184,8 +184,21 @@ func (h *Handler) ActOnReturn(ctx context.Context, id, action, reason string, op
 }
 
 // InspectReturn records the disposition of every line; F3 restocks the RESTOCK lines.
+// A RESTOCK line's location must be a warehouse (400 on items[i].location_id), since F3
+// stocks the SKU there.
 func (h *Handler) InspectReturn(ctx context.Context, id string, cmd domain.InspectReturn, opts ...Option) (Result[domain.Return], error) {
 	cmd.ReturnID = id
+	var v domain.Validation
+	for i, it := range cmd.Items {
+		if it.Disposition == domain.DispositionRestock && it.LocationID != "" {
+			if err := h.checkWarehouse(ctx, &v, "items["+strconv.Itoa(i)+"].location_id", it.LocationID); err != nil {
+				return Result[domain.Return]{}, err
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		return Result[domain.Return]{}, err
+	}
 	return h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Inspect(cmd) })
 }
 

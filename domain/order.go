@@ -132,7 +132,9 @@ type Order struct {
 	Refunds []string `json:"refunds,omitempty"`
 	// NextLine is the highest line id ever given: a line removed and added back gets a new
 	// id, so it is never mistaken for the old line (and its closed reservation).
-	NextLine  int       `json:"next_line,omitempty"`
+	NextLine int `json:"next_line,omitempty"`
+	// Shipments are the shipments that shipped lines, so a retried shipment ships once.
+	Shipments []string  `json:"shipments,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int64     `json:"version"`
@@ -387,17 +389,22 @@ type ShipLine struct {
 	Quantity int64
 }
 
-// ShipOrder ships lines (none: everything reserved and not yet shipped).
+// ShipOrder ships lines (none: everything reserved and not yet shipped). ShipmentID,
+// when set, names the shipment the lines leave with: shipping it again is a no-op.
 type ShipOrder struct {
 	Lines          []ShipLine
 	Carrier        string
 	TrackingNumber string
+	ShipmentID     string
 }
 
 // Ship decides a shipment. A line ships only what stock has been reserved for it.
 func (o *Order) Ship(cmd ShipOrder) ([]Event, error) {
 	if !o.Exists() {
 		return nil, ErrNotFound
+	}
+	if cmd.ShipmentID != "" && slices.Contains(o.Shipments, cmd.ShipmentID) {
+		return nil, nil
 	}
 	if _, err := orderFlow.Next(o.Status, "ship"); err != nil {
 		return nil, err
@@ -456,7 +463,8 @@ func (o *Order) Ship(cmd ShipOrder) ([]Event, error) {
 		to = OrderStatusPartiallyShipped
 	}
 	return []Event{OrderShipped{OrderStatusChange: OrderStatusChange{OrderID: o.ID, From: o.Status, To: to},
-		LocationID: o.LocationID, Lines: shipped, Carrier: cmd.Carrier, TrackingNumber: cmd.TrackingNumber}}, nil
+		LocationID: o.LocationID, Lines: shipped, Carrier: cmd.Carrier, TrackingNumber: cmd.TrackingNumber,
+		ShipmentID: cmd.ShipmentID}}, nil
 }
 
 // LineAllocation is the stock state of one line as the inventory reported it at
@@ -663,6 +671,7 @@ type OrderShipped struct {
 	Lines          []ShippedLine `json:"lines"`
 	Carrier        string        `json:"carrier,omitempty"`
 	TrackingNumber string        `json:"tracking_number,omitempty"`
+	ShipmentID     string        `json:"shipment_id,omitempty"` // added without a version: absent in older events
 }
 
 // OrderDelivered: the order reached the customer.
@@ -825,6 +834,9 @@ func (o *Order) Apply(env Envelope) {
 			o.Metadata = maps.Clone(e.Metadata.To)
 		}
 	case OrderShipped:
+		if e.ShipmentID != "" {
+			o.Shipments = append(slices.Clip(o.Shipments), e.ShipmentID)
+		}
 		o.Items = slices.Clone(o.Items)
 		for _, sl := range e.Lines {
 			if l, ok := o.Line(sl.LineID); ok {
@@ -887,5 +899,6 @@ func (o *Order) Clone() *Order {
 		cp.Returns[k] = maps.Clone(v)
 	}
 	cp.Refunds = slices.Clone(o.Refunds)
+	cp.Shipments = slices.Clone(o.Shipments)
 	return &cp
 }

@@ -41,6 +41,7 @@ func NewRegistry() *Registry {
 	wholesaleEvents(r)
 	manufacturingEvents(r)
 	purchasingEvents(r)
+	warehouseEvents(r)
 	return r
 }
 

@@ -120,7 +120,8 @@ func list[T any](ctx context.Context, db *sql.DB, table, cols, key string, where
 func All() []Projector {
 	return []Projector{Customers(), Inventory(), Orders(), Returns(), Warranties(), PriceLists(), WholesaleAccounts(), WholesaleOrders(),
 		BillsOfMaterials(), WorkOrders(),
-		Suppliers(), PurchaseOrders(), ASNs()}
+		Suppliers(), PurchaseOrders(), ASNs(),
+		Warehouses(), PickLists(), Shipments(), Transfers(), CycleCounts()}
 }
 
 // db is the reader pool of a projection's database.

@@ -181,9 +181,13 @@ func (a *app) ready(ctx context.Context) error {
 	return nil
 }
 
-// bootstrap creates the first admin key on an empty store and waits until this instance
-// accepts it. It returns the token when it made one.
+// bootstrap creates the default warehouse ("main") on a store without warehouses, and
+// the first admin key on an empty store, waiting until this instance accepts it. It
+// returns the token when it made one.
 func (a *app) bootstrap(ctx context.Context, token string) (string, error) {
+	if _, err := a.cmd.BootstrapWarehouse(ctx); err != nil {
+		return "", fmt.Errorf("bootstrap warehouse: %w", err)
+	}
 	tok, created, err := a.cmd.Bootstrap(ctx, token)
 	if err != nil || !created {
 		return "", err

@@ -156,8 +156,13 @@ func TestReturnRejectFreesAndReopenRechecks(t *testing.T) {
 	sh.ok(http.MethodPost, "/v1/returns/ra/approve", "")
 	sh.ok(http.MethodPost, "/v1/returns/ra/receive", "")
 	o := sh.ok(http.MethodGet, "/v1/orders/o1", "")
-	sh.ok(http.MethodPost, "/v1/returns/ra/inspect", fmt.Sprintf(`{"items":[{"line_id":%q,"disposition":"RESTOCK","location_id":"backroom"}]}`,
-		lineOf(o, "MUG")["id"]))
+	inspect := fmt.Sprintf(`{"items":[{"line_id":%q,"disposition":"RESTOCK","location_id":"backroom"}]}`, lineOf(o, "MUG")["id"])
+	// a location that is no warehouse is refused at the inspection, before F3 could stock it
+	if f := sh.refused(http.MethodPost, "/v1/returns/ra/inspect", inspect, 400, "VALIDATION_ERROR"); len(f) != 1 || f[0] != "items[0].location_id" {
+		t.Fatalf("unknown restock location: %v", f)
+	}
+	sh.ok(http.MethodPost, "/v1/warehouses", `{"id":"backroom","name":"Back room"}`)
+	sh.ok(http.MethodPost, "/v1/returns/ra/inspect", inspect)
 	sh.eventually("MUG restocked in the backroom", "/v1/inventory/"+domain.InventoryItemID("MUG", "backroom"),
 		func(it map[string]any) bool { return num(it["on_hand"]) == 1 })
 

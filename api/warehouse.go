@@ -1,0 +1,520 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// Warehouse operations: /v1/warehouses, /v1/pick_lists, /v1/shipments, /v1/transfers,
+// /v1/cycle_counts and POST /v1/inventory/transfer.
+
+// listCollection answers a document list filtered by cols (status checked against
+// statuses).
+func listCollection[A, J any, S ~string](s *Server, w http.ResponseWriter, r *http.Request, name string, cols []string,
+	statuses []S, list func(projections.Filter) ([]*A, projections.PageInfo, error), view func(*A) J) {
+	q := r.URL.Query()
+	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
+	for _, c := range cols {
+		f.Equal[c] = q.Get(c)
+	}
+	if st := q.Get("status"); st != "" {
+		v.Check(slices.Contains(statuses, S(st)), "status", "not a status of this collection")
+	}
+	s.listDocs(w, r, &v, q, s.runner(name), &f, func() (any, projections.PageInfo, error) {
+		docs, pi, err := list(f)
+		out := make([]J, len(docs))
+		for i, d := range docs {
+			out[i] = view(d)
+		}
+		return out, pi, err
+	})
+}
+
+// reasonAction reads an action body {reason} and runs the action.
+func reasonAction[A, J any](s *Server, w http.ResponseWriter, r *http.Request, view func(*A) J,
+	run func(id, action, reason string, opts []commands.Option) (commands.Result[A], error)) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, view, func(opts []commands.Option) (commands.Result[A], error) {
+		return run(mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts)
+	})
+}
+
+// created answers 201 with Location.
+func created[A, J any](s *Server, w http.ResponseWriter, r *http.Request, path string, res commands.Result[A], err error, id func(*A) string, view func(*A) J) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", path+id(res.Aggregate))
+	reply(w, http.StatusCreated, res, view)
+}
+
+// ---- Warehouses ----
+
+type warehouseJSON struct {
+	ID        string          `json:"id"`
+	Code      string          `json:"code"`
+	Name      string          `json:"name"`
+	Address   *domain.Address `json:"address"`
+	Bins      []string        `json:"bins"`
+	Status    string          `json:"status"`
+	CreatedAt string          `json:"created_at"`
+	UpdatedAt string          `json:"updated_at"`
+	Version   int64           `json:"version"`
+}
+
+func warehouseOf(w *domain.Warehouse) warehouseJSON {
+	return warehouseJSON{ID: w.ID, Code: w.Code, Name: w.Name, Address: w.Address, Bins: nonNil(w.Bins),
+		Status: string(w.Status), CreatedAt: rfc3339(w.CreatedAt), UpdatedAt: rfc3339(w.UpdatedAt), Version: w.Version}
+}
+
+func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateWarehouse{WarehouseID: commands.NewID()}
+	o.into("id", &cmd.WarehouseID)
+	o.into("code", &cmd.Code)
+	o.into("name", &cmd.Name)
+	o.into("bins", &cmd.Bins)
+	var addr addressInput
+	if o.into("address", &addr) {
+		a := addr.address()
+		cmd.Address = &a
+	}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateWarehouse(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/warehouses/", res, err, func(w *domain.Warehouse) string { return w.ID }, warehouseOf)
+}
+
+// updateWarehouse is PUT /v1/warehouses/{id}: code, name, address, bins (each replaced whole).
+func (s *Server) updateWarehouse(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var cmd domain.UpdateWarehouse
+	cmd.Code = o.str("code")
+	cmd.Name = o.str("name")
+	var addr addressInput
+	if o.into("address", &addr) {
+		a := addr.address()
+		cmd.Address = &a
+	}
+	if o.has("bins") {
+		bins := []string{}
+		o.into("bins", &bins)
+		cmd.Bins = &bins
+	}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, warehouseOf, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
+		return s.cmd.UpdateWarehouse(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+func (s *Server) warehouseAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, warehouseOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Warehouse], error) {
+		return s.cmd.ActOnWarehouse(r.Context(), id, action, reason, opts...)
+	})
+}
+
+func (s *Server) getWarehouse(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Warehouses().Name()), func() (projections.Doc[domain.Warehouse], error) {
+		return s.read.GetWarehouse(r.Context(), mux.Vars(r)["id"])
+	}, func(w *domain.Warehouse) int64 { return w.Version }, warehouseOf)
+}
+
+func (s *Server) listWarehouses(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.Warehouses().Name(), projections.WarehouseColumns, domain.WarehouseStatuses,
+		func(f projections.Filter) ([]*domain.Warehouse, projections.PageInfo, error) {
+			return s.read.ListWarehouses(r.Context(), f)
+		}, warehouseOf)
+}
+
+func (s *Server) warehouseHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "warehouse")
+}
+
+// ---- Pick lists ----
+
+type pickListJSON struct {
+	ID          string            `json:"id"`
+	WarehouseID string            `json:"warehouse_id"`
+	OrderIDs    []string          `json:"order_ids"`
+	Lines       []domain.PickLine `json:"lines"`
+	Status      string            `json:"status"`
+	CreatedAt   string            `json:"created_at"`
+	UpdatedAt   string            `json:"updated_at"`
+	Version     int64             `json:"version"`
+}
+
+func pickListOf(p *domain.PickList) pickListJSON {
+	return pickListJSON{ID: p.ID, WarehouseID: p.WarehouseID, OrderIDs: nonNil(p.OrderIDs), Lines: nonNil(p.Lines),
+		Status: string(p.Status), CreatedAt: rfc3339(p.CreatedAt), UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
+}
+
+func (s *Server) createPickList(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreatePickList{PickListID: commands.NewID()}
+	o.into("id", &cmd.PickListID)
+	o.into("warehouse_id", &cmd.WarehouseID)
+	o.into("order_ids", &cmd.OrderIDs)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreatePickList(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/pick_lists/", res, err, func(p *domain.PickList) string { return p.ID }, pickListOf)
+}
+
+// completePickList is POST /v1/pick_lists/{id}/complete {lines?[{order_id, line_id, picked}]}.
+func (s *Server) completePickList(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var lines []domain.PickedLine
+	o.into("lines", &lines)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, pickListOf, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
+		return s.cmd.CompletePickList(r.Context(), mux.Vars(r)["id"], lines, opts...)
+	})
+}
+
+func (s *Server) pickListAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, pickListOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.PickList], error) {
+		return s.cmd.ActOnPickList(r.Context(), id, action, reason, opts...)
+	})
+}
+
+func (s *Server) getPickList(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.PickLists().Name()), func() (projections.Doc[domain.PickList], error) {
+		return s.read.GetPickList(r.Context(), mux.Vars(r)["id"])
+	}, func(p *domain.PickList) int64 { return p.Version }, pickListOf)
+}
+
+func (s *Server) listPickLists(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.PickLists().Name(), projections.PickListColumns, domain.PickListStatuses,
+		func(f projections.Filter) ([]*domain.PickList, projections.PageInfo, error) {
+			return s.read.ListPickLists(r.Context(), f)
+		}, pickListOf)
+}
+
+func (s *Server) pickListHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "pick_list")
+}
+
+// ---- Shipments ----
+
+type shipmentJSON struct {
+	ID             string               `json:"id"`
+	OrderID        string               `json:"order_id"`
+	WarehouseID    string               `json:"warehouse_id"`
+	Lines          []domain.ShippedLine `json:"lines"`
+	Packages       []domain.Package     `json:"packages"`
+	Carrier        string               `json:"carrier"`
+	TrackingNumber string               `json:"tracking_number"`
+	Status         string               `json:"status"`
+	ShippedAt      string               `json:"shipped_at,omitempty"`
+	DeliveredAt    string               `json:"delivered_at,omitempty"`
+	CreatedAt      string               `json:"created_at"`
+	UpdatedAt      string               `json:"updated_at"`
+	Version        int64                `json:"version"`
+}
+
+func shipmentOf(s *domain.Shipment) shipmentJSON {
+	out := shipmentJSON{ID: s.ID, OrderID: s.OrderID, WarehouseID: s.WarehouseID, Lines: nonNil(s.Lines),
+		Packages: nonNil(s.Packages), Carrier: s.Carrier, TrackingNumber: s.TrackingNumber, Status: string(s.Status),
+		CreatedAt: rfc3339(s.CreatedAt), UpdatedAt: rfc3339(s.UpdatedAt), Version: s.Version}
+	if s.ShippedAt != nil {
+		out.ShippedAt = rfc3339(*s.ShippedAt)
+	}
+	if s.DeliveredAt != nil {
+		out.DeliveredAt = rfc3339(*s.DeliveredAt)
+	}
+	return out
+}
+
+type shipLineInput struct {
+	LineID   string `json:"line_id"`
+	Quantity int64  `json:"quantity"`
+}
+
+func (s *Server) createShipment(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateShipment{ShipmentID: commands.NewID()}
+	var orderID string
+	var lines []shipLineInput
+	o.into("id", &cmd.ShipmentID)
+	o.into("order_id", &orderID)
+	o.into("lines", &lines)
+	o.into("packages", &cmd.Packages)
+	o.into("carrier", &cmd.Carrier)
+	o.into("tracking_number", &cmd.TrackingNumber)
+	for _, l := range lines {
+		cmd.Lines = append(cmd.Lines, domain.ShipLine(l))
+	}
+	o.v.Check(domain.ValidID(cmd.ShipmentID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	o.v.Check(domain.ValidID(orderID), "order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateShipment(r.Context(), orderID, cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/shipments/", res, err, func(s *domain.Shipment) string { return s.ID }, shipmentOf)
+}
+
+func (s *Server) shipmentAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, shipmentOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Shipment], error) {
+		return s.cmd.ActOnShipment(r.Context(), id, action, reason, opts...)
+	})
+}
+
+func (s *Server) getShipment(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Shipments().Name()), func() (projections.Doc[domain.Shipment], error) {
+		return s.read.GetShipment(r.Context(), mux.Vars(r)["id"])
+	}, func(s *domain.Shipment) int64 { return s.Version }, shipmentOf)
+}
+
+func (s *Server) listShipments(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.Shipments().Name(), projections.ShipmentColumns, domain.ShipmentStatuses,
+		func(f projections.Filter) ([]*domain.Shipment, projections.PageInfo, error) {
+			return s.read.ListShipments(r.Context(), f)
+		}, shipmentOf)
+}
+
+func (s *Server) shipmentHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "shipment") }
+
+// ---- Transfers ----
+
+type transferJSON struct {
+	ID             string                `json:"id"`
+	FromLocationID string                `json:"from_location_id"`
+	ToLocationID   string                `json:"to_location_id"`
+	Items          []domain.TransferItem `json:"items"`
+	Status         string                `json:"status"`
+	ShippedAt      string                `json:"shipped_at,omitempty"`
+	ReceivedAt     string                `json:"received_at,omitempty"`
+	CreatedAt      string                `json:"created_at"`
+	UpdatedAt      string                `json:"updated_at"`
+	Version        int64                 `json:"version"`
+}
+
+func transferOf(t *domain.Transfer) transferJSON {
+	out := transferJSON{ID: t.ID, FromLocationID: t.FromLocationID, ToLocationID: t.ToLocationID, Items: nonNil(t.Items),
+		Status: string(t.Status), CreatedAt: rfc3339(t.CreatedAt), UpdatedAt: rfc3339(t.UpdatedAt), Version: t.Version}
+	if t.ShippedAt != nil {
+		out.ShippedAt = rfc3339(*t.ShippedAt)
+	}
+	if t.ReceivedAt != nil {
+		out.ReceivedAt = rfc3339(*t.ReceivedAt)
+	}
+	return out
+}
+
+func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateTransfer{TransferID: commands.NewID()}
+	o.into("id", &cmd.TransferID)
+	o.into("from_location_id", &cmd.FromLocationID)
+	o.into("to_location_id", &cmd.ToLocationID)
+	o.into("items", &cmd.Items)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateTransfer(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/transfers/", res, err, func(t *domain.Transfer) string { return t.ID }, transferOf)
+}
+
+// transferInventory is POST /v1/inventory/transfer {sku, from_location_id, to_location_id,
+// quantity, id?}: a one-line transfer, created and shipped; answers the transfer (201).
+func (s *Server) transferInventory(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateTransfer{TransferID: commands.NewID()}
+	var item domain.TransferItem
+	o.into("id", &cmd.TransferID)
+	o.into("sku", &item.SKU)
+	o.into("quantity", &item.Quantity)
+	o.into("from_location_id", &cmd.FromLocationID)
+	o.into("to_location_id", &cmd.ToLocationID)
+	cmd.Items = []domain.TransferItem{item}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.TransferInventory(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/transfers/", res, oneLineFields(err), func(t *domain.Transfer) string { return t.ID }, transferOf)
+}
+
+// oneLineFields names a one-line transfer's fields as its request does (sku, quantity),
+// not as the transfer's items[0].
+func oneLineFields(err error) error {
+	ve, ok := errors.AsType[*domain.ValidationError](err)
+	if !ok {
+		return err
+	}
+	out := &domain.ValidationError{}
+	for _, f := range ve.Fields {
+		f.Field = strings.TrimPrefix(f.Field, "items[0].")
+		out.Fields = append(out.Fields, f)
+	}
+	return out
+}
+
+func (s *Server) transferAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, transferOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Transfer], error) {
+		return s.cmd.ActOnTransfer(r.Context(), id, action, reason, opts...)
+	})
+}
+
+func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Transfers().Name()), func() (projections.Doc[domain.Transfer], error) {
+		return s.read.GetTransfer(r.Context(), mux.Vars(r)["id"])
+	}, func(t *domain.Transfer) int64 { return t.Version }, transferOf)
+}
+
+func (s *Server) listTransfers(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.Transfers().Name(), projections.TransferColumns, domain.TransferStatuses,
+		func(f projections.Filter) ([]*domain.Transfer, projections.PageInfo, error) {
+			return s.read.ListTransfers(r.Context(), f)
+		}, transferOf)
+}
+
+func (s *Server) transferHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "transfer") }
+
+// ---- Cycle counts ----
+
+type cycleCountJSON struct {
+	ID          string                 `json:"id"`
+	WarehouseID string                 `json:"warehouse_id"`
+	SKUs        []string               `json:"skus"`
+	Counts      []domain.CountLine     `json:"counts"`
+	Variances   []domain.CountVariance `json:"variances"`
+	Status      string                 `json:"status"`
+	CreatedAt   string                 `json:"created_at"`
+	UpdatedAt   string                 `json:"updated_at"`
+	Version     int64                  `json:"version"`
+}
+
+func cycleCountOf(c *domain.CycleCount) cycleCountJSON {
+	return cycleCountJSON{ID: c.ID, WarehouseID: c.WarehouseID, SKUs: nonNil(c.SKUs), Counts: nonNil(c.Counts),
+		Variances: nonNil(c.Variances), Status: string(c.Status), CreatedAt: rfc3339(c.CreatedAt),
+		UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
+}
+
+func (s *Server) createCycleCount(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateCycleCount{CycleCountID: commands.NewID()}
+	o.into("id", &cmd.CycleCountID)
+	o.into("warehouse_id", &cmd.WarehouseID)
+	o.into("skus", &cmd.SKUs)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateCycleCount(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/cycle_counts/", res, err, func(c *domain.CycleCount) string { return c.ID }, cycleCountOf)
+}
+
+// submitCycleCount is POST /v1/cycle_counts/{id}/submit {counts[{sku, counted}]}.
+func (s *Server) submitCycleCount(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var counts []domain.CountLine
+	o.v.Check(o.into("counts", &counts), "counts", "is required")
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, cycleCountOf, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
+		return s.cmd.SubmitCycleCount(r.Context(), mux.Vars(r)["id"], counts, opts...)
+	})
+}
+
+func (s *Server) cycleCountAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, cycleCountOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.CycleCount], error) {
+		return s.cmd.ActOnCycleCount(r.Context(), id, action, reason, opts...)
+	})
+}
+
+func (s *Server) getCycleCount(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.CycleCounts().Name()), func() (projections.Doc[domain.CycleCount], error) {
+		return s.read.GetCycleCount(r.Context(), mux.Vars(r)["id"])
+	}, func(c *domain.CycleCount) int64 { return c.Version }, cycleCountOf)
+}
+
+func (s *Server) listCycleCounts(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.CycleCounts().Name(), projections.CycleCountColumns, domain.CycleCountStatuses,
+		func(f projections.Filter) ([]*domain.CycleCount, projections.PageInfo, error) {
+			return s.read.ListCycleCounts(r.Context(), f)
+		}, cycleCountOf)
+}
+
+func (s *Server) cycleCountHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "cycle_count")
+}

@@ -1,0 +1,504 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+
+	"stateset/domain"
+)
+
+// ---- Warehouses ----
+
+// DefaultWarehouseID is the warehouse serve creates on an empty store, so that the
+// default location of orders ("main") is a real one.
+const DefaultWarehouseID = "main"
+
+// CreateWarehouse creates a warehouse; its id is the location_id of the stock kept there.
+func (h *Handler) CreateWarehouse(ctx context.Context, cmd domain.CreateWarehouse, opts ...Option) (Result[domain.Warehouse], error) {
+	return execute(ctx, h, "warehouse", cmd.WarehouseID, opts, func(w *domain.Warehouse) ([]domain.Event, error) {
+		return w.Create(cmd)
+	}, nil)
+}
+
+// UpdateWarehouse edits a warehouse's code, name, address or bins.
+func (h *Handler) UpdateWarehouse(ctx context.Context, id string, cmd domain.UpdateWarehouse, opts ...Option) (Result[domain.Warehouse], error) {
+	return onExisting(ctx, h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.Update(cmd) })
+}
+
+// ActOnWarehouse activates or deactivates a warehouse.
+func (h *Handler) ActOnWarehouse(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Warehouse], error) {
+	return onExisting(ctx, h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.Act(action, reason) })
+}
+
+// BootstrapWarehouse creates the default warehouse when the store has no warehouse at
+// all. Two instances starting together agree on the fixed id: the loser's create is
+// ErrAlreadyExists, which is fine. It reports whether it made one.
+func (h *Handler) BootstrapWarehouse(ctx context.Context) (bool, error) {
+	last, err := h.store.LastSeq(ctx, h.store.TypeSubjects("warehouse"))
+	if err != nil || last > 0 {
+		return false, err
+	}
+	_, err = h.CreateWarehouse(ctx, domain.CreateWarehouse{WarehouseID: DefaultWarehouseID, Name: "Main warehouse"},
+		WithMetadata(domain.Metadata{Actor: "system", ActorName: "bootstrap"}))
+	if isAlreadyExists(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Warehouse loads a warehouse from the event store.
+func (h *Handler) Warehouse(ctx context.Context, id string) (*domain.Warehouse, error) {
+	return loadExisting[domain.Warehouse](ctx, h, "warehouse", id, 0)
+}
+
+// checkWarehouse records "no such warehouse" on field when id names none (asked of the
+// event store, not a read model).
+func (h *Handler) checkWarehouse(ctx context.Context, v *domain.Validation, field, id string) error {
+	if !domain.ValidID(id) {
+		return nil // the command's own check names it
+	}
+	ok, err := h.exists(ctx, "warehouse", id)
+	if err != nil {
+		return err
+	}
+	v.Check(ok, field, "no such warehouse")
+	return nil
+}
+
+// checkStockedAt records "is not stocked at <loc>" on field for each SKU not stocked at loc.
+func (h *Handler) checkStockedAt(ctx context.Context, v *domain.Validation, loc string, skus []string, field func(int) string) error {
+	for i, sku := range skus {
+		ok, err := h.exists(ctx, "inventory", domain.InventoryItemID(sku, loc))
+		if err != nil {
+			return err
+		}
+		v.Check(ok, field(i), "is not stocked at location "+loc)
+	}
+	return nil
+}
+
+// ---- Pick lists ----
+
+// CreatePickList gathers the lines still to ship of confirmed (CONFIRMED or PROCESSING)
+// orders fulfilled from the warehouse. An unknown warehouse or order, an order of another
+// warehouse or in another status is 400 naming the field.
+func (h *Handler) CreatePickList(ctx context.Context, cmd domain.CreatePickList, opts ...Option) (Result[domain.PickList], error) {
+	var none Result[domain.PickList]
+	var v domain.Validation
+	cmd.Check(&v)
+	if err := v.Err(); err != nil {
+		return none, err
+	}
+	if err := h.checkWarehouse(ctx, &v, "warehouse_id", cmd.WarehouseID); err != nil {
+		return none, err
+	}
+	cmd.Lines = nil
+	for i, id := range cmd.OrderIDs {
+		f := "order_ids[" + strconv.Itoa(i) + "]"
+		o, err := h.Order(ctx, id)
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			v.Add(f, "no such order")
+			continue
+		case err != nil:
+			return none, err
+		case o.LocationID != cmd.WarehouseID:
+			v.Add(f, "is fulfilled from location "+o.LocationID)
+			continue
+		case o.Status != domain.OrderStatusConfirmed && o.Status != domain.OrderStatusProcessing:
+			v.Add(f, "is "+string(o.Status)+"; only CONFIRMED or PROCESSING orders are picked")
+			continue
+		}
+		for _, l := range o.Items {
+			if n := l.Quantity - l.Shipped; n > 0 {
+				cmd.Lines = append(cmd.Lines, domain.PickLine{OrderID: o.ID, LineID: l.ID, SKU: l.SKU, Quantity: n})
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		return none, err
+	}
+	return execute(ctx, h, "pick_list", cmd.PickListID, opts, func(p *domain.PickList) ([]domain.Event, error) {
+		return p.Create(cmd)
+	}, nil)
+}
+
+// ActOnPickList runs start, complete (every line picked in full) or cancel.
+func (h *Handler) ActOnPickList(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.PickList], error) {
+	return onExisting(ctx, h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Act(action, reason) })
+}
+
+// CompletePickList completes a pick list with the quantities picked.
+func (h *Handler) CompletePickList(ctx context.Context, id string, lines []domain.PickedLine, opts ...Option) (Result[domain.PickList], error) {
+	return onExisting(ctx, h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Complete(lines) })
+}
+
+// PickList loads a pick list from the event store.
+func (h *Handler) PickList(ctx context.Context, id string) (*domain.PickList, error) {
+	return loadExisting[domain.PickList](ctx, h, "pick_list", id, 0)
+}
+
+// ---- Shipments ----
+
+// CreateShipment sets up lines of an order to ship together (no lines: all not yet
+// shipped). An unknown order is 400 on order_id; an order that cannot ship is 409.
+func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain.CreateShipment, opts ...Option) (Result[domain.Shipment], error) {
+	o, err := h.Order(ctx, orderID)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return Result[domain.Shipment]{}, err
+	}
+	cmd.Order = o
+	return execute(ctx, h, "shipment", cmd.ShipmentID, opts, func(s *domain.Shipment) ([]domain.Event, error) {
+		return s.Create(cmd)
+	}, nil)
+}
+
+// ActOnShipment runs ship, deliver or cancel.
+//
+// Ship ships the order's lines first, through ShipOrder (which F2 turns into consumed
+// reservations): its refusal (INSUFFICIENT_STOCK, INVALID_TRANSITION) is answered as is
+// and the shipment stays CREATED. Then ShipmentShipped is appended. A retry after the
+// order shipped but before the shipment's event landed finds the order remembering the
+// shipment, so the lines ship once.
+//
+// Deliver delivers the shipment, then the order when every line of it has shipped (an
+// order already delivered is left alone); flow shipment-order does the same should this
+// process die in between.
+func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Shipment], error) {
+	act := func(s *domain.Shipment) ([]domain.Event, error) { return s.Act(action, reason) }
+	switch action {
+	case "ship":
+		s, err := h.Shipment(ctx, id)
+		if err != nil {
+			return Result[domain.Shipment]{}, err
+		}
+		if err := pinned(opts, s.Version); err != nil {
+			return Result[domain.Shipment]{}, err
+		}
+		if s.Status == domain.ShipmentStatusCreated {
+			if _, err := h.ShipOrder(ctx, s.OrderID, s.ShipOrderCommand(), sideOpts(opts)...); err != nil {
+				return Result[domain.Shipment]{}, err
+			}
+		}
+	case "deliver":
+		res, err := onExisting(ctx, h, "shipment", id, opts, act)
+		if err != nil {
+			return res, err
+		}
+		if err := h.deliverOrderIfShipped(ctx, res.Aggregate.OrderID, sideOpts(opts)); err != nil {
+			h.log.Warn("delivering the order of a shipment failed; flow shipment-order retries", "shipment_id", id, "err", err)
+		}
+		return res, nil
+	}
+	return onExisting(ctx, h, "shipment", id, opts, act)
+}
+
+// deliverOrderIfShipped delivers an order whose every line has shipped.
+func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opts []Option) error {
+	o, err := h.Order(ctx, orderID)
+	if err != nil {
+		return err
+	}
+	if o.Status != domain.OrderStatusShipped {
+		return nil // lines remain, or delivered already
+	}
+	_, err = h.ActOnOrder(ctx, orderID, "deliver", "shipment delivered", opts...)
+	if _, ok := errors.AsType[*domain.TransitionError](err); ok {
+		return nil
+	}
+	return err
+}
+
+// Shipment loads a shipment from the event store.
+func (h *Handler) Shipment(ctx context.Context, id string) (*domain.Shipment, error) {
+	return loadExisting[domain.Shipment](ctx, h, "shipment", id, 0)
+}
+
+// ---- Transfers ----
+
+// CreateTransfer plans a transfer: both locations must be warehouses and every SKU stocked
+// at the source (400 naming the field otherwise).
+func (h *Handler) CreateTransfer(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
+	if err := h.checkTransfer(ctx, cmd); err != nil {
+		return Result[domain.Transfer]{}, err
+	}
+	return execute(ctx, h, "transfer", cmd.TransferID, opts, func(t *domain.Transfer) ([]domain.Event, error) {
+		return t.Create(cmd)
+	}, nil)
+}
+
+func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) error {
+	var v domain.Validation
+	cmd.Check(&v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := h.checkWarehouse(ctx, &v, "from_location_id", cmd.FromLocationID); err != nil {
+		return err
+	}
+	if err := h.checkWarehouse(ctx, &v, "to_location_id", cmd.ToLocationID); err != nil {
+		return err
+	}
+	skus := make([]string, len(cmd.Items))
+	for i, it := range cmd.Items {
+		skus[i] = it.SKU
+	}
+	if err := h.checkStockedAt(ctx, &v, cmd.FromLocationID, skus, func(i int) string { return "items[" + strconv.Itoa(i) + "].sku" }); err != nil {
+		return err
+	}
+	return v.Err()
+}
+
+// ActOnTransfer runs ship, receive or cancel. Ship first checks that the source has the
+// quantities available (an *InsufficientStockError listing every short SKU, and nothing
+// is appended); flow transfer-stock (F6) then moves the stock. The check holds nothing:
+// stock taken between it and the flow leaves the flow's movement refused and the event
+// parked (see docs/API.md).
+func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
+	if action == "ship" {
+		t, err := h.Transfer(ctx, id)
+		if err != nil {
+			return Result[domain.Transfer]{}, err
+		}
+		if err := pinned(opts, t.Version); err != nil {
+			return Result[domain.Transfer]{}, err
+		}
+		if t.Status == domain.TransferStatusCreated {
+			if err := h.checkAvailable(ctx, t.FromLocationID, t.Items); err != nil {
+				return Result[domain.Transfer]{}, err
+			}
+		}
+	}
+	return onExisting(ctx, h, "transfer", id, opts, func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) })
+}
+
+// TransferInventory is POST /v1/inventory/transfer: a one-line transfer created and
+// shipped at once. The stock is checked before anything is appended.
+func (h *Handler) TransferInventory(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
+	var none Result[domain.Transfer]
+	if err := h.checkTransfer(ctx, cmd); err != nil {
+		return none, err
+	}
+	if err := h.checkAvailable(ctx, cmd.FromLocationID, cmd.Items); err != nil {
+		return none, err
+	}
+	if _, err := h.CreateTransfer(ctx, cmd, opts...); err != nil {
+		return none, err
+	}
+	// the ship is a second command on the same transfer: without the request's
+	// idempotency key, which the create's commit now carries
+	return h.ActOnTransfer(ctx, cmd.TransferID, "ship", "", sideOpts(opts)...)
+}
+
+func (h *Handler) checkAvailable(ctx context.Context, loc string, items []domain.TransferItem) error {
+	var short []domain.Shortage
+	for _, it := range items {
+		var avail int64
+		item, err := h.InventoryItem(ctx, domain.InventoryItemID(it.SKU, loc))
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		if item != nil {
+			avail = item.Available()
+		}
+		if avail < it.Quantity {
+			short = append(short, domain.Shortage{SKU: it.SKU, LocationID: loc, Requested: it.Quantity, Available: avail})
+		}
+	}
+	if len(short) > 0 {
+		return &domain.InsufficientStockError{Shortages: short}
+	}
+	return nil
+}
+
+// Transfer loads a transfer from the event store.
+func (h *Handler) Transfer(ctx context.Context, id string) (*domain.Transfer, error) {
+	return loadExisting[domain.Transfer](ctx, h, "transfer", id, 0)
+}
+
+// ---- Cycle counts ----
+
+// CreateCycleCount plans a count of SKUs stocked at a warehouse (400 naming the field
+// for an unknown warehouse or a SKU not stocked there).
+func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCount, opts ...Option) (Result[domain.CycleCount], error) {
+	var v domain.Validation
+	cmd.Check(&v)
+	if err := v.Err(); err != nil {
+		return Result[domain.CycleCount]{}, err
+	}
+	if err := h.checkWarehouse(ctx, &v, "warehouse_id", cmd.WarehouseID); err != nil {
+		return Result[domain.CycleCount]{}, err
+	}
+	if v.Err() == nil {
+		if err := h.checkStockedAt(ctx, &v, cmd.WarehouseID, cmd.SKUs, func(i int) string { return "skus[" + strconv.Itoa(i) + "]" }); err != nil {
+			return Result[domain.CycleCount]{}, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return Result[domain.CycleCount]{}, err
+	}
+	return execute(ctx, h, "cycle_count", cmd.CycleCountID, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
+		return c.Create(cmd)
+	}, nil)
+}
+
+// ActOnCycleCount runs start, reconcile or cancel. Reconcile reads every counted item as
+// it stands now and records counted − on hand per SKU; flow cycle-count-stock (F8) posts
+// the variances. A count below an item's reserved stock is an *InsufficientStockError.
+func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.CycleCount], error) {
+	if action != "reconcile" {
+		return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
+			if action == "submit" {
+				return c.Submit(nil)
+			}
+			return c.Act(action, reason)
+		})
+	}
+	c, err := h.CycleCount(ctx, id)
+	if err != nil {
+		return Result[domain.CycleCount]{}, err
+	}
+	items := map[string]*domain.InventoryItem{}
+	for _, l := range c.Counts {
+		it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, c.WarehouseID))
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return Result[domain.CycleCount]{}, err
+		}
+		items[l.SKU] = it
+	}
+	return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
+		return c.Reconcile(items)
+	})
+}
+
+// SubmitCycleCount records the counts.
+func (h *Handler) SubmitCycleCount(ctx context.Context, id string, counts []domain.CountLine, opts ...Option) (Result[domain.CycleCount], error) {
+	return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) { return c.Submit(counts) })
+}
+
+// CycleCount loads a cycle count from the event store.
+func (h *Handler) CycleCount(ctx context.Context, id string) (*domain.CycleCount, error) {
+	return loadExisting[domain.CycleCount](ctx, h, "cycle_count", id, 0)
+}
+
+// ---- Flows ----
+
+// transferStock is F6: a shipped transfer takes the stock out of the source's on hand and
+// puts it in transit at the destination (creating the item there if the SKU was never
+// stocked); a received transfer moves it from in transit to on hand, which fills the
+// destination's backorders. Movement keys derive from the event id.
+func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	opt := WithMetadata(meta)
+	move := func(sku, loc string, m domain.MoveInventory) error {
+		m.Reason, m.SourceType = domain.ReasonTransfer, "transfer"
+		m.MovementKey = domain.MovementKey(env.ID, sku)
+		_, err := h.MoveInventory(ctx, domain.InventoryItemID(sku, loc), m, opt)
+		return err
+	}
+	switch e := env.Event.(type) {
+	case domain.TransferShipped:
+		for _, it := range e.Items {
+			if err := move(it.SKU, e.FromLocationID, domain.MoveInventory{OnHand: -it.Quantity, SourceID: e.TransferID}); err != nil {
+				return err
+			}
+			if err := h.ensureItem(ctx, it.SKU, e.FromLocationID, e.ToLocationID, opt); err != nil {
+				return err
+			}
+			if err := move(it.SKU, e.ToLocationID, domain.MoveInventory{InTransit: it.Quantity, SourceID: e.TransferID}); err != nil {
+				return err
+			}
+		}
+	case domain.TransferReceived:
+		for _, it := range e.Items {
+			if err := move(it.SKU, e.ToLocationID, domain.MoveInventory{OnHand: it.Quantity, InTransit: -it.Quantity, SourceID: e.TransferID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ensureItem stocks sku at loc, with the unit cost and currency it has at from, unless it
+// is stocked there already.
+func (h *Handler) ensureItem(ctx context.Context, sku, from, loc string, opt Option) error {
+	ok, err := h.exists(ctx, "inventory", domain.InventoryItemID(sku, loc))
+	if err != nil || ok {
+		return err
+	}
+	create := domain.CreateInventoryItem{SKU: sku, LocationID: loc}
+	if src, err := h.InventoryItem(ctx, domain.InventoryItemID(sku, from)); err == nil {
+		create.UnitCost, create.Currency = src.UnitCost, src.Currency
+	}
+	_, err = h.CreateInventoryItem(ctx, create, opt)
+	if isAlreadyExists(err) {
+		return nil
+	}
+	return err
+}
+
+// cycleCountStock is F8: each non-zero variance of a reconciled count is posted as a
+// cycle_count movement of on hand, keyed by the event id and SKU.
+func (h *Handler) cycleCountStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	e, ok := env.Event.(domain.CycleCountReconciled)
+	if !ok {
+		return nil
+	}
+	for _, v := range e.Variances {
+		if v.Variance == 0 {
+			continue
+		}
+		_, err := h.MoveInventory(ctx, domain.InventoryItemID(v.SKU, e.WarehouseID), domain.MoveInventory{OnHand: v.Variance,
+			Reason: domain.ReasonCycleCount, SourceType: "cycle_count", SourceID: e.CycleCountID,
+			MovementKey: domain.MovementKey(env.ID, v.SKU)}, WithMetadata(meta))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pickListOrders moves the orders of a started pick list from CONFIRMED to PROCESSING:
+// picking is where processing begins. Orders that moved on (held, cancelled, already
+// processing) are left alone, so a redelivery changes nothing.
+func (h *Handler) pickListOrders(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	e, ok := env.Event.(domain.PickListStarted)
+	if !ok {
+		return nil
+	}
+	for _, id := range slices.Clone(e.OrderIDs) {
+		o, err := h.Order(ctx, id)
+		if errors.Is(err, domain.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if o.Status != domain.OrderStatusConfirmed {
+			continue
+		}
+		_, err = h.ActOnOrder(ctx, id, "process", "picking started: pick list "+e.PickListID, WithMetadata(meta))
+		if _, ok := errors.AsType[*domain.TransitionError](err); ok {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shipmentOrder delivers the order of a delivered shipment once every line has shipped
+// (the API does it inline; this is the guarantee).
+func (h *Handler) shipmentOrder(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	e, ok := env.Event.(domain.ShipmentDelivered)
+	if !ok {
+		return nil
+	}
+	err := h.deliverOrderIfShipped(ctx, e.OrderID, []Option{WithMetadata(meta)})
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	return err
+}
