@@ -253,9 +253,11 @@ func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) 
 
 // ActOnTransfer runs ship, receive or cancel. Ship first checks that the source has the
 // quantities available (an *InsufficientStockError listing every short SKU, and nothing
-// is appended); flow transfer-stock (F6) then moves the stock. The check holds nothing:
-// stock taken between it and the flow leaves the flow's movement refused and the event
-// parked (see docs/API.md).
+// is appended), then reserves them at the source — so nothing can take them between this
+// answer and the flow — and only then appends the shipment; flow transfer-stock (F6)
+// consumes the reservations and puts the stock in transit at the destination. A ship that
+// fails part way releases what it reserved; a retry reserves again (the reservation's
+// demand is absolute, so a retry after a crash reserves nothing twice).
 func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
 	if action == "ship" {
 		t, err := h.Transfer(ctx, id)
@@ -269,9 +271,34 @@ func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, 
 			if err := h.checkAvailable(ctx, t.FromLocationID, t.Items); err != nil {
 				return Result[domain.Transfer]{}, err
 			}
+			if err := h.holdTransfer(ctx, t, sideOpts(opts)); err != nil {
+				return Result[domain.Transfer]{}, err
+			}
 		}
 	}
 	return onExisting(ctx, h, "transfer", id, opts, func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) })
+}
+
+// holdTransfer reserves a transfer's quantities at its source; on a refusal it releases
+// what it reserved and answers the refusal.
+func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []Option) error {
+	for i, it := range t.Items {
+		_, err := h.ReserveInventory(ctx, domain.InventoryItemID(it.SKU, t.FromLocationID), domain.ReserveInventory{
+			ReservationID: transferReservation(t.ID, it.SKU), ReferenceType: "transfer", ReferenceID: t.ID,
+			Quantity: it.Quantity}, opts...)
+		if err != nil {
+			for _, done := range t.Items[:i] {
+				_, _ = h.ReleaseReservation(context.WithoutCancel(ctx), domain.InventoryItemID(done.SKU, t.FromLocationID),
+					transferReservation(t.ID, done.SKU), opts...)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func transferReservation(transferID, sku string) string {
+	return domain.ReservationID("transfer", transferID, "", sku)
 }
 
 // TransferInventory is POST /v1/inventory/transfer: a one-line transfer created and
@@ -400,7 +427,11 @@ func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta d
 	switch e := env.Event.(type) {
 	case domain.TransferShipped:
 		for _, it := range e.Items {
-			if err := move(it.SKU, e.FromLocationID, domain.MoveInventory{OnHand: -it.Quantity, SourceID: e.TransferID}); err != nil {
+			// the ship reserved the quantities at the source: they leave it now
+			_, err := h.ConsumeInventory(ctx, domain.InventoryItemID(it.SKU, e.FromLocationID), domain.ConsumeInventory{
+				ReservationID: transferReservation(e.TransferID, it.SKU), Quantity: it.Quantity, Reason: domain.ReasonTransfer,
+				SourceType: "transfer", SourceID: e.TransferID, MovementKey: domain.MovementKey(env.ID, it.SKU)}, opt)
+			if err != nil {
 				return err
 			}
 			if err := h.ensureItem(ctx, it.SKU, e.FromLocationID, e.ToLocationID, opt); err != nil {

@@ -93,7 +93,7 @@ const maxStock = 1e12
 var MoveReasons = append(slices.Clone(AdjustReasons), ReasonPurchase)
 
 // ReferenceTypes are the documents a reservation may be held for.
-var ReferenceTypes = []string{"order", "wholesale_order", "work_order", "manual"}
+var ReferenceTypes = []string{"order", "wholesale_order", "work_order", "transfer", "manual"}
 
 // InventoryItemID is the id of the item holding sku at location: derived, so that every
 // flow addresses the same aggregate without a lookup.

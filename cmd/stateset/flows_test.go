@@ -258,6 +258,13 @@ func (sh *shop) verify() {
 		prev = now
 		time.Sleep(300 * time.Millisecond)
 	}
+	// no flow may have given up on an event
+	for _, f := range sh.ok(http.MethodGet, "/v1/admin/flows", "")["data"].([]any) {
+		if f := f.(map[string]any); num(f["parked"]) != 0 {
+			sh.t.Errorf("flow %s parked %d events: %v", f["name"], num(f["parked"]),
+				sh.ok(http.MethodGet, "/v1/admin/flows/"+f["name"].(string)+"/parked", ""))
+		}
+	}
 	sh.srv.stop()
 	redeliverEverything(sh.t, sh.dir)
 	var out strings.Builder
