@@ -446,3 +446,26 @@ func onlyQuery(r *http.Request, allowed ...string) error {
 	}
 	return v.Err()
 }
+
+// forgetCustomer is POST /v1/customers/{id}/forget {reason}: the customer's personal data
+// is made unreadable everywhere (its key destroyed, read models scrubbed); the customer is
+// archived and its non-personal history stays.
+func (s *Server) forgetCustomer(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var reason string
+	o.into("reason", &reason)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.ForgetCustomer(r.Context(), mux.Vars(r)["id"], reason, commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.replyCustomer(w, http.StatusOK, res)
+}

@@ -19,6 +19,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/customers/{id}/history", "customers:read", s.customerHistory)
 	s.handle(r, http.MethodGet, "/v1/customers/{id}/timeline", "customers:read", s.customerTimeline)
 	s.handle(r, http.MethodPost, "/v1/customers/{id}/addresses", "customers:write", s.addCustomerAddress)
+	s.handle(r, http.MethodPost, "/v1/customers/{id}/forget", "customers:write", s.forgetCustomer)
 	s.handle(r, http.MethodPost, "/v1/customers/{id}/{action:activate|deactivate|suspend|archive}", "customers:write", s.customerStatusAction)
 
 	s.handle(r, http.MethodGet, "/v1/orders", "orders:read", s.listOrders)

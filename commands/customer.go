@@ -139,3 +139,37 @@ func (h *Handler) customerHoldsEmail(key string) func(context.Context, string) (
 		return c.Status != domain.CustomerStatusArchived && domain.EmailKey(c.Email) == key, nil
 	}
 }
+
+// ForgetCustomer makes a customer's personal data unreadable everywhere: it records
+// CustomerForgotten (archiving the customer, which frees its email), then destroys the
+// customer's key, so every personal field ever sealed for the customer — in its own
+// events and in others' (an order's addresses) — is gone from the stream, snapshots and
+// downstream copies alike. The flow customer-privacy destroys the key again on the event,
+// should this process stop in between.
+func (h *Handler) ForgetCustomer(ctx context.Context, id, reason string, opts ...Option) (Result[domain.Customer], error) {
+	res, err := execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
+		return c.Forget(reason)
+	}, h.guardCustomerEmail)
+	if err != nil {
+		return res, err
+	}
+	return res, h.shred(ctx, id)
+}
+
+// shred destroys a customer's key; without a vault (personal data kept in the clear)
+// there is nothing to destroy and forgetting only scrubs the read models.
+func (h *Handler) shred(ctx context.Context, customerID string) error {
+	v, ok := h.reg.Vault().(*Vault)
+	if !ok {
+		return nil
+	}
+	return v.Forget(ctx, domain.CustomerSubject(customerID))
+}
+
+// customerPrivacy is the flow that makes sure a forgotten customer's key is destroyed.
+func (h *Handler) customerPrivacy(ctx context.Context, env domain.Envelope, _ domain.Metadata) error {
+	if e, ok := env.Event.(domain.CustomerForgotten); ok {
+		return h.shred(ctx, e.CustomerID)
+	}
+	return nil
+}

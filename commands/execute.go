@@ -268,7 +268,37 @@ func load[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id st
 type snapshot struct {
 	Shape int             `json:"shape"`
 	Seq   uint64          `json:"seq"`
-	State json.RawMessage `json:"state"`
+	State json.RawMessage `json:"state,omitempty"`
+	// Sealed is the state sealed with its data subject's key, for aggregates whose events
+	// carry personal data: a forgotten subject's snapshot can no longer be opened and the
+	// aggregate is folded from its (scrubbed) events instead.
+	Sealed string `json:"sealed,omitempty"`
+}
+
+// sealState seals an aggregate's state when its type carries personal data.
+func (h *Handler) sealState(aggType, id string, agg any, state []byte) (snapshot, error) {
+	v := h.reg.Vault()
+	if v == nil || !h.reg.HasPersonalData(aggType) {
+		return snapshot{State: state}, nil
+	}
+	sealed, err := v.Seal(domain.SubjectOf(agg, aggType, id), state)
+	if errors.Is(err, domain.ErrForgotten) {
+		return snapshot{}, err
+	}
+	return snapshot{Sealed: sealed}, err
+}
+
+// openState is the state a snapshot holds, false when it cannot be read (forgotten).
+func (h *Handler) openState(s snapshot) ([]byte, bool) {
+	if s.Sealed == "" {
+		return s.State, len(s.State) > 0
+	}
+	v := h.reg.Vault()
+	if v == nil {
+		return nil, false
+	}
+	state, err := v.Open(s.Sealed)
+	return state, err == nil
 }
 
 // loadFresh rebuilds an aggregate from the store, ignoring the cache: its latest
@@ -292,7 +322,7 @@ func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, 
 		var s snapshot
 		if json.Unmarshal(raw, &s) == nil && s.Shape == snapshotVersions[aggType] && s.Seq <= last.Seq && (upTo == 0 || s.Seq <= upTo) {
 			fresh := P(new(A))
-			if json.Unmarshal(s.State, fresh) == nil {
+			if state, ok := h.openState(s); ok && json.Unmarshal(state, fresh) == nil {
 				agg, c.agg, c.lastSeq = fresh, (*A)(fresh), s.Seq
 				c.snapVer = versionOf(c)
 			}
@@ -372,7 +402,15 @@ func (h *Handler) writeSnapshot(ctx context.Context, aggType, id string, c *cach
 		h.log.ErrorContext(ctx, "encode snapshot", "aggregate_id", id, "err", err)
 		return
 	}
-	body, _ := json.Marshal(snapshot{Shape: snapshotVersions[aggType], Seq: c.lastSeq, State: state})
+	snap, err := h.sealState(aggType, id, c.agg, state)
+	if err != nil {
+		if !errors.Is(err, domain.ErrForgotten) {
+			h.log.WarnContext(ctx, "seal snapshot", "aggregate_id", id, "err", err)
+		}
+		return
+	}
+	snap.Shape, snap.Seq = snapshotVersions[aggType], c.lastSeq
+	body, _ := json.Marshal(snap)
 	if rev == 0 {
 		_, err = h.snapshots.Create(ctx, key, body)
 	} else {

@@ -23,6 +23,7 @@ type Flow struct {
 // Flows are the process managers of the order-to-cash modules.
 func (h *Handler) Flows() []Flow {
 	return []Flow{
+		{Name: "customer-privacy", Handle: h.customerPrivacy, Subjects: []string{"customer.*.CustomerForgotten"}},
 		{Name: "order-stock", Handle: h.orderStock, Subjects: []string{
 			"order.*.OrderConfirmed", "order.*.OrderUpdated", "order.*.OrderShipped", "order.*.OrderCancelled"}},
 		{Name: "order-allocation", Handle: h.orderAllocation, Subjects: []string{

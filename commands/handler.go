@@ -83,6 +83,11 @@ func New(ctx context.Context, store *eventstore.Store, reg *domain.Registry, log
 		return nil, fmt.Errorf("aggregate cache: %w", err)
 	}
 	h.cache = cache
+	if v, ok := reg.Vault().(*Vault); ok {
+		// decrypted state of a forgotten subject may sit in any cached aggregate (a
+		// customer, its orders): drop them all, unsnapshotted; they reload scrubbed
+		v.OnForget(func(string) { h.dropCache() })
+	}
 	if h.snapshots, err = store.Bucket(ctx, "SNAPSHOTS", 0); err != nil {
 		return nil, err
 	}
@@ -117,3 +122,12 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // NewID returns a new UUIDv7 string, for ids the caller must know before the command.
 func NewID() string { return newID() }
+
+// dropCache empties the aggregate cache without snapshotting what it held.
+func (h *Handler) dropCache() {
+	for _, key := range h.cache.Keys() {
+		if c, ok := h.cache.Peek(key); ok {
+			h.evict(key, c)
+		}
+	}
+}

@@ -86,6 +86,9 @@ type Customer struct {
 	CreatedAt        time.Time         `json:"created_at"`
 	UpdatedAt        time.Time         `json:"updated_at"`
 	Version          int64             `json:"version"`
+	// ForgottenAt is when the customer's personal data was made unreadable (right to be
+	// forgotten); nil while it is kept.
+	ForgottenAt *time.Time `json:"forgotten_at,omitempty"`
 }
 
 // Exists reports whether the customer has been created.
@@ -209,6 +212,13 @@ type CustomerArchived struct {
 	Reason     string         `json:"reason,omitempty"`
 }
 
+// CustomerForgotten: the customer's personal data was made unreadable everywhere (its key
+// destroyed); the non-personal history stays. Read models scrub what they keep of it.
+type CustomerForgotten struct {
+	CustomerID string `json:"customer_id"`
+	Reason     string `json:"reason,omitempty"`
+}
+
 // CustomerAddressAdded: an address was added to the customer.
 type CustomerAddressAdded struct {
 	CustomerID string  `json:"customer_id"`
@@ -220,6 +230,7 @@ func (CustomerUpdated) EventType() string       { return "CustomerUpdated" }
 func (CustomerStatusChanged) EventType() string { return "CustomerStatusChanged" }
 func (CustomerArchived) EventType() string      { return "CustomerArchived" }
 func (CustomerAddressAdded) EventType() string  { return "CustomerAddressAdded" }
+func (CustomerForgotten) EventType() string     { return "CustomerForgotten" }
 
 func customerEvents(r *Registry) {
 	Register[CustomerCreated](r, "customer", 1, nil)
@@ -227,6 +238,7 @@ func customerEvents(r *Registry) {
 	Register[CustomerStatusChanged](r, "customer", 1, nil)
 	Register[CustomerArchived](r, "customer", 1, nil)
 	Register[CustomerAddressAdded](r, "customer", 1, nil)
+	Register[CustomerForgotten](r, "customer", 1, nil)
 }
 
 func (cmd CreateCustomer) withDefaults() CreateCustomer {
@@ -381,6 +393,23 @@ func (c *Customer) ChangeStatus(action, reason string) ([]Event, error) {
 	return []Event{CustomerStatusChanged{CustomerID: c.ID, From: c.Status, To: to, Action: action, Reason: reason}}, nil
 }
 
+// Forget decides making the customer's personal data unreadable: the customer is archived
+// (its email freed) and CustomerForgotten recorded; the caller then destroys the
+// customer's key. Forgetting a forgotten customer changes nothing.
+func (c *Customer) Forget(reason string) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	if c.ForgottenAt != nil {
+		return nil, nil
+	}
+	var events []Event
+	if c.Status != CustomerStatusArchived {
+		events = append(events, CustomerArchived{CustomerID: c.ID, From: c.Status, Reason: "forgotten"})
+	}
+	return append(events, CustomerForgotten{CustomerID: c.ID, Reason: reason}), nil
+}
+
 // AddAddress decides adding an address (its id chosen by the caller).
 func (c *Customer) AddAddress(a Address) ([]Event, error) {
 	if !c.Exists() {
@@ -430,6 +459,10 @@ func (c *Customer) Apply(env Envelope) {
 		c.Status = CustomerStatusArchived
 	case CustomerAddressAdded:
 		c.Addresses = append(slices.Clone(c.Addresses), e.Address)
+	case CustomerForgotten:
+		at := env.Time
+		c.ForgottenAt = &at
+		c.Email, c.FirstName, c.LastName, c.Phone, c.Addresses = "", "", "", "", nil
 	}
 	c.Version = env.Version
 	c.UpdatedAt = env.Time

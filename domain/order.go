@@ -319,7 +319,7 @@ func (o *Order) Update(cmd UpdateOrder) ([]Event, error) {
 	if _, err := orderFlow.Next(o.Status, "update"); err != nil {
 		return nil, err
 	}
-	e := OrderUpdated{OrderID: o.ID, Status: o.Status}
+	e := OrderUpdated{OrderID: o.ID, CustomerID: o.CustomerID, Status: o.Status}
 	if cmd.Items != nil {
 		lines, subtotal := orderLines(*cmd.Items, o.Items, o.NextLine)
 		if !slices.Equal(lines, o.Items) {
@@ -631,6 +631,7 @@ type OrderItemsChange struct {
 // OrderUpdated: an order was edited before shipping; only changed fields are present.
 type OrderUpdated struct {
 	OrderID         string            `json:"order_id"`
+	CustomerID      string            `json:"customer_id,omitempty"`
 	Status          OrderStatus       `json:"status"`
 	LocationID      string            `json:"location_id"`
 	Items           *OrderItemsChange `json:"items,omitempty"`
@@ -734,6 +735,15 @@ type OrderReturnReleased struct {
 	OrderID  string `json:"order_id"`
 	ReturnID string `json:"return_id"`
 }
+
+// PersonalSubject: an order's addresses are its customer's personal data.
+func (e OrderCreated) PersonalSubject() string { return e.CustomerID }
+
+// PersonalSubject: see OrderCreated.
+func (e OrderUpdated) PersonalSubject() string { return e.CustomerID }
+
+// PersonalSubject: see OrderCreated.
+func (o *Order) PersonalSubject() string { return o.CustomerID }
 
 func (OrderCreated) EventType() string           { return "OrderCreated" }
 func (OrderUpdated) EventType() string           { return "OrderUpdated" }

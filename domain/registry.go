@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ type eventInfo struct {
 // encryption of personal data (fields tagged `personal:"true"`) has exactly one place to live.
 type Registry struct {
 	types map[string]*eventInfo
+	vault Vault // nil: personal fields stored in the clear
 }
 
 // NewRegistry returns a registry holding every module's events.
@@ -138,9 +140,11 @@ func (r *Registry) DecodeData(eventType string, version int, data []byte) (Event
 	if version < 1 || version > info.version {
 		return nil, fmt.Errorf("decode event %s: unknown schema version %d", eventType, version)
 	}
-	raw := json.RawMessage(data)
+	raw, err := r.open(info, data)
+	if err != nil {
+		return nil, fmt.Errorf("decode event %s: %w", eventType, err)
+	}
 	for v := version; v < info.version; v++ {
-		var err error
 		if raw, err = info.upcasters[v](raw); err != nil {
 			return nil, fmt.Errorf("upcast %s v%d: %w", eventType, v, err)
 		}
@@ -188,6 +192,9 @@ func (r *Registry) Marshal(env Envelope) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode event %s: %w", env.Event.EventType(), err)
 	}
+	if data, err = r.seal(info, data, SubjectOf(env.Event, env.AggregateType, env.AggregateID)); err != nil {
+		return nil, fmt.Errorf("encode event %s: %w", env.Event.EventType(), err)
+	}
 	return json.Marshal(wireEnvelope{
 		ID: env.ID, Type: env.Event.EventType(), SchemaVersion: info.version,
 		AggregateType: env.AggregateType, AggregateID: env.AggregateID, Version: env.Version,
@@ -201,8 +208,8 @@ func (r *Registry) Marshal(env Envelope) ([]byte, error) {
 // older version, takes the general path.
 func (r *Registry) UnmarshalTyped(eventType string, version int, body []byte, position uint64) (Envelope, error) {
 	info, ok := r.types[eventType]
-	if !ok || version != info.version {
-		return r.Unmarshal(body, position)
+	if !ok || version != info.version || (len(info.personal) > 0 && bytes.Contains(body, []byte(`"`+SealedPrefix))) {
+		return r.Unmarshal(body, position) // sealed fields are opened on the general path
 	}
 	w, e, err := info.decodeEnv(body)
 	if err != nil || w.Type != eventType || w.SchemaVersion != version {

@@ -28,6 +28,7 @@ var goldens = map[string]Event{
 	"CustomerStatusChanged.v1": CustomerStatusChanged{CustomerID: "cus_1", From: CustomerStatusActive, To: CustomerStatusSuspended,
 		Action: "suspend", Reason: "chargebacks"},
 	"CustomerArchived.v1":     CustomerArchived{CustomerID: "cus_1", From: CustomerStatusSuspended, Reason: "closed"},
+	"CustomerForgotten.v1":    CustomerForgotten{CustomerID: "cus_1", Reason: "GDPR request 42"},
 	"CustomerAddressAdded.v1": CustomerAddressAdded{CustomerID: "cus_1", Address: Address{ID: "adr_2", Type: "BILLING", Street1: "2 High St", City: "Leeds", PostalCode: "LS1", Country: "GB"}},
 	"ApiKeyCreated.v1": APIKeyCreated{KeyID: "key_1", Name: "ops", Prefix: "sk_live_ABCD", Hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 		Scopes: []string{"customers:read"}, ExpiresAt: ptr(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))},

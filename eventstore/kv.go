@@ -129,3 +129,34 @@ func isWrongSeq(err error) bool {
 	var apiErr *jetstream.APIError
 	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
 }
+
+// Watch calls fn for every change of a key from now on (value nil for a delete or purge)
+// until ctx ends. Every instance watching sees every change.
+func (b *Bucket) Watch(ctx context.Context, fn func(key string, value []byte)) error {
+	w, err := b.kv.WatchAll(ctx, jetstream.UpdatesOnly())
+	if err != nil {
+		return fmt.Errorf("watch: %w", b.err(err))
+	}
+	go func() {
+		defer w.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case e, ok := <-w.Updates():
+				if !ok {
+					return
+				}
+				if e == nil {
+					continue
+				}
+				var value []byte
+				if e.Operation() == jetstream.KeyValuePut {
+					value = e.Value()
+				}
+				fn(e.Key(), value)
+			}
+		}
+	}()
+	return nil
+}

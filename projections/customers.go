@@ -98,8 +98,19 @@ func (customersV2) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) e
 	case domain.CustomerArchived:
 		err = touch(ctx, tx, env, e.CustomerID, []string{"status = ?"}, []any{domain.CustomerStatusArchived})
 	case domain.CustomerAddressAdded:
+		if e.Address == (domain.Address{}) {
+			// a forgotten customer's address (its key gone): nothing to keep
+			err = touch(ctx, tx, env, e.CustomerID, nil, nil)
+			break
+		}
 		err = touch(ctx, tx, env, e.CustomerID, []string{"addresses = json_insert(addresses, '$[#]', json(?))"},
 			[]any{jsonText(e.Address, "{}")})
+	case domain.CustomerForgotten:
+		// what a rebuild makes of the customer once its key is gone
+		if err = touch(ctx, tx, env, e.CustomerID, []string{"email = ''", "email_key = ''", "first_name = ''",
+			"last_name = ''", "phone = ''", "addresses = '[]'"}, nil); err == nil {
+			err = scrubTimeline(ctx, tx, e.CustomerID)
+		}
 	default:
 		return nil
 	}
@@ -116,6 +127,48 @@ func touch(ctx context.Context, tx *sql.Tx, env domain.Envelope, id string, sets
 	args = append(args, fmtTime(env.Time), env.Version, env.Position, id, env.Version)
 	_, err := tx.ExecContext(ctx, `UPDATE customers SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version < ?`, args...)
 	return err
+}
+
+// scrubTimeline rewrites a forgotten customer's timeline entries as their events now
+// decode: personal fields zeroed.
+func scrubTimeline(ctx context.Context, tx *sql.Tx, customerID string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, event_type, summary FROM customer_timeline WHERE customer_id = ?`, customerID)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		seq          int64
+		typ, summary string
+	}
+	var entries []entry
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.seq, &e.typ, &e.summary); err != nil {
+			rows.Close()
+			return err
+		}
+		entries = append(entries, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	reg := domain.NewRegistry() // types only: no keys, no I/O
+	for _, e := range entries {
+		ev, err := reg.DecodeData(e.typ, reg.Version(e.typ), []byte(e.summary))
+		if err != nil {
+			return fmt.Errorf("scrub timeline %s at %d: %w", customerID, e.seq, err)
+		}
+		summary, err := json.Marshal(reg.Scrub(ev))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_timeline SET summary = ? WHERE customer_id = ? AND seq = ?`,
+			string(summary), customerID, e.seq); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func addTimeline(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {

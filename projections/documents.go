@@ -145,3 +145,41 @@ func (t docTable[A, P]) list(ctx context.Context, db *sql.DB, f Filter) ([]*A, P
 	}
 	return out, info, err
 }
+
+// scrub rewrites the documents whose column col equals val through fn, leaving their
+// version and position: what a forgotten subject's documents become, the same as a
+// rebuild that can no longer read the subject's personal fields would make them.
+func (t docTable[A, P]) scrub(ctx context.Context, tx *sql.Tx, col, val string, fn func(*A)) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, doc FROM `+t.table+` WHERE `+col+` = ?`, val)
+	if err != nil {
+		return fmt.Errorf("scrub %s: %w", t.table, err)
+	}
+	docs := map[string]string{}
+	for rows.Next() {
+		var id, doc string
+		if err := rows.Scan(&id, &doc); err != nil {
+			rows.Close()
+			return err
+		}
+		docs[id] = doc
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, doc := range docs {
+		a := new(A)
+		if err := json.Unmarshal([]byte(doc), a); err != nil {
+			return fmt.Errorf("scrub %s %s: %w", t.table, id, err)
+		}
+		fn(a)
+		body, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET doc = ? WHERE id = ?`, string(body), id); err != nil {
+			return fmt.Errorf("scrub %s %s: %w", t.table, id, err)
+		}
+	}
+	return nil
+}

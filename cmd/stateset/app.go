@@ -38,6 +38,7 @@ type appConfig struct {
 	viewsDir  string
 	rateLimit float64
 	reactor   eventstore.ReactorConfig
+	plainPII  bool // personal fields in the clear (no vault)
 	// sweepEvery is how often expired reservations are released (0: never)
 	sweepEvery time.Duration
 	log        *slog.Logger
@@ -52,6 +53,14 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		return nil, err
 	}
 	reg := domain.NewRegistry()
+	if !cfg.plainPII {
+		v, err := commands.OpenVault(ctx, a.store, cfg.log)
+		if err != nil {
+			a.store.Close()
+			return nil, err
+		}
+		reg = reg.WithVault(v) // personal fields sealed per customer
+	}
 	if a.cmd, err = commands.New(ctx, a.store, reg, cfg.log, commands.Config{Metrics: a.metrics}); err != nil {
 		a.store.Close()
 		return nil, err

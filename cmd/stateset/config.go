@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"syscall"
 	"time"
 
+	"stateset/commands"
+	"stateset/domain"
 	"stateset/eventstore"
 )
 
@@ -23,6 +27,7 @@ type storeFlags struct {
 	prefix     string
 	logLevel   string
 	logFormat  string
+	plainPII   bool
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
@@ -36,6 +41,22 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.prefix, "prefix", "stateset", "subject prefix; the stream is <PREFIX>_EVENTS")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.logFormat, "log-format", "text", "text or json")
+	fs.BoolVar(&f.plainPII, "plain-personal-data", false, "write personal fields in the clear (no per-customer keys; forgetting then only scrubs the read models)")
+}
+
+// registry is the event codec for a store: with the vault of per-customer keys unless
+// personal data is kept in the clear. Every reader needs the vault to see personal fields,
+// whatever wrote them.
+func registry(ctx context.Context, f *storeFlags, store *eventstore.Store, log *slog.Logger) (*domain.Registry, error) {
+	reg := domain.NewRegistry()
+	if f.plainPII {
+		return reg, nil
+	}
+	v, err := commands.OpenVault(ctx, store, log)
+	if err != nil {
+		return nil, err
+	}
+	return reg.WithVault(v), nil
 }
 
 func (f *storeFlags) config(name string) eventstore.Config {

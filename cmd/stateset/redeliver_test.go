@@ -25,7 +25,11 @@ func redeliverEverything(t *testing.T, dataDir string) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	reg := domain.NewRegistry()
+	vault, err := commands.OpenVault(ctx, store, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := domain.NewRegistry().WithVault(vault)
 	h, err := commands.New(ctx, store, reg, log, commands.Config{})
 	if err != nil {
 		t.Fatal(err)

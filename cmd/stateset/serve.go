@@ -48,7 +48,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	a, err := newApp(ctx, appConfig{store: sf.config("stateset"), viewsDir: sf.viewsDir(), rateLimit: *rateLimit, log: log,
+	a, err := newApp(ctx, appConfig{store: sf.config("stateset"), viewsDir: sf.viewsDir(), rateLimit: *rateLimit, log: log, plainPII: sf.plainPII,
 		sweepEvery: *sweep, reactor: eventstore.ReactorConfig{Retries: *flowRetries}})
 	if err != nil {
 		return err

@@ -67,8 +67,11 @@ func projectionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer closeStore()
-	reg := domain.NewRegistry()
 	log, _ := newLogger(stderr, sf.logLevel, sf.logFormat)
+	reg, err := registry(ctx, &sf, store, log)
+	if err != nil {
+		return err
+	}
 
 	if args[0] == "status" {
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
@@ -155,7 +158,11 @@ func keysCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer closeStore()
 	log, _ := newLogger(stderr, sf.logLevel, sf.logFormat)
-	h, err := commands.New(ctx, store, domain.NewRegistry(), log, commands.Config{})
+	reg, err := registry(ctx, &sf, store, log)
+	if err != nil {
+		return err
+	}
+	h, err := commands.New(ctx, store, reg, log, commands.Config{})
 	if err != nil {
 		return err
 	}
@@ -200,7 +207,11 @@ func inventoryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer closeStore()
-	reg := domain.NewRegistry()
+	log, _ := newLogger(stderr, sf.logLevel, sf.logFormat)
+	reg, err := registry(ctx, &sf, store, log)
+	if err != nil {
+		return err
+	}
 	events := func(yield func(domain.Envelope, error) bool) {
 		for m, err := range store.Load(ctx, store.AggregateSubjects("inventory", "*"), 0) {
 			if err != nil {
