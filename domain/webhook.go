@@ -44,7 +44,7 @@ type WebhookEndpoint struct {
 	Events              []string              `json:"events"`
 	Description         string                `json:"description,omitempty"`
 	Status              WebhookEndpointStatus `json:"status"`
-	Secret              string                `json:"secret"`
+	Secret              string                `json:"secret,omitempty"`
 	ConsecutiveFailures int                   `json:"consecutive_failures"`
 	DisabledReason      string                `json:"disabled_reason,omitempty"`
 	Deleted             bool                  `json:"deleted,omitempty"`
@@ -321,7 +321,7 @@ type WebhookEndpointCreated struct {
 	URL         string   `json:"url"`
 	Events      []string `json:"events"`
 	Description string   `json:"description,omitempty"`
-	Secret      string   `json:"secret"`
+	Secret      string   `json:"secret,omitempty"`
 }
 
 // WebhookEndpointUpdated: url, events or description changed.
@@ -335,7 +335,7 @@ type WebhookEndpointUpdated struct {
 // WebhookEndpointSecretRotated: deliveries are signed with a new secret from now on.
 type WebhookEndpointSecretRotated struct {
 	EndpointID string `json:"endpoint_id"`
-	Secret     string `json:"secret"`
+	Secret     string `json:"secret,omitempty"`
 }
 
 // WebhookEndpointDisabled: deliveries stop (by an operator, or after failures in a row).
