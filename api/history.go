@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+
+	"stateset/domain"
 )
 
 // historyJSON is one event of an aggregate's history.
@@ -25,6 +27,11 @@ type historyJSON struct {
 
 // history answers GET /v1/<collection>/{id}/history straight from the event store.
 func (s *Server) history(w http.ResponseWriter, r *http.Request, aggType string) {
+	s.historyOf(w, r, aggType, nil)
+}
+
+// historyOf is history with each event's data passed through redact (nil: as stored).
+func (s *Server) historyOf(w http.ResponseWriter, r *http.Request, aggType string, redact func(domain.Event) domain.Event) {
 	if err := onlyQuery(r); err != nil {
 		s.fail(w, r, err)
 		return
@@ -36,6 +43,9 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, aggType string)
 	}
 	out := make([]historyJSON, len(envs))
 	for i, e := range envs {
+		if redact != nil {
+			e.Event = redact(e.Event)
+		}
 		out[i] = historyJSON{ID: e.ID, Type: s.cmd.Registry().DottedName(e.Type), EventType: e.Type,
 			SchemaVersion: e.SchemaVersion, Version: e.Version, Position: e.Position, Time: rfc3339(e.Time),
 			Actor: e.Metadata.Actor, ActorName: e.Metadata.ActorName, RequestID: e.Metadata.RequestID,

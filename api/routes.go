@@ -33,6 +33,18 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodPost, "/v1/orders/{id}/refund", "orders:write", s.refundOrder)
 	s.handle(r, http.MethodPost, "/v1/orders/{id}/{action:submit|confirm|process|deliver|hold|release|cancel}", "orders:write", s.orderAction)
 
+	s.handle(r, http.MethodGet, "/v1/webhook_endpoints", "webhooks:read", s.listWebhookEndpoints)
+	s.handle(r, http.MethodPost, "/v1/webhook_endpoints", "webhooks:write", s.createWebhookEndpoint)
+	s.handle(r, http.MethodGet, "/v1/webhook_endpoints/{id}", "webhooks:read", s.getWebhookEndpoint)
+	s.handle(r, http.MethodPut, "/v1/webhook_endpoints/{id}", "webhooks:write", s.updateWebhookEndpoint)
+	s.handle(r, http.MethodDelete, "/v1/webhook_endpoints/{id}", "webhooks:write", s.deleteWebhookEndpoint)
+	s.handle(r, http.MethodGet, "/v1/webhook_endpoints/{id}/history", "webhooks:read", s.webhookEndpointHistory)
+	s.handle(r, http.MethodPost, "/v1/webhook_endpoints/{id}/rotate_secret", "webhooks:write", s.rotateWebhookSecret)
+	s.handle(r, http.MethodPost, "/v1/webhook_endpoints/{id}/{action:enable|disable}", "webhooks:write", s.webhookEndpointAction)
+	s.handle(r, http.MethodGet, "/v1/webhook_endpoints/{id}/deliveries", "webhooks:read", s.listWebhookDeliveries)
+	s.handle(r, http.MethodGet, "/v1/webhook_endpoints/{id}/deliveries/{delivery_id}", "webhooks:read", s.getWebhookDelivery)
+	s.handle(r, http.MethodPost, "/v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver", "webhooks:write", s.redeliverWebhook)
+
 	s.handle(r, http.MethodGet, "/v1/admin/flows", "admin", s.listFlows)
 	s.handle(r, http.MethodGet, "/v1/admin/flows/{name}/parked", "admin", s.parkedEvents)
 	s.handle(r, http.MethodPost, "/v1/admin/flows/{name}/replay", "admin", s.replayFlow)

@@ -23,6 +23,7 @@ type Config struct {
 	SnapshotEvery int64            // events between snapshots; default 100
 	Now           func() time.Time // default time.Now
 	Metrics       prometheus.Registerer
+	Webhooks      WebhookConfig
 }
 
 // Handler executes commands against the event store.
@@ -39,6 +40,7 @@ type Handler struct {
 	unique    *eventstore.Bucket
 	appends   *prometheus.CounterVec
 	conflicts *prometheus.CounterVec
+	webhooks  WebhookConfig
 }
 
 // cached is an aggregate as of its last event's stream sequence.
@@ -77,7 +79,7 @@ func New(ctx context.Context, store *eventstore.Store, reg *domain.Registry, log
 		cfg.Now = time.Now
 	}
 	h := &Handler{store: store, reg: reg, log: log.With("component", "commands"), now: cfg.Now,
-		snapEvery: cfg.SnapshotEvery, locks: newKeyLocks(), evicted: make(chan evicted, 4096)}
+		snapEvery: cfg.SnapshotEvery, locks: newKeyLocks(), webhooks: cfg.Webhooks.withDefaults(), evicted: make(chan evicted, 4096)}
 	cache, err := lru.NewWithEvict[string, *cached](cfg.CacheSize, h.onEvict)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate cache: %w", err)

@@ -44,6 +44,7 @@ func NewRegistry() *Registry {
 	manufacturingEvents(r)
 	purchasingEvents(r)
 	warehouseEvents(r)
+	webhookEvents(r)
 	return r
 }
 

@@ -41,6 +41,7 @@ type appConfig struct {
 	plainPII  bool // personal fields in the clear (no vault)
 	// sweepEvery is how often expired reservations are released (0: never)
 	sweepEvery time.Duration
+	webhooks   commands.WebhookConfig
 	log        *slog.Logger
 }
 
@@ -61,7 +62,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		}
 		reg = reg.WithVault(v) // personal fields sealed per customer
 	}
-	if a.cmd, err = commands.New(ctx, a.store, reg, cfg.log, commands.Config{Metrics: a.metrics}); err != nil {
+	if a.cmd, err = commands.New(ctx, a.store, reg, cfg.log, commands.Config{Metrics: a.metrics, Webhooks: cfg.webhooks}); err != nil {
 		a.store.Close()
 		return nil, err
 	}
@@ -92,6 +93,11 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		a.close()
 		return nil, err
 	}
+	// the webhook fan-out reads the endpoints read model, so it is added once that exists
+	if err := a.cmd.React(a.reactor, []commands.Flow{a.cmd.WebhookFlow(reader.WebhookEndpointsAt)}); err != nil {
+		a.close()
+		return nil, err
+	}
 	if err := a.registerLag(); err != nil {
 		a.close()
 		return nil, err
@@ -111,6 +117,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if cfg.sweepEvery > 0 {
 		a.wg.Go(func() { a.sweepReservations(runCtx, reader, cfg.sweepEvery) })
 	}
+	a.wg.Go(func() { a.cmd.RunWebhooks(runCtx, reader.DueWebhookDeliveries) })
 	a.wg.Go(func() {
 		if err := a.reactor.Run(runCtx); err != nil {
 			a.log.Error("flows stopped", "err", err)

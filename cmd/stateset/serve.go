@@ -27,6 +27,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pprofAddr := fs.String("pprof-addr", "", "serve Go's pprof profiles on this address (e.g. 127.0.0.1:6060); off by default")
 	sweep := fs.Duration("reservation-sweep", 5*time.Second, "how often reservations past their expires_at are released")
 	flowRetries := fs.Int("flow-retries", 5, "retries of a failing process-manager event before it is parked")
+	hooksPrivate := fs.Bool("webhooks-allow-private", false, "let webhook endpoints target private, loopback and link-local addresses")
+	hooksSchedule := fs.String("webhook-retry-schedule", "0,1m,5m,30m,2h,5h,10h,10h", "wait before each webhook try (comma-separated durations; one try each)")
+	hooksDisable := fs.Int("webhook-disable-after", 5, "deliveries failed in a row that disable a webhook endpoint (negative: never)")
+	hooksTimeout := fs.Duration("webhook-timeout", 10*time.Second, "time limit of one webhook POST")
 	bootstrapKey := fs.String("bootstrap-key", "", "token of the admin key created on an empty store (default: a random one, printed once)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -34,6 +38,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log, err := newLogger(stderr, sf.logLevel, sf.logFormat)
 	if err != nil {
 		return err
+	}
+	schedule, err := commands.ParseWebhookSchedule(*hooksSchedule)
+	if err != nil {
+		return err
+	}
+	if *hooksTimeout <= 0 {
+		return errors.New("--webhook-timeout must be positive")
 	}
 	tuneGC()
 	unlock, err := lockDataDir(sf.dataDir)
@@ -49,7 +60,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 
 	a, err := newApp(ctx, appConfig{store: sf.config("stateset"), viewsDir: sf.viewsDir(), rateLimit: *rateLimit, log: log, plainPII: sf.plainPII,
-		sweepEvery: *sweep, reactor: eventstore.ReactorConfig{Retries: *flowRetries}})
+		sweepEvery: *sweep, reactor: eventstore.ReactorConfig{Retries: *flowRetries},
+		webhooks: commands.WebhookConfig{AllowPrivate: *hooksPrivate, Schedule: schedule, DisableAfter: *hooksDisable,
+			Timeout: *hooksTimeout}})
 	if err != nil {
 		return err
 	}

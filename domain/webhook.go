@@ -1,0 +1,655 @@
+package domain
+
+import (
+	"errors"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Webhooks: endpoints subscribe to events by dotted name ("order.*", "customer.updated",
+// "*"); every matching event becomes a delivery, tried on a persistent schedule. The
+// endpoint counts deliveries that failed in a row and is disabled at a threshold.
+
+// ---- Webhook endpoint ----
+
+// WebhookEndpointStatus is whether an endpoint receives deliveries.
+type WebhookEndpointStatus string
+
+const (
+	WebhookEndpointStatusEnabled  WebhookEndpointStatus = "ENABLED"
+	WebhookEndpointStatusDisabled WebhookEndpointStatus = "DISABLED"
+)
+
+// WebhookEndpointStatuses lists every status.
+var WebhookEndpointStatuses = []WebhookEndpointStatus{WebhookEndpointStatusEnabled, WebhookEndpointStatusDisabled}
+
+var webhookEndpointFlow = Flow[WebhookEndpointStatus]{Entity: "webhook endpoint", Steps: []Step[WebhookEndpointStatus]{
+	{WebhookEndpointStatusEnabled, "update", WebhookEndpointStatusEnabled},
+	{WebhookEndpointStatusDisabled, "update", WebhookEndpointStatusDisabled},
+	{WebhookEndpointStatusEnabled, "rotate_secret", WebhookEndpointStatusEnabled},
+	{WebhookEndpointStatusDisabled, "rotate_secret", WebhookEndpointStatusDisabled},
+	{WebhookEndpointStatusEnabled, "disable", WebhookEndpointStatusDisabled},
+	{WebhookEndpointStatusDisabled, "enable", WebhookEndpointStatusEnabled},
+}}
+
+// WebhookEndpoint is a subscriber URL. Its secret signs deliveries: it is kept in the
+// endpoint's events (the dispatcher needs it) and never answered after create or rotation.
+type WebhookEndpoint struct {
+	ID                  string                `json:"id"`
+	URL                 string                `json:"url"`
+	Events              []string              `json:"events"`
+	Description         string                `json:"description,omitempty"`
+	Status              WebhookEndpointStatus `json:"status"`
+	Secret              string                `json:"secret,omitempty"`
+	ConsecutiveFailures int                   `json:"consecutive_failures"`
+	DisabledReason      string                `json:"disabled_reason,omitempty"`
+	Deleted             bool                  `json:"deleted,omitempty"`
+	CreatedAt           time.Time             `json:"created_at"`
+	UpdatedAt           time.Time             `json:"updated_at"`
+	Version             int64                 `json:"version"`
+}
+
+// Exists reports whether the endpoint has been created and not deleted.
+func (w *WebhookEndpoint) Exists() bool { return w.Version > 0 && !w.Deleted }
+
+// CurrentVersion is the endpoint's event count.
+func (w *WebhookEndpoint) CurrentVersion() int64 { return w.Version }
+
+// Clone returns a deep copy.
+func (w *WebhookEndpoint) Clone() *WebhookEndpoint {
+	cp := *w
+	cp.Events = slices.Clone(w.Events)
+	return &cp
+}
+
+// Matches reports whether the endpoint subscribes to the dotted event name.
+func (w *WebhookEndpoint) Matches(dotted string) bool {
+	for _, p := range w.Events {
+		if WebhookPatternMatches(p, dotted) {
+			return true
+		}
+	}
+	return false
+}
+
+// WebhookPatternMatches: "*" matches every name, "order.*" every name starting "order.",
+// anything else only itself.
+func WebhookPatternMatches(pattern, dotted string) bool {
+	switch {
+	case pattern == "*":
+		return true
+	case strings.HasSuffix(pattern, ".*"):
+		return strings.HasPrefix(dotted, strings.TrimSuffix(pattern, "*"))
+	}
+	return pattern == dotted
+}
+
+var webhookPattern = func(p string) bool {
+	if p == "*" {
+		return true
+	}
+	p = strings.TrimSuffix(p, ".*")
+	if p == "" || len(p) > 100 {
+		return false
+	}
+	for _, part := range strings.Split(p, ".") {
+		if part == "" {
+			return false
+		}
+		for _, c := range part {
+			if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// CheckWebhookURL records a problem with an endpoint URL on field: it must be absolute
+// http(s) with a host and no credentials; a literal private, loopback or link-local
+// address is refused unless allowPrivate. Names are resolved and checked by the caller
+// (and again when dialling).
+func CheckWebhookURL(v *Validation, field, raw string, allowPrivate bool) {
+	u, err := url.Parse(raw)
+	if err != nil || len(raw) > 2048 || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil || u.Fragment != "" {
+		v.Add(field, "must be an absolute http or https URL without credentials, at most 2048 characters")
+		return
+	}
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !allowPrivate && !PublicAddr(ip) {
+		v.Add(field, "must not point to a private, loopback or link-local address")
+	}
+	if !allowPrivate && strings.EqualFold(u.Hostname(), "localhost") {
+		v.Add(field, "must not point to a private, loopback or link-local address")
+	}
+}
+
+// PublicAddr reports whether ip may be a webhook target: not loopback, private (incl.
+// IPv6 ULA), link-local, unspecified, multicast or the CGNAT range.
+func PublicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast() &&
+		!ip.IsUnspecified() && !ip.IsMulticast() && !ip.IsInterfaceLocalMulticast() &&
+		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("0.0.0.0/8").Contains(ip)
+}
+
+func checkWebhookEvents(v *Validation, events []string) {
+	v.Check(len(events) > 0 && len(events) <= 100, "events", "1 to 100 event names or patterns (order.*, customer.updated, *)")
+	for i, p := range events {
+		v.Check(webhookPattern(p), "events["+strconv.Itoa(i)+"]", `must be "*", a dotted event name or "<prefix>.*"`)
+	}
+}
+
+// CreateWebhookEndpoint creates an ENABLED endpoint with a secret the caller generated.
+type CreateWebhookEndpoint struct {
+	EndpointID   string
+	URL          string
+	Events       []string
+	Description  string
+	Secret       string
+	AllowPrivate bool // operator setting: private targets allowed
+}
+
+// Check validates the command.
+func (cmd CreateWebhookEndpoint) Check(v *Validation) {
+	v.Check(ValidID(cmd.EndpointID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	CheckWebhookURL(v, "url", cmd.URL, cmd.AllowPrivate)
+	checkWebhookEvents(v, cmd.Events)
+	v.Check(len(cmd.Description) <= 500, "description", "must be at most 500 characters")
+}
+
+// UpdateWebhookEndpoint changes the fields that are set.
+type UpdateWebhookEndpoint struct {
+	URL          *string
+	Events       *[]string
+	Description  *string
+	AllowPrivate bool
+}
+
+// Check validates the command.
+func (cmd UpdateWebhookEndpoint) Check(v *Validation) {
+	if cmd.URL != nil {
+		CheckWebhookURL(v, "url", *cmd.URL, cmd.AllowPrivate)
+	}
+	if cmd.Events != nil {
+		checkWebhookEvents(v, *cmd.Events)
+	}
+	if cmd.Description != nil {
+		v.Check(len(*cmd.Description) <= 500, "description", "must be at most 500 characters")
+	}
+}
+
+// Create decides the endpoint's creation.
+func (w *WebhookEndpoint) Create(cmd CreateWebhookEndpoint) ([]Event, error) {
+	var v Validation
+	cmd.Check(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if w.Version > 0 {
+		return nil, &AlreadyExistsError{Entity: "webhook endpoint", Field: "id"}
+	}
+	return []Event{WebhookEndpointCreated{EndpointID: cmd.EndpointID, URL: cmd.URL, Events: slices.Clone(cmd.Events),
+		Description: cmd.Description, Secret: cmd.Secret}}, nil
+}
+
+// Update decides an edit; no change yields no event.
+func (w *WebhookEndpoint) Update(cmd UpdateWebhookEndpoint) ([]Event, error) {
+	var v Validation
+	cmd.Check(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if !w.Exists() {
+		return nil, ErrNotFound
+	}
+	e := WebhookEndpointUpdated{EndpointID: w.ID}
+	if cmd.URL != nil && *cmd.URL != w.URL {
+		e.URL = &Change{From: w.URL, To: *cmd.URL}
+	}
+	if cmd.Events != nil && !slices.Equal(*cmd.Events, w.Events) {
+		e.Events = &IDsChange{From: w.Events, To: slices.Clone(*cmd.Events)}
+	}
+	if cmd.Description != nil && *cmd.Description != w.Description {
+		e.Description = &Change{From: w.Description, To: *cmd.Description}
+	}
+	if e.URL == nil && e.Events == nil && e.Description == nil {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
+// RotateSecret decides a new signing secret (generated by the caller).
+func (w *WebhookEndpoint) RotateSecret(secret string) ([]Event, error) {
+	if !w.Exists() {
+		return nil, ErrNotFound
+	}
+	return []Event{WebhookEndpointSecretRotated{EndpointID: w.ID, Secret: secret}}, nil
+}
+
+// Disable stops deliveries (they wait, in order, until the endpoint is enabled again).
+func (w *WebhookEndpoint) Disable(reason string) ([]Event, error) {
+	if !w.Exists() {
+		return nil, ErrNotFound
+	}
+	if _, err := webhookEndpointFlow.Next(w.Status, "disable"); err != nil {
+		return nil, err
+	}
+	return []Event{WebhookEndpointDisabled{EndpointID: w.ID, Reason: reason}}, nil
+}
+
+// Enable resumes deliveries and clears the failure count.
+func (w *WebhookEndpoint) Enable() ([]Event, error) {
+	if !w.Exists() {
+		return nil, ErrNotFound
+	}
+	if _, err := webhookEndpointFlow.Next(w.Status, "enable"); err != nil {
+		return nil, err
+	}
+	return []Event{WebhookEndpointEnabled{EndpointID: w.ID}}, nil
+}
+
+// Delete removes the endpoint: no new deliveries, pending ones are dropped by the dispatcher.
+func (w *WebhookEndpoint) Delete() ([]Event, error) {
+	if !w.Exists() {
+		return nil, ErrNotFound
+	}
+	return []Event{WebhookEndpointDeleted{EndpointID: w.ID}}, nil
+}
+
+// RecordDelivery decides what a finished delivery means for the endpoint: a success
+// clears the failure count, a failure raises it, and at disableAfter failures in a row
+// the endpoint is disabled. A deleted or unknown endpoint records nothing.
+func (w *WebhookEndpoint) RecordDelivery(deliveryID string, succeeded bool, disableAfter int) ([]Event, error) {
+	if !w.Exists() {
+		return nil, nil
+	}
+	if succeeded {
+		if w.ConsecutiveFailures == 0 {
+			return nil, nil
+		}
+		return []Event{WebhookEndpointFailuresCleared{EndpointID: w.ID, DeliveryID: deliveryID}}, nil
+	}
+	n := w.ConsecutiveFailures + 1
+	out := []Event{WebhookEndpointFailureCounted{EndpointID: w.ID, DeliveryID: deliveryID, ConsecutiveFailures: n}}
+	if disableAfter > 0 && n >= disableAfter && w.Status == WebhookEndpointStatusEnabled {
+		out = append(out, WebhookEndpointDisabled{EndpointID: w.ID,
+			Reason: strconv.Itoa(n) + " deliveries failed in a row"})
+	}
+	return out, nil
+}
+
+// Apply folds an endpoint event in.
+func (w *WebhookEndpoint) Apply(env Envelope) {
+	switch e := env.Event.(type) {
+	case WebhookEndpointCreated:
+		*w = WebhookEndpoint{ID: e.EndpointID, URL: e.URL, Events: slices.Clone(e.Events), Description: e.Description,
+			Secret: e.Secret, Status: WebhookEndpointStatusEnabled, CreatedAt: env.Time}
+	case WebhookEndpointUpdated:
+		if e.URL != nil {
+			w.URL = e.URL.To
+		}
+		if e.Events != nil {
+			w.Events = slices.Clone(e.Events.To)
+		}
+		if e.Description != nil {
+			w.Description = e.Description.To
+		}
+	case WebhookEndpointSecretRotated:
+		w.Secret = e.Secret
+	case WebhookEndpointDisabled:
+		w.Status, w.DisabledReason = WebhookEndpointStatusDisabled, e.Reason
+	case WebhookEndpointEnabled:
+		w.Status, w.DisabledReason, w.ConsecutiveFailures = WebhookEndpointStatusEnabled, "", 0
+	case WebhookEndpointDeleted:
+		w.Deleted = true
+	case WebhookEndpointFailureCounted:
+		w.ConsecutiveFailures = e.ConsecutiveFailures
+	case WebhookEndpointFailuresCleared:
+		w.ConsecutiveFailures = 0
+	}
+	w.Version = env.Version
+	w.UpdatedAt = env.Time
+}
+
+// WebhookEndpointCreated: an endpoint subscribed. Secret signs its deliveries.
+type WebhookEndpointCreated struct {
+	EndpointID  string   `json:"endpoint_id"`
+	URL         string   `json:"url"`
+	Events      []string `json:"events"`
+	Description string   `json:"description,omitempty"`
+	Secret      string   `json:"secret,omitempty" personal:"true"` // sealed like personal data, with the endpoint's own key
+}
+
+// WebhookEndpointUpdated: url, events or description changed.
+type WebhookEndpointUpdated struct {
+	EndpointID  string     `json:"endpoint_id"`
+	URL         *Change    `json:"url,omitempty"`
+	Events      *IDsChange `json:"events,omitempty"`
+	Description *Change    `json:"description,omitempty"`
+}
+
+// WebhookEndpointSecretRotated: deliveries are signed with a new secret from now on.
+type WebhookEndpointSecretRotated struct {
+	EndpointID string `json:"endpoint_id"`
+	Secret     string `json:"secret,omitempty" personal:"true"` // sealed, see WebhookEndpointCreated
+}
+
+// WebhookEndpointDisabled: deliveries stop (by an operator, or after failures in a row).
+type WebhookEndpointDisabled struct {
+	EndpointID string `json:"endpoint_id"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// WebhookEndpointEnabled: deliveries resume; the failure count starts again.
+type WebhookEndpointEnabled struct {
+	EndpointID string `json:"endpoint_id"`
+}
+
+// WebhookEndpointDeleted: the endpoint is gone.
+type WebhookEndpointDeleted struct {
+	EndpointID string `json:"endpoint_id"`
+}
+
+// WebhookEndpointFailureCounted: a delivery failed for good; the count of failures in a row.
+type WebhookEndpointFailureCounted struct {
+	EndpointID          string `json:"endpoint_id"`
+	DeliveryID          string `json:"delivery_id"`
+	ConsecutiveFailures int    `json:"consecutive_failures"`
+}
+
+// WebhookEndpointFailuresCleared: a delivery succeeded after failures.
+type WebhookEndpointFailuresCleared struct {
+	EndpointID string `json:"endpoint_id"`
+	DeliveryID string `json:"delivery_id"`
+}
+
+func (WebhookEndpointCreated) EventType() string         { return "WebhookEndpointCreated" }
+func (WebhookEndpointUpdated) EventType() string         { return "WebhookEndpointUpdated" }
+func (WebhookEndpointSecretRotated) EventType() string   { return "WebhookEndpointSecretRotated" }
+func (WebhookEndpointDisabled) EventType() string        { return "WebhookEndpointDisabled" }
+func (WebhookEndpointEnabled) EventType() string         { return "WebhookEndpointEnabled" }
+func (WebhookEndpointDeleted) EventType() string         { return "WebhookEndpointDeleted" }
+func (WebhookEndpointFailureCounted) EventType() string  { return "WebhookEndpointFailureCounted" }
+func (WebhookEndpointFailuresCleared) EventType() string { return "WebhookEndpointFailuresCleared" }
+
+// ---- Webhook delivery ----
+
+// WebhookDeliveryStatus is where a delivery stands.
+type WebhookDeliveryStatus string
+
+const (
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "PENDING" // waiting for its next attempt
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "SUCCEEDED"
+	WebhookDeliveryStatusFailed    WebhookDeliveryStatus = "FAILED"
+)
+
+// WebhookDeliveryStatuses lists every status.
+var WebhookDeliveryStatuses = []WebhookDeliveryStatus{WebhookDeliveryStatusPending, WebhookDeliveryStatusSucceeded, WebhookDeliveryStatusFailed}
+
+// WebhookAttempt is one POST of a delivery.
+type WebhookAttempt struct {
+	Attempt      int       `json:"attempt"`
+	StartedAt    time.Time `json:"started_at"`
+	Outcome      string    `json:"outcome,omitempty"` // succeeded, failed, abandoned; empty while in flight
+	ResponseCode int       `json:"response_code,omitempty"`
+	Error        string    `json:"error,omitempty"`
+	DurationMs   int64     `json:"duration_ms,omitempty"`
+}
+
+// WebhookDelivery is one event for one endpoint. Its id is derived from both, so a
+// redelivered event makes it once. The event itself is read from the store when sent.
+type WebhookDelivery struct {
+	ID            string                `json:"id"`
+	EndpointID    string                `json:"endpoint_id"`
+	EventID       string                `json:"event_id"`
+	EventType     string                `json:"event_type"`
+	Position      uint64                `json:"position"`
+	AggregateType string                `json:"aggregate_type"`
+	AggregateID   string                `json:"aggregate_id"`
+	Status        WebhookDeliveryStatus `json:"status"`
+	Tries         int                   `json:"tries"` // attempts in the current round (a redelivery starts a round)
+	Attempts      []WebhookAttempt      `json:"attempts"`
+	InFlight      int                   `json:"in_flight,omitempty"` // the attempt claimed and not yet recorded
+	NextAttemptAt *time.Time            `json:"next_attempt_at,omitempty"`
+	CreatedAt     time.Time             `json:"created_at"`
+	UpdatedAt     time.Time             `json:"updated_at"`
+	Version       int64                 `json:"version"`
+}
+
+// CurrentVersion is the delivery's event count.
+func (d *WebhookDelivery) CurrentVersion() int64 { return d.Version }
+
+// Clone returns a deep copy.
+func (d *WebhookDelivery) Clone() *WebhookDelivery {
+	cp := *d
+	cp.Attempts = slices.Clone(d.Attempts)
+	if d.NextAttemptAt != nil {
+		t := *d.NextAttemptAt
+		cp.NextAttemptAt = &t
+	}
+	return &cp
+}
+
+// ScheduleWebhookDelivery makes the delivery of one event to one endpoint.
+type ScheduleWebhookDelivery struct {
+	DeliveryID    string
+	EndpointID    string
+	EventID       string
+	EventType     string
+	Position      uint64
+	AggregateType string
+	AggregateID   string
+}
+
+// Schedule decides the delivery, due at once; a second schedule changes nothing.
+func (d *WebhookDelivery) Schedule(cmd ScheduleWebhookDelivery, now time.Time) ([]Event, error) {
+	if d.Version > 0 {
+		return nil, nil
+	}
+	return []Event{WebhookDeliveryScheduled{DeliveryID: cmd.DeliveryID, EndpointID: cmd.EndpointID, EventID: cmd.EventID,
+		EventName: cmd.EventType, Position: cmd.Position, AggregateType: cmd.AggregateType, AggregateID: cmd.AggregateID,
+		NextAttemptAt: now}}, nil
+}
+
+// ErrNotDue is returned by StartAttempt when the delivery is not (or no longer) due:
+// another instance claimed or finished it.
+var ErrNotDue = errors.New("delivery is not due")
+
+// StartAttempt claims the next attempt of a due delivery until leaseUntil: another
+// instance that loaded the same version loses the append. An attempt whose lease ran out
+// (its instance died mid-POST) is recorded as abandoned, then a new one starts.
+func (d *WebhookDelivery) StartAttempt(now, leaseUntil time.Time) ([]Event, error) {
+	if d.Version == 0 {
+		return nil, ErrNotFound
+	}
+	if d.Status != WebhookDeliveryStatusPending || d.NextAttemptAt == nil || d.NextAttemptAt.After(now) {
+		return nil, ErrNotDue
+	}
+	var out []Event
+	if d.InFlight != 0 {
+		out = append(out, WebhookDeliveryAttempted{DeliveryID: d.ID, Attempt: d.InFlight, Outcome: "abandoned",
+			Error: "no outcome recorded before the lease ran out"})
+	}
+	return append(out, WebhookDeliveryAttemptStarted{DeliveryID: d.ID, Attempt: len(d.Attempts) + 1,
+		StartedAt: now, LeaseUntil: leaseUntil}), nil
+}
+
+// WebhookResult is what an attempt's POST produced.
+type WebhookResult struct {
+	ResponseCode int
+	Error        string // transport error or a short reason; never the body
+	Duration     time.Duration
+}
+
+// Succeeded: any 2xx.
+func (r WebhookResult) Succeeded() bool {
+	return r.Error == "" && r.ResponseCode >= 200 && r.ResponseCode < 300
+}
+
+// Permanent: a 4xx other than 408 and 429 will not get better by trying again.
+func (r WebhookResult) Permanent() bool {
+	return r.Error == "" && r.ResponseCode >= 400 && r.ResponseCode < 500 && r.ResponseCode != 408 && r.ResponseCode != 429
+}
+
+// RecordAttempt decides the outcome of the claimed attempt: success, a permanent failure,
+// the last try of the schedule failed, or the next try at now + schedule[tries]. An
+// attempt that is not the one in flight (its lease ran out) records nothing.
+func (d *WebhookDelivery) RecordAttempt(attempt int, res WebhookResult, now time.Time, schedule []time.Duration) ([]Event, error) {
+	if d.Version == 0 {
+		return nil, ErrNotFound
+	}
+	if d.InFlight != attempt || attempt == 0 {
+		return nil, nil
+	}
+	e := WebhookDeliveryAttempted{DeliveryID: d.ID, Attempt: attempt, ResponseCode: res.ResponseCode, Error: res.Error,
+		DurationMs: res.Duration.Milliseconds()}
+	switch {
+	case res.Succeeded():
+		e.Outcome = "succeeded"
+		return []Event{e, WebhookDeliverySucceeded{DeliveryID: d.ID, EndpointID: d.EndpointID, Attempt: attempt}}, nil
+	case res.Permanent() || d.Tries+1 >= len(schedule):
+		e.Outcome = "failed"
+		return []Event{e, WebhookDeliveryFailed{DeliveryID: d.ID, EndpointID: d.EndpointID, Attempts: d.Tries + 1,
+			Permanent: res.Permanent()}}, nil
+	}
+	e.Outcome = "failed"
+	next := now.Add(schedule[d.Tries+1])
+	e.NextAttemptAt = &next
+	return []Event{e}, nil
+}
+
+// Redeliver schedules a fresh round of attempts, due at once.
+func (d *WebhookDelivery) Redeliver(now time.Time) ([]Event, error) {
+	if d.Version == 0 {
+		return nil, ErrNotFound
+	}
+	if d.InFlight != 0 {
+		return nil, &TransitionError{Entity: "webhook delivery", From: "IN_FLIGHT", Action: "redeliver"}
+	}
+	return []Event{WebhookDeliveryRedeliveryRequested{DeliveryID: d.ID, NextAttemptAt: now}}, nil
+}
+
+// Apply folds a delivery event in.
+func (d *WebhookDelivery) Apply(env Envelope) {
+	switch e := env.Event.(type) {
+	case WebhookDeliveryScheduled:
+		t := e.NextAttemptAt
+		*d = WebhookDelivery{ID: e.DeliveryID, EndpointID: e.EndpointID, EventID: e.EventID, EventType: e.EventName,
+			Position: e.Position, AggregateType: e.AggregateType, AggregateID: e.AggregateID, Status: WebhookDeliveryStatusPending,
+			NextAttemptAt: &t, CreatedAt: env.Time}
+	case WebhookDeliveryAttemptStarted:
+		d.InFlight = e.Attempt
+		d.Attempts = append(d.Attempts, WebhookAttempt{Attempt: e.Attempt, StartedAt: e.StartedAt})
+		t := e.LeaseUntil // due again only if the attempt is never recorded
+		d.NextAttemptAt = &t
+	case WebhookDeliveryAttempted:
+		for i := range d.Attempts {
+			if d.Attempts[i].Attempt == e.Attempt {
+				d.Attempts[i].Outcome, d.Attempts[i].ResponseCode, d.Attempts[i].Error = e.Outcome, e.ResponseCode, e.Error
+				d.Attempts[i].DurationMs = e.DurationMs
+			}
+		}
+		d.InFlight = 0
+		d.Tries++
+		if e.NextAttemptAt != nil {
+			t := *e.NextAttemptAt
+			d.NextAttemptAt = &t
+		} else if e.Outcome == "abandoned" {
+			d.NextAttemptAt = ptrTime(env.Time)
+		}
+	case WebhookDeliverySucceeded:
+		d.Status, d.NextAttemptAt = WebhookDeliveryStatusSucceeded, nil
+	case WebhookDeliveryFailed:
+		d.Status, d.NextAttemptAt = WebhookDeliveryStatusFailed, nil
+	case WebhookDeliveryRedeliveryRequested:
+		t := e.NextAttemptAt
+		d.Status, d.Tries, d.NextAttemptAt = WebhookDeliveryStatusPending, 0, &t
+	}
+	d.Version = env.Version
+	d.UpdatedAt = env.Time
+}
+
+func ptrTime(t time.Time) *time.Time { return &t }
+
+// WebhookDeliveryScheduled: an event matched an endpoint; the delivery is due at next_attempt_at.
+type WebhookDeliveryScheduled struct {
+	DeliveryID    string    `json:"delivery_id"`
+	EndpointID    string    `json:"endpoint_id"`
+	EventID       string    `json:"event_id"`
+	EventName     string    `json:"event_type"`
+	Position      uint64    `json:"position"`
+	AggregateType string    `json:"aggregate_type"`
+	AggregateID   string    `json:"aggregate_id"`
+	NextAttemptAt time.Time `json:"next_attempt_at"`
+}
+
+// WebhookDeliveryAttemptStarted: an instance claimed an attempt until lease_until.
+type WebhookDeliveryAttemptStarted struct {
+	DeliveryID string    `json:"delivery_id"`
+	Attempt    int       `json:"attempt"`
+	StartedAt  time.Time `json:"started_at"`
+	LeaseUntil time.Time `json:"lease_until"`
+}
+
+// WebhookDeliveryAttempted: an attempt's outcome (succeeded, failed, abandoned) and, when
+// another try follows, when.
+type WebhookDeliveryAttempted struct {
+	DeliveryID    string     `json:"delivery_id"`
+	Attempt       int        `json:"attempt"`
+	Outcome       string     `json:"outcome"`
+	ResponseCode  int        `json:"response_code,omitempty"`
+	Error         string     `json:"error,omitempty"`
+	DurationMs    int64      `json:"duration_ms,omitempty"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+}
+
+// WebhookDeliverySucceeded: the endpoint answered 2xx.
+type WebhookDeliverySucceeded struct {
+	DeliveryID string `json:"delivery_id"`
+	EndpointID string `json:"endpoint_id"`
+	Attempt    int    `json:"attempt"`
+}
+
+// WebhookDeliveryFailed: no more tries; permanent when the endpoint refused it (4xx).
+type WebhookDeliveryFailed struct {
+	DeliveryID string `json:"delivery_id"`
+	EndpointID string `json:"endpoint_id"`
+	Attempts   int    `json:"attempts"`
+	Permanent  bool   `json:"permanent"`
+}
+
+// WebhookDeliveryRedeliveryRequested: a fresh round of tries, due at next_attempt_at.
+type WebhookDeliveryRedeliveryRequested struct {
+	DeliveryID    string    `json:"delivery_id"`
+	NextAttemptAt time.Time `json:"next_attempt_at"`
+}
+
+func (WebhookDeliveryScheduled) EventType() string      { return "WebhookDeliveryScheduled" }
+func (WebhookDeliveryAttemptStarted) EventType() string { return "WebhookDeliveryAttemptStarted" }
+func (WebhookDeliveryAttempted) EventType() string      { return "WebhookDeliveryAttempted" }
+func (WebhookDeliverySucceeded) EventType() string      { return "WebhookDeliverySucceeded" }
+func (WebhookDeliveryFailed) EventType() string         { return "WebhookDeliveryFailed" }
+func (WebhookDeliveryRedeliveryRequested) EventType() string {
+	return "WebhookDeliveryRedeliveryRequested"
+}
+
+func webhookEvents(r *Registry) {
+	Register[WebhookEndpointCreated](r, "webhook_endpoint", 1, nil)
+	Register[WebhookEndpointUpdated](r, "webhook_endpoint", 1, nil)
+	Register[WebhookEndpointSecretRotated](r, "webhook_endpoint", 1, nil)
+	Register[WebhookEndpointDisabled](r, "webhook_endpoint", 1, nil)
+	Register[WebhookEndpointEnabled](r, "webhook_endpoint", 1, nil)
+	Register[WebhookEndpointDeleted](r, "webhook_endpoint", 1, nil)
+	Register[WebhookEndpointFailureCounted](r, "webhook_endpoint", 1, nil)
+	Register[WebhookEndpointFailuresCleared](r, "webhook_endpoint", 1, nil)
+	Register[WebhookDeliveryScheduled](r, "webhook_delivery", 1, nil)
+	Register[WebhookDeliveryAttemptStarted](r, "webhook_delivery", 1, nil)
+	Register[WebhookDeliveryAttempted](r, "webhook_delivery", 1, nil)
+	Register[WebhookDeliverySucceeded](r, "webhook_delivery", 1, nil)
+	Register[WebhookDeliveryFailed](r, "webhook_delivery", 1, nil)
+	Register[WebhookDeliveryRedeliveryRequested](r, "webhook_delivery", 1, nil)
+}
