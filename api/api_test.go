@@ -498,7 +498,9 @@ func TestLifecycleHistoryTimelineAndAsOf(t *testing.T) {
 
 func TestEveryRouteChecksItsScope(t *testing.T) {
 	h := newHarness(t)
-	none := h.key("nothing useful", []string{"api_keys:read"}, nil)
+	// two keys of one scope each: every route is tried with the one it does not accept
+	keys := map[string]string{"events:read": h.key("feed only", []string{"events:read"}, nil),
+		"audit:read": h.key("audit only", []string{"audit:read"}, nil)}
 	for _, rt := range h.srv.Routes() {
 		if rt.Scope == "" {
 			continue
@@ -507,6 +509,17 @@ func TestEveryRouteChecksItsScope(t *testing.T) {
 			// a constrained variable takes its first alternative, any other "x1"
 			path := regexp.MustCompile(`\{[a-z_]+:([^|}]+)[^}]*\}`).ReplaceAllString(rt.Path, "$1")
 			path = regexp.MustCompile(`\{[a-z_]+\}`).ReplaceAllString(path, "x1")
+			if rt.Scope == scopeAnyKey {
+				// any valid key: no key at all is the only refusal
+				if r := h.do(rt.Method, path, `{}`, "Authorization", ""); r.status != http.StatusUnauthorized {
+					t.Fatalf("without a key: got %d, want 401", r.status)
+				}
+				return
+			}
+			none := keys["events:read"]
+			if rt.Scope == "events:read" {
+				none = keys["audit:read"]
+			}
 			r := h.do(rt.Method, path, `{}`, "Authorization", "Token "+none)
 			if r.status != http.StatusForbidden {
 				t.Fatalf("got %d, want 403", r.status)

@@ -136,7 +136,7 @@ func (s *Server) authorize(scope string, next http.Handler) http.Handler {
 			return
 		}
 		info(r.Context()).key = key
-		if !key.Allows(scope) {
+		if scope != scopeAnyKey && !key.Allows(scope) {
 			s.fail(w, r, errForbidden)
 			return
 		}

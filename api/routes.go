@@ -45,6 +45,20 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/webhook_endpoints/{id}/deliveries/{delivery_id}", "webhooks:read", s.getWebhookDelivery)
 	s.handle(r, http.MethodPost, "/v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver", "webhooks:write", s.redeliverWebhook)
 
+	s.handle(r, http.MethodGet, "/v1/status", scopeAnyKey, s.status)
+
+	s.handle(r, http.MethodGet, "/v1/api_keys", "api_keys:read", s.listAPIKeys)
+	s.handle(r, http.MethodPost, "/v1/api_keys", "api_keys:write", s.createAPIKey)
+	s.handle(r, http.MethodGet, "/v1/api_keys/{id}", "api_keys:read", s.getAPIKey)
+	s.handle(r, http.MethodDelete, "/v1/api_keys/{id}", "api_keys:write", s.revokeAPIKey)
+	s.handle(r, http.MethodPost, "/v1/api_keys/{id}/revoke", "api_keys:write", s.revokeAPIKey)
+
+	s.handle(r, http.MethodGet, "/v1/events", "events:read", s.listEvents)
+	s.handle(r, http.MethodGet, "/v1/events/stream", "events:read", s.streamEvents)
+	s.handle(r, http.MethodGet, "/v1/audit", "audit:read", s.listAudit)
+
+	s.handle(r, http.MethodGet, "/v1/admin/projections", "admin", s.listProjections)
+	s.handle(r, http.MethodPost, "/v1/admin/projections/{name}/rebuild", "admin", s.rebuildProjection)
 	s.handle(r, http.MethodGet, "/v1/admin/flows", "admin", s.listFlows)
 	s.handle(r, http.MethodGet, "/v1/admin/flows/{name}/parked", "admin", s.parkedEvents)
 	s.handle(r, http.MethodPost, "/v1/admin/flows/{name}/replay", "admin", s.replayFlow)

@@ -30,7 +30,9 @@ type Config struct {
 	ReadWait  time.Duration        // longest wait for Stateset-Min-Position; default 5 s
 	Ready     func(context.Context) error
 	Now       func() time.Time
-	Flows     FlowAdmin // the process managers; nil answers 501 on /v1/admin/flows
+	Flows     FlowAdmin     // the process managers; nil answers 501 on /v1/admin/flows
+	Version   string        // shown by /v1/status; default "dev"
+	Heartbeat time.Duration // comment interval of /v1/events/stream; default 15 s
 }
 
 // FlowAdmin lists the process managers and the events they parked, and replays them.
@@ -53,6 +55,7 @@ type Server struct {
 	handler  http.Handler
 	routes   []Route
 	duration *prometheus.HistogramVec
+	started  time.Time
 
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
@@ -62,8 +65,11 @@ type Server struct {
 type Route struct {
 	Method string
 	Path   string // mux template, e.g. /v1/customers/{id}
-	Scope  string // "" for public routes
+	Scope  string // "" for public routes; scopeAnyKey for any valid key
 }
+
+// scopeAnyKey is the scope of routes every valid key may call (GET /v1/status).
+const scopeAnyKey = "any"
 
 // New wires the server.
 func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys, idem *commands.Idempotency, cfg Config) (*Server, error) {
@@ -85,11 +91,17 @@ func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 15 * time.Second
+	}
 	if cfg.Ready == nil {
 		cfg.Ready = func(context.Context) error { return nil }
 	}
 	s := &Server{cmd: cmd, read: read, keys: keys, idem: idem, log: cfg.Logger.With("component", "api"), now: cfg.Now,
-		cfg: cfg, limiters: map[string]*rate.Limiter{}}
+		cfg: cfg, limiters: map[string]*rate.Limiter{}, started: cfg.Now()}
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "stateset_http_request_duration_seconds",
 		Help:    "HTTP request latency by route, method and status.",

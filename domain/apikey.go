@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,7 +55,7 @@ func apiKeyEvents(r *Registry) {
 
 // Modules that have scopes; each has <module>:read and <module>:write.
 var scopeModules = []string{"customers", "api_keys", "orders", "inventory", "returns", "warranties", "wholesale",
-	"suppliers", "purchase_orders", "manufacturing", "warehouses", "webhooks"}
+	"suppliers", "purchase_orders", "manufacturing", "warehouses", "webhooks", "events", "audit"}
 
 // ValidScope reports whether s is a known scope: "*", "admin" or "<module>:read|write".
 func ValidScope(s string) bool {
@@ -74,8 +75,8 @@ func (k *APIKey) Create(cmd CreateAPIKey, now time.Time) ([]Event, error) {
 	v.Check(ValidID(cmd.KeyID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	v.Check(strings.TrimSpace(cmd.Name) != "" && len(cmd.Name) <= 100, "name", "is required, at most 100 characters")
 	v.Check(len(cmd.Scopes) > 0, "scopes", "at least one scope")
-	for _, s := range cmd.Scopes {
-		v.Check(ValidScope(s), "scopes", "unknown scope "+s)
+	for i, s := range cmd.Scopes {
+		v.Check(ValidScope(s), "scopes["+strconv.Itoa(i)+"]", "unknown scope "+strconv.Quote(s))
 	}
 	v.Check(cmd.ExpiresAt == nil || cmd.ExpiresAt.After(now), "expires_at", "must be in the future")
 	if err := v.Err(); err != nil {
@@ -130,6 +131,19 @@ func (k *APIKey) Allows(scope string) bool {
 		}
 	}
 	return false
+}
+
+// Grants reports the first of scopes this key could not hand on (-1: none): a key may
+// issue keys only with scopes it holds itself, so a customers:write key cannot mint "*".
+// "admin" and "*" hold every scope, including each other. Unknown scopes are left to
+// Create's validation.
+func (k *APIKey) Grants(scopes []string) int {
+	for i, s := range scopes {
+		if ValidScope(s) && !k.Allows(s) {
+			return i
+		}
+	}
+	return -1
 }
 
 // Usable reports whether the key works at now: not revoked and not expired.

@@ -240,6 +240,28 @@ func (r *Registry) Unmarshal(body []byte, position uint64) (Envelope, error) {
 	}, nil
 }
 
+// Aggregate is the aggregate type an event type belongs to, "" if the type is unknown.
+func (r *Registry) Aggregate(eventType string) string {
+	if info, ok := r.types[eventType]; ok {
+		return info.aggregate
+	}
+	return ""
+}
+
+// TypeNamed finds an event type by its PascalCase or its dotted name (customer.updated);
+// false if neither names a registered type.
+func (r *Registry) TypeNamed(name string) (string, bool) {
+	if _, ok := r.types[name]; ok {
+		return name, true
+	}
+	for t := range r.types {
+		if r.DottedName(t) == name {
+			return t, true
+		}
+	}
+	return "", false
+}
+
 // DottedName is StateSet's webhook name of an event type: CustomerUpdated ->
 // customer.updated, CustomerStatusChanged -> customer.status_changed, ApiKeyCreated ->
 // api_key.created. The aggregate's words come first, then the rest.

@@ -258,6 +258,11 @@ func (s *Store) TypeSubjects(aggType string) string {
 	return s.cfg.Prefix + ".events." + aggType + ".>"
 }
 
+// AllSubjects is the wildcard covering every event.
+func (s *Store) AllSubjects() string {
+	return s.cfg.Prefix + ".events.>"
+}
+
 func subjectSafe(tok string) bool {
 	if tok == "" || len(tok) > 64 {
 		return false

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +127,34 @@ func (k *Keys) Lookup(hash string) (*domain.APIKey, bool) {
 	defer k.mu.RUnlock()
 	key, ok := k.byHash[hash]
 	return key, ok
+}
+
+// Get returns a key by id; ErrNotFound if there is none.
+func (k *Keys) Get(id string) (*domain.APIKey, error) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	key, ok := k.byID[id]
+	if !ok {
+		return nil, domain.ErrNotFound
+	}
+	return key, nil
+}
+
+// List returns every key, newest first (ties by id). Keys are few: the list is not paged.
+func (k *Keys) List() []*domain.APIKey {
+	k.mu.RLock()
+	out := make([]*domain.APIKey, 0, len(k.byID))
+	for _, key := range k.byID {
+		out = append(out, key)
+	}
+	k.mu.RUnlock()
+	slices.SortFunc(out, func(a, b *domain.APIKey) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }
 
 // WaitFor returns once the index has applied the key event at pos (or ctx ends).

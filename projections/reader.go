@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -33,6 +34,16 @@ func NewReader(runners ...*Runner) (*Reader, error) {
 func (rd *Reader) Runner(name string) (*Runner, bool) {
 	r, ok := rd.runners[name]
 	return r, ok
+}
+
+// Runners lists every runner, by name.
+func (rd *Reader) Runners() []*Runner {
+	out := make([]*Runner, 0, len(rd.runners))
+	for _, r := range rd.runners {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *Runner) int { return strings.Compare(a.Name(), b.Name()) })
+	return out
 }
 
 // ErrBadCursor is returned for a cursor this API did not make.
@@ -122,7 +133,7 @@ func All() []Projector {
 		BillsOfMaterials(), WorkOrders(),
 		Suppliers(), PurchaseOrders(), ASNs(),
 		Warehouses(), PickLists(), Shipments(), Transfers(), CycleCounts(),
-		Webhooks()}
+		Webhooks(), Audit()}
 }
 
 // db is the reader pool of a projection's database.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,6 +60,9 @@ type Runner struct {
 	lastAt  atomic.Int64  // unix nanos of the last applied event
 	waiters atomic.Int32  // WaitFor calls in progress: commit at once for them
 	wake    chan struct{} // a reader started waiting: cut a coalescing pause short
+
+	applyMu    sync.Mutex  // held per batch; an online rebuild holds it to pause the runner
+	rebuilding atomic.Bool // an online rebuild is in progress
 
 	mu      sync.Mutex
 	changed chan struct{} // closed when applied moves
@@ -129,13 +133,15 @@ type Status struct {
 	State      string    `json:"state"`
 	LastError  string    `json:"last_error,omitempty"`
 	LastEvent  time.Time `json:"last_event_at,omitzero"`
+	Rebuilding bool      `json:"rebuilding"`
 }
 
 // Status reports position, lag and state.
 func (run *Runner) Status() Status {
 	run.mu.Lock()
 	defer run.mu.Unlock()
-	st := Status{Name: run.p.Name(), Position: run.Position(), State: run.state, LastError: run.lastErr}
+	st := Status{Name: run.p.Name(), Position: run.Position(), State: run.state, LastError: run.lastErr,
+		Rebuilding: run.rebuilding.Load()}
 	if h, a := run.head.Load(), run.applied.Load(); h > a {
 		st.LagEvents = h - a
 	}
@@ -295,6 +301,8 @@ func drain(c <-chan item, batch []item) []item {
 // apply commits one batch and its checkpoint in one transaction. Sequences at or below
 // the checkpoint (a redelivery) are skipped.
 func (run *Runner) apply(ctx context.Context, batch []item) error {
+	run.applyMu.Lock()
+	defer run.applyMu.Unlock()
 	from := run.applied.Load()
 	tx, err := run.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -479,6 +487,144 @@ func Rebuild(ctx context.Context, dir string, p Projector, store *eventstore.Sto
 		return 0, fmt.Errorf("swap %s: %w", p.Name(), err)
 	}
 	return pos, nil
+}
+
+// ErrRebuilding is returned by RebuildOnline while a rebuild of the projection runs.
+var ErrRebuilding = errors.New("a rebuild of this projection is already running")
+
+// RebuildOnline rebuilds the read model while it keeps serving: a shadow file beside the
+// live one is built from sequence 1 and caught up to the head; then the runner is paused
+// (after its batch in flight) while the shadow applies what arrived meanwhile and its
+// tables replace the live ones in one transaction, so readers see the old model or the
+// new one, never a mix. It returns the position the rebuilt model reflects.
+//
+// The swap copies rows rather than renaming files: SQLite finds a database's WAL and
+// shared-memory files by name, so a file renamed under open connections could be paired
+// with another file's WAL. The pause lasts the final catch-up plus one copy of the model.
+func (run *Runner) RebuildOnline(ctx context.Context) (uint64, error) {
+	if !run.rebuilding.CompareAndSwap(false, true) {
+		return 0, ErrRebuilding
+	}
+	defer run.rebuilding.Store(false)
+	shadow := run.path + ".rebuild"
+	clean := func() error {
+		for _, f := range []string{shadow, shadow + "-wal", shadow + "-shm"} {
+			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := clean(); err != nil {
+		return 0, fmt.Errorf("rebuild %s: %w", run.p.Name(), err)
+	}
+	defer clean()
+	sh, err := openAt(ctx, shadow, true, run.p, run.store, run.reg, run.log)
+	if err != nil {
+		return 0, err
+	}
+	defer sh.Close()
+	start := time.Now()
+	if err := sh.CatchUp(ctx); err != nil {
+		return 0, fmt.Errorf("rebuild %s: %w", run.p.Name(), err)
+	}
+	run.applyMu.Lock()
+	defer run.applyMu.Unlock()
+	if err := sh.CatchUp(ctx); err != nil {
+		return 0, fmt.Errorf("rebuild %s: %w", run.p.Name(), err)
+	}
+	pos := sh.applied.Load()
+	if err := sh.Close(); err != nil {
+		return 0, fmt.Errorf("rebuild %s: %w", run.p.Name(), err)
+	}
+	if err := run.swapIn(ctx, shadow); err != nil {
+		return 0, fmt.Errorf("rebuild %s: swap: %w", run.p.Name(), err)
+	}
+	// the shadow caught up to this projector's head, at or past what the runner had
+	// applied: its subscription skips what the rebuilt model already holds
+	run.applied.Store(max(pos, run.applied.Load()))
+	run.mu.Lock()
+	close(run.changed)
+	run.changed = make(chan struct{})
+	run.mu.Unlock()
+	run.log.InfoContext(ctx, "rebuilt online", "seq", pos, "duration_ms", time.Since(start).Milliseconds())
+	return pos, nil
+}
+
+// swapIn replaces every table of the live file by the shadow's rows in one transaction.
+func (run *Runner) swapIn(ctx context.Context, shadow string) error {
+	conn, err := run.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS rebuilt`, shadow); err != nil {
+		return fmt.Errorf("attach: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE rebuilt`)
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM rebuilt.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	cols := map[string]string{}
+	for _, t := range tables {
+		rows, err := conn.QueryContext(ctx, `SELECT name FROM pragma_table_info(?, 'rebuilt')`, t)
+		if err != nil {
+			return err
+		}
+		var names []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			names = append(names, `"`+c+`"`)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		cols[t] = strings.Join(names, ", ")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, t := range tables {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM main."`+t+`"`); err != nil {
+			return fmt.Errorf("clear %s: %w", t, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO main."`+t+`" (`+cols[t]+`) SELECT `+cols[t]+` FROM rebuilt."`+t+`"`); err != nil {
+			return fmt.Errorf("copy %s: %w", t, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Size is the bytes the read model's files take on disk (database and WAL).
+func (run *Runner) Size() int64 {
+	var n int64
+	for _, f := range []string{run.path, run.path + "-wal"} {
+		if fi, err := os.Stat(f); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 func syncFile(path string) error {

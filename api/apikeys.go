@@ -1,0 +1,157 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+)
+
+// apiKeyJSON is an API key as the API shows it: its prefix, never its token or hash.
+type apiKeyJSON struct {
+	ID        string   `json:"id"`
+	Object    string   `json:"object"`
+	Name      string   `json:"name"`
+	Prefix    string   `json:"prefix"`
+	Scopes    []string `json:"scopes"`
+	Status    string   `json:"status"` // ACTIVE, EXPIRED or REVOKED
+	ExpiresAt *string  `json:"expires_at"`
+	CreatedAt string   `json:"created_at"`
+	Version   int64    `json:"version"`
+	Token     string   `json:"token,omitempty"` // only in the answer that created it
+}
+
+func apiKeyOf(k *domain.APIKey, now time.Time) apiKeyJSON {
+	out := apiKeyJSON{ID: k.ID, Object: "api_key", Name: k.Name, Prefix: k.Prefix, Scopes: nonNil(k.Scopes),
+		Status: "ACTIVE", CreatedAt: rfc3339(k.CreatedAt), Version: k.Version}
+	if k.ExpiresAt != nil {
+		exp := rfc3339(*k.ExpiresAt)
+		out.ExpiresAt = &exp
+	}
+	switch {
+	case k.Revoked:
+		out.Status = "REVOKED"
+	case !k.Usable(now):
+		out.Status = "EXPIRED"
+	}
+	return out
+}
+
+// createAPIKey is POST /v1/api_keys {id?, name, scopes, expires_at?}: 201 with the token,
+// shown this once. The caller's key must hold every scope it grants (403 otherwise).
+func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, name := deref(o.str("id")), deref(o.str("name"))
+	var scopes []string
+	o.into("scopes", &scopes)
+	var exp *time.Time
+	if e := deref(o.str("expires_at")); e != "" {
+		t, err := time.Parse(time.RFC3339Nano, e)
+		if err != nil {
+			o.v.Add("expires_at", "must be an RFC 3339 time")
+		} else {
+			exp = &t
+		}
+	}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if i := info(r.Context()).key.Grants(scopes); i >= 0 {
+		s.fail(w, r, &httpError{http.StatusForbidden, "FORBIDDEN", "a key can grant only scopes it holds itself",
+			[]domain.FieldError{{Field: "scopes[" + strconv.Itoa(i) + "]", Issue: "the calling key lacks " + strconv.Quote(scopes[i])}}})
+		return
+	}
+	res, tok, err := s.cmd.CreateAPIKey(r.Context(), id, name, scopes, exp, "", commands.WithMetadata(meta(r)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.waitKey(r.Context(), res.Position); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := apiKeyOf(res.Aggregate, s.now())
+	out.Token = tok
+	w.Header().Set("Location", "/v1/api_keys/"+url.PathEscape(res.Aggregate.ID))
+	w.Header().Set("ETag", etag(res.Version))
+	setPosition(w, res.Position)
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// waitKey returns once this instance's key index holds the key event at pos, so a key
+// created or revoked here works, or fails, from the answer on.
+func (s *Server) waitKey(ctx context.Context, pos uint64) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReadWait)
+	defer cancel()
+	return s.keys.WaitFor(ctx, pos)
+}
+
+// listAPIKeys is GET /v1/api_keys: every key, newest first (keys are few: not paged).
+func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	keys := s.keys.List()
+	out := make([]apiKeyJSON, len(keys))
+	for i, k := range keys {
+		out[i] = apiKeyOf(k, s.now())
+	}
+	writeJSON(w, http.StatusOK, newList(out, false, ""))
+}
+
+// getAPIKey is GET /v1/api_keys/{id}.
+func (s *Server) getAPIKey(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	k, err := s.keys.Get(mux.Vars(r)["id"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(k.Version))
+	writeJSON(w, http.StatusOK, apiKeyOf(k, s.now()))
+}
+
+// revokeAPIKey is POST /v1/api_keys/{id}/revoke and DELETE /v1/api_keys/{id}: the key
+// fails on this instance from the answer on (the others follow the event within
+// milliseconds). Revoking twice is 409 INVALID_TRANSITION.
+func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
+	if o, err := readObject(r); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.RevokeAPIKey(r.Context(), mux.Vars(r)["id"], opts...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.waitKey(r.Context(), res.Position); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(res.Version))
+	setPosition(w, res.Position)
+	writeJSON(w, http.StatusOK, apiKeyOf(res.Aggregate, s.now()))
+}

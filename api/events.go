@@ -1,0 +1,197 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"stateset/commands"
+	"stateset/domain"
+)
+
+// eventJSON is one event of the feed.
+type eventJSON struct {
+	ID            string `json:"id"`
+	Type          string `json:"type"`       // StateSet's dotted name
+	EventType     string `json:"event_type"` // PascalCase
+	SchemaVersion int    `json:"schema_version"`
+	Position      uint64 `json:"position"`
+	Time          string `json:"time"`
+	AggregateType string `json:"aggregate_type"`
+	AggregateID   string `json:"aggregate_id"`
+	Version       int64  `json:"version"`
+	Actor         string `json:"actor,omitempty"`
+	ActorName     string `json:"actor_name,omitempty"`
+	RequestID     string `json:"request_id,omitempty"`
+	CorrelationID string `json:"correlation_id,omitempty"`
+	CausationID   string `json:"causation_id,omitempty"`
+	Data          any    `json:"data"`
+}
+
+func (s *Server) eventOf(e domain.Envelope) eventJSON {
+	return eventJSON{ID: e.ID, Type: s.cmd.Registry().DottedName(e.Type), EventType: e.Type, SchemaVersion: e.SchemaVersion,
+		Position: e.Position, Time: rfc3339(e.Time), AggregateType: e.AggregateType, AggregateID: e.AggregateID,
+		Version: e.Version, Actor: e.Metadata.Actor, ActorName: e.Metadata.ActorName, RequestID: e.Metadata.RequestID,
+		CorrelationID: e.Metadata.CorrelationID, CausationID: e.Metadata.CausationID, Data: e.Event}
+}
+
+// feedBody is the answer of GET /v1/events: a list whose cursor is a stream position.
+type feedBody struct {
+	Object     string      `json:"object"`
+	Data       []eventJSON `json:"data"`
+	HasMore    bool        `json:"has_more"`
+	NextCursor string      `json:"next_cursor,omitempty"` // the position to pass as after (or cursor)
+	NextAfter  uint64      `json:"next_after"`            // the same, as a number; after itself when empty
+}
+
+// eventFilter reads after (or cursor), type (dotted or PascalCase), aggregate_type and
+// aggregate_id.
+func (s *Server) eventFilter(r *http.Request, v *domain.Validation) commands.EventFilter {
+	q := r.URL.Query()
+	var f commands.EventFilter
+	after := q.Get("after")
+	if after == "" {
+		after = q.Get("cursor")
+	}
+	if after != "" {
+		n, err := parseUint(after)
+		v.Check(err == nil, "after", "must be a stream position (a non-negative integer)")
+		f.After = n
+	}
+	if t := q.Get("type"); t != "" {
+		typ, ok := s.cmd.Registry().TypeNamed(t)
+		v.Check(ok, "type", "unknown event type (give customer.updated or CustomerUpdated)")
+		f.EventType = typ
+	}
+	f.AggregateType, f.AggregateID = q.Get("aggregate_type"), q.Get("aggregate_id")
+	return f
+}
+
+// listEvents is GET /v1/events: events in stream order straight from the stream, each
+// decoded through the registry; page with after = the last position seen.
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r, "after", "cursor", "type", "aggregate_type", "aggregate_id", "limit"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := s.eventFilter(r, &v)
+	limit := 100
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		v.Check(err == nil && n >= 1 && n <= 1000, "limit", "must be an integer from 1 to 1000")
+		limit = n
+	}
+	if err := v.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	envs, more, err := s.cmd.Events(r.Context(), f, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := feedBody{Object: "list", Data: make([]eventJSON, len(envs)), HasMore: more, NextAfter: f.After}
+	for i, e := range envs {
+		out.Data[i] = s.eventOf(e)
+	}
+	if len(envs) > 0 {
+		out.NextAfter = envs[len(envs)-1].Position
+	}
+	if more {
+		out.NextCursor = strconv.FormatUint(out.NextAfter, 10)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// streamEvents is GET /v1/events/stream: Server-Sent Events (id: position, event: dotted
+// type, data: the feed's JSON), from after or Last-Event-ID on, as they are appended; a
+// comment every heartbeat keeps proxies from closing an idle stream. It ends when the
+// client goes.
+func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
+	if err := onlyQuery(r, "after", "type", "aggregate_type", "aggregate_id"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var v domain.Validation
+	f := s.eventFilter(r, &v)
+	if last := strings.TrimSpace(r.Header.Get("Last-Event-ID")); last != "" {
+		n, err := parseUint(last)
+		v.Check(err == nil, "Last-Event-ID", "must be a position this stream sent")
+		f.After = n
+	}
+	if err := v.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.cmd.CheckEventFilter(f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{}) // the stream outlives any server write timeout
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+
+	ctx, cancel := context.WithCancel(r.Context())
+	var (
+		mu     sync.Mutex // the heartbeat and the events write to one stream
+		closed bool       // the handler returned: w is no longer ours
+	)
+	defer func() {
+		cancel()
+		mu.Lock()
+		closed = true
+		mu.Unlock()
+	}()
+	send := func(b []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if closed {
+			return context.Canceled
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	if err := send([]byte(": stream of events after " + strconv.FormatUint(f.After, 10) + "\n\n")); err != nil {
+		return
+	}
+	go func() {
+		t := time.NewTicker(s.cfg.Heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if send([]byte(": heartbeat\n\n")) != nil {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	err := s.cmd.FollowEvents(ctx, f, func(e domain.Envelope) error {
+		data, err := json.Marshal(s.eventOf(e))
+		if err != nil {
+			return err
+		}
+		msg := make([]byte, 0, len(data)+64)
+		msg = append(msg, "id: "+strconv.FormatUint(e.Position, 10)+"\nevent: "+s.cmd.Registry().DottedName(e.Type)+"\ndata: "...)
+		msg = append(append(msg, data...), "\n\n"...)
+		return send(msg)
+	})
+	if err != nil && ctx.Err() == nil {
+		// the answer has begun: all that is left is to log and end the stream
+		s.log.WarnContext(ctx, "event stream ended", "err", err, "request_id", requestID(ctx))
+	}
+}

@@ -1,0 +1,158 @@
+package projections
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"stateset/domain"
+)
+
+// auditV1 is the audit trail: one row per event of every aggregate, saying who (API key
+// id and name), what (aggregate, event, changed field names), when and in which request.
+// It keeps field names only, never values: personal data stays in the events.
+type auditV1 struct{}
+
+// Audit is the audit projector.
+func Audit() Projector { return auditV1{} }
+
+func (auditV1) Name() string { return "audit_v1" }
+
+// AggregateTypes is "*": every aggregate type (the runner's subject <prefix>.events.*.>).
+func (auditV1) AggregateTypes() []string { return []string{"*"} }
+
+func (auditV1) Schema() []string {
+	return []string{
+		`CREATE TABLE IF NOT EXISTS audit (
+			position INTEGER PRIMARY KEY,
+			event_id TEXT NOT NULL,
+			event_type TEXT NOT NULL,
+			aggregate_type TEXT NOT NULL,
+			aggregate_id TEXT NOT NULL,
+			version INTEGER NOT NULL,
+			time TEXT NOT NULL,
+			actor TEXT NOT NULL DEFAULT '',
+			actor_name TEXT NOT NULL DEFAULT '',
+			request_id TEXT NOT NULL DEFAULT '',
+			correlation_id TEXT NOT NULL DEFAULT '',
+			changed TEXT NOT NULL DEFAULT '[]'
+		)`,
+		`CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor, position)`,
+		`CREATE INDEX IF NOT EXISTS audit_aggregate ON audit (aggregate_type, aggregate_id, position)`,
+		`CREATE INDEX IF NOT EXISTS audit_time ON audit (time, position)`,
+	}
+}
+
+func (auditV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+	changed, err := json.Marshal(ChangedFields(env.Event))
+	if err != nil {
+		return err
+	}
+	m := env.Metadata
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit (position, event_id, event_type, aggregate_type, aggregate_id, version,
+		time, actor, actor_name, request_id, correlation_id, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(position) DO NOTHING`,
+		env.Position, env.ID, env.Type, env.AggregateType, env.AggregateID, env.Version, fmtTime(env.Time),
+		m.Actor, m.ActorName, m.RequestID, m.CorrelationID, string(changed))
+	return err
+}
+
+// ChangedFields lists, sorted, the top-level fields of an event that carry a change as a
+// {"from": ..., "to": ...} pair (the *Updated events); none for other events.
+func ChangedFields(e domain.Event) []string {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return []string{}
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(b, &fields) != nil {
+		return []string{}
+	}
+	out := []string{}
+	for name, raw := range fields {
+		var pair map[string]json.RawMessage
+		if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &pair) != nil {
+			continue
+		}
+		_, from := pair["from"]
+		_, to := pair["to"]
+		if from && to {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// AuditEntry is one row of the audit trail.
+type AuditEntry struct {
+	Position      uint64
+	EventID       string
+	EventType     string
+	AggregateType string
+	AggregateID   string
+	Version       int64
+	Time          time.Time
+	Actor         string
+	ActorName     string
+	RequestID     string
+	CorrelationID string
+	Changed       []string
+}
+
+// AuditFilter selects audit rows; zero fields select all. From is inclusive, To exclusive.
+type AuditFilter struct {
+	Actor         string
+	AggregateType string
+	AggregateID   string
+	From, To      time.Time
+	Page          Page
+}
+
+const auditCols = `position, event_id, event_type, aggregate_type, aggregate_id, version, time, actor, actor_name,
+	request_id, correlation_id, changed`
+
+func scanAudit(s interface{ Scan(...any) error }) (AuditEntry, error) {
+	var (
+		a           AuditEntry
+		at, changed string
+	)
+	if err := s.Scan(&a.Position, &a.EventID, &a.EventType, &a.AggregateType, &a.AggregateID, &a.Version, &at,
+		&a.Actor, &a.ActorName, &a.RequestID, &a.CorrelationID, &changed); err != nil {
+		return a, err
+	}
+	a.Time = parseTime(at)
+	if err := json.Unmarshal([]byte(changed), &a.Changed); err != nil {
+		return a, fmt.Errorf("audit %d changed: %w", a.Position, err)
+	}
+	return a, nil
+}
+
+// ListAudit pages through the audit trail, newest first.
+func (rd *Reader) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, PageInfo, error) {
+	var (
+		where []string
+		args  []any
+	)
+	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+	if f.Actor != "" {
+		add("actor = ?", f.Actor)
+	}
+	if f.AggregateType != "" {
+		add("aggregate_type = ?", f.AggregateType)
+	}
+	if f.AggregateID != "" {
+		add("aggregate_id = ?", f.AggregateID)
+	}
+	if !f.From.IsZero() {
+		add("time >= ?", fmtTime(f.From))
+	}
+	if !f.To.IsZero() {
+		add("time < ?", fmtTime(f.To))
+	}
+	return list(ctx, rd.db(Audit().Name()), "audit", auditCols, "position", where, args, f.Page, scanAudit,
+		func(a AuditEntry) int64 { return int64(a.Position) })
+}
