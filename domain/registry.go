@@ -42,6 +42,7 @@ func NewRegistry() *Registry {
 	manufacturingEvents(r)
 	purchasingEvents(r)
 	warehouseEvents(r)
+	crmEvents(r)
 	return r
 }
 
