@@ -121,7 +121,8 @@ func All() []Projector {
 	return []Projector{Customers(), Inventory(), Orders(), Returns(), Warranties(), PriceLists(), WholesaleAccounts(), WholesaleOrders(),
 		BillsOfMaterials(), WorkOrders(),
 		Suppliers(), PurchaseOrders(), ASNs(),
-		Warehouses(), PickLists(), Shipments(), Transfers(), CycleCounts()}
+		Warehouses(), PickLists(), Shipments(), Transfers(), CycleCounts(),
+		Leads(), Contacts(), Opportunities(), Cases()}
 }
 
 // db is the reader pool of a projection's database.
