@@ -201,4 +201,35 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/cycle_counts/{id}/history", "warehouses:read", s.cycleCountHistory)
 	s.handle(r, http.MethodPost, "/v1/cycle_counts/{id}/submit", "warehouses:write", s.submitCycleCount)
 	s.handle(r, http.MethodPost, "/v1/cycle_counts/{id}/{action:start|reconcile|cancel}", "warehouses:write", s.cycleCountAction)
+
+	s.handle(r, http.MethodGet, "/v1/leads", "crm:read", s.listLeads)
+	s.handle(r, http.MethodPost, "/v1/leads", "crm:write", s.createLead)
+	s.handle(r, http.MethodGet, "/v1/leads/{id}", "crm:read", s.getLead)
+	s.handle(r, http.MethodGet, "/v1/leads/{id}/history", "crm:read", s.leadHistory)
+	s.handle(r, http.MethodPost, "/v1/leads/{id}/convert", "crm:write", s.convertLead)
+	s.handle(r, http.MethodPost, "/v1/leads/{id}/{action:contact|accept|disqualify}", "crm:write", s.leadAction)
+
+	s.handle(r, http.MethodGet, "/v1/contacts", "crm:read", s.listContacts)
+	s.handle(r, http.MethodPost, "/v1/contacts", "crm:write", s.createContact)
+	s.handle(r, http.MethodGet, "/v1/contacts/{id}", "crm:read", s.getContact)
+	s.handle(r, http.MethodGet, "/v1/contacts/{id}/history", "crm:read", s.contactHistory)
+	s.handle(r, http.MethodPost, "/v1/contacts/{id}/{action:archive}", "crm:write", s.contactAction)
+
+	s.handle(r, http.MethodGet, "/v1/opportunities", "crm:read", s.listOpportunities)
+	s.handle(r, http.MethodPost, "/v1/opportunities", "crm:write", s.createOpportunity)
+	s.handle(r, http.MethodGet, "/v1/opportunities/{id}", "crm:read", s.getOpportunity)
+	s.handle(r, http.MethodGet, "/v1/opportunities/{id}/history", "crm:read", s.opportunityHistory)
+	s.handle(r, http.MethodPost, "/v1/opportunities/{id}/{action:qualify|propose|negotiate|win|lose}", "crm:write", s.opportunityAction)
+
+	// /v1/cases_tickets is the official SDK's spelling of the same routes
+	for _, c := range []string{"/v1/cases", "/v1/cases_tickets"} {
+		s.handle(r, http.MethodGet, c, "crm:read", s.listCases)
+		s.handle(r, http.MethodPost, c, "crm:write", s.createCase)
+		s.handle(r, http.MethodGet, c+"/{id}", "crm:read", s.getCase)
+		s.handle(r, http.MethodGet, c+"/{id}/history", "crm:read", s.caseHistory)
+		s.handle(r, http.MethodGet, c+"/{id}/notes", "crm:read", s.caseNotes)
+		s.handle(r, http.MethodPost, c+"/{id}/notes", "crm:write", s.addCaseNote)
+		s.handle(r, http.MethodPost, c+"/{id}/assign", "crm:write", s.assignCase)
+		s.handle(r, http.MethodPost, c+"/{id}/{action:hold|resume|resolve|close|reopen}", "crm:write", s.caseAction)
+	}
 }

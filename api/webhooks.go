@@ -157,17 +157,7 @@ func (s *Server) listWebhookEndpoints(w http.ResponseWriter, r *http.Request) {
 
 // webhookEndpointHistory is the endpoint's events with the secrets left out.
 func (s *Server) webhookEndpointHistory(w http.ResponseWriter, r *http.Request) {
-	s.historyOf(w, r, "webhook_endpoint", func(e domain.Event) domain.Event {
-		switch e := e.(type) {
-		case domain.WebhookEndpointCreated:
-			e.Secret = ""
-			return e
-		case domain.WebhookEndpointSecretRotated:
-			e.Secret = ""
-			return e
-		}
-		return e
-	})
+	s.historyOf(w, r, "webhook_endpoint", domain.Redact)
 }
 
 // listWebhookDeliveries is GET /v1/webhook_endpoints/{id}/deliveries?status=: the

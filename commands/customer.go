@@ -147,29 +147,37 @@ func (h *Handler) customerHoldsEmail(key string) func(context.Context, string) (
 // downstream copies alike. The flow customer-privacy destroys the key again on the event,
 // should this process stop in between.
 func (h *Handler) ForgetCustomer(ctx context.Context, id, reason string, opts ...Option) (Result[domain.Customer], error) {
+	var leadID string
 	res, err := execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
-		return c.Forget(reason)
+		leadID = c.Metadata["lead_id"]
+		return c.Forget(reason, leadID)
 	}, h.guardCustomerEmail)
 	if err != nil {
 		return res, err
 	}
-	return res, h.shred(ctx, id)
+	return res, h.shred(ctx, id, leadID)
 }
 
-// shred destroys a customer's key; without a vault (personal data kept in the clear)
-// there is nothing to destroy and forgetting only scrubs the read models.
-func (h *Handler) shred(ctx context.Context, customerID string) error {
+// shred destroys a customer's key, and that of the lead it was converted from; without a
+// vault (personal data kept in the clear) there is nothing to destroy and forgetting only
+// scrubs the read models.
+func (h *Handler) shred(ctx context.Context, customerID, leadID string) error {
 	v, ok := h.reg.Vault().(*Vault)
 	if !ok {
 		return nil
 	}
+	if leadID != "" {
+		if err := v.Forget(ctx, "lead."+leadID); err != nil {
+			return err
+		}
+	}
 	return v.Forget(ctx, domain.CustomerSubject(customerID))
 }
 
-// customerPrivacy is the flow that makes sure a forgotten customer's key is destroyed.
+// customerPrivacy is the flow that makes sure a forgotten customer's keys are destroyed.
 func (h *Handler) customerPrivacy(ctx context.Context, env domain.Envelope, _ domain.Metadata) error {
 	if e, ok := env.Event.(domain.CustomerForgotten); ok {
-		return h.shred(ctx, e.CustomerID)
+		return h.shred(ctx, e.CustomerID, e.LeadID)
 	}
 	return nil
 }

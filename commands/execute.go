@@ -69,7 +69,8 @@ var snapshotVersions = map[string]int{"customer": 1, "apikey": 1, "inventory": 1
 	"bill_of_materials": 1, "work_order": 1,
 	"supplier": 1, "purchase_order": 1, "asn": 1,
 	"warehouse": 1, "pick_list": 1, "shipment": 1, "transfer": 1, "cycle_count": 1,
-	"webhook_endpoint": 1, "webhook_delivery": 1}
+	"webhook_endpoint": 1, "webhook_delivery": 1,
+	"lead": 1, "contact": 1, "opportunity": 1, "case": 1}
 
 // execute is the one command loop: load (cache, else snapshot + events) -> If-Match ->
 // decide -> guard -> append with the expected sequence -> fold. On a concurrency conflict it

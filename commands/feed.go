@@ -74,6 +74,7 @@ func (h *Handler) Events(ctx context.Context, f EventFilter, limit int) ([]domai
 		if err != nil {
 			return nil, false, err
 		}
+		env.Event = domain.Redact(env.Event)
 		out = append(out, env)
 	}
 	return out, false, nil
@@ -110,6 +111,7 @@ func (h *Handler) FollowEvents(ctx context.Context, f EventFilter, yield func(do
 			if err != nil {
 				return err
 			}
+			env.Event = domain.Redact(env.Event)
 			if err := yield(env); err != nil {
 				return err
 			}

@@ -55,7 +55,7 @@ func apiKeyEvents(r *Registry) {
 
 // Modules that have scopes; each has <module>:read and <module>:write.
 var scopeModules = []string{"customers", "api_keys", "orders", "inventory", "returns", "warranties", "wholesale",
-	"suppliers", "purchase_orders", "manufacturing", "warehouses", "webhooks", "events", "audit"}
+	"suppliers", "purchase_orders", "manufacturing", "warehouses", "webhooks", "events", "audit", "crm"}
 
 // ValidScope reports whether s is a known scope: "*", "admin" or "<module>:read|write".
 func ValidScope(s string) bool {

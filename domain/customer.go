@@ -216,6 +216,7 @@ type CustomerArchived struct {
 // destroyed); the non-personal history stays. Read models scrub what they keep of it.
 type CustomerForgotten struct {
 	CustomerID string `json:"customer_id"`
+	LeadID     string `json:"lead_id,omitempty"` // the lead the customer was converted from, forgotten with it
 	Reason     string `json:"reason,omitempty"`
 }
 
@@ -396,7 +397,7 @@ func (c *Customer) ChangeStatus(action, reason string) ([]Event, error) {
 // Forget decides making the customer's personal data unreadable: the customer is archived
 // (its email freed) and CustomerForgotten recorded; the caller then destroys the
 // customer's key. Forgetting a forgotten customer changes nothing.
-func (c *Customer) Forget(reason string) ([]Event, error) {
+func (c *Customer) Forget(reason, leadID string) ([]Event, error) {
 	if !c.Exists() {
 		return nil, ErrNotFound
 	}
@@ -407,7 +408,7 @@ func (c *Customer) Forget(reason string) ([]Event, error) {
 	if c.Status != CustomerStatusArchived {
 		events = append(events, CustomerArchived{CustomerID: c.ID, From: c.Status, Reason: "forgotten"})
 	}
-	return append(events, CustomerForgotten{CustomerID: c.ID, Reason: reason}), nil
+	return append(events, CustomerForgotten{CustomerID: c.ID, LeadID: leadID, Reason: reason}), nil
 }
 
 // AddAddress decides adding an address (its id chosen by the caller).

@@ -50,3 +50,17 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // ValidID reports whether id may name an aggregate: it becomes part of a NATS subject.
 func ValidID(id string) bool { return idPattern.MatchString(id) }
+
+// Redacter is an event that holds a secret no reader of the feed, a history or a webhook
+// may see; Redacted returns it without.
+type Redacter interface {
+	Redacted() Event
+}
+
+// Redact returns e without its secrets.
+func Redact(e Event) Event {
+	if r, ok := e.(Redacter); ok {
+		return r.Redacted()
+	}
+	return e
+}

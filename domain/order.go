@@ -899,6 +899,9 @@ func (o *Order) Apply(env Envelope) {
 	o.UpdatedAt = env.Time
 }
 
+// Forget zeroes what the order holds of its customer's personal fields (see Lead.Forget).
+func (o *Order) Forget() { o.ShippingAddress, o.BillingAddress = nil, nil }
+
 // Clone returns a deep copy.
 func (o *Order) Clone() *Order {
 	cp := *o

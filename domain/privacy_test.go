@@ -127,3 +127,50 @@ type brokenVault struct{}
 
 func (brokenVault) Seal(string, []byte) (string, error) { return "", errors.New("key store down") }
 func (brokenVault) Open(string) ([]byte, error)         { return nil, errors.New("key store down") }
+
+// TestForgetEqualsFoldingScrubbedEvents: an aggregate's Forget leaves it exactly as
+// folding its events with their personal fields unreadable does. Read models scrub with
+// Forget; a rebuild folds scrubbed events; the two must agree.
+func TestForgetEqualsFoldingScrubbedEvents(t *testing.T) {
+	reg := NewRegistry()
+	addr := &Address{Street1: "12 Analytical Row", City: "London", PostalCode: "N1", Country: "GB"}
+	type forgettable interface {
+		Aggregate
+		Forget()
+	}
+	tests := []struct {
+		name   string
+		fresh  func() forgettable
+		events []Event
+	}{
+		{"order", func() forgettable { return &Order{} }, []Event{
+			OrderCreated{OrderID: "o1", CustomerID: "c1", Currency: "USD", LocationID: "main", Status: OrderStatusDraft,
+				Items: []OrderLine{{ID: "1", SKU: "A", Quantity: 1}}, ShippingAddress: addr, BillingAddress: addr},
+			OrderUpdated{OrderID: "o1", CustomerID: "c1", ShippingAddress: &Address{Street1: "1 New St", City: "Leeds"}},
+		}},
+		{"lead", func() forgettable { return &Lead{} }, []Event{
+			LeadCreated{LeadID: "l1", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com", Phone: "1", Company: "AE", Notes: "met at expo"},
+		}},
+		{"contact", func() forgettable { return &Contact{} }, []Event{
+			ContactCreated{ContactID: "k1", CustomerID: "c1", FirstName: "Ada", Email: "ada@example.com", Title: "CTO", Notes: "prefers email"},
+		}},
+		{"case", func() forgettable { return &Case{} }, []Event{
+			CaseOpened{CaseID: "s1", CaseNumber: "CASE-000001", CaseName: "Ada's mug broke", Description: "cracked", Submitter: "Ada",
+				Priority: "HIGH", CustomerID: "c1"},
+			CaseNoteAdded{CaseID: "s1", NoteID: "n1", Body: "called Ada", Author: "agent", CustomerID: "c1"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			live, rebuilt := tc.fresh(), tc.fresh()
+			for i, e := range tc.events {
+				live.Apply(Envelope{Event: e, Version: int64(i + 1), Time: t0})
+				rebuilt.Apply(Envelope{Event: reg.Scrub(e), Version: int64(i + 1), Time: t0})
+			}
+			live.Forget()
+			if diff := cmp.Diff(rebuilt, live); diff != "" {
+				t.Fatalf("Forget differs from folding scrubbed events (-rebuilt +forgotten):\n%s", diff)
+			}
+		})
+	}
+}

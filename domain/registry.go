@@ -45,6 +45,7 @@ func NewRegistry() *Registry {
 	purchasingEvents(r)
 	warehouseEvents(r)
 	webhookEvents(r)
+	crmEvents(r)
 	return r
 }
 

@@ -653,3 +653,9 @@ func webhookEvents(r *Registry) {
 	Register[WebhookDeliveryFailed](r, "webhook_delivery", 1, nil)
 	Register[WebhookDeliveryRedeliveryRequested](r, "webhook_delivery", 1, nil)
 }
+
+// Redacted is the event without its secret, for every reader but the dispatcher.
+func (e WebhookEndpointCreated) Redacted() Event { e.Secret = ""; return e }
+
+// Redacted is the event without its secret (see WebhookEndpointCreated).
+func (e WebhookEndpointSecretRotated) Redacted() Event { e.Secret = ""; return e }

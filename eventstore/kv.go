@@ -127,7 +127,7 @@ func (b *Bucket) Delete(ctx context.Context, key string, rev uint64) error {
 
 func isWrongSeq(err error) bool {
 	var apiErr *jetstream.APIError
-	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
+	return errors.As(err, &apiErr) && wrongLastSequence(apiErr.ErrorCode)
 }
 
 // Watch calls fn for every change of a key from now on (value nil for a delete or purge)
@@ -159,4 +159,10 @@ func (b *Bucket) Watch(ctx context.Context, fn func(key string, value []byte)) e
 		}
 	}()
 	return nil
+}
+
+// wrongLastSequence reports a failed expected-sequence check: 10071, or 10164, which a
+// replicated stream answers for the same conflict.
+func wrongLastSequence(code jetstream.ErrorCode) bool {
+	return code == jetstream.JSErrCodeStreamWrongLastSequence || code == jetstream.JSErrCodeStreamWrongLastSequenceConstant
 }

@@ -325,7 +325,7 @@ func (s *Store) Append(ctx context.Context, aggType, id string, expected uint64,
 	}
 	var apiErr *jetstream.APIError
 	switch {
-	case errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence:
+	case errors.As(err, &apiErr) && wrongLastSequence(apiErr.ErrorCode):
 		// A retry of an append that did succeed comes back as 10071 (the sequence check runs
 		// before dedup): it is ours if the aggregate's last message carries our last id.
 		if last, ok := s.lastIsOurs(ctx, wild, msgs[len(msgs)-1].ID); ok {

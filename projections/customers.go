@@ -12,17 +12,23 @@ import (
 	"stateset/domain"
 )
 
-// customersV2 is the customers read model: one row per customer and its timeline.
-// v2 clusters the timeline by customer (v1 kept it in stream order with an index).
-type customersV2 struct{}
+// customersV3 is the customers read model: one row per customer and its timeline.
+// v2 clusters the timeline by customer (v1 kept it in stream order with an index); v3
+// merges into the timeline the orders, returns, warranties and cases (with their notes)
+// of the customer.
+type customersV3 struct{}
 
 // Customers is the customers projector.
-func Customers() Projector { return customersV2{} }
+func Customers() Projector { return customersV3{} }
 
-func (customersV2) Name() string             { return "customers_v2" }
-func (customersV2) AggregateTypes() []string { return []string{"customer"} }
+func (customersV3) Name() string { return "customers_v3" }
 
-func (customersV2) Schema() []string {
+// AggregateTypes: the customer's own events and those of the documents on its timeline.
+func (customersV3) AggregateTypes() []string {
+	return []string{"customer", "order", "return", "warranty", "case"}
+}
+
+func (customersV3) Schema() []string {
 	return []string{
 		`CREATE TABLE IF NOT EXISTS customers (
 			id TEXT PRIMARY KEY,
@@ -57,10 +63,18 @@ func (customersV2) Schema() []string {
 			summary TEXT NOT NULL,
 			PRIMARY KEY (customer_id, seq)
 		) WITHOUT ROWID`,
+		// whose document it is: later events of an order, return, warranty or case do
+		// not carry the customer id their creation did
+		`CREATE TABLE IF NOT EXISTS timeline_owner (
+			aggregate_type TEXT NOT NULL,
+			aggregate_id TEXT NOT NULL,
+			customer_id TEXT NOT NULL,
+			PRIMARY KEY (aggregate_type, aggregate_id)
+		) WITHOUT ROWID`,
 	}
 }
 
-func (customersV2) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+func (customersV3) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
 	var err error
 	switch e := env.Event.(type) {
 	case domain.CustomerCreated:
@@ -112,12 +126,54 @@ func (customersV2) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) e
 			err = scrubTimeline(ctx, tx, e.CustomerID)
 		}
 	default:
-		return nil
+		if env.AggregateType == "customer" {
+			return nil
+		}
+		return documentTimeline(ctx, tx, env)
 	}
 	if err != nil {
 		return err
 	}
-	return addTimeline(ctx, tx, env)
+	return addTimeline(ctx, tx, env, env.AggregateID)
+}
+
+// offTimeline are document events that are bookkeeping of flows, not something that
+// happened to the customer.
+var offTimeline = map[string]bool{"OrderLinesAllocated": true}
+
+// documentTimeline puts an event of an order, return, warranty or case on its customer's
+// timeline: a creation naming a customer records the owner; later events find it there.
+func documentTimeline(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+	owner := ""
+	switch e := env.Event.(type) {
+	case domain.OrderCreated:
+		owner = e.CustomerID
+	case domain.ReturnRequested:
+		owner = e.CustomerID
+	case domain.WarrantyRegistered:
+		owner = e.CustomerID
+	case domain.CaseOpened:
+		owner = e.CustomerID
+	}
+	if owner != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_owner (aggregate_type, aggregate_id, customer_id)
+			VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, env.AggregateType, env.AggregateID, owner); err != nil {
+			return fmt.Errorf("timeline owner %s %s: %w", env.AggregateType, env.AggregateID, err)
+		}
+	} else {
+		err := tx.QueryRowContext(ctx, `SELECT customer_id FROM timeline_owner WHERE aggregate_type = ? AND aggregate_id = ?`,
+			env.AggregateType, env.AggregateID).Scan(&owner)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // a document of no customer
+		}
+		if err != nil {
+			return fmt.Errorf("timeline owner %s %s: %w", env.AggregateType, env.AggregateID, err)
+		}
+	}
+	if offTimeline[env.Type] {
+		return nil
+	}
+	return addTimeline(ctx, tx, env, owner)
 }
 
 // touch updates columns of one customer and its version; the version guard makes a
@@ -171,14 +227,14 @@ func scrubTimeline(ctx context.Context, tx *sql.Tx, customerID string) error {
 	return nil
 }
 
-func addTimeline(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+func addTimeline(ctx context.Context, tx *sql.Tx, env domain.Envelope, customerID string) error {
 	summary, err := json.Marshal(env.Event)
 	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO customer_timeline (seq, customer_id, kind, event_type, time, actor, summary)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(customer_id, seq) DO NOTHING`,
-		env.Position, env.AggregateID, env.AggregateType, env.Type, fmtTime(env.Time), env.Metadata.Actor, string(summary))
+		env.Position, customerID, env.AggregateType, env.Type, fmtTime(env.Time), env.Metadata.Actor, string(summary))
 	return err
 }
 

@@ -177,9 +177,35 @@ func (t docTable[A, P]) scrub(ctx context.Context, tx *sql.Tx, col, val string, 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET doc = ? WHERE id = ?`, string(body), id); err != nil {
+		sets, args := []string{"doc = ?"}, []any{string(body)}
+		for i, v := range t.vals(a) { // filter columns derived from personal fields change too
+			sets, args = append(sets, t.cols[i]+" = ?"), append(args, v)
+		}
+		args = append(args, id)
+		if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET `+strings.Join(sets, ", ")+` WHERE id = ?`, args...); err != nil {
 			return fmt.Errorf("scrub %s %s: %w", t.table, id, err)
 		}
 	}
 	return nil
+}
+
+// forgettable is an aggregate that can zero what it holds of personal fields.
+type forgettable interface{ Forget() }
+
+// forget applies a CustomerForgotten event to the documents whose column col names the
+// customer: each one's personal fields zeroed, the same as a rebuild that can no longer
+// read them makes it. It reports whether env was a customer event (handled or not).
+func (t docTable[A, P]) forget(ctx context.Context, tx *sql.Tx, env domain.Envelope, col string) (bool, error) {
+	if env.AggregateType != "customer" {
+		return false, nil
+	}
+	e, ok := env.Event.(domain.CustomerForgotten)
+	if !ok {
+		return true, nil
+	}
+	return true, t.scrub(ctx, tx, col, e.CustomerID, func(a *A) {
+		if f, ok := any(a).(forgettable); ok {
+			f.Forget()
+		}
+	})
 }

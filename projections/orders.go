@@ -29,14 +29,8 @@ func (ordersV1) AggregateTypes() []string { return []string{"order", "customer"}
 func (ordersV1) Schema() []string         { return orderDocs.schema() }
 
 func (ordersV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
-	if env.AggregateType == "customer" {
-		// a forgotten customer's addresses leave its orders, as a rebuild would leave them
-		if e, ok := env.Event.(domain.CustomerForgotten); ok {
-			return orderDocs.scrub(ctx, tx, "customer_id", e.CustomerID, func(o *domain.Order) {
-				o.ShippingAddress, o.BillingAddress = nil, nil
-			})
-		}
-		return nil
+	if customer, err := orderDocs.forget(ctx, tx, env, "customer_id"); customer || err != nil {
+		return err // a forgotten customer's addresses leave its orders
 	}
 	_, err := orderDocs.apply(ctx, tx, env)
 	return err

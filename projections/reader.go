@@ -133,7 +133,8 @@ func All() []Projector {
 		BillsOfMaterials(), WorkOrders(),
 		Suppliers(), PurchaseOrders(), ASNs(),
 		Warehouses(), PickLists(), Shipments(), Transfers(), CycleCounts(),
-		Webhooks(), Audit()}
+		Webhooks(), Audit(),
+		Leads(), Contacts(), Opportunities(), Cases()}
 }
 
 // db is the reader pool of a projection's database.

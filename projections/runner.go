@@ -18,7 +18,7 @@ import (
 	"stateset/eventstore"
 )
 
-// Projector turns events into rows. Its name carries its schema version (customers_v2):
+// Projector turns events into rows. Its name carries its schema version (customers_v3):
 // a new schema is a new projector, built beside the old one.
 type Projector interface {
 	Name() string

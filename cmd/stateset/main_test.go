@@ -166,14 +166,14 @@ func TestRestartKeepsEverythingAndDeletedViewsAreRebuilt(t *testing.T) {
 	if err := run(context.Background(), []string{"projections", "status", "--data-dir", dir}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "customers_v2") {
+	if !strings.Contains(out.String(), "customers_v3") {
 		t.Fatalf("status: %s", out.String())
 	}
 	out = syncBuffer{}
 	if err := run(context.Background(), []string{"projections", "rebuild", "--all", "--data-dir", dir}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "rebuilt customers_v2") {
+	if !strings.Contains(out.String(), "rebuilt customers_v3") {
 		t.Fatalf("rebuild: %s", out.String())
 	}
 	out = syncBuffer{}
@@ -182,7 +182,7 @@ func TestRestartKeepsEverythingAndDeletedViewsAreRebuilt(t *testing.T) {
 	}
 	reader := tokenRe.FindString(out.String())
 
-	for _, f := range []string{"customers_v2.db", "customers_v2.db-wal", "customers_v2.db-shm"} {
+	for _, f := range []string{"customers_v3.db", "customers_v3.db-wal", "customers_v3.db-shm"} {
 		os.Remove(filepath.Join(dir, "views", f))
 	}
 	s3 := startServe(t, "--data-dir", dir)

@@ -423,14 +423,14 @@ func TestAdminProjectionsRebuildOnlineWhileReadsGoOn(t *testing.T) {
 	for _, d := range list["data"].([]any) {
 		byName[d.(map[string]any)["name"].(string)] = d.(map[string]any)
 	}
-	for _, name := range []string{"customers_v2", "audit_v1"} {
+	for _, name := range []string{"customers_v3", "audit_v1"} {
 		p := byName[name]
 		if p == nil || p["state"] != "running" || num(p["file_size_bytes"]) <= 0 || num(p["position"]) <= 0 {
 			t.Errorf("projection %s: %v", name, p)
 		}
 	}
 	sh.ok(http.MethodGet, "/v1/customers", "") // the read model holds the last write
-	before := dumpViews(t, filepath.Join(sh.dir, "views", "customers_v2.db"))
+	before := dumpViews(t, filepath.Join(sh.dir, "views", "customers_v3.db"))
 
 	// readers and a writer run through the whole rebuild; no read may fail
 	var (
@@ -464,7 +464,7 @@ func TestAdminProjectionsRebuildOnlineWhileReadsGoOn(t *testing.T) {
 			}
 		}
 	})
-	rb := sh.send(http.MethodPost, "/v1/admin/projections/customers_v2/rebuild", "")
+	rb := sh.send(http.MethodPost, "/v1/admin/projections/customers_v3/rebuild", "")
 	stop.Store(true)
 	wg.Wait()
 	if rb.status != http.StatusOK {
@@ -478,13 +478,13 @@ func TestAdminProjectionsRebuildOnlineWhileReadsGoOn(t *testing.T) {
 		t.Errorf("rebuild of an unknown projection: %d", a.status)
 	}
 	_, reader := sh.newKey("reader", "customers:read")
-	if a := sh.as(reader, http.MethodPost, "/v1/admin/projections/customers_v2/rebuild", ""); a.status != http.StatusForbidden {
+	if a := sh.as(reader, http.MethodPost, "/v1/admin/projections/customers_v3/rebuild", ""); a.status != http.StatusForbidden {
 		t.Errorf("rebuild without admin: %d", a.status)
 	}
 
 	// the rebuilt model holds what the live one held, plus what was written meanwhile
 	sh.ok(http.MethodGet, "/v1/customers", "")
-	after := dumpViews(t, filepath.Join(sh.dir, "views", "customers_v2.db"))
+	after := dumpViews(t, filepath.Join(sh.dir, "views", "customers_v3.db"))
 	if len(after["customers"]) != len(before["customers"])+int(writes.Load()) {
 		t.Errorf("customers: %d before, %d written during, %d after", len(before["customers"]), writes.Load(), len(after["customers"]))
 	}

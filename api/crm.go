@@ -1,0 +1,404 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"stateset/commands"
+	"stateset/domain"
+	"stateset/projections"
+)
+
+// CRM: /v1/leads, /v1/contacts, /v1/opportunities, /v1/cases (alias /v1/cases_tickets).
+// People's names are spelt as StateSet spells them (firstName, lastName, leadSource,
+// caseName); the snake_case spellings are accepted too.
+
+// ---- Leads ----
+
+type leadJSON struct {
+	ID         string `json:"id"`
+	FirstName  string `json:"firstName"`
+	LastName   string `json:"lastName"`
+	Email      string `json:"email"`
+	Phone      string `json:"phone"`
+	Company    string `json:"company"`
+	Title      string `json:"title"`
+	LeadSource string `json:"leadSource"`
+	Notes      string `json:"notes"`
+	Status     string `json:"status"`
+	CustomerID string `json:"customer_id,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+	Version    int64  `json:"version"`
+}
+
+func leadOf(l *domain.Lead) leadJSON {
+	return leadJSON{ID: l.ID, FirstName: l.FirstName, LastName: l.LastName, Email: l.Email, Phone: l.Phone,
+		Company: l.Company, Title: l.Title, LeadSource: l.LeadSource, Notes: l.Notes, Status: string(l.Status),
+		CustomerID: l.CustomerID, Reason: l.Reason, CreatedAt: rfc3339(l.CreatedAt), UpdatedAt: rfc3339(l.UpdatedAt),
+		Version: l.Version}
+}
+
+// createLead is POST /v1/leads {id?, firstName, lastName, email, phone, company, title,
+// leadSource, notes}.
+func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateLead{LeadID: commands.NewID()}
+	o.into("id", &cmd.LeadID)
+	cmd.FirstName = deref(o.str("firstName", "first_name"))
+	cmd.LastName = deref(o.str("lastName", "last_name"))
+	cmd.Email = deref(o.str("email"))
+	cmd.Phone = deref(o.str("phone"))
+	cmd.Company = deref(o.str("company"))
+	cmd.Title = deref(o.str("title"))
+	cmd.LeadSource = deref(o.str("leadSource", "lead_source"))
+	cmd.Notes = deref(o.str("notes"))
+	if st := o.str("status"); st != nil && *st != string(domain.LeadStatusNew) {
+		o.v.Add("status", "a lead is created NEW; use the actions to move it")
+	}
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateLead(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/leads/", res, err, func(l *domain.Lead) string { return l.ID }, leadOf)
+}
+
+func (s *Server) leadAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, leadOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Lead], error) {
+		return s.cmd.ActOnLead(r.Context(), id, action, reason, opts...)
+	})
+}
+
+// convertLead is POST /v1/leads/{id}/convert: creates the customer, then converts.
+func (s *Server) convertLead(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, leadOf, func(opts []commands.Option) (commands.Result[domain.Lead], error) {
+		return s.cmd.ConvertLead(r.Context(), mux.Vars(r)["id"], opts...)
+	})
+}
+
+func (s *Server) getLead(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Leads().Name()), func() (projections.Doc[domain.Lead], error) {
+		return s.read.GetLead(r.Context(), mux.Vars(r)["id"])
+	}, func(l *domain.Lead) int64 { return l.Version }, leadOf)
+}
+
+func (s *Server) listLeads(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.Leads().Name(), projections.LeadColumns, domain.LeadStatuses,
+		func(f projections.Filter) ([]*domain.Lead, projections.PageInfo, error) {
+			return s.read.ListLeads(r.Context(), f)
+		}, leadOf)
+}
+
+func (s *Server) leadHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "lead") }
+
+// ---- Contacts ----
+
+type contactJSON struct {
+	ID         string `json:"id"`
+	CustomerID string `json:"customer_id,omitempty"`
+	SupplierID string `json:"supplier_id,omitempty"`
+	FirstName  string `json:"firstName"`
+	LastName   string `json:"lastName"`
+	Email      string `json:"email"`
+	Phone      string `json:"phone"`
+	Title      string `json:"title"`
+	Notes      string `json:"notes"`
+	Status     string `json:"status"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+	Version    int64  `json:"version"`
+}
+
+func contactOf(c *domain.Contact) contactJSON {
+	return contactJSON{ID: c.ID, CustomerID: c.CustomerID, SupplierID: c.SupplierID, FirstName: c.FirstName,
+		LastName: c.LastName, Email: c.Email, Phone: c.Phone, Title: c.Title, Notes: c.Notes, Status: string(c.Status),
+		CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
+}
+
+// createContact is POST /v1/contacts {id?, customer_id | supplier_id, firstName, lastName,
+// email, phone, title, notes}.
+func (s *Server) createContact(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateContact{ContactID: commands.NewID()}
+	o.into("id", &cmd.ContactID)
+	cmd.CustomerID = deref(o.str("customer_id"))
+	cmd.SupplierID = deref(o.str("supplier_id"))
+	cmd.FirstName = deref(o.str("firstName", "first_name"))
+	cmd.LastName = deref(o.str("lastName", "last_name"))
+	cmd.Email = deref(o.str("email"))
+	cmd.Phone = deref(o.str("phone"))
+	cmd.Title = deref(o.str("title"))
+	cmd.Notes = deref(o.str("notes"))
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateContact(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/contacts/", res, err, func(c *domain.Contact) string { return c.ID }, contactOf)
+}
+
+func (s *Server) contactAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, contactOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Contact], error) {
+		return s.cmd.ActOnContact(r.Context(), id, action, reason, opts...)
+	})
+}
+
+func (s *Server) getContact(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Contacts().Name()), func() (projections.Doc[domain.Contact], error) {
+		return s.read.GetContact(r.Context(), mux.Vars(r)["id"])
+	}, func(c *domain.Contact) int64 { return c.Version }, contactOf)
+}
+
+func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.Contacts().Name(), projections.ContactColumns, domain.ContactStatuses,
+		func(f projections.Filter) ([]*domain.Contact, projections.PageInfo, error) {
+			return s.read.ListContacts(r.Context(), f)
+		}, contactOf)
+}
+
+func (s *Server) contactHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "contact") }
+
+// ---- Opportunities ----
+
+type opportunityJSON struct {
+	domain.Opportunity
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+func opportunityOf(o *domain.Opportunity) opportunityJSON {
+	return opportunityJSON{Opportunity: *o, CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt)}
+}
+
+// createOpportunity is POST /v1/opportunities {id?, name, description?, customer_id |
+// lead_id, amount, currency, close_date?, probability?}.
+func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.CreateOpportunity{OpportunityID: commands.NewID()}
+	o.into("id", &cmd.OpportunityID)
+	o.into("name", &cmd.Name)
+	o.into("description", &cmd.Description)
+	o.into("customer_id", &cmd.CustomerID)
+	o.into("lead_id", &cmd.LeadID)
+	o.into("amount", &cmd.Amount)
+	o.into("currency", &cmd.Currency)
+	cmd.CloseDate = deref(o.str("close_date", "closeDate"))
+	o.into("probability", &cmd.Probability)
+	cmd.Check(&o.v)
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.CreateOpportunity(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/opportunities/", res, err, func(o *domain.Opportunity) string { return o.ID }, opportunityOf)
+}
+
+func (s *Server) opportunityAction(w http.ResponseWriter, r *http.Request) {
+	reasonAction(s, w, r, opportunityOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Opportunity], error) {
+		return s.cmd.ActOnOpportunity(r.Context(), id, action, reason, opts...)
+	})
+}
+
+func (s *Server) getOpportunity(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Opportunities().Name()), func() (projections.Doc[domain.Opportunity], error) {
+		return s.read.GetOpportunity(r.Context(), mux.Vars(r)["id"])
+	}, func(o *domain.Opportunity) int64 { return o.Version }, opportunityOf)
+}
+
+func (s *Server) listOpportunities(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.Opportunities().Name(), projections.OpportunityColumns, domain.OpportunityStatuses,
+		func(f projections.Filter) ([]*domain.Opportunity, projections.PageInfo, error) {
+			return s.read.ListOpportunities(r.Context(), f)
+		}, opportunityOf)
+}
+
+func (s *Server) opportunityHistory(w http.ResponseWriter, r *http.Request) {
+	s.history(w, r, "opportunity")
+}
+
+// ---- Cases ----
+
+type caseNoteJSON struct {
+	ID        string `json:"id"`
+	Body      string `json:"body"`
+	Author    string `json:"author"`
+	CreatedAt string `json:"created_at"`
+}
+
+type caseJSON struct {
+	ID          string         `json:"id"`
+	CaseNumber  string         `json:"case_number"`
+	CaseName    string         `json:"caseName"`
+	Description string         `json:"description"`
+	Submitter   string         `json:"submitter"`
+	Priority    string         `json:"priority"`
+	Status      string         `json:"status"`
+	CustomerID  string         `json:"customer_id,omitempty"`
+	OrderID     string         `json:"order_id,omitempty"`
+	Assignee    string         `json:"assignee,omitempty"`
+	Resolution  string         `json:"resolution,omitempty"`
+	Notes       []caseNoteJSON `json:"notes"`
+	CreatedAt   string         `json:"created_at"`
+	UpdatedAt   string         `json:"updated_at"`
+	Version     int64          `json:"version"`
+}
+
+func caseNotesOf(c *domain.Case) []caseNoteJSON {
+	out := make([]caseNoteJSON, len(c.Notes))
+	for i, n := range c.Notes {
+		out[i] = caseNoteJSON{ID: n.ID, Body: n.Body, Author: n.Author, CreatedAt: rfc3339(n.CreatedAt)}
+	}
+	return out
+}
+
+func caseOf(c *domain.Case) caseJSON {
+	return caseJSON{ID: c.ID, CaseNumber: c.CaseNumber, CaseName: c.CaseName, Description: c.Description,
+		Submitter: c.Submitter, Priority: c.Priority, Status: string(c.Status), CustomerID: c.CustomerID, OrderID: c.OrderID,
+		Assignee: c.Assignee, Resolution: c.Resolution, Notes: caseNotesOf(c), CreatedAt: rfc3339(c.CreatedAt),
+		UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
+}
+
+// createCase is POST /v1/cases {id?, caseName, description?, submitter?, priority?,
+// customer_id?, order_id?}.
+func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmd := domain.OpenCase{CaseID: commands.NewID()}
+	o.into("id", &cmd.CaseID)
+	cmd.CaseName = deref(o.str("caseName", "case_name"))
+	cmd.Description = deref(o.str("description"))
+	cmd.Submitter = deref(o.str("submitter"))
+	cmd.Priority = deref(o.str("priority"))
+	cmd.CustomerID = deref(o.str("customer_id"))
+	cmd.OrderID = deref(o.str("order_id"))
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.OpenCase(r.Context(), cmd, commands.WithMetadata(meta(r)))
+	created(s, w, r, "/v1/cases/", res, err, func(c *domain.Case) string { return c.ID }, caseOf)
+}
+
+// assignCase is POST /v1/cases/{id}/assign {assignee}.
+func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	assignee := deref(o.str("assignee"))
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, caseOf, func(opts []commands.Option) (commands.Result[domain.Case], error) {
+		return s.cmd.AssignCase(r.Context(), mux.Vars(r)["id"], assignee, opts...)
+	})
+}
+
+// caseAction is POST /v1/cases/{id}/{hold|resume|resolve|close|reopen} {reason}; a
+// resolve may say {resolution} instead.
+func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	action := mux.Vars(r)["action"]
+	var reason string
+	o.into("reason", &reason)
+	if action == "resolve" {
+		if res := o.str("resolution"); res != nil {
+			reason = *res
+		}
+	}
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	command(s, w, r, caseOf, func(opts []commands.Option) (commands.Result[domain.Case], error) {
+		return s.cmd.ActOnCase(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+	})
+}
+
+// addCaseNote is POST /v1/cases/{id}/notes {id?, body (or the SDK's note), author?} →
+// 201 with the case.
+func (s *Server) addCaseNote(w http.ResponseWriter, r *http.Request) {
+	o, err := readObject(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var noteID string
+	o.into("id", &noteID)
+	body := deref(o.str("body", "note"))
+	author := deref(o.str("author"))
+	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opts, err := ifMatch(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.cmd.AddCaseNote(r.Context(), mux.Vars(r)["id"], noteID, body, author, append(opts, commands.WithMetadata(meta(r)))...)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reply(w, http.StatusCreated, res, caseOf)
+}
+
+// caseNotes is GET /v1/cases/{id}/notes: the notes in the order they were added.
+func (s *Server) caseNotes(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Cases().Name()), func() (projections.Doc[domain.Case], error) {
+		return s.read.GetCase(r.Context(), mux.Vars(r)["id"])
+	}, func(c *domain.Case) int64 { return c.Version }, func(c *domain.Case) listBody[caseNoteJSON] {
+		return newList(caseNotesOf(c), false, "")
+	})
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+	getDoc(s, w, r, s.runner(projections.Cases().Name()), func() (projections.Doc[domain.Case], error) {
+		return s.read.GetCase(r.Context(), mux.Vars(r)["id"])
+	}, func(c *domain.Case) int64 { return c.Version }, caseOf)
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request) {
+	listCollection(s, w, r, projections.Cases().Name(), projections.CaseColumns, domain.CaseStatuses,
+		func(f projections.Filter) ([]*domain.Case, projections.PageInfo, error) {
+			return s.read.ListCases(r.Context(), f)
+		}, caseOf)
+}
+
+func (s *Server) caseHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "case") }
