@@ -572,3 +572,21 @@ func TestTwoSpellingsOfOneFieldAndStrayReasonAreRefused(t *testing.T) {
 		t.Errorf("reason not recorded: %s", hist.body)
 	}
 }
+
+// TestAPIKeyTokenIsNotKeptForReplays: the idempotency record of a key's creation holds
+// the key without its token; a replay answers that.
+func TestAPIKeyTokenIsNotKeptForReplays(t *testing.T) {
+	h := newHarness(t)
+	const body = `{"name":"ci","scopes":["customers:read"]}`
+	first := h.do("POST", "/v1/api_keys", body, "Idempotency-Key", "mint-1")
+	if first.status != 201 || !strings.HasPrefix(fmt.Sprint(first.json(t)["token"]), "sk_") {
+		t.Fatalf("create: %d %s", first.status, first.body)
+	}
+	again := h.do("POST", "/v1/api_keys", body, "Idempotency-Key", "mint-1")
+	if again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || strings.Contains(string(again.body), `"token"`) {
+		t.Fatalf("replay: %d %s", again.status, again.body)
+	}
+	if again.json(t)["id"] != first.json(t)["id"] {
+		t.Fatalf("replay names another key: %s vs %s", again.body, first.body)
+	}
+}

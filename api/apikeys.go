@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -82,6 +83,9 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := apiKeyOf(res.Aggregate, s.now())
+	// an idempotent replay answers the key without its token: the token is stored nowhere,
+	// not even in the idempotency record (a client that lost it revokes and creates again)
+	info(r.Context()).replay, _ = json.Marshal(out)
 	out.Token = tok
 	w.Header().Set("Location", "/v1/api_keys/"+url.PathEscape(res.Aggregate.ID))
 	w.Header().Set("ETag", etag(res.Version))

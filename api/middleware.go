@@ -30,6 +30,9 @@ type reqInfo struct {
 	key   *domain.APIKey
 	body  []byte
 	read  bool // body already read
+	// replay is the body an idempotent replay answers instead of the first answer's, when
+	// that held a secret that must not be stored (a new key's token)
+	replay []byte
 }
 
 func info(ctx context.Context) *reqInfo {
@@ -267,6 +270,9 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		}
 		finished = true
 		rec2 := commands.Recorded{Status: cw.status, Header: map[string]string{}, Body: cw.buf.Bytes()}
+		if alt := info(r.Context()).replay; alt != nil {
+			rec2.Body = alt
+		}
 		for _, h := range replayed {
 			if v := w.Header().Get(h); v != "" {
 				rec2.Header[h] = v

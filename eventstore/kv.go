@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -165,4 +166,21 @@ func (b *Bucket) Watch(ctx context.Context, fn func(key string, value []byte)) e
 // replicated stream answers for the same conflict.
 func wrongLastSequence(code jetstream.ErrorCode) bool {
 	return code == jetstream.JSErrCodeStreamWrongLastSequence || code == jetstream.JSErrCodeStreamWrongLastSequenceConstant
+}
+
+// Keys lists every key holding a value.
+func (b *Bucket) Keys(ctx context.Context) ([]string, error) {
+	lister, err := b.kv.ListKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list keys: %w", b.err(err))
+	}
+	var out []string
+	for k := range lister.Keys() {
+		out = append(out, k)
+	}
+	// the lister stops itself once it has sent every key; Stop then finds it gone
+	if err := lister.Stop(); err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) && !errors.Is(err, nats.ErrBadSubscription) {
+		return nil, fmt.Errorf("list keys: %w", b.err(err))
+	}
+	return out, nil
 }

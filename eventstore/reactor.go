@@ -122,12 +122,7 @@ func (r *Reactor) Handle(name string, subjects []string, fn ReactFunc) error {
 	if err != nil {
 		return err
 	}
-	sub, err := wmjs.NewSubscriber(wmjs.SubscriberConfig{Conn: nc, Logger: watermill.NopLogger{},
-		Unmarshaler: unmarshaler{}, AckWaitTimeout: r.cfg.AckWait, NakDelay: wmjs.NewStaticDelay(time.Second),
-		ResourceInitializer: func(ctx context.Context, js jetstream.JetStream, _ string) (jetstream.Consumer, func(context.Context, watermill.LoggerAdapter), error) {
-			c, err := js.CreateOrUpdateConsumer(ctx, r.store.name, consumer)
-			return c, nil, err // the durable outlives the subscriber
-		}})
+	sub, err := newSubscriber(nc, r.store.name, consumer, r.cfg.AckWait, time.Second)
 	if err != nil {
 		nc.Close()
 		return fmt.Errorf("reactor %s: %w", name, err)

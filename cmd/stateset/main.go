@@ -41,6 +41,8 @@ commands:
   projections status            show each read model's position and lag
   projections rebuild NAME|--all rebuild read models from the stream (server stopped, or a cluster)
   keys create --name N --scopes S1,S2 [--expires-at T]   issue an API key
+  inventory verify              recompute every balance from the ledger; non-zero exit on a difference
+  privacy migrate --to-data-dir D  replay a store written in the clear into a new one, personal data sealed
   bench [--quick]               measure the core against its raw limits and a CRUD baseline (BENCHMARKS.md)
   crud-baseline                 serve the CRUD baseline alone, for wrk
   version                       print the version
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return keysCmd(ctx, args[1:], stdout, stderr)
 	case "inventory":
 		return inventoryCmd(ctx, args[1:], stdout, stderr)
+	case "privacy":
+		return privacyCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "crud-baseline":

@@ -38,6 +38,13 @@ func TestForgetCustomer(t *testing.T) {
 	if o := sh.ok(http.MethodGet, "/v1/orders/o1", ""); o["shipping_address"] == nil {
 		t.Fatalf("order before forgetting: %v", o)
 	}
+	// the HTTP feed delivers events decrypted (webhooks do the same)
+	feed := func() string {
+		return mustJSON(t, sh.ok(http.MethodGet, "/v1/events?aggregate_type=customer&aggregate_id=ada", ""))
+	}
+	if f := feed(); !strings.Contains(f, "ada.lovelace@example.com") || !strings.Contains(f, "Augusta") {
+		t.Fatalf("feed before forgetting: %s", f)
+	}
 	// a trusted reader with the key sees the data; the raw stream never held it in the clear
 	sh.srv.stop()
 	raw, decoded := readStoreAs(t, sh.dir)
@@ -58,6 +65,9 @@ func TestForgetCustomer(t *testing.T) {
 	}
 	if again := sh.ok(http.MethodPost, "/v1/customers/ada/forget", ""); again["version"] != c["version"] {
 		t.Fatalf("forgetting twice appended: %v", again)
+	}
+	if f := feed(); strings.Contains(f, "ada.lovelace") || strings.Contains(f, "Augusta") || !strings.Contains(f, "CustomerForgotten") {
+		t.Fatalf("feed after forgetting: %s", f)
 	}
 	got := sh.ok(http.MethodGet, "/v1/customers/ada", "")
 	o := sh.ok(http.MethodGet, "/v1/orders/o1", "")
@@ -150,4 +160,40 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestPrivacyMigrateSealsAPlainStore: a store written with personal data in the clear is
+// replayed by "stateset privacy migrate" into a new one where it is sealed, and serves
+// the same customers from there.
+func TestPrivacyMigrateSealsAPlainStore(t *testing.T) {
+	old := t.TempDir()
+	s := startServe(t, "--data-dir", old, "--bootstrap-key", testKey, "--plain-personal-data")
+	cl := newClient()
+	if a := cl.must(t, http.MethodPut, "http://"+s.addr+"/v1/customers/ada", `{"email":"ada.lovelace@example.com","firstName":"Augusta","lastName":"Lovelace"}`); a.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
+	s.stop()
+	if raw, _ := readStoreAs(t, old); !strings.Contains(raw, "ada.lovelace@example.com") {
+		t.Fatal("the plain store does not hold the email in the clear: the test proves nothing")
+	}
+	fresh := filepath.Join(t.TempDir(), "sealed")
+	var out strings.Builder
+	if err := run(context.Background(), []string{"privacy", "migrate", "--data-dir", old, "--to-data-dir", fresh, "--log-level", "warn"}, &out, &out); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out.String())
+	}
+	raw, decoded := readStoreAs(t, fresh)
+	for _, secret := range []string{"ada.lovelace@example.com", "Augusta", "Lovelace"} {
+		if strings.Contains(raw, secret) || !strings.Contains(decoded, secret) {
+			t.Fatalf("%q after migrating: in the clear %v, readable with the key %v", secret, strings.Contains(raw, secret), strings.Contains(decoded, secret))
+		}
+	}
+	s2 := startServe(t, "--data-dir", fresh, "--bootstrap-key", testKey)
+	got := cl.must(t, http.MethodGet, "http://"+s2.addr+"/v1/customers/ada", "")
+	if got.status != http.StatusOK || got.json(t)["email"] != "ada.lovelace@example.com" {
+		t.Fatalf("served from the migrated store: %d %s", got.status, got.body)
+	}
+	// the email's unique claim came along
+	if dup := cl.must(t, http.MethodPost, "http://"+s2.addr+"/v1/customers", `{"email":"ada.lovelace@example.com"}`); dup.status != http.StatusConflict {
+		t.Fatalf("a taken email after migrating: %d %s", dup.status, dup.body)
+	}
 }
