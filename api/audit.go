@@ -24,7 +24,7 @@ type auditJSON struct {
 	Changed       []string `json:"changed_fields"` // fields an *Updated event changed
 }
 
-// listAudit is GET /v1/audit: the audit_v1 read model, newest first.
+// listAudit is GET /v1/audit: the audit_v2 read model, newest first.
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) {
 	if err := onlyQuery(r, "actor", "aggregate_type", "aggregate_id", "from", "to", "limit", "cursor", "offset"); err != nil {
 		s.fail(w, r, err)

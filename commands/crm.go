@@ -99,6 +99,9 @@ func (h *Handler) checkExists(ctx context.Context, v *domain.Validation, aggType
 	if id == "" {
 		return nil
 	}
+	if aggType == "customer" {
+		return h.checkCustomer(ctx, v, field, id)
+	}
 	ok, err := h.exists(ctx, aggType, id)
 	if err != nil {
 		return err
@@ -198,6 +201,15 @@ func (h *Handler) ActOnCase(ctx context.Context, id, action, reason string, opts
 func (h *Handler) AddCaseNote(ctx context.Context, id, noteID, body, author string, opts ...Option) (Result[domain.Case], error) {
 	if noteID == "" {
 		noteID = newID()
+	}
+	if c, err := h.Case(ctx, id); err == nil && c.CustomerID != "" {
+		var v domain.Validation // a note about a forgotten customer could not be kept
+		if err := h.checkCustomer(ctx, &v, "customer_id", c.CustomerID); err != nil {
+			return Result[domain.Case]{}, err
+		}
+		if err := v.Err(); err != nil {
+			return Result[domain.Case]{}, err
+		}
 	}
 	now := h.now()
 	return onExisting(ctx, h, "case", id, opts, func(c *domain.Case) ([]domain.Event, error) {

@@ -140,22 +140,32 @@ func (h *Handler) customerHoldsEmail(key string) func(context.Context, string) (
 	}
 }
 
-// ForgetCustomer makes a customer's personal data unreadable everywhere: it records
-// CustomerForgotten (archiving the customer, which frees its email), then destroys the
-// customer's key, so every personal field ever sealed for the customer — in its own
+// ForgetCustomer makes a customer's personal data unreadable everywhere: it destroys the
+// customer's key, then records CustomerForgotten (archiving the customer, which frees its
+// email), so every personal field ever sealed for the customer — in its own
 // events and in others' (an order's addresses) — is gone from the stream, snapshots and
 // downstream copies alike. The flow customer-privacy destroys the key again on the event,
 // should this process stop in between.
 func (h *Handler) ForgetCustomer(ctx context.Context, id, reason string, opts ...Option) (Result[domain.Customer], error) {
-	var leadID string
-	res, err := execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
-		leadID = c.Metadata["lead_id"]
-		return c.Forget(reason, leadID)
-	}, h.guardCustomerEmail)
+	c, err := h.Customer(ctx, id)
 	if err != nil {
-		return res, err
+		return Result[domain.Customer]{}, err
 	}
-	return res, h.shred(ctx, id, leadID)
+	// The keys go first: from this moment nothing about the customer is written readably,
+	// on any instance, so no write racing the forget lands readable after it.
+	if err := h.shred(ctx, id, c.LeadID); err != nil {
+		return Result[domain.Customer]{}, err
+	}
+	res, err := execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
+		return c.Forget(reason, c.LeadID)
+	}, nil)
+	if err == nil && c.Email != "" {
+		// the email is free again; the customer as now decoded no longer shows it, so the
+		// claim is released by the value read before the keys went (a claim left behind by
+		// a crash here is taken over: its holder does not show the email)
+		h.releaseUnique(context.WithoutCancel(ctx), emailScope, domain.EmailKey(c.Email), id)
+	}
+	return res, err
 }
 
 // shred destroys a customer's key, and that of the lead it was converted from; without a

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 
 	"stateset/domain"
 )
@@ -111,4 +112,23 @@ func (h *Handler) exists(ctx context.Context, aggType, id string) (bool, error) 
 	}
 	seq, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
 	return seq > 0, err
+}
+
+// checkCustomer records on field why customer id cannot take a new document: it does not
+// exist, or it was forgotten (a document about it could keep none of its personal data,
+// and answering it as written would be a lie).
+func (h *Handler) checkCustomer(ctx context.Context, v *domain.Validation, field, id string) error {
+	if id == "" {
+		return nil
+	}
+	c, err := h.Customer(ctx, id)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		v.Add(field, "no such customer")
+	case err != nil:
+		return err
+	case c.ForgottenAt != nil:
+		v.Add(field, "the customer was forgotten")
+	}
+	return nil
 }

@@ -33,12 +33,8 @@ func (h *Handler) CreateOrder(ctx context.Context, cmd domain.CreateOrder, opts 
 // checkReferences answers 400 naming the field for an unknown customer or SKU.
 func (h *Handler) checkReferences(ctx context.Context, customerID, locationID string, items []domain.OrderLineInput) error {
 	var v domain.Validation
-	if customerID != "" {
-		ok, err := h.exists(ctx, "customer", customerID)
-		if err != nil {
-			return err
-		}
-		v.Check(ok, "customer_id", "no such customer")
+	if err := h.checkCustomer(ctx, &v, "customer_id", customerID); err != nil {
+		return err
 	}
 	for i, l := range items {
 		ok, err := h.exists(ctx, "inventory", domain.InventoryItemID(l.SKU, locationID))

@@ -80,11 +80,13 @@ func (v *Vault) key(subject string, create bool) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), v.timeout)
 	defer cancel()
-	k, _, err := v.keys.Get(ctx, subject)
-	if errors.Is(err, eventstore.ErrKeyNotFound) {
-		if !create {
-			return nil, nil // never had a key: nothing sealed can be opened
-		}
+	var err error
+	if create {
+		k, _, err = v.keys.Get(ctx, subject) // a new subject is the common case: no waiting
+	} else {
+		k, err = v.fetch(ctx, subject)
+	}
+	if errors.Is(err, eventstore.ErrKeyNotFound) && create {
 		fresh := make([]byte, 32)
 		if _, err := rand.Read(fresh); err != nil {
 			return nil, err
@@ -92,8 +94,13 @@ func (v *Vault) key(subject string, create bool) ([]byte, error) {
 		if _, err = v.keys.Create(ctx, subject, fresh); err == nil {
 			k = fresh
 		} else if errors.Is(err, eventstore.ErrKeyExists) {
-			k, _, err = v.keys.Get(ctx, subject) // another writer made it first
+			k, err = v.fetch(ctx, subject) // another writer made it first
 		}
+	}
+	if errors.Is(err, eventstore.ErrKeyNotFound) {
+		// Forgetting leaves a tombstone, never nothing: a missing key is a store problem
+		// (or a replica behind), and failing loudly beats decoding as if forgotten.
+		err = fmt.Errorf("no key: %w", eventstore.ErrUnavailable)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("key of %s: %w", subject, err)
@@ -108,6 +115,22 @@ func (v *Vault) key(subject string, create bool) ([]byte, error) {
 	v.cache[subject] = k
 	v.mu.Unlock()
 	return k, nil
+}
+
+// fetch reads subject's key, asking again for a moment when it is not found: a replica
+// may not have applied a key just made.
+func (v *Vault) fetch(ctx context.Context, subject string) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		k, _, err := v.keys.Get(ctx, subject)
+		if !errors.Is(err, eventstore.ErrKeyNotFound) || attempt == 3 {
+			return k, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Duration(attempt+1) * 20 * time.Millisecond):
+		}
+	}
 }
 
 // Seal encrypts plaintext with subject's key.

@@ -18,11 +18,9 @@ func (h *Handler) RegisterWarranty(ctx context.Context, cmd domain.RegisterWarra
 	if err := v.Err(); err != nil {
 		return Result[domain.Warranty]{}, err
 	}
-	ok, err := h.exists(ctx, "customer", cmd.CustomerID)
-	if err != nil {
+	if err := h.checkCustomer(ctx, &v, "customer_id", cmd.CustomerID); err != nil {
 		return Result[domain.Warranty]{}, err
 	}
-	v.Check(ok, "customer_id", "no such customer")
 	if cmd.OrderID != "" {
 		ok, err := h.exists(ctx, "order", cmd.OrderID)
 		if err != nil {

@@ -224,8 +224,7 @@ func (l *Lead) Convert(customerID string) ([]Event, error) {
 // AsCustomer is the customer a conversion creates: the lead's email, names and phone.
 func (l *Lead) AsCustomer() CreateCustomer {
 	return CreateCustomer{CustomerID: LeadCustomerID(l.ID), Email: l.Email, FirstName: l.FirstName, LastName: l.LastName,
-		Phone: l.Phone, Status: CustomerStatusActive,
-		Metadata: map[string]string{"lead_id": l.ID}} // forgetting the customer forgets the lead it came from
+		Phone: l.Phone, Status: CustomerStatusActive, LeadID: l.ID} // forgetting the customer forgets the lead too
 }
 
 // LeadCustomerID is the id of the customer a lead converts into: derived from the lead,
@@ -299,6 +298,10 @@ func (c *Contact) CurrentVersion() int64 { return c.Version }
 
 // Clone returns a copy.
 func (c *Contact) Clone() *Contact { cp := *c; return &cp }
+
+// PersonalSubject: a customer's contact is that customer's data (its snapshot is sealed
+// under the customer's key, like its events).
+func (c *Contact) PersonalSubject() string { return c.CustomerID }
 
 // Forget zeroes what the contact holds of personal fields (see Lead.Forget).
 func (c *Contact) Forget() { c.FirstName, c.LastName, c.Email, c.Phone, c.Notes = "", "", "", "", "" }
@@ -674,6 +677,9 @@ func (c *Case) Exists() bool { return c.Version > 0 }
 func (c *Case) CurrentVersion() int64 { return c.Version }
 
 // Clone returns a deep copy.
+// PersonalSubject: a case linked to a customer is that customer's data.
+func (c *Case) PersonalSubject() string { return c.CustomerID }
+
 // Forget zeroes what the case holds of personal fields (see Lead.Forget).
 func (c *Case) Forget() {
 	c.CaseName, c.Description, c.Submitter = "", "", ""

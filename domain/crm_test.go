@@ -147,7 +147,7 @@ func TestLeadCreateAndConvert(t *testing.T) {
 	}
 	l := leadIn(LeadStatusQualified)
 	want := CreateCustomer{CustomerID: LeadCustomerID("l1"), Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper",
-		Status: CustomerStatusActive, Metadata: map[string]string{"lead_id": "l1"}}
+		Status: CustomerStatusActive, LeadID: "l1"}
 	if diff := cmp.Diff(want, l.AsCustomer()); diff != "" {
 		t.Errorf("customer (-want +got):\n%s", diff)
 	}

@@ -86,6 +86,7 @@ type Customer struct {
 	CreatedAt        time.Time         `json:"created_at"`
 	UpdatedAt        time.Time         `json:"updated_at"`
 	Version          int64             `json:"version"`
+	LeadID           string            `json:"lead_id,omitempty"` // the lead it was converted from
 	// ForgottenAt is when the customer's personal data was made unreadable (right to be
 	// forgotten); nil while it is kept.
 	ForgottenAt *time.Time `json:"forgotten_at,omitempty"`
@@ -111,6 +112,9 @@ type CreateCustomer struct {
 	Status           CustomerStatus // PROSPECT or ACTIVE; empty means ACTIVE
 	Metadata         map[string]string
 	Addresses        []Address // ids assigned by the caller
+	// LeadID is the lead this customer was converted from; set only by the conversion
+	// (never from a request), since forgetting the customer forgets that lead too.
+	LeadID string
 }
 
 // UpdateCustomer changes the fields that are set: nil leaves a field alone, a pointer to
@@ -167,6 +171,7 @@ type CustomerCreated struct {
 	Status           CustomerStatus    `json:"status"`
 	Metadata         map[string]string `json:"metadata,omitempty"`
 	Addresses        []Address         `json:"addresses,omitempty" personal:"true"`
+	LeadID           string            `json:"lead_id,omitempty"` // converted from this lead
 }
 
 // Change is one field's previous and new value; "" is empty or cleared.
@@ -306,7 +311,7 @@ func (c *Customer) Create(cmd CreateCustomer) ([]Event, error) {
 		CustomerID: cmd.CustomerID, Email: cmd.Email, FirstName: cmd.FirstName, LastName: cmd.LastName,
 		Phone: cmd.Phone, StripeCustomerID: cmd.StripeCustomerID, Timestamp: cmd.Timestamp,
 		ActivationDate: cmd.ActivationDate, Type: cmd.Type, Status: cmd.Status,
-		Metadata: emptyToNil(cmd.Metadata), Addresses: cmd.Addresses,
+		Metadata: emptyToNil(cmd.Metadata), Addresses: cmd.Addresses, LeadID: cmd.LeadID,
 	}}, nil
 }
 
@@ -435,7 +440,7 @@ func (c *Customer) Apply(env Envelope) {
 			ID: e.CustomerID, Email: e.Email, FirstName: e.FirstName, LastName: e.LastName, Phone: e.Phone,
 			StripeCustomerID: e.StripeCustomerID, Timestamp: e.Timestamp, ActivationDate: e.ActivationDate,
 			Type: e.Type, Status: e.Status, Metadata: maps.Clone(e.Metadata), Addresses: slices.Clone(e.Addresses),
-			CreatedAt: env.Time,
+			LeadID: e.LeadID, CreatedAt: env.Time,
 		}
 	case CustomerUpdated:
 		set := func(dst *string, ch *Change) {

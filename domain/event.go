@@ -35,6 +35,9 @@ type Envelope struct {
 	Time          time.Time // when the command decided it (UTC)
 	Metadata      Metadata
 	Event         Event
+	// Sealed names the personal fields the stored event holds sealed, readable or not:
+	// what a reader may say about them without their values (the audit trail).
+	Sealed []string
 }
 
 // Aggregate is what the command loop folds events into.

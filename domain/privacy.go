@@ -107,19 +107,21 @@ func (r *Registry) seal(info *eventInfo, data []byte, subject string) ([]byte, e
 
 // open replaces each sealed personal field of data with its plaintext, or drops it when
 // its subject was forgotten.
-func (r *Registry) open(info *eventInfo, data []byte) ([]byte, error) {
+func (r *Registry) open(info *eventInfo, data []byte) ([]byte, []string, error) {
 	if len(info.personal) == 0 || !bytes.Contains(data, []byte(`"`+SealedPrefix)) {
-		return data, nil
+		return data, nil, nil
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var sealedNames []string
 	for _, name := range info.personal {
 		var sealed string
 		if json.Unmarshal(fields[name], &sealed) != nil || !strings.HasPrefix(sealed, SealedPrefix) {
 			continue
 		}
+		sealedNames = append(sealedNames, name)
 		if r.vault == nil {
 			delete(fields, name) // no keys here: as good as forgotten
 			continue
@@ -129,12 +131,13 @@ func (r *Registry) open(info *eventInfo, data []byte) ([]byte, error) {
 		case errors.Is(err, ErrForgotten):
 			delete(fields, name)
 		case err != nil:
-			return nil, fmt.Errorf("open %s: %w", name, err)
+			return nil, nil, fmt.Errorf("open %s: %w", name, err)
 		default:
 			fields[name] = plain
 		}
 	}
-	return json.Marshal(fields)
+	out, err := json.Marshal(fields)
+	return out, sealedNames, err
 }
 
 func isEmptyJSON(raw json.RawMessage) bool {

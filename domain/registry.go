@@ -135,27 +135,33 @@ func (r *Registry) PersonalFields(eventType string) []string {
 // DecodeData turns a stored body of an event type at schema version into the current Go
 // value, upcasting old versions first.
 func (r *Registry) DecodeData(eventType string, version int, data []byte) (Event, error) {
+	e, _, err := r.decodeData(eventType, version, data)
+	return e, err
+}
+
+// decodeData is DecodeData that also names the personal fields that were stored sealed.
+func (r *Registry) decodeData(eventType string, version int, data []byte) (Event, []string, error) {
 	info, ok := r.types[eventType]
 	if !ok {
-		return nil, fmt.Errorf("decode event: unknown type %q", eventType)
+		return nil, nil, fmt.Errorf("decode event: unknown type %q", eventType)
 	}
 	if version < 1 || version > info.version {
-		return nil, fmt.Errorf("decode event %s: unknown schema version %d", eventType, version)
+		return nil, nil, fmt.Errorf("decode event %s: unknown schema version %d", eventType, version)
 	}
-	raw, err := r.open(info, data)
+	raw, sealed, err := r.open(info, data)
 	if err != nil {
-		return nil, fmt.Errorf("decode event %s: %w", eventType, err)
+		return nil, nil, fmt.Errorf("decode event %s: %w", eventType, err)
 	}
 	for v := version; v < info.version; v++ {
 		if raw, err = info.upcasters[v](raw); err != nil {
-			return nil, fmt.Errorf("upcast %s v%d: %w", eventType, v, err)
+			return nil, nil, fmt.Errorf("upcast %s v%d: %w", eventType, v, err)
 		}
 	}
 	e, err := info.decode(raw)
 	if err != nil {
-		return nil, fmt.Errorf("decode event %s v%d: %w", eventType, version, err)
+		return nil, nil, fmt.Errorf("decode event %s v%d: %w", eventType, version, err)
 	}
-	return e, nil
+	return e, sealed, nil
 }
 
 // wireHead is the JSON body of every stored event message but its data.
@@ -230,14 +236,14 @@ func (r *Registry) Unmarshal(body []byte, position uint64) (Envelope, error) {
 	if err := json.Unmarshal(body, &w); err != nil {
 		return Envelope{}, fmt.Errorf("decode envelope at %d: %w", position, err)
 	}
-	e, err := r.DecodeData(w.Type, w.SchemaVersion, w.Data)
+	e, sealed, err := r.decodeData(w.Type, w.SchemaVersion, w.Data)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("at %d: %w", position, err)
 	}
 	return Envelope{
 		ID: w.ID, Type: w.Type, SchemaVersion: w.SchemaVersion, AggregateType: w.AggregateType,
 		AggregateID: w.AggregateID, Version: w.Version, Position: position, Time: w.Time,
-		Metadata: w.Metadata, Event: e,
+		Metadata: w.Metadata, Event: e, Sealed: sealed,
 	}, nil
 }
 

@@ -132,40 +132,53 @@ func isWrongSeq(err error) bool {
 }
 
 // Watch calls fn for every change of a key from now on (value nil for a delete or purge)
-// until ctx ends. Every instance watching sees every change.
+// until ctx ends. Every instance watching sees every change; a watch the connection lost
+// is made again.
 func (b *Bucket) Watch(ctx context.Context, fn func(key string, value []byte)) error {
 	w, err := b.kv.WatchAll(ctx, jetstream.UpdatesOnly())
 	if err != nil {
 		return fmt.Errorf("watch: %w", b.err(err))
 	}
 	go func() {
-		defer w.Stop()
 		for {
-			select {
-			case <-ctx.Done():
+			b.follow(ctx, w, fn)
+			if ctx.Err() != nil {
 				return
-			case e, ok := <-w.Updates():
-				if !ok {
-					return
+			}
+			for ctx.Err() == nil { // the watcher ended without being asked to: again
+				if w, err = b.kv.WatchAll(ctx, jetstream.UpdatesOnly()); err == nil {
+					break
 				}
-				if e == nil {
-					continue
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
 				}
-				var value []byte
-				if e.Operation() == jetstream.KeyValuePut {
-					value = e.Value()
-				}
-				fn(e.Key(), value)
 			}
 		}
 	}()
 	return nil
 }
 
-// wrongLastSequence reports a failed expected-sequence check: 10071, or 10164, which a
-// replicated stream answers for the same conflict.
-func wrongLastSequence(code jetstream.ErrorCode) bool {
-	return code == jetstream.JSErrCodeStreamWrongLastSequence || code == jetstream.JSErrCodeStreamWrongLastSequenceConstant
+func (b *Bucket) follow(ctx context.Context, w jetstream.KeyWatcher, fn func(key string, value []byte)) {
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-w.Updates():
+			if !ok {
+				return
+			}
+			if e == nil {
+				continue
+			}
+			var value []byte
+			if e.Operation() == jetstream.KeyValuePut {
+				value = e.Value()
+			}
+			fn(e.Key(), value)
+		}
+	}
 }
 
 // Keys lists every key holding a value.
@@ -183,4 +196,10 @@ func (b *Bucket) Keys(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("list keys: %w", b.err(err))
 	}
 	return out, nil
+}
+
+// wrongLastSequence reports a failed expected-sequence check: 10071, or 10164, which a
+// replicated stream answers for the same conflict.
+func wrongLastSequence(code jetstream.ErrorCode) bool {
+	return code == jetstream.JSErrCodeStreamWrongLastSequence || code == jetstream.JSErrCodeStreamWrongLastSequenceConstant
 }

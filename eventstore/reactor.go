@@ -156,7 +156,13 @@ func (r *Reactor) Names() []string {
 }
 
 // Run runs the handlers until ctx ends.
-func (r *Reactor) Run(ctx context.Context) error { return r.router.Run(ctx) }
+func (r *Reactor) Run(ctx context.Context) error {
+	err := r.router.Run(ctx)
+	if ctx.Err() != nil {
+		return nil // stopped, not failed (a stop during start ends subscribing half way)
+	}
+	return err
+}
 
 // Running is closed once every handler is subscribed.
 func (r *Reactor) Running() chan struct{} { return r.router.Running() }

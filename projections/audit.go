@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -14,15 +15,19 @@ import (
 // auditV1 is the audit trail: one row per event of every aggregate, saying who (API key
 // id and name), what (aggregate, event, changed field names), when and in which request.
 // It keeps field names only, never values: personal data stays in the events.
-type auditV1 struct{}
+type auditV1 struct{ reg *domain.Registry }
 
 // Audit is the audit projector.
-func Audit() Projector { return auditV1{} }
+func Audit() Projector { return auditV1{reg: domain.NewRegistry()} }
 
-func (auditV1) Name() string { return "audit_v1" }
+func (auditV1) Name() string { return "audit_v2" }
 
 // AggregateTypes is "*": every aggregate type (the runner's subject <prefix>.events.*.>).
 func (auditV1) AggregateTypes() []string { return []string{"*"} }
+
+// v2 names a change of personal fields "personal_data" instead of by field: whether
+// those fields can still be read (a forgotten customer's cannot) must not change the
+// trail, or a rebuild would differ from the live model.
 
 func (auditV1) Schema() []string {
 	return []string{
@@ -46,8 +51,8 @@ func (auditV1) Schema() []string {
 	}
 }
 
-func (auditV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
-	changed, err := json.Marshal(ChangedFields(env.Event))
+func (a auditV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+	changed, err := json.Marshal(a.changed(env))
 	if err != nil {
 		return err
 	}
@@ -58,6 +63,45 @@ func (auditV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error
 		env.Position, env.ID, env.Type, env.AggregateType, env.AggregateID, env.Version, fmtTime(env.Time),
 		m.Actor, m.ActorName, m.RequestID, m.CorrelationID, string(changed))
 	return err
+}
+
+// changed is ChangedFields without personal fields, plus "personal_data" when an update
+// event held personal fields: sealed ones count whether or not they can still be opened.
+func (a auditV1) changed(env domain.Envelope) []string {
+	personal := a.reg.PersonalFields(env.Type)
+	out := slices.DeleteFunc(ChangedFields(env.Event), func(f string) bool { return slices.Contains(personal, f) })
+	if len(personal) == 0 || !hasChangeFields(reflect.TypeOf(env.Event)) {
+		return out
+	}
+	held := len(env.Sealed) > 0
+	if !held { // personal data kept in the clear: present means changed
+		v := reflect.ValueOf(env.Event)
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).Tag.Get("personal") == "true" && !v.Field(i).IsZero() {
+				held = true
+			}
+		}
+	}
+	if held {
+		out = append(out, "personal_data")
+		slices.Sort(out)
+	}
+	return out
+}
+
+// hasChangeFields reports whether an event type records changes as from/to pairs.
+func hasChangeFields(t reflect.Type) bool {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i).Type
+		if f.Kind() == reflect.Pointer && f.Elem().Kind() == reflect.Struct {
+			if _, from := f.Elem().FieldByName("From"); from {
+				if _, to := f.Elem().FieldByName("To"); to {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // ChangedFields lists, sorted, the top-level fields of an event that carry a change as a

@@ -19,6 +19,9 @@ type docTable[A any, P docAggregate[A]] struct {
 	cols  []string       // filter columns besides id, created_seq, doc, version, position, created_at, updated_at
 	vals  func(*A) []any // their values, in cols' order
 	index []string       // CREATE INDEX statements
+	// keep, when set, strips what the read model must not hold (secrets) before a
+	// document is stored; the fold of the next event starts from the stripped document
+	keep func(*A)
 }
 
 type docAggregate[A any] interface {
@@ -63,6 +66,9 @@ func (t docTable[A, P]) apply(ctx context.Context, tx *sql.Tx, env domain.Envelo
 		}
 	}
 	P(a).Apply(env)
+	if t.keep != nil {
+		t.keep(a)
+	}
 	body, err := json.Marshal(a)
 	if err != nil {
 		return nil, err

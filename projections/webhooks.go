@@ -33,6 +33,7 @@ var webhookEndpointDocs = docTable[domain.WebhookEndpoint, *domain.WebhookEndpoi
 		}
 		return []any{string(w.Status)}
 	},
+	keep: func(w *domain.WebhookEndpoint) { w.Secret = "" }, // the dispatcher reads it from the store
 }
 
 // dueFormat sorts as text: fixed width, UTC.

@@ -223,6 +223,14 @@ func (a *app) bootstrap(ctx context.Context, token string) (string, error) {
 // stop finishes the projection batches in flight, then closes the store (and the
 // embedded server) cleanly.
 func (a *app) stop() {
+	if a.reactor != nil {
+		// a router stopped while it still subscribes its handlers waits out its close
+		// timeout: let it finish starting first (it takes milliseconds)
+		select {
+		case <-a.reactor.Running():
+		case <-time.After(5 * time.Second):
+		}
+	}
 	if a.cancel != nil {
 		a.cancel()
 	}

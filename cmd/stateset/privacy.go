@@ -74,6 +74,29 @@ func privacyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	srcReg, dstReg := domain.NewRegistry().WithVault(srcVault), domain.NewRegistry().WithVault(dstVault)
+	// customers forgotten in a plain store still have their personal data in its events:
+	// their keys are destroyed in the new store before anything is sealed, so it is dropped
+	forgotten := 0
+	for m, err := range src.Load(ctx, src.TypeSubjects("customer"), 0) {
+		if err != nil {
+			return err
+		}
+		env, err := srcReg.Unmarshal(m.Data, m.Seq)
+		if err != nil {
+			return err
+		}
+		if e, ok := env.Event.(domain.CustomerForgotten); ok {
+			if err := dstVault.Forget(ctx, domain.CustomerSubject(e.CustomerID)); err != nil {
+				return err
+			}
+			if e.LeadID != "" {
+				if err := dstVault.Forget(ctx, "lead."+e.LeadID); err != nil {
+					return err
+				}
+			}
+			forgotten++
+		}
+	}
 	var failed error
 	n, err := dst.Import(ctx, func(yield func(eventstore.BulkMessage) bool) {
 		for m, err := range src.Load(ctx, src.AllSubjects(), 0) {
@@ -103,8 +126,8 @@ func privacyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "migrated %d events and %d unique claims/counters; personal fields sealed. Start serve on the new store%s.\n",
-		n, claims, map[bool]string{true: " (--data-dir " + filepath.Clean(to.dataDir) + ")", false: ""}[to.dataDir != from.dataDir])
+	fmt.Fprintf(stdout, "migrated %d events and %d unique claims/counters; personal fields sealed, %d forgotten customers' dropped. Start serve on the new store%s.\n",
+		n, claims, forgotten, map[bool]string{true: " (--data-dir " + filepath.Clean(to.dataDir) + ")", false: ""}[to.dataDir != from.dataDir])
 	return nil
 }
 
