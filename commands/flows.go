@@ -18,6 +18,9 @@ type Flow struct {
 	Name     string
 	Subjects []string // relative to <prefix>.events.
 	Handle   func(ctx context.Context, env domain.Envelope, meta domain.Metadata) error
+	// Skip, when set, tells before decoding that the event at a position needs nothing
+	// (a flow that listens to every event and most often has nothing to do).
+	Skip func(ctx context.Context, pos uint64) bool
 }
 
 // Flows are the process managers of the order-to-cash modules.
@@ -55,6 +58,9 @@ func (h *Handler) Flows() []Flow {
 func (h *Handler) React(r *eventstore.Reactor, flows []Flow) error {
 	for _, f := range flows {
 		err := r.Handle(f.Name, f.Subjects, func(ctx context.Context, m eventstore.Msg) error {
+			if f.Skip != nil && f.Skip(ctx, m.Seq) {
+				return nil
+			}
 			env, err := h.reg.Unmarshal(m.Data, m.Seq)
 			if err != nil {
 				return fmt.Errorf("flow %s: %w", f.Name, err)

@@ -201,7 +201,7 @@ type WebhookEndpoints func(ctx context.Context, pos uint64) ([]domain.WebhookEnd
 // delivery for each enabled endpoint whose patterns match its dotted name. The delivery
 // id comes from the endpoint and the event, so a redelivered event schedules nothing new.
 func (h *Handler) WebhookFlow(endpoints WebhookEndpoints) Flow {
-	return Flow{Name: "webhooks", Subjects: []string{">"}, Handle: func(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+	return Flow{Name: "webhooks", Subjects: []string{">"}, Skip: h.noEndpointsBefore(), Handle: func(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 		if env.AggregateType == "webhook_endpoint" || env.AggregateType == "webhook_delivery" {
 			return nil
 		}
@@ -225,6 +225,37 @@ func (h *Handler) WebhookFlow(endpoints WebhookEndpoints) Flow {
 		}
 		return nil
 	}}
+}
+
+// noEndpointsBefore skips, without decoding, events stored while no webhook endpoint
+// existed yet: the fan-out sees every event, and most stores have no endpoint for most of
+// their history. Exact: the stream is asked whether an endpoint event exists, and if none
+// does, nothing up to the head at that moment can match.
+func (h *Handler) noEndpointsBefore() func(ctx context.Context, pos uint64) bool {
+	var clearUpTo uint64 // every event up to here had no endpoint before it
+	var seen bool        // an endpoint exists: no more skipping
+	return func(ctx context.Context, pos uint64) bool {
+		if pos <= clearUpTo {
+			return true
+		}
+		if seen {
+			return false
+		}
+		head, err := h.store.Head(ctx)
+		if err != nil {
+			return false
+		}
+		last, err := h.store.LastSeq(ctx, h.store.TypeSubjects("webhook_endpoint"))
+		if err != nil {
+			return false
+		}
+		if last > 0 {
+			seen = true
+			return false
+		}
+		clearUpTo = head
+		return pos <= clearUpTo
+	}
 }
 
 // DueWebhooks lists deliveries due at now: per enabled endpoint only its oldest pending
