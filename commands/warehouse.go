@@ -256,45 +256,90 @@ func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) 
 // is appended), then reserves them at the source — so nothing can take them between this
 // answer and the flow — and only then appends the shipment; flow transfer-stock (F6)
 // consumes the reservations and puts the stock in transit at the destination. A ship that
-// fails part way releases what it reserved; a retry reserves again (the reservation's
-// demand is absolute, so a retry after a crash reserves nothing twice).
+// fails part way releases what it reserved, and so does one whose final append fails (a
+// concurrent cancel, an If-Match mismatch, a store error) unless the transfer turns out to
+// have shipped after all (a concurrent ship won, or the append landed despite the error):
+// then the reservations are the shipment's. A retry reserves again (the reservation's
+// demand is absolute, so a retry after a crash reserves nothing twice); a hold left by a
+// crash between the two is the transfer's until it ships, or is released by F6 when it
+// is cancelled.
 func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
-	if action == "ship" {
-		t, err := h.Transfer(ctx, id)
-		if err != nil {
+	act := func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) }
+	if action != "ship" {
+		return onExisting(ctx, h, "transfer", id, opts, act)
+	}
+	t, err := h.Transfer(ctx, id)
+	if err != nil {
+		return Result[domain.Transfer]{}, err
+	}
+	if err := pinned(opts, t.Version); err != nil {
+		return Result[domain.Transfer]{}, err
+	}
+	var held []domain.TransferItem
+	if t.Status == domain.TransferStatusCreated {
+		if err := h.checkAvailable(ctx, t.FromLocationID, t.Items); err != nil {
 			return Result[domain.Transfer]{}, err
 		}
-		if err := pinned(opts, t.Version); err != nil {
+		if held, err = h.holdTransfer(ctx, t, sideOpts(opts)); err != nil {
 			return Result[domain.Transfer]{}, err
-		}
-		if t.Status == domain.TransferStatusCreated {
-			if err := h.checkAvailable(ctx, t.FromLocationID, t.Items); err != nil {
-				return Result[domain.Transfer]{}, err
-			}
-			if err := h.holdTransfer(ctx, t, sideOpts(opts)); err != nil {
-				return Result[domain.Transfer]{}, err
-			}
 		}
 	}
-	return onExisting(ctx, h, "transfer", id, opts, func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) })
+	res, err := onExisting(ctx, h, "transfer", id, opts, act)
+	if err != nil && len(held) > 0 {
+		h.unholdTransfer(context.WithoutCancel(ctx), t, held, sideOpts(opts))
+	}
+	return res, err
 }
 
-// holdTransfer reserves a transfer's quantities at its source; on a refusal it releases
-// what it reserved and answers the refusal.
-func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []Option) error {
-	for i, it := range t.Items {
-		_, err := h.ReserveInventory(ctx, domain.InventoryItemID(it.SKU, t.FromLocationID), domain.ReserveInventory{
+// holdTransfer reserves a transfer's quantities at its source and answers the items whose
+// reservation this call made (a reservation already holding the quantity, left by an
+// earlier attempt or a concurrent ship, is not this call's to give back). On a refusal it
+// releases what it reserved and answers the refusal.
+func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []Option) ([]domain.TransferItem, error) {
+	var took []domain.TransferItem
+	for _, it := range t.Items {
+		res, err := h.ReserveInventory(ctx, domain.InventoryItemID(it.SKU, t.FromLocationID), domain.ReserveInventory{
 			ReservationID: transferReservation(t.ID, it.SKU), ReferenceType: "transfer", ReferenceID: t.ID,
 			Quantity: it.Quantity}, opts...)
 		if err != nil {
-			for _, done := range t.Items[:i] {
-				_, _ = h.ReleaseReservation(context.WithoutCancel(ctx), domain.InventoryItemID(done.SKU, t.FromLocationID),
-					transferReservation(t.ID, done.SKU), opts...)
-			}
-			return err
+			_ = h.releaseTransfer(context.WithoutCancel(ctx), t.ID, t.FromLocationID, took, opts)
+			return nil, err
+		}
+		if len(res.Events) > 0 {
+			took = append(took, it)
 		}
 	}
-	return nil
+	return took, nil
+}
+
+// unholdTransfer gives back what a ship that failed reserved, unless the transfer shipped
+// after all (F6 consumes the reservations then) or its state cannot be read (the outcome
+// is unknown: the hold stays the transfer's until it ships or is cancelled).
+func (h *Handler) unholdTransfer(ctx context.Context, t *domain.Transfer, held []domain.TransferItem, opts []Option) {
+	now, err := h.Transfer(ctx, t.ID)
+	if err != nil {
+		h.log.WarnContext(ctx, "transfer ship failed; its source reservations are kept", "transfer_id", t.ID, "err", err)
+		return
+	}
+	if now.Status != domain.TransferStatusCreated && now.Status != domain.TransferStatusCancelled {
+		return
+	}
+	if err := h.releaseTransfer(ctx, t.ID, t.FromLocationID, held, opts); err != nil {
+		h.log.WarnContext(ctx, "release a failed transfer ship's reservations", "transfer_id", t.ID, "err", err)
+	}
+}
+
+// releaseTransfer releases the source reservations of a transfer's items; releasing one
+// that is gone (or of an item that is) is a no-op.
+func (h *Handler) releaseTransfer(ctx context.Context, transferID, from string, items []domain.TransferItem, opts []Option) error {
+	var first error
+	for _, it := range items {
+		_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(it.SKU, from), transferReservation(transferID, it.SKU), opts...)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func transferReservation(transferID, sku string) string {
@@ -415,7 +460,9 @@ func (h *Handler) CycleCount(ctx context.Context, id string) (*domain.CycleCount
 // transferStock is F6: a shipped transfer takes the stock out of the source's on hand and
 // puts it in transit at the destination (creating the item there if the SKU was never
 // stocked); a received transfer moves it from in transit to on hand, which fills the
-// destination's backorders. Movement keys derive from the event id.
+// destination's backorders; a cancelled transfer releases its source reservations (the
+// backstop of a ship that reserved and then lost to the cancel: releasing a reservation
+// that is gone is a no-op). Movement keys derive from the event id.
 func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	opt := WithMetadata(meta)
 	move := func(sku, loc string, m domain.MoveInventory) error {
@@ -447,6 +494,15 @@ func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta d
 				return err
 			}
 		}
+	case domain.TransferCancelled:
+		t, err := h.Transfer(ctx, e.TransferID)
+		if errors.Is(err, domain.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return h.releaseTransfer(ctx, t.ID, t.FromLocationID, t.Items, []Option{opt})
 	}
 	return nil
 }
