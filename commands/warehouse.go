@@ -417,9 +417,18 @@ func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCo
 }
 
 // ActOnCycleCount runs start, reconcile or cancel. Reconcile reads every counted item as
-// it stands now and records counted − on hand per SKU; flow cycle-count-stock (F8) posts
-// the variances. A count below an item's reserved stock is an *InsufficientStockError.
+// it stands now and decides counted − on hand per SKU (a count below an item's reserved
+// stock is an *InsufficientStockError and nothing moves), then posts each non-zero
+// variance itself, as a cycle_count movement keyed by the count and SKU, and only then
+// appends CycleCountReconciled — as a ship reserves before it appends. A movement refused
+// because stock was reserved in between is an *InsufficientStockError listing each such
+// SKU: the movements posted are real and stay, the count stays COUNTED, and a retry
+// recomputes the variances from on hand as it is then (0 for a SKU already posted, whose
+// key would make a second posting a no-op anyway), so it posts only the rest. Flow
+// cycle-count-stock (F8) posts the recorded variances with the same keys: a backstop that
+// finds them posted.
 func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.CycleCount], error) {
+	var none Result[domain.CycleCount]
 	if action != "reconcile" {
 		return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
 			if action == "submit" {
@@ -430,19 +439,85 @@ func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string
 	}
 	c, err := h.CycleCount(ctx, id)
 	if err != nil {
-		return Result[domain.CycleCount]{}, err
+		return none, err
 	}
 	items := map[string]*domain.InventoryItem{}
-	for _, l := range c.Counts {
-		it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, c.WarehouseID))
-		if err != nil && !errors.Is(err, domain.ErrNotFound) {
-			return Result[domain.CycleCount]{}, err
+	if c.Status == domain.CycleCountStatusCounted {
+		if err := pinned(opts, c.Version); err != nil {
+			return none, err
 		}
-		items[l.SKU] = it
+		for _, l := range c.Counts {
+			it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, c.WarehouseID))
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return none, err
+			}
+			items[l.SKU] = it
+		}
+		// decided on the count as read: its reserved check refuses before anything moves
+		events, err := c.Reconcile(items)
+		if err != nil {
+			return none, err
+		}
+		if h.countPosting != nil {
+			h.countPosting()
+		}
+		for _, e := range events {
+			if rec, ok := e.(domain.CycleCountReconciled); ok {
+				if err := h.postCountVariances(ctx, rec, sideOpts(opts)); err != nil {
+					return none, err
+				}
+			}
+		}
 	}
-	return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
-		return c.Reconcile(items)
+	// With the same items, the event records the variances just posted. A count read in
+	// another status answers its transition error (or a replayed request's state) here,
+	// unless it has been submitted since: then its variances are yet to be posted, so the
+	// reconcile starts over (a count is COUNTED once, so it does so at most once).
+	res, err := onExisting(ctx, h, "cycle_count", id, opts, func(cur *domain.CycleCount) ([]domain.Event, error) {
+		if cur.Status == domain.CycleCountStatusCounted && c.Status != domain.CycleCountStatusCounted {
+			return nil, errCountSubmitted
+		}
+		return cur.Reconcile(items)
 	})
+	if errors.Is(err, errCountSubmitted) {
+		return h.ActOnCycleCount(ctx, id, action, reason, opts...)
+	}
+	return res, err
+}
+
+var errCountSubmitted = errors.New("cycle count submitted since it was read")
+
+// postCountVariances posts each non-zero variance of a reconciled count as a cycle_count
+// movement of on hand, keyed by the count and SKU. Every SKU is tried; the refusals are
+// one *InsufficientStockError listing each refused SKU.
+func (h *Handler) postCountVariances(ctx context.Context, e domain.CycleCountReconciled, opts []Option) error {
+	var short []domain.Shortage
+	for _, v := range e.Variances {
+		if v.Variance == 0 {
+			continue
+		}
+		_, err := h.MoveInventory(ctx, domain.InventoryItemID(v.SKU, e.WarehouseID), domain.MoveInventory{OnHand: v.Variance,
+			Reason: domain.ReasonCycleCount, SourceType: "cycle_count", SourceID: e.CycleCountID,
+			MovementKey: cycleCountKey(e.CycleCountID, v.SKU)}, opts...)
+		if ise, ok := errors.AsType[*domain.InsufficientStockError](err); ok {
+			short = append(short, ise.Shortages...)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(short) > 0 {
+		return &domain.InsufficientStockError{Shortages: short}
+	}
+	return nil
+}
+
+// cycleCountKey is the movement key of a count's variance for one SKU: reconcile and F8
+// derive the same one, so whichever posts second finds it posted. A count posts each SKU
+// once: a retried reconcile does not post again what an earlier attempt posted.
+func cycleCountKey(countID, sku string) string {
+	return domain.MovementKey("cycle_count:"+countID, sku)
 }
 
 // SubmitCycleCount records the counts.
@@ -525,8 +600,11 @@ func (h *Handler) ensureItem(ctx context.Context, sku, from, loc string, opt Opt
 	return err
 }
 
-// cycleCountStock is F8: each non-zero variance of a reconciled count is posted as a
-// cycle_count movement of on hand, keyed by the event id and SKU.
+// cycleCountStock is F8, the backstop of reconcile, which posts the variances itself
+// before it appends the event: each non-zero variance of a reconciled count is posted as a
+// cycle_count movement of on hand with reconcile's key (count and SKU), so it is a no-op
+// for what reconcile posted. A count reconciled before reconcile posted its own variances
+// was posted here under the event id and SKU: that key is honoured too.
 func (h *Handler) cycleCountStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	e, ok := env.Event.(domain.CycleCountReconciled)
 	if !ok {
@@ -536,9 +614,13 @@ func (h *Handler) cycleCountStock(ctx context.Context, env domain.Envelope, meta
 		if v.Variance == 0 {
 			continue
 		}
-		_, err := h.MoveInventory(ctx, domain.InventoryItemID(v.SKU, e.WarehouseID), domain.MoveInventory{OnHand: v.Variance,
+		id := domain.InventoryItemID(v.SKU, e.WarehouseID)
+		if it, err := h.InventoryItem(ctx, id); err == nil && slices.Contains(it.Recent, domain.MovementKey(env.ID, v.SKU)) {
+			continue
+		}
+		_, err := h.MoveInventory(ctx, id, domain.MoveInventory{OnHand: v.Variance,
 			Reason: domain.ReasonCycleCount, SourceType: "cycle_count", SourceID: e.CycleCountID,
-			MovementKey: domain.MovementKey(env.ID, v.SKU)}, WithMetadata(meta))
+			MovementKey: cycleCountKey(e.CycleCountID, v.SKU)}, WithMetadata(meta))
 		if err != nil {
 			return err
 		}
