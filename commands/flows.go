@@ -47,7 +47,7 @@ func (h *Handler) Flows() []Flow {
 			"purchase_order.*.PurchaseOrderApproved", "purchase_order.*.PurchaseOrderReceived",
 			"purchase_order.*.PurchaseOrderCancelled", "purchase_order.*.PurchaseOrderClosed"}},
 		{Name: "transfer-stock", Handle: h.transferStock, Subjects: []string{
-			"transfer.*.TransferShipped", "transfer.*.TransferReceived"}},
+			"transfer.*.TransferShipped", "transfer.*.TransferReceived", "transfer.*.TransferCancelled"}},
 		{Name: "cycle-count-stock", Handle: h.cycleCountStock, Subjects: []string{"cycle_count.*.CycleCountReconciled"}},
 		{Name: "pick-list-orders", Handle: h.pickListOrders, Subjects: []string{"pick_list.*.PickListStarted"}},
 		{Name: "shipment-order", Handle: h.shipmentOrder, Subjects: []string{"shipment.*.ShipmentDelivered"}},

@@ -41,6 +41,8 @@ type Handler struct {
 	appends   *prometheus.CounterVec
 	conflicts *prometheus.CounterVec
 	webhooks  WebhookConfig
+
+	countPosting func() // tests: runs when a reconcile has read the items, before it posts
 }
 
 // cached is an aggregate as of its last event's stream sequence.

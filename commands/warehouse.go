@@ -256,45 +256,90 @@ func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) 
 // is appended), then reserves them at the source — so nothing can take them between this
 // answer and the flow — and only then appends the shipment; flow transfer-stock (F6)
 // consumes the reservations and puts the stock in transit at the destination. A ship that
-// fails part way releases what it reserved; a retry reserves again (the reservation's
-// demand is absolute, so a retry after a crash reserves nothing twice).
+// fails part way releases what it reserved, and so does one whose final append fails (a
+// concurrent cancel, an If-Match mismatch, a store error) unless the transfer turns out to
+// have shipped after all (a concurrent ship won, or the append landed despite the error):
+// then the reservations are the shipment's. A retry reserves again (the reservation's
+// demand is absolute, so a retry after a crash reserves nothing twice); a hold left by a
+// crash between the two is the transfer's until it ships, or is released by F6 when it
+// is cancelled.
 func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
-	if action == "ship" {
-		t, err := h.Transfer(ctx, id)
-		if err != nil {
+	act := func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) }
+	if action != "ship" {
+		return onExisting(ctx, h, "transfer", id, opts, act)
+	}
+	t, err := h.Transfer(ctx, id)
+	if err != nil {
+		return Result[domain.Transfer]{}, err
+	}
+	if err := pinned(opts, t.Version); err != nil {
+		return Result[domain.Transfer]{}, err
+	}
+	var held []domain.TransferItem
+	if t.Status == domain.TransferStatusCreated {
+		if err := h.checkAvailable(ctx, t.FromLocationID, t.Items); err != nil {
 			return Result[domain.Transfer]{}, err
 		}
-		if err := pinned(opts, t.Version); err != nil {
+		if held, err = h.holdTransfer(ctx, t, sideOpts(opts)); err != nil {
 			return Result[domain.Transfer]{}, err
-		}
-		if t.Status == domain.TransferStatusCreated {
-			if err := h.checkAvailable(ctx, t.FromLocationID, t.Items); err != nil {
-				return Result[domain.Transfer]{}, err
-			}
-			if err := h.holdTransfer(ctx, t, sideOpts(opts)); err != nil {
-				return Result[domain.Transfer]{}, err
-			}
 		}
 	}
-	return onExisting(ctx, h, "transfer", id, opts, func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) })
+	res, err := onExisting(ctx, h, "transfer", id, opts, act)
+	if err != nil && len(held) > 0 {
+		h.unholdTransfer(context.WithoutCancel(ctx), t, held, sideOpts(opts))
+	}
+	return res, err
 }
 
-// holdTransfer reserves a transfer's quantities at its source; on a refusal it releases
-// what it reserved and answers the refusal.
-func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []Option) error {
-	for i, it := range t.Items {
-		_, err := h.ReserveInventory(ctx, domain.InventoryItemID(it.SKU, t.FromLocationID), domain.ReserveInventory{
+// holdTransfer reserves a transfer's quantities at its source and answers the items whose
+// reservation this call made (a reservation already holding the quantity, left by an
+// earlier attempt or a concurrent ship, is not this call's to give back). On a refusal it
+// releases what it reserved and answers the refusal.
+func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []Option) ([]domain.TransferItem, error) {
+	var took []domain.TransferItem
+	for _, it := range t.Items {
+		res, err := h.ReserveInventory(ctx, domain.InventoryItemID(it.SKU, t.FromLocationID), domain.ReserveInventory{
 			ReservationID: transferReservation(t.ID, it.SKU), ReferenceType: "transfer", ReferenceID: t.ID,
 			Quantity: it.Quantity}, opts...)
 		if err != nil {
-			for _, done := range t.Items[:i] {
-				_, _ = h.ReleaseReservation(context.WithoutCancel(ctx), domain.InventoryItemID(done.SKU, t.FromLocationID),
-					transferReservation(t.ID, done.SKU), opts...)
-			}
-			return err
+			_ = h.releaseTransfer(context.WithoutCancel(ctx), t.ID, t.FromLocationID, took, opts)
+			return nil, err
+		}
+		if len(res.Events) > 0 {
+			took = append(took, it)
 		}
 	}
-	return nil
+	return took, nil
+}
+
+// unholdTransfer gives back what a ship that failed reserved, unless the transfer shipped
+// after all (F6 consumes the reservations then) or its state cannot be read (the outcome
+// is unknown: the hold stays the transfer's until it ships or is cancelled).
+func (h *Handler) unholdTransfer(ctx context.Context, t *domain.Transfer, held []domain.TransferItem, opts []Option) {
+	now, err := h.Transfer(ctx, t.ID)
+	if err != nil {
+		h.log.WarnContext(ctx, "transfer ship failed; its source reservations are kept", "transfer_id", t.ID, "err", err)
+		return
+	}
+	if now.Status != domain.TransferStatusCreated && now.Status != domain.TransferStatusCancelled {
+		return
+	}
+	if err := h.releaseTransfer(ctx, t.ID, t.FromLocationID, held, opts); err != nil {
+		h.log.WarnContext(ctx, "release a failed transfer ship's reservations", "transfer_id", t.ID, "err", err)
+	}
+}
+
+// releaseTransfer releases the source reservations of a transfer's items; releasing one
+// that is gone (or of an item that is) is a no-op.
+func (h *Handler) releaseTransfer(ctx context.Context, transferID, from string, items []domain.TransferItem, opts []Option) error {
+	var first error
+	for _, it := range items {
+		_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(it.SKU, from), transferReservation(transferID, it.SKU), opts...)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func transferReservation(transferID, sku string) string {
@@ -372,9 +417,18 @@ func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCo
 }
 
 // ActOnCycleCount runs start, reconcile or cancel. Reconcile reads every counted item as
-// it stands now and records counted − on hand per SKU; flow cycle-count-stock (F8) posts
-// the variances. A count below an item's reserved stock is an *InsufficientStockError.
+// it stands now and decides counted − on hand per SKU (a count below an item's reserved
+// stock is an *InsufficientStockError and nothing moves), then posts each non-zero
+// variance itself, as a cycle_count movement keyed by the count and SKU, and only then
+// appends CycleCountReconciled — as a ship reserves before it appends. A movement refused
+// because stock was reserved in between is an *InsufficientStockError listing each such
+// SKU: the movements posted are real and stay, the count stays COUNTED, and a retry
+// recomputes the variances from on hand as it is then (0 for a SKU already posted, whose
+// key would make a second posting a no-op anyway), so it posts only the rest. Flow
+// cycle-count-stock (F8) posts the recorded variances with the same keys: a backstop that
+// finds them posted.
 func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.CycleCount], error) {
+	var none Result[domain.CycleCount]
 	if action != "reconcile" {
 		return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
 			if action == "submit" {
@@ -385,19 +439,85 @@ func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string
 	}
 	c, err := h.CycleCount(ctx, id)
 	if err != nil {
-		return Result[domain.CycleCount]{}, err
+		return none, err
 	}
 	items := map[string]*domain.InventoryItem{}
-	for _, l := range c.Counts {
-		it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, c.WarehouseID))
-		if err != nil && !errors.Is(err, domain.ErrNotFound) {
-			return Result[domain.CycleCount]{}, err
+	if c.Status == domain.CycleCountStatusCounted {
+		if err := pinned(opts, c.Version); err != nil {
+			return none, err
 		}
-		items[l.SKU] = it
+		for _, l := range c.Counts {
+			it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, c.WarehouseID))
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return none, err
+			}
+			items[l.SKU] = it
+		}
+		// decided on the count as read: its reserved check refuses before anything moves
+		events, err := c.Reconcile(items)
+		if err != nil {
+			return none, err
+		}
+		if h.countPosting != nil {
+			h.countPosting()
+		}
+		for _, e := range events {
+			if rec, ok := e.(domain.CycleCountReconciled); ok {
+				if err := h.postCountVariances(ctx, rec, sideOpts(opts)); err != nil {
+					return none, err
+				}
+			}
+		}
 	}
-	return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
-		return c.Reconcile(items)
+	// With the same items, the event records the variances just posted. A count read in
+	// another status answers its transition error (or a replayed request's state) here,
+	// unless it has been submitted since: then its variances are yet to be posted, so the
+	// reconcile starts over (a count is COUNTED once, so it does so at most once).
+	res, err := onExisting(ctx, h, "cycle_count", id, opts, func(cur *domain.CycleCount) ([]domain.Event, error) {
+		if cur.Status == domain.CycleCountStatusCounted && c.Status != domain.CycleCountStatusCounted {
+			return nil, errCountSubmitted
+		}
+		return cur.Reconcile(items)
 	})
+	if errors.Is(err, errCountSubmitted) {
+		return h.ActOnCycleCount(ctx, id, action, reason, opts...)
+	}
+	return res, err
+}
+
+var errCountSubmitted = errors.New("cycle count submitted since it was read")
+
+// postCountVariances posts each non-zero variance of a reconciled count as a cycle_count
+// movement of on hand, keyed by the count and SKU. Every SKU is tried; the refusals are
+// one *InsufficientStockError listing each refused SKU.
+func (h *Handler) postCountVariances(ctx context.Context, e domain.CycleCountReconciled, opts []Option) error {
+	var short []domain.Shortage
+	for _, v := range e.Variances {
+		if v.Variance == 0 {
+			continue
+		}
+		_, err := h.MoveInventory(ctx, domain.InventoryItemID(v.SKU, e.WarehouseID), domain.MoveInventory{OnHand: v.Variance,
+			Reason: domain.ReasonCycleCount, SourceType: "cycle_count", SourceID: e.CycleCountID,
+			MovementKey: cycleCountKey(e.CycleCountID, v.SKU)}, opts...)
+		if ise, ok := errors.AsType[*domain.InsufficientStockError](err); ok {
+			short = append(short, ise.Shortages...)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(short) > 0 {
+		return &domain.InsufficientStockError{Shortages: short}
+	}
+	return nil
+}
+
+// cycleCountKey is the movement key of a count's variance for one SKU: reconcile and F8
+// derive the same one, so whichever posts second finds it posted. A count posts each SKU
+// once: a retried reconcile does not post again what an earlier attempt posted.
+func cycleCountKey(countID, sku string) string {
+	return domain.MovementKey("cycle_count:"+countID, sku)
 }
 
 // SubmitCycleCount records the counts.
@@ -415,7 +535,9 @@ func (h *Handler) CycleCount(ctx context.Context, id string) (*domain.CycleCount
 // transferStock is F6: a shipped transfer takes the stock out of the source's on hand and
 // puts it in transit at the destination (creating the item there if the SKU was never
 // stocked); a received transfer moves it from in transit to on hand, which fills the
-// destination's backorders. Movement keys derive from the event id.
+// destination's backorders; a cancelled transfer releases its source reservations (the
+// backstop of a ship that reserved and then lost to the cancel: releasing a reservation
+// that is gone is a no-op). Movement keys derive from the event id.
 func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	opt := WithMetadata(meta)
 	move := func(sku, loc string, m domain.MoveInventory) error {
@@ -447,6 +569,15 @@ func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta d
 				return err
 			}
 		}
+	case domain.TransferCancelled:
+		t, err := h.Transfer(ctx, e.TransferID)
+		if errors.Is(err, domain.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return h.releaseTransfer(ctx, t.ID, t.FromLocationID, t.Items, []Option{opt})
 	}
 	return nil
 }
@@ -469,8 +600,11 @@ func (h *Handler) ensureItem(ctx context.Context, sku, from, loc string, opt Opt
 	return err
 }
 
-// cycleCountStock is F8: each non-zero variance of a reconciled count is posted as a
-// cycle_count movement of on hand, keyed by the event id and SKU.
+// cycleCountStock is F8, the backstop of reconcile, which posts the variances itself
+// before it appends the event: each non-zero variance of a reconciled count is posted as a
+// cycle_count movement of on hand with reconcile's key (count and SKU), so it is a no-op
+// for what reconcile posted. A count reconciled before reconcile posted its own variances
+// was posted here under the event id and SKU: that key is honoured too.
 func (h *Handler) cycleCountStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	e, ok := env.Event.(domain.CycleCountReconciled)
 	if !ok {
@@ -480,9 +614,13 @@ func (h *Handler) cycleCountStock(ctx context.Context, env domain.Envelope, meta
 		if v.Variance == 0 {
 			continue
 		}
-		_, err := h.MoveInventory(ctx, domain.InventoryItemID(v.SKU, e.WarehouseID), domain.MoveInventory{OnHand: v.Variance,
+		id := domain.InventoryItemID(v.SKU, e.WarehouseID)
+		if it, err := h.InventoryItem(ctx, id); err == nil && slices.Contains(it.Recent, domain.MovementKey(env.ID, v.SKU)) {
+			continue
+		}
+		_, err := h.MoveInventory(ctx, id, domain.MoveInventory{OnHand: v.Variance,
 			Reason: domain.ReasonCycleCount, SourceType: "cycle_count", SourceID: e.CycleCountID,
-			MovementKey: domain.MovementKey(env.ID, v.SKU)}, WithMetadata(meta))
+			MovementKey: cycleCountKey(e.CycleCountID, v.SKU)}, WithMetadata(meta))
 		if err != nil {
 			return err
 		}

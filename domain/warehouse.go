@@ -10,7 +10,8 @@ import (
 
 // Warehouse operations: warehouses (the inventory locations), pick lists, shipments,
 // transfers between warehouses and cycle counts. Stock itself stays on the inventory
-// items; these documents say why it moves, and flows move it (F6 transfers, F8 counts).
+// items; these documents say why it moves, and flows move it (F6 transfers; a count's
+// reconcile posts its variances itself, F8 being the backstop).
 
 // ---- Warehouse ----
 
@@ -877,7 +878,7 @@ type CountVariance struct {
 	ItemID   string `json:"item_id"`
 	OnHand   int64  `json:"on_hand"`
 	Counted  int64  `json:"counted"`
-	Variance int64  `json:"variance"` // counted - on hand: what F8 posts
+	Variance int64  `json:"variance"` // counted - on hand: what reconcile posts (F8 as the backstop)
 }
 
 // CycleCount counts SKUs at one warehouse and posts the differences.
@@ -1054,8 +1055,8 @@ type CycleCountSubmitted struct {
 	Counts       []CountLine `json:"counts"`
 }
 
-// CycleCountReconciled: the counts were compared with on hand; F8 posts each non-zero
-// variance as a cycle_count movement.
+// CycleCountReconciled: the counts were compared with on hand and each non-zero variance
+// posted as a cycle_count movement (by reconcile, before this event; F8 is the backstop).
 type CycleCountReconciled struct {
 	CycleCountID string          `json:"cycle_count_id"`
 	WarehouseID  string          `json:"warehouse_id"`

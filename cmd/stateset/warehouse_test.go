@@ -193,8 +193,9 @@ func TestInventoryTransferEndpoint(t *testing.T) {
 	sh.verify()
 }
 
-// TestCycleCountPostsVariances is F8: a reconciled count posts counted − on hand as a
-// cycle_count movement; a count below reserved stock is refused.
+// TestCycleCountPostsVariances: reconcile posts counted − on hand as a cycle_count
+// movement before it answers (F8 is the backstop); a count below reserved stock is
+// refused with 409 and posts nothing.
 func TestCycleCountPostsVariances(t *testing.T) {
 	sh := newShop(t)
 	mug, tee := sh.item("MUG", 10), sh.item("TEE", 4)
@@ -207,6 +208,16 @@ func TestCycleCountPostsVariances(t *testing.T) {
 	sh.ok(http.MethodPost, "/v1/cycle_counts/cc1/submit", `{"counts":[{"sku":"MUG","counted":7},{"sku":"TEE","counted":2}]}`)
 	// TEE: 3 reserved, 2 counted
 	sh.refused(http.MethodPost, "/v1/cycle_counts/cc1/reconcile", "", 409, "INSUFFICIENT_STOCK")
+	if c := sh.ok(http.MethodGet, "/v1/cycle_counts/cc1", ""); c["status"] != "COUNTED" {
+		t.Fatalf("refused count %v", c)
+	}
+	for _, id := range []string{mug, tee} {
+		for _, e := range history(sh, "/v1/inventory/"+id+"/history") {
+			if e["reason"] == "cycle_count" {
+				t.Fatalf("the refused count posted %v", e)
+			}
+		}
+	}
 	sh.ok(http.MethodPost, "/v1/cycle_counts/cc1/cancel", `{"reason":"recount"}`)
 
 	sh.ok(http.MethodPost, "/v1/cycle_counts", `{"id":"cc2","warehouse_id":"main","skus":["MUG","TEE"]}`)
@@ -216,7 +227,10 @@ func TestCycleCountPostsVariances(t *testing.T) {
 	if c["status"] != "RECONCILED" || len(c["variances"].([]any)) != 2 {
 		t.Fatalf("reconciled %v", c)
 	}
-	sh.eventually("MUG counted", "/v1/inventory/"+mug, func(it map[string]any) bool { return num(it["on_hand"]) == 7 })
+	// posted before the answer: a read after it sees the count
+	if it := sh.ok(http.MethodGet, "/v1/inventory/"+mug, ""); num(it["on_hand"]) != 7 {
+		t.Fatalf("MUG after its count of 7: %v", balances(it))
+	}
 	var found bool
 	for _, e := range history(sh, "/v1/inventory/"+mug+"/history") {
 		if e["reason"] == "cycle_count" && e["source_type"] == "cycle_count" && e["source_id"] == "cc2" && num(e["on_hand_delta"]) == -3 {
