@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -111,7 +112,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 // streamEvents is GET /v1/events/stream: Server-Sent Events (id: position, event: dotted
 // type, data: the feed's JSON), from after or Last-Event-ID on, as they are appended; a
 // comment every heartbeat keeps proxies from closing an idle stream. It ends when the
-// client goes.
+// client goes, or with an "event: error" once its key is revoked or expires.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	if err := onlyQuery(r, "after", "type", "aggregate_type", "aggregate_id"); err != nil {
 		s.fail(w, r, err)
@@ -165,6 +166,17 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	if err := send([]byte(": stream of events after " + strconv.FormatUint(f.After, 10) + "\n\n")); err != nil {
 		return
 	}
+	// the key is checked again on every heartbeat and before every event: a stream
+	// outlives no revocation or expiry of its key by more than a heartbeat
+	key := info(r.Context()).key
+	var endOnce sync.Once
+	endStream := func(why string) {
+		endOnce.Do(func() {
+			b, _ := json.Marshal(map[string]string{"code": "UNAUTHORIZED", "message": why})
+			_ = send([]byte("event: error\ndata: " + string(b) + "\n\n"))
+			cancel()
+		})
+	}
 	go func() {
 		t := time.NewTicker(s.cfg.Heartbeat)
 		defer t.Stop()
@@ -173,6 +185,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				if why := s.keyGone(key); why != "" {
+					endStream(why)
+					return
+				}
 				if send([]byte(": heartbeat\n\n")) != nil {
 					cancel()
 					return
@@ -181,6 +197,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	err := s.cmd.FollowEvents(ctx, f, func(e domain.Envelope) error {
+		if why := s.keyGone(key); why != "" {
+			endStream(why)
+			return errKeyGone
+		}
 		data, err := json.Marshal(s.eventOf(e))
 		if err != nil {
 			return err
@@ -190,8 +210,30 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 		msg = append(append(msg, data...), "\n\n"...)
 		return send(msg)
 	})
-	if err != nil && ctx.Err() == nil {
+	if err != nil && !errors.Is(err, errKeyGone) && ctx.Err() == nil {
 		// the answer has begun: all that is left is to log and end the stream
 		s.log.WarnContext(ctx, "event stream ended", "err", err, "request_id", requestID(ctx))
 	}
+}
+
+// errKeyGone ends an event stream whose key stopped working.
+var errKeyGone = errors.New("the stream's API key stopped working")
+
+// keyGone says why a key authorized earlier no longer works ("" while it does), deciding
+// as the auth middleware does: the key index still knows it, it is not revoked, not
+// expired.
+func (s *Server) keyGone(k *domain.APIKey) string {
+	if k == nil {
+		return "the request had no API key"
+	}
+	cur, ok := s.keys.Lookup(k.Hash)
+	switch {
+	case !ok || cur.ID != k.ID:
+		return "the API key is no longer known"
+	case cur.Revoked:
+		return "the API key was revoked"
+	case !cur.Usable(s.now()):
+		return "the API key expired"
+	}
+	return ""
 }

@@ -1,8 +1,12 @@
 package api
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -90,4 +94,117 @@ func TestRevokingNeedsTheTargetsScopes(t *testing.T) {
 	if r := h.do("POST", "/v1/api_keys/"+star+"/revoke", ""); r.status != http.StatusOK {
 		t.Errorf("admin revokes *: %d %s", r.status, r.body)
 	}
+}
+
+// sse opens /v1/events/stream with tok and returns its lines as they come; the channel
+// closes when the server ends the stream.
+func (h *harness) sse(path, tok string) <-chan string {
+	h.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	h.t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, h.http.URL+path, nil)
+	req.Header.Set("Authorization", "Token "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		h.t.Fatalf("stream %s: %d %s", path, res.StatusCode, b)
+	}
+	ch := make(chan string, 1000)
+	go func() {
+		defer res.Body.Close()
+		defer close(ch)
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+	}()
+	return ch
+}
+
+// untilEnd reads lines until the stream ends (true) or d passes (false).
+func untilEnd(ch <-chan string, d time.Duration) ([]string, bool) {
+	var lines []string
+	timeout := time.After(d)
+	for {
+		select {
+		case l, ok := <-ch:
+			if !ok {
+				return lines, true
+			}
+			lines = append(lines, l)
+		case <-timeout:
+			return lines, false
+		}
+	}
+}
+
+func TestEventStreamEndsWhenItsKeyStopsWorking(t *testing.T) {
+	h := newHarness(t)
+	h.srv.cfg.Heartbeat = 50 * time.Millisecond
+	scopes := []string{"events:read", "customers:read"}
+
+	t.Run("revoked: ends at the next heartbeat", func(t *testing.T) {
+		res, tok, err := h.cmd.CreateAPIKey(context.Background(), "", "sse", scopes, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.waitKeys(res.Position)
+		ch := h.sse("/v1/events/stream", tok)
+		if lines, ended := untilEnd(ch, 300*time.Millisecond); ended {
+			t.Fatalf("the stream ended before the revoke: %q", lines)
+		}
+		if r := h.do("POST", "/v1/api_keys/"+res.Aggregate.ID+"/revoke", ""); r.status != http.StatusOK {
+			t.Fatalf("revoke: %d %s", r.status, r.body)
+		}
+		lines, ended := untilEnd(ch, 3*time.Second)
+		if !ended {
+			t.Fatalf("the stream outlived its key's revocation: %q", lines)
+		}
+		if all := strings.Join(lines, "\n"); !strings.Contains(all, "event: error") || !strings.Contains(all, "revoked") {
+			t.Errorf("the stream did not say why it ended: %q", lines)
+		}
+	})
+
+	t.Run("expired: ends at the next heartbeat", func(t *testing.T) {
+		exp := time.Now().Add(time.Second)
+		tok := h.key("short", scopes, &exp)
+		ch := h.sse("/v1/events/stream", tok)
+		lines, ended := untilEnd(ch, 5*time.Second)
+		if !ended {
+			t.Fatalf("the stream outlived its key's expiry: %q", lines)
+		}
+		if all := strings.Join(lines, "\n"); !strings.Contains(all, "event: error") || !strings.Contains(all, "expired") {
+			t.Errorf("the stream did not say why it ended: %q", lines)
+		}
+	})
+
+	t.Run("revoked: no event is sent after it", func(t *testing.T) {
+		h.srv.cfg.Heartbeat = time.Hour
+		defer func() { h.srv.cfg.Heartbeat = 50 * time.Millisecond }()
+		res, tok, err := h.cmd.CreateAPIKey(context.Background(), "", "sse2", scopes, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.waitKeys(res.Position)
+		ch := h.sse("/v1/events/stream?aggregate_type=customer&after="+strconv.FormatUint(h.head(), 10), tok)
+		if r := h.do("POST", "/v1/api_keys/"+res.Aggregate.ID+"/revoke", ""); r.status != http.StatusOK {
+			t.Fatalf("revoke: %d %s", r.status, r.body)
+		}
+		if r := h.do("PUT", "/v1/customers/after_revoke", `{"email":"x@example.com"}`); r.status != http.StatusCreated {
+			t.Fatalf("create customer: %d %s", r.status, r.body)
+		}
+		lines, ended := untilEnd(ch, 3*time.Second)
+		if !ended {
+			t.Fatalf("the stream outlived its key's revocation: %q", lines)
+		}
+		for _, l := range lines {
+			if strings.Contains(l, "after_revoke") {
+				t.Errorf("an event was sent after the key was revoked: %q", lines)
+			}
+		}
+	})
 }
