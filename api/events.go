@@ -72,8 +72,32 @@ func (s *Server) eventFilter(r *http.Request, v *domain.Validation) commands.Eve
 	return f
 }
 
+// readableBy narrows f to the aggregates key may read (each aggregate type's module read
+// scope, domain.ReadScopeOf); an aggregate_type or type the key cannot read is 403.
+func (s *Server) readableBy(key *domain.APIKey, f *commands.EventFilter) error {
+	if key == nil {
+		return errUnauthorized
+	}
+	f.Readable = func(agg string) bool { return key.Allows(domain.ReadScopeOf(agg)) }
+	deny := func(field, agg string) error {
+		scope := domain.ReadScopeOf(agg)
+		return &httpError{http.StatusForbidden, "FORBIDDEN", "the calling key cannot read these events",
+			[]domain.FieldError{{Field: field, Issue: "the calling key lacks " + strconv.Quote(scope)}}}
+	}
+	if f.AggregateType != "" && !f.Readable(f.AggregateType) {
+		return deny("aggregate_type", f.AggregateType)
+	}
+	if f.EventType != "" {
+		if agg := s.cmd.Registry().Aggregate(f.EventType); !f.Readable(agg) {
+			return deny("type", agg)
+		}
+	}
+	return nil
+}
+
 // listEvents is GET /v1/events: events in stream order straight from the stream, each
-// decoded through the registry; page with after = the last position seen.
+// decoded through the registry; page with after = next_after, the last position scanned
+// (events of aggregates the key cannot read are skipped, not shown).
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	if err := onlyQuery(r, "after", "cursor", "type", "aggregate_type", "aggregate_id", "limit"); err != nil {
 		s.fail(w, r, err)
@@ -91,17 +115,22 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	envs, more, err := s.cmd.Events(r.Context(), f, limit)
+	if err := s.cmd.CheckEventFilter(f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.readableBy(info(r.Context()).key, &f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	envs, more, last, err := s.cmd.Events(r.Context(), f, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := feedBody{Object: "list", Data: make([]eventJSON, len(envs)), HasMore: more, NextAfter: f.After}
+	out := feedBody{Object: "list", Data: make([]eventJSON, len(envs)), HasMore: more, NextAfter: last}
 	for i, e := range envs {
 		out.Data[i] = s.eventOf(e)
-	}
-	if len(envs) > 0 {
-		out.NextAfter = envs[len(envs)-1].Position
 	}
 	if more {
 		out.NextCursor = strconv.FormatUint(out.NextAfter, 10)
@@ -130,6 +159,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cmd.CheckEventFilter(f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.readableBy(info(r.Context()).key, &f); err != nil {
 		s.fail(w, r, err)
 		return
 	}

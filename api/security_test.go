@@ -208,3 +208,174 @@ func TestEventStreamEndsWhenItsKeyStopsWorking(t *testing.T) {
 		}
 	})
 }
+
+func TestFeedShowsOnlyAggregatesTheKeyReads(t *testing.T) {
+	h := newHarness(t)
+	// a customer, then an API key and an order-free stream of mixed events
+	if r := h.do("PUT", "/v1/customers/c1", `{"email":"ada@example.com","firstName":"Ada"}`); r.status != http.StatusCreated {
+		t.Fatalf("customer: %d %s", r.status, r.body)
+	}
+	if r := h.do("POST", "/v1/api_keys", `{"name":"other","scopes":["orders:read"]}`); r.status != http.StatusCreated {
+		t.Fatalf("key: %d %s", r.status, r.body)
+	}
+	if r := h.do("PUT", "/v1/customers/c2", `{"email":"bob@example.com"}`); r.status != http.StatusCreated {
+		t.Fatalf("customer: %d %s", r.status, r.body)
+	}
+	feedOnly := []string{"Authorization", "Token " + h.key("feed", []string{"events:read"}, nil)}
+	feedCust := []string{"Authorization", "Token " + h.key("feed+customers", []string{"events:read", "customers:read"}, nil)}
+	feedKeys := []string{"Authorization", "Token " + h.key("feed+keys", []string{"events:read", "api_keys:read"}, nil)}
+
+	type page struct {
+		Data []struct {
+			Position      uint64         `json:"position"`
+			AggregateType string         `json:"aggregate_type"`
+			AggregateID   string         `json:"aggregate_id"`
+			Data          map[string]any `json:"data"`
+		} `json:"data"`
+		HasMore   bool   `json:"has_more"`
+		NextAfter uint64 `json:"next_after"`
+	}
+	get := func(q string, auth []string) page {
+		t.Helper()
+		r := h.do("GET", "/v1/events"+q, "", auth...)
+		if r.status != http.StatusOK {
+			t.Fatalf("GET /v1/events%s: %d %s", q, r.status, r.body)
+		}
+		var p page
+		if err := json.Unmarshal(r.body, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	t.Run("events:read alone sees no module's events", func(t *testing.T) {
+		p := get("?limit=1000", feedOnly)
+		if len(p.Data) != 0 || p.HasMore {
+			t.Errorf("events:read alone saw %d events: %+v", len(p.Data), p.Data)
+		}
+		if p.NextAfter != h.head() {
+			t.Errorf("next_after %d, want the last position scanned %d", p.NextAfter, h.head())
+		}
+	})
+
+	t.Run("customers:read sees customers only", func(t *testing.T) {
+		p := get("?limit=1000", feedCust)
+		if len(p.Data) != 2 {
+			t.Fatalf("%d events: %+v", len(p.Data), p.Data)
+		}
+		for _, e := range p.Data {
+			if e.AggregateType != "customer" {
+				t.Errorf("saw a %s event", e.AggregateType)
+			}
+		}
+	})
+
+	t.Run("paging skips unreadable events and still moves on", func(t *testing.T) {
+		var ids []string
+		after := uint64(0)
+		for range 100 {
+			p := get("?limit=1&after="+strconv.FormatUint(after, 10), feedCust)
+			for _, e := range p.Data {
+				ids = append(ids, e.AggregateID)
+			}
+			if p.NextAfter < after || (p.HasMore && p.NextAfter == after) {
+				t.Fatalf("next_after %d after %d: no progress", p.NextAfter, after)
+			}
+			after = p.NextAfter
+			if !p.HasMore {
+				break
+			}
+		}
+		if strings.Join(ids, ",") != "c1,c2" {
+			t.Errorf("paged %v", ids)
+		}
+	})
+
+	t.Run("an aggregate_type or type the key cannot read is 403", func(t *testing.T) {
+		for _, q := range []string{"?aggregate_type=customer", "?type=customer.updated", "?aggregate_type=apikey"} {
+			if r := h.do("GET", "/v1/events"+q, "", feedOnly...); r.status != http.StatusForbidden {
+				t.Errorf("%s: %d %s", q, r.status, r.body)
+			}
+			req, _ := http.NewRequest("GET", h.http.URL+"/v1/events/stream"+q, nil)
+			req.Header.Set(feedOnly[0], feedOnly[1])
+			res, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("stream %s: %d", q, res.StatusCode)
+			}
+		}
+		if p := get("?aggregate_type=customer", feedCust); len(p.Data) != 2 {
+			t.Errorf("customers: %d events", len(p.Data))
+		}
+	})
+
+	t.Run("ApiKeyCreated carries no hash", func(t *testing.T) {
+		p := get("?aggregate_type=apikey&limit=1000", feedKeys)
+		if len(p.Data) < 2 {
+			t.Fatalf("%d key events", len(p.Data))
+		}
+		for _, e := range p.Data {
+			if h, ok := e.Data["hash"]; ok && h != "" {
+				t.Errorf("key %s's hash in the feed: %v", e.AggregateID, h)
+			}
+		}
+	})
+
+	t.Run("the stream skips what the key cannot read", func(t *testing.T) {
+		ch := h.sse("/v1/events/stream", strings.TrimPrefix(feedCust[1], "Token "))
+		lines, _ := untilEnd(ch, 500*time.Millisecond)
+		var types []string
+		for _, l := range lines {
+			if strings.HasPrefix(l, "event: ") {
+				types = append(types, l[7:])
+			}
+		}
+		if strings.Join(types, ",") != "customer.created,customer.created" {
+			t.Errorf("stream sent %v", types)
+		}
+	})
+}
+
+func TestWebhookEndpointSubscribesOnlyToWhatTheKeyReads(t *testing.T) {
+	h := newHarness(t)
+	tok := h.key("hooks", []string{"webhooks:write", "orders:read"}, nil)
+	auth := []string{"Authorization", "Token " + tok}
+	create := func(events string) resp {
+		t.Helper()
+		return h.do("POST", "/v1/webhook_endpoints", `{"url":"https://93.184.216.34/hook","events":`+events+`}`, auth...)
+	}
+	for events, field := range map[string]string{
+		`["*"]`:                                "events[0]",
+		`["customer.*"]`:                       "events[0]",
+		`["order.created","customer.updated"]`: "events[1]",
+		`["api_key.created"]`:                  "events[0]",
+	} {
+		r := create(events)
+		if r.status != http.StatusForbidden || strings.Join(fieldsOf(t, r), ",") != field {
+			t.Errorf("events %s: %d %s", events, r.status, r.body)
+		}
+	}
+	// webhook events need webhooks:read, which webhooks:write holds
+	if r := create(`["order.*","webhook_endpoint.created"]`); r.status != http.StatusCreated {
+		t.Errorf("orders and webhooks: %d %s", r.status, r.body)
+	}
+	r := create(`["order.*","order.shipped"]`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("orders only: %d %s", r.status, r.body)
+	}
+	id := r.json(t)["id"].(string)
+	if r := h.do("PUT", "/v1/webhook_endpoints/"+id, `{"events":["*"]}`, auth...); r.status != http.StatusForbidden ||
+		strings.Join(fieldsOf(t, r), ",") != "events[0]" {
+		t.Errorf("update to *: %d %s", r.status, r.body)
+	}
+	if r := h.do("PUT", "/v1/webhook_endpoints/"+id, `{"description":"no events change"}`, auth...); r.status != http.StatusOK {
+		t.Errorf("update without events: %d %s", r.status, r.body)
+	}
+	// an admin key may subscribe to everything
+	if r := h.do("POST", "/v1/webhook_endpoints", `{"url":"https://93.184.216.34/hook","events":["*"]}`); r.status != http.StatusCreated {
+		t.Errorf("admin *: %d %s", r.status, r.body)
+	}
+}
