@@ -210,8 +210,9 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 			cancel()
 		})
 	}
+	heartbeat := s.cfg.Heartbeat
 	go func() {
-		t := time.NewTicker(s.cfg.Heartbeat)
+		t := time.NewTicker(heartbeat)
 		defer t.Stop()
 		for {
 			select {
