@@ -45,7 +45,9 @@ func apiKeyOf(k *domain.APIKey, now time.Time) apiKeyJSON {
 }
 
 // createAPIKey is POST /v1/api_keys {id?, name, scopes, expires_at?}: 201 with the token,
-// shown this once. The caller's key must hold every scope it grants (403 otherwise).
+// shown this once. The caller's key must hold every scope it grants (403 otherwise), and
+// a caller whose key expires mints keys expiring no later (expires_at absent: the
+// caller's; later: 403).
 func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 	o, err := readObject(r)
 	if err != nil {
@@ -68,10 +70,24 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if i := info(r.Context()).key.Grants(scopes); i >= 0 {
+	caller := info(r.Context()).key
+	if i := caller.Grants(scopes); i >= 0 {
 		s.fail(w, r, &httpError{http.StatusForbidden, "FORBIDDEN", "a key can grant only scopes it holds itself",
 			[]domain.FieldError{{Field: "scopes[" + strconv.Itoa(i) + "]", Issue: "the calling key lacks " + strconv.Quote(scopes[i])}}})
 		return
+	}
+	// a key that expires cannot outlive itself through the keys it mints: no expires_at
+	// takes the caller's, a later one is refused
+	if caller.ExpiresAt != nil {
+		switch {
+		case exp == nil:
+			t := *caller.ExpiresAt
+			exp = &t
+		case exp.After(*caller.ExpiresAt):
+			s.fail(w, r, &httpError{http.StatusForbidden, "FORBIDDEN", "a key can grant only a lifetime it has itself",
+				[]domain.FieldError{{Field: "expires_at", Issue: "the calling key expires at " + rfc3339(*caller.ExpiresAt)}}})
+			return
+		}
 	}
 	res, tok, err := s.cmd.CreateAPIKey(r.Context(), id, name, scopes, exp, "", commands.WithMetadata(meta(r)))
 	if err != nil {
@@ -132,13 +148,26 @@ func (s *Server) getAPIKey(w http.ResponseWriter, r *http.Request) {
 
 // revokeAPIKey is POST /v1/api_keys/{id}/revoke and DELETE /v1/api_keys/{id}: the key
 // fails on this instance from the answer on (the others follow the event within
-// milliseconds). Revoking twice is 409 INVALID_TRANSITION.
+// milliseconds). Revoking twice is 409 INVALID_TRANSITION. The caller's key must hold
+// every scope of the key it revokes (403 otherwise), as it would to create it.
 func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 	if o, err := readObject(r); err != nil {
 		s.fail(w, r, err)
 		return
 	} else if err := o.err(); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	// only a key that could have minted the target may revoke it: an api_keys:write key
+	// cannot revoke an admin key
+	target, err := s.keys.Get(mux.Vars(r)["id"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if i := info(r.Context()).key.Grants(target.Scopes); i >= 0 {
+		s.fail(w, r, &httpError{http.StatusForbidden, "FORBIDDEN", "a key can revoke only keys whose scopes it holds itself",
+			[]domain.FieldError{{Field: "scopes[" + strconv.Itoa(i) + "]", Issue: "the calling key lacks " + strconv.Quote(target.Scopes[i])}}})
 		return
 	}
 	opts, err := ifMatch(r)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,8 +72,32 @@ func (s *Server) eventFilter(r *http.Request, v *domain.Validation) commands.Eve
 	return f
 }
 
+// readableBy narrows f to the aggregates key may read (each aggregate type's module read
+// scope, domain.ReadScopeOf); an aggregate_type or type the key cannot read is 403.
+func (s *Server) readableBy(key *domain.APIKey, f *commands.EventFilter) error {
+	if key == nil {
+		return errUnauthorized
+	}
+	f.Readable = func(agg string) bool { return key.Allows(domain.ReadScopeOf(agg)) }
+	deny := func(field, agg string) error {
+		scope := domain.ReadScopeOf(agg)
+		return &httpError{http.StatusForbidden, "FORBIDDEN", "the calling key cannot read these events",
+			[]domain.FieldError{{Field: field, Issue: "the calling key lacks " + strconv.Quote(scope)}}}
+	}
+	if f.AggregateType != "" && !f.Readable(f.AggregateType) {
+		return deny("aggregate_type", f.AggregateType)
+	}
+	if f.EventType != "" {
+		if agg := s.cmd.Registry().Aggregate(f.EventType); !f.Readable(agg) {
+			return deny("type", agg)
+		}
+	}
+	return nil
+}
+
 // listEvents is GET /v1/events: events in stream order straight from the stream, each
-// decoded through the registry; page with after = the last position seen.
+// decoded through the registry; page with after = next_after, the last position scanned
+// (events of aggregates the key cannot read are skipped, not shown).
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 	if err := onlyQuery(r, "after", "cursor", "type", "aggregate_type", "aggregate_id", "limit"); err != nil {
 		s.fail(w, r, err)
@@ -90,17 +115,22 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	envs, more, err := s.cmd.Events(r.Context(), f, limit)
+	if err := s.cmd.CheckEventFilter(f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.readableBy(info(r.Context()).key, &f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	envs, more, last, err := s.cmd.Events(r.Context(), f, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := feedBody{Object: "list", Data: make([]eventJSON, len(envs)), HasMore: more, NextAfter: f.After}
+	out := feedBody{Object: "list", Data: make([]eventJSON, len(envs)), HasMore: more, NextAfter: last}
 	for i, e := range envs {
 		out.Data[i] = s.eventOf(e)
-	}
-	if len(envs) > 0 {
-		out.NextAfter = envs[len(envs)-1].Position
 	}
 	if more {
 		out.NextCursor = strconv.FormatUint(out.NextAfter, 10)
@@ -111,7 +141,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 // streamEvents is GET /v1/events/stream: Server-Sent Events (id: position, event: dotted
 // type, data: the feed's JSON), from after or Last-Event-ID on, as they are appended; a
 // comment every heartbeat keeps proxies from closing an idle stream. It ends when the
-// client goes.
+// client goes, or with an "event: error" once its key is revoked or expires.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	if err := onlyQuery(r, "after", "type", "aggregate_type", "aggregate_id"); err != nil {
 		s.fail(w, r, err)
@@ -129,6 +159,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cmd.CheckEventFilter(f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.readableBy(info(r.Context()).key, &f); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -165,14 +199,30 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	if err := send([]byte(": stream of events after " + strconv.FormatUint(f.After, 10) + "\n\n")); err != nil {
 		return
 	}
+	// the key is checked again on every heartbeat and before every event: a stream
+	// outlives no revocation or expiry of its key by more than a heartbeat
+	key := info(r.Context()).key
+	var endOnce sync.Once
+	endStream := func(why string) {
+		endOnce.Do(func() {
+			b, _ := json.Marshal(map[string]string{"code": "UNAUTHORIZED", "message": why})
+			_ = send([]byte("event: error\ndata: " + string(b) + "\n\n"))
+			cancel()
+		})
+	}
+	heartbeat := s.cfg.Heartbeat
 	go func() {
-		t := time.NewTicker(s.cfg.Heartbeat)
+		t := time.NewTicker(heartbeat)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				if why := s.keyGone(key); why != "" {
+					endStream(why)
+					return
+				}
 				if send([]byte(": heartbeat\n\n")) != nil {
 					cancel()
 					return
@@ -181,6 +231,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	err := s.cmd.FollowEvents(ctx, f, func(e domain.Envelope) error {
+		if why := s.keyGone(key); why != "" {
+			endStream(why)
+			return errKeyGone
+		}
 		data, err := json.Marshal(s.eventOf(e))
 		if err != nil {
 			return err
@@ -190,8 +244,30 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 		msg = append(append(msg, data...), "\n\n"...)
 		return send(msg)
 	})
-	if err != nil && ctx.Err() == nil {
+	if err != nil && !errors.Is(err, errKeyGone) && ctx.Err() == nil {
 		// the answer has begun: all that is left is to log and end the stream
 		s.log.WarnContext(ctx, "event stream ended", "err", err, "request_id", requestID(ctx))
 	}
+}
+
+// errKeyGone ends an event stream whose key stopped working.
+var errKeyGone = errors.New("the stream's API key stopped working")
+
+// keyGone says why a key authorized earlier no longer works ("" while it does), deciding
+// as the auth middleware does: the key index still knows it, it is not revoked, not
+// expired.
+func (s *Server) keyGone(k *domain.APIKey) string {
+	if k == nil {
+		return "the request had no API key"
+	}
+	cur, ok := s.keys.Lookup(k.Hash)
+	switch {
+	case !ok || cur.ID != k.ID:
+		return "the API key is no longer known"
+	case cur.Revoked:
+		return "the API key was revoked"
+	case !cur.Usable(s.now()):
+		return "the API key expired"
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gorilla/mux"
 
@@ -81,6 +82,26 @@ func (s *Server) webhookDeliveryOf(d *domain.WebhookDelivery) webhookDeliveryJSO
 	return out
 }
 
+// canSubscribe refuses (403 naming events[i]) a pattern that would send the endpoint
+// events of an aggregate the calling key cannot read (domain.ReadScopeOf): "*" or a prefix
+// covering several aggregates needs the read scope of each. Nothing of this is stored: the
+// check is the creating (or updating) key's, at that moment.
+func (s *Server) canSubscribe(r *http.Request, patterns []string) error {
+	key := info(r.Context()).key
+	if key == nil {
+		return errUnauthorized
+	}
+	for i, p := range patterns {
+		for _, agg := range s.cmd.Registry().AggregatesMatching(p) {
+			if scope := domain.ReadScopeOf(agg); !key.Allows(scope) {
+				return &httpError{http.StatusForbidden, "FORBIDDEN", "an endpoint may subscribe only to events the calling key can read",
+					[]domain.FieldError{{Field: "events[" + strconv.Itoa(i) + "]", Issue: "matches " + agg + " events; the calling key lacks " + strconv.Quote(scope)}}}
+			}
+		}
+	}
+	return nil
+}
+
 func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	o, err := readObject(r)
 	if err != nil {
@@ -93,6 +114,10 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	o.into("events", &cmd.Events)
 	o.into("description", &cmd.Description)
 	if err := o.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.canSubscribe(r, cmd.Events); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -118,6 +143,12 @@ func (s *Server) updateWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	if err := o.err(); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if cmd.Events != nil {
+		if err := s.canSubscribe(r, *cmd.Events); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	command(s, w, r, webhookEndpointOf, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
 		return s.cmd.UpdateWebhookEndpoint(r.Context(), mux.Vars(r)["id"], cmd, opts...)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"stateset/domain"
+	"stateset/eventstore"
 )
 
 // EventFilter selects events of the stream for the feed. Every field is optional; an
@@ -14,6 +15,33 @@ type EventFilter struct {
 	EventType     string
 	AggregateType string
 	AggregateID   string
+	// Readable, when set, says which aggregate types' events the reader may see; the rest
+	// are skipped (the feed still moves past them).
+	Readable func(aggregateType string) bool
+}
+
+// readable reports whether f lets its reader see events of aggType.
+func (f EventFilter) readable(aggType string) bool { return f.Readable == nil || f.Readable(aggType) }
+
+// skipBudget bounds how many unreadable events one page of the feed scans past before it
+// answers a short (possibly empty) page whose cursor is beyond them.
+const skipBudget = 1000
+
+// feedEvent decodes a stored event for the feed, nil if the reader may not see it; an
+// unreadable event is told by its header when the header is there, so it is not decoded.
+func (h *Handler) feedEvent(f EventFilter, m eventstore.Msg) (*domain.Envelope, error) {
+	if agg := m.Header.Get(eventstore.HeaderAggregateType); agg != "" && !f.readable(agg) {
+		return nil, nil
+	}
+	env, err := h.reg.Unmarshal(m.Data, m.Seq)
+	if err != nil {
+		return nil, err
+	}
+	if !f.readable(env.AggregateType) {
+		return nil, nil
+	}
+	env.Event = domain.Redact(env.Event)
+	return &env, nil
 }
 
 // subject is the narrowest stream subject covering the filter: the store filters by
@@ -56,31 +84,42 @@ func (h *Handler) CheckEventFilter(f EventFilter) error {
 }
 
 // Events returns up to limit events matching f in stream order, decoded through the
-// registry, and whether more follow. A filter that matches nothing returns none.
-func (h *Handler) Events(ctx context.Context, f EventFilter, limit int) ([]domain.Envelope, bool, error) {
+// registry, whether more follow, and the position of the last event scanned (f.After when
+// none): the cursor of the next page. Events f.Readable refuses are skipped, at most
+// skipBudget of them a page, so a page may be short or empty while more follow.
+// A filter that matches nothing returns none.
+func (h *Handler) Events(ctx context.Context, f EventFilter, limit int) ([]domain.Envelope, bool, uint64, error) {
 	subject, err := h.subject(f)
 	if err != nil || subject == "" {
-		return nil, false, err
+		return nil, false, f.After, err
+	}
+	scan := limit
+	if f.Readable != nil {
+		scan += skipBudget
 	}
 	var out []domain.Envelope
-	for m, err := range h.store.LoadN(ctx, subject, f.After, limit+1) {
+	last, scanned := f.After, 0
+	for m, err := range h.store.LoadN(ctx, subject, f.After, scan+1) {
 		if err != nil {
-			return nil, false, err
+			return nil, false, f.After, err
 		}
-		if len(out) == limit {
-			return out, true, nil
+		if len(out) == limit || scanned == scan {
+			return out, true, last, nil
 		}
-		env, err := h.reg.Unmarshal(m.Data, m.Seq)
+		scanned++
+		env, err := h.feedEvent(f, m)
 		if err != nil {
-			return nil, false, err
+			return nil, false, f.After, err
 		}
-		env.Event = domain.Redact(env.Event)
-		out = append(out, env)
+		last = m.Seq
+		if env != nil {
+			out = append(out, *env)
+		}
 	}
-	return out, false, nil
+	return out, false, last, nil
 }
 
-// FollowEvents calls yield with every event matching f after f.After, in stream order,
+// FollowEvents calls yield with every event matching f (and readable) after f.After, in stream order,
 // as it is appended, until ctx ends (nil) or yield or the subscription fails (the error).
 func (h *Handler) FollowEvents(ctx context.Context, f EventFilter, yield func(domain.Envelope) error) error {
 	subject, err := h.subject(f)
@@ -107,12 +146,14 @@ func (h *Handler) FollowEvents(ctx context.Context, f EventFilter, yield func(do
 				}
 				return fmt.Errorf("follow events: %w", sub.Err())
 			}
-			env, err := h.reg.Unmarshal(m.Data, m.Seq)
+			env, err := h.feedEvent(f, m)
 			if err != nil {
 				return err
 			}
-			env.Event = domain.Redact(env.Event)
-			if err := yield(env); err != nil {
+			if env == nil {
+				continue
+			}
+			if err := yield(*env); err != nil {
 				return err
 			}
 		}

@@ -414,7 +414,7 @@ func (h *Handler) postWebhook(ctx context.Context, client *http.Client, ep *doma
 	}
 	body, err := json.Marshal(webhookBody{ID: env.ID, Type: h.reg.DottedName(env.Type), EventType: env.Type,
 		Position: env.Position, Created: env.Time.UTC(), AggregateType: env.AggregateType, AggregateID: env.AggregateID,
-		DeliveryID: d.ID, Data: env.Event})
+		DeliveryID: d.ID, Data: domain.Redact(env.Event)})
 	if err != nil {
 		return fail("encode body: " + err.Error())
 	}

@@ -150,3 +150,7 @@ func (k *APIKey) Grants(scopes []string) int {
 func (k *APIKey) Usable(now time.Time) bool {
 	return k.Version > 0 && !k.Revoked && (k.ExpiresAt == nil || now.Before(*k.ExpiresAt))
 }
+
+// Redacted is the event without the token's hash: only the key index needs it, and it
+// decodes the stream itself.
+func (e APIKeyCreated) Redacted() Event { e.Hash = ""; return e }

@@ -184,7 +184,7 @@ func TestEventFeedPagesAndFilters(t *testing.T) {
 	sh.ok(http.MethodPut, "/v1/customers/f2", `{"email":"f2@example.com"}`)
 	sh.ok(http.MethodPut, "/v1/customers/f1", `{"firstName":"B"}`)
 	sh.ok(http.MethodPut, "/v1/customers/f2", `{"firstName":"C"}`)
-	_, feedTok := sh.newKey("feed", "events:read")
+	_, feedTok := sh.newKey("feed", "events:read", "customers:read", "orders:read", "api_keys:read")
 
 	feed := func(query string) map[string]any {
 		t.Helper()
@@ -338,7 +338,7 @@ func TestEventsSSEResumesWithLastEventID(t *testing.T) {
 	for i := range 3 {
 		sh.ok(http.MethodPut, fmt.Sprintf("/v1/customers/s%d", i), fmt.Sprintf(`{"email":"s%d@example.com"}`, i))
 	}
-	_, tok := sh.newKey("sse", "events:read")
+	_, tok := sh.newKey("sse", "events:read", "customers:read")
 	url := sh.base + "/v1/events/stream?aggregate_type=customer"
 	ch, stop := openSSE(t, url, tok)
 	var seen []sseEvent

@@ -345,3 +345,29 @@ func TestWebhookURLsAreChecked(t *testing.T) {
 		t.Fatalf("deleted endpoint: %d %s", a.status, a.body)
 	}
 }
+
+// TestWebhookBodyCarriesNoAPIKeyHash: an api_key.* endpoint gets ApiKeyCreated with its
+// data, but the token's hash redacted, as the feed shows it.
+func TestWebhookBodyCarriesNoAPIKeyHash(t *testing.T) {
+	sh := webhookShop(t)
+	keys := newReceiver(t)
+	sh.endpoint(keys, "api_key.*")
+	id, _ := sh.newKey("hooked", "customers:read")
+	waitFor(t, "api_key.created delivered", func() bool {
+		for _, m := range keys.received() {
+			if m["aggregate_id"] == id {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range keys.received() {
+		data, _ := m["data"].(map[string]any)
+		if m["aggregate_id"] == id && (data["prefix"] == nil || data["prefix"] == "") {
+			t.Errorf("data lost more than the hash: %v", data)
+		}
+		if h, ok := data["hash"]; ok && h != "" {
+			t.Errorf("webhook body carries key %v's hash: %v", m["aggregate_id"], h)
+		}
+	}
+}
