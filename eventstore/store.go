@@ -253,6 +253,10 @@ func (s *Store) AggregateSubjects(aggType, id string) string {
 	return s.cfg.Prefix + ".events." + aggType + "." + id + ".*"
 }
 
+// Subjects is the subject of a pattern relative to <prefix>.events. (e.g.
+// "customer.*.CustomerForgotten").
+func (s *Store) Subjects(pattern string) string { return s.cfg.Prefix + ".events." + pattern }
+
 // TypeSubjects is the wildcard covering every event of one aggregate type.
 func (s *Store) TypeSubjects(aggType string) string {
 	return s.cfg.Prefix + ".events." + aggType + ".>"

@@ -27,7 +27,7 @@ var leadDocs = docTable[domain.Lead, *domain.Lead]{
 }
 
 func (leadsV1) Name() string             { return "leads_v1" }
-func (leadsV1) AggregateTypes() []string { return []string{"lead", "customer"} }
+func (leadsV1) AggregateTypes() []string { return []string{"lead", "customer.*.CustomerForgotten"} }
 func (leadsV1) Schema() []string         { return leadDocs.schema() }
 
 func (leadsV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
@@ -69,9 +69,11 @@ var contactDocs = docTable[domain.Contact, *domain.Contact]{
 		`CREATE INDEX IF NOT EXISTS contacts_supplier ON contacts (supplier_id, created_seq)`},
 }
 
-func (contactsV1) Name() string             { return "contacts_v1" }
-func (contactsV1) AggregateTypes() []string { return []string{"contact", "customer"} }
-func (contactsV1) Schema() []string         { return contactDocs.schema() }
+func (contactsV1) Name() string { return "contacts_v1" }
+func (contactsV1) AggregateTypes() []string {
+	return []string{"contact", "customer.*.CustomerForgotten"}
+}
+func (contactsV1) Schema() []string { return contactDocs.schema() }
 
 func (contactsV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
 	if customer, err := contactDocs.forget(ctx, tx, env, "customer_id"); customer || err != nil {
@@ -149,7 +151,7 @@ var caseDocs = docTable[domain.Case, *domain.Case]{
 }
 
 func (casesV1) Name() string             { return "cases_v1" }
-func (casesV1) AggregateTypes() []string { return []string{"case", "customer"} }
+func (casesV1) AggregateTypes() []string { return []string{"case", "customer.*.CustomerForgotten"} }
 func (casesV1) Schema() []string         { return caseDocs.schema() }
 
 func (casesV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {

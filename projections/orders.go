@@ -25,7 +25,7 @@ var orderDocs = docTable[domain.Order, *domain.Order]{
 }
 
 func (ordersV1) Name() string             { return "orders_v1" }
-func (ordersV1) AggregateTypes() []string { return []string{"order", "customer"} }
+func (ordersV1) AggregateTypes() []string { return []string{"order", "customer.*.CustomerForgotten"} }
 func (ordersV1) Schema() []string         { return orderDocs.schema() }
 
 func (ordersV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {

@@ -22,7 +22,9 @@ import (
 // a new schema is a new projector, built beside the old one.
 type Projector interface {
 	Name() string
-	// AggregateTypes are the aggregates whose events it reads.
+	// AggregateTypes are the aggregates whose events it reads ("*": all), or subject
+	// patterns relative to <prefix>.events. for only some events of an aggregate
+	// ("customer.*.CustomerForgotten").
 	AggregateTypes() []string
 	// Schema is the DDL it needs; statements must be idempotent.
 	Schema() []string
@@ -87,6 +89,10 @@ func openAt(ctx context.Context, path string, shadow bool, p Projector, store *e
 	run := &Runner{p: p, store: store, reg: reg, log: log.With("component", "projection", "projection", p.Name()),
 		path: path, w: w, r: r, changed: make(chan struct{}), wake: make(chan struct{}, 1), state: "starting"}
 	for _, t := range p.AggregateTypes() {
+		if strings.Contains(t, ".") { // a subject pattern of its own: "customer.*.CustomerForgotten"
+			run.filters = append(run.filters, store.Subjects(t))
+			continue
+		}
 		run.filters = append(run.filters, store.TypeSubjects(t))
 	}
 	ddl := append([]string{`CREATE TABLE IF NOT EXISTS checkpoint (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at TEXT NOT NULL)`}, p.Schema()...)
@@ -418,6 +424,9 @@ func (run *Runner) nextOurs(ctx context.Context, after uint64) (uint64, error) {
 	}
 	return first, nil
 }
+
+// Head is the stream position of the last event this projector reads.
+func (run *Runner) Head(ctx context.Context) (uint64, error) { return run.ourHead(ctx) }
 
 // ourHead is the sequence of the last event in the stream this projector reads.
 func (run *Runner) ourHead(ctx context.Context) (uint64, error) {

@@ -82,14 +82,10 @@ func projectionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 				return err
 			}
 			applied := run.Applied()
-			var head uint64
-			for _, t := range p.AggregateTypes() {
-				n, err := store.LastSeq(ctx, store.TypeSubjects(t))
-				if err != nil {
-					run.Close()
-					return err
-				}
-				head = max(head, n)
+			head, err := run.Head(ctx)
+			if err != nil {
+				run.Close()
+				return err
 			}
 			lag := uint64(0)
 			if head > applied {
