@@ -47,9 +47,25 @@ func newSubscriber(nc *nats.Conn, stream string, consumer jetstream.ConsumerConf
 // Subscribe binds the durable consumer (creating or updating it; the topic only names
 // the handler) and delivers its messages on the returned channel until ctx ends or Close.
 func (s *subscriber) Subscribe(ctx context.Context, _ string) (<-chan *message.Message, error) {
-	cons, err := s.js.CreateOrUpdateConsumer(ctx, s.stream, s.consumer)
-	if err != nil {
-		return nil, err
+	// A busy or just-started server may not answer at once: one refusal here would stop
+	// the whole router, and the instance would never be ready. Ask again until it does.
+	var cons jetstream.Consumer
+	for attempt := 1; ; attempt++ {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		c, err := s.js.CreateOrUpdateConsumer(cctx, s.stream, s.consumer)
+		cancel()
+		if err == nil {
+			cons = c
+			break
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(min(attempt, 10)) * 200 * time.Millisecond):
+		}
 	}
 	out := make(chan *message.Message)
 	s.mu.Lock()

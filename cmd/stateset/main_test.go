@@ -64,30 +64,36 @@ func startServe(t testing.TB, args ...string) *server {
 	s.cancel = cancel
 	args = append([]string{"serve", "--http-addr", s.addr, "--log-level", "warn"}, args...)
 	go func() { s.done <- run(ctx, args, s.out, s.log) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if r, err := http.Get("http://" + s.addr + "/ready"); err == nil {
-			r.Body.Close()
-			if r.StatusCode == 200 {
-				break
-			}
-		}
-		select {
-		case err := <-s.done:
-			t.Fatalf("serve exited: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("server not ready")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	t.Cleanup(func() {
 		s.stop()
 		if t.Failed() {
 			t.Logf("--- log of serve on %s:\n%s", s.addr, s.log.String())
 		}
 	})
+	// generous: under -race, with other packages' tests on the same two cores, a start
+	// that opens two dozen read models and flows can take a while
+	deadline := time.Now().Add(90 * time.Second)
+	var last string
+	for {
+		if r, err := http.Get("http://" + s.addr + "/ready"); err == nil {
+			body, _ := io.ReadAll(r.Body)
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				break
+			}
+			last = string(body)
+		}
+		select {
+		case err := <-s.done:
+			s.cancel = nil
+			t.Fatalf("serve exited: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready: %s", last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	return s
 }
 
