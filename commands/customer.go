@@ -184,10 +184,26 @@ func (h *Handler) shred(ctx context.Context, customerID, leadID string) error {
 	return v.Forget(ctx, domain.CustomerSubject(customerID))
 }
 
-// customerPrivacy is the flow that makes sure a forgotten customer's keys are destroyed.
+// OnCustomerForgotten adds work the customer-privacy flow does for every forgotten
+// customer, after its keys are gone (e.g. deleting recorded answers that mention it).
+func (h *Handler) OnCustomerForgotten(fn func(ctx context.Context, customerID string) error) {
+	h.forgetHooks = append(h.forgetHooks, fn)
+}
+
+// customerPrivacy is the flow that makes sure a forgotten customer's keys are destroyed,
+// then runs the OnCustomerForgotten work.
 func (h *Handler) customerPrivacy(ctx context.Context, env domain.Envelope, _ domain.Metadata) error {
-	if e, ok := env.Event.(domain.CustomerForgotten); ok {
-		return h.shred(ctx, e.CustomerID, e.LeadID)
+	e, ok := env.Event.(domain.CustomerForgotten)
+	if !ok {
+		return nil
+	}
+	if err := h.shred(ctx, e.CustomerID, e.LeadID); err != nil {
+		return err
+	}
+	for _, fn := range h.forgetHooks {
+		if err := fn(ctx, e.CustomerID); err != nil {
+			return err
+		}
 	}
 	return nil
 }

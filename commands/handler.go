@@ -39,8 +39,10 @@ type Handler struct {
 	evicted   chan evicted // aggregates pushed out of the cache with events no snapshot holds
 	unique    *eventstore.Bucket
 	appends   *prometheus.CounterVec
-	conflicts *prometheus.CounterVec
-	webhooks  WebhookConfig
+	// forgetHooks run in the customer-privacy flow (set up before the flows start)
+	forgetHooks []func(ctx context.Context, customerID string) error
+	conflicts   *prometheus.CounterVec
+	webhooks    WebhookConfig
 
 	countPosting func() // tests: runs when a reconcile has read the items, before it posts
 }

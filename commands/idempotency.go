@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -127,4 +128,36 @@ func (i *Idempotency) Complete(ctx context.Context, t *Ticket, resp Recorded) er
 // Abandon frees the key so the request can be tried again (the server failed).
 func (i *Idempotency) Abandon(ctx context.Context, t *Ticket) error {
 	return i.b.Delete(ctx, t.key, t.rev)
+}
+
+// Forget deletes every recorded answer that mentions a forgotten customer (its id as a
+// JSON string: the customer itself, its orders, contacts, cases…), so no replay answers
+// its personal data again. A deleted record only means a retry with that key runs again,
+// where the command loop recognises a retry that had landed. It scans the bucket: a day's
+// records, once per forget.
+func (i *Idempotency) Forget(ctx context.Context, customerID string) (int, error) {
+	keys, err := i.b.Keys(ctx)
+	if err != nil {
+		return 0, err
+	}
+	needle := []byte(`"` + customerID + `"`)
+	n := 0
+	for _, k := range keys {
+		raw, rev, err := i.b.Get(ctx, k)
+		if errors.Is(err, eventstore.ErrKeyNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		var rec idemRecord
+		if json.Unmarshal(raw, &rec) != nil || rec.Response == nil || !bytes.Contains(rec.Response.Body, needle) {
+			continue
+		}
+		if err := i.b.Delete(ctx, k, rev); err != nil && !errors.Is(err, eventstore.ErrWrongRevision) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

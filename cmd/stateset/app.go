@@ -71,6 +71,11 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		a.store.Close()
 		return nil, err
 	}
+	// a forgotten customer's answers leave the idempotency records too
+	a.cmd.OnCustomerForgotten(func(ctx context.Context, id string) error {
+		_, err := idem.Forget(ctx, id)
+		return err
+	})
 	if a.reactor, err = a.store.NewReactor(ctx, cfg.log, cfg.reactor); err != nil {
 		a.store.Close()
 		return nil, err

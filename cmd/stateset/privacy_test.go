@@ -28,7 +28,10 @@ var secrets = []string{"ada.lovelace@example.com", "Augusta", "Lovelace", "7946 
 // email, name, phone or address any more, while the non-personal history stays.
 func TestForgetCustomer(t *testing.T) {
 	sh := newShop(t)
-	sh.ok(http.MethodPut, "/v1/customers/ada", `{"email":"ada.lovelace@example.com","firstName":"Augusta","lastName":"Lovelace","phone":"+44 20 7946 0001"}`)
+	const adaBody = `{"email":"ada.lovelace@example.com","firstName":"Augusta","lastName":"Lovelace","phone":"+44 20 7946 0001"}`
+	if a := sh.cl.must(t, http.MethodPut, sh.base+"/v1/customers/ada", adaBody, "Idempotency-Key", "ada-1"); a.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
 	sh.ok(http.MethodPost, "/v1/customers/ada/addresses", `{"type":"SHIPPING","street1":"12 Analytical Row","city":"London","postal_code":"N1","country":"GB"}`)
 	sh.ok(http.MethodPut, "/v1/customers/ada", `{"lastName":"Lovelace-King","type":"BUSINESS"}`)
 	sh.item("MUG", 5)
@@ -83,6 +86,11 @@ func TestForgetCustomer(t *testing.T) {
 	if o["total_amount"] == nil || o["customer_id"] != "ada" || len(o["items"].([]any)) != 1 {
 		t.Fatalf("the order's non-personal data must stay: %v", o)
 	}
+	// the recorded answer of the first request is forgotten too: a replay no longer returns it
+	sh.eventually("idempotency record forgotten", "/v1/admin/flows", func(map[string]any) bool {
+		a := sh.cl.must(t, http.MethodPut, sh.base+"/v1/customers/ada", adaBody, "Idempotency-Key", "ada-1")
+		return a.header.Get("Idempotent-Replayed") != "true" && !strings.Contains(string(a.body), "Augusta")
+	})
 	if b := sh.ok(http.MethodGet, "/v1/customers/bob", ""); b["email"] != "bob@example.com" {
 		t.Fatalf("another customer was touched: %v", b)
 	}
