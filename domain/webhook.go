@@ -127,13 +127,31 @@ func CheckWebhookURL(v *Validation, field, raw string, allowPrivate bool) {
 	}
 }
 
+// nonPublic are the special-purpose ranges netip has no predicate for: CGNAT, "this
+// network", IETF protocol assignments, benchmarking, reserved, and the IPv6 prefixes that
+// embed an IPv4 address a gateway may route to (NAT64, 6to4, Teredo).
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"), netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"), netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("2001::/32"),
+}
+
 // PublicAddr reports whether ip may be a webhook target: not loopback, private (incl.
-// IPv6 ULA), link-local, unspecified, multicast or the CGNAT range.
+// IPv6 ULA), link-local, unspecified, multicast, nor one of the nonPublic ranges.
 func PublicAddr(ip netip.Addr) bool {
 	ip = ip.Unmap()
-	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast() &&
-		!ip.IsUnspecified() && !ip.IsMulticast() && !ip.IsInterfaceLocalMulticast() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("0.0.0.0/8").Contains(ip)
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkWebhookEvents(v *Validation, events []string) {

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"maps"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -111,5 +112,19 @@ func TestWebhookDeliverySchedule(t *testing.T) {
 	apply(d.RecordAttempt(5, WebhookResult{ResponseCode: 204}, t0, schedule))
 	if d.Status != WebhookDeliveryStatusSucceeded {
 		t.Fatalf("204: %+v", d)
+	}
+}
+
+func TestPublicAddr(t *testing.T) {
+	for addr, public := range map[string]bool{
+		"93.184.216.34": true, "2606:2800:220:1:248:1893:25c8:1946": true,
+		"127.0.0.1": false, "::1": false, "::ffff:127.0.0.1": false, "10.1.2.3": false, "192.168.0.1": false,
+		"172.16.0.1": false, "169.254.169.254": false, "fe80::1": false, "fc00::1": false, "0.0.0.0": false,
+		"100.64.0.1": false, "198.18.0.1": false, "192.0.0.8": false, "240.0.0.1": false,
+		"64:ff9b::7f00:1": false, "2002:7f00:1::": false, "2001:0:4136:e378::1": false,
+	} {
+		if got := PublicAddr(netip.MustParseAddr(addr)); got != public {
+			t.Errorf("PublicAddr(%s) = %v, want %v", addr, got, public)
+		}
 	}
 }
