@@ -268,44 +268,9 @@ func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getInventoryItem(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if err := onlyQuery(r, "as_of"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		pos, err := s.asOfPosition(r, "inventory", id, asOf)
-		if err == nil && pos == 0 {
-			err = domain.ErrNotFound
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		it, err := s.cmd.InventoryItemAt(r.Context(), id, pos)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		w.Header().Set("ETag", etag(it.Version))
-		setPosition(w, pos)
-		writeJSON(w, http.StatusOK, inventoryOf(it))
-		return
-	}
-	run := s.inventoryRunner()
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	d, err := s.read.GetInventoryItem(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(d.Value.Version))
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, inventoryOf(d.Value))
+	getDocAsOf(s, w, r, "inventory", s.inventoryRunner(), func() (projections.Doc[domain.InventoryItem], error) {
+		return s.read.GetInventoryItem(r.Context(), mux.Vars(r)["id"])
+	}, s.cmd.InventoryItemAt, func(it *domain.InventoryItem) int64 { return it.Version }, func(it *domain.InventoryItem) inventoryJSON { return inventoryOf(it) })
 }
 
 func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {

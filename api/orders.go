@@ -289,44 +289,9 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if err := onlyQuery(r, "as_of"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		pos, err := s.asOfPosition(r, "order", id, asOf)
-		if err == nil && pos == 0 {
-			err = domain.ErrNotFound
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		o, err := s.cmd.OrderAt(r.Context(), id, pos)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		w.Header().Set("ETag", etag(o.Version))
-		setPosition(w, pos)
-		writeJSON(w, http.StatusOK, orderOf(o))
-		return
-	}
-	run := s.ordersRunner()
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	d, err := s.read.GetOrder(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(d.Value.Version))
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, orderOf(d.Value))
+	getDocAsOf(s, w, r, "order", s.ordersRunner(), func() (projections.Doc[domain.Order], error) {
+		return s.read.GetOrder(r.Context(), mux.Vars(r)["id"])
+	}, s.cmd.OrderAt, func(o *domain.Order) int64 { return o.Version }, orderOf)
 }
 
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {

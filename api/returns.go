@@ -154,44 +154,9 @@ func (s *Server) refundReturn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getReturn(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if err := onlyQuery(r, "as_of"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		pos, err := s.asOfPosition(r, "return", id, asOf)
-		if err == nil && pos == 0 {
-			err = domain.ErrNotFound
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rt, err := s.cmd.ReturnAt(r.Context(), id, pos)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		w.Header().Set("ETag", etag(rt.Version))
-		setPosition(w, pos)
-		writeJSON(w, http.StatusOK, returnOf(rt))
-		return
-	}
-	run := s.returnsRunner()
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	d, err := s.read.GetReturn(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(d.Value.Version))
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, returnOf(d.Value))
+	getDocAsOf(s, w, r, "return", s.returnsRunner(), func() (projections.Doc[domain.Return], error) {
+		return s.read.GetReturn(r.Context(), mux.Vars(r)["id"])
+	}, s.cmd.ReturnAt, func(rt *domain.Return) int64 { return rt.Version }, returnOf)
 }
 
 func (s *Server) listReturns(w http.ResponseWriter, r *http.Request) {

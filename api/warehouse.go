@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -15,52 +14,6 @@ import (
 
 // Warehouse operations: /v1/warehouses, /v1/pick_lists, /v1/shipments, /v1/transfers,
 // /v1/cycle_counts and POST /v1/inventory/transfer.
-
-// listCollection answers a document list filtered by cols (status checked against
-// statuses).
-func listCollection[A, J any, S ~string](s *Server, w http.ResponseWriter, r *http.Request, name string, cols []string,
-	statuses []S, list func(projections.Filter) ([]*A, projections.PageInfo, error), view func(*A) J) {
-	q := r.URL.Query()
-	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(statuses, S(st)), "status", "not a status of this collection")
-	}
-	s.listDocs(w, r, &v, q, s.runner(name), &f, func() (any, projections.PageInfo, error) {
-		docs, pi, err := list(f)
-		out := make([]J, len(docs))
-		for i, d := range docs {
-			out[i] = view(d)
-		}
-		return out, pi, err
-	})
-}
-
-// reasonAction reads an action body {reason} and runs the action.
-func reasonAction[A, J any](s *Server, w http.ResponseWriter, r *http.Request, view func(*A) J,
-	run func(id, action, reason string, opts []commands.Option) (commands.Result[A], error)) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, view, func(opts []commands.Option) (commands.Result[A], error) {
-		return run(mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts)
-	})
-}
 
 // created answers 201 with Location.
 func created[A, J any](s *Server, w http.ResponseWriter, r *http.Request, path string, res commands.Result[A], err error, id func(*A) string, view func(*A) J) {

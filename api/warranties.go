@@ -163,44 +163,9 @@ func (s *Server) rejectWarrantyClaim(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getWarranty(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if err := onlyQuery(r, "as_of"); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		pos, err := s.asOfPosition(r, "warranty", id, asOf)
-		if err == nil && pos == 0 {
-			err = domain.ErrNotFound
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		wt, err := s.cmd.WarrantyAt(r.Context(), id, pos)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		w.Header().Set("ETag", etag(wt.Version))
-		setPosition(w, pos)
-		writeJSON(w, http.StatusOK, warrantyOf(wt))
-		return
-	}
-	run := s.warrantiesRunner()
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	d, err := s.read.GetWarranty(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(d.Value.Version))
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, warrantyOf(d.Value))
+	getDocAsOf(s, w, r, "warranty", s.warrantiesRunner(), func() (projections.Doc[domain.Warranty], error) {
+		return s.read.GetWarranty(r.Context(), mux.Vars(r)["id"])
+	}, s.cmd.WarrantyAt, func(wt *domain.Warranty) int64 { return wt.Version }, warrantyOf)
 }
 
 func (s *Server) listWarranties(w http.ResponseWriter, r *http.Request) {

@@ -42,51 +42,6 @@ func (s *Server) runner(name string) *projections.Runner {
 	return run
 }
 
-// reply answers a command's aggregate with its ETag and stream position.
-func reply[A, J any](w http.ResponseWriter, status int, res commands.Result[A], view func(*A) J) {
-	w.Header().Set("ETag", etag(res.Version))
-	setPosition(w, res.Position)
-	writeJSON(w, status, view(res.Aggregate))
-}
-
-// command runs a write after If-Match and the request's metadata, and answers 200.
-func command[A, J any](s *Server, w http.ResponseWriter, r *http.Request, view func(*A) J,
-	run func([]commands.Option) (commands.Result[A], error)) {
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := run(append(opts, commands.WithMetadata(meta(r))))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reply(w, http.StatusOK, res, view)
-}
-
-// getDoc answers GET of one read-model document.
-func getDoc[A, J any](s *Server, w http.ResponseWriter, r *http.Request, run *projections.Runner,
-	get func() (projections.Doc[A], error), version func(*A) int64, view func(*A) J) {
-	if err := onlyQuery(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	d, err := get()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(version(d.Value)))
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, view(d.Value))
-}
-
 func (s *Server) createPriceList(w http.ResponseWriter, r *http.Request) {
 	o, err := readObject(r)
 	if err != nil {
