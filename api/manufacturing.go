@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/gorilla/mux"
@@ -109,28 +108,10 @@ func (s *Server) getBOM(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listBOMs(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := projections.BOMColumns
-	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.BOMStatuses, domain.BOMStatus(st)), "status", "not a bill of materials status")
-	}
-	s.listDocs(w, r, &v, q, s.runner(projections.BillsOfMaterials().Name()), &f, func() (any, projections.PageInfo, error) {
-		boms, pi, err := s.read.ListBOMs(r.Context(), f)
-		out := make([]bomJSON, len(boms))
-		for i, b := range boms {
-			out[i] = bomOf(b)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.BillsOfMaterials().Name(), projections.BOMColumns, domain.BOMStatuses,
+		func(f projections.Filter) ([]*domain.BillOfMaterials, projections.PageInfo, error) {
+			return s.read.ListBOMs(r.Context(), f)
+		}, bomOf)
 }
 
 func (s *Server) bomHistory(w http.ResponseWriter, r *http.Request) {
@@ -286,28 +267,10 @@ func (s *Server) getWorkOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listWorkOrders(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := projections.WorkOrderColumns
-	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.WorkOrderStatuses, domain.WorkOrderStatus(st)), "status", "not a work order status")
-	}
-	s.listDocs(w, r, &v, q, s.runner(projections.WorkOrders().Name()), &f, func() (any, projections.PageInfo, error) {
-		orders, pi, err := s.read.ListWorkOrders(r.Context(), f)
-		out := make([]workOrderJSON, len(orders))
-		for i, o := range orders {
-			out[i] = workOrderOf(o)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.WorkOrders().Name(), projections.WorkOrderColumns, domain.WorkOrderStatuses,
+		func(f projections.Filter) ([]*domain.WorkOrder, projections.PageInfo, error) {
+			return s.read.ListWorkOrders(r.Context(), f)
+		}, workOrderOf)
 }
 
 func (s *Server) workOrderHistory(w http.ResponseWriter, r *http.Request) {

@@ -198,28 +198,10 @@ func (s *Server) getSupplier(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listSuppliers(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := projections.SupplierColumns
-	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.SupplierStatuses, domain.SupplierStatus(st)), "status", "not a supplier status")
-	}
-	s.listDocs(w, r, &v, q, s.runner(projections.Suppliers().Name()), &f, func() (any, projections.PageInfo, error) {
-		list, pi, err := s.read.ListSuppliers(r.Context(), f)
-		out := make([]supplierJSON, len(list))
-		for i, x := range list {
-			out[i] = supplierOf(x)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.Suppliers().Name(), projections.SupplierColumns, domain.SupplierStatuses,
+		func(f projections.Filter) ([]*domain.Supplier, projections.PageInfo, error) {
+			return s.read.ListSuppliers(r.Context(), f)
+		}, supplierOf)
 }
 
 // listSupplierProducts is GET /v1/suppliers/{id}/products: the catalog, by SKU.
@@ -480,28 +462,10 @@ func (s *Server) getASN(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listASNs(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := projections.ASNColumns
-	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.ASNStatuses, domain.ASNStatus(st)), "status", "not an ASN status")
-	}
-	s.listDocs(w, r, &v, q, s.runner(projections.ASNs().Name()), &f, func() (any, projections.PageInfo, error) {
-		list, pi, err := s.read.ListASNs(r.Context(), f)
-		out := make([]asnJSON, len(list))
-		for i, x := range list {
-			out[i] = asnOf(x)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.ASNs().Name(), projections.ASNColumns, domain.ASNStatuses,
+		func(f projections.Filter) ([]*domain.ASN, projections.PageInfo, error) {
+			return s.read.ListASNs(r.Context(), f)
+		}, asnOf)
 }
 
 func (s *Server) asnHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "asn") }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/gorilla/mux"
@@ -123,28 +122,10 @@ func (s *Server) getPriceList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listPriceLists(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := []string{"status", "currency"}
-	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.PriceListStatuses, domain.PriceListStatus(st)), "status", "not a price list status")
-	}
-	s.listDocs(w, r, &v, q, s.runner(projections.PriceLists().Name()), &f, func() (any, projections.PageInfo, error) {
-		lists, pi, err := s.read.ListPriceLists(r.Context(), f)
-		out := make([]priceListJSON, len(lists))
-		for i, p := range lists {
-			out[i] = priceListOf(p)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.PriceLists().Name(), []string{"status", "currency"}, domain.PriceListStatuses,
+		func(f projections.Filter) ([]*domain.PriceList, projections.PageInfo, error) {
+			return s.read.ListPriceLists(r.Context(), f)
+		}, priceListOf)
 }
 
 func (s *Server) priceListHistory(w http.ResponseWriter, r *http.Request) {
@@ -376,28 +357,10 @@ func (s *Server) getWholesaleOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listWholesaleOrders(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := projections.WholesaleOrderColumns
-	if err := onlyQuery(r, append(slices.Clone(cols), "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.WholesaleOrderStatuses, domain.WholesaleOrderStatus(st)), "status", "not a wholesale order status")
-	}
-	s.listDocs(w, r, &v, q, s.runner(projections.WholesaleOrders().Name()), &f, func() (any, projections.PageInfo, error) {
-		orders, pi, err := s.read.ListWholesaleOrders(r.Context(), f)
-		out := make([]wholesaleOrderJSON, len(orders))
-		for i, o := range orders {
-			out[i] = wholesaleOrderOf(o)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.WholesaleOrders().Name(), projections.WholesaleOrderColumns, domain.WholesaleOrderStatuses,
+		func(f projections.Filter) ([]*domain.WholesaleOrder, projections.PageInfo, error) {
+			return s.read.ListWholesaleOrders(r.Context(), f)
+		}, wholesaleOrderOf)
 }
 
 func (s *Server) wholesaleOrderHistory(w http.ResponseWriter, r *http.Request) {
