@@ -242,9 +242,11 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 		_, err := h.RefundOrder(ctx, e.OrderID, e.Amount, "return", e.ReturnID, env.ID, opt)
 		return err
 	case domain.ReturnRejected:
-		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
+		_, err := h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
+		return err
 	case domain.ReturnCancelled:
-		return h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
+		_, err := h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)
+		return err
 	}
 	return nil
 }

@@ -119,18 +119,21 @@ func (h *Handler) createReturn(ctx context.Context, cmd domain.CreateReturn, opt
 // undoOrderReturn lets the order go of a return that does not hold quantities (it was not
 // created, or is rejected or cancelled). A failure is logged: the ReturnRejected /
 // ReturnCancelled flow is not there to catch a return that never came to be.
-func (h *Handler) undoOrderReturn(ctx context.Context, orderID, returnID string, opts []Option) {
-	if err := h.releaseUnlessOpen(ctx, orderID, returnID, sideOpts(opts)...); err != nil {
+// It answers the position of the order's release, 0 when there was none.
+func (h *Handler) undoOrderReturn(ctx context.Context, orderID, returnID string, opts []Option) uint64 {
+	pos, err := h.releaseUnlessOpen(ctx, orderID, returnID, sideOpts(opts)...)
+	if err != nil {
 		h.log.Error("return: releasing the order's hold failed", "order", orderID, "return", returnID, "err", err)
 	}
+	return pos
 }
 
 // releaseUnlessOpen frees a return's quantities on its order unless the return holds them
 // (exists and is neither rejected nor cancelled). The return is read inside the order's
 // command, so a reopen (which holds on the order, reopens, then holds again) and a release
 // cannot interleave into a reopened return the order does not hold.
-func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID string, opts ...Option) error {
-	_, err := h.onOrder(ctx, orderID, opts, func(o *domain.Order) ([]domain.Event, error) {
+func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID string, opts ...Option) (uint64, error) {
+	res, err := h.onOrder(ctx, orderID, opts, func(o *domain.Order) ([]domain.Event, error) {
 		r, err := h.Return(ctx, returnID)
 		if err == nil && r.Open() {
 			return nil, nil
@@ -141,9 +144,9 @@ func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID strin
 		return o.CloseReturn(returnID)
 	})
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+		return 0, nil
 	}
-	return err
+	return res.Position, err
 }
 
 // ActOnReturn runs approve, receive, reject, cancel, close or reopen. Reopening a
@@ -178,7 +181,7 @@ func (h *Handler) ActOnReturn(ctx context.Context, id, action, reason string, op
 	}
 	res, err := h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
 	if err == nil && (action == "reject" || action == "cancel") {
-		h.undoOrderReturn(ctx, res.Aggregate.OrderID, id, opts)
+		res = covering(res, h.undoOrderReturn(ctx, res.Aggregate.OrderID, id, opts))
 	}
 	return res, err
 }

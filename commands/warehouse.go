@@ -187,28 +187,30 @@ func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, 
 		if err != nil {
 			return res, err
 		}
-		if err := h.deliverOrderIfShipped(ctx, res.Aggregate.OrderID, sideOpts(opts)); err != nil {
+		pos, err := h.deliverOrderIfShipped(ctx, res.Aggregate.OrderID, sideOpts(opts))
+		if err != nil {
 			h.log.Warn("delivering the order of a shipment failed; flow shipment-order retries", "shipment_id", id, "err", err)
 		}
-		return res, nil
+		return covering(res, pos), nil
 	}
 	return onExisting(ctx, h, "shipment", id, opts, act)
 }
 
 // deliverOrderIfShipped delivers an order whose every line has shipped.
-func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opts []Option) error {
+// It answers the position of the delivery, 0 when there was none.
+func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opts []Option) (uint64, error) {
 	o, err := h.Order(ctx, orderID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if o.Status != domain.OrderStatusShipped {
-		return nil // lines remain, or delivered already
+		return 0, nil // lines remain, or delivered already
 	}
-	_, err = h.ActOnOrder(ctx, orderID, "deliver", "shipment delivered", opts...)
+	res, err := h.ActOnOrder(ctx, orderID, "deliver", "shipment delivered", opts...)
 	if _, ok := errors.AsType[*domain.TransitionError](err); ok {
-		return nil
+		return 0, nil
 	}
-	return err
+	return res.Position, err
 }
 
 // Shipment loads a shipment from the event store.
@@ -665,7 +667,7 @@ func (h *Handler) shipmentOrder(ctx context.Context, env domain.Envelope, meta d
 	if !ok {
 		return nil
 	}
-	err := h.deliverOrderIfShipped(ctx, e.OrderID, []Option{WithMetadata(meta)})
+	_, err := h.deliverOrderIfShipped(ctx, e.OrderID, []Option{WithMetadata(meta)})
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}

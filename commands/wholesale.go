@@ -248,10 +248,9 @@ func (h *Handler) ActOnWholesaleOrder(ctx context.Context, id, action, reason st
 			return res, err
 		}
 		why := map[string]string{"cancel": "cancelled", "pay": "paid"}[action]
-		h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+		return covering(res, h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
 			return a.ReleaseCredit(domain.ReleaseCredit{CustomerID: a.CustomerID, OrderID: id, Reason: why})
-		}, opts)
-		return res, nil
+		}, opts)), nil
 	}
 	return onExisting(ctx, h, "wholesale_order", id, opts, act)
 }
@@ -278,10 +277,9 @@ func (h *Handler) InvoiceWholesaleOrder(ctx context.Context, id, invoiceNumber s
 	if err != nil || len(res.Events) == 0 {
 		return res, err
 	}
-	h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+	return covering(res, h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
 		return a.InvoiceCredit(domain.InvoiceCredit{CustomerID: a.CustomerID, OrderID: id})
-	}, opts)
-	return res, nil
+	}, opts)), nil
 }
 
 func (h *Handler) submitWholesaleOrder(ctx context.Context, id string, opts []Option) (Result[domain.WholesaleOrder], error) {
@@ -345,11 +343,12 @@ func (h *Handler) checkReservations(ctx context.Context, o *domain.WholesaleOrde
 
 // settleCredit runs a follow-up credit command after the order's own event; a failure is
 // logged, not answered: the order's change stands and the wholesale-credit flow retries.
-func (h *Handler) settleCredit(ctx context.Context, customerID string, decide func(*domain.WholesaleAccount) ([]domain.Event, error), opts []Option) {
-	_, err := onExisting(ctx, h, "wholesale_account", customerID, sideOpts(opts), decide)
+func (h *Handler) settleCredit(ctx context.Context, customerID string, decide func(*domain.WholesaleAccount) ([]domain.Event, error), opts []Option) uint64 {
+	res, err := onExisting(ctx, h, "wholesale_account", customerID, sideOpts(opts), decide)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		h.log.Warn("wholesale credit follow-up failed; the wholesale-credit flow retries", "customer_id", customerID, "err", err)
 	}
+	return res.Position
 }
 
 // pinned answers ErrVersionMismatch when the caller's If-Match is not version.
