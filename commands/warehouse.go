@@ -203,12 +203,21 @@ func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opt
 	if err != nil {
 		return 0, err
 	}
-	if o.Status != domain.OrderStatusShipped {
-		return 0, nil // lines remain, or delivered already
+	// delivered already (the shipment-order flow may have been first): the answer must
+	// still cover that delivery
+	delivered := func() (uint64, error) {
+		return h.store.LastSeq(ctx, h.store.AggregateSubjects("order", orderID))
+	}
+	switch o.Status {
+	case domain.OrderStatusDelivered:
+		return delivered()
+	case domain.OrderStatusShipped:
+	default:
+		return 0, nil // lines remain
 	}
 	res, err := h.ActOnOrder(ctx, orderID, "deliver", "shipment delivered", opts...)
 	if _, ok := errors.AsType[*domain.TransitionError](err); ok {
-		return 0, nil
+		return delivered()
 	}
 	return res.Position, err
 }
