@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gorilla/mux"
 
@@ -171,35 +170,9 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
 
 // orderAction is POST /v1/orders/{id}/{action} {reason}.
 func (s *Server) orderAction(w http.ResponseWriter, r *http.Request) {
-	action := mux.Vars(r)["action"]
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.ActOnOrder(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+	reasonAction(s, w, r, orderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.ActOnOrder(r.Context(), id, action, reason, opts...)
 	})
-}
-
-func (s *Server) orderCommand(w http.ResponseWriter, r *http.Request, run func([]commands.Option) (commands.Result[domain.Order], error)) {
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := run(append(opts, commands.WithMetadata(meta(r))))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.replyOrder(w, http.StatusOK, res)
 }
 
 // shipOrder is POST /v1/orders/{id}/ship {lines: [{line_id, quantity}], carrier,
@@ -225,7 +198,7 @@ func (s *Server) shipOrder(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.ShipOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
@@ -245,7 +218,7 @@ func (s *Server) addOrderNote(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.AddOrderNote(r.Context(), mux.Vars(r)["id"], body, opts...)
 	})
 }
@@ -264,7 +237,7 @@ func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.PayOrder(r.Context(), mux.Vars(r)["id"], amount, ref, opts...)
 	})
 }
@@ -283,7 +256,7 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.orderCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.RefundOrder(r.Context(), mux.Vars(r)["id"], amount, reason, "", "", opts...)
 	})
 }
@@ -295,28 +268,10 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := []string{"status", "customer_id", "order_number", "payment_status", "fulfillment_status", "location_id", "channel"}
-	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.OrderStatuses, domain.OrderStatus(st)), "status", "not an order status")
-	}
-	s.listDocs(w, r, &v, q, s.ordersRunner(), &f, func() (any, projections.PageInfo, error) {
-		orders, pi, err := s.read.ListOrders(r.Context(), f)
-		out := make([]orderJSON, len(orders))
-		for i, o := range orders {
-			out[i] = orderOf(o)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.Orders().Name(), []string{"status", "customer_id", "order_number", "payment_status", "fulfillment_status", "location_id", "channel"}, domain.OrderStatuses,
+		func(f projections.Filter) ([]*domain.Order, projections.PageInfo, error) {
+			return s.read.ListOrders(r.Context(), f)
+		}, orderOf)
 }
 
 func (s *Server) orderHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "order") }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gorilla/mux"
 
@@ -72,36 +71,10 @@ func (s *Server) replyReturn(w http.ResponseWriter, status int, res commands.Res
 	writeJSON(w, status, returnOf(res.Aggregate))
 }
 
-func (s *Server) returnCommand(w http.ResponseWriter, r *http.Request, run func([]commands.Option) (commands.Result[domain.Return], error)) {
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := run(append(opts, commands.WithMetadata(meta(r))))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.replyReturn(w, http.StatusOK, res)
-}
-
 // returnAction is POST /v1/returns/{id}/{action} {reason}.
 func (s *Server) returnAction(w http.ResponseWriter, r *http.Request) {
-	action := mux.Vars(r)["action"]
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.returnCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Return], error) {
-		return s.cmd.ActOnReturn(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+	reasonAction(s, w, r, returnOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Return], error) {
+		return s.cmd.ActOnReturn(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -127,7 +100,7 @@ func (s *Server) inspectReturn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.returnCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Return], error) {
+	command(s, w, r, returnOf, func(opts []commands.Option) (commands.Result[domain.Return], error) {
 		return s.cmd.InspectReturn(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
@@ -148,7 +121,7 @@ func (s *Server) refundReturn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.returnCommand(w, r, func(opts []commands.Option) (commands.Result[domain.Return], error) {
+	command(s, w, r, returnOf, func(opts []commands.Option) (commands.Result[domain.Return], error) {
 		return s.cmd.RefundReturn(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
@@ -160,28 +133,10 @@ func (s *Server) getReturn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listReturns(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := []string{"status", "order_id", "customer_id", "rma_number"}
-	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.ReturnStatuses, domain.ReturnStatus(st)), "status", "not a return status")
-	}
-	s.listDocs(w, r, &v, q, s.returnsRunner(), &f, func() (any, projections.PageInfo, error) {
-		rs, pi, err := s.read.ListReturns(r.Context(), f)
-		out := make([]returnJSON, len(rs))
-		for i, rt := range rs {
-			out[i] = returnOf(rt)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.Returns().Name(), []string{"status", "order_id", "customer_id", "rma_number"}, domain.ReturnStatuses,
+		func(f projections.Filter) ([]*domain.Return, projections.PageInfo, error) {
+			return s.read.ListReturns(r.Context(), f)
+		}, returnOf)
 }
 
 func (s *Server) returnHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "return") }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -169,28 +168,12 @@ func (s *Server) getWarranty(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listWarranties(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	cols := []string{"status", "customer_id", "order_id", "sku", "serial_number", "warranty_number", "type"}
-	if err := onlyQuery(r, append(cols, "limit", "cursor", "offset", "created_after", "created_before")...); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var v domain.Validation
-	f := projections.Filter{Page: pageOf(q, &v), Equal: map[string]string{}}
-	for _, c := range cols {
-		f.Equal[c] = q.Get(c)
-	}
-	if st := q.Get("status"); st != "" {
-		v.Check(slices.Contains(domain.WarrantyStatuses, domain.WarrantyStatus(st)), "status", "not a warranty status")
-	}
-	s.listDocs(w, r, &v, q, s.warrantiesRunner(), &f, func() (any, projections.PageInfo, error) {
-		ws, pi, err := s.read.ListWarranties(r.Context(), f)
-		out := make([]warrantyJSON, len(ws))
-		for i, wt := range ws {
-			out[i] = warrantyOf(wt)
-		}
-		return out, pi, err
-	})
+	listCollection(s, w, r, projections.Warranties().Name(),
+		[]string{"status", "customer_id", "order_id", "sku", "serial_number", "warranty_number", "type"}, domain.WarrantyStatuses,
+		func(f projections.Filter) ([]*domain.Warranty, projections.PageInfo, error) {
+			return s.read.ListWarranties(r.Context(), f)
+		},
+		warrantyOf)
 }
 
 func (s *Server) warrantyHistory(w http.ResponseWriter, r *http.Request) { s.history(w, r, "warranty") }
