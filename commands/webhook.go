@@ -13,7 +13,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -87,19 +86,21 @@ func ParseWebhookSchedule(s string) ([]time.Duration, error) {
 func newWebhookSecret() string { return "whsec_" + rand.Text() + rand.Text() }
 
 // checkWebhookHost refuses a URL whose host name resolves to an address the endpoint may
-// not target. A name that does not resolve now passes: the dialer checks again on every
-// delivery.
+// not target. The name looked up is the one domain.WebhookTarget normalised (IDNA), as the
+// client will dial it; a literal address was checked there. A name that does not resolve
+// now passes: the dialer checks again on every delivery.
 func (h *Handler) checkWebhookHost(ctx context.Context, v *domain.Validation, raw string) {
 	u, err := url.Parse(raw)
-	if h.webhooks.AllowPrivate || err != nil || u.Hostname() == "" {
+	if h.webhooks.AllowPrivate || err != nil {
 		return
 	}
-	if _, err := netip.ParseAddr(u.Hostname()); err == nil {
-		return // a literal address: the domain checked it
+	ip, name, err := domain.WebhookTarget(u.Hostname(), false)
+	if err != nil || ip.IsValid() {
+		return // refused, or a literal address: the domain checked it
 	}
 	rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", u.Hostname())
+	ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", name)
 	if err != nil {
 		return
 	}
@@ -452,16 +453,13 @@ func truncate(s string, n int) string {
 // errPrivateTarget is what the dialer answers for an address endpoints may not reach.
 var errPrivateTarget = errors.New("refusing to connect to a private, loopback or link-local address")
 
-// webhookClient dials only public addresses unless private targets are allowed: the
-// address checked is the one being dialled, after DNS, so a name that later resolves to
-// an internal host is refused too. Redirects are not followed (a 3xx is a failed try).
+// webhookClient dials only addresses domain.CheckWebhookDial allows (the same
+// domain.WebhookTarget that checked the URL at create): the address checked is the one
+// being dialled, after DNS, so a name that later resolves to an internal host is refused
+// too. Redirects are not followed (a 3xx is a failed try).
 func webhookClient(cfg WebhookConfig) *http.Client {
-	dialer := &net.Dialer{Timeout: cfg.Timeout, Control: func(network, address string, _ syscall.RawConn) error {
-		if cfg.AllowPrivate {
-			return nil
-		}
-		ap, err := netip.ParseAddrPort(address)
-		if err != nil || !domain.PublicAddr(ap.Addr()) {
+	dialer := &net.Dialer{Timeout: cfg.Timeout, Control: func(_, address string, _ syscall.RawConn) error {
+		if err := domain.CheckWebhookDial(address, cfg.AllowPrivate); err != nil {
 			return errPrivateTarget
 		}
 		return nil

@@ -2,12 +2,15 @@ package domain
 
 import (
 	"errors"
+	"net"
 	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
 )
 
 // Webhooks: endpoints subscribe to events by dotted name ("order.*", "customer.updated",
@@ -110,41 +113,212 @@ var webhookPattern = func(p string) bool {
 }
 
 // CheckWebhookURL records a problem with an endpoint URL on field: it must be absolute
-// http(s) with a host and no credentials; a literal private, loopback or link-local
-// address is refused unless allowPrivate. Names are resolved and checked by the caller
-// (and again when dialling).
+// http(s) with a host, no credentials and a port (if any) from 1 to 65535; its host must
+// pass WebhookTarget, so an address that is not public (in any spelling) and localhost are
+// refused unless allowPrivate. Names are resolved and checked by the caller (and again
+// when dialling).
 func CheckWebhookURL(v *Validation, field, raw string, allowPrivate bool) {
 	u, err := url.Parse(raw)
 	if err != nil || len(raw) > 2048 || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil || u.Fragment != "" {
 		v.Add(field, "must be an absolute http or https URL without credentials, at most 2048 characters")
 		return
 	}
-	if ip, err := netip.ParseAddr(u.Hostname()); err == nil && !allowPrivate && !PublicAddr(ip) {
-		v.Add(field, "must not point to a private, loopback or link-local address")
+	if p := u.Port(); p != "" {
+		// url.Parse takes any run of digits ("99999"); the dialler would refuse it
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			v.Add(field, "must have a port from 1 to 65535")
+		}
 	}
-	if !allowPrivate && strings.EqualFold(u.Hostname(), "localhost") {
+	switch _, _, err := WebhookTarget(u.Hostname(), allowPrivate); {
+	case errors.Is(err, ErrWebhookPrivate):
 		v.Add(field, "must not point to a private, loopback or link-local address")
+	case err != nil:
+		v.Add(field, "must have a valid host name or IP address")
 	}
 }
 
+var (
+	// ErrWebhookHost is returned by WebhookTarget for a host that is neither a DNS name nor
+	// an IP address: an IPv6 literal that does not parse, a name IDNA refuses, one whose last
+	// label is a number but that is no IPv4 address ("1.2.3.4.5", "08.0.0.1").
+	ErrWebhookHost = errors.New("not a valid host name or IP address")
+	// ErrWebhookPrivate is returned by WebhookTarget for an address that is not public
+	// (PublicAddr), or a localhost name, when private targets are not allowed.
+	ErrWebhookPrivate = errors.New("a private, loopback or link-local address")
+)
+
+// WebhookTarget reads a webhook host (a URL's hostname, or the address a dialler connects
+// to) the way URL parsers and resolvers do, then says whether endpoints may target it, so
+// the check at create and the dialler's (CheckWebhookDial) cannot disagree:
+//   - a host with a colon is an IPv6 address (netip; a zone is kept);
+//   - any other non-ASCII host is mapped to ASCII by IDNA (UTS #46 lookup, as net/http
+//     does), so "127。0。0。1" and "①②⑦.0.0.1" read 127.0.0.1, "bücher.example"
+//     xn--bcher-kva.example; ASCII is lower-cased;
+//   - a host whose last label (after one trailing dot) is a number is an IPv4 address in a
+//     form inet_aton accepts ("2130706433", "0x7f000001", "0177.0.0.1", "127.1" all read
+//     127.0.0.1), or is invalid: no resolver would look it up as a name;
+//   - anything else is a DNS name of letters, digits, '-', '_' and '.'.
+//
+// It returns the address host denotes, or the zero Addr and the ASCII name to resolve (its
+// addresses are checked at create and when dialling). The error is ErrWebhookHost if host
+// is none of these, or ErrWebhookPrivate, unless allowPrivate, if the address is not
+// PublicAddr (IPv4-mapped, -compatible and -translated IPv6 included) or the name is
+// localhost or under .localhost (RFC 6761).
+func WebhookTarget(host string, allowPrivate bool) (netip.Addr, string, error) {
+	if host == "" {
+		return netip.Addr{}, "", ErrWebhookHost
+	}
+	if strings.Contains(host, ":") {
+		ip, err := netip.ParseAddr(host)
+		if err != nil {
+			return netip.Addr{}, "", ErrWebhookHost
+		}
+		return webhookAddr(ip, allowPrivate)
+	}
+	name := strings.ToLower(host)
+	if !isASCII(name) {
+		var err error
+		if name, err = idna.Lookup.ToASCII(host); err != nil {
+			return netip.Addr{}, "", ErrWebhookHost
+		}
+	}
+	labels := strings.Split(name, ".")
+	if len(labels) > 1 && labels[len(labels)-1] == "" {
+		labels = labels[:len(labels)-1] // "127.0.0.1." and "localhost." are absolute forms of the same host
+	}
+	if isNumberLabel(labels[len(labels)-1]) {
+		ip, ok := parseInetAton(labels)
+		if !ok {
+			return netip.Addr{}, "", ErrWebhookHost
+		}
+		return webhookAddr(ip, allowPrivate)
+	}
+	for _, c := range name {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' && c != '_' && c != '.' {
+			return netip.Addr{}, "", ErrWebhookHost
+		}
+	}
+	if last := labels[len(labels)-1]; !allowPrivate && last == "localhost" {
+		return netip.Addr{}, "", ErrWebhookPrivate
+	}
+	return netip.Addr{}, name, nil
+}
+
+func webhookAddr(ip netip.Addr, allowPrivate bool) (netip.Addr, string, error) {
+	if !allowPrivate && !PublicAddr(ip) {
+		return netip.Addr{}, "", ErrWebhookPrivate
+	}
+	return ip, "", nil
+}
+
+// CheckWebhookDial is the webhook dialler's guard: address is the "ip:port" being
+// connected to, after DNS. It returns ErrWebhookPrivate when WebhookTarget refuses its
+// host, and ErrWebhookHost when that is not an address (the dialler is never handed names).
+func CheckWebhookDial(address string, allowPrivate bool) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return ErrWebhookHost
+	}
+	ip, _, err := WebhookTarget(host, allowPrivate)
+	if err != nil {
+		return err
+	}
+	if !ip.IsValid() {
+		return ErrWebhookHost
+	}
+	return nil
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// isNumberLabel reports whether a label is decimal digits, or 0x and hex digits: a host
+// ending in one is an IPv4 address or nothing (the WHATWG URL standard's "ends in a number").
+func isNumberLabel(l string) bool {
+	digits := "0123456789"
+	if len(l) >= 2 && l[0] == '0' && (l[1] == 'x' || l[1] == 'X') {
+		l, digits = l[2:], "0123456789abcdefABCDEF"
+	} else if l == "" {
+		return false
+	}
+	for i := range len(l) {
+		if !strings.ContainsRune(digits, rune(l[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseInetAton reads an IPv4 address as inet_aton(3) does: one to four parts, each
+// decimal, 0x hex or 0-prefixed octal; every part but the last is one byte, the last fills
+// the bytes left ("127.1" is 127.0.0.1, "2130706433" the same address as one number).
+func parseInetAton(parts []string) (netip.Addr, bool) {
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var v uint64
+	for i, p := range parts {
+		base := 10
+		switch {
+		case len(p) >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'):
+			base, p = 16, p[2:]
+			if p == "" {
+				p = "0" // inet_aton and URL parsers read a bare "0x" as 0
+			}
+		case len(p) > 1 && p[0] == '0':
+			base, p = 8, p[1:]
+		}
+		n, err := strconv.ParseUint(p, base, 64) // an explicit base refuses signs, "_" and empty parts
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		bits := 8
+		if i == len(parts)-1 {
+			bits = 8 * (4 - i)
+		}
+		if n >= 1<<bits {
+			return netip.Addr{}, false
+		}
+		v = v<<bits | n
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
+}
+
+// globalUnicast is the IPv6 space the internet routes (RFC 4291 2.4). Outside it lie
+// loopback, unspecified, ULA, link-local and multicast, and the forms that embed an IPv4
+// address a host or gateway may reach: IPv4-compatible ::/96 ("::127.0.0.1"),
+// IPv4-translated ::ffff:0:0:0/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48; all are refused
+// whatever they embed. (IPv4-mapped ::ffff:0:0/96 is unmapped and checked as IPv4.)
+var globalUnicast = netip.MustParsePrefix("2000::/3")
+
 // nonPublic are the special-purpose ranges netip has no predicate for: CGNAT, "this
-// network", IETF protocol assignments, benchmarking, reserved, and the IPv6 prefixes that
-// embed an IPv4 address a gateway may route to (NAT64, 6to4, Teredo).
+// network", IETF protocol assignments, benchmarking, reserved, and the global-unicast IPv6
+// prefixes that embed an IPv4 address a gateway may route to (6to4, Teredo).
 var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("0.0.0.0/8"),
 	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("198.18.0.0/15"),
-	netip.MustParsePrefix("240.0.0.0/4"), netip.MustParsePrefix("64:ff9b::/96"),
-	netip.MustParsePrefix("64:ff9b:1::/48"), netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("240.0.0.0/4"), netip.MustParsePrefix("2002::/16"),
 	netip.MustParsePrefix("2001::/32"),
 }
 
-// PublicAddr reports whether ip may be a webhook target: not loopback, private (incl.
-// IPv6 ULA), link-local, unspecified, multicast, nor one of the nonPublic ranges.
+// PublicAddr reports whether ip may be a webhook target: an IPv4 address (IPv4-mapped
+// IPv6 is unmapped first) that is not loopback, private, link-local, unspecified,
+// multicast nor in nonPublic, or an IPv6 global-unicast address, without a zone, outside
+// nonPublic.
 func PublicAddr(ip netip.Addr) bool {
 	ip = ip.Unmap()
 	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
 		return false
+	}
+	if ip.Is6() && (ip.Zone() != "" || !globalUnicast.Contains(ip)) {
+		return false // a zone names a local link (and would match no prefix)
 	}
 	for _, p := range nonPublic {
 		if p.Contains(ip) {
