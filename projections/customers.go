@@ -24,9 +24,11 @@ func Customers() Projector { return customersV3{} }
 func (customersV3) Name() string { return "customers_v3" }
 
 // AggregateTypes: the customer's own events and those of the documents on its timeline.
-func (customersV3) AggregateTypes() []string {
-	return []string{"customer", "order", "return", "warranty", "case"}
-}
+func (customersV3) AggregateTypes() []string { return TimelineKinds() }
+
+// TimelineKinds are the aggregate types whose events a customer's timeline holds (an
+// entry's Kind): the customer's own and those of its orders, returns, warranties and cases.
+func TimelineKinds() []string { return []string{"customer", "order", "return", "warranty", "case"} }
 
 func (customersV3) Schema() []string {
 	return []string{
@@ -344,10 +346,19 @@ type TimelineEntry struct {
 	Summary   json.RawMessage
 }
 
-// CustomerTimeline lists what happened to a customer, newest first.
-func (rd *Reader) CustomerTimeline(ctx context.Context, id string, p Page) ([]TimelineEntry, PageInfo, error) {
-	return list(ctx, rd.customers.r, "customer_timeline", "seq, kind, event_type, time, actor, summary", "seq",
-		[]string{"customer_id = ?"}, []any{id}, p,
+// CustomerTimeline lists what happened to a customer, newest first: only entries of the
+// given kinds (aggregate types, TimelineKinds) when kinds are given, every kind when none
+// are. The kinds narrow the query itself, so a page is full and its cursor exact whatever
+// they leave out.
+func (rd *Reader) CustomerTimeline(ctx context.Context, id string, p Page, kinds ...string) ([]TimelineEntry, PageInfo, error) {
+	where, args := []string{"customer_id = ?"}, []any{id}
+	if len(kinds) > 0 {
+		where = append(where, "kind IN (?"+strings.Repeat(", ?", len(kinds)-1)+")")
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
+	return list(ctx, rd.customers.r, "customer_timeline", "seq, kind, event_type, time, actor, summary", "seq", where, args, p,
 		func(row interface{ Scan(...any) error }) (TimelineEntry, error) {
 			var e TimelineEntry
 			var t, summary string
