@@ -41,6 +41,17 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessWith(t, projections.Customers())
+}
+
+// newFullHarness is a harness with every read model, for tests that reach every route.
+func newFullHarness(t testing.TB) *harness {
+	t.Helper()
+	return newHarnessWith(t, projections.All()...)
+}
+
+func newHarnessWith(t testing.TB, views ...projections.Projector) *harness {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	store, err := eventstore.Open(ctx, eventstore.Config{DataDir: dir}, quiet())
@@ -57,17 +68,29 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := projections.Open(ctx, filepath.Join(dir, "views"), projections.Customers(), store, reg, quiet())
-	if err != nil {
-		t.Fatal(err)
+	var runs []*projections.Runner
+	for _, p := range views {
+		run, err := projections.Open(ctx, filepath.Join(dir, "views"), p, store, reg, quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, run)
 	}
 	keys := projections.NewKeys(store, reg, quiet())
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { run.Run(rctx) })
+	for _, run := range runs {
+		wg.Go(func() { run.Run(rctx) })
+	}
 	wg.Go(func() { keys.Run(rctx) })
-	t.Cleanup(func() { cancel(); wg.Wait(); run.Close() })
-	reader, err := projections.NewReader(run)
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		for _, run := range runs {
+			run.Close()
+		}
+	})
+	reader, err := projections.NewReader(runs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,12 +158,19 @@ func (h *harness) do(method, path, body string, hdr ...string) resp {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Token "+h.admin)
+	// hdr pairs: "" deletes the header, "<empty>" sends it empty, a name written
+	// "+Name" adds a second value
 	for i := 0; i+1 < len(hdr); i += 2 {
-		if hdr[i+1] == "" {
-			req.Header.Del(hdr[i])
-			continue
+		switch name, val := hdr[i], hdr[i+1]; {
+		case val == "":
+			req.Header.Del(name)
+		case strings.HasPrefix(name, "+"):
+			req.Header.Add(name[1:], val)
+		case val == "<empty>":
+			req.Header.Set(name, "")
+		default:
+			req.Header.Set(name, val)
 		}
-		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -272,6 +302,24 @@ func TestBadInputIsRefusedAndAppendsNothing(t *testing.T) {
 		{"bad min position", "GET", "/v1/customers/cus_1", ``, []string{"Stateset-Min-Position", "x"}, 400, "VALIDATION_ERROR", "Stateset-Min-Position"},
 		{"unknown route", "GET", "/v1/nothing", ``, nil, 404, "NOT_FOUND", ""},
 		{"wrong method", "PATCH", "/v1/customers", `{}`, nil, 405, "METHOD_NOT_ALLOWED", ""},
+		{"duplicate key", "PUT", "/v1/customers/cus_1", `{"lastName":"B","lastName":"C"}`, nil, 400, "VALIDATION_ERROR", "lastName"},
+		{"duplicate nested key", "PUT", "/v1/customers/cus_1", `{"metadata":{"a":"1","a":"2"}}`, nil, 400, "VALIDATION_ERROR", "metadata.a"},
+		{"invalid UTF-8", "PUT", "/v1/customers/cus_1", "{\"lastName\":\"\xff\xfe\"}", nil, 400, "VALIDATION_ERROR", "body"},
+		{"NUL in a name", "PUT", "/v1/customers/cus_1", `{"lastName":"B\u0000C"}`, nil, 400, "VALIDATION_ERROR", "lastName"},
+		{"line feed in a name", "PUT", "/v1/customers/cus_1", `{"firstName":"A\nB"}`, nil, 400, "VALIDATION_ERROR", "firstName"},
+		{"control character in an id", "POST", "/v1/customers", `{"id":"a\u0007b","email":"bell@example.com"}`, nil, 400, "VALIDATION_ERROR", "id"},
+		{"control character in a key", "PUT", "/v1/customers/cus_1", `{"metadata":{"a\u0001":"1"}}`, nil, 400, "VALIDATION_ERROR", "metadata.a\u0001"},
+		{"string too long", "PUT", "/v1/customers/cus_1", `{"metadata":{"a":"` + strings.Repeat("<", 10_001) + `"}}`, nil, 400, "VALIDATION_ERROR", "metadata.a"},
+		{"array too long", "PUT", "/v1/customers/cus_1", `{"addresses":[` + strings.Repeat(`{},`, 500) + `{}]}`, nil, 400, "VALIDATION_ERROR", "addresses"},
+		{"nested too deeply", "PUT", "/v1/customers/cus_1", `{"metadata":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, nil, 400, "VALIDATION_ERROR", "metadata" + strings.Repeat("[0]", 15)},
+		{"two Authorization headers", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"+Authorization", "Token sk_live_other"}, 401, "UNAUTHORIZED", ""},
+		{"Authorization and X-API-Key", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"X-API-Key", "sk_live_other"}, 401, "UNAUTHORIZED", ""},
+		{"empty Idempotency-Key", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Idempotency-Key", "<empty>"}, 400, "VALIDATION_ERROR", "Idempotency-Key"},
+		{"two Idempotency-Keys", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"Idempotency-Key", "k9", "+Idempotency-Key", "k10"}, 400, "VALIDATION_ERROR", "Idempotency-Key"},
+		{"unbalanced If-Match", "PUT", "/v1/customers/cus_1", `{"lastName":"B"}`, []string{"If-Match", `"1`}, 400, "VALIDATION_ERROR", "If-Match"},
+		{"If-Match on an action", "POST", "/v1/customers/cus_1/activate", ``, []string{"If-Match", `1"`}, 400, "VALIDATION_ERROR", "If-Match"},
+		{"bad min position on the feed", "GET", "/v1/events", ``, []string{"Stateset-Min-Position", "abc"}, 400, "VALIDATION_ERROR", "Stateset-Min-Position"},
+		{"unknown query parameter on a write", "PUT", "/v1/customers/cus_1?dry_run=1", `{"lastName":"B"}`, nil, 400, "VALIDATION_ERROR", "dry_run"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -289,6 +337,12 @@ func TestBadInputIsRefusedAndAppendsNothing(t *testing.T) {
 			}
 			if c.field != "" && !slices.ContainsFunc(e.Error.Details, func(d domain.FieldError) bool { return d.Field == c.field }) {
 				t.Errorf("details %+v do not name %s", e.Error.Details, c.field)
+			}
+			if !bytes.Contains(r.body, []byte(`"details":[`)) {
+				t.Errorf("no details list in %.300s", r.body)
+			}
+			if c.status == 405 && r.header.Get("Allow") != "GET, POST" {
+				t.Errorf("405 with Allow %q, want GET, POST", r.header.Get("Allow"))
 			}
 			if c.status == 401 && r.header.Get("WWW-Authenticate") == "" {
 				t.Error("401 without WWW-Authenticate")
@@ -314,6 +368,49 @@ func TestEveryBadFieldIsListedAtOnce(t *testing.T) {
 	slices.Sort(fields)
 	if want := []string{"bogus", "email", "firstName", "timestamp"}; !slices.Equal(fields, want) {
 		t.Errorf("fields %v, want %v", fields, want)
+	}
+}
+
+// TestEveryBadArrayElementIsListedWithItsIndex: each element that does not decode is
+// named with its index, the others are still checked, and a sent array is never missing.
+func TestEveryBadArrayElementIsListedWithItsIndex(t *testing.T) {
+	h := newHarness(t)
+	cases := []struct {
+		name, method, path, body string
+		want                     []string
+	}{
+		{"order lines", "POST", "/v1/orders",
+			`{"customer_id":"c1","currency":"USD","items":[{"sku":"A","quantity":1,"unit_price":1},{"sku":"B","qty":2},{"sku":"C","quantity":"3"},{"sku":"","quantity":1}]}`,
+			[]string{"items[1].qty", "items[2].quantity", "items[3].sku"}},
+		{"an element of the wrong kind", "POST", "/v1/orders",
+			`{"customer_id":"c1","currency":"USD","items":[5]}`, []string{"items[0]"}},
+		{"scopes", "POST", "/v1/api_keys", `{"name":"k","scopes":["customers:read",7,false]}`,
+			[]string{"scopes[1]", "scopes[2]"}},
+		{"a scope given twice", "POST", "/v1/api_keys", `{"name":"k","scopes":["customers:read","orders:read","customers:read"]}`,
+			[]string{"scopes[2]"}},
+		{"BOM components", "POST", "/v1/bill_of_materials", `{"sku":"TABLE","name":"t","components":[{"sku":"LEG","quantity":4},{"sku":"TOP","qty":1}]}`,
+			[]string{"components[1].qty"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := h.head()
+			r := h.do(c.method, c.path, c.body)
+			var e struct {
+				Error apiError `json:"error"`
+			}
+			json.Unmarshal(r.body, &e)
+			var fields []string
+			for _, d := range e.Error.Details {
+				fields = append(fields, d.Field)
+			}
+			slices.Sort(fields)
+			if r.status != 400 || !slices.Equal(fields, c.want) {
+				t.Errorf("got %d with fields %v, want 400 with %v: %s", r.status, fields, c.want, r.body)
+			}
+			if h.head() != before {
+				t.Errorf("stream grew from %d to %d", before, h.head())
+			}
+		})
 	}
 }
 
@@ -588,5 +685,64 @@ func TestAPIKeyTokenIsNotKeptForReplays(t *testing.T) {
 	}
 	if again.json(t)["id"] != first.json(t)["id"] {
 		t.Fatalf("replay names another key: %s vs %s", again.body, first.body)
+	}
+}
+
+// TestActionsTakeNotesIntoTheirHistory: every action takes {reason?, notes?}; the notes
+// are recorded with the events it appends and shown in the history; notes of the wrong
+// kind are refused and append nothing.
+func TestActionsTakeNotesIntoTheirHistory(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do("PUT", "/v1/customers/cus_1", seedBody); r.status != http.StatusCreated {
+		t.Fatalf("PUT: %d %s", r.status, r.body)
+	}
+	before := h.head()
+	if r := h.do("POST", "/v1/customers/cus_1/suspend", `{"notes":5}`); r.status != 400 || !strings.Contains(string(r.body), `"field":"notes"`) {
+		t.Fatalf("notes as a number: %d %s", r.status, r.body)
+	}
+	if h.head() != before {
+		t.Fatal("a refused action appended")
+	}
+	note := "called twice <no answer> & left a voicemail\nwill retry"
+	body, _ := json.Marshal(map[string]string{"reason": "fraud review", "notes": note})
+	if r := h.do("POST", "/v1/customers/cus_1/suspend", string(body)); r.status != http.StatusOK {
+		t.Fatalf("suspend: %d %s", r.status, r.body)
+	}
+	r := h.do("GET", "/v1/customers/cus_1/history", "")
+	var hist struct {
+		Data []historyJSON `json:"data"`
+	}
+	if err := json.Unmarshal(r.body, &hist); err != nil || len(hist.Data) < 2 {
+		t.Fatalf("history: %d %s", r.status, r.body)
+	}
+	if last := hist.Data[len(hist.Data)-1]; last.Note != note {
+		t.Errorf("history note %q, want %q", last.Note, note)
+	}
+}
+
+// TestLargeTextIsRefusedBeforeTheAppend: free text has a limit checked before anything is
+// appended, and what is stored is not HTML-escaped.
+func TestLargeTextIsRefusedBeforeTheAppend(t *testing.T) {
+	h := newHarness(t)
+	before := h.head()
+	for _, c := range []struct{ method, path string }{{"POST", "/v1/customers"}, {"PUT", "/v1/customers/cus_big"}} {
+		body := `{"email":"big@example.com","metadata":{"a":"` + strings.Repeat(">", 1_000_000) + `"}}`
+		if r := h.do(c.method, c.path, body); r.status != 400 || !strings.Contains(string(r.body), "metadata.a") {
+			t.Errorf("%s %s with a million '>': %d %.300s", c.method, c.path, r.status, r.body)
+		}
+	}
+	if h.head() != before {
+		t.Fatal("a refused request appended")
+	}
+	r := h.do("PUT", "/v1/customers/cus_html", `{"email":"html@example.com","metadata":{"a":"<b>&</b>"}}`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("PUT: %d %s", r.status, r.body)
+	}
+	last, err := h.store.LastMsg(context.Background(), h.store.AggregateSubjects("customer", "cus_html"))
+	if err != nil || last == nil {
+		t.Fatalf("last message: %v", err)
+	}
+	if !bytes.Contains(last.Data, []byte(`<b>&</b>`)) {
+		t.Errorf("stored event is escaped: %s", last.Data)
 	}
 }

@@ -16,7 +16,7 @@ import (
 type apiError struct {
 	Code      string              `json:"code"`
 	Message   string              `json:"message"`
-	Details   []domain.FieldError `json:"details,omitempty"`
+	Details   []domain.FieldError `json:"details"`             // always present: [] when nothing more is known
 	Shortages []domain.Shortage   `json:"shortages,omitempty"` // INSUFFICIENT_STOCK: what is short
 	RequestID string              `json:"request_id,omitempty"`
 }
@@ -82,6 +82,8 @@ func problem(err error) (int, apiError, bool) {
 		return http.StatusNotFound, apiError{Code: "NOT_FOUND", Message: "no such resource"}, true
 	case errors.Is(err, domain.ErrVersionMismatch):
 		return http.StatusPreconditionFailed, apiError{Code: "VERSION_MISMATCH", Message: "the resource has changed since the version in If-Match"}, true
+	case errors.Is(err, commands.ErrEventTooLarge):
+		return http.StatusRequestEntityTooLarge, apiError{Code: "PAYLOAD_TOO_LARGE", Message: commands.ErrEventTooLarge.Error()}, true
 	case errors.Is(err, commands.ErrIdempotencyKeyReused):
 		return http.StatusUnprocessableEntity, apiError{Code: "IDEMPOTENCY_KEY_REUSED", Message: err.Error()}, true
 	case errors.Is(err, commands.ErrIdempotencyInProgress):

@@ -30,6 +30,7 @@ type eventJSON struct {
 	RequestID     string `json:"request_id,omitempty"`
 	CorrelationID string `json:"correlation_id,omitempty"`
 	CausationID   string `json:"causation_id,omitempty"`
+	Note          string `json:"note,omitempty"`
 	Data          any    `json:"data"`
 }
 
@@ -37,7 +38,7 @@ func (s *Server) eventOf(e domain.Envelope) eventJSON {
 	return eventJSON{ID: e.ID, Type: s.cmd.Registry().DottedName(e.Type), EventType: e.Type, SchemaVersion: e.SchemaVersion,
 		Position: e.Position, Time: rfc3339(e.Time), AggregateType: e.AggregateType, AggregateID: e.AggregateID,
 		Version: e.Version, Actor: e.Metadata.Actor, ActorName: e.Metadata.ActorName, RequestID: e.Metadata.RequestID,
-		CorrelationID: e.Metadata.CorrelationID, CausationID: e.Metadata.CausationID, Data: e.Event}
+		CorrelationID: e.Metadata.CorrelationID, CausationID: e.Metadata.CausationID, Note: e.Metadata.Note, Data: e.Event}
 }
 
 // feedBody is the answer of GET /v1/events: a list whose cursor is a stream position.
@@ -235,7 +236,7 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 			endStream(why)
 			return errKeyGone
 		}
-		data, err := json.Marshal(s.eventOf(e))
+		data, err := domain.MarshalJSON(s.eventOf(e))
 		if err != nil {
 			return err
 		}

@@ -22,7 +22,8 @@ type historyJSON struct {
 	RequestID     string `json:"request_id,omitempty"`
 	CorrelationID string `json:"correlation_id,omitempty"`
 	CausationID   string `json:"causation_id,omitempty"`
-	Data          any    `json:"data"` // what changed; updates carry each field's from and to
+	Note          string `json:"note,omitempty"` // the notes the action was given
+	Data          any    `json:"data"`           // what changed; updates carry each field's from and to
 }
 
 // history answers GET /v1/<collection>/{id}/history straight from the event store.
@@ -49,7 +50,7 @@ func (s *Server) historyOf(w http.ResponseWriter, r *http.Request, aggType strin
 		out[i] = historyJSON{ID: e.ID, Type: s.cmd.Registry().DottedName(e.Type), EventType: e.Type,
 			SchemaVersion: e.SchemaVersion, Version: e.Version, Position: e.Position, Time: rfc3339(e.Time),
 			Actor: e.Metadata.Actor, ActorName: e.Metadata.ActorName, RequestID: e.Metadata.RequestID,
-			CorrelationID: e.Metadata.CorrelationID, CausationID: e.Metadata.CausationID, Data: e.Event}
+			CorrelationID: e.Metadata.CorrelationID, CausationID: e.Metadata.CausationID, Note: e.Metadata.Note, Data: e.Event}
 	}
 	setPosition(w, envs[len(envs)-1].Position)
 	writeJSON(w, http.StatusOK, newList(out, false, ""))

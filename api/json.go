@@ -8,8 +8,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -50,6 +52,11 @@ type object struct {
 	raw  map[string]json.RawMessage
 	used map[string]bool
 	v    domain.Validation
+	// bad holds the array elements (items[2]) that did not decode and badFields their
+	// problems: those are reported, and what later checks say of the zero values left in
+	// their place ("is required") is not.
+	bad       map[string]bool
+	badFields []domain.FieldError
 }
 
 // readObject reads the request body (see body) as exactly one JSON object.
@@ -66,6 +73,12 @@ func decodeObject(body []byte) (*object, error) {
 	o := &object{raw: map[string]json.RawMessage{}, used: map[string]bool{}}
 	if body == nil {
 		return o, nil
+	}
+	if !utf8.Valid(body) {
+		return nil, badRequest("body", "must be valid UTF-8")
+	}
+	if err := scan(body); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&o.raw); err != nil {
@@ -131,30 +144,68 @@ func plainString(raw json.RawMessage) (string, bool) {
 }
 
 // into reads a field into dst with unknown nested fields refused; absent leaves dst.
-// It reports whether the field was present and not null.
+// It reports whether the field was present and not null. An array (dst a pointer to a
+// slice) is read element by element: every bad element is reported under its index
+// (items[2].quantity), the slice keeps the array's length (a bad element holds what of it
+// did decode), and into still reports the array present, so a sent array is never called missing.
 func (o *object) into(name string, dst any) bool {
 	raw, ok := o.raw[name]
 	o.used[name] = true
 	if !ok || string(raw) == "null" {
 		return false
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te) && te.Field != "":
-			o.v.Add(name+"."+te.Field, "must be "+jsonKind(te.Type.Kind().String()))
-		case errors.As(err, &te):
-			o.v.Add(name, "must be "+jsonKind(te.Type.Kind().String()))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			o.v.Add(name+"."+strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field")
-		default:
-			o.v.Add(name, "invalid: "+err.Error())
-		}
+	if rv := reflect.ValueOf(dst); rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Slice &&
+		rv.Elem().Type().Elem().Kind() != reflect.Uint8 {
+		return o.intoSlice(name, raw, rv.Elem())
+	}
+	if err := decodeStrict(raw, dst); err != nil {
+		o.v.Add(decodeProblem(name, err))
 		return false
 	}
 	return true
+}
+
+func (o *object) intoSlice(name string, raw json.RawMessage, slice reflect.Value) bool {
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		o.v.Add(name, "must be an array")
+		return false
+	}
+	out := reflect.MakeSlice(slice.Type(), len(elems), len(elems))
+	for i, e := range elems {
+		at := name + "[" + strconv.Itoa(i) + "]"
+		if err := decodeStrict(e, out.Index(i).Addr().Interface()); err != nil {
+			field, issue := decodeProblem(at, err)
+			o.badFields = append(o.badFields, domain.FieldError{Field: field, Issue: issue})
+			if o.bad == nil {
+				o.bad = map[string]bool{}
+			}
+			o.bad[at] = true // what decoded of it stays, for the checks across elements
+		}
+	}
+	slice.Set(out)
+	return true
+}
+
+// decodeStrict decodes raw into dst refusing unknown fields.
+func decodeStrict(raw json.RawMessage, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	return dec.Decode(dst)
+}
+
+// decodeProblem names the field of a decoding error under name, and its issue.
+func decodeProblem(name string, err error) (string, string) {
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return name + "." + te.Field, "must be " + jsonKind(te.Type.Kind().String())
+	case errors.As(err, &te):
+		return name, "must be " + jsonKind(te.Type.Kind().String())
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return name + "." + strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "unknown field"
+	}
+	return name, "invalid: " + err.Error()
 }
 
 func jsonKind(k string) string {
@@ -183,7 +234,29 @@ func (o *object) err() error {
 	for _, name := range unknown {
 		o.v.Add(name, "unknown field")
 	}
-	return o.v.Err()
+	err := o.v.Err()
+	if len(o.bad) == 0 {
+		return err
+	}
+	fields := slices.Clone(o.badFields)
+	if ve, ok := errors.AsType[*domain.ValidationError](err); ok {
+		for _, f := range ve.Fields {
+			if !o.aboutBad(f.Field) {
+				fields = append(fields, f)
+			}
+		}
+	}
+	return &domain.ValidationError{Fields: fields}
+}
+
+// aboutBad reports whether field is an element that did not decode, or lies within one.
+func (o *object) aboutBad(field string) bool {
+	for at := range o.bad {
+		if field == at || strings.HasPrefix(field, at+".") || strings.HasPrefix(field, at+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // has reports whether the field is present.
@@ -197,6 +270,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 }
 

@@ -33,6 +33,7 @@ type reqInfo struct {
 	// replay is the body an idempotent replay answers instead of the first answer's, when
 	// that held a secret that must not be stored (a new key's token)
 	replay []byte
+	note   string // an action's notes, recorded in its events' metadata
 }
 
 func info(ctx context.Context) *reqInfo {
@@ -111,12 +112,18 @@ func (s *Server) named(route string, next http.Handler) http.Handler {
 	})
 }
 
-// token finds the API key in Authorization (Token or Bearer) or X-API-Key.
+// token finds the API key in Authorization (Token or Bearer) or X-API-Key. A request that
+// gives more than one credential (two Authorization headers, or one beside X-API-Key) has
+// none: which of them would be the caller is not ours to guess.
 func token(r *http.Request) string {
-	if k := r.Header.Get("X-API-Key"); k != "" {
-		return strings.TrimSpace(k)
+	auths, keys := r.Header.Values("Authorization"), r.Header.Values("X-API-Key")
+	if len(auths)+len(keys) != 1 {
+		return ""
 	}
-	auth := r.Header.Get("Authorization")
+	if len(keys) == 1 {
+		return strings.TrimSpace(keys[0])
+	}
+	auth := auths[0]
 	for _, scheme := range []string{"Token ", "Bearer "} {
 		if len(auth) > len(scheme) && strings.EqualFold(auth[:len(scheme)], scheme) {
 			return strings.TrimSpace(auth[len(scheme):])
@@ -288,7 +295,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 func meta(r *http.Request) domain.Metadata {
 	ri := info(r.Context())
 	m := domain.Metadata{RequestID: ri.id, CorrelationID: r.Header.Get("X-Correlation-Id"),
-		IdempotencyKey: r.Header.Get("Idempotency-Key")}
+		IdempotencyKey: r.Header.Get("Idempotency-Key"), Note: ri.note}
 	if !safeID.MatchString(m.CorrelationID) {
 		m.CorrelationID = ri.id
 	}
@@ -303,15 +310,108 @@ func parseUint(s string) (uint64, error) { return strconv.ParseUint(strings.Trim
 // ifMatch turns If-Match: "<version>" into a command option.
 func ifMatch(r *http.Request) ([]commands.Option, error) {
 	opts := []commands.Option{commands.WithMetadata(meta(r))}
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
-	if h == "" || h == "*" {
-		return opts, nil
-	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
-	if err != nil || v < 1 {
-		return nil, badRequest("If-Match", `must be an ETag this API returned, such as "3"`)
+	v, err := ifMatchVersion(r)
+	if err != nil || v == 0 {
+		return opts, err
 	}
 	return append(opts, commands.WithIfVersion(v)), nil
+}
+
+// ifMatchVersion reads If-Match: absent or * is 0; otherwise it must be one ETag this API
+// returns ("3", or W/"3"), quotes balanced.
+func ifMatchVersion(r *http.Request) (int64, error) {
+	vals := r.Header.Values("If-Match")
+	if len(vals) == 0 {
+		return 0, nil
+	}
+	h := strings.TrimSpace(vals[0])
+	if len(vals) == 1 && h == "*" {
+		return 0, nil
+	}
+	tag := strings.TrimPrefix(h, "W/")
+	bad := badRequest("If-Match", `must be one ETag this API returned, such as "3"`)
+	if len(vals) > 1 || len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+		return 0, bad
+	}
+	v, err := strconv.ParseInt(tag[1:len(tag)-1], 10, 64)
+	if err != nil || v < 1 {
+		return 0, bad
+	}
+	return v, nil
+}
+
+// isAction reports whether a route is an action on a resource (POST /v1/<collection>/{id}/
+// <action>, or StateSet's /warranties/<action>/{id}), whose body may carry notes. Adding a
+// note is its own endpoint (…/notes) and takes its text as its body.
+func isAction(method, path string) bool {
+	return method == http.MethodPost && (strings.Contains(path, "/{id}/") || strings.Contains(path, "{action}")) &&
+		!strings.HasSuffix(path, "/notes")
+}
+
+// actionNotes takes an action's optional "notes" (a string) out of its body, for every
+// action at once: the handler reads the rest as its own, and the notes go into the
+// metadata of every event the action records (meta), so its history shows them.
+func (s *Server) actionNotes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := body(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !bytes.Contains(b, []byte(`"notes"`)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		o, err := decodeObject(b)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		notes := o.str("notes")
+		if err := o.v.Err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		delete(o.raw, "notes")
+		rest, err := domain.MarshalJSON(o.raw)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ri := info(r.Context())
+		ri.body, ri.note = rest, deref(notes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkHeaders refuses, before any work, what no route accepts: a write with query
+// parameters, an empty or repeated Idempotency-Key or a malformed If-Match, and a read
+// with a Stateset-Min-Position that is no position. Each is 400 naming the header.
+func (s *Server) checkHeaders(method string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v domain.Validation
+		if method == http.MethodGet {
+			if vals := r.Header.Values("Stateset-Min-Position"); len(vals) > 0 {
+				_, err := parseUint(vals[0])
+				v.Check(len(vals) == 1 && err == nil, "Stateset-Min-Position", "must be one stream position (a non-negative integer)")
+			}
+		} else {
+			for name := range r.URL.Query() {
+				v.Add(name, "unknown query parameter")
+			}
+			if vals := r.Header.Values("Idempotency-Key"); len(vals) > 0 {
+				v.Check(len(vals) == 1 && strings.TrimSpace(vals[0]) != "", "Idempotency-Key", "must be one non-empty key of at most 255 characters")
+			}
+			if _, err := ifMatchVersion(r); err != nil {
+				v.Add("If-Match", `must be one ETag this API returned, such as "3"`)
+			}
+		}
+		if err := v.Err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"stateset/commands"
+	"stateset/domain"
 	"stateset/eventstore"
 	"stateset/projections"
 )
@@ -112,11 +114,28 @@ func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys
 	}
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethod) })
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Allow", strings.Join(allowed(r, req), ", "))
+		s.fail(w, req, errMethod)
+	})
 	r.Handle("/metrics", promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	s.register(r)
 	s.handler = s.outer(r)
 	return s, nil
+}
+
+// allowed lists the methods router serves on req's path (the Allow header of a 405).
+func allowed(router *mux.Router, req *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := req.Clone(req.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if router.Match(probe, &match) && match.MatchErr == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // ServeHTTP serves the API.
@@ -129,9 +148,13 @@ func (s *Server) Routes() []Route { return s.routes }
 func (s *Server) handle(r *mux.Router, method, path, scope string, h http.HandlerFunc) {
 	s.routes = append(s.routes, Route{Method: method, Path: path, Scope: scope})
 	var next http.Handler = h
+	if isAction(method, path) {
+		next = s.actionNotes(next)
+	}
 	if method != http.MethodGet {
 		next = s.idempotent(next)
 	}
+	next = s.checkHeaders(method, next)
 	if scope != "" {
 		next = s.authorize(scope, next)
 	}
@@ -155,6 +178,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="stateset"`)
 	}
 	body.RequestID = requestID(r.Context())
+	if body.Details == nil {
+		body.Details = []domain.FieldError{}
+	}
 	writeJSON(w, status, struct {
 		Error apiError `json:"error"`
 	}{body})

@@ -203,6 +203,15 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 	}
 }
 
+// MaxEventBytes bounds one encoded event. It sits well below NATS's 1 MiB message limit so
+// that an event too large is refused before the append (ErrEventTooLarge, 413), never by
+// the server after it (a 500), and so that any batch of stored events stays readable.
+const MaxEventBytes = 512 << 10
+
+// ErrEventTooLarge is returned by a command whose event would exceed MaxEventBytes once
+// encoded; nothing is appended.
+var ErrEventTooLarge = errors.New("the event this request would record exceeds 512 KiB")
+
 func versionOf(c *cached) int64 { return c.agg.(domain.Aggregate).CurrentVersion() }
 
 // envelopes stamps events with ids, versions, time and metadata, and encodes them.
@@ -222,6 +231,9 @@ func (h *Handler) envelopes(aggType, id string, version int64, events []domain.E
 		var err error
 		if msgs[i], err = EventMessage(h.reg, envs[i]); err != nil {
 			return nil, nil, err
+		}
+		if n := len(msgs[i].Data); n > MaxEventBytes {
+			return nil, nil, fmt.Errorf("%w: %s of %s %s is %d bytes", ErrEventTooLarge, e.EventType(), aggType, id, n)
 		}
 	}
 	return envs, msgs, nil
@@ -408,7 +420,7 @@ func (h *Handler) writeSnapshot(ctx context.Context, aggType, id string, c *cach
 			return
 		}
 	}
-	state, err := json.Marshal(c.agg)
+	state, err := domain.MarshalJSON(c.agg)
 	if err != nil {
 		h.log.ErrorContext(ctx, "encode snapshot", "aggregate_id", id, "err", err)
 		return
@@ -421,7 +433,7 @@ func (h *Handler) writeSnapshot(ctx context.Context, aggType, id string, c *cach
 		return
 	}
 	snap.Shape, snap.Seq = snapshotVersions[aggType], c.lastSeq
-	body, _ := json.Marshal(snap)
+	body, _ := domain.MarshalJSON(snap)
 	if rev == 0 {
 		_, err = h.snapshots.Create(ctx, key, body)
 	} else {

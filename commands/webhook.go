@@ -7,7 +7,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -413,7 +412,7 @@ func (h *Handler) postWebhook(ctx context.Context, client *http.Client, ep *doma
 	if !found {
 		return fail("event no longer in the store")
 	}
-	body, err := json.Marshal(webhookBody{ID: env.ID, Type: h.reg.DottedName(env.Type), EventType: env.Type,
+	body, err := domain.MarshalJSON(webhookBody{ID: env.ID, Type: h.reg.DottedName(env.Type), EventType: env.Type,
 		Position: env.Position, Created: env.Time.UTC(), AggregateType: env.AggregateType, AggregateID: env.AggregateID,
 		DeliveryID: d.ID, Data: domain.Redact(env.Event)})
 	if err != nil {

@@ -75,8 +75,10 @@ func (k *APIKey) Create(cmd CreateAPIKey, now time.Time) ([]Event, error) {
 	v.Check(ValidID(cmd.KeyID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	v.Check(strings.TrimSpace(cmd.Name) != "" && len(cmd.Name) <= 100, "name", "is required, at most 100 characters")
 	v.Check(len(cmd.Scopes) > 0, "scopes", "at least one scope")
+	v.Check(len(cmd.Scopes) <= 2*len(scopeModules)+2, "scopes", "at most "+strconv.Itoa(2*len(scopeModules)+2)+" scopes, each once")
 	for i, s := range cmd.Scopes {
 		v.Check(ValidScope(s), "scopes["+strconv.Itoa(i)+"]", "unknown scope "+strconv.Quote(s))
+		v.Check(!slices.Contains(cmd.Scopes[:i], s), "scopes["+strconv.Itoa(i)+"]", "given twice")
 	}
 	v.Check(cmd.ExpiresAt == nil || cmd.ExpiresAt.After(now), "expires_at", "must be in the future")
 	if err := v.Err(); err != nil {

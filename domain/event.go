@@ -3,6 +3,8 @@
 package domain
 
 import (
+	"bytes"
+	"encoding/json"
 	"regexp"
 	"time"
 )
@@ -21,6 +23,9 @@ type Metadata struct {
 	ActorName      string `json:"actor_name,omitempty"` // API key name, for audit
 	RequestID      string `json:"request_id,omitempty"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Note is the caller's remark on an action ({"notes": "..."}), kept with each event
+	// the action records and shown in its history; stored as given, not sealed.
+	Note string `json:"note,omitempty"`
 }
 
 // Envelope is an event with its identity and place in the stream.
@@ -66,4 +71,17 @@ func Redact(e Event) Event {
 		return r.Redacted()
 	}
 	return e
+}
+
+// MarshalJSON encodes v as JSON without HTML escaping: stored events, snapshots and
+// read-model documents keep `<`, `>` and `&` as they are, not as six-byte \u003c escapes
+// (a field of a million `<` would otherwise be stored six times over).
+func MarshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

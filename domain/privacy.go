@@ -95,14 +95,14 @@ func (r *Registry) seal(info *eventInfo, data []byte, subject string) ([]byte, e
 		case err != nil:
 			return nil, fmt.Errorf("seal %s: %w", name, err)
 		default:
-			fields[name], _ = json.Marshal(sealed)
+			fields[name], _ = MarshalJSON(sealed)
 		}
 		changed = true
 	}
 	if !changed {
 		return data, nil
 	}
-	return json.Marshal(fields)
+	return MarshalJSON(fields)
 }
 
 // open replaces each sealed personal field of data with its plaintext, or drops it when
@@ -136,7 +136,7 @@ func (r *Registry) open(info *eventInfo, data []byte) ([]byte, []string, error) 
 			fields[name] = plain
 		}
 	}
-	out, err := json.Marshal(fields)
+	out, err := MarshalJSON(fields)
 	return out, sealedNames, err
 }
 

@@ -196,14 +196,14 @@ func (r *Registry) Marshal(env Envelope) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("encode event: unknown type %q", env.Event.EventType())
 	}
-	data, err := json.Marshal(env.Event)
+	data, err := MarshalJSON(env.Event)
 	if err != nil {
 		return nil, fmt.Errorf("encode event %s: %w", env.Event.EventType(), err)
 	}
 	if data, err = r.seal(info, data, SubjectOf(env.Event, env.AggregateType, env.AggregateID)); err != nil {
 		return nil, fmt.Errorf("encode event %s: %w", env.Event.EventType(), err)
 	}
-	return json.Marshal(wireEnvelope{
+	return MarshalJSON(wireEnvelope{
 		ID: env.ID, Type: env.Event.EventType(), SchemaVersion: info.version,
 		AggregateType: env.AggregateType, AggregateID: env.AggregateID, Version: env.Version,
 		Time: env.Time.UTC(), Data: data, Metadata: env.Metadata,

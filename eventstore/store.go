@@ -474,8 +474,13 @@ func (s *Store) wrap(err error) error {
 	return err
 }
 
-// loadBatch is how many messages one direct-get request returns.
-const loadBatch = 1000
+// loadBatch is how many messages one direct-get request returns, and loadBatchBytes how
+// many bytes at most: without a byte budget a batch of large events could outgrow what one
+// request carries within the store's timeout (a read answering 503 now and then).
+const (
+	loadBatch      = 1000
+	loadBatchBytes = 4 << 20
+)
 
 // Load yields the messages on subject (wildcards allowed) with sequence > after, in
 // order, by batched direct get. It stops early when the consumer of the iterator does.
@@ -537,7 +542,7 @@ func (s *Store) loadBatchOnce(ctx context.Context, subject string, next uint64, 
 	defer cancel()
 	got := 0
 	it, err := jetstreamext.GetBatch(bctx, s.js, s.name, batch,
-		jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject))
+		jetstreamext.GetBatchSeq(next), jetstreamext.GetBatchSubject(subject), jetstreamext.GetBatchMaxBytes(loadBatchBytes))
 	if err != nil {
 		return next, got, false, err
 	}
@@ -617,7 +622,9 @@ func (s *Store) Subscribe(ctx context.Context, filters []string, from uint64, bu
 	// The ordered consumer lives on one server. If that server dies, only missing idle
 	// heartbeats tell, after two of them: at the default 5 s the read models stood still
 	// for 10 s after a node loss, longer than a Stateset-Min-Position read waits.
-	it, err := cons.Messages(jetstream.PullMaxMessages(buffer), jetstream.PullHeartbeat(subscribeHeartbeat))
+	// Pulls are bounded in bytes as well as messages, so a run of large events never makes
+	// one pull outgrow the heartbeat.
+	it, err := cons.Messages(jetstream.PullMaxMessagesWithBytesLimit(buffer, loadBatchBytes), jetstream.PullHeartbeat(subscribeHeartbeat))
 	if err != nil {
 		return nil, fmt.Errorf("subscribe %v from %d: %w", filters, from, s.wrap(err))
 	}

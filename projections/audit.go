@@ -52,7 +52,7 @@ func (auditV1) Schema() []string {
 }
 
 func (a auditV1) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
-	changed, err := json.Marshal(a.changed(env))
+	changed, err := domain.MarshalJSON(a.changed(env))
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func hasChangeFields(t reflect.Type) bool {
 // ChangedFields lists, sorted, the top-level fields of an event that carry a change as a
 // {"from": ..., "to": ...} pair (the *Updated events); none for other events.
 func ChangedFields(e domain.Event) []string {
-	b, err := json.Marshal(e)
+	b, err := domain.MarshalJSON(e)
 	if err != nil {
 		return []string{}
 	}

@@ -69,7 +69,7 @@ func (t docTable[A, P]) apply(ctx context.Context, tx *sql.Tx, env domain.Envelo
 	if t.keep != nil {
 		t.keep(a)
 	}
-	body, err := json.Marshal(a)
+	body, err := domain.MarshalJSON(a)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (t docTable[A, P]) scrub(ctx context.Context, tx *sql.Tx, col, val string, 
 			return fmt.Errorf("scrub %s %s: %w", t.table, id, err)
 		}
 		fn(a)
-		body, err := json.Marshal(a)
+		body, err := domain.MarshalJSON(a)
 		if err != nil {
 			return err
 		}
