@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gorilla/mux"
@@ -123,6 +124,8 @@ type explosionJSON struct {
 	Object string `json:"object"`
 	domain.Explosion
 	LocationID string `json:"location_id"`
+	// CostsWithheld: the key cannot read inventory, whose items the costs come from
+	CostsWithheld bool `json:"costs_withheld,omitempty"`
 }
 
 // explodeBOM is GET /v1/bill_of_materials/{id}/explode?quantity=n&location_id=main: the
@@ -156,7 +159,17 @@ func (s *Server) explodeBOM(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	x.Leaves = nonNil(x.Leaves)
-	writeJSON(w, http.StatusOK, explosionJSON{Object: "bom_explosion", Explosion: x, LocationID: loc})
+	out := explosionJSON{Object: "bom_explosion", Explosion: x, LocationID: loc}
+	// unit costs are the inventory items': a key that cannot read inventory gets the
+	// quantities without them (the rule of every read that merges modules)
+	if k := info(r.Context()).key; k == nil || !k.Allows(domain.ReadScopeOf("inventory")) {
+		out.Leaves = slices.Clone(x.Leaves)
+		for i := range out.Leaves {
+			out.Leaves[i].UnitCost, out.Leaves[i].Cost = 0, 0
+		}
+		out.TotalCost, out.CostsWithheld = 0, true
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // ---- Work orders ----

@@ -91,3 +91,42 @@ func TestCrossModuleReadsShowOnlyWhatTheKeyReads(t *testing.T) {
 		}
 	})
 }
+
+// TestExplosionCostsNeedInventoryRead: a BOM explosion's unit costs are the inventory
+// items'; a key that reads manufacturing but not inventory sees the quantities only.
+func TestExplosionCostsNeedInventoryRead(t *testing.T) {
+	h := newHarness(t)
+	for _, w := range [][3]string{
+		{"POST", "/v1/warehouses", `{"id":"main","name":"Main"}`},
+		{"POST", "/v1/inventory", `{"sku":"LEG","location_id":"main","on_hand":10,"unit_cost":250}`},
+		{"POST", "/v1/bill_of_materials", `{"id":"b1","sku":"TABLE","name":"Table","components":[{"sku":"LEG","quantity":4}]}`},
+	} {
+		if r := h.do(w[0], w[1], w[2]); r.status/100 != 2 {
+			t.Fatalf("%s %s: %d %s", w[0], w[1], r.status, r.body)
+		}
+	}
+	for _, c := range []struct {
+		scopes   []string
+		cost     float64
+		withheld bool
+	}{
+		{[]string{"manufacturing:read", "inventory:read"}, 1000, false},
+		{[]string{"manufacturing:read"}, 0, true},
+	} {
+		t.Run(strings.Join(c.scopes, " "), func(t *testing.T) {
+			r := h.do("GET", "/v1/bill_of_materials/b1/explode", "", "Authorization", "Token "+h.key(strings.Join(c.scopes, " "), c.scopes, nil))
+			var x struct {
+				TotalCost float64          `json:"total_cost"`
+				Withheld  bool             `json:"costs_withheld"`
+				Materials []map[string]any `json:"materials"`
+			}
+			if err := json.Unmarshal(r.body, &x); err != nil || r.status != http.StatusOK || len(x.Materials) != 1 {
+				t.Fatalf("explode: %d %s", r.status, r.body)
+			}
+			if x.TotalCost != c.cost || x.Withheld != c.withheld || x.Materials[0]["quantity"] != 4.0 ||
+				(c.withheld && x.Materials[0]["unit_cost"] != 0.0) {
+				t.Errorf("explosion %s", r.body)
+			}
+		})
+	}
+}
