@@ -16,20 +16,40 @@ func (h *Handler) CreateLead(ctx context.Context, cmd domain.CreateLead, opts ..
 	}, nil)
 }
 
-// ActOnLead runs contact, accept or disqualify.
+// ActOnLead runs contact, accept or disqualify; it waits for a conversion of the lead in
+// this instance (lockCompound).
 func (h *Handler) ActOnLead(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Lead], error) {
+	unlock, err := h.lockCompound(ctx, "lead", id)
+	if err != nil {
+		return Result[domain.Lead]{}, err
+	}
+	defer unlock()
 	return onExisting(ctx, h, "lead", id, opts, func(l *domain.Lead) ([]domain.Event, error) { return l.Act(action, reason) })
 }
 
 // ConvertLead turns a QUALIFIED lead into a customer: first it creates the customer
 // (domain.LeadCustomerID, the lead's email and names), then records LeadConverted on the
-// lead. The lead is checked first, so a lead that may not convert creates nobody. An
-// email held by another live customer is *domain.AlreadyExistsError on "email" and the
-// lead stays as it was. A retry after a failure between the two steps finds the customer
-// its first attempt made (the id is derived from the lead) and only converts the lead.
+// lead. The lead is checked first, read under lockCompound (so no other conversion or
+// action of this instance can change it before the lead's append), so a lead that may not
+// convert, or an If-Match that is not its version, creates nobody. An email held by
+// another live customer is *domain.AlreadyExistsError on "email", refused atomically by
+// the customer's creation, and the lead stays as it was. A retry after a failure between
+// the two steps finds the customer its first attempt made (the id is derived from the
+// lead) and only converts the lead. What the lock cannot stop is an action on another
+// instance between the two steps: a concurrent conversion there is harmless (one customer,
+// one LeadConverted, whichever request created it), a disqualify leaves the customer made
+// for a lead that is answered 409.
 func (h *Handler) ConvertLead(ctx context.Context, id string, opts ...Option) (Result[domain.Lead], error) {
+	unlock, err := h.lockCompound(ctx, "lead", id)
+	if err != nil {
+		return Result[domain.Lead]{}, err
+	}
+	defer unlock()
 	l, err := h.Lead(ctx, id)
 	if err != nil {
+		return Result[domain.Lead]{}, err
+	}
+	if err := pinned(opts, l.Version); err != nil {
 		return Result[domain.Lead]{}, err
 	}
 	if err := l.CanConvert(); err != nil {

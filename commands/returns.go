@@ -27,12 +27,22 @@ type RequestReturn struct {
 }
 
 // CreateReturn requests a return, strongly consistent with the order: the order first
-// holds the quantities (refusing more than shipped minus what open returns hold, and
-// orders not shipped), then the return is created; if that fails, the order lets go.
+// holds the quantities (refusing, atomically and appending nothing, more than shipped
+// minus what open returns hold, and orders not shipped), then the return is created,
+// checked against what the order was holding when it accepted; if that fails, the order
+// lets go. A request refused by the order, or by its own shape, appends nothing. A return
+// id that exists already, read under lockCompound, asks the order for nothing: the
+// return's append answers a replay of this request with its state, and anything else with
+// ALREADY_EXISTS.
 func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Option) (Result[domain.Return], error) {
 	if !domain.ValidID(in.ReturnID) {
 		return Result[domain.Return]{}, badField("id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	}
+	unlock, err := h.lockCompound(ctx, "return", in.ReturnID)
+	if err != nil {
+		return Result[domain.Return]{}, err
+	}
+	defer unlock()
 	o, err := h.Order(ctx, in.OrderID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return Result[domain.Return]{}, badField("order_id", "no such order")
@@ -76,6 +86,16 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 	if err := v.Err(); err != nil {
 		return Result[domain.Return]{}, err
 	}
+	if ok, err := h.exists(ctx, "return", in.ReturnID); err != nil || ok {
+		if err != nil {
+			return Result[domain.Return]{}, err
+		}
+		// without holding on the order: a return of another order would leave this one
+		// holding quantities for it
+		return execute(ctx, h, "return", in.ReturnID, opts, func(r *domain.Return) ([]domain.Event, error) {
+			return r.Create(cmd)
+		}, nil)
+	}
 	// what was returnable before this return (plus what the order already holds for it,
 	// when a create is retried after the order accepted it)
 	cmd.Returnable = o.Returnable()
@@ -86,7 +106,8 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 	for _, it := range cmd.Items {
 		lines[it.LineID] += it.Quantity
 	}
-	if _, err := h.OpenOrderReturn(ctx, o.ID, in.ReturnID, lines, sideOpts(opts)...); err != nil {
+	held, err := h.OpenOrderReturn(ctx, o.ID, in.ReturnID, lines, sideOpts(opts)...)
+	if err != nil {
 		if _, ok := errors.AsType[*domain.ValidationError](err); ok {
 			// name the item: the order only says "items"
 			var v domain.Validation
@@ -97,6 +118,13 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 			}
 		}
 		return Result[domain.Return]{}, err
+	}
+	// the return checks its quantities against the order the hold was decided on, not the
+	// one read above: returns released since then must not make it refuse what the order
+	// accepted (and leave a hold and its release behind)
+	cmd.Returnable = held.Aggregate.Returnable()
+	for line, n := range held.Aggregate.Returns[in.ReturnID] {
+		cmd.Returnable[line] += n
 	}
 	res, err := h.createReturn(ctx, cmd, opts)
 	if err != nil {
@@ -149,13 +177,28 @@ func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID strin
 	return res.Position, err
 }
 
-// ActOnReturn runs approve, receive, reject, cancel, close or reopen. Reopening a
-// REJECTED or CANCELLED return holds its quantities on the order again first, so they are
-// checked again; rejecting and cancelling release them at once (the flow is the backstop).
+// ActOnReturn runs approve, receive, reject, cancel, close or reopen, one at a time per
+// return in this instance (lockCompound). Reopening a REJECTED return holds its quantities
+// on the order again first, so they are checked again (the order refuses atomically,
+// appending nothing); the return, read under the lock, is asked first whether it may
+// reopen (its transition error, or an If-Match that is not its version, holds nothing).
+// Rejecting and cancelling release them at once (the flow is the backstop), after the
+// return's own event, which is where they are refused.
 func (h *Handler) ActOnReturn(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Return], error) {
+	unlock, err := h.lockCompound(ctx, "return", id)
+	if err != nil {
+		return Result[domain.Return]{}, err
+	}
+	defer unlock()
 	if action == "reopen" {
 		r, err := h.Return(ctx, id)
 		if err != nil {
+			return Result[domain.Return]{}, err
+		}
+		if err := pinned(opts, r.Version); err != nil {
+			return Result[domain.Return]{}, err
+		}
+		if _, err := r.Act(action, reason); err != nil {
 			return Result[domain.Return]{}, err
 		}
 		if !r.Open() {

@@ -155,18 +155,28 @@ func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain
 	}, nil)
 }
 
-// ActOnShipment runs ship, deliver or cancel.
+// ActOnShipment runs ship, deliver or cancel, one at a time per shipment in this instance
+// (lockCompound).
 //
-// Ship ships the order's lines first, through ShipOrder (which F2 turns into consumed
-// reservations): its refusal (INSUFFICIENT_STOCK, INVALID_TRANSITION) is answered as is
-// and the shipment stays CREATED. Then ShipmentShipped is appended. A retry after the
-// order shipped but before the shipment's event landed finds the order remembering the
-// shipment, so the lines ship once.
+// Ship is refused before anything is appended when the shipment, read under that lock,
+// cannot ship (If-Match, or a status other than CREATED: the transition error comes from
+// the shipment itself). Then it ships the order's lines, through ShipOrder (which F2
+// turns into consumed reservations): its refusal (INSUFFICIENT_STOCK, INVALID_TRANSITION)
+// is the order's own, atomic, answered as is, and the shipment stays CREATED. Then
+// ShipmentShipped is appended. A retry after the order shipped but before the shipment's
+// event landed finds the order remembering the shipment, so the lines ship once. What
+// the lock cannot stop is a cancel of the shipment on another instance between the order's
+// ship and the shipment's: that ship is answered 409 with the order's lines shipped.
 //
 // Deliver delivers the shipment, then the order when every line of it has shipped (an
 // order already delivered is left alone); flow shipment-order does the same should this
 // process die in between.
 func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Shipment], error) {
+	unlock, err := h.lockCompound(ctx, "shipment", id)
+	if err != nil {
+		return Result[domain.Shipment]{}, err
+	}
+	defer unlock()
 	act := func(s *domain.Shipment) ([]domain.Event, error) { return s.Act(action, reason) }
 	switch action {
 	case "ship":
@@ -262,19 +272,32 @@ func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) 
 	return v.Err()
 }
 
-// ActOnTransfer runs ship, receive or cancel. Ship first checks that the source has the
-// quantities available (an *InsufficientStockError listing every short SKU, and nothing
-// is appended), then reserves them at the source — so nothing can take them between this
-// answer and the flow — and only then appends the shipment; flow transfer-stock (F6)
-// consumes the reservations and puts the stock in transit at the destination. A ship that
-// fails part way releases what it reserved, and so does one whose final append fails (a
-// concurrent cancel, an If-Match mismatch, a store error) unless the transfer turns out to
-// have shipped after all (a concurrent ship won, or the append landed despite the error):
-// then the reservations are the shipment's. A retry reserves again (the reservation's
-// demand is absolute, so a retry after a crash reserves nothing twice); a hold left by a
-// crash between the two is the transfer's until it ships, or is released by F6 when it
-// is cancelled.
+// ActOnTransfer runs ship, receive or cancel, one at a time per transfer in this instance
+// (lockCompound). Ship first checks, on the transfer and the items as loaded, that it may
+// ship and that the source has the quantities available (its transition error, or an
+// *InsufficientStockError listing every short SKU, and nothing is appended), then reserves
+// them at the source — so nothing can take them between this answer and the flow — and
+// only then appends the shipment; flow transfer-stock (F6) consumes the reservations and
+// puts the stock in transit at the destination. A ship that fails part way releases what
+// it reserved, and so does one whose final append fails (a cancel on another instance, an
+// If-Match mismatch, a store error) unless the transfer turns out to have shipped after
+// all (a concurrent ship won, or the append landed despite the error): then the
+// reservations are the shipment's. A retry reserves again (the reservation's demand is
+// absolute, so a retry after a crash reserves nothing twice); a hold left by a crash
+// between the two is the transfer's until it ships, or is released by F6 when it is
+// cancelled.
+//
+// Every line is checked before any is reserved, but the items are not locked: a
+// reservation another request makes on a later line's item between the check and this
+// ship's reserve refuses that line, and the lines reserved before it are released again,
+// so a refused multi-line ship can still leave a reserve/release pair on an item (the
+// reserves are on separate aggregates, which no single commit spans).
 func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
+	unlock, err := h.lockCompound(ctx, "transfer", id)
+	if err != nil {
+		return Result[domain.Transfer]{}, err
+	}
+	defer unlock()
 	act := func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) }
 	if action != "ship" {
 		return onExisting(ctx, h, "transfer", id, opts, act)
@@ -295,6 +318,7 @@ func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, 
 			return Result[domain.Transfer]{}, err
 		}
 	}
+	// a transfer in another status answers its transition error here, before any hold
 	res, err := onExisting(ctx, h, "transfer", id, opts, act)
 	if err != nil && len(held) > 0 {
 		h.unholdTransfer(context.WithoutCancel(ctx), t, held, sideOpts(opts))
@@ -305,7 +329,7 @@ func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, 
 // holdTransfer reserves a transfer's quantities at its source and answers the items whose
 // reservation this call made (a reservation already holding the quantity, left by an
 // earlier attempt or a concurrent ship, is not this call's to give back). On a refusal it
-// releases what it reserved and answers the refusal.
+// releases what it reserved and answers the refusal. Only t's id, source and items are read.
 func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []Option) ([]domain.TransferItem, error) {
 	var took []domain.TransferItem
 	for _, it := range t.Items {
@@ -325,14 +349,16 @@ func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []O
 
 // unholdTransfer gives back what a ship that failed reserved, unless the transfer shipped
 // after all (F6 consumes the reservations then) or its state cannot be read (the outcome
-// is unknown: the hold stays the transfer's until it ships or is cancelled).
+// is unknown: the hold stays the transfer's until it ships or is cancelled). A transfer
+// that does not exist (a TransferInventory whose append did not land) holds nothing.
 func (h *Handler) unholdTransfer(ctx context.Context, t *domain.Transfer, held []domain.TransferItem, opts []Option) {
 	now, err := h.Transfer(ctx, t.ID)
-	if err != nil {
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+	case err != nil:
 		h.log.WarnContext(ctx, "transfer ship failed; its source reservations are kept", "transfer_id", t.ID, "err", err)
 		return
-	}
-	if now.Status != domain.TransferStatusCreated && now.Status != domain.TransferStatusCancelled {
+	case now.Status != domain.TransferStatusCreated && now.Status != domain.TransferStatusCancelled:
 		return
 	}
 	if err := h.releaseTransfer(ctx, t.ID, t.FromLocationID, held, opts); err != nil {
@@ -358,21 +384,47 @@ func transferReservation(transferID, sku string) string {
 }
 
 // TransferInventory is POST /v1/inventory/transfer: a one-line transfer created and
-// shipped at once. The stock is checked before anything is appended.
+// shipped at once, and a refused request appends nothing. The source's stock is checked
+// on the items as loaded (an *InsufficientStockError), then reserved, keyed by the
+// transfer and SKU (an item short by then refuses atomically: the same 409, nothing
+// appended), and only then is the transfer appended, created and shipped in one commit
+// (TransferCreated and TransferShipped, all or none) carrying the request's idempotency
+// key; F6 takes it from there as for any ship. If that append fails the reservations
+// this call made are released, unless the transfer turns out to have shipped after all
+// (the append landed despite the error, or a request with the same id won). A transfer
+// id that exists already reserves nothing: the append answers a replay of this request
+// with its state, and anything else with ALREADY_EXISTS.
 func (h *Handler) TransferInventory(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
 	var none Result[domain.Transfer]
 	if err := h.checkTransfer(ctx, cmd); err != nil {
 		return none, err
 	}
+	unlock, err := h.lockCompound(ctx, "transfer", cmd.TransferID)
+	if err != nil {
+		return none, err
+	}
+	defer unlock()
+	ship := func(t *domain.Transfer) ([]domain.Event, error) { return t.CreateShipped(cmd) }
+	if ok, err := h.exists(ctx, "transfer", cmd.TransferID); err != nil || ok {
+		if err != nil {
+			return none, err
+		}
+		return execute(ctx, h, "transfer", cmd.TransferID, opts, ship, nil)
+	}
 	if err := h.checkAvailable(ctx, cmd.FromLocationID, cmd.Items); err != nil {
 		return none, err
 	}
-	if _, err := h.CreateTransfer(ctx, cmd, opts...); err != nil {
+	t := &domain.Transfer{ID: cmd.TransferID, FromLocationID: cmd.FromLocationID, Items: cmd.Items}
+	held, err := h.holdTransfer(ctx, t, sideOpts(opts))
+	if err != nil {
 		return none, err
 	}
-	// the ship is a second command on the same transfer: without the request's
-	// idempotency key, which the create's commit now carries
-	return h.ActOnTransfer(ctx, cmd.TransferID, "ship", "", sideOpts(opts)...)
+	// the answer's position is the transfer's commit, after the reservations
+	res, err := execute(ctx, h, "transfer", cmd.TransferID, opts, ship, nil)
+	if err != nil && len(held) > 0 {
+		h.unholdTransfer(context.WithoutCancel(ctx), t, held, sideOpts(opts))
+	}
+	return res, err
 }
 
 func (h *Handler) checkAvailable(ctx context.Context, loc string, items []domain.TransferItem) error {
@@ -427,9 +479,10 @@ func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCo
 	}, nil)
 }
 
-// ActOnCycleCount runs start, reconcile or cancel. Reconcile reads every counted item as
-// it stands now and decides counted − on hand per SKU (a count below an item's reserved
-// stock is an *InsufficientStockError and nothing moves), then posts each non-zero
+// ActOnCycleCount runs start, reconcile or cancel, one at a time per count in this
+// instance (lockCompound). Reconcile reads every counted item as it stands now and
+// decides counted − on hand per SKU (a count below an item's reserved stock is an
+// *InsufficientStockError and nothing moves), then posts each non-zero
 // variance itself, as a cycle_count movement keyed by the count and SKU, and only then
 // appends CycleCountReconciled — as a ship reserves before it appends. A movement refused
 // because stock was reserved in between is an *InsufficientStockError listing each such
@@ -437,9 +490,16 @@ func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCo
 // recomputes the variances from on hand as it is then (0 for a SKU already posted, whose
 // key would make a second posting a no-op anyway), so it posts only the rest. Flow
 // cycle-count-stock (F8) posts the recorded variances with the same keys: a backstop that
-// finds them posted.
+// finds them posted. So a refused reconcile of several SKUs can leave movements behind:
+// the items are separate aggregates and not locked, and what was counted is a fact worth
+// keeping. A cancel on another instance between the postings and the count's append
+// leaves them too (409).
 func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.CycleCount], error) {
-	var none Result[domain.CycleCount]
+	unlock, err := h.lockCompound(ctx, "cycle_count", id)
+	if err != nil {
+		return Result[domain.CycleCount]{}, err
+	}
+	defer unlock()
 	if action != "reconcile" {
 		return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
 			if action == "submit" {
@@ -448,6 +508,18 @@ func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string
 			return c.Act(action, reason)
 		})
 	}
+	for {
+		// a count submitted since it was read starts over (a count is COUNTED once, so it
+		// does so at most once)
+		res, err := h.reconcileCycleCount(ctx, id, opts)
+		if !errors.Is(err, errCountSubmitted) {
+			return res, err
+		}
+	}
+}
+
+func (h *Handler) reconcileCycleCount(ctx context.Context, id string, opts []Option) (Result[domain.CycleCount], error) {
+	var none Result[domain.CycleCount]
 	c, err := h.CycleCount(ctx, id)
 	if err != nil {
 		return none, err
@@ -483,17 +555,13 @@ func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string
 	// With the same items, the event records the variances just posted. A count read in
 	// another status answers its transition error (or a replayed request's state) here,
 	// unless it has been submitted since: then its variances are yet to be posted, so the
-	// reconcile starts over (a count is COUNTED once, so it does so at most once).
-	res, err := onExisting(ctx, h, "cycle_count", id, opts, func(cur *domain.CycleCount) ([]domain.Event, error) {
+	// reconcile starts over (errCountSubmitted).
+	return onExisting(ctx, h, "cycle_count", id, opts, func(cur *domain.CycleCount) ([]domain.Event, error) {
 		if cur.Status == domain.CycleCountStatusCounted && c.Status != domain.CycleCountStatusCounted {
 			return nil, errCountSubmitted
 		}
 		return cur.Reconcile(items)
 	})
-	if errors.Is(err, errCountSubmitted) {
-		return h.ActOnCycleCount(ctx, id, action, reason, opts...)
-	}
-	return res, err
 }
 
 var errCountSubmitted = errors.New("cycle count submitted since it was read")

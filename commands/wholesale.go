@@ -182,8 +182,15 @@ func (h *Handler) checkStocked(ctx context.Context, locationID string, lines []d
 	return v.Err()
 }
 
-// UpdateWholesaleOrder edits a draft; new lines are priced from the order's own list.
+// UpdateWholesaleOrder edits a draft; new lines are priced from the order's own list. It
+// waits for a submit of the order in this instance (lockCompound), whose reserved credit
+// is the total it read.
 func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domain.UpdateWholesaleOrder, opts ...Option) (Result[domain.WholesaleOrder], error) {
+	unlock, err := h.lockCompound(ctx, "wholesale_order", id)
+	if err != nil {
+		return Result[domain.WholesaleOrder]{}, err
+	}
+	defer unlock()
 	cmd.OrderID = id
 	if cmd.Lines != nil || cmd.LocationID != nil {
 		o, err := h.WholesaleOrder(ctx, id)
@@ -214,16 +221,29 @@ func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domai
 	return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Update(cmd) })
 }
 
-// ActOnWholesaleOrder runs a status action: submit, approve, fulfill, pay or cancel.
+// ActOnWholesaleOrder runs a status action: submit, approve, fulfill, pay or cancel, one
+// at a time per order in this instance, and not while it is being updated (lockCompound).
 //
-// Submit first reserves the order's total on the customer's account (a *CreditLimitError
-// over the limit, and the order stays DRAFT), then submits the order pinned to the version
-// the credit was reserved for; if that fails the credit is released again. Cancel and pay
-// release the credit right after the order's event (and the wholesale-credit flow does it
-// again, idempotently, should this process die in between). Fulfill is refused with an
-// *InsufficientStockError unless every line's reservation holds its whole quantity.
+// Submit is refused before anything is appended when the order, read under that lock, is
+// not a DRAFT (its transition error) or not the If-Match version. Then it reserves the
+// order's total on the customer's account (a *CreditLimitError over the limit, decided
+// atomically on the account, which appends nothing, and the order stays DRAFT), then
+// submits the order pinned to the version the credit was reserved for. If that fails the
+// credit this call reserved is released again, unless the order was submitted after all
+// (by a submit on another instance that found the credit held): the credit is the
+// order's then. So a submit refused after its reservation — the draft changed or was
+// cancelled on another instance in between — leaves a reserve/release pair on the account.
+// Cancel and pay release the credit right after the order's event (and the
+// wholesale-credit flow does it again, idempotently, should this process die in
+// between). Fulfill is refused with an *InsufficientStockError unless every line's
+// reservation holds its whole quantity.
 func (h *Handler) ActOnWholesaleOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WholesaleOrder], error) {
 	var none Result[domain.WholesaleOrder]
+	unlock, err := h.lockCompound(ctx, "wholesale_order", id)
+	if err != nil {
+		return none, err
+	}
+	defer unlock()
 	act := func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act(action, reason, h.now()) }
 	switch action {
 	case "submit":
@@ -307,13 +327,30 @@ func (h *Handler) submitWholesaleOrder(ctx context.Context, id string, opts []Op
 	}
 	res, err := onExisting(ctx, h, "wholesale_order", id, append(opts, WithIfVersion(o.Version)),
 		func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act("submit", "", h.now()) })
-	if err != nil && len(credit.Events) > 0 {
-		// only the credit this call took is given back: a concurrent submit that won holds its own
-		h.settleCredit(ctx, o.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+	if err != nil && len(credit.Events) > 0 && !h.wholesaleOrderHoldsCredit(context.WithoutCancel(ctx), id) {
+		// only the credit this call took is given back, and only when no submit landed: a
+		// concurrent submit that found this credit held relies on it
+		h.settleCredit(context.WithoutCancel(ctx), o.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
 			return a.ReleaseCredit(domain.ReleaseCredit{CustomerID: a.CustomerID, OrderID: id, Reason: "cancelled"})
 		}, opts)
 	}
 	return res, err
+}
+
+// wholesaleOrderHoldsCredit reports whether an order is, as read now, in a status that
+// holds credit (submitted and not yet paid or cancelled), or cannot be read: then whether
+// a submit landed is unknown, and the credit stays until the order is cancelled or paid.
+func (h *Handler) wholesaleOrderHoldsCredit(ctx context.Context, id string) bool {
+	o, err := h.WholesaleOrder(ctx, id)
+	if err != nil {
+		h.log.WarnContext(ctx, "wholesale submit failed; its credit is kept", "order_id", id, "err", err)
+		return true
+	}
+	switch o.Status {
+	case domain.WholesaleOrderStatusDraft, domain.WholesaleOrderStatusCancelled, domain.WholesaleOrderStatusPaid:
+		return false
+	}
+	return true
 }
 
 // checkReservations refuses fulfilment unless each line's reservation at the order's
@@ -349,6 +386,17 @@ func (h *Handler) settleCredit(ctx context.Context, customerID string, decide fu
 		h.log.Warn("wholesale credit follow-up failed; the wholesale-credit flow retries", "customer_id", customerID, "err", err)
 	}
 	return res.Position
+}
+
+// lockCompound takes, for the whole of a command that writes more than one aggregate, a
+// lock of this instance on the request's own aggregate (execute's lock covers a single
+// append), so that what its guards read of that aggregate before its first append cannot
+// be changed by another such command of this instance before its last: a request refused
+// on that state is refused before it appends anything. Another instance can still
+// interleave; each command says what that leaves. It is not reentrant: a command holding
+// it never calls one that takes it for the same aggregate.
+func (h *Handler) lockCompound(ctx context.Context, aggType, id string) (func(), error) {
+	return h.locks.lock(ctx, "compound:"+aggType+"."+id)
 }
 
 // pinned answers ErrVersionMismatch when the caller's If-Match is not version.

@@ -761,6 +761,22 @@ func (t *Transfer) Create(cmd CreateTransfer) ([]Event, error) {
 		ToLocationID: cmd.ToLocationID, Items: slices.Clone(cmd.Items)}}, nil
 }
 
+// CreateShipped decides a transfer created and shipped at once (POST
+// /v1/inventory/transfer): TransferCreated then TransferShipped, for the caller to append
+// in one commit, so that a refused ship never leaves a transfer CREATED behind. The
+// refusals are Create's; whether the source has the stock is the caller's check, as for Act.
+func (t *Transfer) CreateShipped(cmd CreateTransfer) ([]Event, error) {
+	events, err := t.Create(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := transferFlow.Next(TransferStatusCreated, "ship"); err != nil {
+		return nil, err
+	}
+	return append(events, TransferShipped{TransferMoved{TransferID: cmd.TransferID, FromLocationID: cmd.FromLocationID,
+		ToLocationID: cmd.ToLocationID, Items: slices.Clone(cmd.Items)}}), nil
+}
+
 // Act decides ship, receive or cancel. Whether the source has the stock is the caller's
 // check (it reads the items); the stock moves in flow transfer-stock.
 func (t *Transfer) Act(action, reason string) ([]Event, error) {
