@@ -197,7 +197,9 @@ func (h *Handler) ExplodeBOM(ctx context.Context, id string, quantity int64, loc
 		}
 		costs[l.SKU] = it.UnitCost
 	}
-	x.Cost(costs)
+	if err := x.Cost(costs); err != nil {
+		return domain.Explosion{}, err
+	}
 	return x, nil
 }
 

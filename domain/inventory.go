@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -85,9 +86,6 @@ const (
 // AdjustReasons are the reasons a caller may give an adjustment.
 var AdjustReasons = []string{ReasonReceipt, ReasonSale, ReasonReturn, ReasonAdjustment, ReasonTransfer,
 	ReasonProduction, ReasonConsumption, ReasonScrap, ReasonCycleCount}
-
-// maxStock bounds every balance, so no sum of quantities can overflow.
-const maxStock = 1e12
 
 // MoveReasons are the reasons a flow may give a movement of any balance.
 var MoveReasons = append(slices.Clone(AdjustReasons), ReasonPurchase)
@@ -334,13 +332,23 @@ type CreateInventoryItem struct {
 func (cmd CreateInventoryItem) Check(v *Validation) {
 	CheckSKU(v, "sku", cmd.SKU)
 	v.Check(ValidID(cmd.LocationID), "location_id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	v.Check(cmd.OnHand >= 0, "on_hand", "must not be negative")
-	v.Check(cmd.ReorderPoint >= 0, "reorder_point", "must not be negative")
-	v.Check(cmd.ReorderQuantity >= 0, "reorder_quantity", "must not be negative")
-	v.Check(cmd.UnitCost >= 0, "unit_cost", "must not be negative")
+	checkStockLevel(v, "on_hand", cmd.OnHand)
+	checkStockLevel(v, "reorder_point", cmd.ReorderPoint)
+	checkStockLevel(v, "reorder_quantity", cmd.ReorderQuantity)
+	checkUnitCost(v, "unit_cost", cmd.UnitCost)
 	if cmd.Currency != "" {
 		CheckCurrency(v, "currency", cmd.Currency)
 	}
+}
+
+// checkStockLevel records field unless q is a balance or level: 0 to MaxQuantity.
+func checkStockLevel(v *Validation, field string, q int64) {
+	v.Check(q >= 0 && q <= MaxQuantity, field, "must be an integer from 0 to "+strconv.FormatInt(MaxQuantity, 10))
+}
+
+// checkUnitCost records field unless c is a unit cost: 0 to 10^12 minor units.
+func checkUnitCost(v *Validation, field string, c int64) {
+	v.Check(c >= 0 && c <= maxUnitPrice, field, "must be an integer from 0 to 1000000000000 minor units")
 }
 
 // CheckSKU validates a SKU: 1 to 100 printable characters without spaces.
@@ -405,8 +413,13 @@ func (it *InventoryItem) Update(cmd UpdateInventoryItem) ([]Event, error) {
 	for _, f := range []struct {
 		name string
 		p    *int64
-	}{{"reorder_point", cmd.ReorderPoint}, {"reorder_quantity", cmd.ReorderQuantity}, {"unit_cost", cmd.UnitCost}} {
-		v.Check(f.p == nil || *f.p >= 0, f.name, "must not be negative")
+	}{{"reorder_point", cmd.ReorderPoint}, {"reorder_quantity", cmd.ReorderQuantity}} {
+		if f.p != nil {
+			checkStockLevel(&v, f.name, *f.p)
+		}
+	}
+	if cmd.UnitCost != nil {
+		checkUnitCost(&v, "unit_cost", *cmd.UnitCost)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -448,7 +461,7 @@ type AdjustInventory struct {
 
 // Check validates the command.
 func (cmd AdjustInventory) Check(v *Validation) {
-	v.Check(cmd.Quantity != 0, "quantity", "must be a non-zero integer")
+	v.Check(cmd.Quantity != 0 && QuantityInRange(cmd.Quantity), "quantity", "must be a non-zero integer within ±"+strconv.FormatInt(MaxQuantity, 10))
 	v.Check(slices.Contains(AdjustReasons, cmd.Reason), "reason", "must be one of "+strings.Join(AdjustReasons, ", "))
 }
 
@@ -483,9 +496,8 @@ type MoveInventory struct {
 // Check validates the command.
 func (cmd MoveInventory) Check(v *Validation) {
 	v.Check(cmd.OnHand != 0 || cmd.Incoming != 0 || cmd.InTransit != 0, "quantity", "must move something")
-	for _, q := range []int64{cmd.OnHand, cmd.Incoming, cmd.InTransit} {
-		v.Check(q >= -maxStock && q <= maxStock, "quantity", fmt.Sprintf("must be within ±%d", int64(maxStock)))
-	}
+	v.Check(QuantityInRange(cmd.OnHand) && QuantityInRange(cmd.Incoming) && QuantityInRange(cmd.InTransit),
+		"quantity", "must be within ±"+strconv.FormatInt(MaxQuantity, 10))
 	v.Check(slices.Contains(MoveReasons, cmd.Reason), "reason", "must be one of "+strings.Join(MoveReasons, ", "))
 }
 
@@ -505,20 +517,23 @@ func (it *InventoryItem) Move(cmd MoveInventory) ([]Event, error) {
 	}
 	d := it.Clone()
 	events := d.expire(cmd.Now) // what is overdue is free before this movement is judged
-	if cmd.OnHand < 0 && d.Available()+cmd.OnHand < 0 {
+	onHand, onHandOK := AddQuantity(d.OnHand, cmd.OnHand)
+	incoming, incomingOK := AddQuantity(d.Incoming, cmd.Incoming)
+	inTransit, inTransitOK := AddQuantity(d.InTransit, cmd.InTransit)
+	if cmd.OnHand < 0 && onHandOK && onHand < d.Reserved {
 		return nil, d.short(-cmd.OnHand)
 	}
-	v.Check(d.Incoming+cmd.Incoming >= 0, "incoming", fmt.Sprintf("would go below zero (%d incoming)", d.Incoming))
-	v.Check(d.InTransit+cmd.InTransit >= 0, "in_transit", fmt.Sprintf("would go below zero (%d in transit)", d.InTransit))
-	v.Check(d.OnHand+cmd.OnHand <= maxStock && d.Incoming+cmd.Incoming <= maxStock && d.InTransit+cmd.InTransit <= maxStock,
-		"quantity", fmt.Sprintf("would take a balance over %d", int64(maxStock)))
+	v.Check(!incomingOK || incoming >= 0, "incoming", fmt.Sprintf("would go below zero (%d incoming)", d.Incoming))
+	v.Check(!inTransitOK || inTransit >= 0, "in_transit", fmt.Sprintf("would go below zero (%d in transit)", d.InTransit))
+	v.Check(onHandOK && incomingOK && inTransitOK && onHand >= 0, "quantity",
+		"would take a balance out of 0 to "+strconv.FormatInt(MaxQuantity, 10))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	before := d.Available()
 	m := d.movement(cmd.Reason, cmd.SourceType, cmd.SourceID, cmd.MovementKey)
 	m.OnHandDelta, m.IncomingDelta, m.InTransitDelta = cmd.OnHand, cmd.Incoming, cmd.InTransit
-	m.OnHand, m.Incoming, m.InTransit = m.OnHand+cmd.OnHand, m.Incoming+cmd.Incoming, m.InTransit+cmd.InTransit
+	m.OnHand, m.Incoming, m.InTransit = onHand, incoming, inTransit
 	events = append(events, d.apply(InventoryAdjusted{StockMovement: m, Note: cmd.Note}))
 	events = append(events, d.fillBackorders()...)
 	return append(events, d.lowStock(before)...), nil
@@ -541,7 +556,7 @@ type ReserveInventory struct {
 
 // Check validates the command.
 func (cmd ReserveInventory) Check(v *Validation) {
-	v.Check(cmd.Quantity >= 0 && cmd.Quantity <= maxStock, "quantity", "must be a positive integer")
+	v.Check(cmd.Quantity >= 0 && cmd.Quantity <= MaxQuantity, "quantity", "must be an integer from 0 to "+strconv.FormatInt(MaxQuantity, 10))
 	v.Check(slices.Contains(ReferenceTypes, cmd.ReferenceType), "reference_type", "must be one of "+strings.Join(ReferenceTypes, ", "))
 	v.Check(ValidID(cmd.ReferenceID), "reference_id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	v.Check(cmd.ExpiresAt == nil || cmd.ExpiresAt.After(cmd.Now), "expires_at", "must be in the future")
@@ -626,7 +641,7 @@ type ConsumeInventory struct {
 // quantity beyond what the reservation holds is refused.
 func (it *InventoryItem) Consume(cmd ConsumeInventory) ([]Event, error) {
 	var v Validation
-	v.Check(cmd.Quantity > 0, "quantity", "must be a positive integer")
+	v.Check(cmd.Quantity > 0 && cmd.Quantity <= MaxQuantity, "quantity", "must be an integer from 1 to "+strconv.FormatInt(MaxQuantity, 10))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -361,12 +362,10 @@ type Explosion struct {
 	Tree      BOMNode   `json:"tree"`
 }
 
-// maxExplodedQuantity keeps multiplied quantities, and their costs, inside int64.
-const maxExplodedQuantity = 1_000_000_000_000
-
 // Explode multiplies quantity units of b through its components and, level by level,
 // through every component's active BOM, summing a raw material needed by several
-// branches. A cycle or a quantity over 10^12 at any node is a *ValidationError.
+// branches. A cycle is a *ValidationError on components, a quantity over MaxQuantity at
+// any node one on quantity.
 func Explode(b *BillOfMaterials, quantity int64, active ActiveBOMs) (Explosion, error) {
 	var v Validation
 	v.Check(quantity > 0 && quantity <= maxQuantity, "quantity", "must be 1 to 1000000")
@@ -385,10 +384,11 @@ func Explode(b *BillOfMaterials, quantity int64, active ActiveBOMs) (Explosion, 
 				return nil, &ValidationError{Fields: []FieldError{{Field: "components",
 					Issue: "cycle: " + strings.Join(append(slices.Clone(path[i:]), c.SKU), " -> ")}}}
 			}
-			if c.Quantity > maxExplodedQuantity/per {
-				return nil, &ValidationError{Fields: []FieldError{{Field: "quantity", Issue: "needs more than 10^12 units of " + c.SKU}}}
+			need, ok := MulQuantity(c.Quantity, per)
+			if !ok {
+				return nil, tooMany(c.SKU)
 			}
-			n := BOMNode{SKU: c.SKU, Quantity: c.Quantity * per}
+			n := BOMNode{SKU: c.SKU, Quantity: need}
 			if sub := active[c.SKU]; sub != nil {
 				kids, err := grow(append(path, c.SKU), sub.Components, n.Quantity)
 				if err != nil {
@@ -396,10 +396,11 @@ func Explode(b *BillOfMaterials, quantity int64, active ActiveBOMs) (Explosion, 
 				}
 				n.BOMID, n.Components = sub.ID, kids
 			} else {
-				if leaves[c.SKU] > maxExplodedQuantity-n.Quantity {
-					return nil, &ValidationError{Fields: []FieldError{{Field: "quantity", Issue: "needs more than 10^12 units of " + c.SKU}}}
+				sum, ok := AddQuantity(leaves[c.SKU], n.Quantity)
+				if !ok {
+					return nil, tooMany(c.SKU)
 				}
-				leaves[c.SKU] += n.Quantity
+				leaves[c.SKU] = sum
 			}
 			nodes = append(nodes, n)
 		}
@@ -417,16 +418,33 @@ func Explode(b *BillOfMaterials, quantity int64, active ActiveBOMs) (Explosion, 
 	return x, nil
 }
 
+func tooMany(sku string) error {
+	return &ValidationError{Fields: []FieldError{{Field: "quantity",
+		Issue: "needs more than " + strconv.FormatInt(MaxQuantity, 10) + " units of " + sku}}}
+}
+
 // Cost prices the raw materials at unitCost (minor units per SKU; a SKU missing costs 0)
-// and totals them.
-func (x *Explosion) Cost(unitCost map[string]int64) {
-	x.TotalCost = 0
-	for i := range x.Leaves {
-		l := &x.Leaves[i]
+// and totals them. A material's cost or the total over MaxMoney (or a negative unit cost)
+// is a *ValidationError on quantity, the one number the caller chose, and leaves x as it
+// was.
+func (x *Explosion) Cost(unitCost map[string]int64) error {
+	leaves := slices.Clone(x.Leaves)
+	var total int64
+	for i := range leaves {
+		l := &leaves[i]
 		l.UnitCost = unitCost[l.SKU]
-		l.Cost = l.UnitCost * l.Quantity
-		x.TotalCost += l.Cost
+		cost, ok := MulMoney(l.Quantity, l.UnitCost)
+		if ok {
+			total, ok = AddMoney(total, cost)
+		}
+		if !ok {
+			return &ValidationError{Fields: []FieldError{{Field: "quantity",
+				Issue: "the materials would cost more than " + strconv.FormatInt(MaxMoney, 10) + " minor units (at " + l.SKU + ")"}}}
+		}
+		l.Cost = cost
 	}
+	x.Leaves, x.TotalCost = leaves, total
+	return nil
 }
 
 func bomEvents(r *Registry) {
@@ -690,7 +708,14 @@ func (o *WorkOrder) Create(cmd CreateWorkOrder) ([]Event, error) {
 	}
 	comps := make([]WorkOrderComponent, len(cmd.BOM.Components))
 	for i, c := range cmd.BOM.Components {
-		comps[i] = WorkOrderComponent{LineID: itoa(i + 1), SKU: c.SKU, QuantityPer: c.Quantity, Required: c.Quantity * cmd.Quantity}
+		required, ok := MulQuantity(c.Quantity, cmd.Quantity)
+		if !ok {
+			v.Add("quantity", "needs more than "+strconv.FormatInt(MaxQuantity, 10)+" units of "+c.SKU)
+		}
+		comps[i] = WorkOrderComponent{LineID: itoa(i + 1), SKU: c.SKU, QuantityPer: c.Quantity, Required: required}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	return []Event{WorkOrderCreated{WorkOrderID: cmd.WorkOrderID, WorkOrderNumber: cmd.WorkOrderNumber, BOMID: cmd.BOM.ID,
 		SKU: cmd.BOM.SKU, Quantity: cmd.Quantity, LocationID: cmd.LocationID, Priority: cmp.Or(cmd.Priority, "NORMAL"),
@@ -736,9 +761,11 @@ func (o *WorkOrder) Complete(cmd CompleteWorkOrder) ([]Event, error) {
 		cmd.QuantityProduced = o.Remaining()
 	}
 	var v Validation
-	v.Check(cmd.QuantityProduced >= 0, "quantity_produced", "must not be negative")
-	v.Check(cmd.ScrapQuantity >= 0, "scrap_quantity", "must not be negative")
-	if cmd.QuantityProduced >= 0 && cmd.ScrapQuantity >= 0 {
+	producedOK := cmd.QuantityProduced >= 0 && cmd.QuantityProduced <= MaxQuantity
+	scrapOK := cmd.ScrapQuantity >= 0 && cmd.ScrapQuantity <= MaxQuantity
+	v.Check(producedOK, "quantity_produced", "must be an integer from 0 to "+strconv.FormatInt(MaxQuantity, 10))
+	v.Check(scrapOK, "scrap_quantity", "must be an integer from 0 to "+strconv.FormatInt(MaxQuantity, 10))
+	if producedOK && scrapOK { // so their sum cannot wrap
 		v.Check(cmd.QuantityProduced+cmd.ScrapQuantity <= o.Remaining(), "quantity_produced",
 			fmt.Sprintf("quantity_produced + scrap_quantity must be at most the %d remaining", o.Remaining()))
 	}
@@ -747,6 +774,8 @@ func (o *WorkOrder) Complete(cmd CompleteWorkOrder) ([]Event, error) {
 	}
 	uses := make([]ComponentUse, len(o.Components))
 	for i, c := range o.Components {
+		// produced + scrapped ≤ Quantity, so each use is at most Required, which Create held
+		// within MaxQuantity
 		uses[i] = ComponentUse{LineID: c.LineID, SKU: c.SKU, Consumed: c.QuantityPer * cmd.QuantityProduced,
 			Scrapped: c.QuantityPer * cmd.ScrapQuantity}
 	}

@@ -154,7 +154,9 @@ func TestExplodeMultipliesAndSumsSharedLeaves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x.Cost(map[string]int64{"BOARD": 1500, "SCREW": 5, "POST": 400})
+	if err := x.Cost(map[string]int64{"BOARD": 1500, "SCREW": 5, "POST": 400}); err != nil {
+		t.Fatal(err)
+	}
 	want := []BOMLeaf{
 		{SKU: "BOARD", Quantity: 6, UnitCost: 1500, Cost: 9000},
 		{SKU: "POST", Quantity: 12, UnitCost: 400, Cost: 4800},

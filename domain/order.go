@@ -224,15 +224,20 @@ func (cmd CreateOrder) Check(v *Validation) {
 func checkOrderLines(v *Validation, items []OrderLineInput) {
 	v.Check(len(items) > 0, "items", "must hold at least one line")
 	v.Check(len(items) <= 500, "items", "must hold at most 500 lines")
-	seen := map[string]bool{}
+	seen, numbersOK := map[string]bool{}, true
 	for i, l := range items {
 		f := "items[" + strconv.Itoa(i) + "]."
 		CheckSKU(v, f+"sku", l.SKU)
 		v.Check(!seen[l.SKU], f+"sku", "appears on another line; give one line per SKU")
 		seen[l.SKU] = true
-		v.Check(l.Quantity > 0 && l.Quantity <= 1_000_000, f+"quantity", "must be a positive integer up to 1000000")
-		v.Check(l.UnitPrice >= 0 && l.UnitPrice <= 1e12, f+"unit_price", "must be a non-negative integer in minor units")
+		qtyOK, priceOK := l.Quantity > 0 && l.Quantity <= maxQuantity, l.UnitPrice >= 0 && l.UnitPrice <= maxUnitPrice
+		v.Check(qtyOK, f+"quantity", "must be a positive integer up to 1000000")
+		v.Check(priceOK, f+"unit_price", "must be a non-negative integer in minor units, at most 10^12")
 		v.Check(len(l.Name) <= 500, f+"name", "must be at most 500 characters")
+		numbersOK = numbersOK && qtyOK && priceOK
+	}
+	if numbersOK {
+		checkLineTotals(v, "items", len(items), func(i int) (int64, int64) { return items[i].Quantity, items[i].UnitPrice })
 	}
 }
 
@@ -255,9 +260,11 @@ func orderLines(in []OrderLineInput, old []OrderLine, next int) ([]OrderLine, in
 			next++
 			line = OrderLine{ID: strconv.Itoa(next), SKU: l.SKU}
 		}
-		line.Name, line.Quantity, line.UnitPrice, line.Total = l.Name, l.Quantity, l.UnitPrice, l.Quantity*l.UnitPrice
+		// checkLineTotals has held every product and the sum within MaxMoney
+		line.Total, _ = MulMoney(l.Quantity, l.UnitPrice)
+		line.Name, line.Quantity, line.UnitPrice = l.Name, l.Quantity, l.UnitPrice
 		out[i] = line
-		subtotal += line.Total
+		subtotal, _ = AddMoney(subtotal, line.Total)
 	}
 	return out, subtotal
 }
@@ -521,7 +528,7 @@ func (o *Order) Pay(amount int64, reference string) ([]Event, error) {
 		amount = o.Total
 	}
 	var v Validation
-	v.Check(amount == o.Total, "amount", fmt.Sprintf("must equal the order total %d", o.Total))
+	v.Check(amount == o.Total && MoneyInRange(amount), "amount", fmt.Sprintf("must equal the order total %d", o.Total))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -543,12 +550,13 @@ func (o *Order) Refund(amount int64, reason, returnID, key string) ([]Event, err
 	if o.PaymentStatus != PaymentPaid && o.PaymentStatus != PaymentPartiallyRefunded {
 		return nil, &TransitionError{Entity: "order payment", From: o.PaymentStatus, Action: "refund"}
 	}
-	left := o.PaidAmount - o.RefundedAmount
+	left, _ := SubMoney(o.PaidAmount, o.RefundedAmount) // refunds never pass what was paid
 	if amount == 0 {
 		amount = left
 	}
 	var v Validation
-	v.Check(amount > 0 && amount <= left, "amount", fmt.Sprintf("must be from 1 to the %d still refundable", left))
+	refunded, ok := AddMoney(o.RefundedAmount, amount)
+	v.Check(amount > 0 && ok && refunded <= o.PaidAmount, "amount", fmt.Sprintf("must be from 1 to the %d still refundable", left))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -575,7 +583,7 @@ func (o *Order) OpenReturn(returnID string, lines map[string]int64) ([]Event, er
 	returnable := o.Returnable()
 	var v Validation
 	for _, id := range slices.Sorted(maps.Keys(lines)) {
-		if lines[id] > returnable[id] {
+		if lines[id] <= 0 || lines[id] > returnable[id] { // a quantity that wrapped negative is refused too
 			v.Add("items", fmt.Sprintf("line %s: %d requested, %d still returnable", id, lines[id], returnable[id]))
 		}
 	}

@@ -3,6 +3,7 @@ package domain
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -307,19 +308,13 @@ func checkPrices(v *Validation, prices map[string]SKUPrice) {
 		prevQty, prevPrice := int64(1), sp.UnitPrice
 		for i, t := range sp.Tiers {
 			tf := f + ".tiers[" + itoa(i) + "]"
-			v.Check(t.MinQuantity > prevQty, tf+".min_quantity", "must be at least 2 and above the tier before")
+			v.Check(t.MinQuantity > prevQty && t.MinQuantity <= MaxQuantity, tf+".min_quantity",
+				"must be at least 2, above the tier before and at most "+strconv.FormatInt(MaxQuantity, 10))
 			v.Check(t.UnitPrice > 0 && t.UnitPrice <= prevPrice, tf+".unit_price", "must be positive and not above the base price or the tier before")
 			prevQty, prevPrice = max(prevQty, t.MinQuantity), min(prevPrice, max(t.UnitPrice, 1))
 		}
 	}
 }
-
-// maxUnitPrice and maxQuantity keep a line total (at most 10^12 * 10^6) far from int64's
-// limit, so totals never overflow.
-const (
-	maxUnitPrice = 1_000_000_000_000
-	maxQuantity  = 1_000_000
-)
 
 func validSKU(sku string) bool {
 	return sku != "" && len(sku) <= 100 && !strings.ContainsAny(sku, " \t\r\n")

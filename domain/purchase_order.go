@@ -169,13 +169,15 @@ func (cmd CreatePurchaseOrder) Check(v *Validation) {
 	v.Check(len(cmd.PaymentTerms) <= 100, "payment_terms", "at most 100 characters")
 	v.Check(len(cmd.Notes) <= 2000, "notes", "at most 2000 characters")
 	v.Check(len(cmd.Items) >= 1 && len(cmd.Items) <= 500, "items", "1 to 500 lines")
-	seen := map[string]bool{}
+	seen, costed := map[string]bool{}, true
 	for i, l := range cmd.Items {
 		f := "items[" + strconv.Itoa(i) + "]."
 		CheckSKU(v, f+"sku", l.SKU)
 		v.Check(!seen[l.SKU], f+"sku", "appears on another line; give one line per SKU")
 		seen[l.SKU] = true
-		v.Check(l.Quantity > 0 && l.Quantity <= maxQuantity, f+"quantity", "must be 1 to 1000000")
+		qtyOK := l.Quantity > 0 && l.Quantity <= maxQuantity
+		v.Check(qtyOK, f+"quantity", "must be 1 to 1000000")
+		costed = costed && qtyOK
 		var p SupplierProduct
 		var inCatalog bool
 		if cmd.Supplier != nil {
@@ -186,13 +188,31 @@ func (cmd CreatePurchaseOrder) Check(v *Validation) {
 		}
 		switch {
 		case l.UnitCost != nil:
-			v.Check(*l.UnitCost >= 0 && *l.UnitCost <= maxUnitPrice, f+"unit_cost", "must be zero or more minor units, at most 10^12")
+			costOK := *l.UnitCost >= 0 && *l.UnitCost <= maxUnitPrice
+			v.Check(costOK, f+"unit_cost", "must be zero or more minor units, at most 10^12")
+			costed = costed && costOK
 		case !inCatalog:
 			v.Add(f+"unit_cost", "is required: the SKU is not in the supplier's catalog")
+			costed = false
 		case p.Currency != cmd.Currency:
 			v.Add(f+"unit_cost", "is required: the catalog's cost is in "+p.Currency)
+			costed = false
 		}
 	}
+	if costed {
+		checkLineTotals(v, "items", len(cmd.Items), func(i int) (int64, int64) { return cmd.Items[i].Quantity, cmd.lineCost(i) })
+	}
+}
+
+// lineCost is the unit cost of line i: its own, else the supplier catalog's.
+func (cmd CreatePurchaseOrder) lineCost(i int) int64 {
+	if c := cmd.Items[i].UnitCost; c != nil {
+		return *c
+	}
+	if cmd.Supplier == nil {
+		return 0
+	}
+	return cmd.Supplier.Products[cmd.Items[i].SKU].UnitCost
 }
 
 // Create decides the creation of a draft purchase order: ErrAlreadyExists or a
@@ -217,12 +237,11 @@ func (o *PurchaseOrder) Create(cmd CreatePurchaseOrder) ([]Event, error) {
 	lines := make([]PurchaseOrderLine, len(cmd.Items))
 	var total int64
 	for i, l := range cmd.Items {
-		cost := cmd.Supplier.Products[l.SKU].UnitCost
-		if l.UnitCost != nil {
-			cost = *l.UnitCost
-		}
-		lines[i] = PurchaseOrderLine{LineID: strconv.Itoa(i + 1), SKU: l.SKU, Quantity: l.Quantity, UnitCost: cost, Total: cost * l.Quantity}
-		total += lines[i].Total
+		// Check has held every line total and their sum within MaxMoney
+		cost := cmd.lineCost(i)
+		lineTotal, _ := MulMoney(l.Quantity, cost)
+		lines[i] = PurchaseOrderLine{LineID: strconv.Itoa(i + 1), SKU: l.SKU, Quantity: l.Quantity, UnitCost: cost, Total: lineTotal}
+		total, _ = AddMoney(total, lineTotal)
 	}
 	return []Event{PurchaseOrderCreated{PurchaseOrderID: cmd.PurchaseOrderID, PONumber: cmd.PONumber,
 		SupplierID: cmd.Supplier.ID, LocationID: cmd.LocationID, ExpectedDeliveryDate: cmd.ExpectedDeliveryDate,

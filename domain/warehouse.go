@@ -981,7 +981,7 @@ func (c *CycleCount) Submit(counts []CountLine) ([]Event, error) {
 		f := "counts[" + strconv.Itoa(i) + "]."
 		v.Check(slices.Contains(c.SKUs, l.SKU) && !seen[l.SKU], f+"sku", "is not a SKU of this count, or appears twice")
 		seen[l.SKU] = true
-		v.Check(l.Counted >= 0, f+"counted", "must not be negative")
+		v.Check(l.Counted >= 0 && l.Counted <= MaxQuantity, f+"counted", "must be an integer from 0 to "+strconv.FormatInt(MaxQuantity, 10))
 	}
 	var missing []string
 	for _, s := range c.SKUs {
@@ -998,7 +998,9 @@ func (c *CycleCount) Submit(counts []CountLine) ([]Event, error) {
 
 // Reconcile decides the variances against items (by SKU) as they stand now. A count below
 // an item's reserved stock is refused with an *InsufficientStockError listing each such
-// SKU (Requested: reserved, Available: counted): release reservations first.
+// SKU (Requested: reserved, Available: counted): release reservations first. A variance
+// beyond ±MaxQuantity (only an item whose on hand predates the bound can make one) is a
+// *ValidationError on the count's counts[i].counted.
 func (c *CycleCount) Reconcile(items map[string]*InventoryItem) ([]Event, error) {
 	if !c.Exists() {
 		return nil, ErrNotFound
@@ -1006,9 +1008,10 @@ func (c *CycleCount) Reconcile(items map[string]*InventoryItem) ([]Event, error)
 	if _, err := cycleCountFlow.Next(c.Status, "reconcile"); err != nil {
 		return nil, err
 	}
+	var v Validation
 	var short []Shortage
 	var vs []CountVariance
-	for _, l := range c.Counts {
+	for i, l := range c.Counts {
 		it := items[l.SKU]
 		if it == nil {
 			it = &InventoryItem{ID: InventoryItemID(l.SKU, c.WarehouseID), SKU: l.SKU, LocationID: c.WarehouseID}
@@ -1017,7 +1020,15 @@ func (c *CycleCount) Reconcile(items map[string]*InventoryItem) ([]Event, error)
 			short = append(short, Shortage{SKU: l.SKU, LocationID: c.WarehouseID, Requested: it.Reserved, Available: l.Counted})
 			continue
 		}
-		vs = append(vs, CountVariance{SKU: l.SKU, ItemID: it.ID, OnHand: it.OnHand, Counted: l.Counted, Variance: l.Counted - it.OnHand})
+		variance, ok := SubQuantity(l.Counted, it.OnHand)
+		if !ok {
+			v.Add("counts["+strconv.Itoa(i)+"].counted", fmt.Sprintf("differs from the %d on hand by more than %d", it.OnHand, MaxQuantity))
+			continue
+		}
+		vs = append(vs, CountVariance{SKU: l.SKU, ItemID: it.ID, OnHand: it.OnHand, Counted: l.Counted, Variance: variance})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	if len(short) > 0 {
 		return nil, &InsufficientStockError{Shortages: short}

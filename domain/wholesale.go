@@ -79,13 +79,22 @@ func (a *WholesaleAccount) Exists() bool { return a.Version > 0 }
 // CurrentVersion is the account's event count.
 func (a *WholesaleAccount) CurrentVersion() int64 { return a.Version }
 
-// Exposure is the credit in use: the sum of every credit line.
+// Exposure is the credit in use: the sum of every credit line. ReserveCredit never lets it
+// pass the credit limit, itself at most MaxMoney.
 func (a *WholesaleAccount) Exposure() int64 {
-	var sum int64
-	for _, l := range a.CreditLines {
-		sum += l.Amount
-	}
+	sum, _ := a.exposure()
 	return sum
+}
+
+// exposure is the checked sum of the credit lines; ok is false only if it passed MaxMoney.
+func (a *WholesaleAccount) exposure() (sum int64, ok bool) {
+	ok = true
+	for _, l := range a.CreditLines {
+		if sum, ok = AddMoney(sum, l.Amount); !ok {
+			return MaxMoney, false
+		}
+	}
+	return sum, true
 }
 
 // CreditLimitError is returned by ReserveCredit when the order would take the exposure over
@@ -227,7 +236,7 @@ func (cmd UpdateWholesaleAccount) Check(v *Validation) {
 // Check records every invalid field of the reservation in v.
 func (cmd ReserveCredit) Check(v *Validation) {
 	v.Check(ValidID(cmd.OrderID), "order_id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	v.Check(cmd.Amount > 0, "amount", "must be a positive amount in minor units")
+	v.Check(cmd.Amount > 0 && cmd.Amount <= MaxMoney, "amount", "must be a positive amount in minor units, at most 10^15")
 	checkCurrency(v, "currency", cmd.Currency)
 }
 
@@ -243,11 +252,8 @@ func (cmd ReleaseCredit) Check(v *Validation) {
 }
 
 func checkCreditLimit(v *Validation, limit int64) {
-	v.Check(limit >= 0 && limit <= maxCreditLimit, "credit_limit", "must be zero or more minor units, at most 10^15")
+	v.Check(MoneyInRange(limit), "credit_limit", "must be zero or more minor units, at most 10^15")
 }
-
-// maxCreditLimit keeps exposure + amount far from int64's limit.
-const maxCreditLimit = 1_000_000_000_000_000
 
 // Open decides the opening of an account; ErrAlreadyExists if it is open.
 func (a *WholesaleAccount) Open(cmd OpenWholesaleAccount) ([]Event, error) {
@@ -317,7 +323,8 @@ func (a *WholesaleAccount) ReserveCredit(cmd ReserveCredit) ([]Event, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if exposure := a.Exposure(); cmd.Amount > a.CreditLimit-exposure {
+	exposure, ok := a.exposure()
+	if after, fits := AddMoney(exposure, cmd.Amount); !ok || !fits || after > a.CreditLimit {
 		return nil, &CreditLimitError{CustomerID: a.CustomerID, Limit: a.CreditLimit, Exposure: exposure,
 			Amount: cmd.Amount, Currency: a.Currency}
 	}
@@ -725,34 +732,44 @@ func checkPriceListFor(v *Validation, pl *PriceList, customerID, want string) {
 
 func checkWholesaleLines(v *Validation, lines []WholesaleLineInput, pl *PriceList) {
 	v.Check(len(lines) >= 1 && len(lines) <= maxWholesaleLines, "lines", "1 to 500 lines")
-	seen := map[string]bool{}
+	seen, priced := map[string]bool{}, true
 	for i, l := range lines {
 		f := "lines[" + itoa(i) + "]."
 		v.Check(ValidID(l.LineID) && !seen[l.LineID], f+"line_id", "must match ^[A-Za-z0-9_-]{1,64}$ and be unique in the order")
 		seen[l.LineID] = true
+		onList := false
 		if !validSKU(l.SKU) {
 			v.Add(f+"sku", "a SKU is 1 to 100 characters without spaces")
 		} else if pl != nil && pl.Exists() {
-			if _, ok := pl.Price(l.SKU, 1); !ok {
+			if _, onList = pl.Price(l.SKU, 1); !onList {
 				v.Add(f+"sku", "not on price list "+pl.ID)
 			}
 		}
-		v.Check(l.Quantity > 0 && l.Quantity <= maxQuantity, f+"quantity", "must be 1 to 1000000")
+		qtyOK := l.Quantity > 0 && l.Quantity <= maxQuantity
+		v.Check(qtyOK, f+"quantity", "must be 1 to 1000000")
+		priced = priced && qtyOK && onList
+	}
+	if priced {
+		checkLineTotals(v, "lines", len(lines), func(i int) (int64, int64) {
+			price, _ := pl.Price(lines[i].SKU, lines[i].Quantity)
+			return lines[i].Quantity, price
+		})
 	}
 }
 
-// maxWholesaleLines bounds an order (and with maxQuantity and maxUnitPrice, its total).
+// maxWholesaleLines bounds an order's lines.
 const maxWholesaleLines = 500
 
-// priceLines prices valid lines from pl; the total of at most 500 lines of at most
-// 10^6 units at 10^12 each fits int64.
+// priceLines prices lines from pl that checkWholesaleLines found valid, so every line
+// total and their sum are within MaxMoney.
 func priceLines(lines []WholesaleLineInput, pl *PriceList) ([]WholesaleLine, int64) {
 	out := make([]WholesaleLine, len(lines))
 	var subtotal int64
 	for i, l := range lines {
 		price, _ := pl.Price(l.SKU, l.Quantity)
-		out[i] = WholesaleLine{LineID: l.LineID, SKU: l.SKU, Quantity: l.Quantity, UnitPrice: price, Total: price * l.Quantity}
-		subtotal += out[i].Total
+		total, _ := MulMoney(l.Quantity, price)
+		out[i] = WholesaleLine{LineID: l.LineID, SKU: l.SKU, Quantity: l.Quantity, UnitPrice: price, Total: total}
+		subtotal, _ = AddMoney(subtotal, total)
 	}
 	return out, subtotal
 }
