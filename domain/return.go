@@ -277,6 +277,8 @@ func (cmd CreateReturn) Check(v *Validation) {
 		switch {
 		case it.Quantity <= 0:
 			v.Add(p+"quantity", "must be a positive integer")
+		case it.Quantity > MaxQuantity:
+			v.Add(p+"quantity", "must be at most 10^12")
 		case known && it.Quantity > left-used[it.LineID]:
 			v.Add(p+"quantity", "exceeds the "+strconv.FormatInt(max(left-used[it.LineID], 0), 10)+" still returnable")
 		}
