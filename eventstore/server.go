@@ -63,6 +63,9 @@ func startEmbedded(cfg Config, internalPassword string) (*server.Server, error) 
 		if err != nil {
 			return nil, fmt.Errorf("nats-listen port %q: %w", port, err)
 		}
+		if p == 0 {
+			p = server.RANDOM_PORT // nats-server reads port 0 as its default, 4222
+		}
 		opts.Host, opts.Port = host, p
 		stream := strings.ToUpper(cfg.Prefix) + "_EVENTS"
 		opts.Users = []*server.User{
