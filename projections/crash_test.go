@@ -112,12 +112,27 @@ func (w *randomWorkload) write(ctx context.Context, h *commands.Handler, n int) 
 // A failing seed is in the subtest's name: rerun it with -run.
 func TestRunnerKilledAtRandomPointsAppliesEveryEventOnce(t *testing.T) {
 	seeds := []uint64{1, 2, 3, uint64(time.Now().UnixNano())}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+	for _, viaHub := range []bool{false, true} {
+		for _, seed := range seeds {
+			name := fmt.Sprint("own subscription, seed ", seed)
+			if viaHub {
+				name = fmt.Sprint("fed by a hub beside another model, seed ", seed)
+			}
+			t.Run(name, func(t *testing.T) { killedAtRandomPoints(t, seed, viaHub) })
+		}
+	}
+}
+
+// killedAtRandomPoints runs the crash rounds of one seed; viaHub feeds the crashing model
+// through a Hub together with the audit model, as the server does.
+func killedAtRandomPoints(t *testing.T, seed uint64, viaHub bool) {
+	{
+		{
 			const rounds = 40
 			e := setup(t)
 			ctx := context.Background()
 			dir := t.TempDir() // crash_v1.db, the file every round reopens
+			otherDir := t.TempDir()
 			rng := rand.New(rand.NewPCG(seed, 1))
 			w := &randomWorkload{rng: rand.New(rand.NewPCG(seed, 2))}
 			var final uint64
@@ -133,7 +148,19 @@ func TestRunnerKilledAtRandomPointsAppliesEveryEventOnce(t *testing.T) {
 					t.Fatal(err)
 				}
 				done := make(chan struct{})
-				go func() { run.Run(rctx); close(done) }()
+				if viaHub {
+					other, err := Open(ctx, otherDir, Audit(), e.store, e.reg, quiet())
+					if err != nil {
+						t.Fatal(err)
+					}
+					hub, err := NewHub(e.store, e.reg, quiet(), other, run)
+					if err != nil {
+						t.Fatal(err)
+					}
+					go func() { hub.Run(rctx); other.Close(); close(done) }()
+				} else {
+					go func() { run.Run(rctx); close(done) }()
+				}
 				if round < rounds {
 					last, err := w.write(ctx, e.cmd, 1+rng.IntN(50)) // while the runner runs
 					if err != nil {
@@ -195,7 +222,7 @@ func TestRunnerKilledAtRandomPointsAppliesEveryEventOnce(t *testing.T) {
 			if diff := cmp.Diff(dump(t, reb.w), dump(t, run.w)); diff != "" {
 				t.Errorf("read model differs from a clean rebuild (-rebuilt +crashed):\n%s", diff)
 			}
-		})
+		}
 	}
 }
 

@@ -148,7 +148,7 @@ func (run *Runner) Status() Status {
 	defer run.mu.Unlock()
 	st := Status{Name: run.p.Name(), Position: run.Position(), State: run.state, LastError: run.lastErr,
 		Rebuilding: run.rebuilding.Load()}
-	if h, a := run.head.Load(), run.applied.Load(); h > a {
+	if h, a := run.head.Load(), run.Position(); h > a {
 		st.LagEvents = h - a
 	}
 	if ns := run.lastAt.Load(); ns > 0 {
@@ -352,6 +352,32 @@ func (run *Runner) apply(ctx context.Context, batch []item) error {
 	run.changed = make(chan struct{})
 	run.mu.Unlock()
 	return nil
+}
+
+// reflect records that every event of this projector at or below seq is applied (the hub
+// has handed it everything up to seq) and that the stream holds head.
+func (run *Runner) reflect(seq, head uint64) {
+	run.head.Store(head)
+	moved := false
+	for {
+		cur := run.covered.Load()
+		if cur >= seq {
+			break
+		}
+		if run.covered.CompareAndSwap(cur, seq) {
+			moved = true
+			break
+		}
+	}
+	run.mu.Lock()
+	if run.state == "catching_up" && seq >= head {
+		run.state = "running"
+	}
+	if moved {
+		close(run.changed)
+		run.changed = make(chan struct{})
+	}
+	run.mu.Unlock()
 }
 
 // WaitFor returns once every event of this projector at or below pos is applied, or

@@ -114,9 +114,13 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = cancel
-	for _, run := range a.runners {
-		a.wg.Go(func() { run.Run(runCtx) })
+	hub, err := projections.NewHub(a.store, reg, cfg.log, a.runners...)
+	if err != nil {
+		cancel()
+		a.close()
+		return nil, err
 	}
+	a.wg.Go(func() { hub.Run(runCtx) }) // one pass over the stream feeds every read model
 	a.wg.Go(func() { a.keys.Run(runCtx) })
 	a.wg.Go(func() { a.cmd.Run(runCtx) })
 	if cfg.sweepEvery > 0 {

@@ -1,0 +1,245 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"stateset/domain"
+	"stateset/eventstore"
+)
+
+// Hub feeds every runner of a process from one ordered subscription: each event is read
+// from the stream and decoded (and its personal fields opened) once, handed to the
+// runners whose subjects it matches, and each batch is committed per read model — one
+// SQLite transaction per file that has events in it, carrying that file's checkpoint, so
+// a kill at any point leaves every model at a batch boundary of its own and redelivery
+// stays a no-op. A runner with nothing in a batch commits nothing; it is known to reflect
+// the batch's last position at once (Position), so a read that waits on a position needs
+// no server round trip. Per-file transactions rather than one database for all models:
+// each model keeps its own file, checkpoint and online rebuild (docs/DESIGN.md,
+// "Projections").
+//
+// The subscription starts after the lowest checkpoint of its runners; a runner ahead of
+// it (a model rebuilt offline) skips what it holds, and events no runner still needs are
+// not decoded.
+type Hub struct {
+	store *eventstore.Store
+	reg   *domain.Registry
+	log   *slog.Logger
+	runs  []*Runner
+	// dispatch: aggregate type -> runners reading every event of it; all: runners reading
+	// everything; typed: "<aggregate>.<EventType>" -> runners reading only that type
+	dispatch map[string][]int
+	all      []int
+	typed    map[string][]int
+	wake     chan struct{}
+}
+
+// NewHub makes a hub over runners opened with Open. Run it instead of each runner's Run.
+func NewHub(store *eventstore.Store, reg *domain.Registry, log *slog.Logger, runs ...*Runner) (*Hub, error) {
+	h := &Hub{store: store, reg: reg, log: log.With("component", "projections"), runs: runs,
+		dispatch: map[string][]int{}, typed: map[string][]int{}, wake: make(chan struct{}, 1)}
+	for i, run := range runs {
+		run.wake = h.wake // a reader waiting on any model cuts the hub's coalescing short
+		for _, t := range run.p.AggregateTypes() {
+			agg, rest, sub := strings.Cut(t, ".")
+			switch {
+			case !sub && agg == "*":
+				h.all = append(h.all, i)
+			case !sub:
+				h.dispatch[agg] = append(h.dispatch[agg], i)
+			default: // "customer.*.CustomerForgotten"
+				id, typ, ok := strings.Cut(rest, ".")
+				if !ok || id != "*" || strings.ContainsAny(typ, "*>") || agg == "*" {
+					return nil, fmt.Errorf("hub: projector %s: subject pattern %q is not <aggregate>.*.<EventType>", run.Name(), t)
+				}
+				h.typed[agg+"."+typ] = append(h.typed[agg+"."+typ], i)
+			}
+		}
+	}
+	return h, nil
+}
+
+// Runners are the runners the hub feeds.
+func (h *Hub) Runners() []*Runner { return h.runs }
+
+// Run follows the stream until ctx ends; errors are logged and retried from the lowest
+// checkpoint with backoff. The batch in progress when ctx ends is committed first.
+func (h *Hub) Run(ctx context.Context) error {
+	const minBackoff, maxBackoff = 100 * time.Millisecond, 10 * time.Second
+	backoff := minBackoff
+	for ctx.Err() == nil {
+		began := time.Now()
+		err := h.follow(ctx)
+		if ctx.Err() != nil {
+			break
+		}
+		if time.Since(began) > maxBackoff {
+			backoff = minBackoff
+		}
+		for _, run := range h.runs {
+			run.setState("error", err)
+		}
+		h.log.ErrorContext(ctx, "projections stopped, retrying", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+	for _, run := range h.runs {
+		run.setState("stopped", nil)
+	}
+	return nil
+}
+
+// targets are the runners an event on subject is for (nil: none).
+func (h *Hub) targets(subject string, into []int) []int {
+	// <prefix>.events.<aggregate>.<id>.<EventType>
+	rest := subject
+	for range 2 {
+		_, rest, _ = strings.Cut(rest, ".")
+	}
+	agg, rest, _ := strings.Cut(rest, ".")
+	_, typ, _ := strings.Cut(rest, ".")
+	into = append(into[:0], h.all...)
+	into = append(into, h.dispatch[agg]...)
+	if len(h.typed) > 0 {
+		into = append(into, h.typed[agg+"."+typ]...)
+	}
+	return into
+}
+
+// hubItem is one decoded message and the runners that still need it.
+type hubItem struct {
+	item
+	to []int
+}
+
+func (h *Hub) follow(ctx context.Context) error {
+	from := uint64(0)
+	for i, run := range h.runs {
+		if a := run.applied.Load(); i == 0 || a < from {
+			from = a
+		}
+	}
+	subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	sub, err := h.store.Subscribe(subCtx, []string{h.store.AllSubjects()}, from+1, 2*batchMax)
+	if err != nil {
+		return err
+	}
+	defer sub.Stop()
+	head, err := h.store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	for _, run := range h.runs {
+		if head <= run.Position() {
+			run.setState("running", nil)
+		} else {
+			run.head.Store(head)
+			run.setState("catching_up", nil)
+		}
+	}
+	decoded := make(chan hubItem, 2*batchMax)
+	go func() {
+		defer close(decoded)
+		var to []int
+		for m := range sub.C {
+			it := hubItem{item: item{m: m}}
+			for _, i := range h.targets(m.Subject, to) {
+				if m.Seq > h.runs[i].applied.Load() {
+					it.to = append(it.to, i)
+				}
+			}
+			if len(it.to) > 0 { // nobody's: not decoded
+				it.env, it.err = decode(h.reg, m)
+			}
+			select {
+			case decoded <- it:
+			case <-subCtx.Done():
+				return
+			}
+		}
+	}()
+	batch := make([]hubItem, 0, batchMax)
+	per := make([][]item, len(h.runs))
+	for {
+		batch = batch[:0]
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case it, ok := <-decoded:
+			if !ok {
+				return fmt.Errorf("subscription ended: %w", sub.Err())
+			}
+			batch = append(batch, it)
+		}
+		batch = drainHub(decoded, batch)
+		if len(batch) < batchMax/4 && !h.waited() {
+			timer := time.NewTimer(coalesce)
+		wait:
+			for len(batch) < batchMax/4 {
+				select {
+				case it, ok := <-decoded:
+					if !ok {
+						break wait
+					}
+					batch = drainHub(decoded, append(batch, it))
+				case <-timer.C:
+					break wait
+				case <-h.wake:
+					break wait
+				}
+			}
+			timer.Stop()
+		}
+		for i := range per {
+			per[i] = per[i][:0]
+		}
+		for _, it := range batch {
+			for _, i := range it.to {
+				per[i] = append(per[i], it.item)
+			}
+		}
+		tail := batch[len(batch)-1].m
+		// committed even if ctx ended meanwhile: shutdown finishes the batch
+		for i, run := range h.runs {
+			if len(per[i]) > 0 {
+				if err := run.apply(context.WithoutCancel(ctx), per[i]); err != nil {
+					return fmt.Errorf("%s: %w", run.Name(), err)
+				}
+			}
+			run.reflect(tail.Seq, tail.Seq+tail.Pending)
+		}
+	}
+}
+
+// waited reports whether a reader waits on any model: then a batch commits at once.
+func (h *Hub) waited() bool {
+	for _, run := range h.runs {
+		if run.waiters.Load() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func drainHub(c <-chan hubItem, batch []hubItem) []hubItem {
+	for len(batch) < batchMax {
+		select {
+		case it, ok := <-c:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, it)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
