@@ -43,6 +43,10 @@ type appConfig struct {
 	sweepEvery time.Duration
 	webhooks   commands.WebhookConfig
 	log        *slog.Logger
+	// extraViews and extraFlows run beside the product's own (the bench's module-cost
+	// section: modules that never read the events it writes must not slow it)
+	extraViews []projections.Projector
+	extraFlows []commands.Flow
 }
 
 // newApp opens everything and starts the projections; it does not listen on HTTP.
@@ -80,11 +84,11 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		a.store.Close()
 		return nil, err
 	}
-	if err := a.cmd.React(a.reactor, a.cmd.Flows()); err != nil {
+	if err := a.cmd.React(a.reactor, append(a.cmd.Flows(), cfg.extraFlows...)); err != nil {
 		a.close()
 		return nil, err
 	}
-	for _, p := range projections.All() {
+	for _, p := range append(projections.All(), cfg.extraViews...) {
 		run, err := projections.Open(ctx, cfg.viewsDir, p, a.store, reg, cfg.log)
 		if err != nil {
 			a.close()
