@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"stateset/domain"
@@ -207,16 +208,40 @@ func (h *Hub) follow(ctx context.Context) error {
 			}
 		}
 		tail := batch[len(batch)-1].m
-		// committed even if ctx ended meanwhile: shutdown finishes the batch
-		for i, run := range h.runs {
-			if len(per[i]) > 0 {
-				if err := run.apply(context.WithoutCancel(ctx), per[i]); err != nil {
-					return fmt.Errorf("%s: %w", run.Name(), err)
-				}
+		if err := h.commit(context.WithoutCancel(ctx), per, tail); err != nil {
+			return err
+		}
+	}
+}
+
+// commit applies each model's share of a batch, the models side by side (each its own
+// file and transaction; a model's waiters wake as soon as its own commit is done), even if
+// ctx ended meanwhile: shutdown finishes the batch. Every model then reflects the batch.
+func (h *Hub) commit(ctx context.Context, per [][]item, tail eventstore.Msg) error {
+	errs := make([]error, len(h.runs))
+	var wg sync.WaitGroup
+	for i, run := range h.runs {
+		if len(per[i]) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			if errs[i] = run.apply(ctx, per[i]); errs[i] == nil {
+				run.reflect(tail.Seq, tail.Seq+tail.Pending)
 			}
+		})
+	}
+	wg.Wait()
+	for i, run := range h.runs {
+		if errs[i] != nil {
+			return fmt.Errorf("%s: %w", run.Name(), errs[i])
+		}
+	}
+	for i, run := range h.runs {
+		if len(per[i]) == 0 {
 			run.reflect(tail.Seq, tail.Seq+tail.Pending)
 		}
 	}
+	return nil
 }
 
 // waited reports whether a reader waits on any model: then a batch commits at once.
