@@ -373,8 +373,13 @@ func (s *Store) publish(ctx context.Context, nms []*nats.Msg, expected uint64, w
 	return ack.Sequence, nil
 }
 
-// transient reports errors after which the same append may be tried again.
+// transient reports errors after which the same append may be tried again: timeouts,
+// lost connections, no one answering, and the JetStream API's own 503s (10008 "JetStream
+// system temporarily unavailable", met while a stream or bucket elects a leader).
 func transient(err error) bool {
+	if ae, ok := errors.AsType[*jetstream.APIError](err); ok && ae.Code == 503 {
+		return true
+	}
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) ||
 		errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrNoStreamResponse) ||
 		errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrDisconnected) ||

@@ -320,3 +320,23 @@ func TestPersist(t *testing.T) {
 		})
 	}
 }
+
+func TestTransientErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"timeout", fmt.Errorf("get: %w", context.DeadlineExceeded), true},
+		{"no responders", nats.ErrNoResponders, true},
+		{"leader election (10008)", fmt.Errorf("last message of x: %w",
+			&jetstream.APIError{Code: 503, ErrorCode: 10008, Description: "JetStream system temporarily unavailable"}), true},
+		{"wrong last sequence", &jetstream.APIError{Code: 400, ErrorCode: 10071}, false},
+		{"other", errors.New("boom"), false},
+	}
+	for _, c := range cases {
+		if got := transient(c.err); got != c.want {
+			t.Errorf("%s: transient = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
