@@ -74,3 +74,22 @@ func BenchmarkHTTPGet(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScan is the pass over every body before its fields are read: the seed body
+// takes the fast path; the same body with an escape takes the full scan.
+func BenchmarkScan(b *testing.B) {
+	for _, c := range []struct{ name, body string }{
+		{"plain", seedBody},
+		{"escaped", strings.Replace(seedBody, `"Ada"`, `"A\u0064a"`, 1)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			body := []byte(c.body)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := scan(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

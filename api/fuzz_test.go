@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"stateset/domain"
 )
@@ -108,6 +109,26 @@ func FuzzWriteRoutes(f *testing.F) {
 			if after := h.head(); after != before {
 				t.Fatalf("%s %s %q: refused with %d but the stream grew from %d to %d", rt.Method, path, body, res.StatusCode, before, after)
 			}
+		}
+	})
+}
+
+// FuzzScanFastPath: the scan's fast path never passes a body the full scan refuses.
+func FuzzScanFastPath(f *testing.F) {
+	for _, s := range []string{seedBody, `{"a":1,"a":2}`, `{"a":{"b":1,"b":2}}`, `{"a":[1,2,3]}`, `{"a":"x` + "\x01" + `"}`,
+		`{"a":"` + "\u0085" + `"}`, `{"a":"\u0000"}`, `[` + strings.Repeat("1,", 500) + `1]`, strings.Repeat("[", 17) + strings.Repeat("]", 17),
+		`{"items":[{"sku":"a"},{"sku":"a"}]}`, `{"":1,"":2}`, `{"a":"}","a":"{"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !utf8.Valid(body) || !clean(body) {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		s := scanner{dec: dec}
+		s.value("", "", 0)
+		if err := s.v.Err(); err != nil && !s.dead {
+			t.Fatalf("fast path passed %q, the full scan refuses it: %v", body, err)
 		}
 	})
 }

@@ -33,6 +33,9 @@ var multiline = map[string]bool{
 // in free text, DEL, C1), a string over maxText characters, an array over maxArray
 // elements and nesting deeper than maxDepth. Syntax errors are left to the decoder.
 func scan(body []byte) error {
+	if clean(body) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	s := scanner{dec: dec}
@@ -152,4 +155,72 @@ func orBody(path string) string {
 // inMetadata reports whether path is a metadata object or within one.
 func inMetadata(path string) bool {
 	return path == "metadata" || strings.HasPrefix(path, "metadata.") || strings.Contains(path, ".metadata")
+}
+
+// clean is scan's fast path, for the common body: without escapes a string ends at the
+// next quote, so one pass over the bytes can prove that no string holds a control
+// character or passes maxText, no object repeats a key, no array passes maxArray and
+// nothing nests deeper than maxDepth. Whatever it cannot prove (an escape, a tab or line
+// break in a string, a C1 or DEL byte, malformed JSON) goes to the full scan, which names
+// the place; clean never refuses anything itself.
+func clean(body []byte) bool {
+	if bytes.IndexByte(body, '\\') >= 0 {
+		return false
+	}
+	type level struct {
+		object bool
+		keys   [][]byte // an object's keys so far
+		commas int      // an array's commas so far: one fewer than its elements
+		key    bool     // an object expects a key next
+	}
+	var stack []level
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case c == '"':
+			end := bytes.IndexByte(body[i+1:], '"')
+			if end < 0 || end > 4*maxText { // a string of maxText characters is at most 4*maxText bytes
+				return false
+			}
+			str := body[i+1 : i+1+end]
+			for j, b := range str {
+				if b < 0x20 || b == 0x7f || (b == 0xc2 && j+1 < len(str) && str[j+1] >= 0x80 && str[j+1] <= 0x9f) {
+					return false
+				}
+			}
+			if end > maxText && utf8.RuneCount(str) > maxText {
+				return false
+			}
+			if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].key {
+				for _, k := range stack[top].keys {
+					if bytes.Equal(k, str) {
+						return false
+					}
+				}
+				stack[top].keys = append(stack[top].keys, str)
+				stack[top].key = false
+			}
+			i += end + 1
+		case c == '{' || c == '[':
+			if len(stack) >= maxDepth {
+				return false
+			}
+			stack = append(stack, level{object: c == '{', key: c == '{'})
+		case c == '}' || c == ']':
+			if len(stack) == 0 {
+				return false
+			}
+			stack = stack[:len(stack)-1]
+		case c == ',':
+			if len(stack) == 0 {
+				return false
+			}
+			if top := &stack[len(stack)-1]; top.object {
+				top.key = true
+			} else if top.commas++; top.commas >= maxArray {
+				return false
+			}
+		}
+	}
+	return len(stack) == 0
 }
