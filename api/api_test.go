@@ -746,3 +746,33 @@ func TestLargeTextIsRefusedBeforeTheAppend(t *testing.T) {
 		t.Errorf("stored event is escaped: %s", last.Data)
 	}
 }
+
+// TestFeedReadsLargeEventsWithinItsTimeout: a page of the feed over events near the size
+// bound is read in byte-bounded batches, not one request that outgrows its timeout.
+func TestFeedReadsLargeEventsWithinItsTimeout(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	reg := h.cmd.Registry()
+	for i := range 12 {
+		id := fmt.Sprint("big", i)
+		env := domain.Envelope{ID: commands.NewID(), AggregateType: "customer", AggregateID: id, Version: 1,
+			Time: time.Now().UTC(), Event: domain.CustomerCreated{CustomerID: id, Email: id + "@example.com",
+				Metadata: map[string]string{"blob": strings.Repeat("<", commands.MaxEventBytes-4096)}}}
+		m, err := commands.EventMessage(reg, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.store.Append(ctx, "customer", id, 0, []eventstore.Message{m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		r := h.do("GET", "/v1/events?limit=10", "")
+		var feed struct {
+			Data []json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(r.body, &feed); r.status != http.StatusOK || err != nil || len(feed.Data) != 10 {
+			t.Fatalf("feed: %d, %d events: %.200s", r.status, len(feed.Data), r.body)
+		}
+	}
+}
