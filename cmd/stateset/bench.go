@@ -43,6 +43,7 @@ type benchConfig struct {
 	longEvents int // events of the long customer
 	lagRate    int // writes per second for the lag measurement
 	restarts   int // cold-write samples
+	prefill    int // customer events already in the second order-to-cash run's store (0: no such run)
 	keep       bool
 	quick      bool            // toy sizes: skip waits that only make full-size figures fair
 	only       map[string]bool // sections to run; empty runs all
@@ -78,8 +79,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&cfg.longEvents, "long-events", 10_000, "events of the long-lived customer")
 	fs.IntVar(&cfg.lagRate, "lag-rate", 2000, "writes per second while measuring projection lag")
 	fs.IntVar(&cfg.restarts, "restarts", 5, "restarts for the first-write-after-restart samples")
+	fs.IntVar(&cfg.prefill, "orders-prefill", 1_000_000, "unrelated customer events in the store of the second order-to-cash run (0 skips it)")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the work directory")
-	only := fs.String("only", "", "comma-separated sections: raw, sqlite, crud, stateset, long, catchup (with rss)")
+	only := fs.String("only", "", "comma-separated sections: raw, sqlite, crud, stateset, long, catchup (with rss), orders, modules")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -88,7 +90,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		given := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 		for name, v := range map[string]string{"duration": "300ms", "events": "20000", "customers": "2000",
-			"long-events": "500", "lag-rate": "500", "restarts": "2"} {
+			"long-events": "500", "lag-rate": "500", "restarts": "2", "orders-prefill": "20000"} {
 			if !given[name] {
 				fs.Set(name, v)
 			}
@@ -174,6 +176,10 @@ func runBench(ctx context.Context, cfg benchConfig) error {
 				rss, err := benchRSS(ctx, cfg, bigDir)
 				return append(r, rss), err
 			}},
+		{"orders", "order to cash over HTTP: create PENDING, confirm, wait until every line is reserved, ship",
+			func() ([]result, error) { return benchOrders(ctx, cfg) }},
+		{"modules", fmt.Sprintf("module cost: the customer PUT with %d more read models and flows that never see it", extraModules),
+			func() ([]result, error) { return benchModuleCost(ctx, cfg) }},
 	}
 	for _, sec := range sections {
 		if len(cfg.only) > 0 && !cfg.only[sec.name] {
