@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"stateset/domain"
+	"stateset/eventstore"
 )
 
 // WebhookConfig tunes webhook delivery; zero values take the defaults.
@@ -193,30 +194,42 @@ func WebhookDeliveryID(endpointID, eventID string) string {
 	return "whd_" + hex.EncodeToString(sum[:16])
 }
 
-// WebhookEndpoints lists the enabled endpoints that existed at a stream position (the
-// read model has reflected it): the fan-out's view of the subscriptions.
-type WebhookEndpoints func(ctx context.Context, pos uint64) ([]domain.WebhookEndpoint, error)
+// ReactWebhooks adds the fan-out to a reactor, as the flow "webhooks" (its durable
+// consumer reads every event, one at a time in stream order, so that each endpoint's
+// deliveries are scheduled in the order of their events). Every stored event but the
+// webhooks' own becomes a delivery for each enabled endpoint created before it whose
+// patterns match its dotted name. The decision is taken from the message's headers
+// against ix, once ix holds every endpoint event before it: an event no endpoint wants is
+// not decoded, and nothing is read for it. The delivery id comes from the endpoint and the
+// event, so a redelivered event schedules nothing new. Run ix beside the reactor.
+func (h *Handler) ReactWebhooks(r *eventstore.Reactor, ix *WebhookIndex) error {
+	return r.Handle("webhooks", []string{">"}, h.webhookFanOut(ix))
+}
 
-// WebhookFlow is the fan-out: every stored event (but the webhooks' own) becomes a
-// delivery for each enabled endpoint whose patterns match its dotted name. The delivery
-// id comes from the endpoint and the event, so a redelivered event schedules nothing new.
-func (h *Handler) WebhookFlow(endpoints WebhookEndpoints) Flow {
-	return Flow{Name: "webhooks", Subjects: []string{">"}, Skip: h.noEndpointsBefore(), Handle: func(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
+func (h *Handler) webhookFanOut(ix *WebhookIndex) eventstore.ReactFunc {
+	return func(ctx context.Context, m eventstore.Msg) error {
+		agg, typ := m.Header.Get(eventstore.HeaderAggregateType), m.Header.Get(eventstore.HeaderEventType)
+		if agg == "webhook_endpoint" || agg == "webhook_delivery" {
+			return nil
+		}
+		if err := ix.waitFor(ctx, m.Seq); err != nil {
+			return fmt.Errorf("flow webhooks: %w", err)
+		}
+		if agg != "" && !ix.wants(typ, m.Seq) {
+			return nil
+		}
+		env, err := h.reg.Unmarshal(m.Data, m.Seq)
+		if err != nil {
+			return fmt.Errorf("flow webhooks: %w", err)
+		}
 		if env.AggregateType == "webhook_endpoint" || env.AggregateType == "webhook_delivery" {
 			return nil
 		}
-		eps, err := endpoints(ctx, env.Position)
-		if err != nil {
-			return err
-		}
-		dotted := h.reg.DottedName(env.Type)
-		for _, ep := range eps {
-			if ep.Status != domain.WebhookEndpointStatusEnabled || !ep.Matches(dotted) {
-				continue
-			}
-			id := WebhookDeliveryID(ep.ID, env.ID)
+		meta := FlowMetadata("webhooks", env)
+		for _, epID := range ix.endpointsAt(env.Position, h.reg.DottedName(env.Type)) {
+			id := WebhookDeliveryID(epID, env.ID)
 			_, err := execute(ctx, h, "webhook_delivery", id, []Option{WithMetadata(meta)}, func(d *domain.WebhookDelivery) ([]domain.Event, error) {
-				return d.Schedule(domain.ScheduleWebhookDelivery{DeliveryID: id, EndpointID: ep.ID, EventID: env.ID,
+				return d.Schedule(domain.ScheduleWebhookDelivery{DeliveryID: id, EndpointID: epID, EventID: env.ID,
 					EventType: env.Type, Position: env.Position, AggregateType: env.AggregateType, AggregateID: env.AggregateID}, h.now())
 			}, nil)
 			if err != nil {
@@ -224,37 +237,6 @@ func (h *Handler) WebhookFlow(endpoints WebhookEndpoints) Flow {
 			}
 		}
 		return nil
-	}}
-}
-
-// noEndpointsBefore skips, without decoding, events stored while no webhook endpoint
-// existed yet: the fan-out sees every event, and most stores have no endpoint for most of
-// their history. Exact: the stream is asked whether an endpoint event exists, and if none
-// does, nothing up to the head at that moment can match.
-func (h *Handler) noEndpointsBefore() func(ctx context.Context, pos uint64) bool {
-	var clearUpTo uint64 // every event up to here had no endpoint before it
-	var seen bool        // an endpoint exists: no more skipping
-	return func(ctx context.Context, pos uint64) bool {
-		if pos <= clearUpTo {
-			return true
-		}
-		if seen {
-			return false
-		}
-		head, err := h.store.Head(ctx)
-		if err != nil {
-			return false
-		}
-		last, err := h.store.LastSeq(ctx, h.store.TypeSubjects("webhook_endpoint"))
-		if err != nil {
-			return false
-		}
-		if last > 0 {
-			seen = true
-			return false
-		}
-		clearUpTo = head
-		return pos <= clearUpTo
 	}
 }
 

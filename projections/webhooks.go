@@ -100,27 +100,42 @@ func (rd *Reader) GetWebhookDelivery(ctx context.Context, id string) (Doc[domain
 	return webhookDeliveryDocs.get(ctx, rd.db("webhooks_v1"), id)
 }
 
-// WebhookEndpointsAt lists the enabled endpoints created before stream position pos,
-// once the read model reflects pos (waiting for it).
-func (rd *Reader) WebhookEndpointsAt(ctx context.Context, pos uint64) ([]domain.WebhookEndpoint, error) {
-	if err := rd.runners["webhooks_v1"].WaitFor(ctx, pos); err != nil {
-		return nil, err
+// WebhooksReflected waits until the webhooks read model reflects stream position pos (as
+// WaitFor) and returns the position it reflects, at least pos, and, read after it, the
+// position of the last webhook endpoint or delivery event it has applied: every such event
+// at or below reflected lies at or below applied. Fed by the hub, which reflects every
+// position it passes, the wait is in memory: no query and no call to the store. A model not
+// reflected within a second (a runner running on its own) is waited for by WaitFor, which
+// asks the store. ErrWaitTimeout when ctx ends first.
+func (rd *Reader) WebhooksReflected(ctx context.Context, pos uint64) (reflected, applied uint64, err error) {
+	run := rd.runners["webhooks_v1"]
+	if p := run.Position(); p >= pos {
+		return p, run.Applied(), nil
 	}
-	rows, err := rd.db("webhooks_v1").QueryContext(ctx,
-		`SELECT doc, position, created_seq FROM webhook_endpoints WHERE status = 'ENABLED' AND created_seq < ? ORDER BY created_seq`, pos)
-	if err != nil {
-		return nil, fmt.Errorf("webhook endpoints: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.WebhookEndpoint
-	for rows.Next() {
-		d, err := webhookEndpointDocs.scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("webhook endpoints: %w", err)
+	var slow <-chan time.Time
+	for {
+		run.mu.Lock()
+		ch := run.changed
+		run.mu.Unlock()
+		if p := run.Position(); p >= pos {
+			return p, run.Applied(), nil
 		}
-		out = append(out, *d.Value)
+		if slow == nil {
+			t := time.NewTimer(time.Second)
+			defer t.Stop()
+			slow = t.C
+		}
+		select {
+		case <-ch:
+		case <-slow:
+			if err := run.WaitFor(ctx, pos); err != nil {
+				return 0, 0, err
+			}
+			return run.Position(), run.Applied(), nil
+		case <-ctx.Done():
+			return 0, 0, ErrWaitTimeout
+		}
 	}
-	return out, rows.Err()
 }
 
 // DueWebhookDeliveries lists the deliveries due at now: of each enabled endpoint only its

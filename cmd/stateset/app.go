@@ -102,8 +102,10 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		a.close()
 		return nil, err
 	}
-	// the webhook fan-out reads the endpoints read model, so it is added once that exists
-	if err := a.cmd.React(a.reactor, []commands.Flow{a.cmd.WebhookFlow(reader.WebhookEndpointsAt)}); err != nil {
+	// the webhook fan-out matches events against endpoints held in memory, current up to
+	// the position the webhooks read model reflects, so it is added once that exists
+	hooks := a.cmd.NewWebhookIndex(reader.WebhooksReflected)
+	if err := a.cmd.ReactWebhooks(a.reactor, hooks); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -126,6 +128,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	a.wg.Go(func() { hub.Run(runCtx) }) // one pass over the stream feeds every read model
 	a.wg.Go(func() { a.keys.Run(runCtx) })
+	a.wg.Go(func() { hooks.Run(runCtx) })
 	a.wg.Go(func() { a.cmd.Run(runCtx) })
 	if cfg.sweepEvery > 0 {
 		a.wg.Go(func() { a.sweepReservations(runCtx, reader, cfg.sweepEvery) })
