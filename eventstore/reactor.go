@@ -30,7 +30,10 @@ type ReactFunc func(ctx context.Context, m Msg) error
 type ReactorConfig struct {
 	Retries       int           // in-process retries before an event is parked; default 5
 	RetryInterval time.Duration // first retry's wait, doubling up to 2 s; default 100 ms
-	AckWait       time.Duration // how long a delivery may take before redelivery; default 60 s
+	AckWait       time.Duration // how long a handler may take before it is stopped and the event tried again; default 60 s
+	Workers       int           // events a flow handles at once, each of a different aggregate; default 16
+	MaxAckPending int           // events a flow's consumer hands out before acks, held in-process; default 1024
+	PinnedTTL     time.Duration // how long a silent instance keeps its flows (a crash); default 15 s, at least 3 s
 }
 
 // Reactor runs process managers: Watermill handlers, each fed by its own durable JetStream
@@ -39,9 +42,28 @@ type ReactorConfig struct {
 // still fails after the retries is parked in the <PREFIX>_PARKED stream, where it can be
 // listed and replayed.
 //
-// Each consumer has MaxAckPending 1: a handler sees its events one at a time in stream
-// order, on every instance together, so an order's shipment is never handled before its
-// confirmation (watermill.md: 185 inversions over 500 events on two instances without it).
+// A handler sees the events of one aggregate (the subject's <type>.<id>) one at a time in
+// stream order, and events of different aggregates concurrently, up to Workers at once:
+// its consumer hands out up to MaxAckPending events, which our subscriber queues by
+// aggregate and passes on one per aggregate, the next only once the previous was acked
+// (handled, or parked). One the router gives back unparked (parking failed, the handler
+// ran out of AckWait) is tried again in-process after a second, still ahead of its
+// aggregate's later events. A handler added with Serial sees every event one at a time,
+// in stream order.
+//
+// Across instances, each consumer is pinned (JetStream priority group, pinned client
+// policy): one instance at a time is sent a flow's events, so two instances never handle
+// two events of one aggregate at once (watermill.md: 185 inversions over 500 events on
+// two instances sharing a consumer without a limit). Another instance takes over when the
+// holder closes (it naks what it held, in stream order, and unpins) or has not asked for
+// PinnedTTL (a crash). The new holder hands nothing over until every event the consumer
+// has out is back with it (at once after a close, after AckWait after a crash) and
+// queues what comes back ahead of the later events of its aggregate, so order per
+// aggregate survives a handover; it waits AckWait+PinnedTTL at most (an old holder alive
+// and keeping its events, which then may run beside the new one's). An event whose handler
+// had not finished within 5 s of Close stays unacked, with its aggregate's later ones: the
+// next holder waits for them (AckWait). Every instance must use the same ReactorConfig
+// (each calls CreateOrUpdateConsumer at start).
 type Reactor struct {
 	store    *Store
 	log      *slog.Logger
@@ -51,6 +73,7 @@ type Reactor struct {
 	parked   string // stream name
 	mu       sync.Mutex
 	handlers map[string]ReactFunc
+	subs     []*subscriber
 }
 
 // NewReactor makes a reactor on the store's stream; add handlers, then Run it.
@@ -64,6 +87,16 @@ func (s *Store) NewReactor(ctx context.Context, log *slog.Logger, cfg ReactorCon
 	if cfg.AckWait == 0 {
 		cfg.AckWait = 60 * time.Second
 	}
+	if cfg.Workers == 0 {
+		cfg.Workers = 16
+	}
+	if cfg.MaxAckPending == 0 {
+		cfg.MaxAckPending = 1024
+	}
+	if cfg.PinnedTTL == 0 {
+		cfg.PinnedTTL = 15 * time.Second
+	}
+	cfg.PinnedTTL = max(cfg.PinnedTTL, 3*time.Second) // a holder asks every third of it, a pull lasts 1 s at least
 	r := &Reactor{store: s, log: log.With("component", "reactor"), cfg: cfg,
 		parked: strings.ToUpper(s.cfg.Prefix) + "_PARKED", handlers: map[string]ReactFunc{}}
 	err := s.settle(ctx, "open parked stream", func(ctx context.Context) error {
@@ -106,15 +139,30 @@ func (r *Reactor) Durable(name string) string { return r.store.cfg.Prefix + "-fl
 
 func (r *Reactor) parkedSubject(name string) string { return r.store.cfg.Prefix + ".parked." + name }
 
+// HandleOption is an optional setting of one handler.
+type HandleOption func(*handleOptions)
+
+type handleOptions struct{ serial bool }
+
+// Serial makes a handler see every event one at a time in stream order, across
+// aggregates (the webhook fan-out: an endpoint's deliveries follow the stream).
+func Serial() HandleOption { return func(o *handleOptions) { o.serial = true } }
+
 // Handle adds a handler for the events on subjects (relative to <prefix>.events., e.g.
 // "order.*.OrderConfirmed").
-func (r *Reactor) Handle(name string, subjects []string, fn ReactFunc) error {
+func (r *Reactor) Handle(name string, subjects []string, fn ReactFunc, opts ...HandleOption) error {
+	var o handleOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	filters := make([]string, len(subjects))
 	for i, s := range subjects {
 		filters[i] = r.store.cfg.Prefix + ".events." + s
 	}
 	consumer := jetstream.ConsumerConfig{Durable: r.Durable(name), FilterSubjects: filters,
-		AckPolicy: jetstream.AckExplicitPolicy, AckWait: r.cfg.AckWait, MaxAckPending: 1,
+		AckPolicy: jetstream.AckExplicitPolicy, AckWait: r.cfg.AckWait, MaxAckPending: r.cfg.MaxAckPending,
+		// one instance at a time (see Reactor); every instance must pass the same config
+		PriorityGroups: []string{flowGroup}, PriorityPolicy: jetstream.PriorityPolicyPinned, PinnedTTL: r.cfg.PinnedTTL,
 		// no MaxDeliver: JetStream would drop an event after it silently; one that keeps
 		// failing is parked by the handler's middleware instead
 		MaxDeliver: -1, DeliverPolicy: jetstream.DeliverAllPolicy}
@@ -122,11 +170,14 @@ func (r *Reactor) Handle(name string, subjects []string, fn ReactFunc) error {
 	if err != nil {
 		return err
 	}
-	sub, err := newSubscriber(nc, r.store.name, consumer, r.cfg.AckWait, time.Second)
+	sub, err := newSubscriber(nc, r.store.name, consumer, r.cfg.Workers, o.serial, time.Second)
 	if err != nil {
 		nc.Close()
 		return fmt.Errorf("reactor %s: %w", name, err)
 	}
+	r.mu.Lock()
+	r.subs = append(r.subs, sub)
+	r.mu.Unlock()
 	// A handler stopped by shutdown (or by the subscriber's ack deadline) did not fail: its
 	// event is not acked and comes back; parking it too would hand it over twice.
 	pq, err := middleware.PoisonQueueWithFilter(r.pub, r.parkedSubject(name), func(err error) bool {
