@@ -203,7 +203,8 @@ func WebhookDeliveryID(endpointID, eventID string) string {
 // not decoded, and nothing is read for it. The delivery id comes from the endpoint and the
 // event, so a redelivered event schedules nothing new. Run ix beside the reactor.
 func (h *Handler) ReactWebhooks(r *eventstore.Reactor, ix *WebhookIndex) error {
-	return r.Handle("webhooks", []string{">"}, h.webhookFanOut(ix))
+	// Serial: deliveries to one endpoint keep stream order across aggregates
+	return r.Handle("webhooks", []string{">"}, h.webhookFanOut(ix), eventstore.Serial())
 }
 
 func (h *Handler) webhookFanOut(ix *WebhookIndex) eventstore.ReactFunc {
