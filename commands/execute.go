@@ -36,6 +36,7 @@ type Option func(*options)
 type options struct {
 	ifVersion int64 // 0: any
 	meta      domain.Metadata
+	asNew     bool
 }
 
 // WithIfVersion pins the version the caller saw (If-Match): if the aggregate has moved on,
@@ -44,6 +45,13 @@ func WithIfVersion(v int64) Option { return func(o *options) { o.ifVersion = v }
 
 // WithMetadata sets who and what caused the command.
 func WithMetadata(m domain.Metadata) Option { return func(o *options) { o.meta = m } }
+
+// asNew marks a create whose aggregate id is most likely new (one the caller generated):
+// when the aggregate is not cached it is not loaded, and the append, which expects the
+// aggregate to have no event, is the existence check. An id that does exist costs one
+// refused append and a load; the command is then decided again on what the stream holds.
+// Ignored when a version is pinned.
+func asNew() Option { return func(o *options) { o.asNew = true } }
 
 // sideOpts are the options of a command issued on another aggregate on behalf of a
 // request: its metadata, without the If-Match version or the idempotency key, which
@@ -107,13 +115,24 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 	idem := idemOf(o.meta.Actor, o.meta.IdempotencyKey)
 	confirmed := false // the loaded state is known to be the stream's latest
 	for attempt := 1; ; attempt++ {
-		c, fromCache, err := load[A, P](ctx, h, aggType, id)
-		if err != nil {
+		var (
+			c         *cached
+			fromCache bool
+			unread    bool // the aggregate was taken to be new, not read (first attempt only)
+		)
+		if attempt == 1 && o.asNew && o.ifVersion == 0 {
+			if c, fromCache = h.cache.Get(key); !fromCache {
+				c, unread = &cached{agg: new(A)}, true
+			}
+		} else if c, fromCache, err = load[A, P](ctx, h, aggType, id); err != nil {
 			return Result[A]{}, err
 		}
 		// settle answers a non-append outcome, re-deciding once on fresh state if the
-		// cached state turns out to be stale.
+		// cached state turns out to be stale, or on read state if it was not read.
 		settle := func(res Result[A], outcome error) (Result[A], error, bool) {
+			if unread {
+				return Result[A]{}, nil, false
+			}
 			if fromCache && !confirmed {
 				last, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
 				if err != nil {
@@ -170,6 +189,11 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 			}
 			if undo != nil {
 				undo(context.WithoutCancel(ctx))
+			}
+			if unread {
+				// not new after all (or created meanwhile): decide again on what the stream
+				// holds, at once; this is not contention
+				continue
 			}
 			h.conflicts.WithLabelValues(aggType).Inc()
 			if o.ifVersion != 0 {
@@ -327,9 +351,10 @@ func (h *Handler) openState(s snapshot) ([]byte, bool) {
 // loadFresh rebuilds an aggregate from the store, ignoring the cache: its latest
 // snapshot, then the events after it. The aggregate's last message says how many events
 // follow the snapshot, so the load asks for exactly those (a wildcard load that does not
-// know when to stop reads every later block of a stream with many subjects) and skips the
-// event read when the snapshot is current. upTo > 0 stops at that stream position and
-// skips snapshots taken later.
+// know when to stop reads every later block of a stream with many subjects), skips the
+// event read when the snapshot is current and takes the last message itself when it is the
+// one event to read (an aggregate of one event asks for no snapshot either). upTo > 0
+// stops at that stream position and skips snapshots taken later.
 func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, upTo uint64) (*cached, error) {
 	agg := P(new(A))
 	c := &cached{agg: (*A)(agg)}
@@ -341,25 +366,46 @@ func loadFresh[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, 
 	if last == nil {
 		return c, nil // no events: it does not exist
 	}
-	if raw, _, err := h.snapshots.Get(ctx, aggType+"."+id); err == nil {
-		var s snapshot
-		if json.Unmarshal(raw, &s) == nil && s.Shape == snapshotVersions[aggType] && s.Seq <= last.Seq && (upTo == 0 || s.Seq <= upTo) {
-			fresh := P(new(A))
-			if state, ok := h.openState(s); ok && json.Unmarshal(state, fresh) == nil {
-				agg, c.agg, c.lastSeq = fresh, (*A)(fresh), s.Seq
-				c.snapVer = versionOf(c)
+	v, verr := strconv.ParseInt(last.Header.Get(eventstore.HeaderAggregateVersion), 10, 64)
+	if verr != nil {
+		v = 0 // unknown
+	}
+	// an aggregate of one event has no snapshot worth reading
+	if v != 1 {
+		if raw, _, err := h.snapshots.Get(ctx, aggType+"."+id); err == nil {
+			var s snapshot
+			if json.Unmarshal(raw, &s) == nil && s.Shape == snapshotVersions[aggType] && s.Seq <= last.Seq && (upTo == 0 || s.Seq <= upTo) {
+				fresh := P(new(A))
+				if state, ok := h.openState(s); ok && json.Unmarshal(state, fresh) == nil {
+					agg, c.agg, c.lastSeq = fresh, (*A)(fresh), s.Seq
+					c.snapVer = versionOf(c)
+				}
 			}
+		} else if !errors.Is(err, eventstore.ErrKeyNotFound) {
+			return nil, fmt.Errorf("load snapshot %s %s: %w", aggType, id, err)
 		}
-	} else if !errors.Is(err, eventstore.ErrKeyNotFound) {
-		return nil, fmt.Errorf("load snapshot %s %s: %w", aggType, id, err)
 	}
 	if c.lastSeq == last.Seq {
 		c.setLastIdem(last.Header.Get(eventstore.HeaderActor), last.Header.Get(eventstore.HeaderIdempotencyKey), last.Time)
 		return c, nil
 	}
 	limit := 0 // unknown: read to the end
-	if v, err := strconv.ParseInt(last.Header.Get(eventstore.HeaderAggregateVersion), 10, 64); err == nil && v > c.snapVer {
+	if v > c.snapVer {
 		limit = int(v - c.snapVer)
+	}
+	if limit == 1 && (upTo == 0 || last.Seq <= upTo) {
+		// The one event to read is the last message, in hand: no batched read (a new
+		// aggregate, or a snapshot one event behind). A batched read costs a subscription
+		// of its own, several times a single get, and ~0.5 MiB of garbage (nats.go's
+		// channel of a synchronous subscription).
+		env, err := h.reg.Unmarshal(last.Data, last.Seq)
+		if err != nil {
+			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+		}
+		agg.Apply(env)
+		c.lastSeq = last.Seq
+		c.setLastIdem(env.Metadata.Actor, env.Metadata.IdempotencyKey, env.Time)
+		return c, nil
 	}
 	// Loads are direct gets, which a lagging replica may answer: a history that stops short
 	// of the last message (asked of the leader) is read again, then refused.

@@ -38,6 +38,7 @@ type Handler struct {
 	snapshots *eventstore.Bucket
 	evicted   chan evicted // aggregates pushed out of the cache with events no snapshot holds
 	unique    *eventstore.Bucket
+	numbers   numberBlocks // human numbers reserved from the shared counters, per kind
 	appends   *prometheus.CounterVec
 	// forgetHooks run in the customer-privacy flow (set up before the flows start)
 	forgetHooks []func(ctx context.Context, customerID string) error

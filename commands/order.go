@@ -25,7 +25,9 @@ func (h *Handler) CreateOrder(ctx context.Context, cmd domain.CreateOrder, opts 
 		}
 		cmd.OrderNumber = n
 	}
-	return execute(ctx, h, "order", cmd.OrderID, opts, func(o *domain.Order) ([]domain.Event, error) {
+	// the id is most often one the API just made (NewID): no load of an order that is not
+	// there; the append checks that it is not
+	return execute(ctx, h, "order", cmd.OrderID, append(opts[:len(opts):len(opts)], asNew()), func(o *domain.Order) ([]domain.Event, error) {
 		return o.Create(cmd)
 	}, nil)
 }

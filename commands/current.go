@@ -1,0 +1,76 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+)
+
+// tryLock takes key's lock if no one holds it; false when someone does. The returned func
+// unlocks.
+func (l *keyLocks) tryLock(key string) (func(), bool) {
+	l.mu.Lock()
+	k, ok := l.m[key]
+	if !ok {
+		k = &keyLock{ch: make(chan struct{}, 1)}
+		l.m[key] = k
+	}
+	k.refs++
+	l.mu.Unlock()
+	select {
+	case k.ch <- struct{}{}:
+		return func() { <-k.ch; l.release(key, k) }, true
+	default:
+		l.release(key, k)
+		return nil, false
+	}
+}
+
+// loadCurrent returns a copy of an aggregate as the stream holds it now (upTo = 0) or as
+// of stream position upTo, for reads outside the command loop (queries, checks, flows'
+// guards). Its version is 0 when the aggregate has no events (by upTo).
+//
+// The cached aggregate answers when the stream confirms it is current: the aggregate's
+// last sequence in the stream (one message get, asked of the stream leader on a replicated
+// stream) is the cached one, so another instance has not written it since, and the answer
+// is what a rebuild would give. That get is the first request a rebuild makes anyway; the
+// snapshot read and the batched event read after it are what the cache saves. Otherwise
+// the aggregate is rebuilt, and cached for the commands that follow.
+//
+// Cached entries are changed in place by commands holding the aggregate's lock, so the
+// cache is read under that lock; when someone holds it (a command on the aggregate, maybe
+// the caller's own), the aggregate is rebuilt from the store without waiting, as before.
+func loadCurrent[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, upTo uint64) (*A, error) {
+	key := aggType + "." + id
+	unlock, ok := h.locks.tryLock(key)
+	if !ok {
+		c, err := loadFresh[A, P](ctx, h, aggType, id, upTo)
+		if err != nil {
+			return nil, err
+		}
+		return P(c.agg.(*A)).Clone(), nil
+	}
+	defer unlock()
+	c, fromCache, err := load[A, P](ctx, h, aggType, id)
+	if err != nil {
+		return nil, err
+	}
+	if fromCache {
+		last, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
+		if err != nil {
+			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+		}
+		if last != c.lastSeq {
+			h.evict(key, c) // behind the stream: another instance wrote it
+			if c, _, err = load[A, P](ctx, h, aggType, id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if upTo > 0 && c.lastSeq > upTo {
+		// it has moved on since upTo: rebuild it as it was then (not cached)
+		if c, err = loadFresh[A, P](ctx, h, aggType, id, upTo); err != nil {
+			return nil, err
+		}
+	}
+	return P(c.agg.(*A)).Clone(), nil
+}
