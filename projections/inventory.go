@@ -11,7 +11,10 @@ import (
 )
 
 // inventoryV1 is the inventory read model: items (balances), their ledger of movements
-// and every reservation with its lifecycle.
+// and every reservation with its lifecycle. v2: an item's document no longer keeps the
+// aggregate's redelivery keys (Recent, up to 512): the decisions that need them read the
+// event store, and rewriting them with every movement made each stock event of a busy
+// item cost a 40 KB decode, fold and encode.
 type inventoryV1 struct{}
 
 // Inventory is the inventory projector.
@@ -27,11 +30,12 @@ var itemDocs = docTable[domain.InventoryItem, *domain.InventoryItem]{
 		}
 		return []any{it.SKU, it.LocationID, low}
 	},
+	keep: func(it *domain.InventoryItem) { it.Recent = nil },
 	index: []string{`CREATE INDEX IF NOT EXISTS inventory_items_sku ON inventory_items (sku, location_id)`,
 		`CREATE INDEX IF NOT EXISTS inventory_items_low ON inventory_items (low, created_seq)`},
 }
 
-func (inventoryV1) Name() string             { return "inventory_v1" }
+func (inventoryV1) Name() string             { return "inventory_v2" }
 func (inventoryV1) AggregateTypes() []string { return []string{"inventory"} }
 
 func (inventoryV1) Schema() []string {
@@ -176,12 +180,12 @@ func applyReservation(ctx context.Context, tx *sql.Tx, env domain.Envelope) erro
 
 // GetInventoryItem returns one item, domain.ErrNotFound if there is none.
 func (rd *Reader) GetInventoryItem(ctx context.Context, id string) (Doc[domain.InventoryItem], error) {
-	return itemDocs.get(ctx, rd.db("inventory_v1"), id)
+	return itemDocs.get(ctx, rd.db("inventory_v2"), id)
 }
 
 // ListInventoryItems lists items, newest first; filters sku, location_id and low ("1").
 func (rd *Reader) ListInventoryItems(ctx context.Context, f Filter) ([]*domain.InventoryItem, PageInfo, error) {
-	return itemDocs.list(ctx, rd.db("inventory_v1"), f)
+	return itemDocs.list(ctx, rd.db("inventory_v2"), f)
 }
 
 // Movement is one ledger entry of an item.
@@ -207,7 +211,7 @@ type Movement struct {
 
 // InventoryMovements is an item's ledger, newest first.
 func (rd *Reader) InventoryMovements(ctx context.Context, itemID string, p Page) ([]Movement, PageInfo, error) {
-	return list(ctx, rd.db("inventory_v1"), "inventory_movements", `seq, event_type, time, reason, source_type, source_id,
+	return list(ctx, rd.db("inventory_v2"), "inventory_movements", `seq, event_type, time, reason, source_type, source_id,
 		on_hand_delta, reserved_delta, incoming_delta, in_transit_delta, on_hand, reserved, incoming, in_transit,
 		reservation_id, actor`, "seq", []string{"item_id = ?"}, []any{itemID}, p,
 		func(row interface{ Scan(...any) error }) (Movement, error) {
@@ -253,7 +257,7 @@ func scanReservation(row interface{ Scan(...any) error }) (ReservationRow, error
 
 // GetReservation returns one reservation.
 func (rd *Reader) GetReservation(ctx context.Context, id string) (ReservationRow, error) {
-	r, err := scanReservation(rd.db("inventory_v1").QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = ?`, id))
+	r, err := scanReservation(rd.db("inventory_v2").QueryRowContext(ctx, `SELECT `+reservationCols+` FROM reservations WHERE id = ?`, id))
 	if err == sql.ErrNoRows {
 		return r, domain.ErrNotFound
 	}
@@ -270,13 +274,13 @@ func (rd *Reader) ListReservations(ctx context.Context, eq map[string]string, p 
 			where, args = append(where, c+" = ?"), append(args, v)
 		}
 	}
-	return list(ctx, rd.db("inventory_v1"), "reservations", reservationCols, "created_seq", where, args, p, scanReservation,
+	return list(ctx, rd.db("inventory_v2"), "reservations", reservationCols, "created_seq", where, args, p, scanReservation,
 		func(r ReservationRow) int64 { return r.cursor })
 }
 
 // ItemBalances is every item's balances as the read model holds them, for verify.
 func (rd *Reader) ItemBalances(ctx context.Context) (map[string]domain.InventoryItem, error) {
-	rows, err := rd.db("inventory_v1").QueryContext(ctx, `SELECT id, doc FROM inventory_items`)
+	rows, err := rd.db("inventory_v2").QueryContext(ctx, `SELECT id, doc FROM inventory_items`)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +302,7 @@ func (rd *Reader) ItemBalances(ctx context.Context) (map[string]domain.Inventory
 
 // DueReservations lists held reservations whose expiry is at or before now, oldest first.
 func (rd *Reader) DueReservations(ctx context.Context, now time.Time, limit int) ([]ReservationRow, error) {
-	rows, err := rd.db("inventory_v1").QueryContext(ctx, `SELECT `+reservationCols+` FROM reservations
+	rows, err := rd.db("inventory_v2").QueryContext(ctx, `SELECT `+reservationCols+` FROM reservations
 		WHERE status IN ('ACTIVE', 'BACKORDERED') AND expires_at != '' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
 		fmtTime(now), limit)
 	if err != nil {
