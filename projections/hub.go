@@ -168,20 +168,34 @@ func (h *Hub) follow(ctx context.Context) error {
 		}
 	}()
 	batch := make([]hubItem, 0, batchMax)
+	// per holds each model's events not yet committed: a model nobody waits on keeps its
+	// share for up to deferMax (or batchMax/4 events) so that its commits are few, while a
+	// model with a waiter commits at once
 	per := make([][]item, len(h.runs))
+	since := make([]time.Time, len(h.runs))
+	var last eventstore.Msg // the last message seen
+	flush := time.NewTimer(time.Hour)
+	flush.Stop()
+	defer flush.Stop()
 	for {
 		batch = batch[:0]
 		select {
 		case <-ctx.Done():
+			// shutdown commits what it holds
+			if err := h.commit(context.WithoutCancel(ctx), per, since, last, true); err != nil {
+				return err
+			}
 			return ctx.Err()
 		case it, ok := <-decoded:
 			if !ok {
 				return fmt.Errorf("subscription ended: %w", sub.Err())
 			}
 			batch = append(batch, it)
+		case <-flush.C:
+		case <-h.wake:
 		}
 		batch = drainHub(decoded, batch)
-		if len(batch) < batchMax/4 && !h.waited() {
+		if len(batch) > 0 && len(batch) < batchMax/4 && !h.waited() {
 			timer := time.NewTimer(coalesce)
 		wait:
 			for len(batch) < batchMax/4 {
@@ -199,34 +213,61 @@ func (h *Hub) follow(ctx context.Context) error {
 			}
 			timer.Stop()
 		}
-		for i := range per {
-			per[i] = per[i][:0]
-		}
+		now := time.Now()
 		for _, it := range batch {
 			for _, i := range it.to {
+				if len(per[i]) == 0 {
+					since[i] = now
+				}
 				per[i] = append(per[i], it.item)
 			}
 		}
-		tail := batch[len(batch)-1].m
-		if err := h.commit(context.WithoutCancel(ctx), per, tail); err != nil {
+		if len(batch) > 0 {
+			last = batch[len(batch)-1].m
+		}
+		if last.Seq == 0 {
+			continue
+		}
+		if err := h.commit(context.WithoutCancel(ctx), per, since, last, false); err != nil {
 			return err
+		}
+		// wake up for the oldest share still held
+		var oldest time.Time
+		for i := range per {
+			if len(per[i]) > 0 && (oldest.IsZero() || since[i].Before(oldest)) {
+				oldest = since[i]
+			}
+		}
+		if !oldest.IsZero() {
+			flush.Reset(max(0, deferMax-time.Since(oldest)))
 		}
 	}
 }
 
-// commit applies each model's share of a batch, the models side by side (each its own
-// file and transaction; a model's waiters wake as soon as its own commit is done), even if
-// ctx ended meanwhile: shutdown finishes the batch. Every model then reflects the batch.
-func (h *Hub) commit(ctx context.Context, per [][]item, tail eventstore.Msg) error {
+// deferMax is how long a model nobody waits on may hold its share of the stream before
+// committing it.
+const deferMax = 2 * time.Millisecond
+
+// commit applies the shares that are due (all of them when all is set: shutdown) — a
+// model's share is due when someone waits on it, when it has batchMax/4 events or when it
+// is deferMax old — the models side by side, each its own file and transaction, even if
+// ctx ended meanwhile. Then every model reflects what it holds: last for a model with
+// nothing left over, the position before its first held event otherwise.
+func (h *Hub) commit(ctx context.Context, per [][]item, since []time.Time, last eventstore.Msg, all bool) error {
 	errs := make([]error, len(h.runs))
+	due := make([]bool, len(h.runs))
 	var wg sync.WaitGroup
 	for i, run := range h.runs {
 		if len(per[i]) == 0 {
 			continue
 		}
+		due[i] = all || run.waiters.Load() > 0 || len(per[i]) >= batchMax/4 || time.Since(since[i]) >= deferMax
+		if !due[i] {
+			continue
+		}
 		wg.Go(func() {
 			if errs[i] = run.apply(ctx, per[i]); errs[i] == nil {
-				run.reflect(tail.Seq, tail.Seq+tail.Pending)
+				run.reflect(last.Seq, last.Seq+last.Pending)
 			}
 		})
 	}
@@ -237,8 +278,13 @@ func (h *Hub) commit(ctx context.Context, per [][]item, tail eventstore.Msg) err
 		}
 	}
 	for i, run := range h.runs {
-		if len(per[i]) == 0 {
-			run.reflect(tail.Seq, tail.Seq+tail.Pending)
+		switch {
+		case due[i]:
+			per[i] = per[i][:0]
+		case len(per[i]) == 0:
+			run.reflect(last.Seq, last.Seq+last.Pending)
+		default:
+			run.reflect(per[i][0].m.Seq-1, last.Seq+last.Pending)
 		}
 	}
 	return nil
