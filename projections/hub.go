@@ -194,7 +194,7 @@ func (h *Hub) follow(ctx context.Context) error {
 		case <-flush.C:
 		case <-h.wake:
 		}
-		batch = drainHub(decoded, batch)
+		batch = drain(decoded, batch)
 		if len(batch) > 0 && len(batch) < batchMax/4 && !h.waited() {
 			timer := time.NewTimer(coalesce)
 		wait:
@@ -204,7 +204,7 @@ func (h *Hub) follow(ctx context.Context) error {
 					if !ok {
 						break wait
 					}
-					batch = drainHub(decoded, append(batch, it))
+					batch = drain(decoded, append(batch, it))
 				case <-timer.C:
 					break wait
 				case <-h.wake:
@@ -298,19 +298,4 @@ func (h *Hub) waited() bool {
 		}
 	}
 	return false
-}
-
-func drainHub(c <-chan hubItem, batch []hubItem) []hubItem {
-	for len(batch) < batchMax {
-		select {
-		case it, ok := <-c:
-			if !ok {
-				return batch
-			}
-			batch = append(batch, it)
-		default:
-			return batch
-		}
-	}
-	return batch
 }

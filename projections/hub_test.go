@@ -98,24 +98,8 @@ func dumpAll(t testing.TB, db *sql.DB) string {
 	rows.Close()
 	var b strings.Builder
 	for _, tb := range tables {
-		rows, err := db.Query(`SELECT * FROM "` + tb + `" ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		fmt.Fprintln(&b, tb, cols)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
+		fmt.Fprintln(&b, tb)
+		dumpRows(t, &b, db, `SELECT * FROM "`+tb+`" ORDER BY 1`)
 	}
 	return b.String()
 }

@@ -106,25 +106,31 @@ func dump(t testing.TB, db *sql.DB) string {
 		`SELECT ` + customerCols + ` FROM customers ORDER BY id`,
 		`SELECT seq, customer_id, kind, event_type, time, actor, summary FROM customer_timeline ORDER BY seq`,
 	} {
-		rows, err := db.Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
+		dumpRows(t, &b, db, q)
 	}
 	return b.String()
+}
+
+// dumpRows writes every row q answers, a line each.
+func dumpRows(t testing.TB, b *strings.Builder, db *sql.DB, q string) {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(b, vals...)
+	}
 }
 
 func TestProjectionFollowsTheStream(t *testing.T) {

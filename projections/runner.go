@@ -289,7 +289,7 @@ func decode(reg *domain.Registry, m eventstore.Msg) (domain.Envelope, error) {
 }
 
 // drain appends what is already buffered, up to batchMax.
-func drain(c <-chan item, batch []item) []item {
+func drain[T any](c <-chan T, batch []T) []T {
 	for len(batch) < batchMax {
 		select {
 		case m, ok := <-c:
