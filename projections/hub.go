@@ -45,6 +45,7 @@ func NewHub(store *eventstore.Store, reg *domain.Registry, log *slog.Logger, run
 		dispatch: map[string][]int{}, typed: map[string][]int{}, wake: make(chan struct{}, 1)}
 	for i, run := range runs {
 		run.wake = h.wake // a reader waiting on any model cuts the hub's coalescing short
+		run.hubbed.Store(true)
 		for _, t := range run.p.AggregateTypes() {
 			agg, rest, sub := strings.Cut(t, ".")
 			switch {

@@ -65,6 +65,7 @@ type Runner struct {
 
 	applyMu    sync.Mutex  // held per batch; an online rebuild holds it to pause the runner
 	rebuilding atomic.Bool // an online rebuild is in progress
+	hubbed     atomic.Bool // fed by a Hub, which makes it reflect every position it passes
 
 	mu      sync.Mutex
 	changed chan struct{} // closed when applied moves
@@ -392,6 +393,9 @@ func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
 	case run.wake <- struct{}{}:
 	default:
 	}
+	if done, err := run.waitHub(ctx, pos); done || err != nil {
+		return err
+	}
 	for {
 		if run.Position() >= pos {
 			return nil
@@ -433,6 +437,37 @@ func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
 		case <-poll:
 		case <-ctx.Done():
 			return ErrWaitTimeout
+		}
+	}
+}
+
+// hubGrace is how long WaitFor of a hub-fed model waits for the hub before asking the
+// server whether the position is the model's at all.
+const hubGrace = 5 * time.Millisecond
+
+// waitHub is WaitFor's first part for a model a hub feeds: the hub makes every model
+// reflect each position it passes, so a position just written is reached with the hub's
+// next batch, without the server round trips a lone runner needs. It reports done when pos
+// was reached within hubGrace.
+func (run *Runner) waitHub(ctx context.Context, pos uint64) (bool, error) {
+	if !run.hubbed.Load() {
+		return false, nil
+	}
+	grace := time.NewTimer(hubGrace)
+	defer grace.Stop()
+	for {
+		run.mu.Lock()
+		ch := run.changed
+		run.mu.Unlock()
+		if run.Position() >= pos {
+			return true, nil
+		}
+		select {
+		case <-ch:
+		case <-grace.C:
+			return false, nil
+		case <-ctx.Done():
+			return false, ErrWaitTimeout
 		}
 	}
 }
