@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"stateset/domain"
@@ -37,12 +39,18 @@ type Hub struct {
 	all      []int
 	typed    map[string][]int
 	wake     chan struct{}
+	// detached marks a model whose apply failed: it leaves the hub and retries on its own
+	// subscription (Runner.Run), so one model's failure never stops the others
+	detached []atomic.Bool
+	solo     sync.WaitGroup
+	soloCtx  context.Context
 }
 
 // NewHub makes a hub over runners opened with Open. Run it instead of each runner's Run.
 func NewHub(store *eventstore.Store, reg *domain.Registry, log *slog.Logger, runs ...*Runner) (*Hub, error) {
 	h := &Hub{store: store, reg: reg, log: log.With("component", "projections"), runs: runs,
-		dispatch: map[string][]int{}, typed: map[string][]int{}, wake: make(chan struct{}, 1)}
+		dispatch: map[string][]int{}, typed: map[string][]int{}, wake: make(chan struct{}, 1),
+		detached: make([]atomic.Bool, len(runs))}
 	for i, run := range runs {
 		run.wake = h.wake // a reader waiting on any model cuts the hub's coalescing short
 		run.hubbed.Store(true)
@@ -71,6 +79,8 @@ func (h *Hub) Runners() []*Runner { return h.runs }
 // Run follows the stream until ctx ends; errors are logged and retried from the lowest
 // checkpoint with backoff. The batch in progress when ctx ends is committed first.
 func (h *Hub) Run(ctx context.Context) error {
+	h.soloCtx = ctx
+	defer h.solo.Wait()
 	const minBackoff, maxBackoff = 100 * time.Millisecond, 10 * time.Second
 	backoff := minBackoff
 	for ctx.Err() == nil {
@@ -82,8 +92,10 @@ func (h *Hub) Run(ctx context.Context) error {
 		if time.Since(began) > maxBackoff {
 			backoff = minBackoff
 		}
-		for _, run := range h.runs {
-			run.setState("error", err)
+		for i, run := range h.runs {
+			if !h.detached[i].Load() {
+				run.setState("error", err)
+			}
 		}
 		h.log.ErrorContext(ctx, "projections stopped, retrying", "err", err)
 		select {
@@ -92,10 +104,24 @@ func (h *Hub) Run(ctx context.Context) error {
 		}
 		backoff = min(2*backoff, maxBackoff)
 	}
-	for _, run := range h.runs {
-		run.setState("stopped", nil)
+	for i, run := range h.runs {
+		if !h.detached[i].Load() {
+			run.setState("stopped", nil)
+		}
 	}
 	return nil
+}
+
+// detach takes model i out of the hub after its apply failed and lets it retry on its own
+// subscription from its checkpoint, with its own backoff (Runner.Run): the other models go
+// on. It stays on its own from then on.
+func (h *Hub) detach(i int, err error) {
+	run := h.runs[i]
+	h.detached[i].Store(true)
+	run.hubbed.Store(false) // its WaitFor no longer counts on the hub
+	run.setState("error", err)
+	h.log.Error("read model failed; it retries on its own subscription", "projection", run.Name(), "err", err)
+	h.solo.Go(func() { run.Run(h.soloCtx) })
 }
 
 // targets are the runners an event on subject is for (nil: none).
@@ -112,7 +138,7 @@ func (h *Hub) targets(subject string, into []int) []int {
 	if len(h.typed) > 0 {
 		into = append(into, h.typed[agg+"."+typ]...)
 	}
-	return into
+	return slices.DeleteFunc(into, func(i int) bool { return h.detached[i].Load() })
 }
 
 // hubItem is one decoded message and the runners that still need it.
@@ -122,11 +148,18 @@ type hubItem struct {
 }
 
 func (h *Hub) follow(ctx context.Context) error {
-	from := uint64(0)
+	from, found := uint64(0), false
 	for i, run := range h.runs {
-		if a := run.applied.Load(); i == 0 || a < from {
-			from = a
+		if h.detached[i].Load() {
+			continue
 		}
+		if a := run.applied.Load(); !found || a < from {
+			from, found = a, true
+		}
+	}
+	if !found { // every model is on its own
+		<-ctx.Done()
+		return ctx.Err()
 	}
 	subCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
@@ -139,13 +172,27 @@ func (h *Hub) follow(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, run := range h.runs {
+	for i, run := range h.runs {
+		if h.detached[i].Load() {
+			continue
+		}
+		// a model whose own last event it already holds is current, however far behind
+		// the hub starts (a model that never had an event)
 		if head <= run.Position() {
 			run.setState("running", nil)
-		} else {
-			run.head.Store(head)
-			run.setState("catching_up", nil)
+			continue
 		}
+		ours, err := run.ourHead(ctx)
+		if err != nil {
+			return err
+		}
+		if ours <= run.applied.Load() {
+			run.reflect(head, head) // nothing of its own up to head is left to apply
+			run.setState("running", nil)
+			continue
+		}
+		run.head.Store(head)
+		run.setState("catching_up", nil)
 	}
 	decoded := make(chan hubItem, 2*batchMax)
 	go func() {
@@ -217,6 +264,9 @@ func (h *Hub) follow(ctx context.Context) error {
 		now := time.Now()
 		for _, it := range batch {
 			for _, i := range it.to {
+				if h.detached[i].Load() {
+					continue // decoded before it left: its own subscription reads it
+				}
 				if len(per[i]) == 0 {
 					since[i] = now
 				}
@@ -259,7 +309,7 @@ func (h *Hub) commit(ctx context.Context, per [][]item, since []time.Time, last 
 	due := make([]bool, len(h.runs))
 	var wg sync.WaitGroup
 	for i, run := range h.runs {
-		if len(per[i]) == 0 {
+		if len(per[i]) == 0 || h.detached[i].Load() {
 			continue
 		}
 		due[i] = all || run.waiters.Load() > 0 || len(per[i]) >= batchMax/4 || time.Since(since[i]) >= deferMax
@@ -273,23 +323,36 @@ func (h *Hub) commit(ctx context.Context, per [][]item, since []time.Time, last 
 		})
 	}
 	wg.Wait()
-	for i, run := range h.runs {
+	for i := range h.runs {
 		if errs[i] != nil {
-			return fmt.Errorf("%s: %w", run.Name(), errs[i])
+			h.detach(i, errs[i])
+			per[i] = nil
 		}
 	}
 	for i, run := range h.runs {
 		switch {
+		case h.detached[i].Load():
 		case due[i]:
 			per[i] = per[i][:0]
 		case len(per[i]) == 0:
 			run.reflect(last.Seq, last.Seq+last.Pending)
+			// a model that rarely has events keeps its checkpoint near the stream's head,
+			// so that a restart does not read the stream again from far back for it
+			if cov := run.covered.Load(); cov > run.applied.Load()+idleCheckpoint || (all && cov > run.applied.Load()) {
+				if err := run.checkpoint(ctx, cov); err != nil {
+					h.detach(i, err)
+				}
+			}
 		default:
 			run.reflect(per[i][0].m.Seq-1, last.Seq+last.Pending)
 		}
 	}
 	return nil
 }
+
+// idleCheckpoint is how far a model's known position may run ahead of its stored
+// checkpoint before the checkpoint is written on its own.
+const idleCheckpoint = 10_000
 
 // waited reports whether a reader waits on any model: then a batch commits at once.
 func (h *Hub) waited() bool {

@@ -3,12 +3,17 @@ package projections
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"stateset/domain"
 )
 
 // TestHubFeedsEveryModelAsARebuildWould: one subscription feeds several read models; each
@@ -102,4 +107,83 @@ func dumpAll(t testing.TB, db *sql.DB) string {
 		dumpRows(t, &b, db, `SELECT * FROM "`+tb+`" ORDER BY 1`)
 	}
 	return b.String()
+}
+
+// failing is a projector that fails every batch holding its failAt-th event until healed.
+type failing struct {
+	Projector
+	mu     sync.Mutex
+	failAt int
+	seen   int
+	healed bool
+}
+
+func (p *failing) Name() string { return "failing_v1" }
+
+func (p *failing) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seen++
+	if !p.healed && p.seen >= p.failAt {
+		p.seen = p.failAt - 1 // the batch is rolled back: the event comes again
+		return errors.New("simulated failure")
+	}
+	return p.Projector.Apply(ctx, tx, env)
+}
+
+// TestHubGoesOnWhenOneModelFails: a model whose apply fails leaves the hub and retries on
+// its own; the others keep following the stream, and the failed one catches up once its
+// cause is gone. A model that never has an event keeps its checkpoint near the head, so a
+// restart does not read the stream again for it.
+func TestHubGoesOnWhenOneModelFails(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	bad := &failing{Projector: Customers(), failAt: 5}
+	var runs []*Runner
+	for _, p := range []Projector{bad, Audit(), Webhooks()} {
+		run, err := Open(ctx, e.dir, p, e.store, e.reg, quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, run)
+	}
+	hub, err := NewHub(e.store, e.reg, quiet(), runs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { hub.Run(rctx); close(done) }()
+	pos := workload(t, e.cmd, 10)
+	wait(t, runs[1], pos) // audit goes on
+	wait(t, runs[2], pos)
+	for deadline := time.Now().Add(10 * time.Second); runs[0].Status().LastError == "" && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond) // its apply runs beside the others': let it fail first
+	}
+	if st := runs[0].Status(); st.State == "running" || st.LastError == "" || runs[0].Applied() >= pos {
+		t.Fatalf("failing model: %+v, applied %d", st, runs[0].Applied())
+	}
+	for _, run := range runs[1:] {
+		if st := run.Status(); st.State != "running" {
+			t.Errorf("%s is %s beside the failing model: %s", run.Name(), st.State, st.LastError)
+		}
+	}
+	bad.mu.Lock()
+	bad.healed = true
+	bad.mu.Unlock()
+	wait(t, runs[0], pos) // on its own subscription, after its backoff
+	cancel()
+	<-done
+	for _, run := range runs {
+		run.Close()
+	}
+	// the webhooks model had no event: its checkpoint was written at shutdown
+	again, err := Open(ctx, e.dir, Webhooks(), e.store, e.reg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if again.Applied() < pos {
+		t.Errorf("an idle model reopened at checkpoint %d, the stream at %d", again.Applied(), pos)
+	}
 }

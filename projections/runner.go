@@ -381,6 +381,23 @@ func (run *Runner) reflect(seq, head uint64) {
 	run.mu.Unlock()
 }
 
+// checkpoint stores seq as the checkpoint of a model that has nothing of its own at or
+// below seq left to apply (the hub knows: covered), without applying anything.
+func (run *Runner) checkpoint(ctx context.Context, seq uint64) error {
+	run.applyMu.Lock()
+	defer run.applyMu.Unlock()
+	if seq <= run.applied.Load() {
+		return nil
+	}
+	if _, err := run.w.ExecContext(ctx, `INSERT INTO checkpoint (name, seq, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT(name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`,
+		run.p.Name(), seq, fmtTime(time.Unix(0, run.lastAt.Load()).UTC())); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	run.applied.Store(seq)
+	return nil
+}
+
 // WaitFor returns once every event of this projector at or below pos is applied, or
 // ErrWaitTimeout when ctx ends first.
 func (run *Runner) WaitFor(ctx context.Context, pos uint64) error {
