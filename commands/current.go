@@ -43,34 +43,52 @@ func loadCurrent[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType
 	key := aggType + "." + id
 	unlock, ok := h.locks.tryLock(key)
 	if !ok {
-		c, err := loadFresh[A, P](ctx, h, aggType, id, upTo)
-		if err != nil {
-			return nil, err
-		}
-		return P(c.agg.(*A)).Clone(), nil
+		return loadCopy[A, P](ctx, h, aggType, id, upTo)
 	}
-	defer unlock()
 	c, fromCache, err := load[A, P](ctx, h, aggType, id)
 	if err != nil {
+		unlock()
 		return nil, err
 	}
-	if fromCache {
-		last, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
-		if err != nil {
-			return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+	if !fromCache { // just rebuilt from the stream: current
+		if upTo > 0 && c.lastSeq > upTo {
+			unlock()
+			return loadCopy[A, P](ctx, h, aggType, id, upTo)
 		}
-		if last != c.lastSeq {
-			h.evict(key, c) // behind the stream: another instance wrote it
-			if c, _, err = load[A, P](ctx, h, aggType, id); err != nil {
-				return nil, err
-			}
-		}
+		agg := P(c.agg.(*A)).Clone()
+		unlock()
+		return agg, nil
 	}
-	if upTo > 0 && c.lastSeq > upTo {
-		// it has moved on since upTo: rebuild it as it was then (not cached)
-		if c, err = loadFresh[A, P](ctx, h, aggType, id, upTo); err != nil {
-			return nil, err
+	// copy what the cache holds and let commands on the aggregate go on while the
+	// stream is asked whether it is current
+	agg, seq := P(c.agg.(*A)).Clone(), c.lastSeq
+	unlock()
+	last, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
+	if err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", aggType, id, err)
+	}
+	if last != seq {
+		// behind the stream (or moved on since the copy): another instance wrote it, or
+		// a command here did meanwhile; the copy is not the answer
+		if unlock, ok := h.locks.tryLock(key); ok {
+			if cur, ok := h.cache.Peek(key); ok && cur == c && c.lastSeq != last {
+				h.evict(key, c)
+			}
+			unlock()
 		}
+		return loadCopy[A, P](ctx, h, aggType, id, upTo)
+	}
+	if upTo > 0 && seq > upTo {
+		return loadCopy[A, P](ctx, h, aggType, id, upTo) // it has moved on since upTo
+	}
+	return agg, nil
+}
+
+// loadCopy rebuilds an aggregate from the store as of upTo (0: now), not cached.
+func loadCopy[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, upTo uint64) (*A, error) {
+	c, err := loadFresh[A, P](ctx, h, aggType, id, upTo)
+	if err != nil {
+		return nil, err
 	}
 	return P(c.agg.(*A)).Clone(), nil
 }
