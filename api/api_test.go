@@ -776,3 +776,24 @@ func TestFeedReadsLargeEventsWithinItsTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyListsAreArrays: a list with nothing in it answers "data": [], never null, on
+// every list route (clients iterate it without a nil check).
+func TestEmptyListsAreArrays(t *testing.T) {
+	h := newFullHarness(t)
+	for _, rt := range h.srv.Routes() {
+		if rt.Method != http.MethodGet || strings.Contains(rt.Path, "{") || rt.Scope == "" || strings.HasSuffix(rt.Path, "/stream") {
+			continue
+		}
+		r := h.do("GET", rt.Path, "")
+		if r.status != http.StatusOK || !bytes.Contains(r.body, []byte(`"object":"list"`)) {
+			continue
+		}
+		if bytes.Contains(r.body, []byte(`"data":null`)) {
+			t.Errorf("GET %s: %s", rt.Path, r.body)
+		}
+	}
+	if r := h.do("GET", "/v1/reservations?reference_id=none", ""); !bytes.Contains(r.body, []byte(`"data":[]`)) {
+		t.Errorf("reservations: %d %s", r.status, r.body)
+	}
+}

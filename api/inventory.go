@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -329,6 +330,9 @@ func (s *Server) listDocs(w http.ResponseWriter, r *http.Request, v *domain.Vali
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if rv := reflect.ValueOf(data); rv.Kind() == reflect.Slice && rv.IsNil() {
+		data = []struct{}{} // an empty list is [], never null
 	}
 	setPosition(w, pos)
 	writeJSON(w, http.StatusOK, struct {

@@ -82,6 +82,11 @@ func TestSupplyAndDemandRandomWorkload(t *testing.T) {
 			step(http.MethodPost, "/v1/work_orders", fmt.Sprintf(`{"id":%q,"bom_id":"kit","quantity":%d,"location_id":"main"}`, id, 1+rng.IntN(2)))
 			if step(http.MethodPost, "/v1/work_orders/"+id+"/release", "") {
 				step(http.MethodPost, "/v1/work_orders/"+id+"/start", "")
+				// completing consumes the components' reservations, which the
+				// work-order-stock flow makes after the release: a complete sent before
+				// them is refused (409), so wait for the flow (a backorder still refuses)
+				sh.eventually("the release's reservations", "/v1/reservations?reference_type=work_order&reference_id="+id,
+					func(m map[string]any) bool { d, _ := m["data"].([]any); return len(d) == 2 })
 				step(http.MethodPost, "/v1/work_orders/"+id+"/complete", "")
 			}
 		case 5: // a cycle count that finds one more or one fewer
