@@ -5,26 +5,6 @@ import (
 	"fmt"
 )
 
-// tryLock takes key's lock if no one holds it; false when someone does. The returned func
-// unlocks.
-func (l *keyLocks) tryLock(key string) (func(), bool) {
-	l.mu.Lock()
-	k, ok := l.m[key]
-	if !ok {
-		k = &keyLock{ch: make(chan struct{}, 1)}
-		l.m[key] = k
-	}
-	k.refs++
-	l.mu.Unlock()
-	select {
-	case k.ch <- struct{}{}:
-		return func() { <-k.ch; l.release(key, k) }, true
-	default:
-		l.release(key, k)
-		return nil, false
-	}
-}
-
 // loadCurrent returns a copy of an aggregate as the stream holds it now (upTo = 0) or as
 // of stream position upTo, for reads outside the command loop (queries, checks, flows'
 // guards). Its version is 0 when the aggregate has no events (by upTo).

@@ -244,22 +244,7 @@ func (h *Hub) follow(ctx context.Context) error {
 		}
 		batch = drain(decoded, batch)
 		if len(batch) > 0 && len(batch) < batchMax/4 && !h.waited() {
-			timer := time.NewTimer(coalesce)
-		wait:
-			for len(batch) < batchMax/4 {
-				select {
-				case it, ok := <-decoded:
-					if !ok {
-						break wait
-					}
-					batch = drain(decoded, append(batch, it))
-				case <-timer.C:
-					break wait
-				case <-h.wake:
-					break wait
-				}
-			}
-			timer.Stop()
+			batch = coalesceInto(decoded, batch, h.wake)
 		}
 		now := time.Now()
 		for _, it := range batch {

@@ -251,23 +251,7 @@ func (run *Runner) follow(ctx context.Context, until uint64) error {
 		}
 		batch = drain(decoded, batch)
 		if len(batch) < batchMax/4 && run.waiters.Load() == 0 {
-			// a trickle: give the writers a moment to add to this transaction
-			timer := time.NewTimer(coalesce)
-		wait:
-			for len(batch) < batchMax/4 {
-				select {
-				case it, ok := <-decoded:
-					if !ok {
-						break wait
-					}
-					batch = drain(decoded, append(batch, it))
-				case <-timer.C:
-					break wait
-				case <-run.wake:
-					break wait
-				}
-			}
-			timer.Stop()
+			batch = coalesceInto(decoded, batch, run.wake)
 		}
 		// the batch is committed even if ctx ended meanwhile: shutdown finishes it
 		if err := run.apply(context.WithoutCancel(ctx), batch); err != nil {
@@ -287,6 +271,27 @@ type item struct {
 func decode(reg *domain.Registry, m eventstore.Msg) (domain.Envelope, error) {
 	v, _ := strconv.Atoi(m.Header.Get(eventstore.HeaderSchemaVersion))
 	return reg.UnmarshalTyped(m.Header.Get(eventstore.HeaderEventType), v, m.Data, m.Seq)
+}
+
+// coalesceInto is a trickle's pause: it gives the writers up to coalesce to add to a
+// small batch, until it holds batchMax/4, the input ends or a reader starts waiting.
+func coalesceInto[T any](c <-chan T, batch []T, wake <-chan struct{}) []T {
+	timer := time.NewTimer(coalesce)
+	defer timer.Stop()
+	for len(batch) < batchMax/4 {
+		select {
+		case it, ok := <-c:
+			if !ok {
+				return batch
+			}
+			batch = drain(c, append(batch, it))
+		case <-timer.C:
+			return batch
+		case <-wake:
+			return batch
+		}
+	}
+	return batch
 }
 
 // drain appends what is already buffered, up to batchMax.
