@@ -75,12 +75,14 @@ func line(sku string, qty int) string {
 }
 
 // eventually polls get until cond holds (flows run after the answer that caused them).
+// Each read waits for the last write, so a condition that an earlier write already made
+// true cannot pass on a view that has not yet seen a later one.
 func (sh *shop) eventually(what, path string, cond func(map[string]any) bool) map[string]any {
 	sh.t.Helper()
 	var last map[string]any
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		a := sh.cl.must(sh.t, http.MethodGet, sh.base+path, "")
+		a := sh.send(http.MethodGet, path, "")
 		if a.status == http.StatusOK {
 			last = a.json(sh.t)
 			if cond(last) {
