@@ -402,6 +402,9 @@ func (s *Server) checkHeaders(method string, next http.Handler) http.Handler {
 			if vals := r.Header.Values("Idempotency-Key"); len(vals) > 0 {
 				v.Check(len(vals) == 1 && strings.TrimSpace(vals[0]) != "", "Idempotency-Key", "must be one non-empty key of at most 255 characters")
 			}
+			if vals := r.Header.Values("Stateset-Wait-Flows"); len(vals) > 0 {
+				v.Check(len(vals) == 1 && (vals[0] == "true" || vals[0] == "false"), "Stateset-Wait-Flows", "must be true or false")
+			}
 			if _, err := ifMatchVersion(r); err != nil {
 				v.Add("If-Match", `must be one ETag this API returned, such as "3"`)
 			}

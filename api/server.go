@@ -30,6 +30,7 @@ type Config struct {
 	RateLimit float64              // requests per second per API key; 0 means 1000, <0 turns it off
 	RateBurst int                  // default 2 x RateLimit
 	ReadWait  time.Duration        // longest wait for Stateset-Min-Position; default 5 s
+	FlowWait  time.Duration        // longest wait of a write's answer for the flows it triggered; default 2 s
 	Ready     func(context.Context) error
 	Now       func() time.Time
 	Flows     FlowAdmin     // the process managers; nil answers 501 on /v1/admin/flows
@@ -89,6 +90,9 @@ func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys
 	}
 	if cfg.ReadWait == 0 {
 		cfg.ReadWait = 5 * time.Second
+	}
+	if cfg.FlowWait == 0 {
+		cfg.FlowWait = 2 * time.Second
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -152,7 +156,8 @@ func (s *Server) handle(r *mux.Router, method, path, scope string, h http.Handle
 		next = s.actionNotes(next)
 	}
 	if method != http.MethodGet {
-		next = s.idempotent(next)
+		// inside the idempotency record, which then replays the position that covers the flows
+		next = s.idempotent(s.awaitFlows(next))
 	}
 	next = s.checkHeaders(method, next)
 	if scope != "" {

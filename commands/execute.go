@@ -219,6 +219,7 @@ func execute[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id
 		c.lastSeq = last
 		c.setLastIdem(o.meta.Actor, o.meta.IdempotencyKey, envs[0].Time)
 		h.cache.Add(key, c)
+		recordEffects(ctx, envs)
 		if done != nil {
 			done(context.WithoutCancel(ctx))
 		}

@@ -54,24 +54,38 @@ func (h *Handler) Flows() []Flow {
 	}
 }
 
-// React adds the flows to a reactor.
+// React adds the flows to a reactor. Each handling of an event is reported, with the
+// events its commands appended, to every instance's tracker (WaitFlows), so that the
+// answer to a write can wait for what follows from it.
 func (h *Handler) React(r *eventstore.Reactor, flows []Flow) error {
+	t := newFlowTracker(flows)
+	if _, err := h.store.OnNotify(flowNotes, t.receive); err != nil {
+		return err
+	}
+	h.flows.Store(t)
 	for _, f := range flows {
 		err := r.Handle(f.Name, f.Subjects, func(ctx context.Context, m eventstore.Msg) error {
-			if f.Skip != nil && f.Skip(ctx, m.Seq) {
-				return nil
-			}
-			env, err := h.reg.Unmarshal(m.Data, m.Seq)
-			if err != nil {
-				return fmt.Errorf("flow %s: %w", f.Name, err)
-			}
-			return f.Handle(ctx, env, FlowMetadata(f.Name, env))
+			ctx, eff := WithEffects(ctx)
+			err := h.handleFlow(ctx, f, m)
+			h.reportFlow(f.Name, m.Seq, eff, err)
+			return err
 		})
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (h *Handler) handleFlow(ctx context.Context, f Flow, m eventstore.Msg) error {
+	if f.Skip != nil && f.Skip(ctx, m.Seq) {
+		return nil
+	}
+	env, err := h.reg.Unmarshal(m.Data, m.Seq)
+	if err != nil {
+		return fmt.Errorf("flow %s: %w", f.Name, err)
+	}
+	return f.Handle(ctx, env, FlowMetadata(f.Name, env))
 }
 
 // FlowMetadata is the metadata of a command a flow issues because of env.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -44,6 +45,7 @@ type Handler struct {
 	forgetHooks []func(ctx context.Context, customerID string) error
 	conflicts   *prometheus.CounterVec
 	webhooks    WebhookConfig
+	flows       atomic.Pointer[flowTracker] // what the flows did, for answers that wait on them (React)
 
 	countPosting func() // tests: runs when a reconcile has read the items, before it posts
 }
