@@ -47,7 +47,8 @@ type Handler struct {
 	webhooks    WebhookConfig
 	flows       atomic.Pointer[flowTracker] // what the flows did, for answers that wait on them (React)
 
-	countPosting func() // tests: runs when a reconcile has read the items, before it posts
+	countPosting func()                   // tests: runs when a reconcile has read the items, before it posts
+	claimed      func(aggType, id string) // tests: runs when a compound command's guard has claimed, before its append
 }
 
 // cached is an aggregate as of its last event's stream sequence.

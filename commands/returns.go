@@ -26,23 +26,20 @@ type RequestReturn struct {
 	Notes    string
 }
 
-// CreateReturn requests a return, strongly consistent with the order: the order first
-// holds the quantities (refusing, atomically and appending nothing, more than shipped
-// minus what open returns hold, and orders not shipped), then the return is created,
-// checked against what the order was holding when it accepted; if that fails, the order
-// lets go. A request refused by the order, or by its own shape, appends nothing. A return
-// id that exists already, read under lockCompound, asks the order for nothing: the
-// return's append answers a replay of this request with its state, and anything else with
-// ALREADY_EXISTS.
+// CreateReturn requests a return, strongly consistent with the order. Its guard
+// (guardReturnHold) has the order hold the quantities (OpenOrderReturn), refusing
+// atomically more than shipped minus what open returns hold, and orders not shipped; undo,
+// when the return's append fails, lets the order go of them unless the return holds them
+// after all (undoOrderReturn). The order's own decision is first taken on the order as
+// read, before the return spends an RMA number, and the return is checked against what
+// that order leaves returnable: a request refused by the order, or by its own shape,
+// appends nothing and spends no number. A return id that exists already asks the order for
+// nothing: a replay of this request is answered with the return's state, anything else
+// with ALREADY_EXISTS.
 func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Option) (Result[domain.Return], error) {
 	if !domain.ValidID(in.ReturnID) {
 		return Result[domain.Return]{}, badField("id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	}
-	unlock, err := h.lockCompound(ctx, "return", in.ReturnID)
-	if err != nil {
-		return Result[domain.Return]{}, err
-	}
-	defer unlock()
 	o, err := h.Order(ctx, in.OrderID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return Result[domain.Return]{}, badField("order_id", "no such order")
@@ -86,62 +83,123 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 	if err := v.Err(); err != nil {
 		return Result[domain.Return]{}, err
 	}
+	create := func(r *domain.Return) ([]domain.Event, error) { return r.Create(cmd) }
 	if ok, err := h.exists(ctx, "return", in.ReturnID); err != nil || ok {
 		if err != nil {
 			return Result[domain.Return]{}, err
 		}
 		// without holding on the order: a return of another order would leave this one
 		// holding quantities for it
-		return execute(ctx, h, "return", in.ReturnID, opts, func(r *domain.Return) ([]domain.Event, error) {
-			return r.Create(cmd)
-		}, nil)
+		return execute(ctx, h, "return", in.ReturnID, opts, create, nil)
 	}
-	// what was returnable before this return (plus what the order already holds for it,
-	// when a create is retried after the order accepted it)
-	cmd.Returnable = o.Returnable()
-	for line, n := range o.Returns[in.ReturnID] {
-		cmd.Returnable[line] += n
+	// What is returnable before this return (plus what the order already holds for it,
+	// when a create is retried after the order accepted it), and the order's decision on
+	// it, as read: what the order refuses now spends no number. The guard asks the order
+	// again, atomically.
+	cmd.Returnable = returnableFor(o, in.ReturnID)
+	if _, err := o.OpenReturn(in.ReturnID, returnLines(cmd.Items)); err != nil {
+		return Result[domain.Return]{}, nameReturnItems(cmd, err)
 	}
-	lines := map[string]int64{}
-	for _, it := range cmd.Items {
-		lines[it.LineID] += it.Quantity
-	}
-	held, err := h.OpenOrderReturn(ctx, o.ID, in.ReturnID, lines, sideOpts(opts)...)
-	if err != nil {
-		if _, ok := errors.AsType[*domain.ValidationError](err); ok {
-			// name the item: the order only says "items"
-			var v domain.Validation
-			cmd.RMANumber = "RMA-0"
-			cmd.Check(&v)
-			if ve := v.Err(); ve != nil {
-				return Result[domain.Return]{}, ve
-			}
+	refusal := func(ctx context.Context, err error) error {
+		// the order refused what it accepted as read: name the item on the order as it is now
+		if o, rerr := h.Order(ctx, in.OrderID); rerr == nil {
+			named := cmd
+			named.Returnable = returnableFor(o, in.ReturnID)
+			return nameReturnItems(named, err)
 		}
-		return Result[domain.Return]{}, err
+		return err
 	}
-	// the return checks its quantities against the order the hold was decided on, not the
-	// one read above: returns released since then must not make it refuse what the order
-	// accepted (and leave a hold and its release behind)
-	cmd.Returnable = held.Aggregate.Returnable()
-	for line, n := range held.Aggregate.Returns[in.ReturnID] {
-		cmd.Returnable[line] += n
-	}
-	res, err := h.createReturn(ctx, cmd, opts)
-	if err != nil {
-		h.undoOrderReturn(ctx, o.ID, in.ReturnID, opts)
-	}
-	return res, err
+	return executeCompound(ctx, h, "return", in.ReturnID, opts, func(r *domain.Return) ([]domain.Event, error) {
+		if !r.Exists() && cmd.RMANumber == "" { // one number for every attempt
+			n, err := h.nextNumber(ctx, "return", "RMA")
+			if err != nil {
+				return nil, err
+			}
+			cmd.RMANumber = n
+		}
+		return create(r)
+	}, h.guardReturnHold(refusal, opts))
 }
 
-func (h *Handler) createReturn(ctx context.Context, cmd domain.CreateReturn, opts []Option) (Result[domain.Return], error) {
-	n, err := h.nextNumber(ctx, "return", "RMA")
-	if err != nil {
-		return Result[domain.Return]{}, err
+// returnableFor is what order o leaves returnable to return returnID: what no open return
+// holds, plus what it holds for returnID already.
+func returnableFor(o *domain.Order, returnID string) map[string]int64 {
+	returnable := o.Returnable()
+	for line, n := range o.Returns[returnID] {
+		returnable[line] += n
 	}
-	cmd.RMANumber = n
-	return execute(ctx, h, "return", cmd.ReturnID, opts, func(r *domain.Return) ([]domain.Event, error) {
-		return r.Create(cmd)
-	}, nil)
+	return returnable
+}
+
+// returnLines is the quantity of each order line a return's items take.
+func returnLines(items []domain.ReturnItem) map[string]int64 {
+	lines := map[string]int64{}
+	for _, it := range items {
+		lines[it.LineID] += it.Quantity
+	}
+	return lines
+}
+
+// nameReturnItems names the items of an order's refusal to hold a return, which only says
+// "items", by checking the return against cmd.Returnable; other refusals are answered as
+// they are.
+func nameReturnItems(cmd domain.CreateReturn, err error) error {
+	if _, ok := errors.AsType[*domain.ValidationError](err); !ok {
+		return err
+	}
+	var v domain.Validation
+	cmd.RMANumber = "RMA-0"
+	cmd.Check(&v)
+	if ve := v.Err(); ve != nil {
+		return ve
+	}
+	return err
+}
+
+// guardReturnHold is the guard of the events by which a return starts holding quantities
+// on its order: ReturnRequested, and ReturnReopened of a return that holds none (a
+// REJECTED one). It has the order hold the return's quantities (OpenOrderReturn, a no-op
+// when it holds them already), whose refusal (refusal, when given, names it) is atomic and
+// appends nothing. undo, when the return's append fails, lets the order go of them unless
+// the return holds them after all (undoOrderReturn). done, after a reopening, holds them
+// again: a release of the rejection (its follow-up or its flow, which reads the return
+// inside the order's command) may have run between the hold and the reopening, and holding
+// again is a no-op when the order still holds them.
+func (h *Handler) guardReturnHold(refusal func(context.Context, error) error, opts []Option) guard[domain.Return] {
+	return func(ctx context.Context, before *domain.Return, events []domain.Event) (undo, done func(context.Context), err error) {
+		var orderID, returnID string
+		var items []domain.ReturnItem
+		reopen := false
+		for _, e := range events {
+			switch e := e.(type) {
+			case domain.ReturnRequested:
+				orderID, returnID, items = e.OrderID, e.ReturnID, e.Items
+			case domain.ReturnReopened:
+				if !before.Open() {
+					orderID, returnID, items, reopen = before.OrderID, before.ID, before.Items, true
+				}
+			}
+		}
+		if returnID == "" {
+			return nil, nil, nil
+		}
+		lines := returnLines(items)
+		if _, err := h.OpenOrderReturn(ctx, orderID, returnID, lines, sideOpts(opts)...); err != nil {
+			if refusal != nil {
+				err = refusal(ctx, err)
+			}
+			return nil, nil, err
+		}
+		undo = func(ctx context.Context) { h.undoOrderReturn(ctx, orderID, returnID, opts) }
+		if reopen {
+			done = func(ctx context.Context) {
+				if _, err := h.OpenOrderReturn(ctx, orderID, returnID, lines, sideOpts(opts)...); err != nil {
+					h.log.Error("return: reopened but the order no longer holds it", "order", orderID, "return", returnID, "err", err)
+				}
+			}
+		}
+		return undo, done, nil
+	}
 }
 
 // undoOrderReturn lets the order go of a return that does not hold quantities (it was not
@@ -177,50 +235,18 @@ func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID strin
 	return res.Position, err
 }
 
-// ActOnReturn runs approve, receive, reject, cancel, close or reopen, one at a time per
-// return in this instance (lockCompound). Reopening a REJECTED return holds its quantities
-// on the order again first, so they are checked again (the order refuses atomically,
-// appending nothing); the return, read under the lock, is asked first whether it may
-// reopen (its transition error, or an If-Match that is not its version, holds nothing).
-// Rejecting and cancelling release them at once (the flow is the backstop), after the
-// return's own event, which is where they are refused.
+// ActOnReturn runs approve, receive, reject, cancel, close or reopen. Reopening a REJECTED
+// return is guarded (guardReturnHold): once the return, under its lock, may reopen (its
+// transition error, or an If-Match that is not its version, holds nothing), the order
+// holds its quantities again, so they are checked again (the order refuses atomically,
+// appending nothing); undo lets the order go of them if the reopening is not appended
+// (unless the return holds them after all), and done holds them again after it is. Rejecting and cancelling release them at once (the
+// flow is the backstop), after the return's own event, which is where they are refused.
 func (h *Handler) ActOnReturn(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Return], error) {
-	unlock, err := h.lockCompound(ctx, "return", id)
-	if err != nil {
-		return Result[domain.Return]{}, err
-	}
-	defer unlock()
 	if action == "reopen" {
-		r, err := h.Return(ctx, id)
-		if err != nil {
-			return Result[domain.Return]{}, err
-		}
-		if err := pinned(opts, r.Version); err != nil {
-			return Result[domain.Return]{}, err
-		}
-		if _, err := r.Act(action, reason); err != nil {
-			return Result[domain.Return]{}, err
-		}
-		if !r.Open() {
-			lines := map[string]int64{}
-			for _, it := range r.Items {
-				lines[it.LineID] += it.Quantity
-			}
-			if _, err := h.OpenOrderReturn(ctx, r.OrderID, r.ID, lines, sideOpts(opts)...); err != nil {
-				return Result[domain.Return]{}, err
-			}
-			res, err := h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
-			if err != nil {
-				h.undoOrderReturn(ctx, r.OrderID, r.ID, opts)
-				return res, err
-			}
-			// hold again: a release of the rejection may have run between the hold and the
-			// reopening (a no-op when the order still holds it)
-			if _, err := h.OpenOrderReturn(ctx, r.OrderID, r.ID, lines, sideOpts(opts)...); err != nil {
-				h.log.Error("return: reopened but the order no longer holds it", "order", r.OrderID, "return", r.ID, "err", err)
-			}
-			return res, err
-		}
+		return onExistingCompound(ctx, h, "return", id, opts, func(r *domain.Return) ([]domain.Event, error) {
+			return r.Act(action, reason)
+		}, h.guardReturnHold(nil, opts))
 	}
 	res, err := h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
 	if err == nil && (action == "reject" || action == "cancel") {

@@ -155,43 +155,26 @@ func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain
 	}, nil)
 }
 
-// ActOnShipment runs ship, deliver or cancel, one at a time per shipment in this instance
-// (lockCompound).
+// ActOnShipment runs ship, deliver or cancel.
 //
-// Ship is refused before anything is appended when the shipment, read under that lock,
-// cannot ship (If-Match, or a status other than CREATED: the transition error comes from
-// the shipment itself). Then it ships the order's lines, through ShipOrder (which F2
-// turns into consumed reservations): its refusal (INSUFFICIENT_STOCK, INVALID_TRANSITION)
-// is the order's own, atomic, answered as is, and the shipment stays CREATED. Then
-// ShipmentShipped is appended. A retry after the order shipped but before the shipment's
-// event landed finds the order remembering the shipment, so the lines ship once. What
-// the lock cannot stop is a cancel of the shipment on another instance between the order's
-// ship and the shipment's: that ship is answered 409 with the order's lines shipped.
+// Ship's guard is ShipOrder on the order (guardShipmentShip): it runs once the shipment,
+// under its lock, may ship (If-Match, and the shipment's own transition error for a status
+// other than CREATED, come first and ship nothing). The order's refusal
+// (INSUFFICIENT_STOCK, INVALID_TRANSITION) is atomic and answered as is, and nothing of the
+// shipment is appended: it stays CREATED. There is no undo: an order's shipped lines are
+// not unshipped. The order remembers the shipment, so a ship whose append conflicts, and
+// any retry, ships the lines once. What the lock cannot stop is a cancel of the shipment on
+// another instance between the order's ship and the shipment's: that ship is answered 409
+// with the order's lines shipped.
 //
 // Deliver delivers the shipment, then the order when every line of it has shipped (an
 // order already delivered is left alone); flow shipment-order does the same should this
 // process die in between.
 func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Shipment], error) {
-	unlock, err := h.lockCompound(ctx, "shipment", id)
-	if err != nil {
-		return Result[domain.Shipment]{}, err
-	}
-	defer unlock()
 	act := func(s *domain.Shipment) ([]domain.Event, error) { return s.Act(action, reason) }
 	switch action {
 	case "ship":
-		s, err := h.Shipment(ctx, id)
-		if err != nil {
-			return Result[domain.Shipment]{}, err
-		}
-		if err := pinned(opts, s.Version); err != nil {
-			return Result[domain.Shipment]{}, err
-		}
-		if s.Status == domain.ShipmentStatusCreated {
-			if _, err := h.ShipOrder(ctx, s.OrderID, s.ShipOrderCommand(), sideOpts(opts)...); err != nil {
-				return Result[domain.Shipment]{}, err
-			}
-		}
+		return onExistingCompound(ctx, h, "shipment", id, opts, act, h.guardShipmentShip(opts))
 	case "deliver":
 		res, err := onExisting(ctx, h, "shipment", id, opts, act)
 		if err != nil {
@@ -204,6 +187,22 @@ func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, 
 		return covering(res, pos), nil
 	}
 	return onExisting(ctx, h, "shipment", id, opts, act)
+}
+
+// guardShipmentShip is the guard of ShipmentShipped: it ships the shipment's lines of its
+// order (ShipOrder, which F2 turns into consumed reservations), keyed by the shipment, so
+// shipping them again is a no-op. Nothing to undo.
+func (h *Handler) guardShipmentShip(opts []Option) guard[domain.Shipment] {
+	return func(ctx context.Context, before *domain.Shipment, events []domain.Event) (undo, done func(context.Context), err error) {
+		for _, e := range events {
+			if _, ok := e.(domain.ShipmentShipped); ok {
+				if _, err := h.ShipOrder(ctx, before.OrderID, before.ShipOrderCommand(), sideOpts(opts)...); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		return nil, nil, nil
+	}
 }
 
 // deliverOrderIfShipped delivers an order whose every line has shipped.
@@ -272,19 +271,19 @@ func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) 
 	return v.Err()
 }
 
-// ActOnTransfer runs ship, receive or cancel, one at a time per transfer in this instance
-// (lockCompound). Ship first checks, on the transfer and the items as loaded, that it may
-// ship and that the source has the quantities available (its transition error, or an
-// *InsufficientStockError listing every short SKU, and nothing is appended), then reserves
-// them at the source — so nothing can take them between this answer and the flow — and
-// only then appends the shipment; flow transfer-stock (F6) consumes the reservations and
-// puts the stock in transit at the destination. A ship that fails part way releases what
-// it reserved, and so does one whose final append fails (a cancel on another instance, an
-// If-Match mismatch, a store error) unless the transfer turns out to have shipped after
-// all (a concurrent ship won, or the append landed despite the error): then the
-// reservations are the shipment's. A retry reserves again (the reservation's demand is
-// absolute, so a retry after a crash reserves nothing twice); a hold left by a crash
-// between the two is the transfer's until it ships, or is released by F6 when it is
+// ActOnTransfer runs ship, receive or cancel.
+//
+// Ship's guard (guardTransferShip) runs once the transfer, under its lock, may ship
+// (If-Match, and its transition error, come first and reserve nothing): it checks that
+// the source has the quantities available (an *InsufficientStockError listing every short
+// SKU, and nothing is appended), then reserves them there, so nothing can take them
+// between this answer and the flow; flow transfer-stock (F6) consumes the reservations and
+// puts the stock in transit at the destination. undo, when the append fails, gives back
+// what this attempt reserved, unless the transfer shipped after all (a ship on another
+// instance that found the reservations made, or an append that landed despite its error):
+// then the reservations are the shipment's. A retry reserves again (the reservation's
+// demand is absolute, so a retry after a crash reserves nothing twice); a hold left by a
+// crash between the two is the transfer's until it ships, or is released by F6 when it is
 // cancelled.
 //
 // Every line is checked before any is reserved, but the items are not locked: a
@@ -293,37 +292,39 @@ func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) 
 // so a refused multi-line ship can still leave a reserve/release pair on an item (the
 // reserves are on separate aggregates, which no single commit spans).
 func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
-	unlock, err := h.lockCompound(ctx, "transfer", id)
-	if err != nil {
-		return Result[domain.Transfer]{}, err
-	}
-	defer unlock()
 	act := func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) }
 	if action != "ship" {
 		return onExisting(ctx, h, "transfer", id, opts, act)
 	}
-	t, err := h.Transfer(ctx, id)
-	if err != nil {
-		return Result[domain.Transfer]{}, err
-	}
-	if err := pinned(opts, t.Version); err != nil {
-		return Result[domain.Transfer]{}, err
-	}
-	var held []domain.TransferItem
-	if t.Status == domain.TransferStatusCreated {
-		if err := h.checkAvailable(ctx, t.FromLocationID, t.Items); err != nil {
-			return Result[domain.Transfer]{}, err
+	return onExistingCompound(ctx, h, "transfer", id, opts, act, h.guardTransferShip(opts))
+}
+
+// guardTransferShip is the guard of TransferShipped: it checks the source's stock on the
+// items as loaded, then reserves each item's quantity there, keyed by the transfer and
+// SKU (holdTransfer; an item short by then refuses atomically, the same 409, and what was
+// reserved before it is released). undo releases the reservations this attempt made
+// (unholdTransfer), unless the transfer shipped after all.
+func (h *Handler) guardTransferShip(opts []Option) guard[domain.Transfer] {
+	return func(ctx context.Context, _ *domain.Transfer, events []domain.Event) (undo, done func(context.Context), err error) {
+		for _, e := range events {
+			s, ok := e.(domain.TransferShipped)
+			if !ok {
+				continue
+			}
+			if err := h.checkAvailable(ctx, s.FromLocationID, s.Items); err != nil {
+				return nil, nil, err
+			}
+			t := &domain.Transfer{ID: s.TransferID, FromLocationID: s.FromLocationID, Items: s.Items}
+			held, err := h.holdTransfer(ctx, t, sideOpts(opts))
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(held) > 0 {
+				undo = func(ctx context.Context) { h.unholdTransfer(ctx, t, held, sideOpts(opts)) }
+			}
 		}
-		if held, err = h.holdTransfer(ctx, t, sideOpts(opts)); err != nil {
-			return Result[domain.Transfer]{}, err
-		}
+		return undo, nil, nil
 	}
-	// a transfer in another status answers its transition error here, before any hold
-	res, err := onExisting(ctx, h, "transfer", id, opts, act)
-	if err != nil && len(held) > 0 {
-		h.unholdTransfer(context.WithoutCancel(ctx), t, held, sideOpts(opts))
-	}
-	return res, err
 }
 
 // holdTransfer reserves a transfer's quantities at its source and answers the items whose
@@ -347,10 +348,11 @@ func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []O
 	return took, nil
 }
 
-// unholdTransfer gives back what a ship that failed reserved, unless the transfer shipped
-// after all (F6 consumes the reservations then) or its state cannot be read (the outcome
-// is unknown: the hold stays the transfer's until it ships or is cancelled). A transfer
-// that does not exist (a TransferInventory whose append did not land) holds nothing.
+// unholdTransfer gives back what a ship whose append failed reserved, unless the transfer
+// shipped after all (F6 consumes the reservations then) or its state cannot be read (the
+// outcome is unknown: the hold stays the transfer's until it ships or is cancelled). A
+// transfer that does not exist (a TransferInventory whose append did not land) holds
+// nothing.
 func (h *Handler) unholdTransfer(ctx context.Context, t *domain.Transfer, held []domain.TransferItem, opts []Option) {
 	now, err := h.Transfer(ctx, t.ID)
 	switch {
@@ -384,47 +386,24 @@ func transferReservation(transferID, sku string) string {
 }
 
 // TransferInventory is POST /v1/inventory/transfer: a one-line transfer created and
-// shipped at once, and a refused request appends nothing. The source's stock is checked
-// on the items as loaded (an *InsufficientStockError), then reserved, keyed by the
-// transfer and SKU (an item short by then refuses atomically: the same 409, nothing
-// appended), and only then is the transfer appended, created and shipped in one commit
-// (TransferCreated and TransferShipped, all or none) carrying the request's idempotency
-// key; F6 takes it from there as for any ship. If that append fails the reservations
-// this call made are released, unless the transfer turns out to have shipped after all
-// (the append landed despite the error, or a request with the same id won). A transfer
-// id that exists already reserves nothing: the append answers a replay of this request
-// with its state, and anything else with ALREADY_EXISTS.
+// shipped at once, and a refused request appends nothing. The transfer is appended
+// created and shipped in one commit (TransferCreated and TransferShipped, all or none)
+// carrying the request's idempotency key, guarded as any ship (guardTransferShip): the
+// source's stock is checked on the items as loaded (an *InsufficientStockError), then
+// reserved, keyed by the transfer and SKU (an item short by then refuses atomically: the
+// same 409, nothing appended); F6 takes it from there as for any ship. undo, when the
+// append fails, releases the reservations this call made, unless the transfer shipped
+// after all (the append landed despite the error, or a request with the same id won). A
+// transfer id that exists already reserves nothing: a replay of this request is answered
+// with its state, anything else with ALREADY_EXISTS, both before the guard.
 func (h *Handler) TransferInventory(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
-	var none Result[domain.Transfer]
 	if err := h.checkTransfer(ctx, cmd); err != nil {
-		return none, err
-	}
-	unlock, err := h.lockCompound(ctx, "transfer", cmd.TransferID)
-	if err != nil {
-		return none, err
-	}
-	defer unlock()
-	ship := func(t *domain.Transfer) ([]domain.Event, error) { return t.CreateShipped(cmd) }
-	if ok, err := h.exists(ctx, "transfer", cmd.TransferID); err != nil || ok {
-		if err != nil {
-			return none, err
-		}
-		return execute(ctx, h, "transfer", cmd.TransferID, opts, ship, nil)
-	}
-	if err := h.checkAvailable(ctx, cmd.FromLocationID, cmd.Items); err != nil {
-		return none, err
-	}
-	t := &domain.Transfer{ID: cmd.TransferID, FromLocationID: cmd.FromLocationID, Items: cmd.Items}
-	held, err := h.holdTransfer(ctx, t, sideOpts(opts))
-	if err != nil {
-		return none, err
+		return Result[domain.Transfer]{}, err
 	}
 	// the answer's position is the transfer's commit, after the reservations
-	res, err := execute(ctx, h, "transfer", cmd.TransferID, opts, ship, nil)
-	if err != nil && len(held) > 0 {
-		h.unholdTransfer(context.WithoutCancel(ctx), t, held, sideOpts(opts))
-	}
-	return res, err
+	return executeCompound(ctx, h, "transfer", cmd.TransferID, opts, func(t *domain.Transfer) ([]domain.Event, error) {
+		return t.CreateShipped(cmd)
+	}, h.guardTransferShip(opts))
 }
 
 func (h *Handler) checkAvailable(ctx context.Context, loc string, items []domain.TransferItem) error {
@@ -479,27 +458,23 @@ func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCo
 	}, nil)
 }
 
-// ActOnCycleCount runs start, reconcile or cancel, one at a time per count in this
-// instance (lockCompound). Reconcile reads every counted item as it stands now and
-// decides counted − on hand per SKU (a count below an item's reserved stock is an
-// *InsufficientStockError and nothing moves), then posts each non-zero
-// variance itself, as a cycle_count movement keyed by the count and SKU, and only then
-// appends CycleCountReconciled — as a ship reserves before it appends. A movement refused
-// because stock was reserved in between is an *InsufficientStockError listing each such
-// SKU: the movements posted are real and stay, the count stays COUNTED, and a retry
-// recomputes the variances from on hand as it is then (0 for a SKU already posted, whose
-// key would make a second posting a no-op anyway), so it posts only the rest. Flow
-// cycle-count-stock (F8) posts the recorded variances with the same keys: a backstop that
-// finds them posted. So a refused reconcile of several SKUs can leave movements behind:
-// the items are separate aggregates and not locked, and what was counted is a fact worth
-// keeping. A cancel on another instance between the postings and the count's append
-// leaves them too (409).
+// ActOnCycleCount runs start, reconcile or cancel. Reconcile reads every counted item as
+// it stands now and decides, under the count's lock, counted − on hand per SKU (a count
+// below an item's reserved stock is an *InsufficientStockError and nothing moves). Its
+// guard (guardCountVariances) then posts each non-zero variance itself, as a cycle_count
+// movement keyed by the count and SKU, and only then is CycleCountReconciled appended — as
+// a ship reserves before it appends. A movement refused because stock was reserved in
+// between is an *InsufficientStockError listing each such SKU: the movements posted are
+// real and stay (the guard has no undo), the count stays COUNTED, and a retry recomputes
+// the variances from on hand as it is then (0 for a SKU already posted, whose key would
+// make a second posting a no-op anyway), so it posts only the rest. An append that
+// conflicts decides again on the same items, so its guard posts the same movements under
+// the same keys: nothing twice. Flow cycle-count-stock (F8) posts the recorded variances
+// with the same keys: a backstop that finds them posted. So a refused reconcile of several
+// SKUs can leave movements behind: the items are separate aggregates and not locked, and
+// what was counted is a fact worth keeping. A cancel on another instance between the
+// postings and the count's append leaves them too (409).
 func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.CycleCount], error) {
-	unlock, err := h.lockCompound(ctx, "cycle_count", id)
-	if err != nil {
-		return Result[domain.CycleCount]{}, err
-	}
-	defer unlock()
 	if action != "reconcile" {
 		return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
 			if action == "submit" {
@@ -536,32 +511,36 @@ func (h *Handler) reconcileCycleCount(ctx context.Context, id string, opts []Opt
 			}
 			items[l.SKU] = it
 		}
-		// decided on the count as read: its reserved check refuses before anything moves
-		events, err := c.Reconcile(items)
-		if err != nil {
-			return none, err
-		}
-		if h.countPosting != nil {
-			h.countPosting()
-		}
-		for _, e := range events {
-			if rec, ok := e.(domain.CycleCountReconciled); ok {
-				if err := h.postCountVariances(ctx, rec, sideOpts(opts)); err != nil {
-					return none, err
-				}
-			}
-		}
 	}
-	// With the same items, the event records the variances just posted. A count read in
-	// another status answers its transition error (or a replayed request's state) here,
-	// unless it has been submitted since: then its variances are yet to be posted, so the
-	// reconcile starts over (errCountSubmitted).
-	return onExisting(ctx, h, "cycle_count", id, opts, func(cur *domain.CycleCount) ([]domain.Event, error) {
+	// Decided on the items as read, on every attempt, so the event records the variances
+	// the guard posts. A count read in another status answers its transition error (or a
+	// replayed request's state) here, unless it has been submitted since: then its
+	// variances are yet to be read, so the reconcile starts over (errCountSubmitted).
+	return onExistingCompound(ctx, h, "cycle_count", id, opts, func(cur *domain.CycleCount) ([]domain.Event, error) {
 		if cur.Status == domain.CycleCountStatusCounted && c.Status != domain.CycleCountStatusCounted {
 			return nil, errCountSubmitted
 		}
 		return cur.Reconcile(items)
-	})
+	}, h.guardCountVariances(opts))
+}
+
+// guardCountVariances is the guard of CycleCountReconciled: it posts the event's variances
+// (postCountVariances). Nothing to undo: a posted movement is a count's fact, and posting
+// it again is a no-op.
+func (h *Handler) guardCountVariances(opts []Option) guard[domain.CycleCount] {
+	return func(ctx context.Context, _ *domain.CycleCount, events []domain.Event) (undo, done func(context.Context), err error) {
+		for _, e := range events {
+			if rec, ok := e.(domain.CycleCountReconciled); ok {
+				if h.countPosting != nil {
+					h.countPosting()
+				}
+				if err := h.postCountVariances(ctx, rec, sideOpts(opts)); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		return nil, nil, nil
+	}
 }
 
 var errCountSubmitted = errors.New("cycle count submitted since it was read")

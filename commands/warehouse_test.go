@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,15 +30,18 @@ func transferShop(t *testing.T) (*Handler, *Handler, string) {
 	return h1, h2, domain.InventoryItemID("MUG", "main")
 }
 
-// shipHeldAtTheAppend starts a ship of t1 on h and returns once it has reserved at the
-// source and waits for the transfer's lock, which the test holds: unlock lets it append.
+// shipHeldAtTheAppend starts a ship of t1 on h and returns once its guard has reserved at
+// the source and waits, before the transfer's append, for unlock to let it append.
 func shipHeldAtTheAppend(t *testing.T, h *Handler, src string) (unlock func(), result <-chan error) {
 	t.Helper()
 	ctx := context.Background()
-	unlock, err := h.locks.lock(ctx, "transfer.t1")
-	if err != nil {
-		t.Fatal(err)
+	release := make(chan struct{})
+	h.claimed = func(aggType, id string) {
+		if aggType == "transfer" && id == "t1" {
+			<-release
+		}
 	}
+	unlock = sync.OnceFunc(func() { close(release) })
 	done := make(chan error, 1)
 	go func() {
 		_, err := h.ActOnTransfer(ctx, "t1", "ship", "")

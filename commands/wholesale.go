@@ -182,15 +182,10 @@ func (h *Handler) checkStocked(ctx context.Context, locationID string, lines []d
 	return v.Err()
 }
 
-// UpdateWholesaleOrder edits a draft; new lines are priced from the order's own list. It
-// waits for a submit of the order in this instance (lockCompound), whose reserved credit
-// is the total it read.
+// UpdateWholesaleOrder edits a draft; new lines are priced from the order's own list. A
+// submit reserves the total it decided on under the order's lock, so an update cannot
+// land between its reservation and its append.
 func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domain.UpdateWholesaleOrder, opts ...Option) (Result[domain.WholesaleOrder], error) {
-	unlock, err := h.lockCompound(ctx, "wholesale_order", id)
-	if err != nil {
-		return Result[domain.WholesaleOrder]{}, err
-	}
-	defer unlock()
 	cmd.OrderID = id
 	if cmd.Lines != nil || cmd.LocationID != nil {
 		o, err := h.WholesaleOrder(ctx, id)
@@ -221,24 +216,30 @@ func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domai
 	return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Update(cmd) })
 }
 
-// ActOnWholesaleOrder runs a status action: submit, approve, fulfill, pay or cancel, one
-// at a time per order in this instance, and not while it is being updated (lockCompound).
+// ActOnWholesaleOrder runs a status action: submit, approve, fulfill, pay or cancel.
+// Approve, fulfill, pay and cancel run one at a time per order in this instance
+// (lockCompound), for fulfill's sake: it checks the lines' reservations on the order as
+// read, then appends pinned to that version, so another action of this instance waits
+// for it rather than making it answer a version mismatch.
 //
-// Submit is refused before anything is appended when the order, read under that lock, is
-// not a DRAFT (its transition error) or not the If-Match version. Then it reserves the
-// order's total on the customer's account (a *CreditLimitError over the limit, decided
-// atomically on the account, which appends nothing, and the order stays DRAFT), then
-// submits the order pinned to the version the credit was reserved for. If that fails the
-// credit this call reserved is released again, unless the order was submitted after all
-// (by a submit on another instance that found the credit held): the credit is the
-// order's then. So a submit refused after its reservation — the draft changed or was
-// cancelled on another instance in between — leaves a reserve/release pair on the account.
+// Submit's guard (guardWholesaleCredit) runs once the order, under its lock, may submit
+// (If-Match, and its transition error for an order that is not a DRAFT, come first and
+// touch no credit): it reserves the order's total on the customer's account (a
+// *CreditLimitError over the limit, decided atomically on the account, which appends
+// nothing, and the order stays DRAFT). undo, when the order's append fails, releases the
+// credit this attempt reserved, unless the order was submitted after all (by a submit on
+// another instance that found the credit held): the credit is the order's then. So a
+// submit that loses its append to a change of the draft on another instance leaves a
+// reserve/release pair on the account, and its retry reserves the total it decides on then.
 // Cancel and pay release the credit right after the order's event (and the
 // wholesale-credit flow does it again, idempotently, should this process die in
 // between). Fulfill is refused with an *InsufficientStockError unless every line's
 // reservation holds its whole quantity.
 func (h *Handler) ActOnWholesaleOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WholesaleOrder], error) {
 	var none Result[domain.WholesaleOrder]
+	if action == "submit" {
+		return h.submitWholesaleOrder(ctx, id, opts)
+	}
 	unlock, err := h.lockCompound(ctx, "wholesale_order", id)
 	if err != nil {
 		return none, err
@@ -246,8 +247,6 @@ func (h *Handler) ActOnWholesaleOrder(ctx context.Context, id, action, reason st
 	defer unlock()
 	act := func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act(action, reason, h.now()) }
 	switch action {
-	case "submit":
-		return h.submitWholesaleOrder(ctx, id, opts)
 	case "fulfill":
 		o, err := h.WholesaleOrder(ctx, id)
 		if err != nil {
@@ -302,39 +301,47 @@ func (h *Handler) InvoiceWholesaleOrder(ctx context.Context, id, invoiceNumber s
 	}, opts)), nil
 }
 
+// submitWholesaleOrder submits a DRAFT, guarded by its credit (guardWholesaleCredit).
 func (h *Handler) submitWholesaleOrder(ctx context.Context, id string, opts []Option) (Result[domain.WholesaleOrder], error) {
-	var none Result[domain.WholesaleOrder]
-	o, err := h.WholesaleOrder(ctx, id)
-	if err != nil {
-		return none, err
+	return onExistingCompound(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
+		return o.Act("submit", "", h.now())
+	}, h.guardWholesaleCredit(opts))
+}
+
+// guardWholesaleCredit is the guard of WholesaleOrderSubmitted: it reserves the submitted
+// total on the customer's account (no account is a *ValidationError on customer_id). undo
+// releases the credit this attempt reserved (an order that holds credit already, left by
+// an earlier attempt or a concurrent submit, reserves nothing and gives nothing back),
+// unless the order holds it after all (wholesaleOrderHoldsCredit).
+func (h *Handler) guardWholesaleCredit(opts []Option) guard[domain.WholesaleOrder] {
+	return func(ctx context.Context, _ *domain.WholesaleOrder, events []domain.Event) (undo, done func(context.Context), err error) {
+		for _, e := range events {
+			s, ok := e.(domain.WholesaleOrderSubmitted)
+			if !ok {
+				continue
+			}
+			credit, err := h.ReserveCredit(ctx, domain.ReserveCredit{CustomerID: s.CustomerID, OrderID: s.OrderID, Amount: s.Total,
+				Currency: s.Currency}, sideOpts(opts)...)
+			if errors.Is(err, domain.ErrNotFound) {
+				return nil, nil, &domain.ValidationError{Fields: []domain.FieldError{{Field: "customer_id", Issue: "has no wholesale account"}}}
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(credit.Events) > 0 {
+				undo = func(ctx context.Context) {
+					if h.wholesaleOrderHoldsCredit(ctx, s.OrderID) {
+						return
+					}
+					_, err := h.ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: s.CustomerID, OrderID: s.OrderID, Reason: "cancelled"}, sideOpts(opts)...)
+					if err != nil {
+						h.log.WarnContext(ctx, "release a failed wholesale submit's credit", "order_id", s.OrderID, "err", err)
+					}
+				}
+			}
+		}
+		return undo, nil, nil
 	}
-	if err := pinned(opts, o.Version); err != nil {
-		return none, err
-	}
-	if o.Status != domain.WholesaleOrderStatusDraft {
-		// the transition error, without touching credit
-		return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
-			return o.Act("submit", "", h.now())
-		})
-	}
-	credit, err := h.ReserveCredit(ctx, domain.ReserveCredit{CustomerID: o.CustomerID, OrderID: o.ID, Amount: o.Total,
-		Currency: o.Currency}, sideOpts(opts)...)
-	if errors.Is(err, domain.ErrNotFound) {
-		return none, &domain.ValidationError{Fields: []domain.FieldError{{Field: "customer_id", Issue: "has no wholesale account"}}}
-	}
-	if err != nil {
-		return none, err
-	}
-	res, err := onExisting(ctx, h, "wholesale_order", id, append(opts, WithIfVersion(o.Version)),
-		func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act("submit", "", h.now()) })
-	if err != nil && len(credit.Events) > 0 && !h.wholesaleOrderHoldsCredit(context.WithoutCancel(ctx), id) {
-		// only the credit this call took is given back, and only when no submit landed: a
-		// concurrent submit that found this credit held relies on it
-		h.settleCredit(context.WithoutCancel(ctx), o.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
-			return a.ReleaseCredit(domain.ReleaseCredit{CustomerID: a.CustomerID, OrderID: id, Reason: "cancelled"})
-		}, opts)
-	}
-	return res, err
 }
 
 // wholesaleOrderHoldsCredit reports whether an order is, as read now, in a status that
@@ -388,13 +395,14 @@ func (h *Handler) settleCredit(ctx context.Context, customerID string, decide fu
 	return res.Position
 }
 
-// lockCompound takes, for the whole of a command that writes more than one aggregate, a
-// lock of this instance on the request's own aggregate (execute's lock covers a single
-// append), so that what its guards read of that aggregate before its first append cannot
-// be changed by another such command of this instance before its last: a request refused
-// on that state is refused before it appends anything. Another instance can still
-// interleave; each command says what that leaves. It is not reentrant: a command holding
-// it never calls one that takes it for the same aggregate.
+// lockCompound takes, for the whole of a command that reads its own aggregate outside
+// execute and appends later, a lock of this instance on that aggregate (execute's lock
+// covers a single append), so that another such command of this instance cannot change it
+// in between. Commands that claim on other aggregates before their append do not need
+// it: the claim is their guard, under execute's lock (compoundGuard). It is left to
+// wholesale fulfill, which checks reservations on the order as read and appends pinned to
+// that version (ActOnWholesaleOrder). Another instance can still interleave. It is not
+// reentrant: a command holding it never calls one that takes it for the same aggregate.
 func (h *Handler) lockCompound(ctx context.Context, aggType, id string) (func(), error) {
 	return h.locks.lock(ctx, "compound:"+aggType+"."+id)
 }
