@@ -21,15 +21,6 @@ type Result[A any] struct {
 	Events    []domain.Envelope // the events appended; empty when nothing changed
 }
 
-// covering moves a result's position past what a command did on other aggregates after
-// it, so a read with Stateset-Min-Position sees those too (read-your-writes).
-func covering[A any](res Result[A], positions ...uint64) Result[A] {
-	for _, p := range positions {
-		res.Position = max(res.Position, p)
-	}
-	return res
-}
-
 // Option tunes one command.
 type Option func(*options)
 

@@ -408,8 +408,7 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 }
 
 // wholesaleCredit keeps the customer's credit in step with the order: invoicing marks it
-// invoiced, paying or cancelling frees it. The API does the same inline right after the
-// order's event; this is the guarantee, and every command here is idempotent by order id.
+// invoiced, paying or cancelling frees it; every command here is idempotent by order id.
 func (h *Handler) wholesaleCredit(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	opt := WithMetadata(meta)
 	var err error

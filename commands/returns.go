@@ -240,19 +240,16 @@ func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID strin
 // transition error, or an If-Match that is not its version, holds nothing), the order
 // holds its quantities again, so they are checked again (the order refuses atomically,
 // appending nothing); undo lets the order go of them if the reopening is not appended
-// (unless the return holds them after all), and done holds them again after it is. Rejecting and cancelling release them at once (the
-// flow is the backstop), after the return's own event, which is where they are refused.
+// (unless the return holds them after all), and done holds them again after it is.
+// Rejecting and cancelling are the return's own events; flow return-order then frees the
+// quantities on the order, and the API's answer waits for it.
 func (h *Handler) ActOnReturn(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Return], error) {
 	if action == "reopen" {
 		return onExistingCompound(ctx, h, "return", id, opts, func(r *domain.Return) ([]domain.Event, error) {
 			return r.Act(action, reason)
 		}, h.guardReturnHold(nil, opts))
 	}
-	res, err := h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
-	if err == nil && (action == "reject" || action == "cancel") {
-		res = covering(res, h.undoOrderReturn(ctx, res.Aggregate.OrderID, id, opts))
-	}
-	return res, err
+	return h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
 }
 
 // InspectReturn records the disposition of every line; F3 restocks the RESTOCK lines.

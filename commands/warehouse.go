@@ -167,24 +167,12 @@ func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain
 // another instance between the order's ship and the shipment's: that ship is answered 409
 // with the order's lines shipped.
 //
-// Deliver delivers the shipment, then the order when every line of it has shipped (an
-// order already delivered is left alone); flow shipment-order does the same should this
-// process die in between.
+// Deliver delivers the shipment; flow shipment-order then delivers the order once every
+// line of it has shipped, and the API's answer waits for that flow.
 func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Shipment], error) {
 	act := func(s *domain.Shipment) ([]domain.Event, error) { return s.Act(action, reason) }
-	switch action {
-	case "ship":
+	if action == "ship" {
 		return onExistingCompound(ctx, h, "shipment", id, opts, act, h.guardShipmentShip(opts))
-	case "deliver":
-		res, err := onExisting(ctx, h, "shipment", id, opts, act)
-		if err != nil {
-			return res, err
-		}
-		pos, err := h.deliverOrderIfShipped(ctx, res.Aggregate.OrderID, sideOpts(opts))
-		if err != nil {
-			h.log.Warn("delivering the order of a shipment failed; flow shipment-order retries", "shipment_id", id, "err", err)
-		}
-		return covering(res, pos), nil
 	}
 	return onExisting(ctx, h, "shipment", id, opts, act)
 }
@@ -205,30 +193,18 @@ func (h *Handler) guardShipmentShip(opts []Option) guard[domain.Shipment] {
 	}
 }
 
-// deliverOrderIfShipped delivers an order whose every line has shipped.
-// It answers the position of the delivery, 0 when there was none.
-func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opts []Option) (uint64, error) {
+// deliverOrderIfShipped delivers an order whose every line has shipped (an order
+// delivered already, or with lines left to ship, is left alone).
+func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opts []Option) error {
 	o, err := h.Order(ctx, orderID)
-	if err != nil {
-		return 0, err
+	if err != nil || o.Status != domain.OrderStatusShipped {
+		return err
 	}
-	// delivered already (the shipment-order flow may have been first): the answer must
-	// still cover that delivery
-	delivered := func() (uint64, error) {
-		return h.store.LastSeq(ctx, h.store.AggregateSubjects("order", orderID))
-	}
-	switch o.Status {
-	case domain.OrderStatusDelivered:
-		return delivered()
-	case domain.OrderStatusShipped:
-	default:
-		return 0, nil // lines remain
-	}
-	res, err := h.ActOnOrder(ctx, orderID, "deliver", "shipment delivered", opts...)
+	_, err = h.ActOnOrder(ctx, orderID, "deliver", "shipment delivered", opts...)
 	if _, ok := errors.AsType[*domain.TransitionError](err); ok {
-		return delivered()
+		return nil // delivered meanwhile
 	}
-	return res.Position, err
+	return err
 }
 
 // Shipment loads a shipment from the event store.
@@ -716,14 +692,13 @@ func (h *Handler) pickListOrders(ctx context.Context, env domain.Envelope, meta 
 	return nil
 }
 
-// shipmentOrder delivers the order of a delivered shipment once every line has shipped
-// (the API does it inline; this is the guarantee).
+// shipmentOrder delivers the order of a delivered shipment once every line has shipped.
 func (h *Handler) shipmentOrder(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	e, ok := env.Event.(domain.ShipmentDelivered)
 	if !ok {
 		return nil
 	}
-	_, err := h.deliverOrderIfShipped(ctx, e.OrderID, []Option{WithMetadata(meta)})
+	err := h.deliverOrderIfShipped(ctx, e.OrderID, []Option{WithMetadata(meta)})
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}

@@ -217,10 +217,6 @@ func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domai
 }
 
 // ActOnWholesaleOrder runs a status action: submit, approve, fulfill, pay or cancel.
-// Approve, fulfill, pay and cancel run one at a time per order in this instance
-// (lockCompound), for fulfill's sake: it checks the lines' reservations on the order as
-// read, then appends pinned to that version, so another action of this instance waits
-// for it rather than making it answer a version mismatch.
 //
 // Submit's guard (guardWholesaleCredit) runs once the order, under its lock, may submit
 // (If-Match, and its transition error for an order that is not a DRAFT, come first and
@@ -231,51 +227,36 @@ func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domai
 // another instance that found the credit held): the credit is the order's then. So a
 // submit that loses its append to a change of the draft on another instance leaves a
 // reserve/release pair on the account, and its retry reserves the total it decides on then.
-// Cancel and pay release the credit right after the order's event (and the
-// wholesale-credit flow does it again, idempotently, should this process die in
-// between). Fulfill is refused with an *InsufficientStockError unless every line's
-// reservation holds its whole quantity.
+//
+// Fulfill's guard (guardWholesaleReservations) refuses it with an *InsufficientStockError
+// unless every line's reservation holds its whole quantity. Cancel and pay are the
+// order's own events: flow wholesale-credit then frees the credit, and the API's answer
+// waits for it.
 func (h *Handler) ActOnWholesaleOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WholesaleOrder], error) {
-	var none Result[domain.WholesaleOrder]
-	if action == "submit" {
-		return h.submitWholesaleOrder(ctx, id, opts)
-	}
-	unlock, err := h.lockCompound(ctx, "wholesale_order", id)
-	if err != nil {
-		return none, err
-	}
-	defer unlock()
 	act := func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act(action, reason, h.now()) }
 	switch action {
+	case "submit":
+		return h.submitWholesaleOrder(ctx, id, opts)
 	case "fulfill":
-		o, err := h.WholesaleOrder(ctx, id)
-		if err != nil {
-			return none, err
-		}
-		if err := pinned(opts, o.Version); err != nil {
-			return none, err
-		}
-		if o.Status == domain.WholesaleOrderStatusApproved {
-			if err := h.checkReservations(ctx, o); err != nil {
-				return none, err
-			}
-		}
-		return onExisting(ctx, h, "wholesale_order", id, append(opts, WithIfVersion(o.Version)), act)
-	case "cancel", "pay":
-		res, err := onExisting(ctx, h, "wholesale_order", id, opts, act)
-		if err != nil || len(res.Events) == 0 {
-			return res, err
-		}
-		why := map[string]string{"cancel": "cancelled", "pay": "paid"}[action]
-		return covering(res, h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
-			return a.ReleaseCredit(domain.ReleaseCredit{CustomerID: a.CustomerID, OrderID: id, Reason: why})
-		}, opts)), nil
+		return onExistingCompound(ctx, h, "wholesale_order", id, opts, act, h.guardWholesaleReservations)
 	}
 	return onExisting(ctx, h, "wholesale_order", id, opts, act)
 }
 
+// guardWholesaleReservations is the guard of WholesaleOrderFulfilled: it claims nothing,
+// and checks under the order's lock that the stock to ship is held (checkReservations).
+func (h *Handler) guardWholesaleReservations(ctx context.Context, before *domain.WholesaleOrder, events []domain.Event) (undo, done func(context.Context), err error) {
+	for _, e := range events {
+		if _, ok := e.(domain.WholesaleOrderFulfilled); ok {
+			return nil, nil, h.checkReservations(ctx, before)
+		}
+	}
+	return nil, nil, nil
+}
+
 // InvoiceWholesaleOrder invoices a fulfilled order (INV-000001 style number when none is
-// given) and marks its credit invoiced.
+// given); flow wholesale-credit then marks its credit invoiced, and the API's answer waits
+// for it.
 func (h *Handler) InvoiceWholesaleOrder(ctx context.Context, id, invoiceNumber string, opts ...Option) (Result[domain.WholesaleOrder], error) {
 	if invoiceNumber == "" {
 		o, err := h.WholesaleOrder(ctx, id)
@@ -290,15 +271,9 @@ func (h *Handler) InvoiceWholesaleOrder(ctx context.Context, id, invoiceNumber s
 		}
 	}
 	now := h.now()
-	res, err := onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
+	return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
 		return o.Invoice(domain.InvoiceWholesaleOrder{OrderID: id, InvoiceNumber: invoiceNumber}, now)
 	})
-	if err != nil || len(res.Events) == 0 {
-		return res, err
-	}
-	return covering(res, h.settleCredit(ctx, res.Aggregate.CustomerID, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
-		return a.InvoiceCredit(domain.InvoiceCredit{CustomerID: a.CustomerID, OrderID: id})
-	}, opts)), nil
 }
 
 // submitWholesaleOrder submits a DRAFT, guarded by its credit (guardWholesaleCredit).
@@ -383,28 +358,6 @@ func (h *Handler) checkReservations(ctx context.Context, o *domain.WholesaleOrde
 		return &domain.InsufficientStockError{Shortages: short}
 	}
 	return nil
-}
-
-// settleCredit runs a follow-up credit command after the order's own event; a failure is
-// logged, not answered: the order's change stands and the wholesale-credit flow retries.
-func (h *Handler) settleCredit(ctx context.Context, customerID string, decide func(*domain.WholesaleAccount) ([]domain.Event, error), opts []Option) uint64 {
-	res, err := onExisting(ctx, h, "wholesale_account", customerID, sideOpts(opts), decide)
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		h.log.Warn("wholesale credit follow-up failed; the wholesale-credit flow retries", "customer_id", customerID, "err", err)
-	}
-	return res.Position
-}
-
-// lockCompound takes, for the whole of a command that reads its own aggregate outside
-// execute and appends later, a lock of this instance on that aggregate (execute's lock
-// covers a single append), so that another such command of this instance cannot change it
-// in between. Commands that claim on other aggregates before their append do not need
-// it: the claim is their guard, under execute's lock (compoundGuard). It is left to
-// wholesale fulfill, which checks reservations on the order as read and appends pinned to
-// that version (ActOnWholesaleOrder). Another instance can still interleave. It is not
-// reentrant: a command holding it never calls one that takes it for the same aggregate.
-func (h *Handler) lockCompound(ctx context.Context, aggType, id string) (func(), error) {
-	return h.locks.lock(ctx, "compound:"+aggType+"."+id)
 }
 
 // pinned answers ErrVersionMismatch when the caller's If-Match is not version.
