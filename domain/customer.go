@@ -2,7 +2,6 @@ package domain
 
 import (
 	"maps"
-	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -42,14 +41,6 @@ var customerFlow = Flow[CustomerStatus]{Entity: "customer", Steps: slices.Concat
 	stay(customerLive, "update"),
 	stay(customerLive, "add_address"),
 )}
-
-func stay[S ~string](statuses []S, action string) []Step[S] {
-	out := make([]Step[S], len(statuses))
-	for i, s := range statuses {
-		out[i] = Step[S]{s, action, s}
-	}
-	return out
-}
 
 // CustomerTypes are the kinds of customer.
 var CustomerTypes = []string{"INDIVIDUAL", "BUSINESS", "GOVERNMENT", "NONPROFIT"}
@@ -485,11 +476,6 @@ func (c *Customer) Clone() *Customer {
 // EmailKey is the form of an email that uniqueness is judged on.
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-func checkEmail(v *Validation, email string) {
-	a, err := mail.ParseAddress(email)
-	v.Check(err == nil && a.Address == email && len(email) <= 254, "email", "must be a plain email address such as ada@example.com")
-}
-
 func checkCustomerFields(v *Validation, first, last, phone, stripeID, ts, activation, typ string) {
 	v.Check(len(first) <= 100, "firstName", "at most 100 characters")
 	v.Check(len(last) <= 100, "lastName", "at most 100 characters")
@@ -500,60 +486,9 @@ func checkCustomerFields(v *Validation, first, last, phone, stripeID, ts, activa
 	v.Check(typ == "" || slices.Contains(CustomerTypes, typ), "type", "must be one of "+strings.Join(CustomerTypes, ", "))
 }
 
-func validPhone(p string) bool {
-	if len(p) > 32 {
-		return false
-	}
-	for _, r := range p {
-		if !(r >= '0' && r <= '9') && !strings.ContainsRune(" +()-.", r) {
-			return false
-		}
-	}
-	return true
-}
-
-func validTime(s string) bool {
-	if _, err := time.Parse(time.RFC3339, s); err == nil {
-		return true
-	}
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
-
-func checkMetadata(v *Validation, field string, m map[string]string) {
-	v.Check(len(m) <= 50, field, "at most 50 keys")
-	for k, val := range m {
-		v.Check(k != "" && len(k) <= 40, field+"."+k, "keys are 1 to 40 characters")
-		v.Check(len(val) <= 500, field+"."+k, "values are at most 500 characters")
-	}
-}
-
-func checkAddress(v *Validation, prefix string, a Address) {
-	v.Check(a.Type == "" || slices.Contains(AddressTypes, a.Type), prefix+"type", "must be one of "+strings.Join(AddressTypes, ", "))
-	v.Check(strings.TrimSpace(a.Street1) != "", prefix+"street1", "is required")
-	v.Check(strings.TrimSpace(a.City) != "", prefix+"city", "is required")
-	v.Check(strings.TrimSpace(a.PostalCode) != "", prefix+"postal_code", "is required")
-	v.Check(len(a.Country) == 2 && strings.ToUpper(a.Country) == a.Country, prefix+"country", "must be an ISO 3166-1 alpha-2 code such as US")
-}
-
 func deref(p *string) string {
 	if p == nil {
 		return ""
 	}
 	return *p
-}
-
-func emptyToNil(m map[string]string) map[string]string {
-	if len(m) == 0 {
-		return nil
-	}
-	return m
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }

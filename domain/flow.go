@@ -32,3 +32,21 @@ func (f Flow[S]) ActionTo(from, to S) (string, bool) {
 	}
 	return "", false
 }
+
+// stay is the steps that leave each of statuses where it is on action.
+func stay[S ~string](statuses []S, action string) []Step[S] {
+	out := make([]Step[S], len(statuses))
+	for i, s := range statuses {
+		out[i] = Step[S]{s, action, s}
+	}
+	return out
+}
+
+// to is the steps from each of from to dst on action.
+func to[S ~string](from []S, action string, dst S) []Step[S] {
+	out := make([]Step[S], len(from))
+	for i, s := range from {
+		out[i] = Step[S]{s, action, dst}
+	}
+	return out
+}

@@ -351,28 +351,6 @@ func checkUnitCost(v *Validation, field string, c int64) {
 	v.Check(c >= 0 && c <= maxUnitPrice, field, "must be an integer from 0 to 1000000000000 minor units")
 }
 
-// CheckSKU validates a SKU: 1 to 100 printable characters without spaces.
-func CheckSKU(v *Validation, field, sku string) {
-	ok := sku != "" && len(sku) <= 100
-	for _, r := range sku {
-		if r <= ' ' || r == 0x7f {
-			ok = false
-		}
-	}
-	v.Check(ok, field, "must be 1 to 100 characters without spaces")
-}
-
-// CheckCurrency validates an ISO 4217 code.
-func CheckCurrency(v *Validation, field, c string) {
-	ok := len(c) == 3
-	for _, r := range c {
-		if r < 'A' || r > 'Z' {
-			ok = false
-		}
-	}
-	v.Check(ok, field, "must be an ISO 4217 code such as USD")
-}
-
 // Create decides the item's creation.
 func (it *InventoryItem) Create(cmd CreateInventoryItem, movementKey string) ([]Event, error) {
 	var v Validation

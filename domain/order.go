@@ -70,14 +70,6 @@ var orderFlow = Flow[OrderStatus]{Entity: "order", Steps: slices.Concat(
 	stay([]OrderStatus{OrderStatusPartiallyShipped, OrderStatusShipped, OrderStatusDelivered}, "open_return"),
 )}
 
-func to[S ~string](from []S, action string, dst S) []Step[S] {
-	out := make([]Step[S], len(from))
-	for i, s := range from {
-		out[i] = Step[S]{s, action, dst}
-	}
-	return out
-}
-
 // OrderActions are the status actions of POST /v1/orders/{id}/{action}.
 var OrderActions = []string{"submit", "confirm", "process", "ship", "deliver", "hold", "release", "cancel"}
 
@@ -238,12 +230,6 @@ func checkOrderLines(v *Validation, items []OrderLineInput) {
 	}
 	if numbersOK {
 		checkLineTotals(v, "items", len(items), func(i int) (int64, int64) { return items[i].Quantity, items[i].UnitPrice })
-	}
-}
-
-func checkOptionalAddress(v *Validation, field string, a *Address) {
-	if a != nil {
-		checkAddress(v, field+".", *a)
 	}
 }
 

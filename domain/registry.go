@@ -31,7 +31,8 @@ type Registry struct {
 	vault Vault // nil: personal fields stored in the clear
 }
 
-// NewRegistry returns a registry holding every module's events.
+// NewRegistry returns a registry holding every aggregate's events, each registered beside
+// its aggregate (domain/<aggregate>.go).
 func NewRegistry() *Registry {
 	r := &Registry{types: map[string]*eventInfo{}}
 	customerEvents(r)
@@ -40,12 +41,25 @@ func NewRegistry() *Registry {
 	orderEvents(r)
 	returnEvents(r)
 	warrantyEvents(r)
-	wholesaleEvents(r)
-	manufacturingEvents(r)
-	purchasingEvents(r)
+	priceListEvents(r)
+	wholesaleAccountEvents(r)
+	wholesaleOrderEvents(r)
+	bomEvents(r)
+	workOrderEvents(r)
+	supplierEvents(r)
+	purchaseOrderEvents(r)
+	asnEvents(r)
 	warehouseEvents(r)
-	webhookEvents(r)
-	crmEvents(r)
+	pickListEvents(r)
+	shipmentEvents(r)
+	transferEvents(r)
+	cycleCountEvents(r)
+	webhookEndpointEvents(r)
+	webhookDeliveryEvents(r)
+	leadEvents(r)
+	contactEvents(r)
+	opportunityEvents(r)
+	caseEvents(r)
 	return r
 }
 

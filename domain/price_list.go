@@ -316,26 +316,6 @@ func checkPrices(v *Validation, prices map[string]SKUPrice) {
 	}
 }
 
-func validSKU(sku string) bool {
-	return sku != "" && len(sku) <= 100 && !strings.ContainsAny(sku, " \t\r\n")
-}
-
-func validCurrency(c string) bool {
-	if len(c) != 3 {
-		return false
-	}
-	for i := range 3 {
-		if c[i] < 'A' || c[i] > 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-func checkCurrency(v *Validation, field, c string) {
-	v.Check(validCurrency(c), field, "must be an ISO 4217 code such as USD")
-}
-
 func sortedIDs(ids []string) []string {
 	if len(ids) == 0 {
 		return nil
@@ -398,5 +378,3 @@ func diffPrices(from, to map[string]SKUPrice) map[string]PriceChange {
 	}
 	return out
 }
-
-func ptrTo[T any](v T) *T { return &v }

@@ -1,0 +1,235 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// PickListStatus is where a pick list is in its life.
+type PickListStatus string
+
+const (
+	PickListStatusCreated    PickListStatus = "CREATED"
+	PickListStatusInProgress PickListStatus = "IN_PROGRESS"
+	PickListStatusCompleted  PickListStatus = "COMPLETED"
+	PickListStatusCancelled  PickListStatus = "CANCELLED"
+)
+
+// PickListStatuses lists every status, in life order.
+var PickListStatuses = []PickListStatus{PickListStatusCreated, PickListStatusInProgress, PickListStatusCompleted, PickListStatusCancelled}
+
+// PickListActions are the actions of POST /v1/pick_lists/{id}/{action}.
+var PickListActions = []string{"start", "complete", "cancel"}
+
+var pickListFlow = Flow[PickListStatus]{Entity: "pick list", Steps: []Step[PickListStatus]{
+	{PickListStatusCreated, "start", PickListStatusInProgress},
+	{PickListStatusInProgress, "complete", PickListStatusCompleted},
+	{PickListStatusCreated, "cancel", PickListStatusCancelled},
+	{PickListStatusInProgress, "cancel", PickListStatusCancelled},
+}}
+
+// PickLine is one order line to pick: Quantity is what the order has left to ship,
+// Picked what the picker reported on completion.
+type PickLine struct {
+	OrderID  string `json:"order_id"`
+	LineID   string `json:"line_id"`
+	SKU      string `json:"sku"`
+	Quantity int64  `json:"quantity"`
+	Picked   int64  `json:"picked"`
+}
+
+// PickList gathers confirmed orders' lines at one warehouse for a picker.
+type PickList struct {
+	ID          string         `json:"id"`
+	WarehouseID string         `json:"warehouse_id"`
+	OrderIDs    []string       `json:"order_ids"`
+	Lines       []PickLine     `json:"lines"`
+	Status      PickListStatus `json:"status"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
+	Version     int64          `json:"version"`
+}
+
+// Exists reports whether the pick list has been created.
+func (p *PickList) Exists() bool { return p.Version > 0 }
+
+// CurrentVersion is the pick list's event count.
+func (p *PickList) CurrentVersion() int64 { return p.Version }
+
+// CreatePickList creates a pick list; Lines are gathered from the orders by the caller.
+type CreatePickList struct {
+	PickListID  string
+	WarehouseID string
+	OrderIDs    []string
+	Lines       []PickLine
+}
+
+// Check validates the command (the lines are the caller's, not the user's).
+func (cmd CreatePickList) Check(v *Validation) {
+	v.Check(ValidID(cmd.PickListID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	v.Check(ValidID(cmd.WarehouseID), "warehouse_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
+	v.Check(len(cmd.OrderIDs) > 0 && len(cmd.OrderIDs) <= 200, "order_ids", "must hold 1 to 200 order ids")
+	seen := map[string]bool{}
+	for i, id := range cmd.OrderIDs {
+		v.Check(ValidID(id) && !seen[id], "order_ids["+strconv.Itoa(i)+"]", "must be an order id, given once")
+		seen[id] = true
+	}
+}
+
+// Create decides the pick list's creation; a list with nothing to pick is refused.
+func (p *PickList) Create(cmd CreatePickList) ([]Event, error) {
+	var v Validation
+	cmd.Check(&v)
+	if len(v.fields) == 0 {
+		v.Check(len(cmd.Lines) > 0, "order_ids", "the orders have nothing left to pick at this warehouse")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if p.Exists() {
+		return nil, &AlreadyExistsError{Entity: "pick list", Field: "id"}
+	}
+	return []Event{PickListCreated{PickListID: cmd.PickListID, WarehouseID: cmd.WarehouseID,
+		OrderIDs: slices.Clone(cmd.OrderIDs), Lines: slices.Clone(cmd.Lines)}}, nil
+}
+
+// PickedLine is what was picked of one line.
+type PickedLine struct {
+	OrderID string `json:"order_id"`
+	LineID  string `json:"line_id"`
+	Picked  int64  `json:"picked"`
+}
+
+// Act decides start or cancel.
+func (p *PickList) Act(action, reason string) ([]Event, error) {
+	if !p.Exists() {
+		return nil, ErrNotFound
+	}
+	if action == "complete" {
+		return p.Complete(nil)
+	}
+	if _, err := pickListFlow.Next(p.Status, action); err != nil {
+		return nil, err
+	}
+	switch action {
+	case "start":
+		return []Event{PickListStarted{PickListID: p.ID, WarehouseID: p.WarehouseID, OrderIDs: slices.Clone(p.OrderIDs)}}, nil
+	case "cancel":
+		return []Event{PickListCancelled{PickListID: p.ID, From: p.Status, Reason: reason}}, nil
+	}
+	return nil, &TransitionError{Entity: "pick list", From: string(p.Status), Action: action}
+}
+
+// Complete decides the completion with what was picked. No lines: every line was picked
+// in full; lines given: those lines as reported, the others not at all.
+func (p *PickList) Complete(lines []PickedLine) ([]Event, error) {
+	if !p.Exists() {
+		return nil, ErrNotFound
+	}
+	if _, err := pickListFlow.Next(p.Status, "complete"); err != nil {
+		return nil, err
+	}
+	out := make([]PickedLine, len(p.Lines))
+	for i, l := range p.Lines {
+		out[i] = PickedLine{OrderID: l.OrderID, LineID: l.LineID}
+		if len(lines) == 0 {
+			out[i].Picked = l.Quantity
+		}
+	}
+	var v Validation
+	seen := map[[2]string]bool{}
+	for i, pl := range lines {
+		f := "lines[" + strconv.Itoa(i) + "]."
+		k := [2]string{pl.OrderID, pl.LineID}
+		j := slices.IndexFunc(p.Lines, func(l PickLine) bool { return l.OrderID == pl.OrderID && l.LineID == pl.LineID })
+		if j < 0 || seen[k] {
+			v.Add(f+"line_id", "is not a line of this pick list, or appears twice")
+			continue
+		}
+		seen[k] = true
+		if pl.Picked < 0 || pl.Picked > p.Lines[j].Quantity {
+			v.Add(f+"picked", fmt.Sprintf("must be from 0 to the %d to pick", p.Lines[j].Quantity))
+			continue
+		}
+		out[j].Picked = pl.Picked
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return []Event{PickListCompleted{PickListID: p.ID, Lines: out}}, nil
+}
+
+// Apply folds a pick list event in.
+func (p *PickList) Apply(env Envelope) {
+	switch e := env.Event.(type) {
+	case PickListCreated:
+		*p = PickList{ID: e.PickListID, WarehouseID: e.WarehouseID, OrderIDs: slices.Clone(e.OrderIDs),
+			Lines: slices.Clone(e.Lines), Status: PickListStatusCreated, CreatedAt: env.Time}
+	case PickListStarted:
+		p.Status = PickListStatusInProgress
+	case PickListCompleted:
+		p.Status = PickListStatusCompleted
+		p.Lines = slices.Clone(p.Lines)
+		for _, pl := range e.Lines {
+			for i := range p.Lines {
+				if p.Lines[i].OrderID == pl.OrderID && p.Lines[i].LineID == pl.LineID {
+					p.Lines[i].Picked = pl.Picked
+				}
+			}
+		}
+	case PickListCancelled:
+		p.Status = PickListStatusCancelled
+	}
+	p.Version = env.Version
+	p.UpdatedAt = env.Time
+}
+
+// Clone returns a deep copy.
+func (p *PickList) Clone() *PickList {
+	cp := *p
+	cp.OrderIDs = slices.Clone(p.OrderIDs)
+	cp.Lines = slices.Clone(p.Lines)
+	return &cp
+}
+
+// PickListCreated: orders' lines were gathered for picking.
+type PickListCreated struct {
+	PickListID  string     `json:"pick_list_id"`
+	WarehouseID string     `json:"warehouse_id"`
+	OrderIDs    []string   `json:"order_ids"`
+	Lines       []PickLine `json:"lines"`
+}
+
+// PickListStarted: picking began; the orders move to PROCESSING (flow pick-list-orders).
+type PickListStarted struct {
+	PickListID  string   `json:"pick_list_id"`
+	WarehouseID string   `json:"warehouse_id"`
+	OrderIDs    []string `json:"order_ids"`
+}
+
+// PickListCompleted: picking ended with these quantities.
+type PickListCompleted struct {
+	PickListID string       `json:"pick_list_id"`
+	Lines      []PickedLine `json:"lines"`
+}
+
+// PickListCancelled: the pick list was abandoned.
+type PickListCancelled struct {
+	PickListID string         `json:"pick_list_id"`
+	From       PickListStatus `json:"from"`
+	Reason     string         `json:"reason,omitempty"`
+}
+
+func (PickListCreated) EventType() string   { return "PickListCreated" }
+func (PickListStarted) EventType() string   { return "PickListStarted" }
+func (PickListCompleted) EventType() string { return "PickListCompleted" }
+func (PickListCancelled) EventType() string { return "PickListCancelled" }
+
+func pickListEvents(r *Registry) {
+	Register[PickListCreated](r, "pick_list", 1, nil)
+	Register[PickListStarted](r, "pick_list", 1, nil)
+	Register[PickListCompleted](r, "pick_list", 1, nil)
+	Register[PickListCancelled](r, "pick_list", 1, nil)
+}

@@ -1,0 +1,67 @@
+package domain
+
+import (
+	"maps"
+	"testing"
+)
+
+func init() { maps.Copy(goldens, pickListGoldens) }
+
+// pickListGoldens is one realistic value per pick list event type (see goldens).
+var pickListGoldens = map[string]Event{
+	"PickListCreated.v1": PickListCreated{PickListID: "pk_1", WarehouseID: "reno", OrderIDs: []string{"o1", "o2"},
+		Lines: []PickLine{{OrderID: "o1", LineID: "1", SKU: "MUG", Quantity: 2}, {OrderID: "o2", LineID: "1", SKU: "TEE", Quantity: 1}}},
+	"PickListStarted.v1":   PickListStarted{PickListID: "pk_1", WarehouseID: "reno", OrderIDs: []string{"o1", "o2"}},
+	"PickListCompleted.v1": PickListCompleted{PickListID: "pk_1", Lines: []PickedLine{{OrderID: "o1", LineID: "1", Picked: 2}, {OrderID: "o2", LineID: "1", Picked: 0}}},
+	"PickListCancelled.v1": PickListCancelled{PickListID: "pk_1", From: PickListStatusInProgress, Reason: "picker reassigned"},
+}
+
+func pickListIn(t *testing.T, s PickListStatus) *PickList {
+	t.Helper()
+	events, err := (&PickList{}).Create(CreatePickList{PickListID: "pk1", WarehouseID: "main", OrderIDs: []string{"o1"},
+		Lines: []PickLine{{OrderID: "o1", LineID: "1", SKU: "MUG", Quantity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := fold(&PickList{}, events...)
+	path := map[PickListStatus][]Event{
+		PickListStatusInProgress: {PickListStarted{}},
+		PickListStatusCompleted:  {PickListStarted{}, PickListCompleted{}},
+		PickListStatusCancelled:  {PickListCancelled{}},
+	}
+	return fold(p, path[s]...)
+}
+
+func TestEveryPickListStatusActionPair(t *testing.T) {
+	allowed := map[PickListStatus]map[string]PickListStatus{
+		PickListStatusCreated:    {"start": PickListStatusInProgress, "cancel": PickListStatusCancelled},
+		PickListStatusInProgress: {"complete": PickListStatusCompleted, "cancel": PickListStatusCancelled},
+	}
+	walk(t, PickListStatuses, PickListActions, allowed, pickListIn,
+		func(p *PickList) PickListStatus { return p.Status },
+		func(p *PickList, action string) ([]Event, error) { return p.Act(action, "") })
+}
+
+func TestPickListCompletion(t *testing.T) {
+	p := pickListIn(t, PickListStatusInProgress)
+	if _, err := p.Complete([]PickedLine{{OrderID: "o1", LineID: "1", Picked: 3}}); err == nil {
+		t.Fatal("picked more than the line holds")
+	}
+	if _, err := p.Complete([]PickedLine{{OrderID: "o2", LineID: "1", Picked: 1}}); err == nil {
+		t.Fatal("picked a line the list does not have")
+	}
+	events, err := p.Complete([]PickedLine{{OrderID: "o1", LineID: "1", Picked: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fold(p, events...).Lines[0].Picked; got != 1 {
+		t.Fatalf("picked %d", got)
+	}
+	all, _ := pickListIn(t, PickListStatusInProgress).Complete(nil)
+	if got := all[0].(PickListCompleted).Lines[0].Picked; got != 2 {
+		t.Fatalf("no lines given picked %d, want all 2", got)
+	}
+	if _, err := (&PickList{}).Create(CreatePickList{PickListID: "pk2", WarehouseID: "main", OrderIDs: []string{"o1"}}); err == nil {
+		t.Fatal("an empty pick list was created")
+	}
+}
