@@ -8,7 +8,6 @@ import (
 
 	"stateset/commands"
 	"stateset/domain"
-	"stateset/eventstore"
 	"stateset/projections"
 )
 
@@ -96,9 +95,9 @@ func problem(err error) (int, apiError, bool) {
 	case errors.Is(err, context.Canceled):
 		// the client went away; nobody reads this answer and nothing needs a person
 		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "request cancelled"}, true
-	case errors.Is(err, eventstore.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, commands.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "the event store is unavailable; retry"}, true
-	case errors.Is(err, eventstore.ErrConcurrency):
+	case errors.Is(err, commands.ErrConcurrency):
 		return http.StatusServiceUnavailable, apiError{Code: "UNAVAILABLE", Message: "too much contention on this resource; retry"}, true
 	}
 	return http.StatusInternalServerError, apiError{Code: "INTERNAL", Message: "internal error"}, false

@@ -8,7 +8,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"stateset/domain"
-	"stateset/eventstore"
 )
 
 var errNoFlows = &httpError{http.StatusNotImplemented, "NOT_IMPLEMENTED", "this server runs no process managers", nil}
@@ -76,10 +75,9 @@ func (s *Server) parkedEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]parkedJSON, len(parked))
 	for i, p := range parked {
-		h := p.Event.Header
 		out[i] = parkedJSON{ParkedSeq: p.Seq, Flow: name, Reason: p.Reason, ParkedAt: rfc3339(p.ParkedAt),
-			EventID: h.Get(eventstore.HeaderEventID), EventType: h.Get(eventstore.HeaderEventType), Position: p.Event.Seq,
-			AggregateType: h.Get(eventstore.HeaderAggregateType), AggregateID: h.Get(eventstore.HeaderAggregateID)}
+			EventID: p.EventID, EventType: p.EventType, Position: p.Position,
+			AggregateType: p.AggregateType, AggregateID: p.AggregateID}
 	}
 	writeJSON(w, http.StatusOK, newList(out, false, ""))
 }

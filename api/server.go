@@ -19,7 +19,6 @@ import (
 
 	"stateset/commands"
 	"stateset/domain"
-	"stateset/eventstore"
 	"stateset/projections"
 )
 
@@ -38,11 +37,12 @@ type Config struct {
 	Heartbeat time.Duration // comment interval of /v1/events/stream; default 15 s
 }
 
-// FlowAdmin lists the process managers and the events they parked, and replays them.
+// FlowAdmin lists the process managers and the events they parked, and replays them
+// (commands.FlowAdmin).
 type FlowAdmin interface {
 	Names() []string
 	Durable(name string) string
-	Parked(ctx context.Context, name string) ([]eventstore.Parked, error)
+	Parked(ctx context.Context, name string) ([]commands.Parked, error)
 	Replay(ctx context.Context, name string) (int, error)
 }
 

@@ -114,7 +114,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		return nil, err
 	}
 	if a.api, err = api.New(a.cmd, reader, a.keys, idem, api.Config{Logger: cfg.log, Metrics: a.metrics,
-		RateLimit: cfg.rateLimit, Ready: a.ready, Flows: a.reactor, Version: version}); err != nil {
+		RateLimit: cfg.rateLimit, Ready: a.ready, Flows: commands.NewFlowAdmin(a.reactor), Version: version}); err != nil {
 		a.close()
 		return nil, err
 	}
