@@ -343,6 +343,9 @@ func (c *client) do(ctx context.Context, method, url, body string, hdr ...string
 	if err != nil {
 		return answer{}, err
 	}
+	if err := checkContract(req, []byte(body), res, b); err != nil {
+		return answer{}, err
+	}
 	return answer{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
