@@ -190,20 +190,21 @@ func (h *Handler) OnCustomerForgotten(fn func(ctx context.Context, customerID st
 	h.forgetHooks = append(h.forgetHooks, fn)
 }
 
-// customerPrivacy is the flow that makes sure a forgotten customer's keys are destroyed,
-// then runs the OnCustomerForgotten work.
-func (h *Handler) customerPrivacy(ctx context.Context, env domain.Envelope, _ domain.Metadata) error {
-	e, ok := env.Event.(domain.CustomerForgotten)
-	if !ok {
+// checkCustomer records on field why customer id cannot take a new document: it does not
+// exist, or it was forgotten (a document about it could keep none of its personal data,
+// and answering it as written would be a lie).
+func (h *Handler) checkCustomer(ctx context.Context, v *domain.Validation, field, id string) error {
+	if id == "" {
 		return nil
 	}
-	if err := h.shred(ctx, e.CustomerID, e.LeadID); err != nil {
+	c, err := loadExisting[domain.Customer](ctx, h, "customer", id, 0) // current: a forget on another instance counts
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		v.Add(field, "no such customer")
+	case err != nil:
 		return err
-	}
-	for _, fn := range h.forgetHooks {
-		if err := fn(ctx, e.CustomerID); err != nil {
-			return err
-		}
+	case c.ForgottenAt != nil:
+		v.Add(field, "the customer was forgotten")
 	}
 	return nil
 }

@@ -486,3 +486,29 @@ func (h *Handler) writeSnapshot(ctx context.Context, aggType, id string, c *cach
 	}
 	c.snapVer = v
 }
+
+// onExisting runs decide on an aggregate that must exist (ErrNotFound otherwise).
+func onExisting[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, opts []Option,
+	decide func(P) ([]domain.Event, error)) (Result[A], error) {
+	if !domain.ValidID(id) {
+		return Result[A]{}, domain.ErrNotFound
+	}
+	return execute(ctx, h, aggType, id, opts, func(a P) ([]domain.Event, error) {
+		if a.CurrentVersion() == 0 {
+			return nil, domain.ErrNotFound
+		}
+		return decide(a)
+	}, nil)
+}
+
+// pinned answers ErrVersionMismatch when the caller's If-Match is not version.
+func pinned(opts []Option, version int64) error {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.ifVersion != 0 && o.ifVersion != version {
+		return domain.ErrVersionMismatch
+	}
+	return nil
+}

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 
 	"stateset/domain"
 )
@@ -87,54 +86,4 @@ func (h *Handler) InventoryItem(ctx context.Context, id string) (*domain.Invento
 // InventoryItemAt rebuilds an item as it was at stream position pos.
 func (h *Handler) InventoryItemAt(ctx context.Context, id string, pos uint64) (*domain.InventoryItem, error) {
 	return loadExisting[domain.InventoryItem](ctx, h, "inventory", id, pos)
-}
-
-// loadExisting reads an aggregate for a query, as the stream holds it now (upTo = 0) or
-// held it at position upTo: from the cache when the stream confirms it current, else from
-// the store (loadCurrent); ErrNotFound if it has no events.
-func loadExisting[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, upTo uint64) (*A, error) {
-	if !domain.ValidID(id) {
-		return nil, domain.ErrNotFound
-	}
-	a, err := loadCurrent[A, P](ctx, h, aggType, id, upTo)
-	if err != nil {
-		return nil, err
-	}
-	if P(a).CurrentVersion() == 0 {
-		return nil, domain.ErrNotFound
-	}
-	return a, nil
-}
-
-// exists reports whether an aggregate has any event, asking the stream (not a read model).
-// An aggregate in the cache exists without asking: it got there by an event read or
-// appended, and events are never deleted (the stream denies deletes and purges).
-func (h *Handler) exists(ctx context.Context, aggType, id string) (bool, error) {
-	if !domain.ValidID(id) {
-		return false, nil
-	}
-	if h.cache.Contains(aggType + "." + id) {
-		return true, nil
-	}
-	seq, err := h.store.LastSeq(ctx, h.store.AggregateSubjects(aggType, id))
-	return seq > 0, err
-}
-
-// checkCustomer records on field why customer id cannot take a new document: it does not
-// exist, or it was forgotten (a document about it could keep none of its personal data,
-// and answering it as written would be a lie).
-func (h *Handler) checkCustomer(ctx context.Context, v *domain.Validation, field, id string) error {
-	if id == "" {
-		return nil
-	}
-	c, err := loadExisting[domain.Customer](ctx, h, "customer", id, 0) // current: a forget on another instance counts
-	switch {
-	case errors.Is(err, domain.ErrNotFound):
-		v.Add(field, "no such customer")
-	case err != nil:
-		return err
-	case c.ForgottenAt != nil:
-		v.Add(field, "the customer was forgotten")
-	}
-	return nil
 }

@@ -318,7 +318,3 @@ func (h *Handler) Return(ctx context.Context, id string) (*domain.Return, error)
 func (h *Handler) ReturnAt(ctx context.Context, id string, pos uint64) (*domain.Return, error) {
 	return loadExisting[domain.Return](ctx, h, "return", id, pos)
 }
-
-func badField(field, issue string) error {
-	return &domain.ValidationError{Fields: []domain.FieldError{{Field: field, Issue: issue}}}
-}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -80,98 +79,6 @@ func ParseWebhookSchedule(s string) ([]time.Duration, error) {
 		return nil, fmt.Errorf("webhook retry schedule %q: 1 to 50 tries", s)
 	}
 	return out, nil
-}
-
-// newWebhookSecret makes an endpoint's signing secret.
-func newWebhookSecret() string { return "whsec_" + rand.Text() + rand.Text() }
-
-// checkWebhookHost refuses a URL whose host name resolves to an address the endpoint may
-// not target. The name looked up is the one domain.WebhookTarget normalised (IDNA), as the
-// client will dial it; a literal address was checked there. A name that does not resolve
-// now passes: the dialer checks again on every delivery.
-func (h *Handler) checkWebhookHost(ctx context.Context, v *domain.Validation, raw string) {
-	u, err := url.Parse(raw)
-	if h.webhooks.AllowPrivate || err != nil {
-		return
-	}
-	ip, name, err := domain.WebhookTarget(u.Hostname(), false)
-	if err != nil || ip.IsValid() {
-		return // refused, or a literal address: the domain checked it
-	}
-	rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	ips, err := net.DefaultResolver.LookupNetIP(rctx, "ip", name)
-	if err != nil {
-		return
-	}
-	for _, ip := range ips {
-		if !domain.PublicAddr(ip) {
-			v.Add("url", "must not point to a private, loopback or link-local address")
-			return
-		}
-	}
-}
-
-// CreateWebhookEndpoint subscribes a URL and returns the endpoint with its secret, which
-// is never answered again (but can be rotated).
-func (h *Handler) CreateWebhookEndpoint(ctx context.Context, cmd domain.CreateWebhookEndpoint, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	cmd.AllowPrivate = h.webhooks.AllowPrivate
-	cmd.Secret = newWebhookSecret()
-	var v domain.Validation
-	cmd.Check(&v)
-	if err := v.Err(); err != nil {
-		return Result[domain.WebhookEndpoint]{}, err
-	}
-	h.checkWebhookHost(ctx, &v, cmd.URL)
-	if err := v.Err(); err != nil {
-		return Result[domain.WebhookEndpoint]{}, err
-	}
-	return execute(ctx, h, "webhook_endpoint", cmd.EndpointID, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) {
-		return w.Create(cmd)
-	}, nil)
-}
-
-// UpdateWebhookEndpoint changes an endpoint's url, events or description.
-func (h *Handler) UpdateWebhookEndpoint(ctx context.Context, id string, cmd domain.UpdateWebhookEndpoint, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	cmd.AllowPrivate = h.webhooks.AllowPrivate
-	if cmd.URL != nil {
-		var v domain.Validation
-		h.checkWebhookHost(ctx, &v, *cmd.URL)
-		if err := v.Err(); err != nil {
-			return Result[domain.WebhookEndpoint]{}, err
-		}
-	}
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.Update(cmd) })
-}
-
-// RotateWebhookSecret gives an endpoint a new secret and returns it (shown once).
-func (h *Handler) RotateWebhookSecret(ctx context.Context, id string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	secret := newWebhookSecret()
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.RotateSecret(secret) })
-}
-
-// ActOnWebhookEndpoint enables or disables an endpoint.
-func (h *Handler) ActOnWebhookEndpoint(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) {
-		if action == "enable" {
-			return w.Enable()
-		}
-		return w.Disable(reason)
-	})
-}
-
-// DeleteWebhookEndpoint deletes an endpoint; its deliveries stop.
-func (h *Handler) DeleteWebhookEndpoint(ctx context.Context, id string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.Delete() })
-}
-
-// WebhookEndpoint loads an endpoint from the event store; a deleted one is ErrNotFound.
-func (h *Handler) WebhookEndpoint(ctx context.Context, id string) (*domain.WebhookEndpoint, error) {
-	w, err := loadExisting[domain.WebhookEndpoint](ctx, h, "webhook_endpoint", id, 0)
-	if err == nil && w.Deleted {
-		return nil, domain.ErrNotFound
-	}
-	return w, err
 }
 
 // RedeliverWebhook schedules a fresh round of tries of one of the endpoint's deliveries.

@@ -8,112 +8,6 @@ import (
 	"stateset/domain"
 )
 
-// ---- Price lists ----
-
-// CreatePriceList creates an active price list.
-func (h *Handler) CreatePriceList(ctx context.Context, cmd domain.CreatePriceList, opts ...Option) (Result[domain.PriceList], error) {
-	return execute(ctx, h, "price_list", cmd.PriceListID, opts, func(p *domain.PriceList) ([]domain.Event, error) {
-		return p.Create(cmd)
-	}, nil)
-}
-
-// UpdatePriceList edits an active price list.
-func (h *Handler) UpdatePriceList(ctx context.Context, id string, cmd domain.UpdatePriceList, opts ...Option) (Result[domain.PriceList], error) {
-	cmd.PriceListID = id
-	return onExisting(ctx, h, "price_list", id, opts, func(p *domain.PriceList) ([]domain.Event, error) { return p.Update(cmd) })
-}
-
-// ArchivePriceList freezes a price list.
-func (h *Handler) ArchivePriceList(ctx context.Context, id, reason string, opts ...Option) (Result[domain.PriceList], error) {
-	return onExisting(ctx, h, "price_list", id, opts, func(p *domain.PriceList) ([]domain.Event, error) { return p.Archive(reason) })
-}
-
-// PriceList loads a price list from the event store.
-func (h *Handler) PriceList(ctx context.Context, id string) (*domain.PriceList, error) {
-	return loadExisting[domain.PriceList](ctx, h, "price_list", id, 0)
-}
-
-// PriceListAt rebuilds a price list as it was at stream position pos.
-func (h *Handler) PriceListAt(ctx context.Context, id string, pos uint64) (*domain.PriceList, error) {
-	return loadExisting[domain.PriceList](ctx, h, "price_list", id, pos)
-}
-
-// ---- Wholesale accounts ----
-
-// PutWholesaleAccount opens a BUSINESS customer's wholesale account, or changes the terms
-// that are set when it is open. Opening needs currency and net terms; a missing credit
-// limit opens with none (0).
-func (h *Handler) PutWholesaleAccount(ctx context.Context, cmd domain.UpdateWholesaleAccount, opts ...Option) (Result[domain.WholesaleAccount], error) {
-	var v domain.Validation
-	c, err := h.Customer(ctx, cmd.CustomerID)
-	switch {
-	case errors.Is(err, domain.ErrNotFound):
-		v.Add("customer_id", "no such customer")
-	case err != nil:
-		return Result[domain.WholesaleAccount]{}, err
-	case c.Type != "BUSINESS":
-		v.Add("customer_id", "must be a BUSINESS customer, is "+c.Type)
-	}
-	if cmd.PriceListID != nil && *cmd.PriceListID != "" {
-		ok, err := h.exists(ctx, "price_list", *cmd.PriceListID)
-		if err != nil {
-			return Result[domain.WholesaleAccount]{}, err
-		}
-		v.Check(ok, "price_list_id", "no such price list")
-	}
-	if err := v.Err(); err != nil {
-		return Result[domain.WholesaleAccount]{}, err
-	}
-	return execute(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
-		if a.Exists() {
-			return a.Update(cmd)
-		}
-		return a.Open(domain.OpenWholesaleAccount{CustomerID: cmd.CustomerID, Currency: val(cmd.Currency),
-			CreditLimit: val(cmd.CreditLimit), NetTerms: val(cmd.NetTerms), PriceListID: val(cmd.PriceListID)})
-	}, nil)
-}
-
-func val[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-// ReserveCredit, InvoiceCredit and ReleaseCredit move an order's use of a customer's credit.
-func (h *Handler) ReserveCredit(ctx context.Context, cmd domain.ReserveCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
-	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
-		return a.ReserveCredit(cmd)
-	})
-}
-
-// InvoiceCredit marks an order's credit invoiced.
-func (h *Handler) InvoiceCredit(ctx context.Context, cmd domain.InvoiceCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
-	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
-		return a.InvoiceCredit(cmd)
-	})
-}
-
-// ReleaseCredit frees an order's credit (idempotent).
-func (h *Handler) ReleaseCredit(ctx context.Context, cmd domain.ReleaseCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
-	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
-		return a.ReleaseCredit(cmd)
-	})
-}
-
-// WholesaleAccount loads a customer's wholesale account from the event store.
-func (h *Handler) WholesaleAccount(ctx context.Context, customerID string) (*domain.WholesaleAccount, error) {
-	return loadExisting[domain.WholesaleAccount](ctx, h, "wholesale_account", customerID, 0)
-}
-
-// WholesaleAccountAt rebuilds an account as it was at stream position pos.
-func (h *Handler) WholesaleAccountAt(ctx context.Context, customerID string, pos uint64) (*domain.WholesaleAccount, error) {
-	return loadExisting[domain.WholesaleAccount](ctx, h, "wholesale_account", customerID, pos)
-}
-
-// ---- Wholesale orders ----
-
 // CreateWholesaleOrder creates a draft wholesale order priced from priceListID (the
 // customer's account's list when empty), with the account's net terms. Every line's SKU
 // must be stocked at the order's location. A zero OrderNumber gets WSO-000001 style.
@@ -360,18 +254,6 @@ func (h *Handler) checkReservations(ctx context.Context, o *domain.WholesaleOrde
 	return nil
 }
 
-// pinned answers ErrVersionMismatch when the caller's If-Match is not version.
-func pinned(opts []Option, version int64) error {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if o.ifVersion != 0 && o.ifVersion != version {
-		return domain.ErrVersionMismatch
-	}
-	return nil
-}
-
 // WholesaleOrder loads a wholesale order from the event store.
 func (h *Handler) WholesaleOrder(ctx context.Context, id string) (*domain.WholesaleOrder, error) {
 	return loadExisting[domain.WholesaleOrder](ctx, h, "wholesale_order", id, 0)
@@ -380,18 +262,4 @@ func (h *Handler) WholesaleOrder(ctx context.Context, id string) (*domain.Wholes
 // WholesaleOrderAt rebuilds a wholesale order as it was at stream position pos.
 func (h *Handler) WholesaleOrderAt(ctx context.Context, id string, pos uint64) (*domain.WholesaleOrder, error) {
 	return loadExisting[domain.WholesaleOrder](ctx, h, "wholesale_order", id, pos)
-}
-
-// onExisting runs decide on an aggregate that must exist (ErrNotFound otherwise).
-func onExisting[A any, P aggregate[A]](ctx context.Context, h *Handler, aggType, id string, opts []Option,
-	decide func(P) ([]domain.Event, error)) (Result[A], error) {
-	if !domain.ValidID(id) {
-		return Result[A]{}, domain.ErrNotFound
-	}
-	return execute(ctx, h, aggType, id, opts, func(a P) ([]domain.Event, error) {
-		if a.CurrentVersion() == 0 {
-			return nil, domain.ErrNotFound
-		}
-		return decide(a)
-	}, nil)
 }
