@@ -1,0 +1,311 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3gen"
+)
+
+var updateOpenAPI = flag.Bool("update", false, "rewrite api/openapi.yaml's answer schemas from the Go types")
+
+// resourceAnswers are the Go types the API answers for each resource, by every path it is
+// served under (aliases included). An operation on a resource answers its type unless
+// answerOverrides says otherwise: the collection's GET a list page of it, its history a
+// list page of historyJSON.
+var resourceAnswers = []struct {
+	paths []string
+	view  any
+}{
+	{[]string{"/v1/customers"}, customerJSON{}},
+	{[]string{"/v1/orders"}, orderJSON{}},
+	{[]string{"/v1/inventory"}, inventoryJSON{}},
+	{[]string{"/v1/returns"}, returnJSON{}},
+	{[]string{"/v1/warranties"}, warrantyJSON{}},
+	{[]string{"/v1/price_lists"}, priceListJSON{}},
+	{[]string{"/v1/wholesale_accounts"}, wholesaleAccountJSON{}},
+	{[]string{"/v1/wholesale_orders"}, wholesaleOrderJSON{}},
+	{[]string{"/v1/bill_of_materials", "/v1/billofmaterials"}, bomJSON{}},
+	{[]string{"/v1/work_orders", "/v1/workorders"}, workOrderJSON{}},
+	{[]string{"/v1/suppliers"}, supplierJSON{}},
+	{[]string{"/v1/purchase_orders", "/v1/purchaseorders"}, purchaseOrderJSON{}},
+	{[]string{"/v1/asns"}, asnJSON{}},
+	{[]string{"/v1/warehouses"}, warehouseJSON{}},
+	{[]string{"/v1/pick_lists"}, pickListJSON{}},
+	{[]string{"/v1/shipments"}, shipmentJSON{}},
+	{[]string{"/v1/transfers"}, transferJSON{}},
+	{[]string{"/v1/cycle_counts"}, cycleCountJSON{}},
+	{[]string{"/v1/webhook_endpoints"}, webhookEndpointJSON{}},
+	{[]string{"/v1/leads"}, leadJSON{}},
+	{[]string{"/v1/contacts"}, contactJSON{}},
+	{[]string{"/v1/opportunities"}, opportunityJSON{}},
+	{[]string{"/v1/cases", "/v1/cases_tickets"}, caseJSON{}},
+}
+
+// answer is what one operation answers: a Go type, a list page of it, or nothing the
+// generator knows (the hand-written schema stays).
+type answer struct {
+	view    any
+	list    bool
+	unknown bool
+}
+
+// answerOverrides are the operations of a resource that answer something else than it.
+var answerOverrides = map[string]answer{
+	"GET /v1/customers/{id}/timeline":                                    {view: timelineJSON{}, list: true},
+	"POST /v1/inventory/transfer":                                        {view: transferJSON{}},
+	"GET /v1/inventory/low-stock":                                        {unknown: true},
+	"POST /v1/inventory/{id}/reserve":                                    {unknown: true},
+	"POST /v1/inventory/{id}/release-reservation/{rid}":                  {unknown: true},
+	"GET /v1/bill_of_materials/{id}/explode":                             {view: explosionJSON{}},
+	"GET /v1/billofmaterials/{id}/explode":                               {view: explosionJSON{}},
+	"GET /v1/suppliers/{id}/products":                                    {unknown: true},
+	"POST /v1/suppliers/{id}/products":                                   {unknown: true},
+	"GET /v1/suppliers/{id}/purchase_orders":                             {view: purchaseOrderJSON{}, list: true},
+	"GET /v1/webhook_endpoints/{id}/deliveries":                          {view: webhookDeliveryJSON{}, list: true},
+	"GET /v1/webhook_endpoints/{id}/deliveries/{delivery_id}":            {view: webhookDeliveryJSON{}},
+	"POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver": {view: webhookDeliveryJSON{}},
+	"POST /v1/webhook_endpoints":                                         {unknown: true}, // with its secret, once
+	"POST /v1/webhook_endpoints/{id}/rotate_secret":                      {unknown: true},
+	"GET /v1/cases/{id}/notes":                                           {view: caseNoteJSON{}, list: true},
+	"GET /v1/cases_tickets/{id}/notes":                                   {view: caseNoteJSON{}, list: true},
+	"POST /v1/cases/{id}/notes":                                          {unknown: true},
+	"POST /v1/cases_tickets/{id}/notes":                                  {unknown: true},
+	"POST /v1/customers/{id}/forget":                                     {unknown: true},
+}
+
+// answerFor finds what an operation answers.
+func answerFor(method, path string) answer {
+	if a, ok := answerOverrides[method+" "+path]; ok {
+		return a
+	}
+	for _, r := range resourceAnswers {
+		for _, base := range r.paths {
+			rest, ok := strings.CutPrefix(path, base)
+			if !ok || (rest != "" && rest[0] != '/') {
+				continue
+			}
+			switch {
+			case rest == "" && method == "GET":
+				return answer{view: r.view, list: true}
+			case strings.HasSuffix(rest, "/history"):
+				return answer{view: historyJSON{}, list: true}
+			}
+			return answer{view: r.view}
+		}
+	}
+	return answer{unknown: true}
+}
+
+// schemaName is a Go answer type's component name: orderJSON is Order, listBody[orderJSON]
+// OrderList.
+func schemaName(t reflect.Type) string {
+	n := t.Name()
+	if inner, ok := strings.CutPrefix(n, "listBody["); ok {
+		inner = strings.TrimSuffix(inner, "]")
+		if i := strings.LastIndex(inner, "."); i >= 0 {
+			inner = inner[i+1:]
+		}
+		return exported(strings.TrimSuffix(inner, "JSON")) + "List"
+	}
+	return exported(strings.TrimSuffix(n, "JSON"))
+}
+
+func exported(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// generateAnswers writes, into doc, the JSON schema of every answer type (as a component)
+// and points each operation's success answers at it.
+func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
+	schemas := openapi3.Schemas{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if path == "/health" || path == "/ready" || path == "/metrics" {
+				continue
+			}
+			total++
+			a := answerFor(method, path)
+			if a.unknown {
+				continue
+			}
+			var value any = a.view
+			if a.list {
+				value = listOf(a.view)
+			}
+			// a generator per value: one reused across values loses nested components
+			gen := openapi3gen.NewGenerator(
+				openapi3gen.CreateComponentSchemas(openapi3gen.ExportComponentSchemasOptions{ExportComponentSchemas: true,
+					ExportTopLevelSchema: true, ExportGenerics: true}),
+				openapi3gen.CreateTypeNameGenerator(schemaName),
+				openapi3gen.UseAllExportedFields()) // domain types nested in answers have no json tags
+			ref, err := gen.NewSchemaRefForValue(value, schemas)
+			if err != nil {
+				return 0, 0, err
+			}
+			for status, res := range op.Responses.Map() {
+				if !strings.HasPrefix(status, "2") || res.Value == nil {
+					continue
+				}
+				res.Value.Content = openapi3.NewContentWithJSONSchemaRef(&openapi3.SchemaRef{Ref: ref.Ref})
+			}
+			typed++
+		}
+	}
+	for _, r := range resourceAnswers {
+		nullablePointers(schemas, reflect.TypeOf(r.view), map[reflect.Type]bool{})
+	}
+	for _, a := range answerOverrides {
+		if !a.unknown {
+			nullablePointers(schemas, reflect.TypeOf(a.view), map[reflect.Type]bool{})
+		}
+	}
+	nullablePointers(schemas, reflect.TypeOf(historyJSON{}), map[reflect.Type]bool{})
+	for name, s := range schemas {
+		doc.Components.Schemas[name] = s
+	}
+	return typed, total, nil
+}
+
+// nullablePointers marks every property that is a pointer to a struct as nullable: the
+// generator shares one component per struct type and drops the pointer's nullability
+// with it (a $ref carries nothing else in OpenAPI 3.0), so the property becomes
+// {nullable, allOf: [$ref]}, which a nil pointer's null then matches.
+func nullablePointers(schemas openapi3.Schemas, t reflect.Type, seen map[reflect.Type]bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || seen[t] {
+		return
+	}
+	seen[t] = true
+	comp := schemas[schemaName(t)]
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		nullablePointers(schemas, f.Type, seen)
+		if f.Type.Kind() != reflect.Pointer || f.Type.Elem().Kind() != reflect.Struct || comp == nil || comp.Value == nil {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if p := comp.Value.Properties[name]; p != nil && p.Ref != "" {
+			comp.Value.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true,
+				AllOf: openapi3.SchemaRefs{{Ref: p.Ref}}}}
+		}
+	}
+}
+
+// listOf is the list page of a view type (listBody[T]) as a value.
+func listOf(view any) any {
+	switch v := view.(type) {
+	case customerJSON:
+		return newList([]customerJSON{v}, false, "")
+	case orderJSON:
+		return newList([]orderJSON{v}, false, "")
+	case inventoryJSON:
+		return newList([]inventoryJSON{v}, false, "")
+	case returnJSON:
+		return newList([]returnJSON{v}, false, "")
+	case warrantyJSON:
+		return newList([]warrantyJSON{v}, false, "")
+	case priceListJSON:
+		return newList([]priceListJSON{v}, false, "")
+	case wholesaleOrderJSON:
+		return newList([]wholesaleOrderJSON{v}, false, "")
+	case bomJSON:
+		return newList([]bomJSON{v}, false, "")
+	case workOrderJSON:
+		return newList([]workOrderJSON{v}, false, "")
+	case supplierJSON:
+		return newList([]supplierJSON{v}, false, "")
+	case purchaseOrderJSON:
+		return newList([]purchaseOrderJSON{v}, false, "")
+	case asnJSON:
+		return newList([]asnJSON{v}, false, "")
+	case warehouseJSON:
+		return newList([]warehouseJSON{v}, false, "")
+	case pickListJSON:
+		return newList([]pickListJSON{v}, false, "")
+	case shipmentJSON:
+		return newList([]shipmentJSON{v}, false, "")
+	case transferJSON:
+		return newList([]transferJSON{v}, false, "")
+	case cycleCountJSON:
+		return newList([]cycleCountJSON{v}, false, "")
+	case webhookEndpointJSON:
+		return newList([]webhookEndpointJSON{v}, false, "")
+	case webhookDeliveryJSON:
+		return newList([]webhookDeliveryJSON{v}, false, "")
+	case leadJSON:
+		return newList([]leadJSON{v}, false, "")
+	case contactJSON:
+		return newList([]contactJSON{v}, false, "")
+	case opportunityJSON:
+		return newList([]opportunityJSON{v}, false, "")
+	case caseJSON:
+		return newList([]caseJSON{v}, false, "")
+	case caseNoteJSON:
+		return newList([]caseNoteJSON{v}, false, "")
+	case historyJSON:
+		return newList([]historyJSON{v}, false, "")
+	case timelineJSON:
+		return newList([]timelineJSON{v}, false, "")
+	}
+	panic("listOf: no list page for " + reflect.TypeOf(view).String())
+}
+
+// TestOpenAPIIsGenerated holds api/openapi.yaml's answer schemas to the Go types the
+// handlers answer with: the file must be what generateAnswers makes of it. After changing
+// an answer type, run `go test ./api -run TestOpenAPIIsGenerated -update`.
+func TestOpenAPIIsGenerated(t *testing.T) {
+	raw, err := os.ReadFile("openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed, total, err := generateAnswers(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = append(out, '\n')
+	// validated as a client would read it: loaded afresh, every $ref resolved
+	again, err := openapi3.NewLoader().LoadFromData(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Validate(context.Background()); err != nil {
+		t.Fatalf("the generated document is invalid: %v", err)
+	}
+	t.Logf("%d of %d operations answer a generated schema", typed, total)
+	if *updateOpenAPI {
+		if err := os.WriteFile("openapi.yaml", out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !bytes.Equal(raw, out) {
+		t.Fatal("api/openapi.yaml is not what the answer types make of it: run go test ./api -run TestOpenAPIIsGenerated -update")
+	}
+}
