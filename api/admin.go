@@ -35,11 +35,7 @@ func (s *Server) listProjections(w http.ResponseWriter, r *http.Request) {
 // keep being served meanwhile. A rebuild already running is 409 REBUILD_IN_PROGRESS; a
 // client that goes away cancels the rebuild, leaving the live model as it was.
 func (s *Server) rebuildProjection(w http.ResponseWriter, r *http.Request) {
-	if o, err := readObject(r); err != nil {
-		s.fail(w, r, err)
-		return
-	} else if err := o.err(); err != nil {
-		s.fail(w, r, err)
+	if !s.decode(w, r, noFields) {
 		return
 	}
 	run, ok := s.read.Runner(mux.Vars(r)["name"])

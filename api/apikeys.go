@@ -49,25 +49,21 @@ func apiKeyOf(k *domain.APIKey, now time.Time) apiKeyJSON {
 // a caller whose key expires mints keys expiring no later (expires_at absent: the
 // caller's; later: 403).
 func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, name := deref(o.str("id")), deref(o.str("name"))
+	var id, name string
 	var scopes []string
-	o.into("scopes", &scopes)
 	var exp *time.Time
-	if e := deref(o.str("expires_at")); e != "" {
-		t, err := time.Parse(time.RFC3339Nano, e)
-		if err != nil {
-			o.v.Add("expires_at", "must be an RFC 3339 time")
-		} else {
-			exp = &t
+	if !s.decode(w, r, func(o *object) {
+		id, name = deref(o.str("id")), deref(o.str("name"))
+		o.into("scopes", &scopes)
+		if e := deref(o.str("expires_at")); e != "" {
+			t, err := time.Parse(time.RFC3339Nano, e)
+			if err != nil {
+				o.v.Add("expires_at", "must be an RFC 3339 time")
+			} else {
+				exp = &t
+			}
 		}
-	}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
+	}) {
 		return
 	}
 	caller := info(r.Context()).key
@@ -151,11 +147,7 @@ func (s *Server) getAPIKey(w http.ResponseWriter, r *http.Request) {
 // milliseconds). Revoking twice is 409 INVALID_TRANSITION. The caller's key must hold
 // every scope of the key it revokes (403 otherwise), as it would to create it.
 func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
-	if o, err := readObject(r); err != nil {
-		s.fail(w, r, err)
-		return
-	} else if err := o.err(); err != nil {
-		s.fail(w, r, err)
+	if !s.decode(w, r, noFields) {
 		return
 	}
 	// only a key that could have minted the target may revoke it: an api_keys:write key

@@ -44,31 +44,24 @@ func leadOf(l *domain.Lead) leadJSON {
 // createLead is POST /v1/leads {id?, firstName, lastName, email, phone, company, title,
 // leadSource, notes}.
 func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateLead{LeadID: commands.NewID()}
-	o.into("id", &cmd.LeadID)
-	cmd.FirstName = deref(o.str("firstName", "first_name"))
-	cmd.LastName = deref(o.str("lastName", "last_name"))
-	cmd.Email = deref(o.str("email"))
-	cmd.Phone = deref(o.str("phone"))
-	cmd.Company = deref(o.str("company"))
-	cmd.Title = deref(o.str("title"))
-	cmd.LeadSource = deref(o.str("leadSource", "lead_source"))
-	cmd.Notes = deref(o.str("notes"))
-	if st := o.str("status"); st != nil && *st != string(domain.LeadStatusNew) {
-		o.v.Add("status", "a lead is created NEW; use the actions to move it")
-	}
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateLead(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/leads/", res, err, func(l *domain.Lead) string { return l.ID }, leadOf)
+	create(s, w, r, "/v1/leads/", func(l *domain.Lead) string { return l.ID }, leadOf, func(o *object) {
+		o.into("id", &cmd.LeadID)
+		cmd.FirstName = deref(o.str("firstName", "first_name"))
+		cmd.LastName = deref(o.str("lastName", "last_name"))
+		cmd.Email = deref(o.str("email"))
+		cmd.Phone = deref(o.str("phone"))
+		cmd.Company = deref(o.str("company"))
+		cmd.Title = deref(o.str("title"))
+		cmd.LeadSource = deref(o.str("leadSource", "lead_source"))
+		cmd.Notes = deref(o.str("notes"))
+		if st := o.str("status"); st != nil && *st != string(domain.LeadStatusNew) {
+			o.v.Add("status", "a lead is created NEW; use the actions to move it")
+		}
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Lead], error) {
+		return s.cmd.CreateLead(r.Context(), cmd, opts...)
+	})
 }
 
 func (s *Server) leadAction(w http.ResponseWriter, r *http.Request) {
@@ -79,16 +72,7 @@ func (s *Server) leadAction(w http.ResponseWriter, r *http.Request) {
 
 // convertLead is POST /v1/leads/{id}/convert: creates the customer, then converts.
 func (s *Server) convertLead(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, leadOf, func(opts []commands.Option) (commands.Result[domain.Lead], error) {
+	command(s, w, r, leadOf, noFields, func(opts []commands.Option) (commands.Result[domain.Lead], error) {
 		return s.cmd.ConvertLead(r.Context(), mux.Vars(r)["id"], opts...)
 	})
 }
@@ -135,28 +119,21 @@ func contactOf(c *domain.Contact) contactJSON {
 // createContact is POST /v1/contacts {id?, customer_id | supplier_id, firstName, lastName,
 // email, phone, title, notes}.
 func (s *Server) createContact(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateContact{ContactID: commands.NewID()}
-	o.into("id", &cmd.ContactID)
-	cmd.CustomerID = deref(o.str("customer_id"))
-	cmd.SupplierID = deref(o.str("supplier_id"))
-	cmd.FirstName = deref(o.str("firstName", "first_name"))
-	cmd.LastName = deref(o.str("lastName", "last_name"))
-	cmd.Email = deref(o.str("email"))
-	cmd.Phone = deref(o.str("phone"))
-	cmd.Title = deref(o.str("title"))
-	cmd.Notes = deref(o.str("notes"))
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateContact(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/contacts/", res, err, func(c *domain.Contact) string { return c.ID }, contactOf)
+	create(s, w, r, "/v1/contacts/", func(c *domain.Contact) string { return c.ID }, contactOf, func(o *object) {
+		o.into("id", &cmd.ContactID)
+		cmd.CustomerID = deref(o.str("customer_id"))
+		cmd.SupplierID = deref(o.str("supplier_id"))
+		cmd.FirstName = deref(o.str("firstName", "first_name"))
+		cmd.LastName = deref(o.str("lastName", "last_name"))
+		cmd.Email = deref(o.str("email"))
+		cmd.Phone = deref(o.str("phone"))
+		cmd.Title = deref(o.str("title"))
+		cmd.Notes = deref(o.str("notes"))
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Contact], error) {
+		return s.cmd.CreateContact(r.Context(), cmd, opts...)
+	})
 }
 
 func (s *Server) contactAction(w http.ResponseWriter, r *http.Request) {
@@ -195,28 +172,21 @@ func opportunityOf(o *domain.Opportunity) opportunityJSON {
 // createOpportunity is POST /v1/opportunities {id?, name, description?, customer_id |
 // lead_id, amount, currency, close_date?, probability?}.
 func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateOpportunity{OpportunityID: commands.NewID()}
-	o.into("id", &cmd.OpportunityID)
-	o.into("name", &cmd.Name)
-	o.into("description", &cmd.Description)
-	o.into("customer_id", &cmd.CustomerID)
-	o.into("lead_id", &cmd.LeadID)
-	o.into("amount", &cmd.Amount)
-	o.into("currency", &cmd.Currency)
-	cmd.CloseDate = deref(o.str("close_date", "closeDate"))
-	o.into("probability", &cmd.Probability)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateOpportunity(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/opportunities/", res, err, func(o *domain.Opportunity) string { return o.ID }, opportunityOf)
+	create(s, w, r, "/v1/opportunities/", func(o *domain.Opportunity) string { return o.ID }, opportunityOf, func(o *object) {
+		o.into("id", &cmd.OpportunityID)
+		o.into("name", &cmd.Name)
+		o.into("description", &cmd.Description)
+		o.into("customer_id", &cmd.CustomerID)
+		o.into("lead_id", &cmd.LeadID)
+		o.into("amount", &cmd.Amount)
+		o.into("currency", &cmd.Currency)
+		cmd.CloseDate = deref(o.str("close_date", "closeDate"))
+		o.into("probability", &cmd.Probability)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Opportunity], error) {
+		return s.cmd.CreateOpportunity(r.Context(), cmd, opts...)
+	})
 }
 
 func (s *Server) opportunityAction(w http.ResponseWriter, r *http.Request) {
@@ -287,65 +257,42 @@ func caseOf(c *domain.Case) caseJSON {
 // createCase is POST /v1/cases {id?, caseName, description?, submitter?, priority?,
 // customer_id?, order_id?}.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.OpenCase{CaseID: commands.NewID()}
-	o.into("id", &cmd.CaseID)
-	cmd.CaseName = deref(o.str("caseName", "case_name"))
-	cmd.Description = deref(o.str("description"))
-	cmd.Submitter = deref(o.str("submitter"))
-	cmd.Priority = deref(o.str("priority"))
-	cmd.CustomerID = deref(o.str("customer_id"))
-	cmd.OrderID = deref(o.str("order_id"))
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.OpenCase(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/cases/", res, err, func(c *domain.Case) string { return c.ID }, caseOf)
+	create(s, w, r, "/v1/cases/", func(c *domain.Case) string { return c.ID }, caseOf, func(o *object) {
+		o.into("id", &cmd.CaseID)
+		cmd.CaseName = deref(o.str("caseName", "case_name"))
+		cmd.Description = deref(o.str("description"))
+		cmd.Submitter = deref(o.str("submitter"))
+		cmd.Priority = deref(o.str("priority"))
+		cmd.CustomerID = deref(o.str("customer_id"))
+		cmd.OrderID = deref(o.str("order_id"))
+	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
+		return s.cmd.OpenCase(r.Context(), cmd, opts...)
+	})
 }
 
 // assignCase is POST /v1/cases/{id}/assign {assignee}.
 func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	assignee := deref(o.str("assignee"))
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, caseOf, func(opts []commands.Option) (commands.Result[domain.Case], error) {
-		return s.cmd.AssignCase(r.Context(), mux.Vars(r)["id"], assignee, opts...)
-	})
+	var assignee string
+	command(s, w, r, caseOf, func(o *object) { assignee = deref(o.str("assignee")) },
+		func(opts []commands.Option) (commands.Result[domain.Case], error) {
+			return s.cmd.AssignCase(r.Context(), mux.Vars(r)["id"], assignee, opts...)
+		})
 }
 
 // caseAction is POST /v1/cases/{id}/{hold|resume|resolve|close|reopen} {reason}; a
 // resolve may say {resolution} instead.
 func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	action := mux.Vars(r)["action"]
 	var reason string
-	o.into("reason", &reason)
-	if action == "resolve" {
-		if res := o.str("resolution"); res != nil {
-			reason = *res
+	command(s, w, r, caseOf, func(o *object) {
+		o.into("reason", &reason)
+		if action == "resolve" {
+			if res := o.str("resolution"); res != nil {
+				reason = *res
+			}
 		}
-	}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, caseOf, func(opts []commands.Option) (commands.Result[domain.Case], error) {
+	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
 		return s.cmd.ActOnCase(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
 	})
 }
@@ -353,30 +300,14 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
 // addCaseNote is POST /v1/cases/{id}/notes {id?, body (or the SDK's note), author?} →
 // 201 with the case.
 func (s *Server) addCaseNote(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var noteID string
-	o.into("id", &noteID)
-	body := deref(o.str("body", "note"))
-	author := deref(o.str("author"))
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.AddCaseNote(r.Context(), mux.Vars(r)["id"], noteID, body, author, append(opts, commands.WithMetadata(meta(r)))...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reply(w, http.StatusCreated, res, caseOf)
+	var noteID, body, author string
+	addTo(s, w, r, caseOf, func(o *object) {
+		o.into("id", &noteID)
+		body = deref(o.str("body", "note"))
+		author = deref(o.str("author"))
+	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
+		return s.cmd.AddCaseNote(r.Context(), mux.Vars(r)["id"], noteID, body, author, opts...)
+	})
 }
 
 // caseNotes is GET /v1/cases/{id}/notes: the notes in the order they were added.

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
-	"time"
 
 	"github.com/gorilla/mux"
 
@@ -35,8 +33,6 @@ type customerJSON struct {
 	Version          int64             `json:"version"`
 }
 
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
 func customerFromAggregate(c *domain.Customer) customerJSON {
 	return customerJSON{ID: c.ID, Email: c.Email, FirstName: c.FirstName, LastName: c.LastName, Phone: c.Phone,
 		StripeCustomerID: c.StripeCustomerID, Timestamp: c.Timestamp, ActivationDate: c.ActivationDate, Type: c.Type,
@@ -49,20 +45,6 @@ func customerFromRow(c projections.Customer) customerJSON {
 		StripeCustomerID: c.StripeCustomerID, Timestamp: c.Timestamp, ActivationDate: c.ActivationDate, Type: c.Type,
 		Status: c.Status, Addresses: nonNil(c.Addresses), Metadata: nonNilMap(c.Metadata),
 		CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
-func nonNilMap(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return m
 }
 
 // customerInput reads the writable customer fields; both the seed's camelCase and
@@ -108,55 +90,40 @@ func (a addressInput) address() domain.Address {
 }
 
 func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id := o.str("id")
-	u := customerInput(o)
-	var addrs []addressInput
-	o.into("addresses", &addrs)
-	create := u.AsCreate()
-	create.CustomerID = commands.NewID()
-	if id != nil {
-		create.CustomerID = *id
-	}
-	for _, a := range addrs {
-		create.Addresses = append(create.Addresses, a.address())
-	}
-	create.Check(&o.v) // every bad field in one answer, not only the undecodable ones
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateCustomer(r.Context(), create, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/customers/"+url.PathEscape(res.Aggregate.ID))
-	s.replyCustomer(w, http.StatusCreated, res)
+	var cmd domain.CreateCustomer
+	create(s, w, r, "/v1/customers/", func(c *domain.Customer) string { return url.PathEscape(c.ID) }, customerFromAggregate, func(o *object) {
+		id := o.str("id")
+		u := customerInput(o)
+		var addrs []addressInput
+		o.into("addresses", &addrs)
+		cmd = u.AsCreate()
+		cmd.CustomerID = commands.NewID()
+		if id != nil {
+			cmd.CustomerID = *id
+		}
+		for _, a := range addrs {
+			cmd.Addresses = append(cmd.Addresses, a.address())
+		}
+		cmd.Check(&o.v) // every bad field in one answer, not only the undecodable ones
+	}, func(opts []commands.Option) (commands.Result[domain.Customer], error) {
+		return s.cmd.CreateCustomer(r.Context(), cmd, opts...)
+	})
 }
 
 // updateCustomer is PUT /v1/customers/{id}: the fields given change (null clears), the
 // rest stay; a customer that does not exist yet is created (the seed's upsert).
 func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if bodyID := o.str("id"); bodyID != nil && *bodyID != id {
-		o.v.Add("id", "must equal the id in the path")
-	}
-	u := customerInput(o)
-	u.CustomerID = id
-	u.Reason = deref(o.str("reason")) // why the status changes, when it does
-	u.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
+	var u domain.UpdateCustomer
+	if !s.decode(w, r, func(o *object) {
+		if bodyID := o.str("id"); bodyID != nil && *bodyID != id {
+			o.v.Add("id", "must equal the id in the path")
+		}
+		u = customerInput(o)
+		u.CustomerID = id
+		u.Reason = deref(o.str("reason")) // why the status changes, when it does
+		u.Check(&o.v)
+	}) {
 		return
 	}
 	opts, err := ifMatch(r)
@@ -174,7 +141,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 		w.Header().Set("Location", "/v1/customers/"+url.PathEscape(id))
 	}
-	s.replyCustomer(w, status, res)
+	reply(w, status, res, customerFromAggregate)
 }
 
 func (s *Server) archiveCustomer(w http.ResponseWriter, r *http.Request) {
@@ -190,126 +157,36 @@ func (s *Server) changeCustomerStatus(w http.ResponseWriter, r *http.Request, ac
 		s.fail(w, r, errNotFound)
 		return
 	}
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reason := o.str("reason")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.ChangeCustomerStatus(r.Context(), mux.Vars(r)["id"], action, deref(reason), opts...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.replyCustomer(w, http.StatusOK, res)
+	reasonAction(s, w, r, customerFromAggregate, func(id, _, reason string, opts []commands.Option) (commands.Result[domain.Customer], error) {
+		return s.cmd.ChangeCustomerStatus(r.Context(), id, action, reason, opts...)
+	})
 }
 
 func (s *Server) addCustomerAddress(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	in := addressInput{Type: deref(o.str("type")), Street1: deref(o.str("street1")), Street2: deref(o.str("street2")),
-		City: deref(o.str("city")), State: deref(o.str("state")), PostalCode: deref(o.str("postal_code")),
-		Country: deref(o.str("country"))}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.AddCustomerAddress(r.Context(), mux.Vars(r)["id"], in.address(), opts...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.replyCustomer(w, http.StatusCreated, res)
-}
-
-func firstEvent[A any](res commands.Result[A]) domain.Event {
-	if len(res.Events) == 0 {
-		return nil
-	}
-	return res.Events[0].Event
-}
-
-func (s *Server) replyCustomer(w http.ResponseWriter, status int, res commands.Result[domain.Customer]) {
-	w.Header().Set("ETag", etag(res.Version))
-	setPosition(w, res.Position)
-	writeJSON(w, status, customerFromAggregate(res.Aggregate))
+	var in addressInput
+	addTo(s, w, r, customerFromAggregate, func(o *object) {
+		in = addressInput{Type: deref(o.str("type")), Street1: deref(o.str("street1")), Street2: deref(o.str("street2")),
+			City: deref(o.str("city")), State: deref(o.str("state")), PostalCode: deref(o.str("postal_code")),
+			Country: deref(o.str("country"))}
+	}, func(opts []commands.Option) (commands.Result[domain.Customer], error) {
+		return s.cmd.AddCustomerAddress(r.Context(), mux.Vars(r)["id"], in.address(), opts...)
+	})
 }
 
 func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
 	if err := onlyQuery(r, "as_of"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		s.customerAsOf(w, r, id, asOf)
+		serveAsOf(s, w, r, "customer", asOf, s.cmd.CustomerAt, func(c *domain.Customer) int64 { return c.Version }, customerFromAggregate)
 		return
 	}
-	run := s.customersRunner()
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	c, err := s.read.GetCustomer(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(c.Version))
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, customerFromRow(c))
-}
-
-// customerAsOf answers the customer as it was at a time or stream position, folded from
-// its events (not the read model).
-func (s *Server) customerAsOf(w http.ResponseWriter, r *http.Request, id, asOf string) {
-	pos, err := s.asOfPosition(r, "customer", id, asOf)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if pos == 0 {
-		s.fail(w, r, domain.ErrNotFound)
-		return
-	}
-	c, err := s.cmd.CustomerAt(r.Context(), id, pos)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("ETag", etag(c.Version))
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, customerFromAggregate(c))
-}
-
-// asOfPosition reads ?as_of= as a stream position or an RFC 3339 time.
-func (s *Server) asOfPosition(r *http.Request, aggType, id, asOf string) (uint64, error) {
-	if n, err := parseUint(asOf); err == nil {
-		return n, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, asOf)
-	if err != nil {
-		return 0, badRequest("as_of", "must be an RFC 3339 time or a stream position")
-	}
-	return s.cmd.PositionAt(r.Context(), aggType, id, t)
+	// the read model keeps customers as rows, not as the aggregate's document
+	serveDoc(s, w, r, s.runner(projections.Customers().Name()), func() (projections.Doc[projections.Customer], error) {
+		c, err := s.read.GetCustomer(r.Context(), mux.Vars(r)["id"])
+		return projections.Doc[projections.Customer]{Value: &c}, err
+	}, func(c *projections.Customer) int64 { return c.Version }, func(c *projections.Customer) customerJSON { return customerFromRow(*c) })
 }
 
 func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
@@ -326,27 +203,14 @@ func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request) {
 	if f.Status != "" {
 		v.Check(slices.Contains(domain.CustomerStatuses, domain.CustomerStatus(f.Status)), "status", "must be one of PROSPECT, ACTIVE, INACTIVE, SUSPENDED, ARCHIVED")
 	}
-	if err := v.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	run := s.customersRunner()
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	rows, pi, err := s.read.ListCustomers(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]customerJSON, len(rows))
-	for i, c := range rows {
-		out[i] = customerFromRow(c)
-	}
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, newList(out, pi.HasMore, pi.NextCursor))
+	serveList(s, w, r, &v, s.runner(projections.Customers().Name()), func() ([]customerJSON, projections.PageInfo, error) {
+		rows, pi, err := s.read.ListCustomers(r.Context(), f)
+		out := make([]customerJSON, len(rows))
+		for i, c := range rows {
+			out[i] = customerFromRow(c)
+		}
+		return out, pi, err
+	})
 }
 
 // timelineJSON is one entry of a customer's timeline.
@@ -387,105 +251,38 @@ func (s *Server) customerTimeline(w http.ResponseWriter, r *http.Request) {
 	}
 	var v domain.Validation
 	page := pageOf(r.URL.Query(), &v)
-	if err := v.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	run := s.customersRunner()
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	id := mux.Vars(r)["id"]
-	pos := run.Position()
-	if _, err := s.read.GetCustomer(r.Context(), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rows, pi, err := s.read.CustomerTimeline(r.Context(), id, page, kinds...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]timelineJSON, len(rows))
-	for i, e := range rows {
-		out[i] = timelineJSON{Position: e.Position, Kind: e.Kind, Type: s.cmd.Registry().DottedName(e.EventType),
-			EventType: e.EventType, Time: rfc3339(e.Time), Actor: e.Actor, Data: e.Summary}
-	}
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, newList(out, pi.HasMore, pi.NextCursor))
+	serveList(s, w, r, &v, s.runner(projections.Customers().Name()), func() ([]timelineJSON, projections.PageInfo, error) {
+		if _, err := s.read.GetCustomer(r.Context(), id); err != nil {
+			return nil, projections.PageInfo{}, err
+		}
+		rows, pi, err := s.read.CustomerTimeline(r.Context(), id, page, kinds...)
+		out := make([]timelineJSON, len(rows))
+		for i, e := range rows {
+			out[i] = timelineJSON{Position: e.Position, Kind: e.Kind, Type: s.cmd.Registry().DottedName(e.EventType),
+				EventType: e.EventType, Time: rfc3339(e.Time), Actor: e.Actor, Data: e.Summary}
+		}
+		return out, pi, err
+	})
 }
 
 func (s *Server) customerHistory(w http.ResponseWriter, r *http.Request) {
 	s.history(w, r, "customer")
 }
 
-func (s *Server) customersRunner() *projections.Runner {
-	run, _ := s.read.Runner(projections.Customers().Name())
-	return run
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-// pageOf reads limit (1..100, default 20), cursor and offset.
-func pageOf(q url.Values, v *domain.Validation) projections.Page {
-	p := projections.Page{Limit: 20, Cursor: q.Get("cursor")}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		v.Check(err == nil && n >= 1 && n <= 100, "limit", "must be an integer from 1 to 100")
-		p.Limit = n
-	}
-	if o := q.Get("offset"); o != "" {
-		n, err := strconv.Atoi(o)
-		v.Check(err == nil && n >= 0, "offset", "must be a non-negative integer")
-		p.Offset = n
-	}
-	return p
-}
-
-func timeParam(q url.Values, name string, v *domain.Validation) time.Time {
-	s := q.Get(name)
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	v.Check(err == nil, name, "must be an RFC 3339 time")
-	return t
-}
-
-// onlyQuery refuses query parameters the route does not know, as bodies refuse fields.
-func onlyQuery(r *http.Request, allowed ...string) error {
-	var v domain.Validation
-	for name := range r.URL.Query() {
-		v.Check(slices.Contains(allowed, name), name, "unknown query parameter")
-	}
-	return v.Err()
-}
-
 // forgetCustomer is POST /v1/customers/{id}/forget {reason}: the customer's personal data
 // is made unreadable everywhere (its key destroyed, read models scrubbed); the customer is
 // archived and its non-personal history stays.
 func (s *Server) forgetCustomer(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
+	if !s.decode(w, r, func(o *object) { o.into("reason", &reason) }) {
 		return
 	}
+	// If-Match does not apply: the forgetting is owed whatever the customer's version
 	res, err := s.cmd.ForgetCustomer(r.Context(), mux.Vars(r)["id"], reason, commands.WithMetadata(meta(r)))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.replyCustomer(w, http.StatusOK, res)
+	reply(w, http.StatusOK, res, customerFromAggregate)
 }

@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -48,138 +46,78 @@ func inventoryOf(it *domain.InventoryItem) inventoryJSON {
 		CreatedAt: rfc3339(it.CreatedAt), UpdatedAt: rfc3339(it.UpdatedAt), Version: it.Version}
 }
 
-func (s *Server) inventoryRunner() *projections.Runner {
-	run, _ := s.read.Runner(projections.Inventory().Name())
-	return run
-}
-
 func (s *Server) createInventoryItem(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.CreateInventoryItem
-	o.into("sku", &cmd.SKU)
-	o.into("location_id", &cmd.LocationID)
-	o.into("on_hand", &cmd.OnHand)
-	o.into("reorder_point", &cmd.ReorderPoint)
-	o.into("reorder_quantity", &cmd.ReorderQuantity)
-	o.into("unit_cost", &cmd.UnitCost)
-	o.into("currency", &cmd.Currency)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateInventoryItem(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/inventory/"+res.Aggregate.ID)
-	s.replyItem(w, http.StatusCreated, res)
-}
-
-func (s *Server) replyItem(w http.ResponseWriter, status int, res commands.Result[domain.InventoryItem]) {
-	w.Header().Set("ETag", etag(res.Version))
-	setPosition(w, res.Position)
-	writeJSON(w, status, inventoryOf(res.Aggregate))
+	create(s, w, r, "/v1/inventory/", func(i *domain.InventoryItem) string { return i.ID }, inventoryOf, func(o *object) {
+		o.into("sku", &cmd.SKU)
+		o.into("location_id", &cmd.LocationID)
+		o.into("on_hand", &cmd.OnHand)
+		o.into("reorder_point", &cmd.ReorderPoint)
+		o.into("reorder_quantity", &cmd.ReorderQuantity)
+		o.into("unit_cost", &cmd.UnitCost)
+		o.into("currency", &cmd.Currency)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
+		return s.cmd.CreateInventoryItem(r.Context(), cmd, opts...)
+	})
 }
 
 func (s *Server) updateInventoryItem(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdateInventoryItem
-	num := func(name string) *int64 {
-		var n int64
-		if o.into(name, &n) {
-			return &n
+	command(s, w, r, inventoryOf, func(o *object) {
+		num := func(name string) *int64 {
+			var n int64
+			if o.into(name, &n) {
+				return &n
+			}
+			return nil
 		}
-		return nil
-	}
-	cmd.ReorderPoint, cmd.ReorderQuantity, cmd.UnitCost = num("reorder_point"), num("reorder_quantity"), num("unit_cost")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.UpdateInventoryItem(r.Context(), mux.Vars(r)["id"], cmd, opts...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.replyItem(w, http.StatusOK, res)
+		cmd.ReorderPoint, cmd.ReorderQuantity, cmd.UnitCost = num("reorder_point"), num("reorder_quantity"), num("unit_cost")
+	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
+		return s.cmd.UpdateInventoryItem(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
 }
 
 // adjustInventory is POST /v1/inventory/{id}/adjust {quantity, reason, reference,
 // reference_type, note}: quantity is signed (negative takes stock out).
 func (s *Server) adjustInventory(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.AdjustInventory{SourceType: "adjustment"}
-	o.into("quantity", &cmd.Quantity)
-	o.into("reason", &cmd.Reason)
-	o.into("reference", &cmd.SourceID)
-	o.into("reference_type", &cmd.SourceType)
-	o.into("note", &cmd.Note)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.AdjustInventory(r.Context(), mux.Vars(r)["id"], cmd, opts...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.replyItem(w, http.StatusOK, res)
+	command(s, w, r, inventoryOf, func(o *object) {
+		o.into("quantity", &cmd.Quantity)
+		o.into("reason", &cmd.Reason)
+		o.into("reference", &cmd.SourceID)
+		o.into("reference_type", &cmd.SourceType)
+		o.into("note", &cmd.Note)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
+		return s.cmd.AdjustInventory(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
 }
 
 // reserveInventory is POST /v1/inventory/{id}/reserve {quantity, reference_type,
 // reference_id, line_id, expires_at}: a manual reservation, refused with
 // INSUFFICIENT_STOCK beyond available (no backorder).
 func (s *Server) reserveInventory(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.ReserveInventory{ReferenceType: "manual", Now: time.Now()}
-	var expires string
-	o.into("quantity", &cmd.Quantity)
-	o.into("reference_type", &cmd.ReferenceType)
-	o.into("reference_id", &cmd.ReferenceID)
-	o.into("line_id", &cmd.LineID)
-	if o.into("expires_at", &expires) {
-		t, err := time.Parse(time.RFC3339Nano, expires)
-		o.v.Check(err == nil, "expires_at", "must be an RFC 3339 time")
-		cmd.ExpiresAt = &t
-	}
-	o.v.Check(cmd.Quantity > 0, "quantity", "must be a positive integer")
-	// documents' reservations belong to their flows; by hand only manual ones
-	o.v.Check(cmd.ReferenceType == "manual", "reference_type", "must be manual (orders, wholesale and work orders reserve through their own flows)")
-	if cmd.ReferenceID == "" {
-		cmd.ReferenceID = commands.NewID()
-	}
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
+	if !s.decode(w, r, func(o *object) {
+		var expires string
+		o.into("quantity", &cmd.Quantity)
+		o.into("reference_type", &cmd.ReferenceType)
+		o.into("reference_id", &cmd.ReferenceID)
+		o.into("line_id", &cmd.LineID)
+		if o.into("expires_at", &expires) {
+			t, err := time.Parse(time.RFC3339Nano, expires)
+			o.v.Check(err == nil, "expires_at", "must be an RFC 3339 time")
+			cmd.ExpiresAt = &t
+		}
+		o.v.Check(cmd.Quantity > 0, "quantity", "must be a positive integer")
+		// documents' reservations belong to their flows; by hand only manual ones
+		o.v.Check(cmd.ReferenceType == "manual", "reference_type", "must be manual (orders, wholesale and work orders reserve through their own flows)")
+		if cmd.ReferenceID == "" {
+			cmd.ReferenceID = commands.NewID()
+		}
+		cmd.Check(&o.v)
+	}) {
 		return
 	}
 	id := mux.Vars(r)["id"]
@@ -228,7 +166,7 @@ func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
 	vars := mux.Vars(r)
 	itemID := vars["id"]
 	if itemID == "" {
-		run := s.inventoryRunner()
+		run := s.runner(projections.Inventory().Name())
 		if err := s.waitMin(r, run); err != nil {
 			s.fail(w, r, err)
 			return
@@ -269,7 +207,7 @@ func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getInventoryItem(w http.ResponseWriter, r *http.Request) {
-	getDocAsOf(s, w, r, "inventory", s.inventoryRunner(), func() (projections.Doc[domain.InventoryItem], error) {
+	getDocAsOf(s, w, r, "inventory", s.runner(projections.Inventory().Name()), func() (projections.Doc[domain.InventoryItem], error) {
 		return s.read.GetInventoryItem(r.Context(), mux.Vars(r)["id"])
 	}, s.cmd.InventoryItemAt, func(it *domain.InventoryItem) int64 { return it.Version }, func(it *domain.InventoryItem) inventoryJSON { return inventoryOf(it) })
 }
@@ -297,50 +235,11 @@ func (s *Server) listItems(w http.ResponseWriter, r *http.Request, low bool) {
 	if low {
 		f.Equal["low"] = "1"
 	}
-	s.listDocs(w, r, &v, q, s.inventoryRunner(), &f, func() (any, projections.PageInfo, error) {
+	createdRange(q, &v, &f)
+	serveList(s, w, r, &v, s.runner(projections.Inventory().Name()), func() ([]inventoryJSON, projections.PageInfo, error) {
 		items, pi, err := s.read.ListInventoryItems(r.Context(), f)
-		out := make([]inventoryJSON, len(items))
-		for i, it := range items {
-			out[i] = inventoryOf(it)
-		}
-		return out, pi, err
+		return views(items, inventoryOf), pi, err
 	})
-}
-
-// listDocs runs a list query after the common checks: created_after/before, the page,
-// Stateset-Min-Position; it answers the list at the position it was served.
-func (s *Server) listDocs(w http.ResponseWriter, r *http.Request, v *domain.Validation, q url.Values, run *projections.Runner,
-	f *projections.Filter, query func() (any, projections.PageInfo, error)) {
-	if t := timeParam(q, "created_after", v); !t.IsZero() {
-		f.CreatedAfter = t.UTC().Format(time.RFC3339Nano)
-	}
-	if t := timeParam(q, "created_before", v); !t.IsZero() {
-		f.CreatedBefore = t.UTC().Format(time.RFC3339Nano)
-	}
-	if err := v.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.waitMin(r, run); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pos := run.Position()
-	data, pi, err := query()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if rv := reflect.ValueOf(data); rv.Kind() == reflect.Slice && rv.IsNil() {
-		data = []struct{}{} // an empty list is [], never null
-	}
-	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, struct {
-		Object     string `json:"object"`
-		Data       any    `json:"data"`
-		HasMore    bool   `json:"has_more"`
-		NextCursor string `json:"next_cursor,omitempty"`
-	}{"list", data, pi.HasMore, pi.NextCursor})
 }
 
 // inventoryHistory is GET /v1/inventory/{id}/history: the item's ledger, newest first,
@@ -353,8 +252,7 @@ func (s *Server) inventoryHistory(w http.ResponseWriter, r *http.Request) {
 	var v domain.Validation
 	page := pageOf(r.URL.Query(), &v)
 	id := mux.Vars(r)["id"]
-	f := projections.Filter{}
-	s.listDocs(w, r, &v, url.Values{}, s.inventoryRunner(), &f, func() (any, projections.PageInfo, error) {
+	serveList(s, w, r, &v, s.runner(projections.Inventory().Name()), func() ([]projections.Movement, projections.PageInfo, error) {
 		if _, err := s.read.GetInventoryItem(r.Context(), id); err != nil {
 			return nil, projections.PageInfo{}, err
 		}
@@ -380,8 +278,7 @@ func (s *Server) listReservations(w http.ResponseWriter, r *http.Request) {
 			projections.ReservationConsumed, projections.ReservationReleased, projections.ReservationExpired}, st),
 			"status", "must be one of ACTIVE, BACKORDERED, CONSUMED, RELEASED, EXPIRED")
 	}
-	f := projections.Filter{}
-	s.listDocs(w, r, &v, url.Values{}, s.inventoryRunner(), &f, func() (any, projections.PageInfo, error) {
+	serveList(s, w, r, &v, s.runner(projections.Inventory().Name()), func() ([]projections.ReservationRow, projections.PageInfo, error) {
 		return s.read.ListReservations(r.Context(), eq, page)
 	})
 }
@@ -391,7 +288,7 @@ func (s *Server) getReservation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	run := s.inventoryRunner()
+	run := s.runner(projections.Inventory().Name())
 	if err := s.waitMin(r, run); err != nil {
 		s.fail(w, r, err)
 		return

@@ -265,26 +265,10 @@ func (o *object) has(name string) bool {
 	return ok
 }
 
-// writeJSON writes v as the JSON body with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-}
-
-// listBody is the answer of every list endpoint.
-type listBody[T any] struct {
-	Object     string `json:"object"`
-	Data       []T    `json:"data"`
-	HasMore    bool   `json:"has_more"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
-
-func newList[T any](data []T, hasMore bool, next string) listBody[T] {
-	if data == nil {
-		data = []T{}
+// deref is a string field read by str, absent or null as "".
+func deref(p *string) string {
+	if p == nil {
+		return ""
 	}
-	return listBody[T]{Object: "list", Data: slices.Clip(data), HasMore: hasMore, NextCursor: next}
+	return *p
 }

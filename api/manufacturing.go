@@ -34,71 +34,40 @@ func bomOf(b *domain.BillOfMaterials) bomJSON {
 
 // createBOM is POST /v1/bill_of_materials {id?, sku*, name, revision, components*[{sku, quantity}]}.
 func (s *Server) createBOM(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateBOM{BOMID: commands.NewID()}
-	o.into("id", &cmd.BOMID)
-	o.into("sku", &cmd.SKU)
-	o.into("name", &cmd.Name)
-	o.into("revision", &cmd.Revision)
-	o.into("components", &cmd.Components)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateBOM(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/bill_of_materials/"+res.Aggregate.ID)
-	reply(w, http.StatusCreated, res, bomOf)
+	create(s, w, r, "/v1/bill_of_materials/", func(b *domain.BillOfMaterials) string { return b.ID }, bomOf, func(o *object) {
+		o.into("id", &cmd.BOMID)
+		o.into("sku", &cmd.SKU)
+		o.into("name", &cmd.Name)
+		o.into("revision", &cmd.Revision)
+		o.into("components", &cmd.Components)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
+		return s.cmd.CreateBOM(r.Context(), cmd, opts...)
+	})
 }
 
 // updateBOM is PUT /v1/bill_of_materials/{id}: a draft's name, revision and components
 // (replaced whole).
 func (s *Server) updateBOM(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdateBOM
-	cmd.Name = o.str("name")
-	cmd.Revision = o.str("revision")
-	if o.has("components") {
-		comps := []domain.BOMComponent{}
-		o.into("components", &comps)
-		cmd.Components = &comps
-	}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, bomOf, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
+	command(s, w, r, bomOf, func(o *object) {
+		cmd.Name = o.str("name")
+		cmd.Revision = o.str("revision")
+		if o.has("components") {
+			comps := []domain.BOMComponent{}
+			o.into("components", &comps)
+			cmd.Components = &comps
+		}
+	}, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
 		return s.cmd.UpdateBOM(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // bomAction is POST /v1/bill_of_materials/{id}/{activate|obsolete} {reason}.
 func (s *Server) bomAction(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, bomOf, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
-		return s.cmd.ActOnBOM(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	reasonAction(s, w, r, bomOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
+		return s.cmd.ActOnBOM(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -207,68 +176,37 @@ func workOrderOf(o *domain.WorkOrder) workOrderJSON {
 // createWorkOrder is POST /v1/work_orders {id?, bom_id*, quantity*, location_id (main),
 // priority (NORMAL), due_date}.
 func (s *Server) createWorkOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateWorkOrder{WorkOrderID: commands.NewID(), LocationID: DefaultLocation}
 	var bomID string
-	o.into("id", &cmd.WorkOrderID)
-	o.into("bom_id", &bomID)
-	o.into("quantity", &cmd.Quantity)
-	o.into("location_id", &cmd.LocationID)
-	o.into("priority", &cmd.Priority)
-	o.into("due_date", &cmd.DueDate)
-	o.v.Check(domain.ValidID(cmd.WorkOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	o.v.Check(domain.ValidID(bomID), "bom_id", "is required, must match ^[A-Za-z0-9_-]{1,64}$")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateWorkOrder(r.Context(), cmd, bomID, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/work_orders/"+res.Aggregate.ID)
-	reply(w, http.StatusCreated, res, workOrderOf)
+	create(s, w, r, "/v1/work_orders/", func(w *domain.WorkOrder) string { return w.ID }, workOrderOf, func(o *object) {
+		o.into("id", &cmd.WorkOrderID)
+		o.into("bom_id", &bomID)
+		o.into("quantity", &cmd.Quantity)
+		o.into("location_id", &cmd.LocationID)
+		o.into("priority", &cmd.Priority)
+		o.into("due_date", &cmd.DueDate)
+		o.v.Check(domain.ValidID(cmd.WorkOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(domain.ValidID(bomID), "bom_id", "is required, must match ^[A-Za-z0-9_-]{1,64}$")
+	}, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.CreateWorkOrder(r.Context(), cmd, bomID, opts...)
+	})
 }
 
 // workOrderAction is POST /v1/work_orders/{id}/{release|start|hold|resume|cancel} {reason}.
 func (s *Server) workOrderAction(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, workOrderOf, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
-		return s.cmd.ActOnWorkOrder(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	reasonAction(s, w, r, workOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.ActOnWorkOrder(r.Context(), id, action, reason, opts...)
 	})
 }
 
 // completeWorkOrder is POST /v1/work_orders/{id}/complete {quantity_produced,
 // scrap_quantity}; without either, all that remains is produced.
 func (s *Server) completeWorkOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.CompleteWorkOrder
-	o.into("quantity_produced", &cmd.QuantityProduced)
-	o.into("scrap_quantity", &cmd.ScrapQuantity)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, workOrderOf, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+	command(s, w, r, workOrderOf, func(o *object) {
+		o.into("quantity_produced", &cmd.QuantityProduced)
+		o.into("scrap_quantity", &cmd.ScrapQuantity)
+	}, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
 		return s.cmd.CompleteWorkOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }

@@ -305,8 +305,6 @@ func meta(r *http.Request) domain.Metadata {
 	return m
 }
 
-func parseUint(s string) (uint64, error) { return strconv.ParseUint(strings.TrimSpace(s), 10, 64) }
-
 // ifMatch turns If-Match: "<version>" into a command option.
 func ifMatch(r *http.Request) ([]commands.Option, error) {
 	opts := []commands.Option{commands.WithMetadata(meta(r))}
@@ -415,10 +413,4 @@ func (s *Server) checkHeaders(method string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-func setPosition(w http.ResponseWriter, pos uint64) {
-	w.Header().Set("Stateset-Position", strconv.FormatUint(pos, 10))
 }

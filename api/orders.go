@@ -44,11 +44,6 @@ func orderOf(o *domain.Order) orderJSON {
 		CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
 }
 
-func (s *Server) ordersRunner() *projections.Runner {
-	run, _ := s.read.Runner(projections.Orders().Name())
-	return run
-}
-
 type orderItemInput struct {
 	SKU       string `json:"sku"`
 	Name      string `json:"name"`
@@ -72,100 +67,66 @@ func orderItems(o *object) *[]domain.OrderLineInput {
 const DefaultLocation = "main"
 
 func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateOrder{OrderID: commands.NewID(), LocationID: DefaultLocation}
-	o.into("id", &cmd.OrderID)
-	o.into("customer_id", &cmd.CustomerID)
-	o.into("currency", &cmd.Currency)
-	o.into("location_id", &cmd.LocationID)
-	o.into("channel", &cmd.Channel)
-	o.into("notes", &cmd.Notes)
-	o.into("metadata", &cmd.Metadata)
-	var addr addressInput
-	if o.into("shipping_address", &addr) {
-		a := addr.address()
-		cmd.ShippingAddress = &a
-	}
-	if o.into("billing_address", &addr) {
-		a := addr.address()
-		cmd.BillingAddress = &a
-	}
-	var status string
-	if o.into("status", &status) {
-		o.v.Check(status == "DRAFT" || status == "PENDING", "status", "must be DRAFT or PENDING")
-		cmd.Submit = status == "PENDING"
-	}
-	if items := orderItems(o); items != nil {
-		cmd.Items = *items
-	}
-	o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateOrder(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/orders/"+res.Aggregate.ID)
-	s.replyOrder(w, http.StatusCreated, res)
-}
-
-func (s *Server) replyOrder(w http.ResponseWriter, status int, res commands.Result[domain.Order]) {
-	w.Header().Set("ETag", etag(res.Version))
-	setPosition(w, res.Position)
-	writeJSON(w, status, orderOf(res.Aggregate))
+	create(s, w, r, "/v1/orders/", func(o *domain.Order) string { return o.ID }, orderOf, func(o *object) {
+		o.into("id", &cmd.OrderID)
+		o.into("customer_id", &cmd.CustomerID)
+		o.into("currency", &cmd.Currency)
+		o.into("location_id", &cmd.LocationID)
+		o.into("channel", &cmd.Channel)
+		o.into("notes", &cmd.Notes)
+		o.into("metadata", &cmd.Metadata)
+		var addr addressInput
+		if o.into("shipping_address", &addr) {
+			a := addr.address()
+			cmd.ShippingAddress = &a
+		}
+		if o.into("billing_address", &addr) { // into addr as shipping left it
+			a := addr.address()
+			cmd.BillingAddress = &a
+		}
+		var status string
+		if o.into("status", &status) {
+			o.v.Check(status == "DRAFT" || status == "PENDING", "status", "must be DRAFT or PENDING")
+			cmd.Submit = status == "PENDING"
+		}
+		if items := orderItems(o); items != nil {
+			cmd.Items = *items
+		}
+		o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.CreateOrder(r.Context(), cmd, opts...)
+	})
 }
 
 // updateOrder is PUT /v1/orders/{id}: an edit before shipping. Items replaces the lines
 // (a line keeps its id and reservation when its SKU stays); a confirmed order's
 // reservations follow the new lines (F4).
 func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdateOrder
-	cmd.Items = orderItems(o)
-	cmd.Notes = o.str("notes")
-	cmd.Channel = o.str("channel")
-	var addr addressInput
-	if o.into("shipping_address", &addr) {
-		a := addr.address()
-		cmd.ShippingAddress = &a
-	}
-	if o.into("billing_address", &addr) {
-		a := addr.address()
-		cmd.BillingAddress = &a
-	}
-	var m map[string]string
-	if o.has("metadata") {
-		o.into("metadata", &m)
-		cmd.Metadata = &m
-	}
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	opts, err := ifMatch(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.UpdateOrder(r.Context(), mux.Vars(r)["id"], cmd, append(opts, commands.WithMetadata(meta(r)))...)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.replyOrder(w, http.StatusOK, res)
+	command(s, w, r, orderOf, func(o *object) {
+		cmd.Items = orderItems(o)
+		cmd.Notes = o.str("notes")
+		cmd.Channel = o.str("channel")
+		var addr addressInput
+		if o.into("shipping_address", &addr) {
+			a := addr.address()
+			cmd.ShippingAddress = &a
+		}
+		if o.into("billing_address", &addr) { // into addr as shipping left it
+			a := addr.address()
+			cmd.BillingAddress = &a
+		}
+		var m map[string]string
+		if o.has("metadata") {
+			o.into("metadata", &m)
+			cmd.Metadata = &m
+		}
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.UpdateOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
 }
 
 // orderAction is POST /v1/orders/{id}/{action} {reason}.
@@ -178,91 +139,59 @@ func (s *Server) orderAction(w http.ResponseWriter, r *http.Request) {
 // shipOrder is POST /v1/orders/{id}/ship {lines: [{line_id, quantity}], carrier,
 // tracking_number}; without lines it ships everything not yet shipped.
 func (s *Server) shipOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.ShipOrder
-	var lines []struct {
-		LineID   string `json:"line_id"`
-		Quantity int64  `json:"quantity"`
-	}
-	o.into("lines", &lines)
-	for _, l := range lines {
-		cmd.Lines = append(cmd.Lines, domain.ShipLine{LineID: l.LineID, Quantity: l.Quantity})
-	}
-	o.into("carrier", &cmd.Carrier)
-	o.into("tracking_number", &cmd.TrackingNumber)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(o *object) {
+		var lines []struct {
+			LineID   string `json:"line_id"`
+			Quantity int64  `json:"quantity"`
+		}
+		o.into("lines", &lines)
+		for _, l := range lines {
+			cmd.Lines = append(cmd.Lines, domain.ShipLine{LineID: l.LineID, Quantity: l.Quantity})
+		}
+		o.into("carrier", &cmd.Carrier)
+		o.into("tracking_number", &cmd.TrackingNumber)
+	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.ShipOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 func (s *Server) addOrderNote(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var body string
-	o.into("body", &body)
-	if b := o.str("note"); b != nil { // StateSet's SDK sends "note"
-		body = *b
-	}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(o *object) {
+		o.into("body", &body)
+		if b := o.str("note"); b != nil { // StateSet's SDK sends "note"
+			body = *b
+		}
+	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.AddOrderNote(r.Context(), mux.Vars(r)["id"], body, opts...)
 	})
 }
 
 func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var amount int64
 	var ref string
-	o.into("amount", &amount)
-	o.into("reference", &ref)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(o *object) {
+		o.into("amount", &amount)
+		o.into("reference", &ref)
+	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.PayOrder(r.Context(), mux.Vars(r)["id"], amount, ref, opts...)
 	})
 }
 
 func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var amount int64
 	var reason string
-	o.into("amount", &amount)
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, orderOf, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+	command(s, w, r, orderOf, func(o *object) {
+		o.into("amount", &amount)
+		o.into("reason", &reason)
+	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.RefundOrder(r.Context(), mux.Vars(r)["id"], amount, reason, "", "", opts...)
 	})
 }
 
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
-	getDocAsOf(s, w, r, "order", s.ordersRunner(), func() (projections.Doc[domain.Order], error) {
+	getDocAsOf(s, w, r, "order", s.runner(projections.Orders().Name()), func() (projections.Doc[domain.Order], error) {
 		return s.read.GetOrder(r.Context(), mux.Vars(r)["id"])
 	}, s.cmd.OrderAt, func(o *domain.Order) int64 { return o.Version }, orderOf)
 }

@@ -47,120 +47,71 @@ func supplierOf(s *domain.Supplier) supplierJSON {
 }
 
 func (s *Server) createSupplier(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateSupplier{SupplierID: commands.NewID()}
-	o.into("id", &cmd.SupplierID)
-	o.into("name", &cmd.Name)
-	o.into("supplier_code", &cmd.SupplierCode)
-	o.into("type", &cmd.Type)
-	o.into("email", &cmd.Email)
-	o.into("phone", &cmd.Phone)
-	o.into("addresses", &cmd.Addresses)
-	o.into("payment_terms", &cmd.PaymentTerms)
-	o.into("lead_time_days", &cmd.LeadTimeDays)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateSupplier(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/suppliers/"+res.Aggregate.ID)
-	reply(w, http.StatusCreated, res, supplierOf)
+	create(s, w, r, "/v1/suppliers/", func(s *domain.Supplier) string { return s.ID }, supplierOf, func(o *object) {
+		o.into("id", &cmd.SupplierID)
+		o.into("name", &cmd.Name)
+		o.into("supplier_code", &cmd.SupplierCode)
+		o.into("type", &cmd.Type)
+		o.into("email", &cmd.Email)
+		o.into("phone", &cmd.Phone)
+		o.into("addresses", &cmd.Addresses)
+		o.into("payment_terms", &cmd.PaymentTerms)
+		o.into("lead_time_days", &cmd.LeadTimeDays)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
+		return s.cmd.CreateSupplier(r.Context(), cmd, opts...)
+	})
 }
 
 // updateSupplier is PUT /v1/suppliers/{id}: the fields given replace the old values.
 func (s *Server) updateSupplier(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdateSupplier
-	cmd.Name = o.str("name")
-	cmd.SupplierCode = o.str("supplier_code")
-	cmd.Type = o.str("type")
-	cmd.Email = o.str("email")
-	cmd.Phone = o.str("phone")
-	cmd.PaymentTerms = o.str("payment_terms")
-	if o.has("addresses") {
-		addrs := []domain.Address{}
-		o.into("addresses", &addrs)
-		cmd.Addresses = &addrs
-	}
-	var days int
-	if o.into("lead_time_days", &days) {
-		cmd.LeadTimeDays = &days
-	}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, supplierOf, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
+	command(s, w, r, supplierOf, func(o *object) {
+		cmd.Name = o.str("name")
+		cmd.SupplierCode = o.str("supplier_code")
+		cmd.Type = o.str("type")
+		cmd.Email = o.str("email")
+		cmd.Phone = o.str("phone")
+		cmd.PaymentTerms = o.str("payment_terms")
+		if o.has("addresses") {
+			addrs := []domain.Address{}
+			o.into("addresses", &addrs)
+			cmd.Addresses = &addrs
+		}
+		var days int
+		if o.into("lead_time_days", &days) {
+			cmd.LeadTimeDays = &days
+		}
+	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
 		return s.cmd.UpdateSupplier(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // supplierAction is POST /v1/suppliers/{id}/{activate|deactivate|suspend} {reason}.
 func (s *Server) supplierAction(w http.ResponseWriter, r *http.Request) {
-	reason, ok := s.reason(w, r)
-	if !ok {
-		return
-	}
-	command(s, w, r, supplierOf, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
-		return s.cmd.ActOnSupplier(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	reasonAction(s, w, r, supplierOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Supplier], error) {
+		return s.cmd.ActOnSupplier(r.Context(), id, action, reason, opts...)
 	})
-}
-
-// reason reads an action body {reason}; false when it answered an error.
-func (s *Server) reason(w http.ResponseWriter, r *http.Request) (string, bool) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return "", false
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return "", false
-	}
-	return reason, true
 }
 
 // setSupplierProduct is POST /v1/suppliers/{id}/products {sku, supplier_sku, unit_cost,
 // currency, minimum_order_quantity, lead_time_days}: adds the SKU's catalog entry or
 // replaces it whole. It answers the entry.
 func (s *Server) setSupplierProduct(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var p domain.SupplierProduct
-	o.into("sku", &p.SKU)
-	o.into("supplier_sku", &p.SupplierSKU)
-	o.into("unit_cost", &p.UnitCost)
-	o.into("currency", &p.Currency)
-	o.into("minimum_order_quantity", &p.MinimumOrderQuantity)
-	o.into("lead_time_days", &p.LeadTimeDays)
-	cmd := domain.SetSupplierProduct{Product: p}
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, func(s *domain.Supplier) domain.SupplierProduct { return s.Products[p.SKU] },
-		func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
-			return s.cmd.SetSupplierProduct(r.Context(), mux.Vars(r)["id"], cmd, opts...)
-		})
+	var cmd domain.SetSupplierProduct
+	p := &cmd.Product
+	command(s, w, r, func(s *domain.Supplier) domain.SupplierProduct { return s.Products[p.SKU] }, func(o *object) {
+		o.into("sku", &p.SKU)
+		o.into("supplier_sku", &p.SupplierSKU)
+		o.into("unit_cost", &p.UnitCost)
+		o.into("currency", &p.Currency)
+		o.into("minimum_order_quantity", &p.MinimumOrderQuantity)
+		o.into("lead_time_days", &p.LeadTimeDays)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
+		return s.cmd.SetSupplierProduct(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
 }
 
 // getSupplier answers the supplier with its on-time delivery record (from the purchase
@@ -271,72 +222,47 @@ type purchaseLineInput struct {
 }
 
 func (s *Server) createPurchaseOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreatePurchaseOrder{PurchaseOrderID: commands.NewID(), LocationID: DefaultLocation}
 	var supplierID string
 	var lines []purchaseLineInput
-	o.into("id", &cmd.PurchaseOrderID)
-	o.into("supplier_id", &supplierID)
-	o.into("location_id", &cmd.LocationID)
-	o.into("expected_delivery_date", &cmd.ExpectedDeliveryDate)
-	o.into("currency", &cmd.Currency)
-	o.into("payment_terms", &cmd.PaymentTerms)
-	o.into("notes", &cmd.Notes)
-	o.into("items", &lines)
-	for _, l := range lines {
-		cmd.Items = append(cmd.Items, domain.PurchaseLineInput{SKU: l.SKU, Quantity: l.Quantity, UnitCost: l.UnitCost})
-	}
-	o.v.Check(domain.ValidID(cmd.PurchaseOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	o.v.Check(domain.ValidID(supplierID), "supplier_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
-	o.v.Check(len(lines) > 0, "items", "1 to 500 lines")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreatePurchaseOrder(r.Context(), cmd, supplierID, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/purchase_orders/"+res.Aggregate.ID)
-	reply(w, http.StatusCreated, res, purchaseOrderOf)
+	create(s, w, r, "/v1/purchase_orders/", func(p *domain.PurchaseOrder) string { return p.ID }, purchaseOrderOf, func(o *object) {
+		o.into("id", &cmd.PurchaseOrderID)
+		o.into("supplier_id", &supplierID)
+		o.into("location_id", &cmd.LocationID)
+		o.into("expected_delivery_date", &cmd.ExpectedDeliveryDate)
+		o.into("currency", &cmd.Currency)
+		o.into("payment_terms", &cmd.PaymentTerms)
+		o.into("notes", &cmd.Notes)
+		o.into("items", &lines)
+		for _, l := range lines {
+			cmd.Items = append(cmd.Items, domain.PurchaseLineInput{SKU: l.SKU, Quantity: l.Quantity, UnitCost: l.UnitCost})
+		}
+		o.v.Check(domain.ValidID(cmd.PurchaseOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(domain.ValidID(supplierID), "supplier_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(len(lines) > 0, "items", "1 to 500 lines")
+	}, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
+		return s.cmd.CreatePurchaseOrder(r.Context(), cmd, supplierID, opts...)
+	})
 }
 
 // purchaseOrderAction is POST /v1/purchase_orders/{id}/{submit|approve|reject|close|cancel} {reason}.
 func (s *Server) purchaseOrderAction(w http.ResponseWriter, r *http.Request) {
-	reason, ok := s.reason(w, r)
-	if !ok {
-		return
-	}
-	command(s, w, r, purchaseOrderOf, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
-		return s.cmd.ActOnPurchaseOrder(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	reasonAction(s, w, r, purchaseOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
+		return s.cmd.ActOnPurchaseOrder(r.Context(), id, action, reason, opts...)
 	})
 }
 
 // receivePurchaseOrder is POST /v1/purchase_orders/{id}/receive {items[{sku, quantity}]}.
 func (s *Server) receivePurchaseOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var items []domain.ASNItem // {sku, quantity}
-	o.into("items", &items)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cmd := domain.ReceivePurchaseOrder{}
-	for _, it := range items {
-		cmd.Items = append(cmd.Items, domain.PurchaseItem{SKU: it.SKU, Quantity: it.Quantity})
-	}
-	command(s, w, r, purchaseOrderOf, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
-		return s.cmd.ReceivePurchaseOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
-	})
+	command(s, w, r, purchaseOrderOf, func(o *object) { o.into("items", &items) },
+		func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
+			cmd := domain.ReceivePurchaseOrder{}
+			for _, it := range items {
+				cmd.Items = append(cmd.Items, domain.PurchaseItem{SKU: it.SKU, Quantity: it.Quantity})
+			}
+			return s.cmd.ReceivePurchaseOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		})
 }
 
 func (s *Server) getPurchaseOrder(w http.ResponseWriter, r *http.Request) {
@@ -368,13 +294,10 @@ func (s *Server) listPurchaseOrdersWhere(w http.ResponseWriter, r *http.Request,
 	if st := q.Get("status"); st != "" {
 		v.Check(slices.Contains(domain.PurchaseOrderStatuses, domain.PurchaseOrderStatus(st)), "status", "not a purchase order status")
 	}
-	s.listDocs(w, r, &v, q, s.runner(projections.PurchaseOrders().Name()), &f, func() (any, projections.PageInfo, error) {
+	createdRange(q, &v, &f)
+	serveList(s, w, r, &v, s.runner(projections.PurchaseOrders().Name()), func() ([]purchaseOrderJSON, projections.PageInfo, error) {
 		list, pi, err := s.read.ListPurchaseOrders(r.Context(), f)
-		out := make([]purchaseOrderJSON, len(list))
-		for i, x := range list {
-			out[i] = purchaseOrderOf(x)
-		}
-		return out, pi, err
+		return views(list, purchaseOrderOf), pi, err
 	})
 }
 
@@ -416,42 +339,26 @@ func asnOf(a *domain.ASN) asnJSON {
 }
 
 func (s *Server) createASN(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateASN{ASNID: commands.NewID()}
 	var poID string
-	o.into("id", &cmd.ASNID)
-	o.into("purchase_order_id", &poID)
-	o.into("items", &cmd.Items)
-	o.into("carrier", &cmd.Carrier)
-	o.into("tracking_number", &cmd.TrackingNumber)
-	o.into("expected_arrival", &cmd.ExpectedArrival)
-	o.v.Check(domain.ValidID(cmd.ASNID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	o.v.Check(domain.ValidID(poID), "purchase_order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateASN(r.Context(), cmd, poID, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/asns/"+res.Aggregate.ID)
-	reply(w, http.StatusCreated, res, asnOf)
+	create(s, w, r, "/v1/asns/", func(a *domain.ASN) string { return a.ID }, asnOf, func(o *object) {
+		o.into("id", &cmd.ASNID)
+		o.into("purchase_order_id", &poID)
+		o.into("items", &cmd.Items)
+		o.into("carrier", &cmd.Carrier)
+		o.into("tracking_number", &cmd.TrackingNumber)
+		o.into("expected_arrival", &cmd.ExpectedArrival)
+		o.v.Check(domain.ValidID(cmd.ASNID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(domain.ValidID(poID), "purchase_order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
+	}, func(opts []commands.Option) (commands.Result[domain.ASN], error) {
+		return s.cmd.CreateASN(r.Context(), cmd, poID, opts...)
+	})
 }
 
 // asnAction is POST /v1/asns/{id}/{submit|ship|deliver|cancel} {reason}.
 func (s *Server) asnAction(w http.ResponseWriter, r *http.Request) {
-	reason, ok := s.reason(w, r)
-	if !ok {
-		return
-	}
-	command(s, w, r, asnOf, func(opts []commands.Option) (commands.Result[domain.ASN], error) {
-		return s.cmd.ActOnASN(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	reasonAction(s, w, r, asnOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.ASN], error) {
+		return s.cmd.ActOnASN(r.Context(), id, action, reason, opts...)
 	})
 }
 

@@ -228,3 +228,9 @@ func (s *Server) waitMin(r *http.Request, runs ...*projections.Runner) error {
 	}
 	return nil
 }
+
+// runner is the read model name's runner, for waiting on positions.
+func (s *Server) runner(name string) *projections.Runner {
+	run, _ := s.read.Runner(name)
+	return run
+}

@@ -15,16 +15,6 @@ import (
 // Warehouse operations: /v1/warehouses, /v1/pick_lists, /v1/shipments, /v1/transfers,
 // /v1/cycle_counts and POST /v1/inventory/transfer.
 
-// created answers 201 with Location.
-func created[A, J any](s *Server, w http.ResponseWriter, r *http.Request, path string, res commands.Result[A], err error, id func(*A) string, view func(*A) J) {
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", path+id(res.Aggregate))
-	reply(w, http.StatusCreated, res, view)
-}
-
 // ---- Warehouses ----
 
 type warehouseJSON struct {
@@ -45,56 +35,41 @@ func warehouseOf(w *domain.Warehouse) warehouseJSON {
 }
 
 func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateWarehouse{WarehouseID: commands.NewID()}
-	o.into("id", &cmd.WarehouseID)
-	o.into("code", &cmd.Code)
-	o.into("name", &cmd.Name)
-	o.into("bins", &cmd.Bins)
-	var addr addressInput
-	if o.into("address", &addr) {
-		a := addr.address()
-		cmd.Address = &a
-	}
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateWarehouse(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/warehouses/", res, err, func(w *domain.Warehouse) string { return w.ID }, warehouseOf)
+	create(s, w, r, "/v1/warehouses/", func(w *domain.Warehouse) string { return w.ID }, warehouseOf, func(o *object) {
+		o.into("id", &cmd.WarehouseID)
+		o.into("code", &cmd.Code)
+		o.into("name", &cmd.Name)
+		o.into("bins", &cmd.Bins)
+		var addr addressInput
+		if o.into("address", &addr) {
+			a := addr.address()
+			cmd.Address = &a
+		}
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
+		return s.cmd.CreateWarehouse(r.Context(), cmd, opts...)
+	})
 }
 
 // updateWarehouse is PUT /v1/warehouses/{id}: code, name, address, bins (each replaced whole).
 func (s *Server) updateWarehouse(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdateWarehouse
-	cmd.Code = o.str("code")
-	cmd.Name = o.str("name")
-	var addr addressInput
-	if o.into("address", &addr) {
-		a := addr.address()
-		cmd.Address = &a
-	}
-	if o.has("bins") {
-		bins := []string{}
-		o.into("bins", &bins)
-		cmd.Bins = &bins
-	}
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, warehouseOf, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
+	command(s, w, r, warehouseOf, func(o *object) {
+		cmd.Code = o.str("code")
+		cmd.Name = o.str("name")
+		var addr addressInput
+		if o.into("address", &addr) {
+			a := addr.address()
+			cmd.Address = &a
+		}
+		if o.has("bins") {
+			bins := []string{}
+			o.into("bins", &bins)
+			cmd.Bins = &bins
+		}
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
 		return s.cmd.UpdateWarehouse(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
@@ -141,38 +116,23 @@ func pickListOf(p *domain.PickList) pickListJSON {
 }
 
 func (s *Server) createPickList(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreatePickList{PickListID: commands.NewID()}
-	o.into("id", &cmd.PickListID)
-	o.into("warehouse_id", &cmd.WarehouseID)
-	o.into("order_ids", &cmd.OrderIDs)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreatePickList(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/pick_lists/", res, err, func(p *domain.PickList) string { return p.ID }, pickListOf)
+	create(s, w, r, "/v1/pick_lists/", func(p *domain.PickList) string { return p.ID }, pickListOf, func(o *object) {
+		o.into("id", &cmd.PickListID)
+		o.into("warehouse_id", &cmd.WarehouseID)
+		o.into("order_ids", &cmd.OrderIDs)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
+		return s.cmd.CreatePickList(r.Context(), cmd, opts...)
+	})
 }
 
 // completePickList is POST /v1/pick_lists/{id}/complete {lines?[{order_id, line_id, picked}]}.
 func (s *Server) completePickList(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var lines []domain.PickedLine
-	o.into("lines", &lines)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, pickListOf, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
+	command(s, w, r, pickListOf, func(o *object) {
+		o.into("lines", &lines)
+	}, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
 		return s.cmd.CompletePickList(r.Context(), mux.Vars(r)["id"], lines, opts...)
 	})
 }
@@ -237,31 +197,24 @@ type shipLineInput struct {
 }
 
 func (s *Server) createShipment(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateShipment{ShipmentID: commands.NewID()}
 	var orderID string
 	var lines []shipLineInput
-	o.into("id", &cmd.ShipmentID)
-	o.into("order_id", &orderID)
-	o.into("lines", &lines)
-	o.into("packages", &cmd.Packages)
-	o.into("carrier", &cmd.Carrier)
-	o.into("tracking_number", &cmd.TrackingNumber)
-	for _, l := range lines {
-		cmd.Lines = append(cmd.Lines, domain.ShipLine(l))
-	}
-	o.v.Check(domain.ValidID(cmd.ShipmentID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	o.v.Check(domain.ValidID(orderID), "order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateShipment(r.Context(), orderID, cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/shipments/", res, err, func(s *domain.Shipment) string { return s.ID }, shipmentOf)
+	create(s, w, r, "/v1/shipments/", func(s *domain.Shipment) string { return s.ID }, shipmentOf, func(o *object) {
+		o.into("id", &cmd.ShipmentID)
+		o.into("order_id", &orderID)
+		o.into("lines", &lines)
+		o.into("packages", &cmd.Packages)
+		o.into("carrier", &cmd.Carrier)
+		o.into("tracking_number", &cmd.TrackingNumber)
+		for _, l := range lines {
+			cmd.Lines = append(cmd.Lines, domain.ShipLine(l))
+		}
+		o.v.Check(domain.ValidID(cmd.ShipmentID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(domain.ValidID(orderID), "order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
+	}, func(opts []commands.Option) (commands.Result[domain.Shipment], error) {
+		return s.cmd.CreateShipment(r.Context(), orderID, cmd, opts...)
+	})
 }
 
 func (s *Server) shipmentAction(w http.ResponseWriter, r *http.Request) {
@@ -313,47 +266,34 @@ func transferOf(t *domain.Transfer) transferJSON {
 }
 
 func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateTransfer{TransferID: commands.NewID()}
-	o.into("id", &cmd.TransferID)
-	o.into("from_location_id", &cmd.FromLocationID)
-	o.into("to_location_id", &cmd.ToLocationID)
-	o.into("items", &cmd.Items)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateTransfer(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/transfers/", res, err, func(t *domain.Transfer) string { return t.ID }, transferOf)
+	create(s, w, r, "/v1/transfers/", func(t *domain.Transfer) string { return t.ID }, transferOf, func(o *object) {
+		o.into("id", &cmd.TransferID)
+		o.into("from_location_id", &cmd.FromLocationID)
+		o.into("to_location_id", &cmd.ToLocationID)
+		o.into("items", &cmd.Items)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.Transfer], error) {
+		return s.cmd.CreateTransfer(r.Context(), cmd, opts...)
+	})
 }
 
 // transferInventory is POST /v1/inventory/transfer {sku, from_location_id, to_location_id,
 // quantity, id?}: a one-line transfer, created and shipped; answers the transfer (201).
 func (s *Server) transferInventory(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateTransfer{TransferID: commands.NewID()}
 	var item domain.TransferItem
-	o.into("id", &cmd.TransferID)
-	o.into("sku", &item.SKU)
-	o.into("quantity", &item.Quantity)
-	o.into("from_location_id", &cmd.FromLocationID)
-	o.into("to_location_id", &cmd.ToLocationID)
-	cmd.Items = []domain.TransferItem{item}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.TransferInventory(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/transfers/", res, oneLineFields(err), func(t *domain.Transfer) string { return t.ID }, transferOf)
+	create(s, w, r, "/v1/transfers/", func(t *domain.Transfer) string { return t.ID }, transferOf, func(o *object) {
+		o.into("id", &cmd.TransferID)
+		o.into("sku", &item.SKU)
+		o.into("quantity", &item.Quantity)
+		o.into("from_location_id", &cmd.FromLocationID)
+		o.into("to_location_id", &cmd.ToLocationID)
+		cmd.Items = []domain.TransferItem{item}
+	}, func(opts []commands.Option) (commands.Result[domain.Transfer], error) {
+		res, err := s.cmd.TransferInventory(r.Context(), cmd, opts...)
+		return res, oneLineFields(err)
+	})
 }
 
 // oneLineFields names a one-line transfer's fields as its request does (sku, quantity),
@@ -413,38 +353,23 @@ func cycleCountOf(c *domain.CycleCount) cycleCountJSON {
 }
 
 func (s *Server) createCycleCount(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateCycleCount{CycleCountID: commands.NewID()}
-	o.into("id", &cmd.CycleCountID)
-	o.into("warehouse_id", &cmd.WarehouseID)
-	o.into("skus", &cmd.SKUs)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateCycleCount(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/cycle_counts/", res, err, func(c *domain.CycleCount) string { return c.ID }, cycleCountOf)
+	create(s, w, r, "/v1/cycle_counts/", func(c *domain.CycleCount) string { return c.ID }, cycleCountOf, func(o *object) {
+		o.into("id", &cmd.CycleCountID)
+		o.into("warehouse_id", &cmd.WarehouseID)
+		o.into("skus", &cmd.SKUs)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
+		return s.cmd.CreateCycleCount(r.Context(), cmd, opts...)
+	})
 }
 
 // submitCycleCount is POST /v1/cycle_counts/{id}/submit {counts[{sku, counted}]}.
 func (s *Server) submitCycleCount(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var counts []domain.CountLine
-	o.v.Check(o.into("counts", &counts), "counts", "is required")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, cycleCountOf, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
+	command(s, w, r, cycleCountOf, func(o *object) {
+		o.v.Check(o.into("counts", &counts), "counts", "is required")
+	}, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
 		return s.cmd.SubmitCycleCount(r.Context(), mux.Vars(r)["id"], counts, opts...)
 	})
 }

@@ -103,45 +103,32 @@ func (s *Server) canSubscribe(r *http.Request, patterns []string) error {
 }
 
 func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateWebhookEndpoint{EndpointID: commands.NewID()}
-	o.into("id", &cmd.EndpointID)
-	o.into("url", &cmd.URL)
-	o.into("events", &cmd.Events)
-	o.into("description", &cmd.Description)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.canSubscribe(r, cmd.Events); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateWebhookEndpoint(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	created(s, w, r, "/v1/webhook_endpoints/", res, err, func(w *domain.WebhookEndpoint) string { return w.ID }, webhookEndpointWithSecret)
+	create(s, w, r, "/v1/webhook_endpoints/", func(w *domain.WebhookEndpoint) string { return w.ID }, webhookEndpointWithSecret, func(o *object) {
+		o.into("id", &cmd.EndpointID)
+		o.into("url", &cmd.URL)
+		o.into("events", &cmd.Events)
+		o.into("description", &cmd.Description)
+	}, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
+		if err := s.canSubscribe(r, cmd.Events); err != nil {
+			return commands.Result[domain.WebhookEndpoint]{}, err
+		}
+		return s.cmd.CreateWebhookEndpoint(r.Context(), cmd, opts...)
+	})
 }
 
 // updateWebhookEndpoint is PUT /v1/webhook_endpoints/{id}: url, events, description.
 func (s *Server) updateWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdateWebhookEndpoint
-	cmd.URL = o.str("url")
-	cmd.Description = o.str("description")
-	if o.has("events") {
-		events := []string{}
-		o.into("events", &events)
-		cmd.Events = &events
-	}
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
+	if !s.decode(w, r, func(o *object) {
+		cmd.URL = o.str("url")
+		cmd.Description = o.str("description")
+		if o.has("events") {
+			events := []string{}
+			o.into("events", &events)
+			cmd.Events = &events
+		}
+	}) {
 		return
 	}
 	if cmd.Events != nil {
@@ -150,7 +137,8 @@ func (s *Server) updateWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	command(s, w, r, webhookEndpointOf, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
+	// the body is read: the events are checked before If-Match
+	command(s, w, r, webhookEndpointOf, nil, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
 		return s.cmd.UpdateWebhookEndpoint(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
@@ -162,13 +150,13 @@ func (s *Server) webhookEndpointAction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
-	command(s, w, r, webhookEndpointWithSecret, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
+	command(s, w, r, webhookEndpointWithSecret, nil, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
 		return s.cmd.RotateWebhookSecret(r.Context(), mux.Vars(r)["id"], opts...)
 	})
 }
 
 func (s *Server) deleteWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
-	command(s, w, r, webhookEndpointOf, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
+	command(s, w, r, webhookEndpointOf, nil, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
 		return s.cmd.DeleteWebhookEndpoint(r.Context(), mux.Vars(r)["id"], opts...)
 	})
 }
@@ -214,23 +202,11 @@ func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request) {
 	if st := q.Get("status"); st != "" {
 		v.Check(isOneOf(domain.WebhookDeliveryStatuses, st), "status", "not a status of this collection")
 	}
-	s.listDocs(w, r, &v, q, run, &f, func() (any, projections.PageInfo, error) {
+	createdRange(q, &v, &f)
+	serveList(s, w, r, &v, run, func() ([]webhookDeliveryJSON, projections.PageInfo, error) {
 		docs, pi, err := s.read.ListWebhookDeliveries(r.Context(), f)
-		out := make([]webhookDeliveryJSON, len(docs))
-		for i, d := range docs {
-			out[i] = s.webhookDeliveryOf(d)
-		}
-		return out, pi, err
+		return views(docs, s.webhookDeliveryOf), pi, err
 	})
-}
-
-func isOneOf[S ~string](all []S, v string) bool {
-	for _, s := range all {
-		if string(s) == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) getWebhookDelivery(w http.ResponseWriter, r *http.Request) {
@@ -245,7 +221,7 @@ func (s *Server) getWebhookDelivery(w http.ResponseWriter, r *http.Request) {
 
 // redeliverWebhook schedules a fresh round of tries, due at once.
 func (s *Server) redeliverWebhook(w http.ResponseWriter, r *http.Request) {
-	command(s, w, r, s.webhookDeliveryOf, func(opts []commands.Option) (commands.Result[domain.WebhookDelivery], error) {
+	command(s, w, r, s.webhookDeliveryOf, nil, func(opts []commands.Option) (commands.Result[domain.WebhookDelivery], error) {
 		return s.cmd.RedeliverWebhook(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["delivery_id"], opts...)
 	})
 }

@@ -36,82 +36,46 @@ func priceListOf(p *domain.PriceList) priceListJSON {
 		UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
 }
 
-func (s *Server) runner(name string) *projections.Runner {
-	run, _ := s.read.Runner(name)
-	return run
-}
-
 func (s *Server) createPriceList(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreatePriceList{PriceListID: commands.NewID()}
-	o.into("id", &cmd.PriceListID)
-	o.into("name", &cmd.Name)
-	o.into("currency", &cmd.Currency)
-	o.into("customer_ids", &cmd.CustomerIDs)
-	o.into("prices", &cmd.Prices)
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreatePriceList(r.Context(), cmd, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/price_lists/"+res.Aggregate.ID)
-	reply(w, http.StatusCreated, res, priceListOf)
+	create(s, w, r, "/v1/price_lists/", func(p *domain.PriceList) string { return p.ID }, priceListOf, func(o *object) {
+		o.into("id", &cmd.PriceListID)
+		o.into("name", &cmd.Name)
+		o.into("currency", &cmd.Currency)
+		o.into("customer_ids", &cmd.CustomerIDs)
+		o.into("prices", &cmd.Prices)
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
+		return s.cmd.CreatePriceList(r.Context(), cmd, opts...)
+	})
 }
 
 // updatePriceList is PUT /v1/price_lists/{id}: name, customer_ids and prices, each
 // replaced whole when given.
 func (s *Server) updatePriceList(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdatePriceList
-	cmd.Name = o.str("name")
-	if o.has("customer_ids") {
-		ids := []string{}
-		o.into("customer_ids", &ids)
-		cmd.CustomerIDs = &ids
-	}
-	if o.has("prices") {
-		prices := map[string]domain.SKUPrice{}
-		o.into("prices", &prices)
-		cmd.Prices = &prices
-	}
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, priceListOf, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
+	command(s, w, r, priceListOf, func(o *object) {
+		cmd.Name = o.str("name")
+		if o.has("customer_ids") {
+			ids := []string{}
+			o.into("customer_ids", &ids)
+			cmd.CustomerIDs = &ids
+		}
+		if o.has("prices") {
+			prices := map[string]domain.SKUPrice{}
+			o.into("prices", &prices)
+			cmd.Prices = &prices
+		}
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
 		return s.cmd.UpdatePriceList(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // archivePriceList is POST /v1/price_lists/{id}/archive {reason}.
 func (s *Server) archivePriceList(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, priceListOf, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
-		return s.cmd.ArchivePriceList(r.Context(), mux.Vars(r)["id"], reason, opts...)
+	reasonAction(s, w, r, priceListOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.PriceList], error) {
+		return s.cmd.ArchivePriceList(r.Context(), id, reason, opts...)
 	})
 }
 
@@ -165,28 +129,20 @@ func wholesaleAccountOf(a *domain.WholesaleAccount) wholesaleAccountJSON {
 // net_terms, price_list_id}: opens the account of a BUSINESS customer, or changes the
 // terms given.
 func (s *Server) putWholesaleAccount(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.UpdateWholesaleAccount{CustomerID: mux.Vars(r)["customer_id"]}
-	cmd.Currency = o.str("currency")
-	var limit int64
-	if o.into("credit_limit", &limit) {
-		cmd.CreditLimit = &limit
-	}
-	if terms := o.str("net_terms"); terms != nil {
-		nt := domain.NetTerms(*terms)
-		cmd.NetTerms = &nt
-	}
-	cmd.PriceListID = o.str("price_list_id")
-	cmd.Check(&o.v)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, wholesaleAccountOf, func(opts []commands.Option) (commands.Result[domain.WholesaleAccount], error) {
+	command(s, w, r, wholesaleAccountOf, func(o *object) {
+		cmd.Currency = o.str("currency")
+		var limit int64
+		if o.into("credit_limit", &limit) {
+			cmd.CreditLimit = &limit
+		}
+		if terms := o.str("net_terms"); terms != nil {
+			nt := domain.NetTerms(*terms)
+			cmd.NetTerms = &nt
+		}
+		cmd.PriceListID = o.str("price_list_id")
+		cmd.Check(&o.v)
+	}, func(opts []commands.Option) (commands.Result[domain.WholesaleAccount], error) {
 		return s.cmd.PutWholesaleAccount(r.Context(), cmd, opts...)
 	})
 }
@@ -259,93 +215,54 @@ func wholesaleLines(o *object) *[]domain.WholesaleLineInput {
 }
 
 func (s *Server) createWholesaleOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cmd := domain.CreateWholesaleOrder{OrderID: commands.NewID(), LocationID: DefaultLocation}
 	var priceListID string
-	o.into("id", &cmd.OrderID)
-	o.into("customer_id", &cmd.CustomerID)
-	o.into("price_list_id", &priceListID)
-	o.into("location_id", &cmd.LocationID)
-	o.into("po_number", &cmd.PONumber)
-	o.into("notes", &cmd.Notes)
-	if lines := wholesaleLines(o); lines != nil {
-		cmd.Lines = *lines
-	}
-	o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	o.v.Check(domain.ValidID(cmd.CustomerID), "customer_id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	o.v.Check(priceListID == "" || domain.ValidID(priceListID), "price_list_id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.cmd.CreateWholesaleOrder(r.Context(), cmd, priceListID, commands.WithMetadata(meta(r)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/wholesale_orders/"+res.Aggregate.ID)
-	reply(w, http.StatusCreated, res, wholesaleOrderOf)
+	create(s, w, r, "/v1/wholesale_orders/", func(w *domain.WholesaleOrder) string { return w.ID }, wholesaleOrderOf, func(o *object) {
+		o.into("id", &cmd.OrderID)
+		o.into("customer_id", &cmd.CustomerID)
+		o.into("price_list_id", &priceListID)
+		o.into("location_id", &cmd.LocationID)
+		o.into("po_number", &cmd.PONumber)
+		o.into("notes", &cmd.Notes)
+		if lines := wholesaleLines(o); lines != nil {
+			cmd.Lines = *lines
+		}
+		o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(domain.ValidID(cmd.CustomerID), "customer_id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(priceListID == "" || domain.ValidID(priceListID), "price_list_id", "must match ^[A-Za-z0-9_-]{1,64}$")
+	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+		return s.cmd.CreateWholesaleOrder(r.Context(), cmd, priceListID, opts...)
+	})
 }
 
 // updateWholesaleOrder is PUT /v1/wholesale_orders/{id}: a draft's po_number, location_id,
 // notes, and lines (re-priced from the order's list).
 func (s *Server) updateWholesaleOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var cmd domain.UpdateWholesaleOrder
-	cmd.PONumber = o.str("po_number")
-	cmd.LocationID = o.str("location_id")
-	cmd.Notes = o.str("notes")
-	cmd.Lines = wholesaleLines(o)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, wholesaleOrderOf, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+	command(s, w, r, wholesaleOrderOf, func(o *object) {
+		cmd.PONumber = o.str("po_number")
+		cmd.LocationID = o.str("location_id")
+		cmd.Notes = o.str("notes")
+		cmd.Lines = wholesaleLines(o)
+	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
 		return s.cmd.UpdateWholesaleOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // wholesaleOrderAction is POST /v1/wholesale_orders/{id}/{action} {reason}.
 func (s *Server) wholesaleOrderAction(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var reason string
-	o.into("reason", &reason)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, wholesaleOrderOf, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
-		return s.cmd.ActOnWholesaleOrder(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts...)
+	reasonAction(s, w, r, wholesaleOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+		return s.cmd.ActOnWholesaleOrder(r.Context(), id, action, reason, opts...)
 	})
 }
 
 // invoiceWholesaleOrder is POST /v1/wholesale_orders/{id}/invoice {invoice_number}; without
 // one the order gets the next INV-000001 style number.
 func (s *Server) invoiceWholesaleOrder(w http.ResponseWriter, r *http.Request) {
-	o, err := readObject(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var number string
-	o.into("invoice_number", &number)
-	if err := o.err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	command(s, w, r, wholesaleOrderOf, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+	command(s, w, r, wholesaleOrderOf, func(o *object) {
+		o.into("invoice_number", &number)
+	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
 		return s.cmd.InvoiceWholesaleOrder(r.Context(), mux.Vars(r)["id"], number, opts...)
 	})
 }
