@@ -157,7 +157,11 @@ func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 				if !strings.HasPrefix(status, "2") || res.Value == nil {
 					continue
 				}
-				res.Value.Content = openapi3.NewContentWithJSONSchemaRef(&openapi3.SchemaRef{Ref: ref.Ref})
+				// an answer shared by reference (#/components/responses/List) is copied,
+				// not changed: each operation answers its own type
+				own := *res.Value
+				own.Content = openapi3.NewContentWithJSONSchemaRef(&openapi3.SchemaRef{Ref: ref.Ref})
+				op.Responses.Set(status, &openapi3.ResponseRef{Value: &own})
 			}
 			typed++
 		}

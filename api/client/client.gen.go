@@ -34233,7 +34233,7 @@ type ListCustomersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *CustomerList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -34243,7 +34243,7 @@ type ListCustomersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListCustomersResponse) GetJSON200() *List {
+func (r ListCustomersResponse) GetJSON200() *CustomerList {
 	return r.JSON200
 }
 
@@ -34918,7 +34918,7 @@ type CustomerHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *HistoryList
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -34928,7 +34928,7 @@ type CustomerHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CustomerHistoryResponse) GetJSON200() *List {
+func (r CustomerHistoryResponse) GetJSON200() *HistoryList {
 	return r.JSON200
 }
 
@@ -35043,7 +35043,7 @@ type CustomerTimelineResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *TimelineList
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -35053,7 +35053,7 @@ type CustomerTimelineResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CustomerTimelineResponse) GetJSON200() *List {
+func (r CustomerTimelineResponse) GetJSON200() *TimelineList {
 	return r.JSON200
 }
 
@@ -39098,7 +39098,7 @@ type ListPriceListsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *PriceListList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -39108,7 +39108,7 @@ type ListPriceListsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListPriceListsResponse) GetJSON200() *List {
+func (r ListPriceListsResponse) GetJSON200() *PriceListList {
 	return r.JSON200
 }
 
@@ -39408,7 +39408,7 @@ type PriceListHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *HistoryList
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -39418,7 +39418,7 @@ type PriceListHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r PriceListHistoryResponse) GetJSON200() *List {
+func (r PriceListHistoryResponse) GetJSON200() *HistoryList {
 	return r.JSON200
 }
 
@@ -41001,7 +41001,7 @@ type ListReturnsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *ReturnList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -41011,7 +41011,7 @@ type ListReturnsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListReturnsResponse) GetJSON200() *List {
+func (r ListReturnsResponse) GetJSON200() *ReturnList {
 	return r.JSON200
 }
 
@@ -41387,7 +41387,7 @@ type ReturnHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *HistoryList
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -41397,7 +41397,7 @@ type ReturnHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReturnHistoryResponse) GetJSON200() *List {
+func (r ReturnHistoryResponse) GetJSON200() *HistoryList {
 	return r.JSON200
 }
 
@@ -43966,7 +43966,7 @@ type ListWarrantiesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *WarrantyList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -43976,7 +43976,7 @@ type ListWarrantiesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListWarrantiesResponse) GetJSON200() *List {
+func (r ListWarrantiesResponse) GetJSON200() *WarrantyList {
 	return r.JSON200
 }
 
@@ -44904,7 +44904,7 @@ type WarrantyHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *HistoryList
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -44914,7 +44914,7 @@ type WarrantyHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r WarrantyHistoryResponse) GetJSON200() *List {
+func (r WarrantyHistoryResponse) GetJSON200() *HistoryList {
 	return r.JSON200
 }
 
@@ -46007,7 +46007,7 @@ type ListWholesaleOrdersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *WholesaleOrderList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -46017,7 +46017,7 @@ type ListWholesaleOrdersResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListWholesaleOrdersResponse) GetJSON200() *List {
+func (r ListWholesaleOrdersResponse) GetJSON200() *WholesaleOrderList {
 	return r.JSON200
 }
 
@@ -46441,7 +46441,7 @@ type WholesaleOrderHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *List
+	JSON200 *HistoryList
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
@@ -46451,7 +46451,7 @@ type WholesaleOrderHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r WholesaleOrderHistoryResponse) GetJSON200() *List {
+func (r WholesaleOrderHistoryResponse) GetJSON200() *HistoryList {
 	return r.JSON200
 }
 
@@ -56776,7 +56776,7 @@ func ParseListCustomersResponse(rsp *http.Response) (*ListCustomersResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest CustomerList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57422,7 +57422,7 @@ func ParseCustomerHistoryResponse(rsp *http.Response) (*CustomerHistoryResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest HistoryList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57535,7 +57535,7 @@ func ParseCustomerTimelineResponse(rsp *http.Response) (*CustomerTimelineRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest TimelineList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60681,7 +60681,7 @@ func ParseListPriceListsResponse(rsp *http.Response) (*ListPriceListsResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest PriceListList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -60922,7 +60922,7 @@ func ParsePriceListHistoryResponse(rsp *http.Response) (*PriceListHistoryRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest HistoryList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62161,7 +62161,7 @@ func ParseListReturnsResponse(rsp *http.Response) (*ListReturnsResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest ReturnList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62463,7 +62463,7 @@ func ParseReturnHistoryResponse(rsp *http.Response) (*ReturnHistoryResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest HistoryList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -64463,7 +64463,7 @@ func ParseListWarrantiesResponse(rsp *http.Response) (*ListWarrantiesResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest WarrantyList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65197,7 +65197,7 @@ func ParseWarrantyHistoryResponse(rsp *http.Response) (*WarrantyHistoryResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest HistoryList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66051,7 +66051,7 @@ func ParseListWholesaleOrdersResponse(rsp *http.Response) (*ListWholesaleOrdersR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest WholesaleOrderList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66386,7 +66386,7 @@ func ParseWholesaleOrderHistoryResponse(rsp *http.Response) (*WholesaleOrderHist
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest List
+		var dest HistoryList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
