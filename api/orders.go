@@ -76,15 +76,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		o.into("channel", &cmd.Channel)
 		o.into("notes", &cmd.Notes)
 		o.into("metadata", &cmd.Metadata)
-		var addr addressInput
-		if o.into("shipping_address", &addr) {
-			a := addr.address()
-			cmd.ShippingAddress = &a
-		}
-		if o.into("billing_address", &addr) { // into addr as shipping left it
-			a := addr.address()
-			cmd.BillingAddress = &a
-		}
+		cmd.ShippingAddress, cmd.BillingAddress = orderAddress(o, "shipping_address"), orderAddress(o, "billing_address")
 		var status string
 		if o.into("status", &status) {
 			o.v.Check(status == "DRAFT" || status == "PENDING", "status", "must be DRAFT or PENDING")
@@ -100,6 +92,18 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// orderAddress reads an address field of an order, nil when absent. Each address is read
+// into its own value: a billing address leaving out street2 has none, whatever the
+// shipping address said.
+func orderAddress(o *object, field string) *domain.Address {
+	var in addressInput
+	if !o.into(field, &in) {
+		return nil
+	}
+	a := in.address()
+	return &a
+}
+
 // updateOrder is PUT /v1/orders/{id}: an edit before shipping. Items replaces the lines
 // (a line keeps its id and reservation when its SKU stays); a confirmed order's
 // reservations follow the new lines (F4).
@@ -109,15 +113,7 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
 		cmd.Items = orderItems(o)
 		cmd.Notes = o.str("notes")
 		cmd.Channel = o.str("channel")
-		var addr addressInput
-		if o.into("shipping_address", &addr) {
-			a := addr.address()
-			cmd.ShippingAddress = &a
-		}
-		if o.into("billing_address", &addr) { // into addr as shipping left it
-			a := addr.address()
-			cmd.BillingAddress = &a
-		}
+		cmd.ShippingAddress, cmd.BillingAddress = orderAddress(o, "shipping_address"), orderAddress(o, "billing_address")
 		var m map[string]string
 		if o.has("metadata") {
 			o.into("metadata", &m)

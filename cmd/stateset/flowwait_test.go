@@ -58,3 +58,22 @@ func TestWriteAnswersCoverTheFlowsItTriggered(t *testing.T) {
 		t.Fatalf("a refused confirmation changed the order: %v", o)
 	}
 }
+
+// TestOrderAddressesAreReadApart: a billing address takes nothing from the shipping
+// address sent beside it (both were once decoded into one value).
+func TestOrderAddressesAreReadApart(t *testing.T) {
+	sh := newShop(t)
+	sh.item("MUG", 1)
+	o := sh.ok(http.MethodPost, "/v1/orders", `{"id":"oa1","customer_id":"cus1","currency":"USD",
+		"shipping_address":{"street1":"1 Ship St","street2":"Unit 9","city":"Reno","state":"NV","postal_code":"89501","country":"US"},
+		"billing_address":{"street1":"2 Bill Ave","city":"Austin","postal_code":"73301","country":"US"},
+		"items":[{"sku":"MUG","name":"mug","quantity":1,"unit_price":100}]}`)
+	bill := o["billing_address"].(map[string]any)
+	if bill["street1"] != "2 Bill Ave" || bill["street2"] != nil && bill["street2"] != "" || bill["state"] != nil && bill["state"] != "" {
+		t.Fatalf("billing address %v", bill)
+	}
+	ship := o["shipping_address"].(map[string]any)
+	if ship["street2"] != "Unit 9" || ship["state"] != "NV" {
+		t.Fatalf("shipping address %v", ship)
+	}
+}
