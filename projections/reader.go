@@ -11,6 +11,9 @@ import (
 	"strings"
 )
 
+// Layout: one read model a file, named as domain/ names its aggregate (webhooks.go holds two),
+// with its projector, documents and Reader queries; shared pieces live in files named for their job.
+
 // Reader answers the API's queries from the read models.
 type Reader struct {
 	runners   map[string]*Runner
