@@ -88,7 +88,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.CreateOrder(r.Context(), cmd, opts...)
+		return s.cmd.Orders().Create(r.Context(), cmd, opts...)
 	})
 }
 
@@ -121,14 +121,14 @@ func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.UpdateOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Orders().Update(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // orderAction is POST /v1/orders/{id}/{action} {reason}.
 func (s *Server) orderAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, orderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.ActOnOrder(r.Context(), id, action, reason, opts...)
+		return s.cmd.Orders().Act(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -148,7 +148,7 @@ func (s *Server) shipOrder(w http.ResponseWriter, r *http.Request) {
 		o.into("carrier", &cmd.Carrier)
 		o.into("tracking_number", &cmd.TrackingNumber)
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.ShipOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Orders().Ship(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
@@ -160,7 +160,7 @@ func (s *Server) addOrderNote(w http.ResponseWriter, r *http.Request) {
 			body = *b
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.AddOrderNote(r.Context(), mux.Vars(r)["id"], body, opts...)
+		return s.cmd.Orders().AddNote(r.Context(), mux.Vars(r)["id"], body, opts...)
 	})
 }
 
@@ -171,7 +171,7 @@ func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
 		o.into("amount", &amount)
 		o.into("reference", &ref)
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.PayOrder(r.Context(), mux.Vars(r)["id"], amount, ref, opts...)
+		return s.cmd.Orders().Pay(r.Context(), mux.Vars(r)["id"], amount, ref, opts...)
 	})
 }
 
@@ -182,14 +182,14 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 		o.into("amount", &amount)
 		o.into("reason", &reason)
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.RefundOrder(r.Context(), mux.Vars(r)["id"], amount, reason, "", "", opts...)
+		return s.cmd.Orders().Refund(r.Context(), mux.Vars(r)["id"], amount, reason, "", "", opts...)
 	})
 }
 
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
 	getDocAsOf(s, w, r, "order", s.runner(projections.Orders().Name()), func() (projections.Doc[domain.Order], error) {
 		return s.read.GetOrder(r.Context(), mux.Vars(r)["id"])
-	}, s.cmd.OrderAt, func(o *domain.Order) int64 { return o.Version }, orderOf)
+	}, s.cmd.Orders().At, func(o *domain.Order) int64 { return o.Version }, orderOf)
 }
 
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {

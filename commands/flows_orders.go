@@ -23,7 +23,7 @@ func (h *Handler) orderStock(ctx context.Context, env domain.Envelope, meta doma
 	case domain.OrderConfirmed:
 		// A confirmation handled late (a parked event replayed after the order was
 		// cancelled) must not reserve for an order that no longer wants stock.
-		o, err := h.Order(ctx, e.OrderID)
+		o, err := h.Orders().Get(ctx, e.OrderID)
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func (h *Handler) orderStock(ctx context.Context, env domain.Envelope, meta doma
 		if e.Items == nil {
 			return nil
 		}
-		o, err := h.OrderAt(ctx, e.OrderID, env.Position)
+		o, err := h.Orders().At(ctx, e.OrderID, env.Position)
 		if err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (h *Handler) orderAllocation(ctx context.Context, env domain.Envelope, meta
 		return nil
 	}
 	a.AsOf = env.Position
-	_, err := h.AllocateOrder(ctx, orderID, []domain.LineAllocation{a}, WithMetadata(meta))
+	_, err := h.Orders().Allocate(ctx, orderID, []domain.LineAllocation{a}, WithMetadata(meta))
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}

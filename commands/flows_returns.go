@@ -51,7 +51,7 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 			}
 		}
 	case domain.ReturnRefunded:
-		_, err := h.RefundOrder(ctx, e.OrderID, e.Amount, "return", e.ReturnID, env.ID, opt)
+		_, err := h.Orders().Refund(ctx, e.OrderID, e.Amount, "return", e.ReturnID, env.ID, opt)
 		return err
 	case domain.ReturnRejected:
 		_, err := h.releaseUnlessOpen(ctx, e.OrderID, e.ReturnID, opt)

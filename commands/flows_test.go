@@ -19,7 +19,7 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.CreateOrder(ctx, domain.CreateOrder{OrderID: "o1", CustomerID: "c1", Currency: "USD", LocationID: "main",
+	if _, err := h.Orders().Create(ctx, domain.CreateOrder{OrderID: "o1", CustomerID: "c1", Currency: "USD", LocationID: "main",
 		Items: []domain.OrderLineInput{{SKU: "MUG", Quantity: 2, UnitPrice: 100}}, Submit: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +49,11 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 			}
 		}
 	}
-	twice(h.ActOnOrder(ctx, "o1", "confirm", ""))
-	if _, err := h.AllocateOrder(ctx, "o1", []domain.LineAllocation{{LineID: "1", Reserved: 2, AsOf: 1}}); err != nil {
+	twice(h.Orders().Act(ctx, "o1", "confirm", ""))
+	if _, err := h.Orders().Allocate(ctx, "o1", []domain.LineAllocation{{LineID: "1", Reserved: 2, AsOf: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	twice(h.ShipOrder(ctx, "o1", domain.ShipOrder{}))
+	twice(h.Orders().Ship(ctx, "o1", domain.ShipOrder{}))
 	it, _ := h.InventoryItem(ctx, item.Aggregate.ID)
 	if it.OnHand != 3 || it.Reserved != 0 {
 		t.Fatalf("after confirm and ship, each delivered twice: on hand %d, reserved %d", it.OnHand, it.Reserved)

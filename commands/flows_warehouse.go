@@ -113,7 +113,7 @@ func (h *Handler) pickListOrders(ctx context.Context, env domain.Envelope, meta 
 		return nil
 	}
 	for _, id := range slices.Clone(e.OrderIDs) {
-		o, err := h.Order(ctx, id)
+		o, err := h.Orders().Get(ctx, id)
 		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}
@@ -123,7 +123,7 @@ func (h *Handler) pickListOrders(ctx context.Context, env domain.Envelope, meta 
 		if o.Status != domain.OrderStatusConfirmed {
 			continue
 		}
-		_, err = h.ActOnOrder(ctx, id, "process", "picking started: pick list "+e.PickListID, WithMetadata(meta))
+		_, err = h.Orders().Act(ctx, id, "process", "picking started: pick list "+e.PickListID, WithMetadata(meta))
 		if _, ok := errors.AsType[*domain.TransitionError](err); ok {
 			continue
 		}

@@ -22,7 +22,7 @@ func (h *Handler) warrantyClaims(ctx context.Context, env domain.Envelope, meta 
 	case "REPLACEMENT":
 		currency, loc := "USD", "main"
 		if e.OrderID != "" {
-			o, err := h.Order(ctx, e.OrderID)
+			o, err := h.Orders().Get(ctx, e.OrderID)
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return err
 			}
@@ -31,21 +31,21 @@ func (h *Handler) warrantyClaims(ctx context.Context, env domain.Envelope, meta 
 			}
 		}
 		id := domain.ReplacementOrderID(e.WarrantyID, e.ClaimID)
-		_, err := h.CreateOrder(ctx, domain.CreateOrder{OrderID: id, CustomerID: e.CustomerID, Currency: currency,
+		_, err := h.Orders().Create(ctx, domain.CreateOrder{OrderID: id, CustomerID: e.CustomerID, Currency: currency,
 			LocationID: loc, Channel: "warranty", Submit: true,
 			Items:    []domain.OrderLineInput{{SKU: e.SKU, Name: "warranty replacement", Quantity: 1, UnitPrice: 0}},
 			Metadata: map[string]string{"warranty_id": e.WarrantyID, "claim_id": e.ClaimID}}, opt)
 		if err != nil && !isAlreadyExists(err) {
 			return err
 		}
-		o, err := h.Order(ctx, id)
+		o, err := h.Orders().Get(ctx, id)
 		if err != nil {
 			return err
 		}
 		if o.Status != domain.OrderStatusPending || o.Metadata["claim_id"] != e.ClaimID {
 			return nil // confirmed already (a redelivery), moved on, or not ours
 		}
-		_, err = h.ActOnOrder(ctx, id, "confirm", "warranty replacement", opt)
+		_, err = h.Orders().Act(ctx, id, "confirm", "warranty replacement", opt)
 		return err
 	case "REPAIR":
 		if e.OrderID == "" {

@@ -94,19 +94,19 @@ func BenchmarkConfirmShip(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		id := fmt.Sprintf("o%d", i)
-		if _, err := h.CreateOrder(ctx, domain.CreateOrder{OrderID: id, OrderNumber: id, CustomerID: "c1", Currency: "USD",
+		if _, err := h.Orders().Create(ctx, domain.CreateOrder{OrderID: id, OrderNumber: id, CustomerID: "c1", Currency: "USD",
 			LocationID: "main", Items: []domain.OrderLineInput{{SKU: "MUG", Quantity: 1, UnitPrice: 100}}, Submit: true}); err != nil {
 			b.Fatal(err)
 		}
-		conf, err := h.ActOnOrder(ctx, id, "confirm", "")
+		conf, err := h.Orders().Act(ctx, id, "confirm", "")
 		if err != nil {
 			b.Fatal(err)
 		}
 		react("order-stock", conf.Events)
-		if _, err := h.AllocateOrder(ctx, id, []domain.LineAllocation{{LineID: "1", Reserved: 1, AsOf: uint64(i + 1)}}); err != nil {
+		if _, err := h.Orders().Allocate(ctx, id, []domain.LineAllocation{{LineID: "1", Reserved: 1, AsOf: uint64(i + 1)}}); err != nil {
 			b.Fatal(err)
 		}
-		ship, err := h.ShipOrder(ctx, id, domain.ShipOrder{})
+		ship, err := h.Orders().Ship(ctx, id, domain.ShipOrder{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,19 +7,19 @@ import (
 	"stateset/domain"
 )
 
-// CreateOrder places an order. The customer and every line's SKU at the order's location
+// Create places an order. The customer and every line's SKU at the order's location
 // must exist: both are asked of the event store, not of a read model that may lag.
-func (h *Handler) CreateOrder(ctx context.Context, cmd domain.CreateOrder, opts ...Option) (Result[domain.Order], error) {
+func (m Orders) Create(ctx context.Context, cmd domain.CreateOrder, opts ...Option) (Result[domain.Order], error) {
 	var v domain.Validation
 	cmd.Check(&v)
 	if err := v.Err(); err != nil {
 		return Result[domain.Order]{}, err
 	}
-	if err := h.checkReferences(ctx, cmd.CustomerID, cmd.LocationID, cmd.Items); err != nil {
+	if err := m.h.checkReferences(ctx, cmd.CustomerID, cmd.LocationID, cmd.Items); err != nil {
 		return Result[domain.Order]{}, err
 	}
 	if cmd.OrderNumber == "" {
-		n, err := h.nextNumber(ctx, "order", "ORD")
+		n, err := m.h.nextNumber(ctx, "order", "ORD")
 		if err != nil {
 			return Result[domain.Order]{}, err
 		}
@@ -27,7 +27,7 @@ func (h *Handler) CreateOrder(ctx context.Context, cmd domain.CreateOrder, opts 
 	}
 	// the id is most often one the API just made (NewID): no load of an order that is not
 	// there; the append checks that it is not
-	return execute(ctx, h, "order", cmd.OrderID, append(opts[:len(opts):len(opts)], asNew()), func(o *domain.Order) ([]domain.Event, error) {
+	return execute(ctx, m.h, "order", cmd.OrderID, append(opts[:len(opts):len(opts)], asNew()), func(o *domain.Order) ([]domain.Event, error) {
 		return o.Create(cmd)
 	}, nil)
 }
@@ -48,61 +48,61 @@ func (h *Handler) checkReferences(ctx context.Context, customerID, locationID st
 	return v.Err()
 }
 
-// UpdateOrder edits an order before shipping.
-func (h *Handler) UpdateOrder(ctx context.Context, id string, cmd domain.UpdateOrder, opts ...Option) (Result[domain.Order], error) {
+// Update edits an order before shipping.
+func (m Orders) Update(ctx context.Context, id string, cmd domain.UpdateOrder, opts ...Option) (Result[domain.Order], error) {
 	if cmd.Items != nil {
-		o, err := h.Order(ctx, id)
+		o, err := m.Get(ctx, id)
 		if err != nil {
 			return Result[domain.Order]{}, err
 		}
-		if err := h.checkReferences(ctx, "", o.LocationID, *cmd.Items); err != nil {
+		if err := m.h.checkReferences(ctx, "", o.LocationID, *cmd.Items); err != nil {
 			return Result[domain.Order]{}, err
 		}
 	}
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Update(cmd) })
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Update(cmd) })
 }
 
-// ActOnOrder runs a status action (submit, confirm, process, ship, deliver, hold,
+// Act runs a status action (submit, confirm, process, ship, deliver, hold,
 // release, cancel).
-func (h *Handler) ActOnOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Act(action, reason) })
+func (m Orders) Act(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Order], error) {
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Act(action, reason) })
 }
 
-// ShipOrder ships lines of an order.
-func (h *Handler) ShipOrder(ctx context.Context, id string, cmd domain.ShipOrder, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Ship(cmd) })
+// Ship ships lines of an order.
+func (m Orders) Ship(ctx context.Context, id string, cmd domain.ShipOrder, opts ...Option) (Result[domain.Order], error) {
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Ship(cmd) })
 }
 
-// AllocateOrder records what the inventory holds for an order's lines.
-func (h *Handler) AllocateOrder(ctx context.Context, id string, allocs []domain.LineAllocation, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Allocate(allocs) })
+// Allocate records what the inventory holds for an order's lines.
+func (m Orders) Allocate(ctx context.Context, id string, allocs []domain.LineAllocation, opts ...Option) (Result[domain.Order], error) {
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Allocate(allocs) })
 }
 
-// AddOrderNote adds a note.
-func (h *Handler) AddOrderNote(ctx context.Context, id, body string, opts ...Option) (Result[domain.Order], error) {
+// AddNote adds a note.
+func (m Orders) AddNote(ctx context.Context, id, body string, opts ...Option) (Result[domain.Order], error) {
 	noteID := newID()
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.AddNote(noteID, body) })
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.AddNote(noteID, body) })
 }
 
-// PayOrder records a captured payment.
-func (h *Handler) PayOrder(ctx context.Context, id string, amount int64, reference string, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Pay(amount, reference) })
+// Pay records a captured payment.
+func (m Orders) Pay(ctx context.Context, id string, amount int64, reference string, opts ...Option) (Result[domain.Order], error) {
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Pay(amount, reference) })
 }
 
-// RefundOrder records a refund; for a return, returnID names it and key (the return's
+// Refund records a refund; for a return, returnID names it and key (the return's
 // refund event id) makes a redelivery a no-op.
-func (h *Handler) RefundOrder(ctx context.Context, id string, amount int64, reason, returnID, key string, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Refund(amount, reason, returnID, key) })
+func (m Orders) Refund(ctx context.Context, id string, amount int64, reason, returnID, key string, opts ...Option) (Result[domain.Order], error) {
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.Refund(amount, reason, returnID, key) })
 }
 
-// OpenOrderReturn holds a return's quantities against the order's shipped lines.
-func (h *Handler) OpenOrderReturn(ctx context.Context, id, returnID string, lines map[string]int64, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.OpenReturn(returnID, lines) })
+// OpenReturn holds a return's quantities against the order's shipped lines.
+func (m Orders) OpenReturn(ctx context.Context, id, returnID string, lines map[string]int64, opts ...Option) (Result[domain.Order], error) {
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.OpenReturn(returnID, lines) })
 }
 
-// CloseOrderReturn frees a rejected or cancelled return's quantities.
-func (h *Handler) CloseOrderReturn(ctx context.Context, id, returnID string, opts ...Option) (Result[domain.Order], error) {
-	return h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.CloseReturn(returnID) })
+// CloseReturn frees a rejected or cancelled return's quantities.
+func (m Orders) CloseReturn(ctx context.Context, id, returnID string, opts ...Option) (Result[domain.Order], error) {
+	return m.h.onOrder(ctx, id, opts, func(o *domain.Order) ([]domain.Event, error) { return o.CloseReturn(returnID) })
 }
 
 func (h *Handler) onOrder(ctx context.Context, id string, opts []Option, decide func(*domain.Order) ([]domain.Event, error)) (Result[domain.Order], error) {
@@ -117,12 +117,12 @@ func (h *Handler) onOrder(ctx context.Context, id string, opts []Option, decide 
 	}, nil)
 }
 
-// Order loads an order from the event store.
-func (h *Handler) Order(ctx context.Context, id string) (*domain.Order, error) {
-	return loadExisting[domain.Order](ctx, h, "order", id, 0)
+// Get loads an order from the event store.
+func (m Orders) Get(ctx context.Context, id string) (*domain.Order, error) {
+	return loadExisting[domain.Order](ctx, m.h, "order", id, 0)
 }
 
-// OrderAt rebuilds an order as it was at stream position pos.
-func (h *Handler) OrderAt(ctx context.Context, id string, pos uint64) (*domain.Order, error) {
-	return loadExisting[domain.Order](ctx, h, "order", id, pos)
+// At rebuilds an order as it was at stream position pos.
+func (m Orders) At(ctx context.Context, id string, pos uint64) (*domain.Order, error) {
+	return loadExisting[domain.Order](ctx, m.h, "order", id, pos)
 }

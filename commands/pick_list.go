@@ -24,7 +24,7 @@ func (h *Handler) CreatePickList(ctx context.Context, cmd domain.CreatePickList,
 	cmd.Lines = nil
 	for i, id := range cmd.OrderIDs {
 		f := "order_ids[" + strconv.Itoa(i) + "]"
-		o, err := h.Order(ctx, id)
+		o, err := h.Orders().Get(ctx, id)
 		switch {
 		case errors.Is(err, domain.ErrNotFound):
 			v.Add(f, "no such order")

@@ -27,7 +27,7 @@ type RequestReturn struct {
 }
 
 // CreateReturn requests a return, strongly consistent with the order. Its guard
-// (guardReturnHold) has the order hold the quantities (OpenOrderReturn), refusing
+// (guardReturnHold) has the order hold the quantities (Orders.OpenReturn), refusing
 // atomically more than shipped minus what open returns hold, and orders not shipped; undo,
 // when the return's append fails, lets the order go of them unless the return holds them
 // after all (undoOrderReturn). The order's own decision is first taken on the order as
@@ -40,7 +40,7 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 	if !domain.ValidID(in.ReturnID) {
 		return Result[domain.Return]{}, badField("id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	}
-	o, err := h.Order(ctx, in.OrderID)
+	o, err := h.Orders().Get(ctx, in.OrderID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return Result[domain.Return]{}, badField("order_id", "no such order")
 	}
@@ -102,7 +102,7 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 	}
 	refusal := func(ctx context.Context, err error) error {
 		// the order refused what it accepted as read: name the item on the order as it is now
-		if o, rerr := h.Order(ctx, in.OrderID); rerr == nil {
+		if o, rerr := h.Orders().Get(ctx, in.OrderID); rerr == nil {
 			named := cmd
 			named.Returnable = returnableFor(o, in.ReturnID)
 			return nameReturnItems(named, err)
@@ -158,7 +158,7 @@ func nameReturnItems(cmd domain.CreateReturn, err error) error {
 
 // guardReturnHold is the guard of the events by which a return starts holding quantities
 // on its order: ReturnRequested, and ReturnReopened of a return that holds none (a
-// REJECTED one). It has the order hold the return's quantities (OpenOrderReturn, a no-op
+// REJECTED one). It has the order hold the return's quantities (Orders.OpenReturn, a no-op
 // when it holds them already), whose refusal (refusal, when given, names it) is atomic and
 // appends nothing. undo, when the return's append fails, lets the order go of them unless
 // the return holds them after all (undoOrderReturn). done, after a reopening, holds them
@@ -184,7 +184,7 @@ func (h *Handler) guardReturnHold(refusal func(context.Context, error) error, op
 			return nil, nil, nil
 		}
 		lines := returnLines(items)
-		if _, err := h.OpenOrderReturn(ctx, orderID, returnID, lines, sideOpts(opts)...); err != nil {
+		if _, err := h.Orders().OpenReturn(ctx, orderID, returnID, lines, sideOpts(opts)...); err != nil {
 			if refusal != nil {
 				err = refusal(ctx, err)
 			}
@@ -193,7 +193,7 @@ func (h *Handler) guardReturnHold(refusal func(context.Context, error) error, op
 		undo = func(ctx context.Context) { h.undoOrderReturn(ctx, orderID, returnID, opts) }
 		if reopen {
 			done = func(ctx context.Context) {
-				if _, err := h.OpenOrderReturn(ctx, orderID, returnID, lines, sideOpts(opts)...); err != nil {
+				if _, err := h.Orders().OpenReturn(ctx, orderID, returnID, lines, sideOpts(opts)...); err != nil {
 					h.log.Error("return: reopened but the order no longer holds it", "order", orderID, "return", returnID, "err", err)
 				}
 			}
@@ -280,7 +280,7 @@ func (h *Handler) RefundReturn(ctx context.Context, id string, cmd domain.Refund
 	if err != nil {
 		return Result[domain.Return]{}, err
 	}
-	o, err := h.Order(ctx, r.OrderID)
+	o, err := h.Orders().Get(ctx, r.OrderID)
 	if err != nil {
 		return Result[domain.Return]{}, err
 	}

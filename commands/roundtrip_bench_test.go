@@ -77,7 +77,7 @@ func BenchmarkUnrelatedHistory(b *testing.B) {
 			create(b, h, "c1", "c1@example.com")
 			hotItem(b, h, "MUG", 0)
 			newOrder := func() Result[domain.Order] {
-				res, err := h.CreateOrder(ctx, domain.CreateOrder{OrderID: NewID(), CustomerID: "c1", Currency: "USD",
+				res, err := h.Orders().Create(ctx, domain.CreateOrder{OrderID: NewID(), CustomerID: "c1", Currency: "USD",
 					LocationID: "main", Items: []domain.OrderLineInput{{SKU: "MUG", Quantity: 1, UnitPrice: 100}}, Submit: true})
 				if err != nil {
 					b.Fatal(err)
@@ -105,7 +105,7 @@ func BenchmarkUnrelatedHistory(b *testing.B) {
 				ids := make([]Result[domain.Order], b.N)
 				for i := range ids {
 					o := newOrder()
-					if ids[i], _ = h.ActOnOrder(ctx, o.Aggregate.ID, "confirm", ""); len(ids[i].Events) != 1 {
+					if ids[i], _ = h.Orders().Act(ctx, o.Aggregate.ID, "confirm", ""); len(ids[i].Events) != 1 {
 						b.Fatal("no confirmation")
 					}
 				}
@@ -121,7 +121,7 @@ func BenchmarkUnrelatedHistory(b *testing.B) {
 				id := newOrder().Aggregate.ID
 				for range b.N {
 					h.cache.Remove("order." + id)
-					if _, err := h.Order(ctx, id); err != nil {
+					if _, err := h.Orders().Get(ctx, id); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -25,7 +25,7 @@ func orderFixture(t testing.TB, h *Handler) {
 }
 
 func placeOrder(h *Handler, id string, opts ...Option) (Result[domain.Order], error) {
-	return h.CreateOrder(context.Background(), domain.CreateOrder{OrderID: id, CustomerID: "c1", Currency: "USD", LocationID: "main",
+	return h.Orders().Create(context.Background(), domain.CreateOrder{OrderID: id, CustomerID: "c1", Currency: "USD", LocationID: "main",
 		Items: []domain.OrderLineInput{{SKU: "MUG", Quantity: 1, UnitPrice: 100}}, Submit: true}, opts...)
 }
 
@@ -143,7 +143,7 @@ func TestACreateOfAnExistingOrderIsRefusedWithoutConflict(t *testing.T) {
 		t.Fatalf("retry: %d events, position %d (want %d), %v", len(again.Events), again.Position, first.Position, err)
 	}
 	// a refusal by the domain is judged on the stream, not on the empty order assumed
-	o, err := b.CreateOrder(ctx, domain.CreateOrder{OrderID: "o1", CustomerID: "c1", Currency: "USD", LocationID: "main",
+	o, err := b.Orders().Create(ctx, domain.CreateOrder{OrderID: "o1", CustomerID: "c1", Currency: "USD", LocationID: "main",
 		Items: []domain.OrderLineInput{{SKU: "MUG", Quantity: 1, UnitPrice: 100}}}, WithIfVersion(1))
 	if _, ok := errors.AsType[*domain.AlreadyExistsError](err); !ok {
 		t.Fatalf("create with If-Match of an existing order: %+v %v", o, err)
@@ -159,24 +159,24 @@ func TestReadsThroughTheCacheSeeAnotherInstancesWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o, err := a.Order(ctx, "o1"); err != nil || o.Status != domain.OrderStatusPending {
+	if o, err := a.Orders().Get(ctx, "o1"); err != nil || o.Status != domain.OrderStatusPending {
 		t.Fatalf("read of a's own write: %+v %v", o, err)
 	}
 	// b moves the order on; a's cached copy is behind the stream and must not answer
-	if _, err := b.ActOnOrder(ctx, "o1", "confirm", ""); err != nil {
+	if _, err := b.Orders().Act(ctx, "o1", "confirm", ""); err != nil {
 		t.Fatal(err)
 	}
-	if o, err := a.Order(ctx, "o1"); err != nil || o.Status != domain.OrderStatusConfirmed {
+	if o, err := a.Orders().Get(ctx, "o1"); err != nil || o.Status != domain.OrderStatusConfirmed {
 		t.Fatalf("read after b's write: %+v %v", o, err)
 	}
 	// as of a position before the confirmation, from a cache that holds it
-	if o, err := a.OrderAt(ctx, "o1", created.Position); err != nil || o.Status != domain.OrderStatusPending || o.Version != 1 {
+	if o, err := a.Orders().At(ctx, "o1", created.Position); err != nil || o.Status != domain.OrderStatusPending || o.Version != 1 {
 		t.Fatalf("as of the create: %+v %v", o, err)
 	}
 	// a copy: changing what a read returned changes nothing cached
-	o, _ := a.Order(ctx, "o1")
+	o, _ := a.Orders().Get(ctx, "o1")
 	o.Status = domain.OrderStatusCancelled
-	if o, _ := a.Order(ctx, "o1"); o.Status != domain.OrderStatusConfirmed {
+	if o, _ := a.Orders().Get(ctx, "o1"); o.Status != domain.OrderStatusConfirmed {
 		t.Errorf("the cache handed out its own entry")
 	}
 	// a customer forgotten on another instance is refused by an order's check
@@ -187,7 +187,7 @@ func TestReadsThroughTheCacheSeeAnotherInstancesWrites(t *testing.T) {
 	if v, ok := errors.AsType[*domain.ValidationError](err); !ok || v.Fields[0].Field != "customer_id" {
 		t.Fatalf("order for a customer forgotten elsewhere: %v", err)
 	}
-	if _, err := a.Order(ctx, "nope"); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := a.Orders().Get(ctx, "nope"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("missing order: %v", err)
 	}
 }
@@ -201,7 +201,7 @@ func TestAReadDuringACommandOnTheAggregateDoesNotWait(t *testing.T) {
 	}
 	// a decide that reads its own aggregate (the lock is held) is served from the store
 	_, err := h.onOrder(ctx, "o1", nil, func(o *domain.Order) ([]domain.Event, error) {
-		got, err := h.Order(ctx, "o1")
+		got, err := h.Orders().Get(ctx, "o1")
 		if err != nil || got.Version != o.Version {
 			return nil, fmt.Errorf("read inside the command: %+v %v", got, err)
 		}

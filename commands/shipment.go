@@ -10,7 +10,7 @@ import (
 // CreateShipment sets up lines of an order to ship together (no lines: all not yet
 // shipped). An unknown order is 400 on order_id; an order that cannot ship is 409.
 func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain.CreateShipment, opts ...Option) (Result[domain.Shipment], error) {
-	o, err := h.Order(ctx, orderID)
+	o, err := h.Orders().Get(ctx, orderID)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return Result[domain.Shipment]{}, err
 	}
@@ -22,7 +22,7 @@ func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain
 
 // ActOnShipment runs ship, deliver or cancel.
 //
-// Ship's guard is ShipOrder on the order (guardShipmentShip): it runs once the shipment,
+// Ship's guard is Orders.Ship on the order (guardShipmentShip): it runs once the shipment,
 // under its lock, may ship (If-Match, and the shipment's own transition error for a status
 // other than CREATED, come first and ship nothing). The order's refusal
 // (INSUFFICIENT_STOCK, INVALID_TRANSITION) is atomic and answered as is, and nothing of the
@@ -43,13 +43,13 @@ func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, 
 }
 
 // guardShipmentShip is the guard of ShipmentShipped: it ships the shipment's lines of its
-// order (ShipOrder, which F2 turns into consumed reservations), keyed by the shipment, so
+// order (Orders.Ship, which F2 turns into consumed reservations), keyed by the shipment, so
 // shipping them again is a no-op. Nothing to undo.
 func (h *Handler) guardShipmentShip(opts []Option) guard[domain.Shipment] {
 	return func(ctx context.Context, before *domain.Shipment, events []domain.Event) (undo, done func(context.Context), err error) {
 		for _, e := range events {
 			if _, ok := e.(domain.ShipmentShipped); ok {
-				if _, err := h.ShipOrder(ctx, before.OrderID, before.ShipOrderCommand(), sideOpts(opts)...); err != nil {
+				if _, err := h.Orders().Ship(ctx, before.OrderID, before.ShipOrderCommand(), sideOpts(opts)...); err != nil {
 					return nil, nil, err
 				}
 			}
@@ -61,11 +61,11 @@ func (h *Handler) guardShipmentShip(opts []Option) guard[domain.Shipment] {
 // deliverOrderIfShipped delivers an order whose every line has shipped (an order
 // delivered already, or with lines left to ship, is left alone).
 func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opts []Option) error {
-	o, err := h.Order(ctx, orderID)
+	o, err := h.Orders().Get(ctx, orderID)
 	if err != nil || o.Status != domain.OrderStatusShipped {
 		return err
 	}
-	_, err = h.ActOnOrder(ctx, orderID, "deliver", "shipment delivered", opts...)
+	_, err = h.Orders().Act(ctx, orderID, "deliver", "shipment delivered", opts...)
 	if _, ok := errors.AsType[*domain.TransitionError](err); ok {
 		return nil // delivered meanwhile
 	}

@@ -111,7 +111,7 @@ func (h *Handler) checkClaimResolution(ctx context.Context, w *domain.Warranty, 
 	var o *domain.Order
 	if w.OrderID != "" {
 		var err error
-		if o, err = h.Order(ctx, w.OrderID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		if o, err = h.Orders().Get(ctx, w.OrderID); err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}
 	}

@@ -1,0 +1,14 @@
+package commands
+
+// The commands of each module live on the module's own type, a thin value over the
+// Handler, which stays the kernel: the store, the registry, the cache and the locks,
+// execute, and what every module shares (History, Flows, React, Run, the event feed).
+// A module's type is reached from the handler: h.Orders().Create(...), h.Warehouse().CreatePickList(...).
+// Names drop what the type already says (ActOnOrder is Orders.Act, Order is Orders.Get);
+// in a module of several aggregates the aggregate stays in the name (Warehouse.CreatePickList).
+
+// Orders holds the order commands and loaders.
+type Orders struct{ h *Handler }
+
+// Orders returns the order module's commands.
+func (h *Handler) Orders() Orders { return Orders{h} }
