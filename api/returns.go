@@ -44,14 +44,14 @@ func (s *Server) createReturn(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(in.OrderID != "", "order_id", "is required")
 		o.v.Check(len(in.Items) > 0, "items", "at least one item")
 	}, func(opts []commands.Option) (commands.Result[domain.Return], error) {
-		return s.cmd.CreateReturn(r.Context(), in, opts...)
+		return s.cmd.Returns().Create(r.Context(), in, opts...)
 	})
 }
 
 // returnAction is POST /v1/returns/{id}/{action} {reason}.
 func (s *Server) returnAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, returnOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Return], error) {
-		return s.cmd.ActOnReturn(r.Context(), id, action, reason, opts...)
+		return s.cmd.Returns().Act(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -70,7 +70,7 @@ func (s *Server) inspectReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Return], error) {
-		return s.cmd.InspectReturn(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Returns().Inspect(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
@@ -83,14 +83,14 @@ func (s *Server) refundReturn(w http.ResponseWriter, r *http.Request) {
 		o.into("reason", &cmd.Reason)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Return], error) {
-		return s.cmd.RefundReturn(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Returns().Refund(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 func (s *Server) getReturn(w http.ResponseWriter, r *http.Request) {
 	getDocAsOf(s, w, r, "return", s.runner(projections.Returns().Name()), func() (projections.Doc[domain.Return], error) {
 		return s.read.GetReturn(r.Context(), mux.Vars(r)["id"])
-	}, s.cmd.ReturnAt, func(rt *domain.Return) int64 { return rt.Version }, returnOf)
+	}, s.cmd.Returns().At, func(rt *domain.Return) int64 { return rt.Version }, returnOf)
 }
 
 func (s *Server) listReturns(w http.ResponseWriter, r *http.Request) {

@@ -34,7 +34,7 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 			err := adjust()
 			if errors.Is(err, domain.ErrNotFound) {
 				if currency == "" {
-					if r, rerr := h.Return(ctx, e.ReturnID); rerr == nil {
+					if r, rerr := h.Returns().Get(ctx, e.ReturnID); rerr == nil {
 						currency = r.Currency
 					}
 				}

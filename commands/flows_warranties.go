@@ -52,7 +52,7 @@ func (h *Handler) warrantyClaims(ctx context.Context, env domain.Envelope, meta 
 			h.log.Warn("warranty repair without an order: no return opened", "warranty", e.WarrantyID, "claim", e.ClaimID)
 			return nil
 		}
-		_, err := h.CreateReturn(ctx, RequestReturn{ReturnID: domain.RepairReturnID(e.WarrantyID, e.ClaimID), OrderID: e.OrderID,
+		_, err := h.Returns().Create(ctx, RequestReturn{ReturnID: domain.RepairReturnID(e.WarrantyID, e.ClaimID), OrderID: e.OrderID,
 			Items: []ReturnItemInput{{SKU: e.SKU, Quantity: 1, Reason: "DEFECTIVE"}},
 			Notes: "warranty " + e.WarrantyID + " claim " + e.ClaimID}, opt)
 		if err != nil && !isAlreadyExists(err) {

@@ -12,3 +12,9 @@ type Orders struct{ h *Handler }
 
 // Orders returns the order module's commands.
 func (h *Handler) Orders() Orders { return Orders{h} }
+
+// Returns holds the return commands and loaders.
+type Returns struct{ h *Handler }
+
+// Returns returns the return module's commands.
+func (h *Handler) Returns() Returns { return Returns{h} }

@@ -26,7 +26,7 @@ type RequestReturn struct {
 	Notes    string
 }
 
-// CreateReturn requests a return, strongly consistent with the order. Its guard
+// Create requests a return, strongly consistent with the order. Its guard
 // (guardReturnHold) has the order hold the quantities (Orders.OpenReturn), refusing
 // atomically more than shipped minus what open returns hold, and orders not shipped; undo,
 // when the return's append fails, lets the order go of them unless the return holds them
@@ -36,11 +36,11 @@ type RequestReturn struct {
 // appends nothing and spends no number. A return id that exists already asks the order for
 // nothing: a replay of this request is answered with the return's state, anything else
 // with ALREADY_EXISTS.
-func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Option) (Result[domain.Return], error) {
+func (m Returns) Create(ctx context.Context, in RequestReturn, opts ...Option) (Result[domain.Return], error) {
 	if !domain.ValidID(in.ReturnID) {
 		return Result[domain.Return]{}, badField("id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	}
-	o, err := h.Orders().Get(ctx, in.OrderID)
+	o, err := m.h.Orders().Get(ctx, in.OrderID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return Result[domain.Return]{}, badField("order_id", "no such order")
 	}
@@ -84,13 +84,13 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 		return Result[domain.Return]{}, err
 	}
 	create := func(r *domain.Return) ([]domain.Event, error) { return r.Create(cmd) }
-	if ok, err := h.exists(ctx, "return", in.ReturnID); err != nil || ok {
+	if ok, err := m.h.exists(ctx, "return", in.ReturnID); err != nil || ok {
 		if err != nil {
 			return Result[domain.Return]{}, err
 		}
 		// without holding on the order: a return of another order would leave this one
 		// holding quantities for it
-		return execute(ctx, h, "return", in.ReturnID, opts, create, nil)
+		return execute(ctx, m.h, "return", in.ReturnID, opts, create, nil)
 	}
 	// What is returnable before this return (plus what the order already holds for it,
 	// when a create is retried after the order accepted it), and the order's decision on
@@ -102,23 +102,23 @@ func (h *Handler) CreateReturn(ctx context.Context, in RequestReturn, opts ...Op
 	}
 	refusal := func(ctx context.Context, err error) error {
 		// the order refused what it accepted as read: name the item on the order as it is now
-		if o, rerr := h.Orders().Get(ctx, in.OrderID); rerr == nil {
+		if o, rerr := m.h.Orders().Get(ctx, in.OrderID); rerr == nil {
 			named := cmd
 			named.Returnable = returnableFor(o, in.ReturnID)
 			return nameReturnItems(named, err)
 		}
 		return err
 	}
-	return executeCompound(ctx, h, "return", in.ReturnID, opts, func(r *domain.Return) ([]domain.Event, error) {
+	return executeCompound(ctx, m.h, "return", in.ReturnID, opts, func(r *domain.Return) ([]domain.Event, error) {
 		if !r.Exists() && cmd.RMANumber == "" { // one number for every attempt
-			n, err := h.nextNumber(ctx, "return", "RMA")
+			n, err := m.h.nextNumber(ctx, "return", "RMA")
 			if err != nil {
 				return nil, err
 			}
 			cmd.RMANumber = n
 		}
 		return create(r)
-	}, h.guardReturnHold(refusal, opts))
+	}, m.h.guardReturnHold(refusal, opts))
 }
 
 // returnableFor is what order o leaves returnable to return returnID: what no open return
@@ -220,7 +220,7 @@ func (h *Handler) undoOrderReturn(ctx context.Context, orderID, returnID string,
 // cannot interleave into a reopened return the order does not hold.
 func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID string, opts ...Option) (uint64, error) {
 	res, err := h.onOrder(ctx, orderID, opts, func(o *domain.Order) ([]domain.Event, error) {
-		r, err := h.Return(ctx, returnID)
+		r, err := h.Returns().Get(ctx, returnID)
 		if err == nil && r.Open() {
 			return nil, nil
 		}
@@ -235,7 +235,7 @@ func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID strin
 	return res.Position, err
 }
 
-// ActOnReturn runs approve, receive, reject, cancel, close or reopen. Reopening a REJECTED
+// Act runs approve, receive, reject, cancel, close or reopen. Reopening a REJECTED
 // return is guarded (guardReturnHold): once the return, under its lock, may reopen (its
 // transition error, or an If-Match that is not its version, holds nothing), the order
 // holds its quantities again, so they are checked again (the order refuses atomically,
@@ -243,24 +243,24 @@ func (h *Handler) releaseUnlessOpen(ctx context.Context, orderID, returnID strin
 // (unless the return holds them after all), and done holds them again after it is.
 // Rejecting and cancelling are the return's own events; flow return-order then frees the
 // quantities on the order, and the API's answer waits for it.
-func (h *Handler) ActOnReturn(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Return], error) {
+func (m Returns) Act(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Return], error) {
 	if action == "reopen" {
-		return onExistingCompound(ctx, h, "return", id, opts, func(r *domain.Return) ([]domain.Event, error) {
+		return onExistingCompound(ctx, m.h, "return", id, opts, func(r *domain.Return) ([]domain.Event, error) {
 			return r.Act(action, reason)
-		}, h.guardReturnHold(nil, opts))
+		}, m.h.guardReturnHold(nil, opts))
 	}
-	return h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
+	return m.h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Act(action, reason) })
 }
 
-// InspectReturn records the disposition of every line; F3 restocks the RESTOCK lines.
+// Inspect records the disposition of every line; F3 restocks the RESTOCK lines.
 // A RESTOCK line's location must be a warehouse (400 on items[i].location_id), since F3
 // stocks the SKU there.
-func (h *Handler) InspectReturn(ctx context.Context, id string, cmd domain.InspectReturn, opts ...Option) (Result[domain.Return], error) {
+func (m Returns) Inspect(ctx context.Context, id string, cmd domain.InspectReturn, opts ...Option) (Result[domain.Return], error) {
 	cmd.ReturnID = id
 	var v domain.Validation
 	for i, it := range cmd.Items {
 		if it.Disposition == domain.DispositionRestock && it.LocationID != "" {
-			if err := h.checkWarehouse(ctx, &v, "items["+strconv.Itoa(i)+"].location_id", it.LocationID); err != nil {
+			if err := m.h.checkWarehouse(ctx, &v, "items["+strconv.Itoa(i)+"].location_id", it.LocationID); err != nil {
 				return Result[domain.Return]{}, err
 			}
 		}
@@ -268,19 +268,19 @@ func (h *Handler) InspectReturn(ctx context.Context, id string, cmd domain.Inspe
 	if err := v.Err(); err != nil {
 		return Result[domain.Return]{}, err
 	}
-	return h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Inspect(cmd) })
+	return m.h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Inspect(cmd) })
 }
 
-// RefundReturn grants money for an inspected return; F3 refunds the order.
-func (h *Handler) RefundReturn(ctx context.Context, id string, cmd domain.RefundReturn, opts ...Option) (Result[domain.Return], error) {
+// Refund grants money for an inspected return; F3 refunds the order.
+func (m Returns) Refund(ctx context.Context, id string, cmd domain.RefundReturn, opts ...Option) (Result[domain.Return], error) {
 	cmd.ReturnID = id
 	// The refund reaches the order through the return-order flow: what the order cannot
 	// take (unpaid, or less left to refund) is refused here, not parked there.
-	r, err := h.Return(ctx, id)
+	r, err := m.Get(ctx, id)
 	if err != nil {
 		return Result[domain.Return]{}, err
 	}
-	o, err := h.Orders().Get(ctx, r.OrderID)
+	o, err := m.h.Orders().Get(ctx, r.OrderID)
 	if err != nil {
 		return Result[domain.Return]{}, err
 	}
@@ -294,7 +294,7 @@ func (h *Handler) RefundReturn(ctx context.Context, id string, cmd domain.Refund
 	if left := o.PaidAmount - o.RefundedAmount; amount > left {
 		return Result[domain.Return]{}, badField("amount", "the order has "+strconv.FormatInt(left, 10)+" left to refund")
 	}
-	return h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Refund(cmd) })
+	return m.h.onReturn(ctx, id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Refund(cmd) })
 }
 
 func (h *Handler) onReturn(ctx context.Context, id string, opts []Option, decide func(*domain.Return) ([]domain.Event, error)) (Result[domain.Return], error) {
@@ -309,12 +309,12 @@ func (h *Handler) onReturn(ctx context.Context, id string, opts []Option, decide
 	}, nil)
 }
 
-// Return loads a return from the event store.
-func (h *Handler) Return(ctx context.Context, id string) (*domain.Return, error) {
-	return loadExisting[domain.Return](ctx, h, "return", id, 0)
+// Get loads a return from the event store.
+func (m Returns) Get(ctx context.Context, id string) (*domain.Return, error) {
+	return loadExisting[domain.Return](ctx, m.h, "return", id, 0)
 }
 
-// ReturnAt rebuilds a return as it was at stream position pos.
-func (h *Handler) ReturnAt(ctx context.Context, id string, pos uint64) (*domain.Return, error) {
-	return loadExisting[domain.Return](ctx, h, "return", id, pos)
+// At rebuilds a return as it was at stream position pos.
+func (m Returns) At(ctx context.Context, id string, pos uint64) (*domain.Return, error) {
+	return loadExisting[domain.Return](ctx, m.h, "return", id, pos)
 }
