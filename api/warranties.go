@@ -42,7 +42,7 @@ func (s *Server) createWarranty(w http.ResponseWriter, r *http.Request) {
 			cmd.StartsAt = t
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
-		return s.cmd.RegisterWarranty(r.Context(), cmd, opts...)
+		return s.cmd.Warranties().Register(r.Context(), cmd, opts...)
 	})
 }
 
@@ -50,7 +50,7 @@ func (s *Server) createWarranty(w http.ResponseWriter, r *http.Request) {
 // POST /v1/warranties/{action}/{id}.
 func (s *Server) warrantyAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, warrantyOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Warranty], error) {
-		return s.cmd.ActOnWarranty(r.Context(), id, action, reason, opts...)
+		return s.cmd.Warranties().Act(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -62,7 +62,7 @@ func (s *Server) fileWarrantyClaim(w http.ResponseWriter, r *http.Request) {
 		o.into("issue_description", &cmd.IssueDescription)
 		o.into("photos", &cmd.Photos)
 	}, func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
-		return s.cmd.FileWarrantyClaim(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Warranties().FileClaim(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
@@ -71,7 +71,7 @@ func (s *Server) approveWarrantyClaim(w http.ResponseWriter, r *http.Request) {
 	var resolution string
 	command(s, w, r, warrantyOf, func(o *object) { o.into("resolution", &resolution) },
 		func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
-			return s.cmd.ApproveWarrantyClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], resolution, opts...)
+			return s.cmd.Warranties().ApproveClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], resolution, opts...)
 		})
 }
 
@@ -80,14 +80,14 @@ func (s *Server) rejectWarrantyClaim(w http.ResponseWriter, r *http.Request) {
 	var reason string
 	command(s, w, r, warrantyOf, func(o *object) { o.into("reason", &reason) },
 		func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
-			return s.cmd.RejectWarrantyClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], reason, opts...)
+			return s.cmd.Warranties().RejectClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], reason, opts...)
 		})
 }
 
 func (s *Server) getWarranty(w http.ResponseWriter, r *http.Request) {
 	getDocAsOf(s, w, r, "warranty", s.runner(projections.Warranties().Name()), func() (projections.Doc[domain.Warranty], error) {
 		return s.read.GetWarranty(r.Context(), mux.Vars(r)["id"])
-	}, s.cmd.WarrantyAt, func(wt *domain.Warranty) int64 { return wt.Version }, warrantyOf)
+	}, s.cmd.Warranties().At, func(wt *domain.Warranty) int64 { return wt.Version }, warrantyOf)
 }
 
 func (s *Server) listWarranties(w http.ResponseWriter, r *http.Request) {

@@ -18,3 +18,9 @@ type Returns struct{ h *Handler }
 
 // Returns returns the return module's commands.
 func (h *Handler) Returns() Returns { return Returns{h} }
+
+// Warranties holds the warranty commands and loaders.
+type Warranties struct{ h *Handler }
+
+// Warranties returns the warranty module's commands.
+func (h *Handler) Warranties() Warranties { return Warranties{h} }

@@ -7,9 +7,9 @@ import (
 	"stateset/domain"
 )
 
-// RegisterWarranty registers a warranty, PENDING. The customer (and the order, when one
+// Register registers a warranty, PENDING. The customer (and the order, when one
 // is given) must exist: both are asked of the event store.
-func (h *Handler) RegisterWarranty(ctx context.Context, cmd domain.RegisterWarranty, opts ...Option) (Result[domain.Warranty], error) {
+func (m Warranties) Register(ctx context.Context, cmd domain.RegisterWarranty, opts ...Option) (Result[domain.Warranty], error) {
 	if cmd.WarrantyNumber == "" {
 		cmd.WarrantyNumber = "WAR-0" // checked with a placeholder; numbered below
 	}
@@ -18,11 +18,11 @@ func (h *Handler) RegisterWarranty(ctx context.Context, cmd domain.RegisterWarra
 	if err := v.Err(); err != nil {
 		return Result[domain.Warranty]{}, err
 	}
-	if err := h.checkCustomer(ctx, &v, "customer_id", cmd.CustomerID); err != nil {
+	if err := m.h.checkCustomer(ctx, &v, "customer_id", cmd.CustomerID); err != nil {
 		return Result[domain.Warranty]{}, err
 	}
 	if cmd.OrderID != "" {
-		ok, err := h.exists(ctx, "order", cmd.OrderID)
+		ok, err := m.h.exists(ctx, "order", cmd.OrderID)
 		if err != nil {
 			return Result[domain.Warranty]{}, err
 		}
@@ -32,51 +32,51 @@ func (h *Handler) RegisterWarranty(ctx context.Context, cmd domain.RegisterWarra
 		return Result[domain.Warranty]{}, err
 	}
 	if cmd.WarrantyNumber == "WAR-0" {
-		n, err := h.nextNumber(ctx, "warranty", "WAR")
+		n, err := m.h.nextNumber(ctx, "warranty", "WAR")
 		if err != nil {
 			return Result[domain.Warranty]{}, err
 		}
 		cmd.WarrantyNumber = n
 	}
-	return execute(ctx, h, "warranty", cmd.WarrantyID, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+	return execute(ctx, m.h, "warranty", cmd.WarrantyID, opts, func(w *domain.Warranty) ([]domain.Event, error) {
 		return w.Register(cmd)
 	}, nil)
 }
 
-// ActOnWarranty runs approve, reject, cancel, close or reopen.
-func (h *Handler) ActOnWarranty(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Warranty], error) {
-	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.Act(action, reason) })
+// Act runs approve, reject, cancel, close or reopen.
+func (m Warranties) Act(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Warranty], error) {
+	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.Act(action, reason) })
 }
 
-// FileWarrantyClaim files a claim now (the handler's clock) under an approved warranty.
-func (h *Handler) FileWarrantyClaim(ctx context.Context, id string, cmd domain.FileWarrantyClaim, opts ...Option) (Result[domain.Warranty], error) {
+// FileClaim files a claim now (the handler's clock) under an approved warranty.
+func (m Warranties) FileClaim(ctx context.Context, id string, cmd domain.FileWarrantyClaim, opts ...Option) (Result[domain.Warranty], error) {
 	cmd.WarrantyID = id
 	if cmd.ClaimID == "" {
 		cmd.ClaimID = newID()
 	}
-	now := h.now()
-	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.FileClaim(cmd, now) })
+	now := m.h.now()
+	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.FileClaim(cmd, now) })
 }
 
-// ApproveWarrantyClaim grants a claim with a resolution; F9 carries it out.
-func (h *Handler) ApproveWarrantyClaim(ctx context.Context, id, claimID, resolution string, opts ...Option) (Result[domain.Warranty], error) {
-	now := h.now()
-	w, err := h.Warranty(ctx, id)
+// ApproveClaim grants a claim with a resolution; F9 carries it out.
+func (m Warranties) ApproveClaim(ctx context.Context, id, claimID, resolution string, opts ...Option) (Result[domain.Warranty], error) {
+	now := m.h.now()
+	w, err := m.Get(ctx, id)
 	if err != nil {
 		return Result[domain.Warranty]{}, err
 	}
-	if err := h.checkClaimResolution(ctx, w, resolution); err != nil {
+	if err := m.h.checkClaimResolution(ctx, w, resolution); err != nil {
 		return Result[domain.Warranty]{}, err
 	}
-	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
 		return w.ApproveClaim(claimID, resolution, now)
 	})
 }
 
-// RejectWarrantyClaim refuses a claim.
-func (h *Handler) RejectWarrantyClaim(ctx context.Context, id, claimID, reason string, opts ...Option) (Result[domain.Warranty], error) {
-	now := h.now()
-	return h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+// RejectClaim refuses a claim.
+func (m Warranties) RejectClaim(ctx context.Context, id, claimID, reason string, opts ...Option) (Result[domain.Warranty], error) {
+	now := m.h.now()
+	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
 		return w.RejectClaim(claimID, reason, now)
 	})
 }
@@ -93,14 +93,14 @@ func (h *Handler) onWarranty(ctx context.Context, id string, opts []Option, deci
 	}, nil)
 }
 
-// Warranty loads a warranty from the event store.
-func (h *Handler) Warranty(ctx context.Context, id string) (*domain.Warranty, error) {
-	return loadExisting[domain.Warranty](ctx, h, "warranty", id, 0)
+// Get loads a warranty from the event store.
+func (m Warranties) Get(ctx context.Context, id string) (*domain.Warranty, error) {
+	return loadExisting[domain.Warranty](ctx, m.h, "warranty", id, 0)
 }
 
-// WarrantyAt rebuilds a warranty as it was at stream position pos.
-func (h *Handler) WarrantyAt(ctx context.Context, id string, pos uint64) (*domain.Warranty, error) {
-	return loadExisting[domain.Warranty](ctx, h, "warranty", id, pos)
+// At rebuilds a warranty as it was at stream position pos.
+func (m Warranties) At(ctx context.Context, id string, pos uint64) (*domain.Warranty, error) {
+	return loadExisting[domain.Warranty](ctx, m.h, "warranty", id, pos)
 }
 
 // checkClaimResolution refuses a resolution the warranty-claims flow could not carry out,
