@@ -58,7 +58,7 @@ func (s *Server) createInventoryItem(w http.ResponseWriter, r *http.Request) {
 		o.into("currency", &cmd.Currency)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
-		return s.cmd.CreateInventoryItem(r.Context(), cmd, opts...)
+		return s.cmd.Inventory().CreateItem(r.Context(), cmd, opts...)
 	})
 }
 
@@ -74,7 +74,7 @@ func (s *Server) updateInventoryItem(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.ReorderPoint, cmd.ReorderQuantity, cmd.UnitCost = num("reorder_point"), num("reorder_quantity"), num("unit_cost")
 	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
-		return s.cmd.UpdateInventoryItem(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Inventory().UpdateItem(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
@@ -90,7 +90,7 @@ func (s *Server) adjustInventory(w http.ResponseWriter, r *http.Request) {
 		o.into("note", &cmd.Note)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
-		return s.cmd.AdjustInventory(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Inventory().Adjust(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
@@ -121,13 +121,13 @@ func (s *Server) reserveInventory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := mux.Vars(r)["id"]
-	item, err := s.cmd.InventoryItem(r.Context(), id)
+	item, err := s.cmd.Inventory().Item(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	cmd.ReservationID = domain.ReservationID(cmd.ReferenceType, cmd.ReferenceID, cmd.LineID, item.SKU)
-	res, err := s.cmd.ReserveInventory(r.Context(), id, cmd, commands.WithMetadata(meta(r)))
+	res, err := s.cmd.Inventory().Reserve(r.Context(), id, cmd, commands.WithMetadata(meta(r)))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -178,7 +178,7 @@ func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
 		}
 		itemID = rv.ItemID
 	}
-	item, err := s.cmd.InventoryItem(r.Context(), itemID)
+	item, err := s.cmd.Inventory().Item(r.Context(), itemID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -195,7 +195,7 @@ func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
 			From: "HELD_BY_" + strings.ToUpper(rv.ReferenceType), Action: "release"})
 		return
 	}
-	res, err := s.cmd.ReleaseReservation(r.Context(), itemID, rv.ID, commands.WithMetadata(meta(r)))
+	res, err := s.cmd.Inventory().ReleaseReservation(r.Context(), itemID, rv.ID, commands.WithMetadata(meta(r)))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -209,7 +209,7 @@ func (s *Server) releaseReservation(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getInventoryItem(w http.ResponseWriter, r *http.Request) {
 	getDocAsOf(s, w, r, "inventory", s.runner(projections.Inventory().Name()), func() (projections.Doc[domain.InventoryItem], error) {
 		return s.read.GetInventoryItem(r.Context(), mux.Vars(r)["id"])
-	}, s.cmd.InventoryItemAt, func(it *domain.InventoryItem) int64 { return it.Version }, func(it *domain.InventoryItem) inventoryJSON { return inventoryOf(it) })
+	}, s.cmd.Inventory().ItemAt, func(it *domain.InventoryItem) int64 { return it.Version }, func(it *domain.InventoryItem) inventoryJSON { return inventoryOf(it) })
 }
 
 func (s *Server) listInventory(w http.ResponseWriter, r *http.Request) {

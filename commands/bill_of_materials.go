@@ -186,7 +186,7 @@ func (h *Handler) ExplodeBOM(ctx context.Context, id string, quantity int64, loc
 	}
 	costs := map[string]int64{}
 	for _, l := range x.Leaves {
-		it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, locationID))
+		it, err := h.Inventory().Item(ctx, domain.InventoryItemID(l.SKU, locationID))
 		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}

@@ -79,7 +79,7 @@ func (h *Handler) reconcileCycleCount(ctx context.Context, id string, opts []Opt
 			return none, err
 		}
 		for _, l := range c.Counts {
-			it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, c.WarehouseID))
+			it, err := h.Inventory().Item(ctx, domain.InventoryItemID(l.SKU, c.WarehouseID))
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return none, err
 			}
@@ -128,7 +128,7 @@ func (h *Handler) postCountVariances(ctx context.Context, e domain.CycleCountRec
 		if v.Variance == 0 {
 			continue
 		}
-		_, err := h.MoveInventory(ctx, domain.InventoryItemID(v.SKU, e.WarehouseID), domain.MoveInventory{OnHand: v.Variance,
+		_, err := h.Inventory().Move(ctx, domain.InventoryItemID(v.SKU, e.WarehouseID), domain.MoveInventory{OnHand: v.Variance,
 			Reason: domain.ReasonCycleCount, SourceType: "cycle_count", SourceID: e.CycleCountID,
 			MovementKey: cycleCountKey(e.CycleCountID, v.SKU)}, opts...)
 		if ise, ok := errors.AsType[*domain.InsufficientStockError](err); ok {

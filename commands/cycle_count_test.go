@@ -28,7 +28,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
 	warehouse(t, h, "main")
 	for sku, n := range map[string]int64{"MUG": 10, "TEE": 4} {
-		if _, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: sku, LocationID: "main", OnHand: n}); err != nil {
+		if _, err := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: sku, LocationID: "main", OnHand: n}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -44,7 +44,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 	}
 	// 9 of MUG reserved after reconcile read it: its −3 is refused, TEE's +2 is not
 	h.countPosting = func() {
-		if _, err := h.ReserveInventory(ctx, mug, domain.ReserveInventory{ReservationID: "hold", ReferenceType: "manual",
+		if _, err := h.Inventory().Reserve(ctx, mug, domain.ReserveInventory{ReservationID: "hold", ReferenceType: "manual",
 			ReferenceID: "hold", Quantity: 9}); err != nil {
 			t.Error(err)
 		}
@@ -57,7 +57,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 	h.countPosting = nil
 	onHand := func(id string) int64 {
 		t.Helper()
-		it, err := h.InventoryItem(ctx, id)
+		it, err := h.Inventory().Item(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 		t.Fatalf("after the refusal: MUG %d (want 10, nothing posted), TEE %d (want 6, posted)", m, te)
 	}
 
-	if _, err := h.ReleaseReservation(ctx, mug, "hold"); err != nil {
+	if _, err := h.Inventory().ReleaseReservation(ctx, mug, "hold"); err != nil {
 		t.Fatal(err)
 	}
 	rec, err := h.ActOnCycleCount(ctx, "cc1", "reconcile", "")
@@ -94,7 +94,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 	flow := flowNamed(t, h, "cycle-count-stock")
 	before := map[string]int64{}
 	for _, id := range []string{mug, tee} {
-		it, _ := h.InventoryItem(ctx, id)
+		it, _ := h.Inventory().Item(ctx, id)
 		before[id] = it.Version
 	}
 	for _, env := range rec.Events {
@@ -103,7 +103,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 		}
 	}
 	for _, id := range []string{mug, tee} {
-		if it, _ := h.InventoryItem(ctx, id); it.Version != before[id] {
+		if it, _ := h.Inventory().Item(ctx, id); it.Version != before[id] {
 			t.Fatalf("F8 posted again what reconcile posted: %d events on %s", it.Version-before[id], id)
 		}
 	}
@@ -116,13 +116,13 @@ func TestCycleCountFlowHonoursTheEventKey(t *testing.T) {
 	ctx := context.Background()
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
 	warehouse(t, h, "main")
-	if _, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
+	if _, err := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
 		t.Fatal(err)
 	}
 	mug := domain.InventoryItemID("MUG", "main")
 	env := domain.Envelope{ID: "evt-old", Event: domain.CycleCountReconciled{CycleCountID: "cc0", WarehouseID: "main",
 		Variances: []domain.CountVariance{{SKU: "MUG", ItemID: mug, OnHand: 10, Counted: 8, Variance: -2}}}}
-	if _, err := h.MoveInventory(ctx, mug, domain.MoveInventory{OnHand: -2, Reason: domain.ReasonCycleCount,
+	if _, err := h.Inventory().Move(ctx, mug, domain.MoveInventory{OnHand: -2, Reason: domain.ReasonCycleCount,
 		SourceType: "cycle_count", SourceID: "cc0", MovementKey: domain.MovementKey(env.ID, "MUG")}); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestCycleCountFlowHonoursTheEventKey(t *testing.T) {
 	if err := flow.Handle(ctx, env, FlowMetadata(flow.Name, env)); err != nil {
 		t.Fatal(err)
 	}
-	if it, _ := h.InventoryItem(ctx, mug); it.OnHand != 8 {
+	if it, _ := h.Inventory().Item(ctx, mug); it.OnHand != 8 {
 		t.Fatalf("redelivered old count: on hand %d, want 8", it.OnHand)
 	}
 }

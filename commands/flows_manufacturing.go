@@ -30,7 +30,7 @@ func (h *Handler) workOrderStock(ctx context.Context, env domain.Envelope, meta 
 			return nil
 		}
 		for _, c := range e.Components {
-			_, err := h.ReserveInventory(ctx, domain.InventoryItemID(c.SKU, e.LocationID), domain.ReserveInventory{
+			_, err := h.Inventory().Reserve(ctx, domain.InventoryItemID(c.SKU, e.LocationID), domain.ReserveInventory{
 				ReservationID: resID(e.WorkOrderID, c.LineID, c.SKU), ReferenceType: "work_order",
 				ReferenceID: e.WorkOrderID, LineID: c.LineID, Quantity: c.Required, AllowBackorder: true,
 				MovementKey: domain.MovementKey(env.ID, c.LineID)}, opt)
@@ -47,7 +47,7 @@ func (h *Handler) workOrderStock(ctx context.Context, env domain.Envelope, meta 
 				if part.qty == 0 {
 					continue
 				}
-				_, err := h.ConsumeInventory(ctx, domain.InventoryItemID(u.SKU, e.LocationID), domain.ConsumeInventory{
+				_, err := h.Inventory().Consume(ctx, domain.InventoryItemID(u.SKU, e.LocationID), domain.ConsumeInventory{
 					ReservationID: resID(e.WorkOrderID, u.LineID, u.SKU), Quantity: part.qty, Reason: part.reason,
 					SourceType: "work_order", SourceID: e.WorkOrderID,
 					MovementKey: domain.MovementKey(env.ID, u.LineID+"/"+part.reason)}, opt)
@@ -61,13 +61,13 @@ func (h *Handler) workOrderStock(ctx context.Context, env domain.Envelope, meta 
 		}
 		id := domain.InventoryItemID(e.SKU, e.LocationID)
 		produce := func() error {
-			_, err := h.MoveInventory(ctx, id, domain.MoveInventory{OnHand: e.QuantityProduced, Reason: domain.ReasonProduction,
+			_, err := h.Inventory().Move(ctx, id, domain.MoveInventory{OnHand: e.QuantityProduced, Reason: domain.ReasonProduction,
 				SourceType: "work_order", SourceID: e.WorkOrderID, MovementKey: domain.MovementKey(env.ID, "output")}, opt)
 			return err
 		}
 		err := produce()
 		if errors.Is(err, domain.ErrNotFound) {
-			_, cerr := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: e.SKU, LocationID: e.LocationID}, opt)
+			_, cerr := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: e.SKU, LocationID: e.LocationID}, opt)
 			if cerr != nil && !isAlreadyExists(cerr) {
 				return cerr
 			}
@@ -79,7 +79,7 @@ func (h *Handler) workOrderStock(ctx context.Context, env domain.Envelope, meta 
 			return nil
 		}
 		for _, c := range e.Components {
-			_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(c.SKU, e.LocationID), resID(e.WorkOrderID, c.LineID, c.SKU), opt)
+			_, err := h.Inventory().ReleaseReservation(ctx, domain.InventoryItemID(c.SKU, e.LocationID), resID(e.WorkOrderID, c.LineID, c.SKU), opt)
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return err
 			}

@@ -13,7 +13,7 @@ import (
 func (h *Handler) orderStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	opt := WithMetadata(meta)
 	reserve := func(orderID, loc string, l domain.OrderLine, qty int64) error {
-		_, err := h.ReserveInventory(ctx, domain.InventoryItemID(l.SKU, loc), domain.ReserveInventory{
+		_, err := h.Inventory().Reserve(ctx, domain.InventoryItemID(l.SKU, loc), domain.ReserveInventory{
 			ReservationID: domain.ReservationID("order", orderID, l.ID, l.SKU), ReferenceType: "order",
 			ReferenceID: orderID, LineID: l.ID, Quantity: qty, AllowBackorder: true,
 			MovementKey: domain.MovementKey(env.ID, l.ID)}, opt)
@@ -62,7 +62,7 @@ func (h *Handler) orderStock(ctx context.Context, env domain.Envelope, meta doma
 		}
 	case domain.OrderShipped:
 		for _, l := range e.Lines {
-			_, err := h.ConsumeInventory(ctx, domain.InventoryItemID(l.SKU, e.LocationID), domain.ConsumeInventory{
+			_, err := h.Inventory().Consume(ctx, domain.InventoryItemID(l.SKU, e.LocationID), domain.ConsumeInventory{
 				ReservationID: domain.ReservationID("order", e.OrderID, l.LineID, l.SKU), Quantity: l.Quantity,
 				Reason: domain.ReasonSale, SourceType: "order", SourceID: e.OrderID,
 				MovementKey: domain.MovementKey(env.ID, l.LineID)}, opt)
@@ -72,7 +72,7 @@ func (h *Handler) orderStock(ctx context.Context, env domain.Envelope, meta doma
 		}
 	case domain.OrderCancelled:
 		for _, l := range e.Items {
-			_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(l.SKU, e.LocationID),
+			_, err := h.Inventory().ReleaseReservation(ctx, domain.InventoryItemID(l.SKU, e.LocationID),
 				domain.ReservationID("order", e.OrderID, l.ID, l.SKU), opt)
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return err

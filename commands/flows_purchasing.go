@@ -14,7 +14,7 @@ import (
 func (h *Handler) purchaseStock(ctx context.Context, env domain.Envelope, meta domain.Metadata) error {
 	opt := WithMetadata(meta)
 	move := func(poID, loc string, it domain.PurchaseItem, onHand, incoming int64, reason string) error {
-		_, err := h.MoveInventory(ctx, domain.InventoryItemID(it.SKU, loc), domain.MoveInventory{OnHand: onHand,
+		_, err := h.Inventory().Move(ctx, domain.InventoryItemID(it.SKU, loc), domain.MoveInventory{OnHand: onHand,
 			Incoming: incoming, Reason: reason, SourceType: "purchase_order", SourceID: poID,
 			MovementKey: domain.MovementKey(env.ID, it.LineID)}, opt)
 		return err

@@ -27,7 +27,7 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 			}
 			id := domain.InventoryItemID(it.SKU, it.LocationID)
 			adjust := func() error {
-				_, err := h.AdjustInventory(ctx, id, domain.AdjustInventory{Quantity: qty, Reason: domain.ReasonReturn,
+				_, err := h.Inventory().Adjust(ctx, id, domain.AdjustInventory{Quantity: qty, Reason: domain.ReasonReturn,
 					SourceType: "return", SourceID: e.ReturnID, MovementKey: domain.MovementKey(env.ID, it.LineID)}, opt)
 				return err
 			}
@@ -38,7 +38,7 @@ func (h *Handler) returnFlow(ctx context.Context, env domain.Envelope, meta doma
 						currency = r.Currency
 					}
 				}
-				_, cerr := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: it.SKU, LocationID: it.LocationID, Currency: currency}, opt)
+				_, cerr := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: it.SKU, LocationID: it.LocationID, Currency: currency}, opt)
 				if cerr != nil && !errors.Is(cerr, domain.ErrAlreadyExists) {
 					if _, ok := errors.AsType[*domain.AlreadyExistsError](cerr); !ok {
 						return cerr

@@ -15,7 +15,7 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
 	create(t, h, "c1", "c1@example.com")
 	warehouse(t, h, "main")
-	item, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 5})
+	item, err := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,11 +36,11 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 		}
 		env := res.Events[0]
 		for i := range 2 {
-			before, _ := h.InventoryItem(ctx, item.Aggregate.ID)
+			before, _ := h.Inventory().Item(ctx, item.Aggregate.ID)
 			if err := stock.Handle(ctx, env, FlowMetadata(stock.Name, env)); err != nil {
 				t.Fatal(err)
 			}
-			after, _ := h.InventoryItem(ctx, item.Aggregate.ID)
+			after, _ := h.Inventory().Item(ctx, item.Aggregate.ID)
 			if i == 0 && after.Version == before.Version {
 				t.Fatalf("%s: the first delivery changed nothing", env.Type)
 			}
@@ -54,7 +54,7 @@ func TestFlowRedeliveryChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	twice(h.Orders().Ship(ctx, "o1", domain.ShipOrder{}))
-	it, _ := h.InventoryItem(ctx, item.Aggregate.ID)
+	it, _ := h.Inventory().Item(ctx, item.Aggregate.ID)
 	if it.OnHand != 3 || it.Reserved != 0 {
 		t.Fatalf("after confirm and ship, each delivered twice: on hand %d, reserved %d", it.OnHand, it.Reserved)
 	}
@@ -67,7 +67,7 @@ func TestWarehouseFlowsRedeliveryChangesNothing(t *testing.T) {
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
 	warehouse(t, h, "main")
 	warehouse(t, h, "reno")
-	if _, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
+	if _, err := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
 		t.Fatal(err)
 	}
 	flows := map[string]Flow{}
@@ -97,8 +97,8 @@ func TestWarehouseFlowsRedeliveryChangesNothing(t *testing.T) {
 	twice("transfer-stock", envs, err)
 	envs, err = events(h.ActOnTransfer(ctx, "t1", "receive", ""))
 	twice("transfer-stock", envs, err)
-	s, _ := h.InventoryItem(ctx, src)
-	d, _ := h.InventoryItem(ctx, dst)
+	s, _ := h.Inventory().Item(ctx, src)
+	d, _ := h.Inventory().Item(ctx, dst)
 	if s.OnHand != 6 || d.OnHand != 4 || d.InTransit != 0 {
 		t.Fatalf("after ship and receive, each delivered twice: source %d, destination %d (+%d in transit)", s.OnHand, d.OnHand, d.InTransit)
 	}
@@ -114,7 +114,7 @@ func TestWarehouseFlowsRedeliveryChangesNothing(t *testing.T) {
 	}
 	rec, err := h.ActOnCycleCount(ctx, "cc1", "reconcile", "")
 	twice("cycle-count-stock", rec.Events, err)
-	if s, _ := h.InventoryItem(ctx, src); s.OnHand != 5 {
+	if s, _ := h.Inventory().Item(ctx, src); s.OnHand != 5 {
 		t.Fatalf("after a count of 5 delivered twice: on hand %d", s.OnHand)
 	}
 }

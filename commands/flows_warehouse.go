@@ -19,14 +19,14 @@ func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta d
 	move := func(sku, loc string, m domain.MoveInventory) error {
 		m.Reason, m.SourceType = domain.ReasonTransfer, "transfer"
 		m.MovementKey = domain.MovementKey(env.ID, sku)
-		_, err := h.MoveInventory(ctx, domain.InventoryItemID(sku, loc), m, opt)
+		_, err := h.Inventory().Move(ctx, domain.InventoryItemID(sku, loc), m, opt)
 		return err
 	}
 	switch e := env.Event.(type) {
 	case domain.TransferShipped:
 		for _, it := range e.Items {
 			// the ship reserved the quantities at the source: they leave it now
-			_, err := h.ConsumeInventory(ctx, domain.InventoryItemID(it.SKU, e.FromLocationID), domain.ConsumeInventory{
+			_, err := h.Inventory().Consume(ctx, domain.InventoryItemID(it.SKU, e.FromLocationID), domain.ConsumeInventory{
 				ReservationID: transferReservation(e.TransferID, it.SKU), Quantity: it.Quantity, Reason: domain.ReasonTransfer,
 				SourceType: "transfer", SourceID: e.TransferID, MovementKey: domain.MovementKey(env.ID, it.SKU)}, opt)
 			if err != nil {
@@ -66,10 +66,10 @@ func (h *Handler) ensureItem(ctx context.Context, sku, from, loc string, opt Opt
 		return err
 	}
 	create := domain.CreateInventoryItem{SKU: sku, LocationID: loc}
-	if src, err := h.InventoryItem(ctx, domain.InventoryItemID(sku, from)); err == nil {
+	if src, err := h.Inventory().Item(ctx, domain.InventoryItemID(sku, from)); err == nil {
 		create.UnitCost, create.Currency = src.UnitCost, src.Currency
 	}
-	_, err = h.CreateInventoryItem(ctx, create, opt)
+	_, err = h.Inventory().CreateItem(ctx, create, opt)
 	if isAlreadyExists(err) {
 		return nil
 	}
@@ -91,10 +91,10 @@ func (h *Handler) cycleCountStock(ctx context.Context, env domain.Envelope, meta
 			continue
 		}
 		id := domain.InventoryItemID(v.SKU, e.WarehouseID)
-		if it, err := h.InventoryItem(ctx, id); err == nil && slices.Contains(it.Recent, domain.MovementKey(env.ID, v.SKU)) {
+		if it, err := h.Inventory().Item(ctx, id); err == nil && slices.Contains(it.Recent, domain.MovementKey(env.ID, v.SKU)) {
 			continue
 		}
-		_, err := h.MoveInventory(ctx, id, domain.MoveInventory{OnHand: v.Variance,
+		_, err := h.Inventory().Move(ctx, id, domain.MoveInventory{OnHand: v.Variance,
 			Reason: domain.ReasonCycleCount, SourceType: "cycle_count", SourceID: e.CycleCountID,
 			MovementKey: cycleCountKey(e.CycleCountID, v.SKU)}, WithMetadata(meta))
 		if err != nil {

@@ -27,7 +27,7 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 			return nil
 		}
 		for _, l := range e.Lines {
-			_, err := h.ReserveInventory(ctx, domain.InventoryItemID(l.SKU, e.LocationID), domain.ReserveInventory{
+			_, err := h.Inventory().Reserve(ctx, domain.InventoryItemID(l.SKU, e.LocationID), domain.ReserveInventory{
 				ReservationID: resID(e.OrderID, l.LineID, l.SKU), ReferenceType: "wholesale_order",
 				ReferenceID: e.OrderID, LineID: l.LineID, Quantity: l.Quantity, AllowBackorder: true,
 				MovementKey: domain.MovementKey(env.ID, l.LineID)}, opt)
@@ -44,7 +44,7 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 			return err
 		}
 		for _, l := range o.Lines {
-			_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(l.SKU, o.LocationID), resID(o.ID, l.LineID, l.SKU), opt)
+			_, err := h.Inventory().ReleaseReservation(ctx, domain.InventoryItemID(l.SKU, o.LocationID), resID(o.ID, l.LineID, l.SKU), opt)
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return err
 			}
@@ -55,7 +55,7 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 			return err
 		}
 		for _, l := range o.Lines {
-			_, err := h.ConsumeInventory(ctx, domain.InventoryItemID(l.SKU, o.LocationID), domain.ConsumeInventory{
+			_, err := h.Inventory().Consume(ctx, domain.InventoryItemID(l.SKU, o.LocationID), domain.ConsumeInventory{
 				ReservationID: resID(o.ID, l.LineID, l.SKU), Quantity: l.Quantity,
 				Reason: domain.ReasonSale, SourceType: "wholesale_order", SourceID: o.ID,
 				MovementKey: domain.MovementKey(env.ID, l.LineID)}, opt)

@@ -15,14 +15,14 @@ func hotItem(b *testing.B, h *Handler, sku string, n int) string {
 	if ok, _ := h.exists(ctx, "warehouse", "main"); !ok {
 		warehouse(b, h, "main")
 	}
-	res, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: sku, LocationID: "main", OnHand: 1_000_000})
+	res, err := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: sku, LocationID: "main", OnHand: 1_000_000})
 	if err != nil {
 		b.Fatal(err)
 	}
 	id := res.Aggregate.ID
 	for i := range n {
 		q := int64(1 - 2*(i%2)) // +1, -1, ...
-		if _, err := h.AdjustInventory(ctx, id, domain.AdjustInventory{Quantity: q, Reason: domain.ReasonAdjustment,
+		if _, err := h.Inventory().Adjust(ctx, id, domain.AdjustInventory{Quantity: q, Reason: domain.ReasonAdjustment,
 			MovementKey: fmt.Sprintf("seed/%d", i)}); err != nil {
 			b.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func BenchmarkInventoryWrite(b *testing.B) {
 					w = newHandler(b, s, Config{}) // a restarted instance: empty cache
 					b.StartTimer()
 				}
-				if _, err := w.AdjustInventory(ctx, id, domain.AdjustInventory{Quantity: 1, Reason: domain.ReasonReceipt,
+				if _, err := w.Inventory().Adjust(ctx, id, domain.AdjustInventory{Quantity: 1, Reason: domain.ReasonReceipt,
 					MovementKey: fmt.Sprintf("bench/%d", i)}); err != nil {
 					b.Fatal(err)
 				}

@@ -24,3 +24,9 @@ type Warranties struct{ h *Handler }
 
 // Warranties returns the warranty module's commands.
 func (h *Handler) Warranties() Warranties { return Warranties{h} }
+
+// Inventory holds the inventory commands and loaders.
+type Inventory struct{ h *Handler }
+
+// Inventory returns the inventory module's commands.
+func (h *Handler) Inventory() Inventory { return Inventory{h} }

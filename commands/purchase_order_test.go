@@ -13,7 +13,7 @@ func TestPurchaseStockRedeliveryChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	h := newHandler(t, openStore(t, t.TempDir()), Config{})
 	warehouse(t, h, "main")
-	item, err := h.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main"})
+	item, err := h.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,11 +41,11 @@ func TestPurchaseStockRedeliveryChangesNothing(t *testing.T) {
 		}
 		env := res.Events[0]
 		for i := range 2 {
-			before, _ := h.InventoryItem(ctx, item.Aggregate.ID)
+			before, _ := h.Inventory().Item(ctx, item.Aggregate.ID)
 			if err := flow.Handle(ctx, env, FlowMetadata(flow.Name, env)); err != nil {
 				t.Fatal(err)
 			}
-			after, _ := h.InventoryItem(ctx, item.Aggregate.ID)
+			after, _ := h.Inventory().Item(ctx, item.Aggregate.ID)
 			if (i == 0) == (after.Version == before.Version) {
 				t.Fatalf("%s delivery %d: version %d -> %d", env.Type, i+1, before.Version, after.Version)
 			}
@@ -57,7 +57,7 @@ func TestPurchaseStockRedeliveryChangesNothing(t *testing.T) {
 	twice(h.ActOnPurchaseOrder(ctx, "po1", "approve", ""))
 	twice(h.ReceivePurchaseOrder(ctx, "po1", domain.ReceivePurchaseOrder{Items: []domain.PurchaseItem{{SKU: "MUG", Quantity: 4}}}))
 	twice(h.ActOnPurchaseOrder(ctx, "po1", "close", "short"))
-	it, _ := h.InventoryItem(ctx, item.Aggregate.ID)
+	it, _ := h.Inventory().Item(ctx, item.Aggregate.ID)
 	if it.OnHand != 4 || it.Incoming != 0 {
 		t.Fatalf("on hand %d, incoming %d; want 4 and 0", it.OnHand, it.Incoming)
 	}

@@ -19,7 +19,7 @@ func orderFixture(t testing.TB, h *Handler) {
 	t.Helper()
 	create(t, h, "c1", "c1@example.com")
 	warehouse(t, h, "main")
-	if _, err := h.CreateInventoryItem(context.Background(), domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 100}); err != nil {
+	if _, err := h.Inventory().CreateItem(context.Background(), domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 100}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -104,7 +104,7 @@ func (h *Handler) guardTransferShip(opts []Option) guard[domain.Transfer] {
 func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []Option) ([]domain.TransferItem, error) {
 	var took []domain.TransferItem
 	for _, it := range t.Items {
-		res, err := h.ReserveInventory(ctx, domain.InventoryItemID(it.SKU, t.FromLocationID), domain.ReserveInventory{
+		res, err := h.Inventory().Reserve(ctx, domain.InventoryItemID(it.SKU, t.FromLocationID), domain.ReserveInventory{
 			ReservationID: transferReservation(t.ID, it.SKU), ReferenceType: "transfer", ReferenceID: t.ID,
 			Quantity: it.Quantity}, opts...)
 		if err != nil {
@@ -143,7 +143,7 @@ func (h *Handler) unholdTransfer(ctx context.Context, t *domain.Transfer, held [
 func (h *Handler) releaseTransfer(ctx context.Context, transferID, from string, items []domain.TransferItem, opts []Option) error {
 	var first error
 	for _, it := range items {
-		_, err := h.ReleaseReservation(ctx, domain.InventoryItemID(it.SKU, from), transferReservation(transferID, it.SKU), opts...)
+		_, err := h.Inventory().ReleaseReservation(ctx, domain.InventoryItemID(it.SKU, from), transferReservation(transferID, it.SKU), opts...)
 		if err != nil && !errors.Is(err, domain.ErrNotFound) && first == nil {
 			first = err
 		}
@@ -180,7 +180,7 @@ func (h *Handler) checkAvailable(ctx context.Context, loc string, items []domain
 	var short []domain.Shortage
 	for _, it := range items {
 		var avail int64
-		item, err := h.InventoryItem(ctx, domain.InventoryItemID(it.SKU, loc))
+		item, err := h.Inventory().Item(ctx, domain.InventoryItemID(it.SKU, loc))
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}

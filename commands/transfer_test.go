@@ -20,7 +20,7 @@ func transferShop(t *testing.T) (*Handler, *Handler, string) {
 	h1, h2 := newHandler(t, s, Config{}), newHandler(t, s, Config{})
 	warehouse(t, h1, "main")
 	warehouse(t, h1, "reno")
-	if _, err := h1.CreateInventoryItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
+	if _, err := h1.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h1.CreateTransfer(ctx, domain.CreateTransfer{TransferID: "t1", FromLocationID: "main", ToLocationID: "reno",
@@ -48,7 +48,7 @@ func shipHeldAtTheAppend(t *testing.T, h *Handler, src string) (unlock func(), r
 		done <- err
 	}()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		it, err := h.InventoryItem(ctx, src)
+		it, err := h.Inventory().Item(ctx, src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestTransferShipLosingToCancelReleasesItsHold(t *testing.T) {
 	if _, ok := errors.AsType[*domain.TransitionError](<-shipped); !ok {
 		t.Fatal("the ship that lost to the cancel did not fail with a transition error")
 	}
-	it, err := h1.InventoryItem(ctx, src)
+	it, err := h1.Inventory().Item(ctx, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestTransferShipLosingToCancelReleasesItsHold(t *testing.T) {
 			}
 		}
 	}
-	if after, _ := h1.InventoryItem(ctx, src); after.Version != it.Version {
+	if after, _ := h1.Inventory().Item(ctx, src); after.Version != it.Version {
 		t.Fatalf("the cancel's flow appended %d events with nothing to release", after.Version-it.Version)
 	}
 }
@@ -113,7 +113,7 @@ func TestTransferShipLosingToAShipKeepsTheHold(t *testing.T) {
 	if _, ok := errors.AsType[*domain.TransitionError](<-shipped); !ok {
 		t.Fatal("the ship that lost did not fail with a transition error")
 	}
-	if it, _ := h1.InventoryItem(ctx, src); it.Reserved != 4 {
+	if it, _ := h1.Inventory().Item(ctx, src); it.Reserved != 4 {
 		t.Fatalf("the shipped transfer's reservation: reserved %d, want 4", it.Reserved)
 	}
 }
@@ -142,7 +142,7 @@ func TestTransferCancelReleasesAHoldLeftBehind(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		it, _ := h.InventoryItem(ctx, src)
+		it, _ := h.Inventory().Item(ctx, src)
 		if it.Reserved != 0 || it.Available() != 10 {
 			t.Fatalf("delivery %d of the cancel: reserved %d, available %d", i+1, it.Reserved, it.Available())
 		}

@@ -235,7 +235,7 @@ func (h *Handler) checkReservations(ctx context.Context, o *domain.WholesaleOrde
 	var short []domain.Shortage
 	for _, l := range o.Lines {
 		var held int64
-		it, err := h.InventoryItem(ctx, domain.InventoryItemID(l.SKU, o.LocationID))
+		it, err := h.Inventory().Item(ctx, domain.InventoryItemID(l.SKU, o.LocationID))
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}

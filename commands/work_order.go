@@ -62,7 +62,7 @@ func (h *Handler) ActOnWorkOrder(ctx context.Context, id, action, reason string,
 	available := map[string]int64{}
 	if o.Status == domain.WorkOrderStatusPlanned {
 		for _, c := range o.Components {
-			it, err := h.InventoryItem(ctx, domain.InventoryItemID(c.SKU, o.LocationID))
+			it, err := h.Inventory().Item(ctx, domain.InventoryItemID(c.SKU, o.LocationID))
 			if errors.Is(err, domain.ErrNotFound) {
 				continue
 			}
@@ -99,7 +99,7 @@ func (h *Handler) CompleteWorkOrder(ctx context.Context, id string, cmd domain.C
 		var short []domain.Shortage
 		for _, u := range rec.Components {
 			var held int64
-			it, err := h.InventoryItem(ctx, domain.InventoryItemID(u.SKU, o.LocationID))
+			it, err := h.Inventory().Item(ctx, domain.InventoryItemID(u.SKU, o.LocationID))
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return none, err
 			}

@@ -166,7 +166,7 @@ func (a *app) sweepReservations(ctx context.Context, read *projections.Reader, e
 				continue
 			}
 			done[r.ItemID] = true
-			if _, err := a.cmd.ExpireReservations(ctx, r.ItemID, meta); err != nil && ctx.Err() == nil {
+			if _, err := a.cmd.Inventory().ExpireReservations(ctx, r.ItemID, meta); err != nil && ctx.Err() == nil {
 				a.log.Warn("reservation sweep", "item", r.ItemID, "err", err)
 			}
 		}
