@@ -46,7 +46,7 @@ func (s *Server) createPriceList(w http.ResponseWriter, r *http.Request) {
 		o.into("prices", &cmd.Prices)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
-		return s.cmd.CreatePriceList(r.Context(), cmd, opts...)
+		return s.cmd.Wholesale().CreatePriceList(r.Context(), cmd, opts...)
 	})
 }
 
@@ -68,14 +68,14 @@ func (s *Server) updatePriceList(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
-		return s.cmd.UpdatePriceList(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Wholesale().UpdatePriceList(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // archivePriceList is POST /v1/price_lists/{id}/archive {reason}.
 func (s *Server) archivePriceList(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, priceListOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.PriceList], error) {
-		return s.cmd.ArchivePriceList(r.Context(), id, reason, opts...)
+		return s.cmd.Wholesale().ArchivePriceList(r.Context(), id, reason, opts...)
 	})
 }
 
@@ -143,7 +143,7 @@ func (s *Server) putWholesaleAccount(w http.ResponseWriter, r *http.Request) {
 		cmd.PriceListID = o.str("price_list_id")
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.WholesaleAccount], error) {
-		return s.cmd.PutWholesaleAccount(r.Context(), cmd, opts...)
+		return s.cmd.Wholesale().PutAccount(r.Context(), cmd, opts...)
 	})
 }
 
@@ -231,7 +231,7 @@ func (s *Server) createWholesaleOrder(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(domain.ValidID(cmd.CustomerID), "customer_id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(priceListID == "" || domain.ValidID(priceListID), "price_list_id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
-		return s.cmd.CreateWholesaleOrder(r.Context(), cmd, priceListID, opts...)
+		return s.cmd.Wholesale().CreateOrder(r.Context(), cmd, priceListID, opts...)
 	})
 }
 
@@ -245,14 +245,14 @@ func (s *Server) updateWholesaleOrder(w http.ResponseWriter, r *http.Request) {
 		cmd.Notes = o.str("notes")
 		cmd.Lines = wholesaleLines(o)
 	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
-		return s.cmd.UpdateWholesaleOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Wholesale().UpdateOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // wholesaleOrderAction is POST /v1/wholesale_orders/{id}/{action} {reason}.
 func (s *Server) wholesaleOrderAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, wholesaleOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
-		return s.cmd.ActOnWholesaleOrder(r.Context(), id, action, reason, opts...)
+		return s.cmd.Wholesale().ActOnOrder(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -263,7 +263,7 @@ func (s *Server) invoiceWholesaleOrder(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, wholesaleOrderOf, func(o *object) {
 		o.into("invoice_number", &number)
 	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
-		return s.cmd.InvoiceWholesaleOrder(r.Context(), mux.Vars(r)["id"], number, opts...)
+		return s.cmd.Wholesale().InvoiceOrder(r.Context(), mux.Vars(r)["id"], number, opts...)
 	})
 }
 

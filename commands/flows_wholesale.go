@@ -19,7 +19,7 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 	switch e := env.Event.(type) {
 	case domain.WholesaleOrderApproved:
 		// handled late (a parked event replayed), an order cancelled since wants no stock
-		o, err := h.WholesaleOrder(ctx, e.OrderID)
+		o, err := h.Wholesale().Order(ctx, e.OrderID)
 		if err != nil {
 			return err
 		}
@@ -39,7 +39,7 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 		if e.From != domain.WholesaleOrderStatusApproved {
 			return nil // no stock was held
 		}
-		o, err := h.WholesaleOrderAt(ctx, e.OrderID, env.Position)
+		o, err := h.Wholesale().OrderAt(ctx, e.OrderID, env.Position)
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (h *Handler) wholesaleStock(ctx context.Context, env domain.Envelope, meta 
 			}
 		}
 	case domain.WholesaleOrderFulfilled:
-		o, err := h.WholesaleOrderAt(ctx, e.OrderID, env.Position)
+		o, err := h.Wholesale().OrderAt(ctx, e.OrderID, env.Position)
 		if err != nil {
 			return err
 		}
@@ -74,11 +74,11 @@ func (h *Handler) wholesaleCredit(ctx context.Context, env domain.Envelope, meta
 	var err error
 	switch e := env.Event.(type) {
 	case domain.WholesaleOrderInvoiced:
-		_, err = h.InvoiceCredit(ctx, domain.InvoiceCredit{CustomerID: e.CustomerID, OrderID: e.OrderID}, opt)
+		_, err = h.Wholesale().InvoiceCredit(ctx, domain.InvoiceCredit{CustomerID: e.CustomerID, OrderID: e.OrderID}, opt)
 	case domain.WholesaleOrderPaid:
-		_, err = h.ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: e.CustomerID, OrderID: e.OrderID, Reason: "paid"}, opt)
+		_, err = h.Wholesale().ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: e.CustomerID, OrderID: e.OrderID, Reason: "paid"}, opt)
 	case domain.WholesaleOrderCancelled:
-		_, err = h.ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: e.CustomerID, OrderID: e.OrderID, Reason: "cancelled"}, opt)
+		_, err = h.Wholesale().ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: e.CustomerID, OrderID: e.OrderID, Reason: "cancelled"}, opt)
 	}
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil

@@ -30,3 +30,9 @@ type Inventory struct{ h *Handler }
 
 // Inventory returns the inventory module's commands.
 func (h *Handler) Inventory() Inventory { return Inventory{h} }
+
+// Wholesale holds the wholesale commands and loaders.
+type Wholesale struct{ h *Handler }
+
+// Wholesale returns the wholesale module's commands.
+func (h *Handler) Wholesale() Wholesale { return Wholesale{h} }

@@ -7,12 +7,12 @@ import (
 	"stateset/domain"
 )
 
-// PutWholesaleAccount opens a BUSINESS customer's wholesale account, or changes the terms
+// PutAccount opens a BUSINESS customer's wholesale account, or changes the terms
 // that are set when it is open. Opening needs currency and net terms; a missing credit
 // limit opens with none (0).
-func (h *Handler) PutWholesaleAccount(ctx context.Context, cmd domain.UpdateWholesaleAccount, opts ...Option) (Result[domain.WholesaleAccount], error) {
+func (m Wholesale) PutAccount(ctx context.Context, cmd domain.UpdateWholesaleAccount, opts ...Option) (Result[domain.WholesaleAccount], error) {
 	var v domain.Validation
-	c, err := h.Customer(ctx, cmd.CustomerID)
+	c, err := m.h.Customer(ctx, cmd.CustomerID)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		v.Add("customer_id", "no such customer")
@@ -22,7 +22,7 @@ func (h *Handler) PutWholesaleAccount(ctx context.Context, cmd domain.UpdateWhol
 		v.Add("customer_id", "must be a BUSINESS customer, is "+c.Type)
 	}
 	if cmd.PriceListID != nil && *cmd.PriceListID != "" {
-		ok, err := h.exists(ctx, "price_list", *cmd.PriceListID)
+		ok, err := m.h.exists(ctx, "price_list", *cmd.PriceListID)
 		if err != nil {
 			return Result[domain.WholesaleAccount]{}, err
 		}
@@ -31,7 +31,7 @@ func (h *Handler) PutWholesaleAccount(ctx context.Context, cmd domain.UpdateWhol
 	if err := v.Err(); err != nil {
 		return Result[domain.WholesaleAccount]{}, err
 	}
-	return execute(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+	return execute(ctx, m.h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
 		if a.Exists() {
 			return a.Update(cmd)
 		}
@@ -49,32 +49,32 @@ func val[T any](p *T) T {
 }
 
 // ReserveCredit, InvoiceCredit and ReleaseCredit move an order's use of a customer's credit.
-func (h *Handler) ReserveCredit(ctx context.Context, cmd domain.ReserveCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
-	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+func (m Wholesale) ReserveCredit(ctx context.Context, cmd domain.ReserveCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
+	return onExisting(ctx, m.h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
 		return a.ReserveCredit(cmd)
 	})
 }
 
 // InvoiceCredit marks an order's credit invoiced.
-func (h *Handler) InvoiceCredit(ctx context.Context, cmd domain.InvoiceCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
-	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+func (m Wholesale) InvoiceCredit(ctx context.Context, cmd domain.InvoiceCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
+	return onExisting(ctx, m.h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
 		return a.InvoiceCredit(cmd)
 	})
 }
 
 // ReleaseCredit frees an order's credit (idempotent).
-func (h *Handler) ReleaseCredit(ctx context.Context, cmd domain.ReleaseCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
-	return onExisting(ctx, h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
+func (m Wholesale) ReleaseCredit(ctx context.Context, cmd domain.ReleaseCredit, opts ...Option) (Result[domain.WholesaleAccount], error) {
+	return onExisting(ctx, m.h, "wholesale_account", cmd.CustomerID, opts, func(a *domain.WholesaleAccount) ([]domain.Event, error) {
 		return a.ReleaseCredit(cmd)
 	})
 }
 
-// WholesaleAccount loads a customer's wholesale account from the event store.
-func (h *Handler) WholesaleAccount(ctx context.Context, customerID string) (*domain.WholesaleAccount, error) {
-	return loadExisting[domain.WholesaleAccount](ctx, h, "wholesale_account", customerID, 0)
+// Account loads a customer's wholesale account from the event store.
+func (m Wholesale) Account(ctx context.Context, customerID string) (*domain.WholesaleAccount, error) {
+	return loadExisting[domain.WholesaleAccount](ctx, m.h, "wholesale_account", customerID, 0)
 }
 
-// WholesaleAccountAt rebuilds an account as it was at stream position pos.
-func (h *Handler) WholesaleAccountAt(ctx context.Context, customerID string, pos uint64) (*domain.WholesaleAccount, error) {
-	return loadExisting[domain.WholesaleAccount](ctx, h, "wholesale_account", customerID, pos)
+// AccountAt rebuilds an account as it was at stream position pos.
+func (m Wholesale) AccountAt(ctx context.Context, customerID string, pos uint64) (*domain.WholesaleAccount, error) {
+	return loadExisting[domain.WholesaleAccount](ctx, m.h, "wholesale_account", customerID, pos)
 }

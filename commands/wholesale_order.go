@@ -8,13 +8,13 @@ import (
 	"stateset/domain"
 )
 
-// CreateWholesaleOrder creates a draft wholesale order priced from priceListID (the
+// CreateOrder creates a draft wholesale order priced from priceListID (the
 // customer's account's list when empty), with the account's net terms. Every line's SKU
 // must be stocked at the order's location. A zero OrderNumber gets WSO-000001 style.
-func (h *Handler) CreateWholesaleOrder(ctx context.Context, cmd domain.CreateWholesaleOrder, priceListID string, opts ...Option) (Result[domain.WholesaleOrder], error) {
+func (m Wholesale) CreateOrder(ctx context.Context, cmd domain.CreateWholesaleOrder, priceListID string, opts ...Option) (Result[domain.WholesaleOrder], error) {
 	var none Result[domain.WholesaleOrder]
 	var v domain.Validation
-	acct, err := h.WholesaleAccount(ctx, cmd.CustomerID)
+	acct, err := m.Account(ctx, cmd.CustomerID)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		v.Add("customer_id", "has no wholesale account")
@@ -27,7 +27,7 @@ func (h *Handler) CreateWholesaleOrder(ctx context.Context, cmd domain.CreateWho
 		}
 	}
 	if priceListID != "" {
-		pl, err := h.PriceList(ctx, priceListID)
+		pl, err := m.PriceList(ctx, priceListID)
 		switch {
 		case errors.Is(err, domain.ErrNotFound):
 			v.Add("price_list_id", "no such price list")
@@ -50,15 +50,15 @@ func (h *Handler) CreateWholesaleOrder(ctx context.Context, cmd domain.CreateWho
 	if err := v.Err(); err != nil {
 		return none, err
 	}
-	if err := h.checkStocked(ctx, cmd.LocationID, cmd.Lines); err != nil {
+	if err := m.h.checkStocked(ctx, cmd.LocationID, cmd.Lines); err != nil {
 		return none, err
 	}
 	if cmd.OrderNumber == "" {
-		if cmd.OrderNumber, err = h.nextNumber(ctx, "wholesale_order", "WSO"); err != nil {
+		if cmd.OrderNumber, err = m.h.nextNumber(ctx, "wholesale_order", "WSO"); err != nil {
 			return none, err
 		}
 	}
-	return execute(ctx, h, "wholesale_order", cmd.OrderID, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
+	return execute(ctx, m.h, "wholesale_order", cmd.OrderID, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
 		return o.Create(cmd)
 	}, nil)
 }
@@ -76,13 +76,13 @@ func (h *Handler) checkStocked(ctx context.Context, locationID string, lines []d
 	return v.Err()
 }
 
-// UpdateWholesaleOrder edits a draft; new lines are priced from the order's own list. A
+// UpdateOrder edits a draft; new lines are priced from the order's own list. A
 // submit reserves the total it decided on under the order's lock, so an update cannot
 // land between its reservation and its append.
-func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domain.UpdateWholesaleOrder, opts ...Option) (Result[domain.WholesaleOrder], error) {
+func (m Wholesale) UpdateOrder(ctx context.Context, id string, cmd domain.UpdateWholesaleOrder, opts ...Option) (Result[domain.WholesaleOrder], error) {
 	cmd.OrderID = id
 	if cmd.Lines != nil || cmd.LocationID != nil {
-		o, err := h.WholesaleOrder(ctx, id)
+		o, err := m.Order(ctx, id)
 		if err != nil {
 			return Result[domain.WholesaleOrder]{}, err
 		}
@@ -92,7 +92,7 @@ func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domai
 		}
 		lines := []domain.WholesaleLineInput{}
 		if cmd.Lines != nil {
-			if cmd.PriceList, err = h.PriceList(ctx, o.PriceListID); err != nil {
+			if cmd.PriceList, err = m.PriceList(ctx, o.PriceListID); err != nil {
 				return Result[domain.WholesaleOrder]{}, err
 			}
 			lines = *cmd.Lines
@@ -102,15 +102,15 @@ func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domai
 			}
 		}
 		if domain.ValidID(loc) {
-			if err := h.checkStocked(ctx, loc, lines); err != nil {
+			if err := m.h.checkStocked(ctx, loc, lines); err != nil {
 				return Result[domain.WholesaleOrder]{}, err
 			}
 		}
 	}
-	return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Update(cmd) })
+	return onExisting(ctx, m.h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Update(cmd) })
 }
 
-// ActOnWholesaleOrder runs a status action: submit, approve, fulfill, pay or cancel.
+// ActOnOrder runs a status action: submit, approve, fulfill, pay or cancel.
 //
 // Submit's guard (guardWholesaleCredit) runs once the order, under its lock, may submit
 // (If-Match, and its transition error for an order that is not a DRAFT, come first and
@@ -126,15 +126,15 @@ func (h *Handler) UpdateWholesaleOrder(ctx context.Context, id string, cmd domai
 // unless every line's reservation holds its whole quantity. Cancel and pay are the
 // order's own events: flow wholesale-credit then frees the credit, and the API's answer
 // waits for it.
-func (h *Handler) ActOnWholesaleOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WholesaleOrder], error) {
-	act := func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act(action, reason, h.now()) }
+func (m Wholesale) ActOnOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WholesaleOrder], error) {
+	act := func(o *domain.WholesaleOrder) ([]domain.Event, error) { return o.Act(action, reason, m.h.now()) }
 	switch action {
 	case "submit":
-		return h.submitWholesaleOrder(ctx, id, opts)
+		return m.h.submitWholesaleOrder(ctx, id, opts)
 	case "fulfill":
-		return onExistingCompound(ctx, h, "wholesale_order", id, opts, act, h.guardWholesaleReservations)
+		return onExistingCompound(ctx, m.h, "wholesale_order", id, opts, act, m.h.guardWholesaleReservations)
 	}
-	return onExisting(ctx, h, "wholesale_order", id, opts, act)
+	return onExisting(ctx, m.h, "wholesale_order", id, opts, act)
 }
 
 // guardWholesaleReservations is the guard of WholesaleOrderFulfilled: it claims nothing,
@@ -148,24 +148,24 @@ func (h *Handler) guardWholesaleReservations(ctx context.Context, before *domain
 	return nil, nil, nil
 }
 
-// InvoiceWholesaleOrder invoices a fulfilled order (INV-000001 style number when none is
+// InvoiceOrder invoices a fulfilled order (INV-000001 style number when none is
 // given); flow wholesale-credit then marks its credit invoiced, and the API's answer waits
 // for it.
-func (h *Handler) InvoiceWholesaleOrder(ctx context.Context, id, invoiceNumber string, opts ...Option) (Result[domain.WholesaleOrder], error) {
+func (m Wholesale) InvoiceOrder(ctx context.Context, id, invoiceNumber string, opts ...Option) (Result[domain.WholesaleOrder], error) {
 	if invoiceNumber == "" {
-		o, err := h.WholesaleOrder(ctx, id)
+		o, err := m.Order(ctx, id)
 		if err != nil {
 			return Result[domain.WholesaleOrder]{}, err
 		}
 		// only spend a number on an order that may be invoiced
 		if o.Status == domain.WholesaleOrderStatusFulfilled {
-			if invoiceNumber, err = h.nextNumber(ctx, "invoice", "INV"); err != nil {
+			if invoiceNumber, err = m.h.nextNumber(ctx, "invoice", "INV"); err != nil {
 				return Result[domain.WholesaleOrder]{}, err
 			}
 		}
 	}
-	now := h.now()
-	return onExisting(ctx, h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
+	now := m.h.now()
+	return onExisting(ctx, m.h, "wholesale_order", id, opts, func(o *domain.WholesaleOrder) ([]domain.Event, error) {
 		return o.Invoice(domain.InvoiceWholesaleOrder{OrderID: id, InvoiceNumber: invoiceNumber}, now)
 	})
 }
@@ -189,7 +189,7 @@ func (h *Handler) guardWholesaleCredit(opts []Option) guard[domain.WholesaleOrde
 			if !ok {
 				continue
 			}
-			credit, err := h.ReserveCredit(ctx, domain.ReserveCredit{CustomerID: s.CustomerID, OrderID: s.OrderID, Amount: s.Total,
+			credit, err := h.Wholesale().ReserveCredit(ctx, domain.ReserveCredit{CustomerID: s.CustomerID, OrderID: s.OrderID, Amount: s.Total,
 				Currency: s.Currency}, sideOpts(opts)...)
 			if errors.Is(err, domain.ErrNotFound) {
 				return nil, nil, &domain.ValidationError{Fields: []domain.FieldError{{Field: "customer_id", Issue: "has no wholesale account"}}}
@@ -202,7 +202,7 @@ func (h *Handler) guardWholesaleCredit(opts []Option) guard[domain.WholesaleOrde
 					if h.wholesaleOrderHoldsCredit(ctx, s.OrderID) {
 						return
 					}
-					_, err := h.ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: s.CustomerID, OrderID: s.OrderID, Reason: "cancelled"}, sideOpts(opts)...)
+					_, err := h.Wholesale().ReleaseCredit(ctx, domain.ReleaseCredit{CustomerID: s.CustomerID, OrderID: s.OrderID, Reason: "cancelled"}, sideOpts(opts)...)
 					if err != nil {
 						h.log.WarnContext(ctx, "release a failed wholesale submit's credit", "order_id", s.OrderID, "err", err)
 					}
@@ -217,7 +217,7 @@ func (h *Handler) guardWholesaleCredit(opts []Option) guard[domain.WholesaleOrde
 // holds credit (submitted and not yet paid or cancelled), or cannot be read: then whether
 // a submit landed is unknown, and the credit stays until the order is cancelled or paid.
 func (h *Handler) wholesaleOrderHoldsCredit(ctx context.Context, id string) bool {
-	o, err := h.WholesaleOrder(ctx, id)
+	o, err := h.Wholesale().Order(ctx, id)
 	if err != nil {
 		h.log.WarnContext(ctx, "wholesale submit failed; its credit is kept", "order_id", id, "err", err)
 		return true
@@ -254,12 +254,12 @@ func (h *Handler) checkReservations(ctx context.Context, o *domain.WholesaleOrde
 	return nil
 }
 
-// WholesaleOrder loads a wholesale order from the event store.
-func (h *Handler) WholesaleOrder(ctx context.Context, id string) (*domain.WholesaleOrder, error) {
-	return loadExisting[domain.WholesaleOrder](ctx, h, "wholesale_order", id, 0)
+// Order loads a wholesale order from the event store.
+func (m Wholesale) Order(ctx context.Context, id string) (*domain.WholesaleOrder, error) {
+	return loadExisting[domain.WholesaleOrder](ctx, m.h, "wholesale_order", id, 0)
 }
 
-// WholesaleOrderAt rebuilds a wholesale order as it was at stream position pos.
-func (h *Handler) WholesaleOrderAt(ctx context.Context, id string, pos uint64) (*domain.WholesaleOrder, error) {
-	return loadExisting[domain.WholesaleOrder](ctx, h, "wholesale_order", id, pos)
+// OrderAt rebuilds a wholesale order as it was at stream position pos.
+func (m Wholesale) OrderAt(ctx context.Context, id string, pos uint64) (*domain.WholesaleOrder, error) {
+	return loadExisting[domain.WholesaleOrder](ctx, m.h, "wholesale_order", id, pos)
 }
