@@ -43,7 +43,7 @@ func (s *Server) createBOM(w http.ResponseWriter, r *http.Request) {
 		o.into("components", &cmd.Components)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
-		return s.cmd.CreateBOM(r.Context(), cmd, opts...)
+		return s.cmd.Manufacturing().CreateBOM(r.Context(), cmd, opts...)
 	})
 }
 
@@ -60,14 +60,14 @@ func (s *Server) updateBOM(w http.ResponseWriter, r *http.Request) {
 			cmd.Components = &comps
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
-		return s.cmd.UpdateBOM(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Manufacturing().UpdateBOM(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // bomAction is POST /v1/bill_of_materials/{id}/{activate|obsolete} {reason}.
 func (s *Server) bomAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, bomOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
-		return s.cmd.ActOnBOM(r.Context(), id, action, reason, opts...)
+		return s.cmd.Manufacturing().ActOnBOM(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -122,7 +122,7 @@ func (s *Server) explodeBOM(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	x, err := s.cmd.ExplodeBOM(r.Context(), mux.Vars(r)["id"], quantity, loc)
+	x, err := s.cmd.Manufacturing().ExplodeBOM(r.Context(), mux.Vars(r)["id"], quantity, loc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -188,14 +188,14 @@ func (s *Server) createWorkOrder(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(domain.ValidID(cmd.WorkOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(bomID), "bom_id", "is required, must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
-		return s.cmd.CreateWorkOrder(r.Context(), cmd, bomID, opts...)
+		return s.cmd.Manufacturing().CreateWorkOrder(r.Context(), cmd, bomID, opts...)
 	})
 }
 
 // workOrderAction is POST /v1/work_orders/{id}/{release|start|hold|resume|cancel} {reason}.
 func (s *Server) workOrderAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, workOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
-		return s.cmd.ActOnWorkOrder(r.Context(), id, action, reason, opts...)
+		return s.cmd.Manufacturing().ActOnWorkOrder(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -207,7 +207,7 @@ func (s *Server) completeWorkOrder(w http.ResponseWriter, r *http.Request) {
 		o.into("quantity_produced", &cmd.QuantityProduced)
 		o.into("scrap_quantity", &cmd.ScrapQuantity)
 	}, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
-		return s.cmd.CompleteWorkOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Manufacturing().CompleteWorkOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 

@@ -21,30 +21,30 @@ const maxBOMTree = 1000
 
 // CreateBOM creates a draft bill of materials; a cycle through the active BOMs of its
 // components is refused already here.
-func (h *Handler) CreateBOM(ctx context.Context, cmd domain.CreateBOM, opts ...Option) (Result[domain.BillOfMaterials], error) {
-	subs, err := h.activeBOMsBelow(ctx, cmd.SKU, cmd.Components)
+func (m Manufacturing) CreateBOM(ctx context.Context, cmd domain.CreateBOM, opts ...Option) (Result[domain.BillOfMaterials], error) {
+	subs, err := m.h.activeBOMsBelow(ctx, cmd.SKU, cmd.Components)
 	if err != nil {
 		return Result[domain.BillOfMaterials]{}, err
 	}
 	cmd.Subassemblies = subs
-	return execute(ctx, h, "bill_of_materials", cmd.BOMID, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
+	return execute(ctx, m.h, "bill_of_materials", cmd.BOMID, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
 		return b.Create(cmd)
 	}, nil)
 }
 
 // UpdateBOM edits a draft bill of materials.
-func (h *Handler) UpdateBOM(ctx context.Context, id string, cmd domain.UpdateBOM, opts ...Option) (Result[domain.BillOfMaterials], error) {
+func (m Manufacturing) UpdateBOM(ctx context.Context, id string, cmd domain.UpdateBOM, opts ...Option) (Result[domain.BillOfMaterials], error) {
 	cmd.BOMID = id
 	if cmd.Components != nil {
-		b, err := h.BOM(ctx, id)
+		b, err := m.BOM(ctx, id)
 		if err != nil {
 			return Result[domain.BillOfMaterials]{}, err
 		}
-		if cmd.Subassemblies, err = h.activeBOMsBelow(ctx, b.SKU, *cmd.Components); err != nil {
+		if cmd.Subassemblies, err = m.h.activeBOMsBelow(ctx, b.SKU, *cmd.Components); err != nil {
 			return Result[domain.BillOfMaterials]{}, err
 		}
 	}
-	return onExisting(ctx, h, "bill_of_materials", id, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
+	return onExisting(ctx, m.h, "bill_of_materials", id, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
 		return b.Update(cmd)
 	})
 }
@@ -53,26 +53,26 @@ func (h *Handler) UpdateBOM(ctx context.Context, id string, cmd domain.UpdateBOM
 // reachable from the components (a cycle is a *ValidationError naming the path) and
 // claims the SKU's active BOM slot: another ACTIVE BOM of the SKU is *AlreadyExistsError
 // on sku. Obsoleting an active BOM frees the slot.
-func (h *Handler) ActOnBOM(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.BillOfMaterials], error) {
+func (m Manufacturing) ActOnBOM(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.BillOfMaterials], error) {
 	var subs domain.ActiveBOMs
 	if action == "activate" {
-		b, err := h.BOM(ctx, id)
+		b, err := m.BOM(ctx, id)
 		if err != nil {
 			return Result[domain.BillOfMaterials]{}, err
 		}
-		if subs, err = h.activeBOMsBelow(ctx, b.SKU, b.Components); err != nil {
+		if subs, err = m.h.activeBOMsBelow(ctx, b.SKU, b.Components); err != nil {
 			return Result[domain.BillOfMaterials]{}, err
 		}
 	}
 	if !domain.ValidID(id) {
 		return Result[domain.BillOfMaterials]{}, domain.ErrNotFound
 	}
-	return execute(ctx, h, "bill_of_materials", id, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
+	return execute(ctx, m.h, "bill_of_materials", id, opts, func(b *domain.BillOfMaterials) ([]domain.Event, error) {
 		if !b.Exists() {
 			return nil, domain.ErrNotFound
 		}
 		return b.Act(action, reason, subs)
-	}, h.guardBOMSKU)
+	}, m.h.guardBOMSKU)
 }
 
 // guardBOMSKU claims a SKU's active-BOM slot before an activation is appended and frees
@@ -103,7 +103,7 @@ func (h *Handler) guardBOMSKU(ctx context.Context, before *domain.BillOfMaterial
 // bomHoldsSKU reports whether BOM holder is the active BOM of sku.
 func (h *Handler) bomHoldsSKU(sku string) func(context.Context, string) (bool, error) {
 	return func(ctx context.Context, holder string) (bool, error) {
-		b, err := h.BOM(ctx, holder)
+		b, err := h.Manufacturing().BOM(ctx, holder)
 		if errors.Is(err, domain.ErrNotFound) {
 			return false, nil
 		}
@@ -117,8 +117,8 @@ func (h *Handler) bomHoldsSKU(sku string) func(context.Context, string) (bool, e
 // ActiveBOM returns the active bill of materials of sku, ErrNotFound if it has none. It
 // reads the claim in the UNIQUE bucket and checks it against the BOM's own events, so a
 // claim left by a failed activation counts for nothing.
-func (h *Handler) ActiveBOM(ctx context.Context, sku string) (*domain.BillOfMaterials, error) {
-	raw, _, err := h.unique.Get(ctx, claimKey(bomSKUScope, sku))
+func (m Manufacturing) ActiveBOM(ctx context.Context, sku string) (*domain.BillOfMaterials, error) {
+	raw, _, err := m.h.unique.Get(ctx, claimKey(bomSKUScope, sku))
 	if errors.Is(err, eventstore.ErrKeyNotFound) {
 		return nil, domain.ErrNotFound
 	}
@@ -129,7 +129,7 @@ func (h *Handler) ActiveBOM(ctx context.Context, sku string) (*domain.BillOfMate
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, domain.ErrNotFound
 	}
-	b, err := h.BOM(ctx, c.Owner)
+	b, err := m.BOM(ctx, c.Owner)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (h *Handler) activeBOMsBelow(ctx context.Context, sku string, comps []domai
 		if len(seen) > maxBOMTree {
 			return nil, &domain.ValidationError{Fields: []domain.FieldError{{Field: "components", Issue: "reaches more than 1000 SKUs"}}}
 		}
-		b, err := h.ActiveBOM(ctx, c.SKU)
+		b, err := h.Manufacturing().ActiveBOM(ctx, c.SKU)
 		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}
@@ -171,12 +171,12 @@ func (h *Handler) activeBOMsBelow(ctx context.Context, sku string, comps []domai
 // ExplodeBOM explodes quantity units of BOM id through the active BOMs of its components
 // and prices the raw materials at the unit_cost of their inventory items at locationID
 // (a SKU not stocked there costs 0). Everything is read from the event store.
-func (h *Handler) ExplodeBOM(ctx context.Context, id string, quantity int64, locationID string) (domain.Explosion, error) {
-	b, err := h.BOM(ctx, id)
+func (m Manufacturing) ExplodeBOM(ctx context.Context, id string, quantity int64, locationID string) (domain.Explosion, error) {
+	b, err := m.BOM(ctx, id)
 	if err != nil {
 		return domain.Explosion{}, err
 	}
-	subs, err := h.activeBOMsBelow(ctx, b.SKU, b.Components)
+	subs, err := m.h.activeBOMsBelow(ctx, b.SKU, b.Components)
 	if err != nil {
 		return domain.Explosion{}, err
 	}
@@ -186,7 +186,7 @@ func (h *Handler) ExplodeBOM(ctx context.Context, id string, quantity int64, loc
 	}
 	costs := map[string]int64{}
 	for _, l := range x.Leaves {
-		it, err := h.Inventory().Item(ctx, domain.InventoryItemID(l.SKU, locationID))
+		it, err := m.h.Inventory().Item(ctx, domain.InventoryItemID(l.SKU, locationID))
 		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}
@@ -202,6 +202,6 @@ func (h *Handler) ExplodeBOM(ctx context.Context, id string, quantity int64, loc
 }
 
 // BOM loads a bill of materials from the event store.
-func (h *Handler) BOM(ctx context.Context, id string) (*domain.BillOfMaterials, error) {
-	return loadExisting[domain.BillOfMaterials](ctx, h, "bill_of_materials", id, 0)
+func (m Manufacturing) BOM(ctx context.Context, id string) (*domain.BillOfMaterials, error) {
+	return loadExisting[domain.BillOfMaterials](ctx, m.h, "bill_of_materials", id, 0)
 }

@@ -22,7 +22,7 @@ func (h *Handler) workOrderStock(ctx context.Context, env domain.Envelope, meta 
 	switch e := env.Event.(type) {
 	case domain.WorkOrderReleased:
 		// handled late (a parked event replayed), a cancelled order wants no stock
-		wo, err := h.WorkOrder(ctx, e.WorkOrderID)
+		wo, err := h.Manufacturing().WorkOrder(ctx, e.WorkOrderID)
 		if err != nil {
 			return err
 		}

@@ -36,3 +36,9 @@ type Wholesale struct{ h *Handler }
 
 // Wholesale returns the wholesale module's commands.
 func (h *Handler) Wholesale() Wholesale { return Wholesale{h} }
+
+// Manufacturing holds the manufacturing commands and loaders.
+type Manufacturing struct{ h *Handler }
+
+// Manufacturing returns the manufacturing module's commands.
+func (h *Handler) Manufacturing() Manufacturing { return Manufacturing{h} }

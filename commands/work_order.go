@@ -9,9 +9,9 @@ import (
 
 // CreateWorkOrder plans a work order of an ACTIVE bill of materials (bomID); a zero
 // number gets WO-000001 style.
-func (h *Handler) CreateWorkOrder(ctx context.Context, cmd domain.CreateWorkOrder, bomID string, opts ...Option) (Result[domain.WorkOrder], error) {
+func (m Manufacturing) CreateWorkOrder(ctx context.Context, cmd domain.CreateWorkOrder, bomID string, opts ...Option) (Result[domain.WorkOrder], error) {
 	var none Result[domain.WorkOrder]
-	b, err := h.BOM(ctx, bomID)
+	b, err := m.BOM(ctx, bomID)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return none, err
 	}
@@ -26,11 +26,11 @@ func (h *Handler) CreateWorkOrder(ctx context.Context, cmd domain.CreateWorkOrde
 		return none, err
 	}
 	if cmd.WorkOrderNumber == "" {
-		if cmd.WorkOrderNumber, err = h.nextNumber(ctx, "work_order", "WO"); err != nil {
+		if cmd.WorkOrderNumber, err = m.h.nextNumber(ctx, "work_order", "WO"); err != nil {
 			return none, err
 		}
 	}
-	return execute(ctx, h, "work_order", cmd.WorkOrderID, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+	return execute(ctx, m.h, "work_order", cmd.WorkOrderID, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
 		return o.Create(cmd)
 	}, nil)
 }
@@ -43,16 +43,16 @@ func (h *Handler) CreateWorkOrder(ctx context.Context, cmd domain.CreateWorkOrde
 // the order needs, appending nothing; else the order is released pinned to the version
 // the stock was checked for, and the work-order-stock flow reserves the components
 // (backordering what a concurrent reservation took meanwhile).
-func (h *Handler) ActOnWorkOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WorkOrder], error) {
+func (m Manufacturing) ActOnWorkOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WorkOrder], error) {
 	if action != "release" {
-		return onExisting(ctx, h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+		return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
 			if action == "complete" {
 				return o.Complete(domain.CompleteWorkOrder{})
 			}
 			return o.Act(action, reason)
 		})
 	}
-	o, err := h.WorkOrder(ctx, id)
+	o, err := m.WorkOrder(ctx, id)
 	if err != nil {
 		return Result[domain.WorkOrder]{}, err
 	}
@@ -62,7 +62,7 @@ func (h *Handler) ActOnWorkOrder(ctx context.Context, id, action, reason string,
 	available := map[string]int64{}
 	if o.Status == domain.WorkOrderStatusPlanned {
 		for _, c := range o.Components {
-			it, err := h.Inventory().Item(ctx, domain.InventoryItemID(c.SKU, o.LocationID))
+			it, err := m.h.Inventory().Item(ctx, domain.InventoryItemID(c.SKU, o.LocationID))
 			if errors.Is(err, domain.ErrNotFound) {
 				continue
 			}
@@ -72,7 +72,7 @@ func (h *Handler) ActOnWorkOrder(ctx context.Context, id, action, reason string,
 			available[c.SKU] = it.Available()
 		}
 	}
-	return onExisting(ctx, h, "work_order", id, append(opts, WithIfVersion(o.Version)), func(o *domain.WorkOrder) ([]domain.Event, error) {
+	return onExisting(ctx, m.h, "work_order", id, append(opts, WithIfVersion(o.Version)), func(o *domain.WorkOrder) ([]domain.Event, error) {
 		return o.Release(available)
 	})
 }
@@ -81,9 +81,9 @@ func (h *Handler) ActOnWorkOrder(ctx context.Context, id, action, reason string,
 // unless each component's reservation holds what this completion uses (a backordered
 // component, or a reservation the flow has not made yet, is short); the
 // work-order-stock flow then consumes the components and puts the good units on hand.
-func (h *Handler) CompleteWorkOrder(ctx context.Context, id string, cmd domain.CompleteWorkOrder, opts ...Option) (Result[domain.WorkOrder], error) {
+func (m Manufacturing) CompleteWorkOrder(ctx context.Context, id string, cmd domain.CompleteWorkOrder, opts ...Option) (Result[domain.WorkOrder], error) {
 	var none Result[domain.WorkOrder]
-	o, err := h.WorkOrder(ctx, id)
+	o, err := m.WorkOrder(ctx, id)
 	if err != nil {
 		return none, err
 	}
@@ -99,7 +99,7 @@ func (h *Handler) CompleteWorkOrder(ctx context.Context, id string, cmd domain.C
 		var short []domain.Shortage
 		for _, u := range rec.Components {
 			var held int64
-			it, err := h.Inventory().Item(ctx, domain.InventoryItemID(u.SKU, o.LocationID))
+			it, err := m.h.Inventory().Item(ctx, domain.InventoryItemID(u.SKU, o.LocationID))
 			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return none, err
 			}
@@ -116,10 +116,10 @@ func (h *Handler) CompleteWorkOrder(ctx context.Context, id string, cmd domain.C
 			return none, &domain.InsufficientStockError{Shortages: short}
 		}
 	}
-	return onExisting(ctx, h, "work_order", id, append(opts, WithIfVersion(o.Version)), decide)
+	return onExisting(ctx, m.h, "work_order", id, append(opts, WithIfVersion(o.Version)), decide)
 }
 
 // WorkOrder loads a work order from the event store.
-func (h *Handler) WorkOrder(ctx context.Context, id string) (*domain.WorkOrder, error) {
-	return loadExisting[domain.WorkOrder](ctx, h, "work_order", id, 0)
+func (m Manufacturing) WorkOrder(ctx context.Context, id string) (*domain.WorkOrder, error) {
+	return loadExisting[domain.WorkOrder](ctx, m.h, "work_order", id, 0)
 }
