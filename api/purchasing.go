@@ -60,7 +60,7 @@ func (s *Server) createSupplier(w http.ResponseWriter, r *http.Request) {
 		o.into("lead_time_days", &cmd.LeadTimeDays)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
-		return s.cmd.CreateSupplier(r.Context(), cmd, opts...)
+		return s.cmd.Purchasing().CreateSupplier(r.Context(), cmd, opts...)
 	})
 }
 
@@ -84,14 +84,14 @@ func (s *Server) updateSupplier(w http.ResponseWriter, r *http.Request) {
 			cmd.LeadTimeDays = &days
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
-		return s.cmd.UpdateSupplier(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Purchasing().UpdateSupplier(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 // supplierAction is POST /v1/suppliers/{id}/{activate|deactivate|suspend} {reason}.
 func (s *Server) supplierAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, supplierOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Supplier], error) {
-		return s.cmd.ActOnSupplier(r.Context(), id, action, reason, opts...)
+		return s.cmd.Purchasing().ActOnSupplier(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -110,7 +110,7 @@ func (s *Server) setSupplierProduct(w http.ResponseWriter, r *http.Request) {
 		o.into("lead_time_days", &p.LeadTimeDays)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
-		return s.cmd.SetSupplierProduct(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Purchasing().SetSupplierProduct(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
@@ -241,14 +241,14 @@ func (s *Server) createPurchaseOrder(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(domain.ValidID(supplierID), "supplier_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(len(lines) > 0, "items", "1 to 500 lines")
 	}, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
-		return s.cmd.CreatePurchaseOrder(r.Context(), cmd, supplierID, opts...)
+		return s.cmd.Purchasing().CreatePurchaseOrder(r.Context(), cmd, supplierID, opts...)
 	})
 }
 
 // purchaseOrderAction is POST /v1/purchase_orders/{id}/{submit|approve|reject|close|cancel} {reason}.
 func (s *Server) purchaseOrderAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, purchaseOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
-		return s.cmd.ActOnPurchaseOrder(r.Context(), id, action, reason, opts...)
+		return s.cmd.Purchasing().ActOnPurchaseOrder(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -261,7 +261,7 @@ func (s *Server) receivePurchaseOrder(w http.ResponseWriter, r *http.Request) {
 			for _, it := range items {
 				cmd.Items = append(cmd.Items, domain.PurchaseItem{SKU: it.SKU, Quantity: it.Quantity})
 			}
-			return s.cmd.ReceivePurchaseOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+			return s.cmd.Purchasing().ReceivePurchaseOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 		})
 }
 
@@ -351,14 +351,14 @@ func (s *Server) createASN(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(domain.ValidID(cmd.ASNID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(poID), "purchase_order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.ASN], error) {
-		return s.cmd.CreateASN(r.Context(), cmd, poID, opts...)
+		return s.cmd.Purchasing().CreateASN(r.Context(), cmd, poID, opts...)
 	})
 }
 
 // asnAction is POST /v1/asns/{id}/{submit|ship|deliver|cancel} {reason}.
 func (s *Server) asnAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, asnOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.ASN], error) {
-		return s.cmd.ActOnASN(r.Context(), id, action, reason, opts...)
+		return s.cmd.Purchasing().ActOnASN(r.Context(), id, action, reason, opts...)
 	})
 }
 

@@ -10,9 +10,9 @@ import (
 // CreateASN creates a DRAFT ASN against purchaseOrderID (SUBMITTED, APPROVED or
 // PARTIALLY_RECEIVED; quantities within what is open). A zero ASNNumber gets the next
 // ASN-000001 style number.
-func (h *Handler) CreateASN(ctx context.Context, cmd domain.CreateASN, purchaseOrderID string, opts ...Option) (Result[domain.ASN], error) {
+func (m Purchasing) CreateASN(ctx context.Context, cmd domain.CreateASN, purchaseOrderID string, opts ...Option) (Result[domain.ASN], error) {
 	var none Result[domain.ASN]
-	po, err := h.PurchaseOrder(ctx, purchaseOrderID)
+	po, err := m.PurchaseOrder(ctx, purchaseOrderID)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return none, err
 	}
@@ -25,15 +25,15 @@ func (h *Handler) CreateASN(ctx context.Context, cmd domain.CreateASN, purchaseO
 		return none, err
 	}
 	if cmd.ASNNumber == "" {
-		if cmd.ASNNumber, err = h.nextNumber(ctx, "asn", "ASN"); err != nil {
+		if cmd.ASNNumber, err = m.h.nextNumber(ctx, "asn", "ASN"); err != nil {
 			return none, err
 		}
 	}
-	return execute(ctx, h, "asn", cmd.ASNID, opts, func(a *domain.ASN) ([]domain.Event, error) { return a.Create(cmd) }, nil)
+	return execute(ctx, m.h, "asn", cmd.ASNID, opts, func(a *domain.ASN) ([]domain.Event, error) { return a.Create(cmd) }, nil)
 }
 
 // ActOnASN runs a status action: submit, ship, deliver or cancel. Delivering records the
 // arrival only; stock is received on the purchase order.
-func (h *Handler) ActOnASN(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.ASN], error) {
-	return onExisting(ctx, h, "asn", id, opts, func(a *domain.ASN) ([]domain.Event, error) { return a.Act(action, reason) })
+func (m Purchasing) ActOnASN(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.ASN], error) {
+	return onExisting(ctx, m.h, "asn", id, opts, func(a *domain.ASN) ([]domain.Event, error) { return a.Act(action, reason) })
 }

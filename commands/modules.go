@@ -42,3 +42,9 @@ type Manufacturing struct{ h *Handler }
 
 // Manufacturing returns the manufacturing module's commands.
 func (h *Handler) Manufacturing() Manufacturing { return Manufacturing{h} }
+
+// Purchasing holds the purchasing commands and loaders.
+type Purchasing struct{ h *Handler }
+
+// Purchasing returns the purchasing module's commands.
+func (h *Handler) Purchasing() Purchasing { return Purchasing{h} }

@@ -11,9 +11,9 @@ import (
 // CreatePurchaseOrder creates a DRAFT purchase order from supplierID (which must be ACTIVE;
 // its catalog supplies missing unit costs and minimum quantities). Every line's SKU must
 // be stocked at the order's location. A zero PONumber gets the next PO-000001 style number.
-func (h *Handler) CreatePurchaseOrder(ctx context.Context, cmd domain.CreatePurchaseOrder, supplierID string, opts ...Option) (Result[domain.PurchaseOrder], error) {
+func (m Purchasing) CreatePurchaseOrder(ctx context.Context, cmd domain.CreatePurchaseOrder, supplierID string, opts ...Option) (Result[domain.PurchaseOrder], error) {
 	var none Result[domain.PurchaseOrder]
-	s, err := h.Supplier(ctx, supplierID)
+	s, err := m.Supplier(ctx, supplierID)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return none, err
 	}
@@ -28,7 +28,7 @@ func (h *Handler) CreatePurchaseOrder(ctx context.Context, cmd domain.CreatePurc
 	}
 	var v domain.Validation
 	for i, l := range cmd.Items {
-		ok, err := h.exists(ctx, "inventory", domain.InventoryItemID(l.SKU, cmd.LocationID))
+		ok, err := m.h.exists(ctx, "inventory", domain.InventoryItemID(l.SKU, cmd.LocationID))
 		if err != nil {
 			return none, err
 		}
@@ -38,11 +38,11 @@ func (h *Handler) CreatePurchaseOrder(ctx context.Context, cmd domain.CreatePurc
 		return none, err
 	}
 	if cmd.PONumber == "" {
-		if cmd.PONumber, err = h.nextNumber(ctx, "purchase_order", "PO"); err != nil {
+		if cmd.PONumber, err = m.h.nextNumber(ctx, "purchase_order", "PO"); err != nil {
 			return none, err
 		}
 	}
-	return execute(ctx, h, "purchase_order", cmd.PurchaseOrderID, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
+	return execute(ctx, m.h, "purchase_order", cmd.PurchaseOrderID, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
 		return o.Create(cmd)
 	}, nil)
 }
@@ -50,25 +50,25 @@ func (h *Handler) CreatePurchaseOrder(ctx context.Context, cmd domain.CreatePurc
 // ActOnPurchaseOrder runs a status action: submit, approve, reject, close or cancel.
 // Approving, receiving, closing and cancelling move the items' incoming and on hand
 // through the purchase-stock flow.
-func (h *Handler) ActOnPurchaseOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.PurchaseOrder], error) {
-	return onExisting(ctx, h, "purchase_order", id, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
+func (m Purchasing) ActOnPurchaseOrder(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.PurchaseOrder], error) {
+	return onExisting(ctx, m.h, "purchase_order", id, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
 		return o.Act(action, reason)
 	})
 }
 
 // ReceivePurchaseOrder records a receipt; over-receipt is a *ValidationError and appends nothing.
-func (h *Handler) ReceivePurchaseOrder(ctx context.Context, id string, cmd domain.ReceivePurchaseOrder, opts ...Option) (Result[domain.PurchaseOrder], error) {
-	return onExisting(ctx, h, "purchase_order", id, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
+func (m Purchasing) ReceivePurchaseOrder(ctx context.Context, id string, cmd domain.ReceivePurchaseOrder, opts ...Option) (Result[domain.PurchaseOrder], error) {
+	return onExisting(ctx, m.h, "purchase_order", id, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
 		return o.Receive(cmd)
 	})
 }
 
 // PurchaseOrder loads a purchase order from the event store.
-func (h *Handler) PurchaseOrder(ctx context.Context, id string) (*domain.PurchaseOrder, error) {
-	return loadExisting[domain.PurchaseOrder](ctx, h, "purchase_order", id, 0)
+func (m Purchasing) PurchaseOrder(ctx context.Context, id string) (*domain.PurchaseOrder, error) {
+	return loadExisting[domain.PurchaseOrder](ctx, m.h, "purchase_order", id, 0)
 }
 
 // PurchaseOrderAt rebuilds a purchase order as it was at stream position pos.
-func (h *Handler) PurchaseOrderAt(ctx context.Context, id string, pos uint64) (*domain.PurchaseOrder, error) {
-	return loadExisting[domain.PurchaseOrder](ctx, h, "purchase_order", id, pos)
+func (m Purchasing) PurchaseOrderAt(ctx context.Context, id string, pos uint64) (*domain.PurchaseOrder, error) {
+	return loadExisting[domain.PurchaseOrder](ctx, m.h, "purchase_order", id, pos)
 }

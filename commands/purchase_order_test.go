@@ -17,14 +17,14 @@ func TestPurchaseStockRedeliveryChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.CreateSupplier(ctx, domain.CreateSupplier{SupplierID: "acme", SupplierFields: domain.SupplierFields{Name: "Acme"}}); err != nil {
+	if _, err := h.Purchasing().CreateSupplier(ctx, domain.CreateSupplier{SupplierID: "acme", SupplierFields: domain.SupplierFields{Name: "Acme"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.ActOnSupplier(ctx, "acme", "activate", ""); err != nil {
+	if _, err := h.Purchasing().ActOnSupplier(ctx, "acme", "activate", ""); err != nil {
 		t.Fatal(err)
 	}
 	cost := int64(100)
-	if _, err := h.CreatePurchaseOrder(ctx, domain.CreatePurchaseOrder{PurchaseOrderID: "po1", LocationID: "main", Currency: "USD",
+	if _, err := h.Purchasing().CreatePurchaseOrder(ctx, domain.CreatePurchaseOrder{PurchaseOrderID: "po1", LocationID: "main", Currency: "USD",
 		Items: []domain.PurchaseLineInput{{SKU: "MUG", Quantity: 10, UnitCost: &cost}}}, "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -51,12 +51,12 @@ func TestPurchaseStockRedeliveryChangesNothing(t *testing.T) {
 			}
 		}
 	}
-	if _, err := h.ActOnPurchaseOrder(ctx, "po1", "submit", ""); err != nil {
+	if _, err := h.Purchasing().ActOnPurchaseOrder(ctx, "po1", "submit", ""); err != nil {
 		t.Fatal(err)
 	}
-	twice(h.ActOnPurchaseOrder(ctx, "po1", "approve", ""))
-	twice(h.ReceivePurchaseOrder(ctx, "po1", domain.ReceivePurchaseOrder{Items: []domain.PurchaseItem{{SKU: "MUG", Quantity: 4}}}))
-	twice(h.ActOnPurchaseOrder(ctx, "po1", "close", "short"))
+	twice(h.Purchasing().ActOnPurchaseOrder(ctx, "po1", "approve", ""))
+	twice(h.Purchasing().ReceivePurchaseOrder(ctx, "po1", domain.ReceivePurchaseOrder{Items: []domain.PurchaseItem{{SKU: "MUG", Quantity: 4}}}))
+	twice(h.Purchasing().ActOnPurchaseOrder(ctx, "po1", "close", "short"))
 	it, _ := h.Inventory().Item(ctx, item.Aggregate.ID)
 	if it.OnHand != 4 || it.Incoming != 0 {
 		t.Fatalf("on hand %d, incoming %d; want 4 and 0", it.OnHand, it.Incoming)
