@@ -48,7 +48,7 @@ func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
-		return s.cmd.CreateWarehouse(r.Context(), cmd, opts...)
+		return s.cmd.Warehouse().CreateWarehouse(r.Context(), cmd, opts...)
 	})
 }
 
@@ -70,13 +70,13 @@ func (s *Server) updateWarehouse(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
-		return s.cmd.UpdateWarehouse(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Warehouse().UpdateWarehouse(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 func (s *Server) warehouseAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, warehouseOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Warehouse], error) {
-		return s.cmd.ActOnWarehouse(r.Context(), id, action, reason, opts...)
+		return s.cmd.Warehouse().ActOnWarehouse(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -123,7 +123,7 @@ func (s *Server) createPickList(w http.ResponseWriter, r *http.Request) {
 		o.into("order_ids", &cmd.OrderIDs)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
-		return s.cmd.CreatePickList(r.Context(), cmd, opts...)
+		return s.cmd.Warehouse().CreatePickList(r.Context(), cmd, opts...)
 	})
 }
 
@@ -133,13 +133,13 @@ func (s *Server) completePickList(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, pickListOf, func(o *object) {
 		o.into("lines", &lines)
 	}, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
-		return s.cmd.CompletePickList(r.Context(), mux.Vars(r)["id"], lines, opts...)
+		return s.cmd.Warehouse().CompletePickList(r.Context(), mux.Vars(r)["id"], lines, opts...)
 	})
 }
 
 func (s *Server) pickListAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, pickListOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.PickList], error) {
-		return s.cmd.ActOnPickList(r.Context(), id, action, reason, opts...)
+		return s.cmd.Warehouse().ActOnPickList(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -213,13 +213,13 @@ func (s *Server) createShipment(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(domain.ValidID(cmd.ShipmentID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(orderID), "order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.Shipment], error) {
-		return s.cmd.CreateShipment(r.Context(), orderID, cmd, opts...)
+		return s.cmd.Warehouse().CreateShipment(r.Context(), orderID, cmd, opts...)
 	})
 }
 
 func (s *Server) shipmentAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, shipmentOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Shipment], error) {
-		return s.cmd.ActOnShipment(r.Context(), id, action, reason, opts...)
+		return s.cmd.Warehouse().ActOnShipment(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -274,7 +274,7 @@ func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) {
 		o.into("items", &cmd.Items)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Transfer], error) {
-		return s.cmd.CreateTransfer(r.Context(), cmd, opts...)
+		return s.cmd.Warehouse().CreateTransfer(r.Context(), cmd, opts...)
 	})
 }
 
@@ -291,7 +291,7 @@ func (s *Server) transferInventory(w http.ResponseWriter, r *http.Request) {
 		o.into("to_location_id", &cmd.ToLocationID)
 		cmd.Items = []domain.TransferItem{item}
 	}, func(opts []commands.Option) (commands.Result[domain.Transfer], error) {
-		res, err := s.cmd.TransferInventory(r.Context(), cmd, opts...)
+		res, err := s.cmd.Warehouse().TransferInventory(r.Context(), cmd, opts...)
 		return res, oneLineFields(err)
 	})
 }
@@ -313,7 +313,7 @@ func oneLineFields(err error) error {
 
 func (s *Server) transferAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, transferOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Transfer], error) {
-		return s.cmd.ActOnTransfer(r.Context(), id, action, reason, opts...)
+		return s.cmd.Warehouse().ActOnTransfer(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -360,7 +360,7 @@ func (s *Server) createCycleCount(w http.ResponseWriter, r *http.Request) {
 		o.into("skus", &cmd.SKUs)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
-		return s.cmd.CreateCycleCount(r.Context(), cmd, opts...)
+		return s.cmd.Warehouse().CreateCycleCount(r.Context(), cmd, opts...)
 	})
 }
 
@@ -370,13 +370,13 @@ func (s *Server) submitCycleCount(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, cycleCountOf, func(o *object) {
 		o.v.Check(o.into("counts", &counts), "counts", "is required")
 	}, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
-		return s.cmd.SubmitCycleCount(r.Context(), mux.Vars(r)["id"], counts, opts...)
+		return s.cmd.Warehouse().SubmitCycleCount(r.Context(), mux.Vars(r)["id"], counts, opts...)
 	})
 }
 
 func (s *Server) cycleCountAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, cycleCountOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.CycleCount], error) {
-		return s.cmd.ActOnCycleCount(r.Context(), id, action, reason, opts...)
+		return s.cmd.Warehouse().ActOnCycleCount(r.Context(), id, action, reason, opts...)
 	})
 }
 

@@ -43,7 +43,7 @@ func ptr[T any](v T) *T { return &v }
 // warehouse creates the warehouse id, which inventory items need as their location.
 func warehouse(t testing.TB, h *Handler, id string) {
 	t.Helper()
-	if _, err := h.CreateWarehouse(context.Background(), domain.CreateWarehouse{WarehouseID: id, Name: id}); err != nil {
+	if _, err := h.Warehouse().CreateWarehouse(context.Background(), domain.CreateWarehouse{WarehouseID: id, Name: id}); err != nil {
 		t.Fatal(err)
 	}
 }

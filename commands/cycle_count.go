@@ -10,24 +10,24 @@ import (
 
 // CreateCycleCount plans a count of SKUs stocked at a warehouse (400 naming the field
 // for an unknown warehouse or a SKU not stocked there).
-func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCount, opts ...Option) (Result[domain.CycleCount], error) {
+func (m Warehouse) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCount, opts ...Option) (Result[domain.CycleCount], error) {
 	var v domain.Validation
 	cmd.Check(&v)
 	if err := v.Err(); err != nil {
 		return Result[domain.CycleCount]{}, err
 	}
-	if err := h.checkWarehouse(ctx, &v, "warehouse_id", cmd.WarehouseID); err != nil {
+	if err := m.h.checkWarehouse(ctx, &v, "warehouse_id", cmd.WarehouseID); err != nil {
 		return Result[domain.CycleCount]{}, err
 	}
 	if v.Err() == nil {
-		if err := h.checkStockedAt(ctx, &v, cmd.WarehouseID, cmd.SKUs, func(i int) string { return "skus[" + strconv.Itoa(i) + "]" }); err != nil {
+		if err := m.h.checkStockedAt(ctx, &v, cmd.WarehouseID, cmd.SKUs, func(i int) string { return "skus[" + strconv.Itoa(i) + "]" }); err != nil {
 			return Result[domain.CycleCount]{}, err
 		}
 	}
 	if err := v.Err(); err != nil {
 		return Result[domain.CycleCount]{}, err
 	}
-	return execute(ctx, h, "cycle_count", cmd.CycleCountID, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
+	return execute(ctx, m.h, "cycle_count", cmd.CycleCountID, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
 		return c.Create(cmd)
 	}, nil)
 }
@@ -48,9 +48,9 @@ func (h *Handler) CreateCycleCount(ctx context.Context, cmd domain.CreateCycleCo
 // SKUs can leave movements behind: the items are separate aggregates and not locked, and
 // what was counted is a fact worth keeping. A cancel on another instance between the
 // postings and the count's append leaves them too (409).
-func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.CycleCount], error) {
+func (m Warehouse) ActOnCycleCount(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.CycleCount], error) {
 	if action != "reconcile" {
-		return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
+		return onExisting(ctx, m.h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) {
 			if action == "submit" {
 				return c.Submit(nil)
 			}
@@ -60,7 +60,7 @@ func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string
 	for {
 		// a count submitted since it was read starts over (a count is COUNTED once, so it
 		// does so at most once)
-		res, err := h.reconcileCycleCount(ctx, id, opts)
+		res, err := m.h.reconcileCycleCount(ctx, id, opts)
 		if !errors.Is(err, errCountSubmitted) {
 			return res, err
 		}
@@ -69,7 +69,7 @@ func (h *Handler) ActOnCycleCount(ctx context.Context, id, action, reason string
 
 func (h *Handler) reconcileCycleCount(ctx context.Context, id string, opts []Option) (Result[domain.CycleCount], error) {
 	var none Result[domain.CycleCount]
-	c, err := h.CycleCount(ctx, id)
+	c, err := h.Warehouse().CycleCount(ctx, id)
 	if err != nil {
 		return none, err
 	}
@@ -153,11 +153,11 @@ func cycleCountKey(countID, sku string) string {
 }
 
 // SubmitCycleCount records the counts.
-func (h *Handler) SubmitCycleCount(ctx context.Context, id string, counts []domain.CountLine, opts ...Option) (Result[domain.CycleCount], error) {
-	return onExisting(ctx, h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) { return c.Submit(counts) })
+func (m Warehouse) SubmitCycleCount(ctx context.Context, id string, counts []domain.CountLine, opts ...Option) (Result[domain.CycleCount], error) {
+	return onExisting(ctx, m.h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) { return c.Submit(counts) })
 }
 
 // CycleCount loads a cycle count from the event store.
-func (h *Handler) CycleCount(ctx context.Context, id string) (*domain.CycleCount, error) {
-	return loadExisting[domain.CycleCount](ctx, h, "cycle_count", id, 0)
+func (m Warehouse) CycleCount(ctx context.Context, id string) (*domain.CycleCount, error) {
+	return loadExisting[domain.CycleCount](ctx, m.h, "cycle_count", id, 0)
 }

@@ -33,13 +33,13 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 		}
 	}
 	mug, tee := domain.InventoryItemID("MUG", "main"), domain.InventoryItemID("TEE", "main")
-	if _, err := h.CreateCycleCount(ctx, domain.CreateCycleCount{CycleCountID: "cc1", WarehouseID: "main", SKUs: []string{"MUG", "TEE"}}); err != nil {
+	if _, err := h.Warehouse().CreateCycleCount(ctx, domain.CreateCycleCount{CycleCountID: "cc1", WarehouseID: "main", SKUs: []string{"MUG", "TEE"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.ActOnCycleCount(ctx, "cc1", "start", ""); err != nil {
+	if _, err := h.Warehouse().ActOnCycleCount(ctx, "cc1", "start", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.SubmitCycleCount(ctx, "cc1", []domain.CountLine{{SKU: "MUG", Counted: 7}, {SKU: "TEE", Counted: 6}}); err != nil {
+	if _, err := h.Warehouse().SubmitCycleCount(ctx, "cc1", []domain.CountLine{{SKU: "MUG", Counted: 7}, {SKU: "TEE", Counted: 6}}); err != nil {
 		t.Fatal(err)
 	}
 	// 9 of MUG reserved after reconcile read it: its −3 is refused, TEE's +2 is not
@@ -49,7 +49,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	_, err := h.ActOnCycleCount(ctx, "cc1", "reconcile", "")
+	_, err := h.Warehouse().ActOnCycleCount(ctx, "cc1", "reconcile", "")
 	ise, ok := errors.AsType[*domain.InsufficientStockError](err)
 	if !ok || len(ise.Shortages) != 1 || ise.Shortages[0].SKU != "MUG" {
 		t.Fatalf("reconcile with MUG reserved: %v", err)
@@ -63,7 +63,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 		}
 		return it.OnHand
 	}
-	if c, _ := h.CycleCount(ctx, "cc1"); c.Status != domain.CycleCountStatusCounted {
+	if c, _ := h.Warehouse().CycleCount(ctx, "cc1"); c.Status != domain.CycleCountStatusCounted {
 		t.Fatalf("refused count is %s", c.Status)
 	}
 	if m, te := onHand(mug), onHand(tee); m != 10 || te != 6 {
@@ -73,7 +73,7 @@ func TestCycleCountReconcilePostsItsVariances(t *testing.T) {
 	if _, err := h.Inventory().ReleaseReservation(ctx, mug, "hold"); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := h.ActOnCycleCount(ctx, "cc1", "reconcile", "")
+	rec, err := h.Warehouse().ActOnCycleCount(ctx, "cc1", "reconcile", "")
 	if err != nil {
 		t.Fatal(err)
 	}

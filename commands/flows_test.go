@@ -89,13 +89,13 @@ func TestWarehouseFlowsRedeliveryChangesNothing(t *testing.T) {
 		}
 	}
 	events := func(r Result[domain.Transfer], err error) ([]domain.Envelope, error) { return r.Events, err }
-	if _, err := h.CreateTransfer(ctx, domain.CreateTransfer{TransferID: "t1", FromLocationID: "main", ToLocationID: "reno",
+	if _, err := h.Warehouse().CreateTransfer(ctx, domain.CreateTransfer{TransferID: "t1", FromLocationID: "main", ToLocationID: "reno",
 		Items: []domain.TransferItem{{SKU: "MUG", Quantity: 4}}}); err != nil {
 		t.Fatal(err)
 	}
-	envs, err := events(h.ActOnTransfer(ctx, "t1", "ship", ""))
+	envs, err := events(h.Warehouse().ActOnTransfer(ctx, "t1", "ship", ""))
 	twice("transfer-stock", envs, err)
-	envs, err = events(h.ActOnTransfer(ctx, "t1", "receive", ""))
+	envs, err = events(h.Warehouse().ActOnTransfer(ctx, "t1", "receive", ""))
 	twice("transfer-stock", envs, err)
 	s, _ := h.Inventory().Item(ctx, src)
 	d, _ := h.Inventory().Item(ctx, dst)
@@ -103,16 +103,16 @@ func TestWarehouseFlowsRedeliveryChangesNothing(t *testing.T) {
 		t.Fatalf("after ship and receive, each delivered twice: source %d, destination %d (+%d in transit)", s.OnHand, d.OnHand, d.InTransit)
 	}
 
-	if _, err := h.CreateCycleCount(ctx, domain.CreateCycleCount{CycleCountID: "cc1", WarehouseID: "main", SKUs: []string{"MUG"}}); err != nil {
+	if _, err := h.Warehouse().CreateCycleCount(ctx, domain.CreateCycleCount{CycleCountID: "cc1", WarehouseID: "main", SKUs: []string{"MUG"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.ActOnCycleCount(ctx, "cc1", "start", ""); err != nil {
+	if _, err := h.Warehouse().ActOnCycleCount(ctx, "cc1", "start", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.SubmitCycleCount(ctx, "cc1", []domain.CountLine{{SKU: "MUG", Counted: 5}}); err != nil {
+	if _, err := h.Warehouse().SubmitCycleCount(ctx, "cc1", []domain.CountLine{{SKU: "MUG", Counted: 5}}); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := h.ActOnCycleCount(ctx, "cc1", "reconcile", "")
+	rec, err := h.Warehouse().ActOnCycleCount(ctx, "cc1", "reconcile", "")
 	twice("cycle-count-stock", rec.Events, err)
 	if s, _ := h.Inventory().Item(ctx, src); s.OnHand != 5 {
 		t.Fatalf("after a count of 5 delivered twice: on hand %d", s.OnHand)

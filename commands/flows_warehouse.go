@@ -46,7 +46,7 @@ func (h *Handler) transferStock(ctx context.Context, env domain.Envelope, meta d
 			}
 		}
 	case domain.TransferCancelled:
-		t, err := h.Transfer(ctx, e.TransferID)
+		t, err := h.Warehouse().Transfer(ctx, e.TransferID)
 		if errors.Is(err, domain.ErrNotFound) {
 			return nil
 		}

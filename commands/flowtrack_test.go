@@ -27,14 +27,14 @@ func TestWaitFlowsFollowsWhatAWriteTriggered(t *testing.T) {
 	meta := func(flow string, env domain.Envelope) Option { return WithMetadata(FlowMetadata(flow, env)) }
 	flows := []Flow{
 		{Name: "first", Subjects: []string{"customer.*.CustomerCreated"}, Handle: func(ctx context.Context, env domain.Envelope, _ domain.Metadata) error {
-			_, err := h.CreateWarehouse(ctx, domain.CreateWarehouse{WarehouseID: "w-" + env.AggregateID, Name: "one"}, meta("first", env))
+			_, err := h.Warehouse().CreateWarehouse(ctx, domain.CreateWarehouse{WarehouseID: "w-" + env.AggregateID, Name: "one"}, meta("first", env))
 			return err
 		}},
 		{Name: "second", Subjects: []string{"warehouse.*.WarehouseCreated"}, Handle: func(ctx context.Context, env domain.Envelope, _ domain.Metadata) error {
 			if strings.HasPrefix(env.AggregateID, "x-") {
 				return nil
 			}
-			_, err := h.CreateWarehouse(ctx, domain.CreateWarehouse{WarehouseID: "x-" + env.AggregateID, Name: "two"}, meta("second", env))
+			_, err := h.Warehouse().CreateWarehouse(ctx, domain.CreateWarehouse{WarehouseID: "x-" + env.AggregateID, Name: "two"}, meta("second", env))
 			return err
 		}},
 		{Name: "broken", Subjects: []string{"customer.*.CustomerUpdated"}, Handle: func(context.Context, domain.Envelope, domain.Metadata) error {

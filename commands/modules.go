@@ -48,3 +48,9 @@ type Purchasing struct{ h *Handler }
 
 // Purchasing returns the purchasing module's commands.
 func (h *Handler) Purchasing() Purchasing { return Purchasing{h} }
+
+// Warehouse holds the warehouse commands and loaders.
+type Warehouse struct{ h *Handler }
+
+// Warehouse returns the warehouse module's commands.
+func (h *Handler) Warehouse() Warehouse { return Warehouse{h} }

@@ -11,20 +11,20 @@ import (
 // CreatePickList gathers the lines still to ship of confirmed (CONFIRMED or PROCESSING)
 // orders fulfilled from the warehouse. An unknown warehouse or order, an order of another
 // warehouse or in another status is 400 naming the field.
-func (h *Handler) CreatePickList(ctx context.Context, cmd domain.CreatePickList, opts ...Option) (Result[domain.PickList], error) {
+func (m Warehouse) CreatePickList(ctx context.Context, cmd domain.CreatePickList, opts ...Option) (Result[domain.PickList], error) {
 	var none Result[domain.PickList]
 	var v domain.Validation
 	cmd.Check(&v)
 	if err := v.Err(); err != nil {
 		return none, err
 	}
-	if err := h.checkWarehouse(ctx, &v, "warehouse_id", cmd.WarehouseID); err != nil {
+	if err := m.h.checkWarehouse(ctx, &v, "warehouse_id", cmd.WarehouseID); err != nil {
 		return none, err
 	}
 	cmd.Lines = nil
 	for i, id := range cmd.OrderIDs {
 		f := "order_ids[" + strconv.Itoa(i) + "]"
-		o, err := h.Orders().Get(ctx, id)
+		o, err := m.h.Orders().Get(ctx, id)
 		switch {
 		case errors.Is(err, domain.ErrNotFound):
 			v.Add(f, "no such order")
@@ -47,22 +47,22 @@ func (h *Handler) CreatePickList(ctx context.Context, cmd domain.CreatePickList,
 	if err := v.Err(); err != nil {
 		return none, err
 	}
-	return execute(ctx, h, "pick_list", cmd.PickListID, opts, func(p *domain.PickList) ([]domain.Event, error) {
+	return execute(ctx, m.h, "pick_list", cmd.PickListID, opts, func(p *domain.PickList) ([]domain.Event, error) {
 		return p.Create(cmd)
 	}, nil)
 }
 
 // ActOnPickList runs start, complete (every line picked in full) or cancel.
-func (h *Handler) ActOnPickList(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.PickList], error) {
-	return onExisting(ctx, h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Act(action, reason) })
+func (m Warehouse) ActOnPickList(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.PickList], error) {
+	return onExisting(ctx, m.h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Act(action, reason) })
 }
 
 // CompletePickList completes a pick list with the quantities picked.
-func (h *Handler) CompletePickList(ctx context.Context, id string, lines []domain.PickedLine, opts ...Option) (Result[domain.PickList], error) {
-	return onExisting(ctx, h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Complete(lines) })
+func (m Warehouse) CompletePickList(ctx context.Context, id string, lines []domain.PickedLine, opts ...Option) (Result[domain.PickList], error) {
+	return onExisting(ctx, m.h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Complete(lines) })
 }
 
 // PickList loads a pick list from the event store.
-func (h *Handler) PickList(ctx context.Context, id string) (*domain.PickList, error) {
-	return loadExisting[domain.PickList](ctx, h, "pick_list", id, 0)
+func (m Warehouse) PickList(ctx context.Context, id string) (*domain.PickList, error) {
+	return loadExisting[domain.PickList](ctx, m.h, "pick_list", id, 0)
 }

@@ -9,13 +9,13 @@ import (
 
 // CreateShipment sets up lines of an order to ship together (no lines: all not yet
 // shipped). An unknown order is 400 on order_id; an order that cannot ship is 409.
-func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain.CreateShipment, opts ...Option) (Result[domain.Shipment], error) {
-	o, err := h.Orders().Get(ctx, orderID)
+func (m Warehouse) CreateShipment(ctx context.Context, orderID string, cmd domain.CreateShipment, opts ...Option) (Result[domain.Shipment], error) {
+	o, err := m.h.Orders().Get(ctx, orderID)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return Result[domain.Shipment]{}, err
 	}
 	cmd.Order = o
-	return execute(ctx, h, "shipment", cmd.ShipmentID, opts, func(s *domain.Shipment) ([]domain.Event, error) {
+	return execute(ctx, m.h, "shipment", cmd.ShipmentID, opts, func(s *domain.Shipment) ([]domain.Event, error) {
 		return s.Create(cmd)
 	}, nil)
 }
@@ -34,12 +34,12 @@ func (h *Handler) CreateShipment(ctx context.Context, orderID string, cmd domain
 //
 // Deliver delivers the shipment; flow shipment-order then delivers the order once every
 // line of it has shipped, and the API's answer waits for that flow.
-func (h *Handler) ActOnShipment(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Shipment], error) {
+func (m Warehouse) ActOnShipment(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Shipment], error) {
 	act := func(s *domain.Shipment) ([]domain.Event, error) { return s.Act(action, reason) }
 	if action == "ship" {
-		return onExistingCompound(ctx, h, "shipment", id, opts, act, h.guardShipmentShip(opts))
+		return onExistingCompound(ctx, m.h, "shipment", id, opts, act, m.h.guardShipmentShip(opts))
 	}
-	return onExisting(ctx, h, "shipment", id, opts, act)
+	return onExisting(ctx, m.h, "shipment", id, opts, act)
 }
 
 // guardShipmentShip is the guard of ShipmentShipped: it ships the shipment's lines of its
@@ -73,6 +73,6 @@ func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opt
 }
 
 // Shipment loads a shipment from the event store.
-func (h *Handler) Shipment(ctx context.Context, id string) (*domain.Shipment, error) {
-	return loadExisting[domain.Shipment](ctx, h, "shipment", id, 0)
+func (m Warehouse) Shipment(ctx context.Context, id string) (*domain.Shipment, error) {
+	return loadExisting[domain.Shipment](ctx, m.h, "shipment", id, 0)
 }

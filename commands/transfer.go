@@ -10,11 +10,11 @@ import (
 
 // CreateTransfer plans a transfer: both locations must be warehouses and every SKU stocked
 // at the source (400 naming the field otherwise).
-func (h *Handler) CreateTransfer(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
-	if err := h.checkTransfer(ctx, cmd); err != nil {
+func (m Warehouse) CreateTransfer(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
+	if err := m.h.checkTransfer(ctx, cmd); err != nil {
 		return Result[domain.Transfer]{}, err
 	}
-	return execute(ctx, h, "transfer", cmd.TransferID, opts, func(t *domain.Transfer) ([]domain.Event, error) {
+	return execute(ctx, m.h, "transfer", cmd.TransferID, opts, func(t *domain.Transfer) ([]domain.Event, error) {
 		return t.Create(cmd)
 	}, nil)
 }
@@ -61,12 +61,12 @@ func (h *Handler) checkTransfer(ctx context.Context, cmd domain.CreateTransfer) 
 // ship's reserve refuses that line, and the lines reserved before it are released again,
 // so a refused multi-line ship can still leave a reserve/release pair on an item (the
 // reserves are on separate aggregates, which no single commit spans).
-func (h *Handler) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
+func (m Warehouse) ActOnTransfer(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Transfer], error) {
 	act := func(t *domain.Transfer) ([]domain.Event, error) { return t.Act(action, reason) }
 	if action != "ship" {
-		return onExisting(ctx, h, "transfer", id, opts, act)
+		return onExisting(ctx, m.h, "transfer", id, opts, act)
 	}
-	return onExistingCompound(ctx, h, "transfer", id, opts, act, h.guardTransferShip(opts))
+	return onExistingCompound(ctx, m.h, "transfer", id, opts, act, m.h.guardTransferShip(opts))
 }
 
 // guardTransferShip is the guard of TransferShipped: it checks the source's stock on the
@@ -124,7 +124,7 @@ func (h *Handler) holdTransfer(ctx context.Context, t *domain.Transfer, opts []O
 // transfer that does not exist (a TransferInventory whose append did not land) holds
 // nothing.
 func (h *Handler) unholdTransfer(ctx context.Context, t *domain.Transfer, held []domain.TransferItem, opts []Option) {
-	now, err := h.Transfer(ctx, t.ID)
+	now, err := h.Warehouse().Transfer(ctx, t.ID)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 	case err != nil:
@@ -166,14 +166,14 @@ func transferReservation(transferID, sku string) string {
 // after all (the append landed despite the error, or a request with the same id won). A
 // transfer id that exists already reserves nothing: a replay of this request is answered
 // with its state, anything else with ALREADY_EXISTS, both before the guard.
-func (h *Handler) TransferInventory(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
-	if err := h.checkTransfer(ctx, cmd); err != nil {
+func (m Warehouse) TransferInventory(ctx context.Context, cmd domain.CreateTransfer, opts ...Option) (Result[domain.Transfer], error) {
+	if err := m.h.checkTransfer(ctx, cmd); err != nil {
 		return Result[domain.Transfer]{}, err
 	}
 	// the answer's position is the transfer's commit, after the reservations
-	return executeCompound(ctx, h, "transfer", cmd.TransferID, opts, func(t *domain.Transfer) ([]domain.Event, error) {
+	return executeCompound(ctx, m.h, "transfer", cmd.TransferID, opts, func(t *domain.Transfer) ([]domain.Event, error) {
 		return t.CreateShipped(cmd)
-	}, h.guardTransferShip(opts))
+	}, m.h.guardTransferShip(opts))
 }
 
 func (h *Handler) checkAvailable(ctx context.Context, loc string, items []domain.TransferItem) error {
@@ -198,6 +198,6 @@ func (h *Handler) checkAvailable(ctx context.Context, loc string, items []domain
 }
 
 // Transfer loads a transfer from the event store.
-func (h *Handler) Transfer(ctx context.Context, id string) (*domain.Transfer, error) {
-	return loadExisting[domain.Transfer](ctx, h, "transfer", id, 0)
+func (m Warehouse) Transfer(ctx context.Context, id string) (*domain.Transfer, error) {
+	return loadExisting[domain.Transfer](ctx, m.h, "transfer", id, 0)
 }

@@ -23,7 +23,7 @@ func transferShop(t *testing.T) (*Handler, *Handler, string) {
 	if _, err := h1.Inventory().CreateItem(ctx, domain.CreateInventoryItem{SKU: "MUG", LocationID: "main", OnHand: 10}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h1.CreateTransfer(ctx, domain.CreateTransfer{TransferID: "t1", FromLocationID: "main", ToLocationID: "reno",
+	if _, err := h1.Warehouse().CreateTransfer(ctx, domain.CreateTransfer{TransferID: "t1", FromLocationID: "main", ToLocationID: "reno",
 		Items: []domain.TransferItem{{SKU: "MUG", Quantity: 4}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func shipHeldAtTheAppend(t *testing.T, h *Handler, src string) (unlock func(), r
 	unlock = sync.OnceFunc(func() { close(release) })
 	done := make(chan error, 1)
 	go func() {
-		_, err := h.ActOnTransfer(ctx, "t1", "ship", "")
+		_, err := h.Warehouse().ActOnTransfer(ctx, "t1", "ship", "")
 		done <- err
 	}()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
@@ -70,7 +70,7 @@ func TestTransferShipLosingToCancelReleasesItsHold(t *testing.T) {
 	ctx := context.Background()
 	h1, h2, src := transferShop(t)
 	unlock, shipped := shipHeldAtTheAppend(t, h1, src)
-	cancel, err := h2.ActOnTransfer(ctx, "t1", "cancel", "changed our minds")
+	cancel, err := h2.Warehouse().ActOnTransfer(ctx, "t1", "cancel", "changed our minds")
 	unlock()
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestTransferShipLosingToAShipKeepsTheHold(t *testing.T) {
 	ctx := context.Background()
 	h1, h2, src := transferShop(t)
 	unlock, shipped := shipHeldAtTheAppend(t, h1, src)
-	_, err := h2.ActOnTransfer(ctx, "t1", "ship", "")
+	_, err := h2.Warehouse().ActOnTransfer(ctx, "t1", "ship", "")
 	unlock()
 	if err != nil {
 		t.Fatal(err)
@@ -123,14 +123,14 @@ func TestTransferShipLosingToAShipKeepsTheHold(t *testing.T) {
 func TestTransferCancelReleasesAHoldLeftBehind(t *testing.T) {
 	ctx := context.Background()
 	h, _, src := transferShop(t)
-	tr, err := h.Transfer(ctx, "t1")
+	tr, err := h.Warehouse().Transfer(ctx, "t1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.holdTransfer(ctx, tr, nil); err != nil {
 		t.Fatal(err)
 	}
-	cancel, err := h.ActOnTransfer(ctx, "t1", "cancel", "")
+	cancel, err := h.Warehouse().ActOnTransfer(ctx, "t1", "cancel", "")
 	if err != nil {
 		t.Fatal(err)
 	}

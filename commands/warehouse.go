@@ -11,31 +11,31 @@ import (
 const DefaultWarehouseID = "main"
 
 // CreateWarehouse creates a warehouse; its id is the location_id of the stock kept there.
-func (h *Handler) CreateWarehouse(ctx context.Context, cmd domain.CreateWarehouse, opts ...Option) (Result[domain.Warehouse], error) {
-	return execute(ctx, h, "warehouse", cmd.WarehouseID, opts, func(w *domain.Warehouse) ([]domain.Event, error) {
+func (m Warehouse) CreateWarehouse(ctx context.Context, cmd domain.CreateWarehouse, opts ...Option) (Result[domain.Warehouse], error) {
+	return execute(ctx, m.h, "warehouse", cmd.WarehouseID, opts, func(w *domain.Warehouse) ([]domain.Event, error) {
 		return w.Create(cmd)
 	}, nil)
 }
 
 // UpdateWarehouse edits a warehouse's code, name, address or bins.
-func (h *Handler) UpdateWarehouse(ctx context.Context, id string, cmd domain.UpdateWarehouse, opts ...Option) (Result[domain.Warehouse], error) {
-	return onExisting(ctx, h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.Update(cmd) })
+func (m Warehouse) UpdateWarehouse(ctx context.Context, id string, cmd domain.UpdateWarehouse, opts ...Option) (Result[domain.Warehouse], error) {
+	return onExisting(ctx, m.h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.Update(cmd) })
 }
 
 // ActOnWarehouse activates or deactivates a warehouse.
-func (h *Handler) ActOnWarehouse(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Warehouse], error) {
-	return onExisting(ctx, h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.Act(action, reason) })
+func (m Warehouse) ActOnWarehouse(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Warehouse], error) {
+	return onExisting(ctx, m.h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.Act(action, reason) })
 }
 
 // BootstrapWarehouse creates the default warehouse when the store has no warehouse at
 // all. Two instances starting together agree on the fixed id: the loser's create is
 // ErrAlreadyExists, which is fine. It reports whether it made one.
-func (h *Handler) BootstrapWarehouse(ctx context.Context) (bool, error) {
-	last, err := h.store.LastSeq(ctx, h.store.TypeSubjects("warehouse"))
+func (m Warehouse) BootstrapWarehouse(ctx context.Context) (bool, error) {
+	last, err := m.h.store.LastSeq(ctx, m.h.store.TypeSubjects("warehouse"))
 	if err != nil || last > 0 {
 		return false, err
 	}
-	_, err = h.CreateWarehouse(ctx, domain.CreateWarehouse{WarehouseID: DefaultWarehouseID, Name: "Main warehouse"},
+	_, err = m.CreateWarehouse(ctx, domain.CreateWarehouse{WarehouseID: DefaultWarehouseID, Name: "Main warehouse"},
 		WithMetadata(domain.Metadata{Actor: "system", ActorName: "bootstrap"}))
 	if isAlreadyExists(err) {
 		return false, nil
@@ -44,8 +44,8 @@ func (h *Handler) BootstrapWarehouse(ctx context.Context) (bool, error) {
 }
 
 // Warehouse loads a warehouse from the event store.
-func (h *Handler) Warehouse(ctx context.Context, id string) (*domain.Warehouse, error) {
-	return loadExisting[domain.Warehouse](ctx, h, "warehouse", id, 0)
+func (m Warehouse) Warehouse(ctx context.Context, id string) (*domain.Warehouse, error) {
+	return loadExisting[domain.Warehouse](ctx, m.h, "warehouse", id, 0)
 }
 
 // checkWarehouse records "no such warehouse" on field when id names none (asked of the

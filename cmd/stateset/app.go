@@ -217,7 +217,7 @@ func (a *app) ready(ctx context.Context) error {
 // the first admin key on an empty store, waiting until this instance accepts it. It
 // returns the token when it made one.
 func (a *app) bootstrap(ctx context.Context, token string) (string, error) {
-	if _, err := a.cmd.BootstrapWarehouse(ctx); err != nil {
+	if _, err := a.cmd.Warehouse().BootstrapWarehouse(ctx); err != nil {
 		return "", fmt.Errorf("bootstrap warehouse: %w", err)
 	}
 	tok, created, err := a.cmd.Bootstrap(ctx, token)
