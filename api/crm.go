@@ -60,20 +60,20 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Lead], error) {
-		return s.cmd.CreateLead(r.Context(), cmd, opts...)
+		return s.cmd.CRM().CreateLead(r.Context(), cmd, opts...)
 	})
 }
 
 func (s *Server) leadAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, leadOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Lead], error) {
-		return s.cmd.ActOnLead(r.Context(), id, action, reason, opts...)
+		return s.cmd.CRM().ActOnLead(r.Context(), id, action, reason, opts...)
 	})
 }
 
 // convertLead is POST /v1/leads/{id}/convert: creates the customer, then converts.
 func (s *Server) convertLead(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, leadOf, noFields, func(opts []commands.Option) (commands.Result[domain.Lead], error) {
-		return s.cmd.ConvertLead(r.Context(), mux.Vars(r)["id"], opts...)
+		return s.cmd.CRM().ConvertLead(r.Context(), mux.Vars(r)["id"], opts...)
 	})
 }
 
@@ -132,13 +132,13 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) {
 		cmd.Notes = deref(o.str("notes"))
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Contact], error) {
-		return s.cmd.CreateContact(r.Context(), cmd, opts...)
+		return s.cmd.CRM().CreateContact(r.Context(), cmd, opts...)
 	})
 }
 
 func (s *Server) contactAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, contactOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Contact], error) {
-		return s.cmd.ActOnContact(r.Context(), id, action, reason, opts...)
+		return s.cmd.CRM().ActOnContact(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -185,13 +185,13 @@ func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
 		o.into("probability", &cmd.Probability)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Opportunity], error) {
-		return s.cmd.CreateOpportunity(r.Context(), cmd, opts...)
+		return s.cmd.CRM().CreateOpportunity(r.Context(), cmd, opts...)
 	})
 }
 
 func (s *Server) opportunityAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, opportunityOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Opportunity], error) {
-		return s.cmd.ActOnOpportunity(r.Context(), id, action, reason, opts...)
+		return s.cmd.CRM().ActOnOpportunity(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -267,7 +267,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		cmd.CustomerID = deref(o.str("customer_id"))
 		cmd.OrderID = deref(o.str("order_id"))
 	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
-		return s.cmd.OpenCase(r.Context(), cmd, opts...)
+		return s.cmd.CRM().OpenCase(r.Context(), cmd, opts...)
 	})
 }
 
@@ -276,7 +276,7 @@ func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
 	var assignee string
 	command(s, w, r, caseOf, func(o *object) { assignee = deref(o.str("assignee")) },
 		func(opts []commands.Option) (commands.Result[domain.Case], error) {
-			return s.cmd.AssignCase(r.Context(), mux.Vars(r)["id"], assignee, opts...)
+			return s.cmd.CRM().AssignCase(r.Context(), mux.Vars(r)["id"], assignee, opts...)
 		})
 }
 
@@ -293,7 +293,7 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
-		return s.cmd.ActOnCase(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+		return s.cmd.CRM().ActOnCase(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
 	})
 }
 
@@ -306,7 +306,7 @@ func (s *Server) addCaseNote(w http.ResponseWriter, r *http.Request) {
 		body = deref(o.str("body", "note"))
 		author = deref(o.str("author"))
 	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
-		return s.cmd.AddCaseNote(r.Context(), mux.Vars(r)["id"], noteID, body, author, opts...)
+		return s.cmd.CRM().AddCaseNote(r.Context(), mux.Vars(r)["id"], noteID, body, author, opts...)
 	})
 }
 

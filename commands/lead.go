@@ -8,15 +8,15 @@ import (
 )
 
 // CreateLead creates a NEW lead.
-func (h *Handler) CreateLead(ctx context.Context, cmd domain.CreateLead, opts ...Option) (Result[domain.Lead], error) {
-	return execute(ctx, h, "lead", cmd.LeadID, opts, func(l *domain.Lead) ([]domain.Event, error) {
+func (m CRM) CreateLead(ctx context.Context, cmd domain.CreateLead, opts ...Option) (Result[domain.Lead], error) {
+	return execute(ctx, m.h, "lead", cmd.LeadID, opts, func(l *domain.Lead) ([]domain.Event, error) {
 		return l.Create(cmd)
 	}, nil)
 }
 
 // ActOnLead runs contact, accept or disqualify.
-func (h *Handler) ActOnLead(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Lead], error) {
-	return onExisting(ctx, h, "lead", id, opts, func(l *domain.Lead) ([]domain.Event, error) { return l.Act(action, reason) })
+func (m CRM) ActOnLead(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Lead], error) {
+	return onExisting(ctx, m.h, "lead", id, opts, func(l *domain.Lead) ([]domain.Event, error) { return l.Act(action, reason) })
 }
 
 // ConvertLead turns a QUALIFIED lead into a customer (domain.LeadCustomerID, the lead's
@@ -31,10 +31,10 @@ func (h *Handler) ActOnLead(ctx context.Context, id, action, reason string, opts
 // lock cannot stop is an action on another instance between the two: a concurrent
 // conversion there is harmless (one customer, one LeadConverted, whichever request created
 // it), a disqualify leaves the customer made for a lead that is answered 409.
-func (h *Handler) ConvertLead(ctx context.Context, id string, opts ...Option) (Result[domain.Lead], error) {
-	return onExistingCompound(ctx, h, "lead", id, opts, func(l *domain.Lead) ([]domain.Event, error) {
+func (m CRM) ConvertLead(ctx context.Context, id string, opts ...Option) (Result[domain.Lead], error) {
+	return onExistingCompound(ctx, m.h, "lead", id, opts, func(l *domain.Lead) ([]domain.Event, error) {
 		return l.Convert(l.AsCustomer().CustomerID)
-	}, h.guardLeadCustomer(opts))
+	}, m.h.guardLeadCustomer(opts))
 }
 
 // guardLeadCustomer is the guard of LeadConverted: it creates the customer the lead
@@ -60,11 +60,11 @@ func (h *Handler) guardLeadCustomer(opts []Option) guard[domain.Lead] {
 }
 
 // Lead loads a lead from the event store.
-func (h *Handler) Lead(ctx context.Context, id string) (*domain.Lead, error) {
-	return loadExisting[domain.Lead](ctx, h, "lead", id, 0)
+func (m CRM) Lead(ctx context.Context, id string) (*domain.Lead, error) {
+	return loadExisting[domain.Lead](ctx, m.h, "lead", id, 0)
 }
 
 // LeadAt rebuilds a lead as it was at stream position pos.
-func (h *Handler) LeadAt(ctx context.Context, id string, pos uint64) (*domain.Lead, error) {
-	return loadExisting[domain.Lead](ctx, h, "lead", id, pos)
+func (m CRM) LeadAt(ctx context.Context, id string, pos uint64) (*domain.Lead, error) {
+	return loadExisting[domain.Lead](ctx, m.h, "lead", id, pos)
 }

@@ -54,3 +54,9 @@ type Warehouse struct{ h *Handler }
 
 // Warehouse returns the warehouse module's commands.
 func (h *Handler) Warehouse() Warehouse { return Warehouse{h} }
+
+// CRM holds the CRM commands and loaders.
+type CRM struct{ h *Handler }
+
+// CRM returns the CRM module's commands.
+func (h *Handler) CRM() CRM { return CRM{h} }
