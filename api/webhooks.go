@@ -113,7 +113,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 		if err := s.canSubscribe(r, cmd.Events); err != nil {
 			return commands.Result[domain.WebhookEndpoint]{}, err
 		}
-		return s.cmd.CreateWebhookEndpoint(r.Context(), cmd, opts...)
+		return s.cmd.Webhooks().CreateEndpoint(r.Context(), cmd, opts...)
 	})
 }
 
@@ -139,25 +139,25 @@ func (s *Server) updateWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	// the body is read: the events are checked before If-Match
 	command(s, w, r, webhookEndpointOf, nil, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
-		return s.cmd.UpdateWebhookEndpoint(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		return s.cmd.Webhooks().UpdateEndpoint(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
 func (s *Server) webhookEndpointAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, webhookEndpointOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
-		return s.cmd.ActOnWebhookEndpoint(r.Context(), id, action, reason, opts...)
+		return s.cmd.Webhooks().ActOnEndpoint(r.Context(), id, action, reason, opts...)
 	})
 }
 
 func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, webhookEndpointWithSecret, nil, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
-		return s.cmd.RotateWebhookSecret(r.Context(), mux.Vars(r)["id"], opts...)
+		return s.cmd.Webhooks().RotateSecret(r.Context(), mux.Vars(r)["id"], opts...)
 	})
 }
 
 func (s *Server) deleteWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, webhookEndpointOf, nil, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
-		return s.cmd.DeleteWebhookEndpoint(r.Context(), mux.Vars(r)["id"], opts...)
+		return s.cmd.Webhooks().DeleteEndpoint(r.Context(), mux.Vars(r)["id"], opts...)
 	})
 }
 
@@ -222,6 +222,6 @@ func (s *Server) getWebhookDelivery(w http.ResponseWriter, r *http.Request) {
 // redeliverWebhook schedules a fresh round of tries, due at once.
 func (s *Server) redeliverWebhook(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, s.webhookDeliveryOf, nil, func(opts []commands.Option) (commands.Result[domain.WebhookDelivery], error) {
-		return s.cmd.RedeliverWebhook(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["delivery_id"], opts...)
+		return s.cmd.Webhooks().Redeliver(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["delivery_id"], opts...)
 	})
 }

@@ -60,3 +60,9 @@ type CRM struct{ h *Handler }
 
 // CRM returns the CRM module's commands.
 func (h *Handler) CRM() CRM { return CRM{h} }
+
+// Webhooks holds the webhook commands and loaders.
+type Webhooks struct{ h *Handler }
+
+// Webhooks returns the webhook module's commands.
+func (h *Handler) Webhooks() Webhooks { return Webhooks{h} }

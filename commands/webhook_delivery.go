@@ -81,16 +81,16 @@ func ParseWebhookSchedule(s string) ([]time.Duration, error) {
 	return out, nil
 }
 
-// RedeliverWebhook schedules a fresh round of tries of one of the endpoint's deliveries.
-func (h *Handler) RedeliverWebhook(ctx context.Context, endpointID, deliveryID string, opts ...Option) (Result[domain.WebhookDelivery], error) {
-	if _, err := h.WebhookEndpoint(ctx, endpointID); err != nil {
+// Redeliver schedules a fresh round of tries of one of the endpoint's deliveries.
+func (m Webhooks) Redeliver(ctx context.Context, endpointID, deliveryID string, opts ...Option) (Result[domain.WebhookDelivery], error) {
+	if _, err := m.Endpoint(ctx, endpointID); err != nil {
 		return Result[domain.WebhookDelivery]{}, err
 	}
-	return onExisting(ctx, h, "webhook_delivery", deliveryID, opts, func(d *domain.WebhookDelivery) ([]domain.Event, error) {
+	return onExisting(ctx, m.h, "webhook_delivery", deliveryID, opts, func(d *domain.WebhookDelivery) ([]domain.Event, error) {
 		if d.EndpointID != endpointID {
 			return nil, domain.ErrNotFound
 		}
-		return d.Redeliver(h.now())
+		return d.Redeliver(m.h.now())
 	})
 }
 
@@ -101,7 +101,7 @@ func WebhookDeliveryID(endpointID, eventID string) string {
 	return "whd_" + hex.EncodeToString(sum[:16])
 }
 
-// ReactWebhooks adds the fan-out to a reactor, as the flow "webhooks" (its durable
+// React adds the fan-out to a reactor, as the flow "webhooks" (its durable
 // consumer reads every event, one at a time in stream order, so that each endpoint's
 // deliveries are scheduled in the order of their events). Every stored event but the
 // webhooks' own becomes a delivery for each enabled endpoint created before it whose
@@ -109,9 +109,9 @@ func WebhookDeliveryID(endpointID, eventID string) string {
 // against ix, once ix holds every endpoint event before it: an event no endpoint wants is
 // not decoded, and nothing is read for it. The delivery id comes from the endpoint and the
 // event, so a redelivered event schedules nothing new. Run ix beside the reactor.
-func (h *Handler) ReactWebhooks(r *eventstore.Reactor, ix *WebhookIndex) error {
+func (m Webhooks) React(r *eventstore.Reactor, ix *WebhookIndex) error {
 	// Serial: deliveries to one endpoint keep stream order across aggregates
-	return r.Handle("webhooks", []string{">"}, h.webhookFanOut(ix), eventstore.Serial())
+	return r.Handle("webhooks", []string{">"}, m.h.webhookFanOut(ix), eventstore.Serial())
 }
 
 func (h *Handler) webhookFanOut(ix *WebhookIndex) eventstore.ReactFunc {
@@ -152,15 +152,15 @@ func (h *Handler) webhookFanOut(ix *WebhookIndex) eventstore.ReactFunc {
 // delivery, so that a later event waits while an earlier one is retried.
 type DueWebhooks func(ctx context.Context, now time.Time, limit int) ([]*domain.WebhookDelivery, error)
 
-// RunWebhooks is the dispatcher: until ctx ends it polls for due deliveries and sends
+// Run is the dispatcher: until ctx ends it polls for due deliveries and sends
 // each (one at a time per endpoint, up to Parallel endpoints at once). Instances may run
 // it together: an attempt is claimed by appending WebhookDeliveryAttemptStarted at the
 // version the read model showed, and the loser skips it. A crash between the POST and
 // recording its outcome sends that attempt again once its lease lapses (at least once).
-func (h *Handler) RunWebhooks(ctx context.Context, due DueWebhooks) {
-	cfg := h.webhooks
+func (m Webhooks) Run(ctx context.Context, due DueWebhooks) {
+	cfg := m.h.webhooks
 	client := webhookClient(cfg)
-	log := h.log.With("component", "webhooks")
+	log := m.h.log.With("component", "webhooks")
 	var mu sync.Mutex
 	busy := map[string]bool{} // endpoints with an attempt in progress here
 	var wg sync.WaitGroup
@@ -168,7 +168,7 @@ func (h *Handler) RunWebhooks(ctx context.Context, due DueWebhooks) {
 	t := time.NewTicker(cfg.Poll)
 	defer t.Stop()
 	for {
-		list, err := due(ctx, h.now(), 200)
+		list, err := due(ctx, m.h.now(), 200)
 		if err != nil && ctx.Err() == nil {
 			log.WarnContext(ctx, "due webhook deliveries", "err", err)
 		}
@@ -186,7 +186,7 @@ func (h *Handler) RunWebhooks(ctx context.Context, due DueWebhooks) {
 					delete(busy, d.EndpointID)
 					mu.Unlock()
 				}()
-				if err := h.deliverWebhook(ctx, client, d); err != nil && ctx.Err() == nil {
+				if err := m.h.deliverWebhook(ctx, client, d); err != nil && ctx.Err() == nil {
 					log.WarnContext(ctx, "webhook delivery", "delivery_id", d.ID, "endpoint_id", d.EndpointID, "err", err)
 				}
 			})
@@ -202,7 +202,7 @@ func (h *Handler) RunWebhooks(ctx context.Context, due DueWebhooks) {
 // deliverWebhook makes one attempt of a due delivery seen at version d.Version.
 func (h *Handler) deliverWebhook(ctx context.Context, client *http.Client, d *domain.WebhookDelivery) error {
 	cfg := h.webhooks
-	ep, err := h.WebhookEndpoint(ctx, d.EndpointID)
+	ep, err := h.Webhooks().Endpoint(ctx, d.EndpointID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}

@@ -40,47 +40,47 @@ func (h *Handler) checkWebhookHost(ctx context.Context, v *domain.Validation, ra
 	}
 }
 
-// CreateWebhookEndpoint subscribes a URL and returns the endpoint with its secret, which
+// CreateEndpoint subscribes a URL and returns the endpoint with its secret, which
 // is never answered again (but can be rotated).
-func (h *Handler) CreateWebhookEndpoint(ctx context.Context, cmd domain.CreateWebhookEndpoint, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	cmd.AllowPrivate = h.webhooks.AllowPrivate
+func (m Webhooks) CreateEndpoint(ctx context.Context, cmd domain.CreateWebhookEndpoint, opts ...Option) (Result[domain.WebhookEndpoint], error) {
+	cmd.AllowPrivate = m.h.webhooks.AllowPrivate
 	cmd.Secret = newWebhookSecret()
 	var v domain.Validation
 	cmd.Check(&v)
 	if err := v.Err(); err != nil {
 		return Result[domain.WebhookEndpoint]{}, err
 	}
-	h.checkWebhookHost(ctx, &v, cmd.URL)
+	m.h.checkWebhookHost(ctx, &v, cmd.URL)
 	if err := v.Err(); err != nil {
 		return Result[domain.WebhookEndpoint]{}, err
 	}
-	return execute(ctx, h, "webhook_endpoint", cmd.EndpointID, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) {
+	return execute(ctx, m.h, "webhook_endpoint", cmd.EndpointID, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) {
 		return w.Create(cmd)
 	}, nil)
 }
 
-// UpdateWebhookEndpoint changes an endpoint's url, events or description.
-func (h *Handler) UpdateWebhookEndpoint(ctx context.Context, id string, cmd domain.UpdateWebhookEndpoint, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	cmd.AllowPrivate = h.webhooks.AllowPrivate
+// UpdateEndpoint changes an endpoint's url, events or description.
+func (m Webhooks) UpdateEndpoint(ctx context.Context, id string, cmd domain.UpdateWebhookEndpoint, opts ...Option) (Result[domain.WebhookEndpoint], error) {
+	cmd.AllowPrivate = m.h.webhooks.AllowPrivate
 	if cmd.URL != nil {
 		var v domain.Validation
-		h.checkWebhookHost(ctx, &v, *cmd.URL)
+		m.h.checkWebhookHost(ctx, &v, *cmd.URL)
 		if err := v.Err(); err != nil {
 			return Result[domain.WebhookEndpoint]{}, err
 		}
 	}
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.Update(cmd) })
+	return onExisting(ctx, m.h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.Update(cmd) })
 }
 
-// RotateWebhookSecret gives an endpoint a new secret and returns it (shown once).
-func (h *Handler) RotateWebhookSecret(ctx context.Context, id string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
+// RotateSecret gives an endpoint a new secret and returns it (shown once).
+func (m Webhooks) RotateSecret(ctx context.Context, id string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
 	secret := newWebhookSecret()
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.RotateSecret(secret) })
+	return onExisting(ctx, m.h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.RotateSecret(secret) })
 }
 
-// ActOnWebhookEndpoint enables or disables an endpoint.
-func (h *Handler) ActOnWebhookEndpoint(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) {
+// ActOnEndpoint enables or disables an endpoint.
+func (m Webhooks) ActOnEndpoint(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
+	return onExisting(ctx, m.h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) {
 		if action == "enable" {
 			return w.Enable()
 		}
@@ -88,14 +88,14 @@ func (h *Handler) ActOnWebhookEndpoint(ctx context.Context, id, action, reason s
 	})
 }
 
-// DeleteWebhookEndpoint deletes an endpoint; its deliveries stop.
-func (h *Handler) DeleteWebhookEndpoint(ctx context.Context, id string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
-	return onExisting(ctx, h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.Delete() })
+// DeleteEndpoint deletes an endpoint; its deliveries stop.
+func (m Webhooks) DeleteEndpoint(ctx context.Context, id string, opts ...Option) (Result[domain.WebhookEndpoint], error) {
+	return onExisting(ctx, m.h, "webhook_endpoint", id, opts, func(w *domain.WebhookEndpoint) ([]domain.Event, error) { return w.Delete() })
 }
 
-// WebhookEndpoint loads an endpoint from the event store; a deleted one is ErrNotFound.
-func (h *Handler) WebhookEndpoint(ctx context.Context, id string) (*domain.WebhookEndpoint, error) {
-	w, err := loadExisting[domain.WebhookEndpoint](ctx, h, "webhook_endpoint", id, 0)
+// Endpoint loads an endpoint from the event store; a deleted one is ErrNotFound.
+func (m Webhooks) Endpoint(ctx context.Context, id string) (*domain.WebhookEndpoint, error) {
+	w, err := loadExisting[domain.WebhookEndpoint](ctx, m.h, "webhook_endpoint", id, 0)
 	if err == nil && w.Deleted {
 		return nil, domain.ErrNotFound
 	}

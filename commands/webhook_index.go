@@ -62,14 +62,14 @@ type webhookTarget struct {
 // the store instead.
 const webhookProbeEvery = 200 * time.Millisecond
 
-// NewWebhookIndex returns an empty index; Run fills it. watermark may be nil: the index
+// NewIndex returns an empty index; Run fills it. watermark may be nil: the index
 // then asks the store whenever an event lies beyond what it covers.
-func (h *Handler) NewWebhookIndex(watermark WebhookWatermark) *WebhookIndex {
-	ix := &WebhookIndex{store: h.store, reg: h.reg, log: h.log.With("component", "webhooks"), watermark: watermark,
+func (m Webhooks) NewIndex(watermark WebhookWatermark) *WebhookIndex {
+	ix := &WebhookIndex{store: m.h.store, reg: m.h.reg, log: m.h.log.With("component", "webhooks"), watermark: watermark,
 		dotted: map[string]string{}, endpoints: map[string]*webhookTarget{}, first: map[string]uint64{},
 		changed: make(chan struct{})}
-	for _, t := range h.reg.Types() {
-		ix.dotted[t] = h.reg.DottedName(t)
+	for _, t := range m.h.reg.Types() {
+		ix.dotted[t] = m.h.reg.DottedName(t)
 	}
 	return ix
 }

@@ -57,9 +57,9 @@ func newWebhookRig(t testing.TB, watermark bool) *webhookRig {
 	t.Cleanup(func() { cancel(); <-done })
 	rg := &webhookRig{h: h, s: s, reader: reader}
 	if watermark {
-		rg.ix = h.NewWebhookIndex(reader.WebhooksReflected)
+		rg.ix = h.Webhooks().NewIndex(reader.WebhooksReflected)
 	} else {
-		rg.ix = h.NewWebhookIndex(nil)
+		rg.ix = h.Webhooks().NewIndex(nil)
 	}
 	rg.fanOut = h.webhookFanOut(rg.ix)
 	return rg
@@ -74,7 +74,7 @@ func (rg *webhookRig) runIndex(t testing.TB) {
 
 func (rg *webhookRig) endpoint(t testing.TB, id string, events ...string) {
 	t.Helper()
-	_, err := rg.h.CreateWebhookEndpoint(context.Background(), domain.CreateWebhookEndpoint{EndpointID: id,
+	_, err := rg.h.Webhooks().CreateEndpoint(context.Background(), domain.CreateWebhookEndpoint{EndpointID: id,
 		URL: "http://127.0.0.1:9/" + id, Events: events})
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func TestWebhookEndpointJustBeforeAnEvent(t *testing.T) {
 			ctx := context.Background()
 			rg := newWebhookRig(t, tc.watermark)
 			rg.endpoint(t, "gone", "customer.*")
-			if _, err := rg.h.DeleteWebhookEndpoint(ctx, "gone"); err != nil {
+			if _, err := rg.h.Webhooks().DeleteEndpoint(ctx, "gone"); err != nil {
 				t.Fatal(err)
 			}
 			rg.endpoint(t, "new", "customer.*")
@@ -239,19 +239,19 @@ func TestWebhookIndexFollowsEndpointChanges(t *testing.T) {
 		}
 	}
 	wants("order.* only", false)
-	if _, err := rg.h.UpdateWebhookEndpoint(ctx, "e1", domain.UpdateWebhookEndpoint{Events: &[]string{"customer.*"}}); err != nil {
+	if _, err := rg.h.Webhooks().UpdateEndpoint(ctx, "e1", domain.UpdateWebhookEndpoint{Events: &[]string{"customer.*"}}); err != nil {
 		t.Fatal(err)
 	}
 	wants("events changed to customer.*", true)
-	if _, err := rg.h.ActOnWebhookEndpoint(ctx, "e1", "disable", "test"); err != nil {
+	if _, err := rg.h.Webhooks().ActOnEndpoint(ctx, "e1", "disable", "test"); err != nil {
 		t.Fatal(err)
 	}
 	wants("disabled", false)
-	if _, err := rg.h.ActOnWebhookEndpoint(ctx, "e1", "enable", ""); err != nil {
+	if _, err := rg.h.Webhooks().ActOnEndpoint(ctx, "e1", "enable", ""); err != nil {
 		t.Fatal(err)
 	}
 	wants("enabled", true)
-	if _, err := rg.h.RotateWebhookSecret(ctx, "e1"); err != nil {
+	if _, err := rg.h.Webhooks().RotateSecret(ctx, "e1"); err != nil {
 		t.Fatal(err)
 	}
 	wants("secret rotated", true)
@@ -261,7 +261,7 @@ func TestWebhookIndexFollowsEndpointChanges(t *testing.T) {
 	if secret != "" {
 		t.Error("the index keeps the endpoint's secret")
 	}
-	if _, err := rg.h.DeleteWebhookEndpoint(ctx, "e1"); err != nil {
+	if _, err := rg.h.Webhooks().DeleteEndpoint(ctx, "e1"); err != nil {
 		t.Fatal(err)
 	}
 	wants("deleted", false)

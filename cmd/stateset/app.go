@@ -104,8 +104,8 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	// the webhook fan-out matches events against endpoints held in memory, current up to
 	// the position the webhooks read model reflects, so it is added once that exists
-	hooks := a.cmd.NewWebhookIndex(reader.WebhooksReflected)
-	if err := a.cmd.ReactWebhooks(a.reactor, hooks); err != nil {
+	hooks := a.cmd.Webhooks().NewIndex(reader.WebhooksReflected)
+	if err := a.cmd.Webhooks().React(a.reactor, hooks); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if cfg.sweepEvery > 0 {
 		a.wg.Go(func() { a.sweepReservations(runCtx, reader, cfg.sweepEvery) })
 	}
-	a.wg.Go(func() { a.cmd.RunWebhooks(runCtx, reader.DueWebhookDeliveries) })
+	a.wg.Go(func() { a.cmd.Webhooks().Run(runCtx, reader.DueWebhookDeliveries) })
 	a.wg.Go(func() {
 		if err := a.reactor.Run(runCtx); err != nil {
 			a.log.Error("flows stopped", "err", err)
