@@ -106,7 +106,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.Check(&o.v) // every bad field in one answer, not only the undecodable ones
 	}, func(opts []commands.Option) (commands.Result[domain.Customer], error) {
-		return s.cmd.CreateCustomer(r.Context(), cmd, opts...)
+		return s.cmd.Customers().Create(r.Context(), cmd, opts...)
 	})
 }
 
@@ -131,7 +131,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.cmd.UpsertCustomer(r.Context(), u, opts...)
+	res, err := s.cmd.Customers().Upsert(r.Context(), u, opts...)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -158,7 +158,7 @@ func (s *Server) changeCustomerStatus(w http.ResponseWriter, r *http.Request, ac
 		return
 	}
 	reasonAction(s, w, r, customerFromAggregate, func(id, _, reason string, opts []commands.Option) (commands.Result[domain.Customer], error) {
-		return s.cmd.ChangeCustomerStatus(r.Context(), id, action, reason, opts...)
+		return s.cmd.Customers().ChangeStatus(r.Context(), id, action, reason, opts...)
 	})
 }
 
@@ -169,7 +169,7 @@ func (s *Server) addCustomerAddress(w http.ResponseWriter, r *http.Request) {
 			City: deref(o.str("city")), State: deref(o.str("state")), PostalCode: deref(o.str("postal_code")),
 			Country: deref(o.str("country"))}
 	}, func(opts []commands.Option) (commands.Result[domain.Customer], error) {
-		return s.cmd.AddCustomerAddress(r.Context(), mux.Vars(r)["id"], in.address(), opts...)
+		return s.cmd.Customers().AddAddress(r.Context(), mux.Vars(r)["id"], in.address(), opts...)
 	})
 }
 
@@ -179,7 +179,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		serveAsOf(s, w, r, "customer", asOf, s.cmd.CustomerAt, func(c *domain.Customer) int64 { return c.Version }, customerFromAggregate)
+		serveAsOf(s, w, r, "customer", asOf, s.cmd.Customers().At, func(c *domain.Customer) int64 { return c.Version }, customerFromAggregate)
 		return
 	}
 	// the read model keeps customers as rows, not as the aggregate's document
@@ -279,7 +279,7 @@ func (s *Server) forgetCustomer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// If-Match does not apply: the forgetting is owed whatever the customer's version
-	res, err := s.cmd.ForgetCustomer(r.Context(), mux.Vars(r)["id"], reason, commands.WithMetadata(meta(r)))
+	res, err := s.cmd.Customers().Forget(r.Context(), mux.Vars(r)["id"], reason, commands.WithMetadata(meta(r)))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -16,10 +16,10 @@ func longCustomer(b *testing.B, h *Handler, n int) {
 	create(b, h, "long", "long@example.com")
 	create(b, h, "noise", "noise@example.com")
 	for i := 1; i < n; i++ {
-		if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "long", Phone: ptr(fmt.Sprint(i))}); err != nil {
+		if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "long", Phone: ptr(fmt.Sprint(i))}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "noise", Phone: ptr(fmt.Sprint(i))}); err != nil {
+		if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "noise", Phone: ptr(fmt.Sprint(i))}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -68,7 +68,7 @@ func BenchmarkLoad(b *testing.B) {
 					h = newHandler(b, s, Config{SnapshotEvery: tc.snap})
 					b.StartTimer()
 				}
-				c, err := h.Customer(ctx, "long")
+				c, err := h.Customers().Get(ctx, "long")
 				if err != nil || c.Version != tc.expected {
 					b.Fatalf("load: version %d, %v", c.Version, err)
 				}
@@ -115,7 +115,7 @@ func BenchmarkUpdate(b *testing.B) {
 					h = newHandler(b, s, Config{})
 					b.StartTimer()
 				}
-				if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "long", LastName: ptr(fmt.Sprint("L", i))}); err != nil {
+				if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "long", LastName: ptr(fmt.Sprint("L", i))}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -50,7 +50,7 @@ func warehouse(t testing.TB, h *Handler, id string) {
 
 func create(t testing.TB, h *Handler, id, email string) Result[domain.Customer] {
 	t.Helper()
-	res, err := h.CreateCustomer(context.Background(), domain.CreateCustomer{CustomerID: id, Email: email, FirstName: "Ada"})
+	res, err := h.Customers().Create(context.Background(), domain.CreateCustomer{CustomerID: id, Email: email, FirstName: "Ada"})
 	if err != nil {
 		t.Fatalf("create %s: %v", id, err)
 	}
@@ -73,7 +73,7 @@ func TestConcurrentUpdatesWithoutIfMatchAllLand(t *testing.T) {
 			if i%2 == 1 {
 				h = h2
 			}
-			_, err := h.UpdateCustomer(context.Background(), domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(1000 + i))})
+			_, err := h.Customers().Update(context.Background(), domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(1000 + i))})
 			errs <- err
 		}()
 	}
@@ -103,7 +103,7 @@ func TestConcurrentUpdatesWithIfMatchExactlyOneWins(t *testing.T) {
 	h1, h2 := newHandler(t, s, Config{}), newHandler(t, s, Config{})
 	create(t, h1, "c1", "ada@example.com")
 	for _, pair := range [][2]*Handler{{h1, h1}, {h1, h2}} {
-		cur, err := h1.Customer(context.Background(), "c1")
+		cur, err := h1.Customers().Get(context.Background(), "c1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func TestConcurrentUpdatesWithIfMatchExactlyOneWins(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, results[i] = h.UpdateCustomer(context.Background(),
+				_, results[i] = h.Customers().Update(context.Background(),
 					domain.UpdateCustomer{CustomerID: "c1", LastName: ptr(fmt.Sprint("L", i, cur.Version))}, WithIfVersion(cur.Version))
 			}()
 		}
@@ -149,7 +149,7 @@ func TestConcurrentCreatesWithOneEmailOnlyOneWins(t *testing.T) {
 			if i%2 == 1 {
 				h = h2
 			}
-			_, errs[i] = h.CreateCustomer(context.Background(), domain.CreateCustomer{CustomerID: fmt.Sprint("dup", i), Email: "Same@Example.com"})
+			_, errs[i] = h.Customers().Create(context.Background(), domain.CreateCustomer{CustomerID: fmt.Sprint("dup", i), Email: "Same@Example.com"})
 		}()
 	}
 	wg.Wait()
@@ -167,7 +167,7 @@ func TestConcurrentCreatesWithOneEmailOnlyOneWins(t *testing.T) {
 		t.Fatalf("%d creates won, want exactly 1", wins)
 	}
 	// case-insensitive
-	if _, err := h1.CreateCustomer(context.Background(), domain.CreateCustomer{CustomerID: "other", Email: "same@example.com"}); !errors.Is(err, domain.ErrAlreadyExists) {
+	if _, err := h1.Customers().Create(context.Background(), domain.CreateCustomer{CustomerID: "other", Email: "same@example.com"}); !errors.Is(err, domain.ErrAlreadyExists) {
 		t.Fatalf("other spelling: got %v", err)
 	}
 }
@@ -179,21 +179,21 @@ func TestEmailIsFreedByArchiveAndByChange(t *testing.T) {
 	create(t, h, "a", "a@example.com")
 	create(t, h, "b", "b@example.com")
 
-	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}); !errors.Is(err, domain.ErrAlreadyExists) {
+	if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}); !errors.Is(err, domain.ErrAlreadyExists) {
 		t.Fatalf("taking a's email: got %v", err)
 	}
-	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "a", Email: ptr("a2@example.com")}); err != nil {
+	if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "a", Email: ptr("a2@example.com")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}); err != nil {
+	if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "b", Email: ptr("a@example.com")}); err != nil {
 		t.Fatalf("a's old email should be free: %v", err)
 	}
-	if _, err := h.ChangeCustomerStatus(ctx, "b", "archive", "gone"); err != nil {
+	if _, err := h.Customers().ChangeStatus(ctx, "b", "archive", "gone"); err != nil {
 		t.Fatal(err)
 	}
 	create(t, h, "c", "a@example.com") // archived b freed it
 	// a failed append releases a fresh claim: creating an existing id with a new email
-	if _, err := h.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: "c", Email: "fresh@example.com"}); !errors.Is(err, domain.ErrAlreadyExists) {
+	if _, err := h.Customers().Create(ctx, domain.CreateCustomer{CustomerID: "c", Email: "fresh@example.com"}); !errors.Is(err, domain.ErrAlreadyExists) {
 		t.Fatalf("create existing id: %v", err)
 	}
 	create(t, h, "d", "fresh@example.com")
@@ -211,7 +211,7 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 	var last Result[domain.Customer]
 	for i := range 30 {
 		var err error
-		last, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))})
+		last, err = h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,7 +219,7 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 	cancel()
 	h.Flush(ctx)                                        // and whatever Run had not reached yet
 	fresh := newHandler(t, s, Config{SnapshotEvery: 7}) // empty cache: snapshot + tail
-	fromSnap, err := fresh.Customer(ctx, "c1")
+	fromSnap, err := fresh.Customers().Get(ctx, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 	}
 	// as of an earlier position
 	hist, _ := h.History(ctx, "customer", "c1")
-	at, err := h.CustomerAt(ctx, "c1", hist[4].Position)
+	at, err := h.Customers().At(ctx, "c1", hist[4].Position)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestEveryLoadPathGivesTheSameCustomer(t *testing.T) {
 		t.Errorf("as of event 5: version %d phone %q", at.Version, at.Phone)
 	}
 	// a write through the fresh handler continues at the right version
-	res, err := fresh.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("555")})
+	res, err := fresh.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("555")})
 	if err != nil || res.Version != 32 {
 		t.Fatalf("write after snapshot load: version %d, %v", res.Version, err)
 	}
@@ -250,7 +250,7 @@ func TestNoChangeAppendsNothing(t *testing.T) {
 	s := openStore(t, t.TempDir())
 	h := newHandler(t, s, Config{})
 	created := create(t, h, "c1", "ada@example.com")
-	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", FirstName: ptr("Ada"), Email: ptr("ada@example.com")})
+	res, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", FirstName: ptr("Ada"), Email: ptr("ada@example.com")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +269,7 @@ func TestUpdateWithStatusCommitsBothEventsAtomically(t *testing.T) {
 	h := newHandler(t, s, Config{})
 	create(t, h, "c1", "ada@example.com")
 	st := domain.CustomerStatusSuspended
-	res, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1"), Status: &st})
+	res, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1"), Status: &st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,28 +313,28 @@ func TestAnotherInstancesWritesAreSeenThroughAStaleCache(t *testing.T) {
 	a, b := newHandler(t, s, Config{}), newHandler(t, s, Config{})
 
 	// an action on a customer that does not exist yet is not remembered as "missing"
-	if _, err := a.ChangeCustomerStatus(ctx, "c1", "suspend", ""); !errors.Is(err, domain.ErrNotFound) {
+	if _, err := a.Customers().ChangeStatus(ctx, "c1", "suspend", ""); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("before create: %v", err)
 	}
 	create(t, b, "c1", "x@example.com")
-	if _, err := a.ChangeCustomerStatus(ctx, "c1", "suspend", ""); err != nil {
+	if _, err := a.Customers().ChangeStatus(ctx, "c1", "suspend", ""); err != nil {
 		t.Fatalf("after create on the other instance: %v", err)
 	}
 
 	// a's cache holds email x; b changes it to y; a's "no change" PUT of x must append
-	if _, err := b.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Email: ptr("y@example.com")}); err != nil {
+	if _, err := b.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Email: ptr("y@example.com")}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Email: ptr("x@example.com")})
+	res, err := a.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Email: ptr("x@example.com")})
 	if err != nil || res.Aggregate.Email != "x@example.com" || len(res.Events) != 1 {
 		t.Fatalf("stale no-op: %+v %v", res, err)
 	}
 	// If-Match ahead of a's cache is judged on the stream, not the cache
-	cur, err := b.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1")})
+	cur, err := b.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("1")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("2")}, WithIfVersion(cur.Version)); err != nil {
+	if _, err := a.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("2")}, WithIfVersion(cur.Version)); err != nil {
 		t.Fatalf("If-Match of the latest version refused: %v", err)
 	}
 }
@@ -345,13 +345,13 @@ func TestARetriedRequestThatLandedIsNotDecidedAgain(t *testing.T) {
 	h := newHandler(t, s, Config{})
 	create(t, h, "c1", "x@example.com")
 	meta := WithMetadata(domain.Metadata{Actor: "key1", IdempotencyKey: "idem-1"})
-	first, err := h.AddCustomerAddress(ctx, "c1", domain.Address{Street1: "1", City: "c", PostalCode: "p", Country: "US"}, meta)
+	first, err := h.Customers().AddAddress(ctx, "c1", domain.Address{Street1: "1", City: "c", PostalCode: "p", Country: "US"}, meta)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// the answer was lost; the retry runs on a fresh instance
 	fresh := newHandler(t, s, Config{})
-	again, err := fresh.AddCustomerAddress(ctx, "c1", domain.Address{Street1: "1", City: "c", PostalCode: "p", Country: "US"}, meta)
+	again, err := fresh.Customers().AddAddress(ctx, "c1", domain.Address{Street1: "1", City: "c", PostalCode: "p", Country: "US"}, meta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +359,7 @@ func TestARetriedRequestThatLandedIsNotDecidedAgain(t *testing.T) {
 		t.Fatalf("retry decided again: %d events, %d addresses", len(again.Events), len(again.Aggregate.Addresses))
 	}
 	// another key's request with the same idempotency string is its own request
-	other, err := fresh.AddCustomerAddress(ctx, "c1", domain.Address{Street1: "2", City: "c", PostalCode: "p", Country: "US"},
+	other, err := fresh.Customers().AddAddress(ctx, "c1", domain.Address{Street1: "2", City: "c", PostalCode: "p", Country: "US"},
 		WithMetadata(domain.Metadata{Actor: "key2", IdempotencyKey: "idem-1"}))
 	if err != nil || len(other.Events) != 1 {
 		t.Fatalf("other key: %v", err)
@@ -422,11 +422,11 @@ func TestEvictedAndCachedAggregatesLeaveSnapshots(t *testing.T) {
 	}
 	// a fresh instance loads the current snapshot and agrees with the events
 	fresh := newHandler(t, s, Config{})
-	got, err := fresh.Customer(ctx, "c3")
+	got, err := fresh.Customers().Get(ctx, "c3")
 	if err != nil || got.Email != "c3@example.com" || got.Version != 1 {
 		t.Fatalf("load from snapshot: %+v %v", got, err)
 	}
-	res, err := fresh.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c3", Phone: ptr("5")})
+	res, err := fresh.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c3", Phone: ptr("5")})
 	if err != nil || res.Version != 2 {
 		t.Fatalf("write after snapshot load: %v %v", res.Version, err)
 	}
@@ -438,7 +438,7 @@ func TestALongLoadIsSnapshottedAtOnce(t *testing.T) {
 	writer := newHandler(t, s, Config{SnapshotEvery: 1000})
 	create(t, writer, "c1", "c1@example.com")
 	for i := range longLoad {
-		if _, err := writer.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
+		if _, err := writer.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -446,7 +446,7 @@ func TestALongLoadIsSnapshottedAtOnce(t *testing.T) {
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go h.Run(rctx)
-	if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", LastName: ptr("L")}); err != nil {
+	if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", LastName: ptr("L")}); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -467,7 +467,7 @@ func TestAnOlderSnapshotDoesNotReplaceANewerOne(t *testing.T) {
 	a, b := newHandler(t, s, Config{SnapshotEvery: 1000}), newHandler(t, s, Config{SnapshotEvery: 1000})
 	create(t, a, "c1", "c1@example.com") // a caches c1 at version 1
 	for i := range 3 {
-		if _, err := b.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
+		if _, err := b.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,60 +10,60 @@ import (
 // emailScope is the uniqueness scope of live customers' emails.
 const emailScope = "customer-email"
 
-// CreateCustomer creates a customer; its email must not belong to another live customer.
-func (h *Handler) CreateCustomer(ctx context.Context, cmd domain.CreateCustomer, opts ...Option) (Result[domain.Customer], error) {
-	return execute(ctx, h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
+// Create creates a customer; its email must not belong to another live customer.
+func (m Customers) Create(ctx context.Context, cmd domain.CreateCustomer, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, m.h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
 		return c.Create(cmd)
-	}, h.guardCustomerEmail)
+	}, m.h.guardCustomerEmail)
 }
 
-// UpdateCustomer edits a customer's fields (and status).
-func (h *Handler) UpdateCustomer(ctx context.Context, cmd domain.UpdateCustomer, opts ...Option) (Result[domain.Customer], error) {
-	return execute(ctx, h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
+// Update edits a customer's fields (and status).
+func (m Customers) Update(ctx context.Context, cmd domain.UpdateCustomer, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, m.h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
 		return c.Update(cmd)
-	}, h.guardCustomerEmail)
+	}, m.h.guardCustomerEmail)
 }
 
-// UpsertCustomer updates a customer, or creates it when it does not exist yet (the seed's
+// Upsert updates a customer, or creates it when it does not exist yet (the seed's
 // PUT is create-or-update).
-func (h *Handler) UpsertCustomer(ctx context.Context, cmd domain.UpdateCustomer, opts ...Option) (Result[domain.Customer], error) {
-	return execute(ctx, h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
+func (m Customers) Upsert(ctx context.Context, cmd domain.UpdateCustomer, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, m.h, "customer", cmd.CustomerID, opts, func(c *domain.Customer) ([]domain.Event, error) {
 		if !c.Exists() {
 			return c.Create(cmd.AsCreate())
 		}
 		return c.Update(cmd)
-	}, h.guardCustomerEmail)
+	}, m.h.guardCustomerEmail)
 }
 
-// ChangeCustomerStatus runs a status action: activate, deactivate, suspend or archive.
-func (h *Handler) ChangeCustomerStatus(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Customer], error) {
-	return execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
+// ChangeStatus runs a status action: activate, deactivate, suspend or archive.
+func (m Customers) ChangeStatus(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Customer], error) {
+	return execute(ctx, m.h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
 		return c.ChangeStatus(action, reason)
-	}, h.guardCustomerEmail)
+	}, m.h.guardCustomerEmail)
 }
 
-// AddCustomerAddress adds an address; its id is made here when empty.
-func (h *Handler) AddCustomerAddress(ctx context.Context, id string, a domain.Address, opts ...Option) (Result[domain.Customer], error) {
+// AddAddress adds an address; its id is made here when empty.
+func (m Customers) AddAddress(ctx context.Context, id string, a domain.Address, opts ...Option) (Result[domain.Customer], error) {
 	if a.ID == "" {
 		a.ID = newID()
 	}
-	return execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
+	return execute(ctx, m.h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
 		return c.AddAddress(a)
 	}, nil)
 }
 
-// Customer loads a customer from the event store (cache, snapshot, events).
-func (h *Handler) Customer(ctx context.Context, id string) (*domain.Customer, error) {
-	c, err := h.loadForRead(ctx, id, 0)
+// Get loads a customer from the event store (cache, snapshot, events).
+func (m Customers) Get(ctx context.Context, id string) (*domain.Customer, error) {
+	c, err := m.h.loadForRead(ctx, id, 0)
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// CustomerAt rebuilds a customer as it was at stream position pos.
-func (h *Handler) CustomerAt(ctx context.Context, id string, pos uint64) (*domain.Customer, error) {
-	return h.loadForRead(ctx, id, pos)
+// At rebuilds a customer as it was at stream position pos.
+func (m Customers) At(ctx context.Context, id string, pos uint64) (*domain.Customer, error) {
+	return m.h.loadForRead(ctx, id, pos)
 }
 
 func (h *Handler) loadForRead(ctx context.Context, id string, upTo uint64) (*domain.Customer, error) {
@@ -140,30 +140,30 @@ func (h *Handler) customerHoldsEmail(key string) func(context.Context, string) (
 	}
 }
 
-// ForgetCustomer makes a customer's personal data unreadable everywhere: it destroys the
+// Forget makes a customer's personal data unreadable everywhere: it destroys the
 // customer's key, then records CustomerForgotten (archiving the customer, which frees its
 // email), so every personal field ever sealed for the customer — in its own
 // events and in others' (an order's addresses) — is gone from the stream, snapshots and
 // downstream copies alike. The flow customer-privacy destroys the key again on the event,
 // should this process stop in between.
-func (h *Handler) ForgetCustomer(ctx context.Context, id, reason string, opts ...Option) (Result[domain.Customer], error) {
-	c, err := h.Customer(ctx, id)
+func (m Customers) Forget(ctx context.Context, id, reason string, opts ...Option) (Result[domain.Customer], error) {
+	c, err := m.Get(ctx, id)
 	if err != nil {
 		return Result[domain.Customer]{}, err
 	}
 	// The keys go first: from this moment nothing about the customer is written readably,
 	// on any instance, so no write racing the forget lands readable after it.
-	if err := h.shred(ctx, id, c.LeadID); err != nil {
+	if err := m.h.shred(ctx, id, c.LeadID); err != nil {
 		return Result[domain.Customer]{}, err
 	}
-	res, err := execute(ctx, h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
+	res, err := execute(ctx, m.h, "customer", id, opts, func(c *domain.Customer) ([]domain.Event, error) {
 		return c.Forget(reason, c.LeadID)
 	}, nil)
 	if err == nil && c.Email != "" {
 		// the email is free again; the customer as now decoded no longer shows it, so the
 		// claim is released by the value read before the keys went (a claim left behind by
 		// a crash here is taken over: its holder does not show the email)
-		h.releaseUnique(context.WithoutCancel(ctx), emailScope, domain.EmailKey(c.Email), id)
+		m.h.releaseUnique(context.WithoutCancel(ctx), emailScope, domain.EmailKey(c.Email), id)
 	}
 	return res, err
 }
@@ -184,10 +184,10 @@ func (h *Handler) shred(ctx context.Context, customerID, leadID string) error {
 	return v.Forget(ctx, domain.CustomerSubject(customerID))
 }
 
-// OnCustomerForgotten adds work the customer-privacy flow does for every forgotten
+// OnForgotten adds work the customer-privacy flow does for every forgotten
 // customer, after its keys are gone (e.g. deleting recorded answers that mention it).
-func (h *Handler) OnCustomerForgotten(fn func(ctx context.Context, customerID string) error) {
-	h.forgetHooks = append(h.forgetHooks, fn)
+func (m Customers) OnForgotten(fn func(ctx context.Context, customerID string) error) {
+	m.h.forgetHooks = append(m.h.forgetHooks, fn)
 }
 
 // checkCustomer records on field why customer id cannot take a new document: it does not

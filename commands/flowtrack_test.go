@@ -52,7 +52,7 @@ func TestWaitFlowsFollowsWhatAWriteTriggered(t *testing.T) {
 
 	wctx, eff := WithEffects(ctx)
 	create(t, h, "c1", "c1@example.com") // outside the collector: not waited for
-	if _, err := h.CreateCustomer(wctx, domain.CreateCustomer{CustomerID: "c2", Email: "c2@example.com"}); err != nil {
+	if _, err := h.Customers().Create(wctx, domain.CreateCustomer{CustomerID: "c2", Email: "c2@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := eff.List(); len(got) != 1 || got[0].Subject != "customer.c2.CustomerCreated" {
@@ -70,7 +70,7 @@ func TestWaitFlowsFollowsWhatAWriteTriggered(t *testing.T) {
 	}
 
 	wctx, eff = WithEffects(ctx)
-	if _, err := h.UpdateCustomer(wctx, domain.UpdateCustomer{CustomerID: "c2", FirstName: ptr("Bo")}); err != nil {
+	if _, err := h.Customers().Update(wctx, domain.UpdateCustomer{CustomerID: "c2", FirstName: ptr("Bo")}); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.WaitFlows(deadline, eff.List()); !slices.Equal(got.Pending, []string{"broken"}) || deadline.Err() != nil {

@@ -46,7 +46,7 @@ func (h *Handler) guardLeadCustomer(opts []Option) guard[domain.Lead] {
 			if _, ok := e.(domain.LeadConverted); !ok {
 				continue
 			}
-			if _, err := h.CreateCustomer(ctx, before.AsCustomer(), sideOpts(opts)...); err != nil {
+			if _, err := h.Customers().Create(ctx, before.AsCustomer(), sideOpts(opts)...); err != nil {
 				var ae *domain.AlreadyExistsError
 				if !errors.As(err, &ae) || ae.Field != "id" {
 					return nil, nil, err

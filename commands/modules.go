@@ -66,3 +66,9 @@ type Webhooks struct{ h *Handler }
 
 // Webhooks returns the webhook module's commands.
 func (h *Handler) Webhooks() Webhooks { return Webhooks{h} }
+
+// Customers holds the customer commands and loaders, and the customer-privacy hooks.
+type Customers struct{ h *Handler }
+
+// Customers returns the customer module's commands.
+func (h *Handler) Customers() Customers { return Customers{h} }

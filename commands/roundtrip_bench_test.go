@@ -128,7 +128,7 @@ func BenchmarkUnrelatedHistory(b *testing.B) {
 			})
 			b.Run("update-customer", func(b *testing.B) {
 				for i := range b.N {
-					if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(strconv.Itoa(i))}); err != nil {
+					if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(strconv.Itoa(i))}); err != nil {
 						b.Fatal(err)
 					}
 				}

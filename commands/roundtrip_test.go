@@ -180,7 +180,7 @@ func TestReadsThroughTheCacheSeeAnotherInstancesWrites(t *testing.T) {
 		t.Errorf("the cache handed out its own entry")
 	}
 	// a customer forgotten on another instance is refused by an order's check
-	if _, err := b.ForgetCustomer(ctx, "c1", "asked"); err != nil {
+	if _, err := b.Customers().Forget(ctx, "c1", "asked"); err != nil {
 		t.Fatal(err)
 	}
 	_, err = placeOrder(a, "o3")

@@ -17,7 +17,7 @@ func BenchmarkWebhookFanOutUnwanted(b *testing.B) {
 	rg.endpoint(b, "orders", "order.*")
 	create(b, rg.h, "c1", "c1@example.com")
 	for i := range 255 {
-		if _, err := rg.h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
+		if _, err := rg.h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -126,7 +126,7 @@ func TestWebhookFanOutLeavesUnwantedEventsUnread(t *testing.T) {
 	rg.endpoint(t, "orders", "order.*")
 	create(t, rg.h, "c1", "c1@example.com")
 	for i := range 5 {
-		if _, err := rg.h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
+		if _, err := rg.h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr(fmt.Sprint(i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,7 +151,7 @@ func TestWebhookFanOutLeavesUnwantedEventsUnread(t *testing.T) {
 	}
 
 	rg.endpoint(t, "updates", "customer.updated")
-	if _, err := rg.h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("555 0100")}); err != nil {
+	if _, err := rg.h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "c1", Phone: ptr("555 0100")}); err != nil {
 		t.Fatal(err)
 	}
 	all := rg.messages(t, "customer")

@@ -12,7 +12,7 @@ import (
 // limit opens with none (0).
 func (m Wholesale) PutAccount(ctx context.Context, cmd domain.UpdateWholesaleAccount, opts ...Option) (Result[domain.WholesaleAccount], error) {
 	var v domain.Validation
-	c, err := m.h.Customer(ctx, cmd.CustomerID)
+	c, err := m.h.Customers().Get(ctx, cmd.CustomerID)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		v.Add("customer_id", "no such customer")

@@ -76,7 +76,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		return nil, err
 	}
 	// a forgotten customer's answers leave the idempotency records too
-	a.cmd.OnCustomerForgotten(func(ctx context.Context, id string) error {
+	a.cmd.Customers().OnForgotten(func(ctx context.Context, id string) error {
 		_, err := idem.Forget(ctx, id)
 		return err
 	})

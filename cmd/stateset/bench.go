@@ -581,7 +581,7 @@ func benchStateset(ctx context.Context, cfg benchConfig) ([]result, error) {
 	for i := 0; time.Now().Before(end); i++ {
 		<-tick.C
 		wg.Go(func() {
-			res, err := a.cmd.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: fmt.Sprintf("cus_%d_%d", i%32, (i/32)%perWorker),
+			res, err := a.cmd.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: fmt.Sprintf("cus_%d_%d", i%32, (i/32)%perWorker),
 				Phone: ptr(strconv.Itoa(i))})
 			if err != nil {
 				failed.CompareAndSwap(nil, err)
@@ -616,18 +616,18 @@ func benchLong(ctx context.Context, cfg benchConfig) ([]result, error) {
 		return nil, err
 	}
 	h := a.cmd
-	if _, err := h.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: "long", Email: "long@example.com"}); err != nil {
+	if _, err := h.Customers().Create(ctx, domain.CreateCustomer{CustomerID: "long", Email: "long@example.com"}); err != nil {
 		a.stop()
 		return nil, err
 	}
 	for i := 1; i < cfg.longEvents; i++ {
-		if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "long", Phone: ptr(strconv.Itoa(i))}); err != nil {
+		if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "long", Phone: ptr(strconv.Itoa(i))}); err != nil {
 			a.stop()
 			return nil, err
 		}
 		if i%10 == 0 { // spread its events through the stream
 			id := fmt.Sprint("filler", i)
-			if _, err := h.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com"}); err != nil {
+			if _, err := h.Customers().Create(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com"}); err != nil {
 				a.stop()
 				return nil, err
 			}
@@ -637,18 +637,18 @@ func benchLong(ctx context.Context, cfg benchConfig) ([]result, error) {
 	var longW, newW latencies
 	for i := range samples {
 		t := time.Now()
-		if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "long", LastName: ptr(strconv.Itoa(i))}); err != nil {
+		if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "long", LastName: ptr(strconv.Itoa(i))}); err != nil {
 			a.stop()
 			return nil, err
 		}
 		longW.add([]time.Duration{time.Since(t)})
 		id := fmt.Sprint("small", i)
-		if _, err := h.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com"}); err != nil {
+		if _, err := h.Customers().Create(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com"}); err != nil {
 			a.stop()
 			return nil, err
 		}
 		t = time.Now()
-		if _, err := h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: id, LastName: ptr(strconv.Itoa(i))}); err != nil {
+		if _, err := h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: id, LastName: ptr(strconv.Itoa(i))}); err != nil {
 			a.stop()
 			return nil, err
 		}
@@ -663,19 +663,19 @@ func benchLong(ctx context.Context, cfg benchConfig) ([]result, error) {
 		}
 		// a first write elsewhere pays the connection warm-up; then the small and the long
 		// customer, in alternating order, neither of them cached
-		if _, err = a.cmd.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "filler10", Phone: ptr(strconv.Itoa(i))}); err != nil {
+		if _, err = a.cmd.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "filler10", Phone: ptr(strconv.Itoa(i))}); err != nil {
 			a.stop()
 			return nil, err
 		}
 		small := func() error {
 			t := time.Now()
-			_, err := a.cmd.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: fmt.Sprint("small", i), Phone: ptr("1")})
+			_, err := a.cmd.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: fmt.Sprint("small", i), Phone: ptr("1")})
 			newCold.add([]time.Duration{time.Since(t)})
 			return err
 		}
 		long := func() error {
 			t := time.Now()
-			_, err := a.cmd.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: "long", Phone: ptr(fmt.Sprint("9", i))})
+			_, err := a.cmd.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: "long", Phone: ptr(fmt.Sprint("9", i))})
 			longCold.add([]time.Duration{time.Since(t)})
 			return err
 		}
