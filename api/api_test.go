@@ -107,7 +107,7 @@ func newHarnessWith(t testing.TB, views ...projections.Projector) *harness {
 // key issues an API key and waits until the server accepts it.
 func (h *harness) key(name string, scopes []string, exp *time.Time) string {
 	h.t.Helper()
-	res, tok, err := h.cmd.CreateAPIKey(context.Background(), "", name, scopes, exp, "")
+	res, tok, err := h.cmd.APIKeys().Create(context.Background(), "", name, scopes, exp, "")
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestBadInputIsRefusedAndAppendsNothing(t *testing.T) {
 	expiring := h.key("expiring", []string{"admin"}, &past)
 	revoked := h.key("revoked", []string{"admin"}, nil)
 	k, _ := h.keys.Lookup(commands.HashToken(revoked))
-	res, err := h.cmd.RevokeAPIKey(context.Background(), k.ID)
+	res, err := h.cmd.APIKeys().Revoke(context.Background(), k.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

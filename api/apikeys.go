@@ -85,7 +85,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, tok, err := s.cmd.CreateAPIKey(r.Context(), id, name, scopes, exp, "", commands.WithMetadata(meta(r)))
+	res, tok, err := s.cmd.APIKeys().Create(r.Context(), id, name, scopes, exp, "", commands.WithMetadata(meta(r)))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -167,7 +167,7 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.cmd.RevokeAPIKey(r.Context(), mux.Vars(r)["id"], opts...)
+	res, err := s.cmd.APIKeys().Revoke(r.Context(), mux.Vars(r)["id"], opts...)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -148,7 +148,7 @@ func TestEventStreamEndsWhenItsKeyStopsWorking(t *testing.T) {
 	scopes := []string{"events:read", "customers:read"}
 
 	t.Run("revoked: ends at the next heartbeat", func(t *testing.T) {
-		res, tok, err := h.cmd.CreateAPIKey(context.Background(), "", "sse", scopes, nil, "")
+		res, tok, err := h.cmd.APIKeys().Create(context.Background(), "", "sse", scopes, nil, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestEventStreamEndsWhenItsKeyStopsWorking(t *testing.T) {
 	t.Run("revoked: no event is sent after it", func(t *testing.T) {
 		h.srv.cfg.Heartbeat = time.Hour
 		defer func() { h.srv.cfg.Heartbeat = 50 * time.Millisecond }()
-		res, tok, err := h.cmd.CreateAPIKey(context.Background(), "", "sse2", scopes, nil, "")
+		res, tok, err := h.cmd.APIKeys().Create(context.Background(), "", "sse2", scopes, nil, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,9 +29,9 @@ func HashToken(token string) string {
 // NewToken returns a fresh secret API key token.
 func NewToken() string { return "sk_live_" + rand.Text() }
 
-// CreateAPIKey issues a key and returns it with its token, which is never shown again.
+// Create issues a key and returns it with its token, which is never shown again.
 // An empty token makes a new one.
-func (h *Handler) CreateAPIKey(ctx context.Context, id, name string, scopes []string, expiresAt *time.Time, token string, opts ...Option) (Result[domain.APIKey], string, error) {
+func (m APIKeys) Create(ctx context.Context, id, name string, scopes []string, expiresAt *time.Time, token string, opts ...Option) (Result[domain.APIKey], string, error) {
 	if id == "" {
 		id = newID()
 	}
@@ -42,8 +42,8 @@ func (h *Handler) CreateAPIKey(ctx context.Context, id, name string, scopes []st
 		return Result[domain.APIKey]{}, "", &domain.ValidationError{Fields: []domain.FieldError{{Field: "token", Issue: "at least 20 characters"}}}
 	}
 	cmd := domain.CreateAPIKey{KeyID: id, Name: name, Prefix: token[:tokenPrefixLen], Hash: HashToken(token), Scopes: scopes, ExpiresAt: expiresAt}
-	res, err := execute(ctx, h, "apikey", id, opts, func(k *domain.APIKey) ([]domain.Event, error) {
-		return k.Create(cmd, h.now())
+	res, err := execute(ctx, m.h, "apikey", id, opts, func(k *domain.APIKey) ([]domain.Event, error) {
+		return k.Create(cmd, m.h.now())
 	}, nil)
 	if err != nil {
 		return res, "", err
@@ -51,24 +51,24 @@ func (h *Handler) CreateAPIKey(ctx context.Context, id, name string, scopes []st
 	return res, token, nil
 }
 
-// RevokeAPIKey stops a key from working.
-func (h *Handler) RevokeAPIKey(ctx context.Context, id string, opts ...Option) (Result[domain.APIKey], error) {
-	return execute(ctx, h, "apikey", id, opts, func(k *domain.APIKey) ([]domain.Event, error) {
+// Revoke stops a key from working.
+func (m APIKeys) Revoke(ctx context.Context, id string, opts ...Option) (Result[domain.APIKey], error) {
+	return execute(ctx, m.h, "apikey", id, opts, func(k *domain.APIKey) ([]domain.Event, error) {
 		return k.Revoke()
 	}, nil)
 }
 
 // Bootstrap creates the first admin key when the store has no key at all. It returns the
 // token and true when it made one; token "" makes a random one.
-func (h *Handler) Bootstrap(ctx context.Context, token string) (string, bool, error) {
-	last, err := h.store.LastSeq(ctx, h.store.TypeSubjects("apikey"))
+func (m APIKeys) Bootstrap(ctx context.Context, token string) (string, bool, error) {
+	last, err := m.h.store.LastSeq(ctx, m.h.store.TypeSubjects("apikey"))
 	if err != nil {
 		return "", false, fmt.Errorf("bootstrap: %w", err)
 	}
 	if last > 0 {
 		return "", false, nil
 	}
-	_, tok, err := h.CreateAPIKey(ctx, BootstrapKeyID, "bootstrap admin", []string{"admin"}, nil, token,
+	_, tok, err := m.Create(ctx, BootstrapKeyID, "bootstrap admin", []string{"admin"}, nil, token,
 		WithMetadata(domain.Metadata{Actor: "system", ActorName: "bootstrap"}))
 	if errors.Is(err, domain.ErrAlreadyExists) {
 		return "", false, nil // another instance made it first

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"time"
 
 	"stateset/domain"
 )
@@ -36,4 +37,18 @@ func (h *Handler) ChangeCustomerStatus(ctx context.Context, id, action, reason s
 // Deprecated: use h.Customers().AddAddress.
 func (h *Handler) AddCustomerAddress(ctx context.Context, id string, a domain.Address, opts ...Option) (Result[domain.Customer], error) {
 	return h.Customers().AddAddress(ctx, id, a, opts...)
+}
+
+// CreateAPIKey is APIKeys().Create.
+//
+// Deprecated: use h.APIKeys().Create.
+func (h *Handler) CreateAPIKey(ctx context.Context, id, name string, scopes []string, expiresAt *time.Time, token string, opts ...Option) (Result[domain.APIKey], string, error) {
+	return h.APIKeys().Create(ctx, id, name, scopes, expiresAt, token, opts...)
+}
+
+// RevokeAPIKey is APIKeys().Revoke.
+//
+// Deprecated: use h.APIKeys().Revoke.
+func (h *Handler) RevokeAPIKey(ctx context.Context, id string, opts ...Option) (Result[domain.APIKey], error) {
+	return h.APIKeys().Revoke(ctx, id, opts...)
 }

@@ -72,3 +72,9 @@ type Customers struct{ h *Handler }
 
 // Customers returns the customer module's commands.
 func (h *Handler) Customers() Customers { return Customers{h} }
+
+// APIKeys holds the API key commands and the first key's bootstrap.
+type APIKeys struct{ h *Handler }
+
+// APIKeys returns the API key module's commands.
+func (h *Handler) APIKeys() APIKeys { return APIKeys{h} }

@@ -220,7 +220,7 @@ func (a *app) bootstrap(ctx context.Context, token string) (string, error) {
 	if _, err := a.cmd.Warehouse().BootstrapWarehouse(ctx); err != nil {
 		return "", fmt.Errorf("bootstrap warehouse: %w", err)
 	}
-	tok, created, err := a.cmd.Bootstrap(ctx, token)
+	tok, created, err := a.cmd.APIKeys().Bootstrap(ctx, token)
 	if err != nil || !created {
 		return "", err
 	}

@@ -168,7 +168,7 @@ func keysCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			list = append(list, s)
 		}
 	}
-	res, tok, err := h.CreateAPIKey(ctx, "", *name, list, exp, "", commands.WithMetadata(domain.Metadata{Actor: "cli", ActorName: "stateset keys create"}))
+	res, tok, err := h.APIKeys().Create(ctx, "", *name, list, exp, "", commands.WithMetadata(domain.Metadata{Actor: "cli", ActorName: "stateset keys create"}))
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) {
 		return fmt.Errorf("%s", ve.Error())
