@@ -7,7 +7,7 @@ import (
 )
 
 // customerPrivacy is the flow that makes sure a forgotten customer's keys are destroyed,
-// then runs the OnCustomerForgotten work.
+// then runs the Customers.OnForgotten work.
 func (h *Handler) customerPrivacy(ctx context.Context, env domain.Envelope, _ domain.Metadata) error {
 	e, ok := env.Event.(domain.CustomerForgotten)
 	if !ok {
