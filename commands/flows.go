@@ -11,7 +11,7 @@ import (
 
 // Where flows live: this file holds the Flow type, the Flows list, React and what every
 // flow shares; a module's flow handlers live in commands/flows_<module>.go, the module
-// named as in api/ and projections/ (flows_orders.go, flows_warehouse.go, ...), whatever
+// named as its type in commands/modules.go (flows_orders.go, flows_warehouse.go, ...), whatever
 // aggregate's events they follow. Commands stay in their aggregate's file,
 // commands/<aggregate>.go, named as domain/ names it.
 

@@ -14,7 +14,7 @@ func TestKeysIndexFollowsCreatesAndRevokes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go keys.Run(ctx)
-	res, token, err := e.cmd.CreateAPIKey(ctx, "", "ops", []string{"customers:read"}, nil, "")
+	res, token, err := e.cmd.APIKeys().Create(ctx, "", "ops", []string{"customers:read"}, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestKeysIndexFollowsCreatesAndRevokes(t *testing.T) {
 	if !ok || !k.Usable(time.Now()) || !k.Allows("customers:read") || k.Allows("customers:write") {
 		t.Fatalf("lookup: %+v %v", k, ok)
 	}
-	rev, err := e.cmd.RevokeAPIKey(ctx, k.ID)
+	rev, err := e.cmd.APIKeys().Revoke(ctx, k.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

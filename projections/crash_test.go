@@ -77,16 +77,16 @@ func (w *randomWorkload) write(ctx context.Context, h *commands.Handler, n int) 
 		case w.customers < 3 || r < 2:
 			id = fmt.Sprint("p", w.customers)
 			w.customers++
-			res, err = h.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com", FirstName: "F"})
+			res, err = h.Customers().Create(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com", FirstName: "F"})
 		case r < 6:
 			name := fmt.Sprint("N", w.rng.IntN(1000))
-			res, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: id, FirstName: &name})
+			res, err = h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: id, FirstName: &name})
 		case r < 8:
-			res, err = h.AddCustomerAddress(ctx, id, domain.Address{Type: "SHIPPING", Street1: fmt.Sprint(w.rng.IntN(100), " Main St"),
+			res, err = h.Customers().AddAddress(ctx, id, domain.Address{Type: "SHIPPING", Street1: fmt.Sprint(w.rng.IntN(100), " Main St"),
 				City: "X", PostalCode: "1", Country: "US"})
 		default:
 			actions := []string{"activate", "deactivate", "suspend", "activate", "deactivate", "archive"}
-			res, err = h.ChangeCustomerStatus(ctx, id, actions[w.rng.IntN(len(actions))], "")
+			res, err = h.Customers().ChangeStatus(ctx, id, actions[w.rng.IntN(len(actions))], "")
 		}
 		if _, refused := errors.AsType[*domain.TransitionError](err); refused {
 			continue

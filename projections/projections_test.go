@@ -66,7 +66,7 @@ func workload(t testing.TB, h *commands.Handler, n int) uint64 {
 	var pos uint64
 	for i := range n {
 		id := fmt.Sprint("c", i)
-		res, err := h.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com", FirstName: "F" + id,
+		res, err := h.Customers().Create(ctx, domain.CreateCustomer{CustomerID: id, Email: id + "@example.com", FirstName: "F" + id,
 			Metadata: map[string]string{"i": fmt.Sprint(i)}})
 		if err != nil {
 			t.Fatal(err)
@@ -74,11 +74,11 @@ func workload(t testing.TB, h *commands.Handler, n int) uint64 {
 		pos = res.Position
 		switch i % 4 {
 		case 1:
-			res, err = h.UpdateCustomer(ctx, domain.UpdateCustomer{CustomerID: id, LastName: ptr("L"), Phone: ptr("+1 555")})
+			res, err = h.Customers().Update(ctx, domain.UpdateCustomer{CustomerID: id, LastName: ptr("L"), Phone: ptr("+1 555")})
 		case 2:
-			res, err = h.AddCustomerAddress(ctx, id, domain.Address{Type: "SHIPPING", Street1: "1 Main", City: "X", PostalCode: "1", Country: "US"})
+			res, err = h.Customers().AddAddress(ctx, id, domain.Address{Type: "SHIPPING", Street1: "1 Main", City: "X", PostalCode: "1", Country: "US"})
 		case 3:
-			res, err = h.ChangeCustomerStatus(ctx, id, "archive", "test")
+			res, err = h.Customers().ChangeStatus(ctx, id, "archive", "test")
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -188,7 +188,7 @@ func TestListsPageByKeysetCursor(t *testing.T) {
 		}
 		page.Cursor = info.NextCursor
 		// an insert between pages does not shift what follows
-		res, err := e.cmd.CreateCustomer(ctx, domain.CreateCustomer{CustomerID: "late" + fmt.Sprint(len(seen)), Email: fmt.Sprint("late", len(seen), "@example.com")})
+		res, err := e.cmd.Customers().Create(ctx, domain.CreateCustomer{CustomerID: "late" + fmt.Sprint(len(seen)), Email: fmt.Sprint("late", len(seen), "@example.com")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func TestRebuildEqualsLiveAndRestartResumes(t *testing.T) {
 }
 
 func workload2(t testing.TB, h *commands.Handler) uint64 {
-	res, err := h.UpdateCustomer(context.Background(), domain.UpdateCustomer{CustomerID: "c0", FirstName: ptr("Zed")})
+	res, err := h.Customers().Update(context.Background(), domain.UpdateCustomer{CustomerID: "c0", FirstName: ptr("Zed")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +324,7 @@ func TestWaitForAPositionOfAnotherAggregateType(t *testing.T) {
 	run := e.start(t)
 	wait(t, run, workload(t, e.cmd, 2))
 	// an API key event is not ours: waiting for its position returns at once
-	res, _, err := e.cmd.CreateAPIKey(context.Background(), "", "k", []string{"admin"}, nil, "")
+	res, _, err := e.cmd.APIKeys().Create(context.Background(), "", "k", []string{"admin"}, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
