@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"stateset/api/contract"
 	"strconv"
 	"strings"
 	"sync"
@@ -178,6 +179,9 @@ func (h *harness) do(method, path, body string, hdr ...string) resp {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	if err := contract.Check(req, []byte(body), res, b); err != nil {
+		h.t.Fatal(err)
+	}
 	return resp{status: res.StatusCode, header: res.Header, body: b}
 }
 

@@ -1402,6 +1402,8 @@ type UpdateCustomerParams struct {
 
 // ChangeCustomerStatusActivateJSONBody defines parameters for ChangeCustomerStatusActivate.
 type ChangeCustomerStatusActivateJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -1421,6 +1423,8 @@ type AddCustomerAddressParams struct {
 
 // ChangeCustomerStatusArchiveJSONBody defines parameters for ChangeCustomerStatusArchive.
 type ChangeCustomerStatusArchiveJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -1433,6 +1437,8 @@ type ChangeCustomerStatusArchiveParams struct {
 
 // ChangeCustomerStatusDeactivateJSONBody defines parameters for ChangeCustomerStatusDeactivate.
 type ChangeCustomerStatusDeactivateJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -1453,6 +1459,8 @@ type ForgetCustomerParams struct {
 
 // ChangeCustomerStatusSuspendJSONBody defines parameters for ChangeCustomerStatusSuspend.
 type ChangeCustomerStatusSuspendJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -1849,6 +1857,8 @@ type UpdatePriceListParams struct {
 
 // ArchivePriceListJSONBody defines parameters for ArchivePriceList.
 type ArchivePriceListJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -2434,6 +2444,8 @@ type UpdateWholesaleOrderParams struct {
 
 // WholesaleOrderActionApproveJSONBody defines parameters for WholesaleOrderActionApprove.
 type WholesaleOrderActionApproveJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -2446,6 +2458,8 @@ type WholesaleOrderActionApproveParams struct {
 
 // WholesaleOrderActionCancelJSONBody defines parameters for WholesaleOrderActionCancel.
 type WholesaleOrderActionCancelJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -2458,6 +2472,8 @@ type WholesaleOrderActionCancelParams struct {
 
 // WholesaleOrderActionFulfillJSONBody defines parameters for WholesaleOrderActionFulfill.
 type WholesaleOrderActionFulfillJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -2482,6 +2498,8 @@ type InvoiceWholesaleOrderParams struct {
 
 // WholesaleOrderActionPayJSONBody defines parameters for WholesaleOrderActionPay.
 type WholesaleOrderActionPayJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -2494,6 +2512,8 @@ type WholesaleOrderActionPayParams struct {
 
 // WholesaleOrderActionSubmitJSONBody defines parameters for WholesaleOrderActionSubmit.
 type WholesaleOrderActionSubmitJSONBody struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
 	Reason *string `json:"reason,omitempty"`
 }
 

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"stateset/api/contract"
 	"strconv"
 	"strings"
 	"sync"
@@ -343,7 +344,7 @@ func (c *client) do(ctx context.Context, method, url, body string, hdr ...string
 	if err != nil {
 		return answer{}, err
 	}
-	if err := checkContract(req, []byte(body), res, b); err != nil {
+	if err := contract.Check(req, []byte(body), res, b); err != nil {
 		return answer{}, err
 	}
 	return answer{status: res.StatusCode, header: res.Header, body: b}, nil

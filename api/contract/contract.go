@@ -1,4 +1,6 @@
-package main
+// Package contract holds HTTP exchanges to api/openapi.yaml, for the tests of every
+// package that talks to the API (kin-openapi's openapi3filter). Only tests import it.
+package contract
 
 import (
 	"bytes"
@@ -7,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,9 +19,11 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-// contract is api/openapi.yaml as a router of operations, loaded once for every test.
-var contract = sync.OnceValues(func() (routers.Router, error) {
-	doc, err := openapi3.NewLoader().LoadFromFile("../../api/openapi.yaml")
+// router is api/openapi.yaml as a router of operations, loaded once per test binary
+// from this package's source directory, wherever the test runs.
+var router = sync.OnceValues(func() (routers.Router, error) {
+	_, here, _, _ := runtime.Caller(0)
+	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(filepath.Dir(here), "..", "openapi.yaml"))
 	if err != nil {
 		return nil, err
 	}
@@ -25,14 +31,14 @@ var contract = sync.OnceValues(func() (routers.Router, error) {
 	return gorillamux.NewRouter(doc)
 })
 
-// checkContract holds one exchange of an HTTP test to the published contract: every answer
+// Check holds one exchange of an HTTP test to the published contract: every answer
 // to a documented operation is one the contract documents (its status, or the operation's
 // default error answer, its content type and body schema), and a request the server
 // accepted (2xx) is one the contract allows (path, query, headers, body). Requests the
 // server refused may break the contract (the adversarial tests send them on purpose), and
 // a path no operation has must be answered 404 or 405.
-func checkContract(req *http.Request, reqBody []byte, res *http.Response, resBody []byte) error {
-	router, err := contract()
+func Check(req *http.Request, reqBody []byte, res *http.Response, resBody []byte) error {
+	r, err := router()
 	if err != nil {
 		return fmt.Errorf("api/openapi.yaml: %w", err)
 	}
@@ -41,7 +47,7 @@ func checkContract(req *http.Request, reqBody []byte, res *http.Response, resBod
 	}
 	probe := req.Clone(context.Background())
 	probe.Body = io.NopCloser(bytes.NewReader(reqBody))
-	route, params, err := router.FindRoute(probe)
+	route, params, err := r.FindRoute(probe)
 	if err != nil {
 		if res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusMethodNotAllowed {
 			return nil
