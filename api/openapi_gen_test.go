@@ -7,11 +7,14 @@ import (
 	"flag"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
+
+	"stateset/projections"
 )
 
 var updateOpenAPI = flag.Bool("update", false, "rewrite api/openapi.yaml's answer schemas from the Go types")
@@ -47,6 +50,7 @@ var resourceAnswers = []struct {
 	{[]string{"/v1/contacts"}, contactJSON{}},
 	{[]string{"/v1/opportunities"}, opportunityJSON{}},
 	{[]string{"/v1/cases", "/v1/cases_tickets"}, caseJSON{}},
+	{[]string{"/v1/api_keys"}, apiKeyJSON{}},
 }
 
 // answer is what one operation answers: a Go type, a list page of it, or nothing the
@@ -79,6 +83,14 @@ var answerOverrides = map[string]answer{
 	"POST /v1/cases/{id}/notes":                                          {unknown: true},
 	"POST /v1/cases_tickets/{id}/notes":                                  {unknown: true},
 	"POST /v1/customers/{id}/forget":                                     {unknown: true},
+	"POST /v1/api_keys":                                                  {unknown: true}, // with its token, once
+	"GET /v1/inventory/{id}/history":                                     {view: projections.Movement{}, list: true},
+	"GET /v1/audit":                                                      {view: auditJSON{}, list: true},
+	"GET /v1/events":                                                     {view: feedBody{}},
+	"GET /v1/admin/projections":                                          {view: projectionJSON{}, list: true},
+	"GET /v1/admin/flows":                                                {view: flowJSON{}, list: true},
+	"GET /v1/admin/flows/{name}/parked":                                  {view: parkedJSON{}, list: true},
+	"GET /v1/status":                                                     {view: statusJSON{}},
 }
 
 // answerFor finds what an operation answers.
@@ -115,7 +127,11 @@ func schemaName(t reflect.Type) string {
 		}
 		return exported(strings.TrimSuffix(inner, "JSON")) + "List"
 	}
-	return exported(strings.TrimSuffix(n, "JSON"))
+	name := exported(strings.TrimSuffix(n, "JSON"))
+	if name == "Status" {
+		return "ServerStatus" // Status is /health's, written by hand
+	}
+	return name
 }
 
 func exported(s string) string {
@@ -129,6 +145,7 @@ func exported(s string) string {
 // and points each operation's success answers at it.
 func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 	schemas := openapi3.Schemas{}
+	var generated []any
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			if path == "/health" || path == "/ready" || path == "/metrics" {
@@ -149,6 +166,7 @@ func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 					ExportTopLevelSchema: true, ExportGenerics: true}),
 				openapi3gen.CreateTypeNameGenerator(schemaName),
 				openapi3gen.UseAllExportedFields()) // domain types nested in answers have no json tags
+			generated = append(generated, value)
 			ref, err := gen.NewSchemaRefForValue(value, schemas)
 			if err != nil {
 				return 0, 0, err
@@ -166,26 +184,22 @@ func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 			typed++
 		}
 	}
-	for _, r := range resourceAnswers {
-		nullablePointers(schemas, reflect.TypeOf(r.view), map[reflect.Type]bool{})
+	seen := map[reflect.Type]bool{}
+	for _, v := range generated {
+		tighten(schemas, reflect.TypeOf(v), seen)
 	}
-	for _, a := range answerOverrides {
-		if !a.unknown {
-			nullablePointers(schemas, reflect.TypeOf(a.view), map[reflect.Type]bool{})
-		}
-	}
-	nullablePointers(schemas, reflect.TypeOf(historyJSON{}), map[reflect.Type]bool{})
 	for name, s := range schemas {
 		doc.Components.Schemas[name] = s
 	}
 	return typed, total, nil
 }
 
-// nullablePointers marks every property that is a pointer to a struct as nullable: the
-// generator shares one component per struct type and drops the pointer's nullability
-// with it (a $ref carries nothing else in OpenAPI 3.0), so the property becomes
-// {nullable, allOf: [$ref]}, which a nil pointer's null then matches.
-func nullablePointers(schemas openapi3.Schemas, t reflect.Type, seen map[reflect.Type]bool) {
+// tighten makes each generated struct schema say what encoding/json writes: a field
+// without omitempty is always there (required), nothing else is (no additional
+// properties), and a pointer to a struct may be null. The generator shares one component
+// per struct type and drops the pointer's nullability with it (a $ref carries nothing else
+// in OpenAPI 3.0), so such a property becomes {nullable, allOf: [$ref]}.
+func tighten(schemas openapi3.Schemas, t reflect.Type, seen map[reflect.Type]bool) {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 		t = t.Elem()
 	}
@@ -194,24 +208,63 @@ func nullablePointers(schemas openapi3.Schemas, t reflect.Type, seen map[reflect
 	}
 	seen[t] = true
 	comp := schemas[schemaName(t)]
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		nullablePointers(schemas, f.Type, seen)
-		if f.Type.Kind() != reflect.Pointer || f.Type.Elem().Kind() != reflect.Struct || comp == nil || comp.Value == nil {
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if comp == nil || comp.Value == nil {
+		return
+	}
+	no := false
+	comp.Value.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
+	comp.Value.Required = nil
+	for _, f := range jsonFieldsOf(t) {
+		tighten(schemas, f.Type, seen)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" {
 			name = f.Name
+		}
+		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") {
+			comp.Value.Required = append(comp.Value.Required, name)
+		}
+		if f.Type.Kind() != reflect.Pointer || f.Type.Elem().Kind() != reflect.Struct {
+			continue
 		}
 		if p := comp.Value.Properties[name]; p != nil && p.Ref != "" {
 			comp.Value.Properties[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true,
 				AllOf: openapi3.SchemaRefs{{Ref: p.Ref}}}}
 		}
 	}
+	slices.Sort(comp.Value.Required)
+}
+
+// jsonFieldsOf are the fields encoding/json writes of a struct, embedded ones flattened;
+// a field of the struct itself hides an embedded one of the same name.
+func jsonFieldsOf(t reflect.Type) []reflect.StructField {
+	var own, embedded []reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		switch {
+		case f.Tag.Get("json") == "-":
+		case f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct:
+			embedded = append(embedded, jsonFieldsOf(f.Type)...)
+		case f.IsExported():
+			own = append(own, f)
+		}
+	}
+	names := map[string]bool{}
+	for _, f := range own {
+		names[jsonName(f)] = true
+	}
+	for _, f := range embedded {
+		if !names[jsonName(f)] {
+			own = append(own, f)
+		}
+	}
+	return own
+}
+
+func jsonName(f reflect.StructField) string {
+	if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" {
+		return name
+	}
+	return f.Name
 }
 
 // listOf is the list page of a view type (listBody[T]) as a value.
@@ -269,6 +322,18 @@ func listOf(view any) any {
 		return newList([]historyJSON{v}, false, "")
 	case timelineJSON:
 		return newList([]timelineJSON{v}, false, "")
+	case apiKeyJSON:
+		return newList([]apiKeyJSON{v}, false, "")
+	case projections.Movement:
+		return newList([]projections.Movement{v}, false, "")
+	case auditJSON:
+		return newList([]auditJSON{v}, false, "")
+	case projectionJSON:
+		return newList([]projectionJSON{v}, false, "")
+	case flowJSON:
+		return newList([]flowJSON{v}, false, "")
+	case parkedJSON:
+		return newList([]parkedJSON{v}, false, "")
 	}
 	panic("listOf: no list page for " + reflect.TypeOf(view).String())
 }

@@ -17,6 +17,27 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AddressInputType.
+const (
+	BILLING  AddressInputType = "BILLING"
+	PRIMARY  AddressInputType = "PRIMARY"
+	SHIPPING AddressInputType = "SHIPPING"
+)
+
+// Valid indicates whether the value is a known member of the AddressInputType enum.
+func (e AddressInputType) Valid() bool {
+	switch e {
+	case BILLING:
+		return true
+	case PRIMARY:
+		return true
+	case SHIPPING:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorErrorCode.
 const (
 	ALREADYEXISTS         ErrorErrorCode = "ALREADY_EXISTS"
@@ -112,205 +133,267 @@ func (e PutWholesaleAccountJSONBodyNetTerms) Valid() bool {
 
 // ASNItem defines model for ASNItem.
 type ASNItem struct {
-	Quantity *int64  `json:"quantity,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
+	Quantity int64  `json:"quantity"`
+	Sku      string `json:"sku"`
 }
 
 // Address defines model for Address.
 type Address struct {
-	City       *string `json:"city,omitempty"`
-	Country    *string `json:"country,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	PostalCode *string `json:"postal_code,omitempty"`
+	City       string  `json:"city"`
+	Country    string  `json:"country"`
+	Id         string  `json:"id"`
+	PostalCode string  `json:"postal_code"`
 	State      *string `json:"state,omitempty"`
-	Street1    *string `json:"street1,omitempty"`
+	Street1    string  `json:"street1"`
 	Street2    *string `json:"street2,omitempty"`
-	Type       *string `json:"type,omitempty"`
+	Type       string  `json:"type"`
+}
+
+// AddressInput defines model for AddressInput.
+type AddressInput struct {
+	City       string            `json:"city"`
+	Country    string            `json:"country"`
+	Id         *string           `json:"id,omitempty"`
+	PostalCode string            `json:"postal_code"`
+	State      *string           `json:"state,omitempty"`
+	Street1    string            `json:"street1"`
+	Street2    *string           `json:"street2,omitempty"`
+	Type       *AddressInputType `json:"type,omitempty"`
+}
+
+// AddressInputType defines model for AddressInput.Type.
+type AddressInputType string
+
+// ApiKey defines model for ApiKey.
+type ApiKey struct {
+	CreatedAt string   `json:"created_at"`
+	ExpiresAt *string  `json:"expires_at"`
+	Id        string   `json:"id"`
+	Name      string   `json:"name"`
+	Object    string   `json:"object"`
+	Prefix    string   `json:"prefix"`
+	Scopes    []string `json:"scopes"`
+	Status    string   `json:"status"`
+	Token     *string  `json:"token,omitempty"`
+	Version   int64    `json:"version"`
+}
+
+// ApiKeyList defines model for ApiKeyList.
+type ApiKeyList struct {
+	Data       []ApiKey `json:"data"`
+	HasMore    bool     `json:"has_more"`
+	NextCursor *string  `json:"next_cursor,omitempty"`
+	Object     string   `json:"object"`
 }
 
 // Asn defines model for Asn.
 type Asn struct {
-	AsnNumber       *string    `json:"asn_number,omitempty"`
-	Carrier         *string    `json:"carrier,omitempty"`
-	CreatedAt       *string    `json:"created_at,omitempty"`
-	DeliveredAt     *string    `json:"delivered_at,omitempty"`
-	ExpectedArrival *string    `json:"expected_arrival,omitempty"`
-	Id              *string    `json:"id,omitempty"`
-	Items           *[]ASNItem `json:"items,omitempty"`
-	PurchaseOrderId *string    `json:"purchase_order_id,omitempty"`
-	ShippedAt       *string    `json:"shipped_at,omitempty"`
-	Status          *string    `json:"status,omitempty"`
-	SupplierId      *string    `json:"supplier_id,omitempty"`
-	TrackingNumber  *string    `json:"tracking_number,omitempty"`
-	UpdatedAt       *string    `json:"updated_at,omitempty"`
-	Version         *int64     `json:"version,omitempty"`
+	AsnNumber       string    `json:"asn_number"`
+	Carrier         string    `json:"carrier"`
+	CreatedAt       string    `json:"created_at"`
+	DeliveredAt     *string   `json:"delivered_at,omitempty"`
+	ExpectedArrival string    `json:"expected_arrival"`
+	Id              string    `json:"id"`
+	Items           []ASNItem `json:"items"`
+	PurchaseOrderId string    `json:"purchase_order_id"`
+	ShippedAt       *string   `json:"shipped_at,omitempty"`
+	Status          string    `json:"status"`
+	SupplierId      string    `json:"supplier_id"`
+	TrackingNumber  string    `json:"tracking_number"`
+	UpdatedAt       string    `json:"updated_at"`
+	Version         int64     `json:"version"`
 }
 
 // AsnList defines model for AsnList.
 type AsnList struct {
-	Data       *[]Asn  `json:"data,omitempty"`
-	HasMore    *bool   `json:"has_more,omitempty"`
+	Data       []Asn   `json:"data"`
+	HasMore    bool    `json:"has_more"`
 	NextCursor *string `json:"next_cursor,omitempty"`
-	Object     *string `json:"object,omitempty"`
+	Object     string  `json:"object"`
+}
+
+// Audit defines model for Audit.
+type Audit struct {
+	Actor         string   `json:"actor"`
+	ActorName     string   `json:"actor_name"`
+	AggregateId   string   `json:"aggregate_id"`
+	AggregateType string   `json:"aggregate_type"`
+	ChangedFields []string `json:"changed_fields"`
+	CorrelationId string   `json:"correlation_id"`
+	EventId       string   `json:"event_id"`
+	EventType     string   `json:"event_type"`
+	Position      int      `json:"position"`
+	RequestId     string   `json:"request_id"`
+	Time          string   `json:"time"`
+	Type          string   `json:"type"`
+	Version       int64    `json:"version"`
+}
+
+// AuditList defines model for AuditList.
+type AuditList struct {
+	Data       []Audit `json:"data"`
+	HasMore    bool    `json:"has_more"`
+	NextCursor *string `json:"next_cursor,omitempty"`
+	Object     string  `json:"object"`
 }
 
 // BOMComponent defines model for BOMComponent.
 type BOMComponent struct {
-	Quantity *int64  `json:"quantity,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
+	Quantity int64  `json:"quantity"`
+	Sku      string `json:"sku"`
 }
 
 // BOMLeaf defines model for BOMLeaf.
 type BOMLeaf struct {
-	Cost     *int64  `json:"cost,omitempty"`
-	Quantity *int64  `json:"quantity,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
-	UnitCost *int64  `json:"unit_cost,omitempty"`
+	Cost     int64  `json:"cost"`
+	Quantity int64  `json:"quantity"`
+	Sku      string `json:"sku"`
+	UnitCost int64  `json:"unit_cost"`
 }
 
 // BOMNode defines model for BOMNode.
 type BOMNode struct {
 	BomId      *string    `json:"bom_id,omitempty"`
 	Components *[]BOMNode `json:"components,omitempty"`
-	Quantity   *int64     `json:"quantity,omitempty"`
-	Sku        *string    `json:"sku,omitempty"`
+	Quantity   int64      `json:"quantity"`
+	Sku        string     `json:"sku"`
 }
 
 // Bom defines model for Bom.
 type Bom struct {
-	Components *[]BOMComponent `json:"components,omitempty"`
-	CreatedAt  *string         `json:"created_at,omitempty"`
-	Id         *string         `json:"id,omitempty"`
-	Name       *string         `json:"name,omitempty"`
-	Revision   *string         `json:"revision,omitempty"`
-	Sku        *string         `json:"sku,omitempty"`
-	Status     *string         `json:"status,omitempty"`
-	UpdatedAt  *string         `json:"updated_at,omitempty"`
-	Version    *int64          `json:"version,omitempty"`
+	Components []BOMComponent `json:"components"`
+	CreatedAt  string         `json:"created_at"`
+	Id         string         `json:"id"`
+	Name       string         `json:"name"`
+	Revision   string         `json:"revision"`
+	Sku        string         `json:"sku"`
+	Status     string         `json:"status"`
+	UpdatedAt  string         `json:"updated_at"`
+	Version    int64          `json:"version"`
 }
 
 // BomList defines model for BomList.
 type BomList struct {
-	Data       *[]Bom  `json:"data,omitempty"`
-	HasMore    *bool   `json:"has_more,omitempty"`
+	Data       []Bom   `json:"data"`
+	HasMore    bool    `json:"has_more"`
 	NextCursor *string `json:"next_cursor,omitempty"`
-	Object     *string `json:"object,omitempty"`
+	Object     string  `json:"object"`
 }
 
 // Case defines model for Case.
 type Case struct {
-	Assignee    *string     `json:"assignee,omitempty"`
-	CaseName    *string     `json:"caseName,omitempty"`
-	CaseNumber  *string     `json:"case_number,omitempty"`
-	CreatedAt   *string     `json:"created_at,omitempty"`
-	CustomerId  *string     `json:"customer_id,omitempty"`
-	Description *string     `json:"description,omitempty"`
-	Id          *string     `json:"id,omitempty"`
-	Notes       *[]CaseNote `json:"notes,omitempty"`
-	OrderId     *string     `json:"order_id,omitempty"`
-	Priority    *string     `json:"priority,omitempty"`
-	Resolution  *string     `json:"resolution,omitempty"`
-	Status      *string     `json:"status,omitempty"`
-	Submitter   *string     `json:"submitter,omitempty"`
-	UpdatedAt   *string     `json:"updated_at,omitempty"`
-	Version     *int64      `json:"version,omitempty"`
+	Assignee    *string    `json:"assignee,omitempty"`
+	CaseName    string     `json:"caseName"`
+	CaseNumber  string     `json:"case_number"`
+	CreatedAt   string     `json:"created_at"`
+	CustomerId  *string    `json:"customer_id,omitempty"`
+	Description string     `json:"description"`
+	Id          string     `json:"id"`
+	Notes       []CaseNote `json:"notes"`
+	OrderId     *string    `json:"order_id,omitempty"`
+	Priority    string     `json:"priority"`
+	Resolution  *string    `json:"resolution,omitempty"`
+	Status      string     `json:"status"`
+	Submitter   string     `json:"submitter"`
+	UpdatedAt   string     `json:"updated_at"`
+	Version     int64      `json:"version"`
 }
 
 // CaseList defines model for CaseList.
 type CaseList struct {
-	Data       *[]Case `json:"data,omitempty"`
-	HasMore    *bool   `json:"has_more,omitempty"`
+	Data       []Case  `json:"data"`
+	HasMore    bool    `json:"has_more"`
 	NextCursor *string `json:"next_cursor,omitempty"`
-	Object     *string `json:"object,omitempty"`
+	Object     string  `json:"object"`
 }
 
 // CaseNote defines model for CaseNote.
 type CaseNote struct {
-	Author    *string `json:"author,omitempty"`
-	Body      *string `json:"body,omitempty"`
-	CreatedAt *string `json:"created_at,omitempty"`
-	Id        *string `json:"id,omitempty"`
+	Author    string `json:"author"`
+	Body      string `json:"body"`
+	CreatedAt string `json:"created_at"`
+	Id        string `json:"id"`
 }
 
 // CaseNoteList defines model for CaseNoteList.
 type CaseNoteList struct {
-	Data       *[]CaseNote `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []CaseNote `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // Contact defines model for Contact.
 type Contact struct {
-	CreatedAt  *string `json:"created_at,omitempty"`
+	CreatedAt  string  `json:"created_at"`
 	CustomerId *string `json:"customer_id,omitempty"`
-	Email      *string `json:"email,omitempty"`
-	FirstName  *string `json:"firstName,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	LastName   *string `json:"lastName,omitempty"`
-	Notes      *string `json:"notes,omitempty"`
-	Phone      *string `json:"phone,omitempty"`
-	Status     *string `json:"status,omitempty"`
+	Email      string  `json:"email"`
+	FirstName  string  `json:"firstName"`
+	Id         string  `json:"id"`
+	LastName   string  `json:"lastName"`
+	Notes      string  `json:"notes"`
+	Phone      string  `json:"phone"`
+	Status     string  `json:"status"`
 	SupplierId *string `json:"supplier_id,omitempty"`
-	Title      *string `json:"title,omitempty"`
-	UpdatedAt  *string `json:"updated_at,omitempty"`
-	Version    *int64  `json:"version,omitempty"`
+	Title      string  `json:"title"`
+	UpdatedAt  string  `json:"updated_at"`
+	Version    int64   `json:"version"`
 }
 
 // ContactList defines model for ContactList.
 type ContactList struct {
-	Data       *[]Contact `json:"data,omitempty"`
-	HasMore    *bool      `json:"has_more,omitempty"`
-	NextCursor *string    `json:"next_cursor,omitempty"`
-	Object     *string    `json:"object,omitempty"`
+	Data       []Contact `json:"data"`
+	HasMore    bool      `json:"has_more"`
+	NextCursor *string   `json:"next_cursor,omitempty"`
+	Object     string    `json:"object"`
 }
 
 // CountLine defines model for CountLine.
 type CountLine struct {
-	Counted *int64  `json:"counted,omitempty"`
-	Sku     *string `json:"sku,omitempty"`
+	Counted int64  `json:"counted"`
+	Sku     string `json:"sku"`
 }
 
 // CountVariance defines model for CountVariance.
 type CountVariance struct {
-	Counted  *int64  `json:"counted,omitempty"`
-	ItemId   *string `json:"item_id,omitempty"`
-	OnHand   *int64  `json:"on_hand,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
-	Variance *int64  `json:"variance,omitempty"`
+	Counted  int64  `json:"counted"`
+	ItemId   string `json:"item_id"`
+	OnHand   int64  `json:"on_hand"`
+	Sku      string `json:"sku"`
+	Variance int64  `json:"variance"`
 }
 
 // CreditLine defines model for CreditLine.
 type CreditLine struct {
-	Amount *int64  `json:"amount,omitempty"`
-	State  *string `json:"state,omitempty"`
+	Amount int64  `json:"amount"`
+	State  string `json:"state"`
 }
 
 // Customer defines model for Customer.
 type Customer struct {
-	ActivationDate   *string            `json:"activationDate,omitempty"`
-	Addresses        *[]Address         `json:"addresses,omitempty"`
-	CreatedAt        *string            `json:"created_at,omitempty"`
-	Email            *string            `json:"email,omitempty"`
-	FirstName        *string            `json:"firstName,omitempty"`
-	Id               *string            `json:"id,omitempty"`
-	LastName         *string            `json:"lastName,omitempty"`
-	Metadata         *map[string]string `json:"metadata,omitempty"`
-	Phone            *string            `json:"phone,omitempty"`
-	Status           *string            `json:"status,omitempty"`
-	StripeCustomerId *string            `json:"stripe_customer_id,omitempty"`
-	Timestamp        *string            `json:"timestamp,omitempty"`
-	Type             *string            `json:"type,omitempty"`
-	UpdatedAt        *string            `json:"updated_at,omitempty"`
-	Version          *int64             `json:"version,omitempty"`
+	ActivationDate   string            `json:"activationDate"`
+	Addresses        []Address         `json:"addresses"`
+	CreatedAt        string            `json:"created_at"`
+	Email            string            `json:"email"`
+	FirstName        string            `json:"firstName"`
+	Id               string            `json:"id"`
+	LastName         string            `json:"lastName"`
+	Metadata         map[string]string `json:"metadata"`
+	Phone            string            `json:"phone"`
+	Status           string            `json:"status"`
+	StripeCustomerId string            `json:"stripe_customer_id"`
+	Timestamp        string            `json:"timestamp"`
+	Type             string            `json:"type"`
+	UpdatedAt        string            `json:"updated_at"`
+	Version          int64             `json:"version"`
 }
 
 // CustomerList defines model for CustomerList.
 type CustomerList struct {
-	Data       *[]Customer `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []Customer `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // CustomerWrite camelCase or snake_case spellings (firstName or first_name, ...), not both; absent fields stay, null clears
@@ -319,7 +402,7 @@ type CustomerWrite struct {
 	ActivationDateSnake *string `json:"activation_date,omitempty"`
 
 	// Addresses POST only
-	Addresses      *[]Address         `json:"addresses,omitempty"`
+	Addresses      *[]AddressInput    `json:"addresses,omitempty"`
 	Email          *string            `json:"email,omitempty"`
 	FirstName      *string            `json:"firstName,omitempty"`
 	FirstNameSnake *string            `json:"first_name,omitempty"`
@@ -339,23 +422,23 @@ type CustomerWrite struct {
 
 // CycleCount defines model for CycleCount.
 type CycleCount struct {
-	Counts      *[]CountLine     `json:"counts,omitempty"`
-	CreatedAt   *string          `json:"created_at,omitempty"`
-	Id          *string          `json:"id,omitempty"`
-	Skus        *[]string        `json:"skus,omitempty"`
-	Status      *string          `json:"status,omitempty"`
-	UpdatedAt   *string          `json:"updated_at,omitempty"`
-	Variances   *[]CountVariance `json:"variances,omitempty"`
-	Version     *int64           `json:"version,omitempty"`
-	WarehouseId *string          `json:"warehouse_id,omitempty"`
+	Counts      []CountLine     `json:"counts"`
+	CreatedAt   string          `json:"created_at"`
+	Id          string          `json:"id"`
+	Skus        []string        `json:"skus"`
+	Status      string          `json:"status"`
+	UpdatedAt   string          `json:"updated_at"`
+	Variances   []CountVariance `json:"variances"`
+	Version     int64           `json:"version"`
+	WarehouseId string          `json:"warehouse_id"`
 }
 
 // CycleCountList defines model for CycleCountList.
 type CycleCountList struct {
-	Data       *[]CycleCount `json:"data,omitempty"`
-	HasMore    *bool         `json:"has_more,omitempty"`
-	NextCursor *string       `json:"next_cursor,omitempty"`
-	Object     *string       `json:"object,omitempty"`
+	Data       []CycleCount `json:"data"`
+	HasMore    bool         `json:"has_more"`
+	NextCursor *string      `json:"next_cursor,omitempty"`
+	Object     string       `json:"object"`
 }
 
 // Error defines model for Error.
@@ -374,17 +457,61 @@ type Error struct {
 // ErrorErrorCode defines model for Error.Error.Code.
 type ErrorErrorCode string
 
+// Event defines model for Event.
+type Event struct {
+	Actor         *string     `json:"actor,omitempty"`
+	ActorName     *string     `json:"actor_name,omitempty"`
+	AggregateId   string      `json:"aggregate_id"`
+	AggregateType string      `json:"aggregate_type"`
+	CausationId   *string     `json:"causation_id,omitempty"`
+	CorrelationId *string     `json:"correlation_id,omitempty"`
+	Data          interface{} `json:"data"`
+	EventType     string      `json:"event_type"`
+	Id            string      `json:"id"`
+	Note          *string     `json:"note,omitempty"`
+	Position      int         `json:"position"`
+	RequestId     *string     `json:"request_id,omitempty"`
+	SchemaVersion int         `json:"schema_version"`
+	Time          string      `json:"time"`
+	Type          string      `json:"type"`
+	Version       int64       `json:"version"`
+}
+
 // Explosion defines model for Explosion.
 type Explosion struct {
-	BomId         *string    `json:"bom_id,omitempty"`
-	CostsWithheld *bool      `json:"costs_withheld,omitempty"`
-	LocationId    *string    `json:"location_id,omitempty"`
-	Materials     *[]BOMLeaf `json:"materials,omitempty"`
-	Object        *string    `json:"object,omitempty"`
-	Quantity      *int64     `json:"quantity,omitempty"`
-	Sku           *string    `json:"sku,omitempty"`
-	TotalCost     *int64     `json:"total_cost,omitempty"`
-	Tree          *BOMNode   `json:"tree,omitempty"`
+	BomId         string    `json:"bom_id"`
+	CostsWithheld *bool     `json:"costs_withheld,omitempty"`
+	LocationId    string    `json:"location_id"`
+	Materials     []BOMLeaf `json:"materials"`
+	Object        string    `json:"object"`
+	Quantity      int64     `json:"quantity"`
+	Sku           string    `json:"sku"`
+	TotalCost     int64     `json:"total_cost"`
+	Tree          BOMNode   `json:"tree"`
+}
+
+// FeedBody defines model for FeedBody.
+type FeedBody struct {
+	Data       []Event `json:"data"`
+	HasMore    bool    `json:"has_more"`
+	NextAfter  int     `json:"next_after"`
+	NextCursor *string `json:"next_cursor,omitempty"`
+	Object     string  `json:"object"`
+}
+
+// Flow defines model for Flow.
+type Flow struct {
+	Consumer string `json:"consumer"`
+	Name     string `json:"name"`
+	Parked   int    `json:"parked"`
+}
+
+// FlowList defines model for FlowList.
+type FlowList struct {
+	Data       []Flow  `json:"data"`
+	HasMore    bool    `json:"has_more"`
+	NextCursor *string `json:"next_cursor,omitempty"`
+	Object     string  `json:"object"`
 }
 
 // History defines model for History.
@@ -393,161 +520,190 @@ type History struct {
 	ActorName     *string     `json:"actor_name,omitempty"`
 	CausationId   *string     `json:"causation_id,omitempty"`
 	CorrelationId *string     `json:"correlation_id,omitempty"`
-	Data          interface{} `json:"data,omitempty"`
-	EventType     *string     `json:"event_type,omitempty"`
-	Id            *string     `json:"id,omitempty"`
+	Data          interface{} `json:"data"`
+	EventType     string      `json:"event_type"`
+	Id            string      `json:"id"`
 	Note          *string     `json:"note,omitempty"`
-	Position      *int        `json:"position,omitempty"`
+	Position      int         `json:"position"`
 	RequestId     *string     `json:"request_id,omitempty"`
-	SchemaVersion *int        `json:"schema_version,omitempty"`
-	Time          *string     `json:"time,omitempty"`
-	Type          *string     `json:"type,omitempty"`
-	Version       *int64      `json:"version,omitempty"`
+	SchemaVersion int         `json:"schema_version"`
+	Time          string      `json:"time"`
+	Type          string      `json:"type"`
+	Version       int64       `json:"version"`
 }
 
 // HistoryList defines model for HistoryList.
 type HistoryList struct {
-	Data       *[]History `json:"data,omitempty"`
-	HasMore    *bool      `json:"has_more,omitempty"`
-	NextCursor *string    `json:"next_cursor,omitempty"`
-	Object     *string    `json:"object,omitempty"`
+	Data       []History `json:"data"`
+	HasMore    bool      `json:"has_more"`
+	NextCursor *string   `json:"next_cursor,omitempty"`
+	Object     string    `json:"object"`
 }
 
 // Inventory defines model for Inventory.
 type Inventory struct {
-	Available       *int64  `json:"available,omitempty"`
-	Backordered     *int64  `json:"backordered,omitempty"`
-	CreatedAt       *string `json:"created_at,omitempty"`
-	Currency        *string `json:"currency,omitempty"`
-	Id              *string `json:"id,omitempty"`
-	InTransit       *int64  `json:"in_transit,omitempty"`
-	Incoming        *int64  `json:"incoming,omitempty"`
-	LocationId      *string `json:"location_id,omitempty"`
-	LowStock        *bool   `json:"low_stock,omitempty"`
-	OnHand          *int64  `json:"on_hand,omitempty"`
-	ReorderPoint    *int64  `json:"reorder_point,omitempty"`
-	ReorderQuantity *int64  `json:"reorder_quantity,omitempty"`
-	Reserved        *int64  `json:"reserved,omitempty"`
-	Sku             *string `json:"sku,omitempty"`
-	UnitCost        *int64  `json:"unit_cost,omitempty"`
-	UpdatedAt       *string `json:"updated_at,omitempty"`
-	Version         *int64  `json:"version,omitempty"`
+	Available       int64  `json:"available"`
+	Backordered     int64  `json:"backordered"`
+	CreatedAt       string `json:"created_at"`
+	Currency        string `json:"currency"`
+	Id              string `json:"id"`
+	InTransit       int64  `json:"in_transit"`
+	Incoming        int64  `json:"incoming"`
+	LocationId      string `json:"location_id"`
+	LowStock        bool   `json:"low_stock"`
+	OnHand          int64  `json:"on_hand"`
+	ReorderPoint    int64  `json:"reorder_point"`
+	ReorderQuantity int64  `json:"reorder_quantity"`
+	Reserved        int64  `json:"reserved"`
+	Sku             string `json:"sku"`
+	UnitCost        int64  `json:"unit_cost"`
+	UpdatedAt       string `json:"updated_at"`
+	Version         int64  `json:"version"`
 }
 
 // InventoryList defines model for InventoryList.
 type InventoryList struct {
-	Data       *[]Inventory `json:"data,omitempty"`
-	HasMore    *bool        `json:"has_more,omitempty"`
-	NextCursor *string      `json:"next_cursor,omitempty"`
-	Object     *string      `json:"object,omitempty"`
+	Data       []Inventory `json:"data"`
+	HasMore    bool        `json:"has_more"`
+	NextCursor *string     `json:"next_cursor,omitempty"`
+	Object     string      `json:"object"`
 }
 
 // Lead defines model for Lead.
 type Lead struct {
-	Company    *string `json:"company,omitempty"`
-	CreatedAt  *string `json:"created_at,omitempty"`
+	Company    string  `json:"company"`
+	CreatedAt  string  `json:"created_at"`
 	CustomerId *string `json:"customer_id,omitempty"`
-	Email      *string `json:"email,omitempty"`
-	FirstName  *string `json:"firstName,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	LastName   *string `json:"lastName,omitempty"`
-	LeadSource *string `json:"leadSource,omitempty"`
-	Notes      *string `json:"notes,omitempty"`
-	Phone      *string `json:"phone,omitempty"`
+	Email      string  `json:"email"`
+	FirstName  string  `json:"firstName"`
+	Id         string  `json:"id"`
+	LastName   string  `json:"lastName"`
+	LeadSource string  `json:"leadSource"`
+	Notes      string  `json:"notes"`
+	Phone      string  `json:"phone"`
 	Reason     *string `json:"reason,omitempty"`
-	Status     *string `json:"status,omitempty"`
-	Title      *string `json:"title,omitempty"`
-	UpdatedAt  *string `json:"updated_at,omitempty"`
-	Version    *int64  `json:"version,omitempty"`
+	Status     string  `json:"status"`
+	Title      string  `json:"title"`
+	UpdatedAt  string  `json:"updated_at"`
+	Version    int64   `json:"version"`
 }
 
 // LeadList defines model for LeadList.
 type LeadList struct {
-	Data       *[]Lead `json:"data,omitempty"`
-	HasMore    *bool   `json:"has_more,omitempty"`
+	Data       []Lead  `json:"data"`
+	HasMore    bool    `json:"has_more"`
 	NextCursor *string `json:"next_cursor,omitempty"`
-	Object     *string `json:"object,omitempty"`
+	Object     string  `json:"object"`
+}
+
+// Movement defines model for Movement.
+type Movement struct {
+	Actor          *string   `json:"actor,omitempty"`
+	Available      int64     `json:"available"`
+	EventType      string    `json:"event_type"`
+	InTransit      int64     `json:"in_transit"`
+	InTransitDelta int64     `json:"in_transit_delta"`
+	Incoming       int64     `json:"incoming"`
+	IncomingDelta  int64     `json:"incoming_delta"`
+	OnHand         int64     `json:"on_hand"`
+	OnHandDelta    int64     `json:"on_hand_delta"`
+	Position       int       `json:"position"`
+	Reason         string    `json:"reason"`
+	ReservationId  *string   `json:"reservation_id,omitempty"`
+	Reserved       int64     `json:"reserved"`
+	ReservedDelta  int64     `json:"reserved_delta"`
+	SourceId       string    `json:"source_id"`
+	SourceType     string    `json:"source_type"`
+	Time           time.Time `json:"time"`
+}
+
+// MovementList defines model for MovementList.
+type MovementList struct {
+	Data       []Movement `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // OnTime defines model for OnTime.
 type OnTime struct {
-	OnTimePurchaseOrders   *int64   `json:"on_time_purchase_orders,omitempty"`
-	Rate                   *float64 `json:"rate,omitempty"`
-	ReceivedPurchaseOrders *int64   `json:"received_purchase_orders,omitempty"`
+	OnTimePurchaseOrders   int64    `json:"on_time_purchase_orders"`
+	Rate                   *float64 `json:"rate"`
+	ReceivedPurchaseOrders int64    `json:"received_purchase_orders"`
 }
 
 // Opportunity defines model for Opportunity.
 type Opportunity struct {
-	Amount      *int64  `json:"amount,omitempty"`
+	Amount      int64   `json:"amount"`
 	CloseDate   *string `json:"close_date,omitempty"`
-	CreatedAt   *string `json:"created_at,omitempty"`
-	Currency    *string `json:"currency,omitempty"`
+	CreatedAt   string  `json:"created_at"`
+	Currency    string  `json:"currency"`
 	CustomerId  *string `json:"customer_id,omitempty"`
 	Description *string `json:"description,omitempty"`
-	Id          *string `json:"id,omitempty"`
+	Id          string  `json:"id"`
 	LeadId      *string `json:"lead_id,omitempty"`
-	Name        *string `json:"name,omitempty"`
-	Probability *int    `json:"probability,omitempty"`
+	Name        string  `json:"name"`
+	Probability int     `json:"probability"`
 	Reason      *string `json:"reason,omitempty"`
-	Status      *string `json:"status,omitempty"`
-	UpdatedAt   *string `json:"updated_at,omitempty"`
-	Version     *int64  `json:"version,omitempty"`
+	Status      string  `json:"status"`
+	UpdatedAt   string  `json:"updated_at"`
+	Version     int64   `json:"version"`
 }
 
 // OpportunityList defines model for OpportunityList.
 type OpportunityList struct {
-	Data       *[]Opportunity `json:"data,omitempty"`
-	HasMore    *bool          `json:"has_more,omitempty"`
-	NextCursor *string        `json:"next_cursor,omitempty"`
-	Object     *string        `json:"object,omitempty"`
+	Data       []Opportunity `json:"data"`
+	HasMore    bool          `json:"has_more"`
+	NextCursor *string       `json:"next_cursor,omitempty"`
+	Object     string        `json:"object"`
 }
 
 // Order defines model for Order.
 type Order struct {
-	BillingAddress    *Address           `json:"billing_address,omitempty"`
-	Channel           *string            `json:"channel,omitempty"`
-	CreatedAt         *string            `json:"created_at,omitempty"`
-	Currency          *string            `json:"currency,omitempty"`
-	CustomerId        *string            `json:"customer_id,omitempty"`
-	FulfillmentStatus *string            `json:"fulfillment_status,omitempty"`
-	Id                *string            `json:"id,omitempty"`
-	Items             *[]OrderLine       `json:"items,omitempty"`
-	LocationId        *string            `json:"location_id,omitempty"`
-	Metadata          *map[string]string `json:"metadata,omitempty"`
-	Notes             *string            `json:"notes,omitempty"`
-	OrderNumber       *string            `json:"order_number,omitempty"`
-	PaidAmount        *int64             `json:"paid_amount,omitempty"`
-	PaymentStatus     *string            `json:"payment_status,omitempty"`
-	RefundedAmount    *int64             `json:"refunded_amount,omitempty"`
-	ShippingAddress   *Address           `json:"shipping_address,omitempty"`
-	Status            *string            `json:"status,omitempty"`
-	Subtotal          *int64             `json:"subtotal,omitempty"`
-	TotalAmount       *int64             `json:"total_amount,omitempty"`
-	UpdatedAt         *string            `json:"updated_at,omitempty"`
-	Version           *int64             `json:"version,omitempty"`
+	BillingAddress    *Address          `json:"billing_address"`
+	Channel           string            `json:"channel"`
+	CreatedAt         string            `json:"created_at"`
+	Currency          string            `json:"currency"`
+	CustomerId        string            `json:"customer_id"`
+	FulfillmentStatus string            `json:"fulfillment_status"`
+	Id                string            `json:"id"`
+	Items             []OrderLine       `json:"items"`
+	LocationId        string            `json:"location_id"`
+	Metadata          map[string]string `json:"metadata"`
+	Notes             string            `json:"notes"`
+	OrderNumber       string            `json:"order_number"`
+	PaidAmount        int64             `json:"paid_amount"`
+	PaymentStatus     string            `json:"payment_status"`
+	RefundedAmount    int64             `json:"refunded_amount"`
+	ShippingAddress   *Address          `json:"shipping_address"`
+	Status            string            `json:"status"`
+	Subtotal          int64             `json:"subtotal"`
+	TotalAmount       int64             `json:"total_amount"`
+	UpdatedAt         string            `json:"updated_at"`
+	Version           int64             `json:"version"`
 }
 
 // OrderLine defines model for OrderLine.
 type OrderLine struct {
 	AllocatedAt *int    `json:"allocated_at,omitempty"`
-	Backordered *int64  `json:"backordered,omitempty"`
-	Id          *string `json:"id,omitempty"`
+	Backordered int64   `json:"backordered"`
+	Id          string  `json:"id"`
 	Name        *string `json:"name,omitempty"`
-	Quantity    *int64  `json:"quantity,omitempty"`
-	Reserved    *int64  `json:"reserved,omitempty"`
-	Returned    *int64  `json:"returned,omitempty"`
-	Shipped     *int64  `json:"shipped,omitempty"`
-	Sku         *string `json:"sku,omitempty"`
-	Total       *int64  `json:"total,omitempty"`
-	UnitPrice   *int64  `json:"unit_price,omitempty"`
+	Quantity    int64   `json:"quantity"`
+	Reserved    int64   `json:"reserved"`
+	Returned    int64   `json:"returned"`
+	Shipped     int64   `json:"shipped"`
+	Sku         string  `json:"sku"`
+	Total       int64   `json:"total"`
+	UnitPrice   int64   `json:"unit_price"`
 }
 
 // OrderList defines model for OrderList.
 type OrderList struct {
-	Data       *[]Order `json:"data,omitempty"`
-	HasMore    *bool    `json:"has_more,omitempty"`
-	NextCursor *string  `json:"next_cursor,omitempty"`
-	Object     *string  `json:"object,omitempty"`
+	Data       []Order `json:"data"`
+	HasMore    bool    `json:"has_more"`
+	NextCursor *string `json:"next_cursor,omitempty"`
+	Object     string  `json:"object"`
 }
 
 // Package defines model for Package.
@@ -559,187 +715,240 @@ type Package struct {
 	WidthCm     *int64  `json:"width_cm,omitempty"`
 }
 
+// Parked defines model for Parked.
+type Parked struct {
+	AggregateId   string `json:"aggregate_id"`
+	AggregateType string `json:"aggregate_type"`
+	EventId       string `json:"event_id"`
+	EventType     string `json:"event_type"`
+	Flow          string `json:"flow"`
+	ParkedAt      string `json:"parked_at"`
+	ParkedSeq     int    `json:"parked_seq"`
+	Position      int    `json:"position"`
+	Reason        string `json:"reason"`
+}
+
+// ParkedList defines model for ParkedList.
+type ParkedList struct {
+	Data       []Parked `json:"data"`
+	HasMore    bool     `json:"has_more"`
+	NextCursor *string  `json:"next_cursor,omitempty"`
+	Object     string   `json:"object"`
+}
+
 // PickLine defines model for PickLine.
 type PickLine struct {
-	LineId   *string `json:"line_id,omitempty"`
-	OrderId  *string `json:"order_id,omitempty"`
-	Picked   *int64  `json:"picked,omitempty"`
-	Quantity *int64  `json:"quantity,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
+	LineId   string `json:"line_id"`
+	OrderId  string `json:"order_id"`
+	Picked   int64  `json:"picked"`
+	Quantity int64  `json:"quantity"`
+	Sku      string `json:"sku"`
 }
 
 // PickList defines model for PickList.
 type PickList struct {
-	CreatedAt   *string     `json:"created_at,omitempty"`
-	Id          *string     `json:"id,omitempty"`
-	Lines       *[]PickLine `json:"lines,omitempty"`
-	OrderIds    *[]string   `json:"order_ids,omitempty"`
-	Status      *string     `json:"status,omitempty"`
-	UpdatedAt   *string     `json:"updated_at,omitempty"`
-	Version     *int64      `json:"version,omitempty"`
-	WarehouseId *string     `json:"warehouse_id,omitempty"`
+	CreatedAt   string     `json:"created_at"`
+	Id          string     `json:"id"`
+	Lines       []PickLine `json:"lines"`
+	OrderIds    []string   `json:"order_ids"`
+	Status      string     `json:"status"`
+	UpdatedAt   string     `json:"updated_at"`
+	Version     int64      `json:"version"`
+	WarehouseId string     `json:"warehouse_id"`
 }
 
 // PickListList defines model for PickListList.
 type PickListList struct {
-	Data       *[]PickList `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []PickList `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // PriceList defines model for PriceList.
 type PriceList struct {
-	CreatedAt   *string              `json:"created_at,omitempty"`
-	Currency    *string              `json:"currency,omitempty"`
-	CustomerIds *[]string            `json:"customer_ids,omitempty"`
-	Id          *string              `json:"id,omitempty"`
-	Name        *string              `json:"name,omitempty"`
-	Prices      *map[string]SKUPrice `json:"prices,omitempty"`
-	Status      *string              `json:"status,omitempty"`
-	UpdatedAt   *string              `json:"updated_at,omitempty"`
-	Version     *int64               `json:"version,omitempty"`
+	CreatedAt   string              `json:"created_at"`
+	Currency    string              `json:"currency"`
+	CustomerIds []string            `json:"customer_ids"`
+	Id          string              `json:"id"`
+	Name        string              `json:"name"`
+	Prices      map[string]SKUPrice `json:"prices"`
+	Status      string              `json:"status"`
+	UpdatedAt   string              `json:"updated_at"`
+	Version     int64               `json:"version"`
 }
 
 // PriceListList defines model for PriceListList.
 type PriceListList struct {
-	Data       *[]PriceList `json:"data,omitempty"`
-	HasMore    *bool        `json:"has_more,omitempty"`
-	NextCursor *string      `json:"next_cursor,omitempty"`
-	Object     *string      `json:"object,omitempty"`
+	Data       []PriceList `json:"data"`
+	HasMore    bool        `json:"has_more"`
+	NextCursor *string     `json:"next_cursor,omitempty"`
+	Object     string      `json:"object"`
 }
 
 // PriceTier defines model for PriceTier.
 type PriceTier struct {
-	MinQuantity *int64 `json:"min_quantity,omitempty"`
-	UnitPrice   *int64 `json:"unit_price,omitempty"`
+	MinQuantity int64 `json:"min_quantity"`
+	UnitPrice   int64 `json:"unit_price"`
+}
+
+// Projection defines model for Projection.
+type Projection struct {
+	FileSizeBytes int64      `json:"file_size_bytes"`
+	LagEvents     int        `json:"lag_events"`
+	LagSeconds    float64    `json:"lag_seconds"`
+	LastError     *string    `json:"last_error,omitempty"`
+	LastEventAt   *time.Time `json:"last_event_at,omitempty"`
+	Name          string     `json:"name"`
+	Position      int        `json:"position"`
+	Rebuilding    bool       `json:"rebuilding"`
+	State         string     `json:"state"`
+}
+
+// ProjectionList defines model for ProjectionList.
+type ProjectionList struct {
+	Data       []Projection `json:"data"`
+	HasMore    bool         `json:"has_more"`
+	NextCursor *string      `json:"next_cursor,omitempty"`
+	Object     string       `json:"object"`
 }
 
 // PurchaseItem defines model for PurchaseItem.
 type PurchaseItem struct {
-	LineId   *string `json:"line_id,omitempty"`
-	Quantity *int64  `json:"quantity,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
+	LineId   string `json:"line_id"`
+	Quantity int64  `json:"quantity"`
+	Sku      string `json:"sku"`
 }
 
 // PurchaseOrder defines model for PurchaseOrder.
 type PurchaseOrder struct {
-	CreatedAt            *string              `json:"created_at,omitempty"`
-	Currency             *string              `json:"currency,omitempty"`
-	ExpectedDeliveryDate *string              `json:"expected_delivery_date,omitempty"`
-	Id                   *string              `json:"id,omitempty"`
-	Items                *[]PurchaseOrderLine `json:"items,omitempty"`
-	LocationId           *string              `json:"location_id,omitempty"`
-	Notes                *string              `json:"notes,omitempty"`
-	OnTime               *bool                `json:"on_time,omitempty"`
-	PaymentTerms         *string              `json:"payment_terms,omitempty"`
-	PoNumber             *string              `json:"po_number,omitempty"`
-	Receipts             *[]PurchaseReceipt   `json:"receipts,omitempty"`
-	ReceivedAt           *string              `json:"received_at,omitempty"`
-	Status               *string              `json:"status,omitempty"`
-	SupplierId           *string              `json:"supplier_id,omitempty"`
-	Total                *int64               `json:"total,omitempty"`
-	UpdatedAt            *string              `json:"updated_at,omitempty"`
-	Version              *int64               `json:"version,omitempty"`
+	CreatedAt            string              `json:"created_at"`
+	Currency             string              `json:"currency"`
+	ExpectedDeliveryDate string              `json:"expected_delivery_date"`
+	Id                   string              `json:"id"`
+	Items                []PurchaseOrderLine `json:"items"`
+	LocationId           string              `json:"location_id"`
+	Notes                string              `json:"notes"`
+	OnTime               *bool               `json:"on_time"`
+	PaymentTerms         string              `json:"payment_terms"`
+	PoNumber             string              `json:"po_number"`
+	Receipts             []PurchaseReceipt   `json:"receipts"`
+	ReceivedAt           *string             `json:"received_at,omitempty"`
+	Status               string              `json:"status"`
+	SupplierId           string              `json:"supplier_id"`
+	Total                int64               `json:"total"`
+	UpdatedAt            string              `json:"updated_at"`
+	Version              int64               `json:"version"`
 }
 
 // PurchaseOrderLine defines model for PurchaseOrderLine.
 type PurchaseOrderLine struct {
-	LineId   *string `json:"line_id,omitempty"`
-	Quantity *int64  `json:"quantity,omitempty"`
-	Received *int64  `json:"received,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
-	Total    *int64  `json:"total,omitempty"`
-	UnitCost *int64  `json:"unit_cost,omitempty"`
+	LineId   string `json:"line_id"`
+	Quantity int64  `json:"quantity"`
+	Received int64  `json:"received"`
+	Sku      string `json:"sku"`
+	Total    int64  `json:"total"`
+	UnitCost int64  `json:"unit_cost"`
 }
 
 // PurchaseOrderList defines model for PurchaseOrderList.
 type PurchaseOrderList struct {
-	Data       *[]PurchaseOrder `json:"data,omitempty"`
-	HasMore    *bool            `json:"has_more,omitempty"`
-	NextCursor *string          `json:"next_cursor,omitempty"`
-	Object     *string          `json:"object,omitempty"`
+	Data       []PurchaseOrder `json:"data"`
+	HasMore    bool            `json:"has_more"`
+	NextCursor *string         `json:"next_cursor,omitempty"`
+	Object     string          `json:"object"`
 }
 
 // PurchaseReceipt defines model for PurchaseReceipt.
 type PurchaseReceipt struct {
-	Items      *[]PurchaseItem `json:"items,omitempty"`
-	ReceivedAt *time.Time      `json:"received_at,omitempty"`
+	Items      []PurchaseItem `json:"items"`
+	ReceivedAt time.Time      `json:"received_at"`
 }
 
 // Return defines model for Return.
 type Return struct {
-	CreatedAt    *time.Time    `json:"created_at,omitempty"`
-	Currency     *string       `json:"currency,omitempty"`
-	CustomerId   *string       `json:"customer_id,omitempty"`
-	Id           *string       `json:"id,omitempty"`
-	Items        *[]ReturnItem `json:"items,omitempty"`
-	Notes        *string       `json:"notes,omitempty"`
-	OrderId      *string       `json:"order_id,omitempty"`
-	RefundAmount *int64        `json:"refund_amount,omitempty"`
-	RmaNumber    *string       `json:"rma_number,omitempty"`
-	Status       *string       `json:"status,omitempty"`
-	TotalValue   *int64        `json:"total_value,omitempty"`
-	UpdatedAt    *time.Time    `json:"updated_at,omitempty"`
-	Version      *int64        `json:"version,omitempty"`
+	CreatedAt    time.Time    `json:"created_at"`
+	Currency     string       `json:"currency"`
+	CustomerId   string       `json:"customer_id"`
+	Id           string       `json:"id"`
+	Items        []ReturnItem `json:"items"`
+	Notes        string       `json:"notes"`
+	OrderId      string       `json:"order_id"`
+	RefundAmount int64        `json:"refund_amount"`
+	RmaNumber    string       `json:"rma_number"`
+	Status       string       `json:"status"`
+	TotalValue   int64        `json:"total_value"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+	Version      int64        `json:"version"`
 }
 
 // ReturnItem defines model for ReturnItem.
 type ReturnItem struct {
 	Condition   *string `json:"condition,omitempty"`
 	Disposition *string `json:"disposition,omitempty"`
-	LineId      *string `json:"line_id,omitempty"`
+	LineId      string  `json:"line_id"`
 	LocationId  *string `json:"location_id,omitempty"`
-	Quantity    *int64  `json:"quantity,omitempty"`
-	Reason      *string `json:"reason,omitempty"`
-	Sku         *string `json:"sku,omitempty"`
-	UnitPrice   *int64  `json:"unit_price,omitempty"`
+	Quantity    int64   `json:"quantity"`
+	Reason      string  `json:"reason"`
+	Sku         string  `json:"sku"`
+	UnitPrice   int64   `json:"unit_price"`
 }
 
 // ReturnList defines model for ReturnList.
 type ReturnList struct {
-	Data       *[]Return `json:"data,omitempty"`
-	HasMore    *bool     `json:"has_more,omitempty"`
-	NextCursor *string   `json:"next_cursor,omitempty"`
-	Object     *string   `json:"object,omitempty"`
+	Data       []Return `json:"data"`
+	HasMore    bool     `json:"has_more"`
+	NextCursor *string  `json:"next_cursor,omitempty"`
+	Object     string   `json:"object"`
 }
 
 // SKUPrice defines model for SKUPrice.
 type SKUPrice struct {
 	Tiers     *[]PriceTier `json:"tiers,omitempty"`
-	UnitPrice *int64       `json:"unit_price,omitempty"`
+	UnitPrice int64        `json:"unit_price"`
+}
+
+// ServerStatus defines model for ServerStatus.
+type ServerStatus struct {
+	Flows         *[]Flow          `json:"flows,omitempty"`
+	Parked        int              `json:"parked"`
+	Projections   []StatusPosition `json:"projections"`
+	StartedAt     string           `json:"started_at"`
+	StreamHead    int              `json:"stream_head"`
+	UptimeSeconds float64          `json:"uptime_seconds"`
+	Version       string           `json:"version"`
 }
 
 // Shipment defines model for Shipment.
 type Shipment struct {
-	Carrier        *string        `json:"carrier,omitempty"`
-	CreatedAt      *string        `json:"created_at,omitempty"`
-	DeliveredAt    *string        `json:"delivered_at,omitempty"`
-	Id             *string        `json:"id,omitempty"`
-	Lines          *[]ShippedLine `json:"lines,omitempty"`
-	OrderId        *string        `json:"order_id,omitempty"`
-	Packages       *[]Package     `json:"packages,omitempty"`
-	ShippedAt      *string        `json:"shipped_at,omitempty"`
-	Status         *string        `json:"status,omitempty"`
-	TrackingNumber *string        `json:"tracking_number,omitempty"`
-	UpdatedAt      *string        `json:"updated_at,omitempty"`
-	Version        *int64         `json:"version,omitempty"`
-	WarehouseId    *string        `json:"warehouse_id,omitempty"`
+	Carrier        string        `json:"carrier"`
+	CreatedAt      string        `json:"created_at"`
+	DeliveredAt    *string       `json:"delivered_at,omitempty"`
+	Id             string        `json:"id"`
+	Lines          []ShippedLine `json:"lines"`
+	OrderId        string        `json:"order_id"`
+	Packages       []Package     `json:"packages"`
+	ShippedAt      *string       `json:"shipped_at,omitempty"`
+	Status         string        `json:"status"`
+	TrackingNumber string        `json:"tracking_number"`
+	UpdatedAt      string        `json:"updated_at"`
+	Version        int64         `json:"version"`
+	WarehouseId    string        `json:"warehouse_id"`
 }
 
 // ShipmentList defines model for ShipmentList.
 type ShipmentList struct {
-	Data       *[]Shipment `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []Shipment `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // ShippedLine defines model for ShippedLine.
 type ShippedLine struct {
-	LineId   *string `json:"line_id,omitempty"`
-	Quantity *int64  `json:"quantity,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
+	LineId   string `json:"line_id"`
+	Quantity int64  `json:"quantity"`
+	Sku      string `json:"sku"`
 }
 
 // Status defines model for Status.
@@ -747,302 +956,310 @@ type Status struct {
 	Status *string `json:"status,omitempty"`
 }
 
+// StatusPosition defines model for StatusPosition.
+type StatusPosition struct {
+	LagEvents int    `json:"lag_events"`
+	Name      string `json:"name"`
+	Position  int    `json:"position"`
+	State     string `json:"state"`
+}
+
 // Supplier defines model for Supplier.
 type Supplier struct {
-	Addresses      *[]Address         `json:"addresses,omitempty"`
-	CreatedAt      *string            `json:"created_at,omitempty"`
-	Email          *string            `json:"email,omitempty"`
-	Id             *string            `json:"id,omitempty"`
-	LeadTimeDays   *int               `json:"lead_time_days,omitempty"`
-	Name           *string            `json:"name,omitempty"`
-	OnTimeDelivery *OnTime            `json:"on_time_delivery,omitempty"`
-	PaymentTerms   *string            `json:"payment_terms,omitempty"`
-	Phone          *string            `json:"phone,omitempty"`
-	Products       *[]SupplierProduct `json:"products,omitempty"`
-	Status         *string            `json:"status,omitempty"`
-	SupplierCode   *string            `json:"supplier_code,omitempty"`
-	Type           *string            `json:"type,omitempty"`
-	UpdatedAt      *string            `json:"updated_at,omitempty"`
-	Version        *int64             `json:"version,omitempty"`
+	Addresses      []Address         `json:"addresses"`
+	CreatedAt      string            `json:"created_at"`
+	Email          string            `json:"email"`
+	Id             string            `json:"id"`
+	LeadTimeDays   int               `json:"lead_time_days"`
+	Name           string            `json:"name"`
+	OnTimeDelivery *OnTime           `json:"on_time_delivery,omitempty"`
+	PaymentTerms   string            `json:"payment_terms"`
+	Phone          string            `json:"phone"`
+	Products       []SupplierProduct `json:"products"`
+	Status         string            `json:"status"`
+	SupplierCode   string            `json:"supplier_code"`
+	Type           string            `json:"type"`
+	UpdatedAt      string            `json:"updated_at"`
+	Version        int64             `json:"version"`
 }
 
 // SupplierList defines model for SupplierList.
 type SupplierList struct {
-	Data       *[]Supplier `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []Supplier `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // SupplierProduct defines model for SupplierProduct.
 type SupplierProduct struct {
-	Currency             *string `json:"currency,omitempty"`
-	LeadTimeDays         *int    `json:"lead_time_days,omitempty"`
-	MinimumOrderQuantity *int64  `json:"minimum_order_quantity,omitempty"`
-	Sku                  *string `json:"sku,omitempty"`
+	Currency             string  `json:"currency"`
+	LeadTimeDays         int     `json:"lead_time_days"`
+	MinimumOrderQuantity int64   `json:"minimum_order_quantity"`
+	Sku                  string  `json:"sku"`
 	SupplierSku          *string `json:"supplier_sku,omitempty"`
-	UnitCost             *int64  `json:"unit_cost,omitempty"`
+	UnitCost             int64   `json:"unit_cost"`
 }
 
 // Timeline defines model for Timeline.
 type Timeline struct {
 	Actor     *string     `json:"actor,omitempty"`
-	Data      interface{} `json:"data,omitempty"`
-	EventType *string     `json:"event_type,omitempty"`
-	Kind      *string     `json:"kind,omitempty"`
-	Position  *int        `json:"position,omitempty"`
-	Time      *string     `json:"time,omitempty"`
-	Type      *string     `json:"type,omitempty"`
+	Data      interface{} `json:"data"`
+	EventType string      `json:"event_type"`
+	Kind      string      `json:"kind"`
+	Position  int         `json:"position"`
+	Time      string      `json:"time"`
+	Type      string      `json:"type"`
 }
 
 // TimelineList defines model for TimelineList.
 type TimelineList struct {
-	Data       *[]Timeline `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []Timeline `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // Transfer defines model for Transfer.
 type Transfer struct {
-	CreatedAt      *string         `json:"created_at,omitempty"`
-	FromLocationId *string         `json:"from_location_id,omitempty"`
-	Id             *string         `json:"id,omitempty"`
-	Items          *[]TransferItem `json:"items,omitempty"`
-	ReceivedAt     *string         `json:"received_at,omitempty"`
-	ShippedAt      *string         `json:"shipped_at,omitempty"`
-	Status         *string         `json:"status,omitempty"`
-	ToLocationId   *string         `json:"to_location_id,omitempty"`
-	UpdatedAt      *string         `json:"updated_at,omitempty"`
-	Version        *int64          `json:"version,omitempty"`
+	CreatedAt      string         `json:"created_at"`
+	FromLocationId string         `json:"from_location_id"`
+	Id             string         `json:"id"`
+	Items          []TransferItem `json:"items"`
+	ReceivedAt     *string        `json:"received_at,omitempty"`
+	ShippedAt      *string        `json:"shipped_at,omitempty"`
+	Status         string         `json:"status"`
+	ToLocationId   string         `json:"to_location_id"`
+	UpdatedAt      string         `json:"updated_at"`
+	Version        int64          `json:"version"`
 }
 
 // TransferItem defines model for TransferItem.
 type TransferItem struct {
-	Quantity *int64  `json:"quantity,omitempty"`
-	Sku      *string `json:"sku,omitempty"`
+	Quantity int64  `json:"quantity"`
+	Sku      string `json:"sku"`
 }
 
 // TransferList defines model for TransferList.
 type TransferList struct {
-	Data       *[]Transfer `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []Transfer `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // Warehouse defines model for Warehouse.
 type Warehouse struct {
-	Address   *Address  `json:"address,omitempty"`
-	Bins      *[]string `json:"bins,omitempty"`
-	Code      *string   `json:"code,omitempty"`
-	CreatedAt *string   `json:"created_at,omitempty"`
-	Id        *string   `json:"id,omitempty"`
-	Name      *string   `json:"name,omitempty"`
-	Status    *string   `json:"status,omitempty"`
-	UpdatedAt *string   `json:"updated_at,omitempty"`
-	Version   *int64    `json:"version,omitempty"`
+	Address   *Address `json:"address"`
+	Bins      []string `json:"bins"`
+	Code      string   `json:"code"`
+	CreatedAt string   `json:"created_at"`
+	Id        string   `json:"id"`
+	Name      string   `json:"name"`
+	Status    string   `json:"status"`
+	UpdatedAt string   `json:"updated_at"`
+	Version   int64    `json:"version"`
 }
 
 // WarehouseList defines model for WarehouseList.
 type WarehouseList struct {
-	Data       *[]Warehouse `json:"data,omitempty"`
-	HasMore    *bool        `json:"has_more,omitempty"`
-	NextCursor *string      `json:"next_cursor,omitempty"`
-	Object     *string      `json:"object,omitempty"`
+	Data       []Warehouse `json:"data"`
+	HasMore    bool        `json:"has_more"`
+	NextCursor *string     `json:"next_cursor,omitempty"`
+	Object     string      `json:"object"`
 }
 
 // Warranty defines model for Warranty.
 type Warranty struct {
-	Claims         *[]WarrantyClaim `json:"claims,omitempty"`
-	CreatedAt      *time.Time       `json:"created_at,omitempty"`
-	CustomerId     *string          `json:"customer_id,omitempty"`
-	DurationMonths *int             `json:"duration_months,omitempty"`
-	ExpiresAt      *string          `json:"expires_at,omitempty"`
-	Id             *string          `json:"id,omitempty"`
-	OrderId        *string          `json:"order_id,omitempty"`
-	SerialNumber   *string          `json:"serial_number,omitempty"`
-	Sku            *string          `json:"sku,omitempty"`
-	StartsAt       *time.Time       `json:"starts_at,omitempty"`
-	Status         *string          `json:"status,omitempty"`
-	Terms          *string          `json:"terms,omitempty"`
-	Type           *string          `json:"type,omitempty"`
-	UpdatedAt      *time.Time       `json:"updated_at,omitempty"`
-	Version        *int64           `json:"version,omitempty"`
-	WarrantyNumber *string          `json:"warranty_number,omitempty"`
+	Claims         []WarrantyClaim `json:"claims"`
+	CreatedAt      time.Time       `json:"created_at"`
+	CustomerId     string          `json:"customer_id"`
+	DurationMonths int             `json:"duration_months"`
+	ExpiresAt      string          `json:"expires_at"`
+	Id             string          `json:"id"`
+	OrderId        *string         `json:"order_id,omitempty"`
+	SerialNumber   *string         `json:"serial_number,omitempty"`
+	Sku            string          `json:"sku"`
+	StartsAt       time.Time       `json:"starts_at"`
+	Status         string          `json:"status"`
+	Terms          *string         `json:"terms,omitempty"`
+	Type           string          `json:"type"`
+	UpdatedAt      time.Time       `json:"updated_at"`
+	Version        int64           `json:"version"`
+	WarrantyNumber string          `json:"warranty_number"`
 }
 
 // WarrantyClaim defines model for WarrantyClaim.
 type WarrantyClaim struct {
 	DecidedAt        *time.Time `json:"decided_at,omitempty"`
-	FiledAt          *time.Time `json:"filed_at,omitempty"`
-	Id               *string    `json:"id,omitempty"`
-	IssueDescription *string    `json:"issue_description,omitempty"`
+	FiledAt          time.Time  `json:"filed_at"`
+	Id               string     `json:"id"`
+	IssueDescription string     `json:"issue_description"`
 	Photos           *[]string  `json:"photos,omitempty"`
 	Reason           *string    `json:"reason,omitempty"`
 	Resolution       *string    `json:"resolution,omitempty"`
-	Status           *string    `json:"status,omitempty"`
+	Status           string     `json:"status"`
 }
 
 // WarrantyList defines model for WarrantyList.
 type WarrantyList struct {
-	Data       *[]Warranty `json:"data,omitempty"`
-	HasMore    *bool       `json:"has_more,omitempty"`
-	NextCursor *string     `json:"next_cursor,omitempty"`
-	Object     *string     `json:"object,omitempty"`
+	Data       []Warranty `json:"data"`
+	HasMore    bool       `json:"has_more"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+	Object     string     `json:"object"`
 }
 
 // WebhookAttempt defines model for WebhookAttempt.
 type WebhookAttempt struct {
-	Attempt      *int    `json:"attempt,omitempty"`
-	DurationMs   *int64  `json:"duration_ms,omitempty"`
+	Attempt      int     `json:"attempt"`
+	DurationMs   int64   `json:"duration_ms"`
 	Error        *string `json:"error,omitempty"`
 	Outcome      *string `json:"outcome,omitempty"`
 	ResponseCode *int    `json:"response_code,omitempty"`
-	StartedAt    *string `json:"started_at,omitempty"`
+	StartedAt    string  `json:"started_at"`
 }
 
 // WebhookDelivery defines model for WebhookDelivery.
 type WebhookDelivery struct {
-	AggregateId   *string           `json:"aggregate_id,omitempty"`
-	AggregateType *string           `json:"aggregate_type,omitempty"`
-	Attempts      *[]WebhookAttempt `json:"attempts,omitempty"`
-	CreatedAt     *string           `json:"created_at,omitempty"`
-	EndpointId    *string           `json:"endpoint_id,omitempty"`
-	EventId       *string           `json:"event_id,omitempty"`
-	EventType     *string           `json:"event_type,omitempty"`
-	Id            *string           `json:"id,omitempty"`
-	NextAttemptAt *string           `json:"next_attempt_at,omitempty"`
-	Position      *int              `json:"position,omitempty"`
-	Status        *string           `json:"status,omitempty"`
-	Type          *string           `json:"type,omitempty"`
-	UpdatedAt     *string           `json:"updated_at,omitempty"`
-	Version       *int64            `json:"version,omitempty"`
+	AggregateId   string           `json:"aggregate_id"`
+	AggregateType string           `json:"aggregate_type"`
+	Attempts      []WebhookAttempt `json:"attempts"`
+	CreatedAt     string           `json:"created_at"`
+	EndpointId    string           `json:"endpoint_id"`
+	EventId       string           `json:"event_id"`
+	EventType     string           `json:"event_type"`
+	Id            string           `json:"id"`
+	NextAttemptAt *string          `json:"next_attempt_at,omitempty"`
+	Position      int              `json:"position"`
+	Status        string           `json:"status"`
+	Type          string           `json:"type"`
+	UpdatedAt     string           `json:"updated_at"`
+	Version       int64            `json:"version"`
 }
 
 // WebhookDeliveryList defines model for WebhookDeliveryList.
 type WebhookDeliveryList struct {
-	Data       *[]WebhookDelivery `json:"data,omitempty"`
-	HasMore    *bool              `json:"has_more,omitempty"`
-	NextCursor *string            `json:"next_cursor,omitempty"`
-	Object     *string            `json:"object,omitempty"`
+	Data       []WebhookDelivery `json:"data"`
+	HasMore    bool              `json:"has_more"`
+	NextCursor *string           `json:"next_cursor,omitempty"`
+	Object     string            `json:"object"`
 }
 
 // WebhookEndpoint defines model for WebhookEndpoint.
 type WebhookEndpoint struct {
-	ConsecutiveFailures *int      `json:"consecutive_failures,omitempty"`
-	CreatedAt           *string   `json:"created_at,omitempty"`
-	Description         *string   `json:"description,omitempty"`
-	DisabledReason      *string   `json:"disabled_reason,omitempty"`
-	Events              *[]string `json:"events,omitempty"`
-	Id                  *string   `json:"id,omitempty"`
-	Secret              *string   `json:"secret,omitempty"`
-	Status              *string   `json:"status,omitempty"`
-	UpdatedAt           *string   `json:"updated_at,omitempty"`
-	Url                 *string   `json:"url,omitempty"`
-	Version             *int64    `json:"version,omitempty"`
+	ConsecutiveFailures int      `json:"consecutive_failures"`
+	CreatedAt           string   `json:"created_at"`
+	Description         string   `json:"description"`
+	DisabledReason      *string  `json:"disabled_reason,omitempty"`
+	Events              []string `json:"events"`
+	Id                  string   `json:"id"`
+	Secret              *string  `json:"secret,omitempty"`
+	Status              string   `json:"status"`
+	UpdatedAt           string   `json:"updated_at"`
+	Url                 string   `json:"url"`
+	Version             int64    `json:"version"`
 }
 
 // WebhookEndpointList defines model for WebhookEndpointList.
 type WebhookEndpointList struct {
-	Data       *[]WebhookEndpoint `json:"data,omitempty"`
-	HasMore    *bool              `json:"has_more,omitempty"`
-	NextCursor *string            `json:"next_cursor,omitempty"`
-	Object     *string            `json:"object,omitempty"`
+	Data       []WebhookEndpoint `json:"data"`
+	HasMore    bool              `json:"has_more"`
+	NextCursor *string           `json:"next_cursor,omitempty"`
+	Object     string            `json:"object"`
 }
 
 // WholesaleAccount defines model for WholesaleAccount.
 type WholesaleAccount struct {
-	AvailableCredit *int64                 `json:"available_credit,omitempty"`
-	CreatedAt       *string                `json:"created_at,omitempty"`
-	CreditLimit     *int64                 `json:"credit_limit,omitempty"`
-	CreditLines     *map[string]CreditLine `json:"credit_lines,omitempty"`
-	Currency        *string                `json:"currency,omitempty"`
-	CustomerId      *string                `json:"customer_id,omitempty"`
-	Exposure        *int64                 `json:"exposure,omitempty"`
-	NetTerms        *string                `json:"net_terms,omitempty"`
-	PriceListId     *string                `json:"price_list_id,omitempty"`
-	UpdatedAt       *string                `json:"updated_at,omitempty"`
-	Version         *int64                 `json:"version,omitempty"`
+	AvailableCredit int64                 `json:"available_credit"`
+	CreatedAt       string                `json:"created_at"`
+	CreditLimit     int64                 `json:"credit_limit"`
+	CreditLines     map[string]CreditLine `json:"credit_lines"`
+	Currency        string                `json:"currency"`
+	CustomerId      string                `json:"customer_id"`
+	Exposure        int64                 `json:"exposure"`
+	NetTerms        string                `json:"net_terms"`
+	PriceListId     string                `json:"price_list_id"`
+	UpdatedAt       string                `json:"updated_at"`
+	Version         int64                 `json:"version"`
 }
 
 // WholesaleLine defines model for WholesaleLine.
 type WholesaleLine struct {
-	LineId    *string `json:"line_id,omitempty"`
-	Quantity  *int64  `json:"quantity,omitempty"`
-	Sku       *string `json:"sku,omitempty"`
-	Total     *int64  `json:"total,omitempty"`
-	UnitPrice *int64  `json:"unit_price,omitempty"`
+	LineId    string `json:"line_id"`
+	Quantity  int64  `json:"quantity"`
+	Sku       string `json:"sku"`
+	Total     int64  `json:"total"`
+	UnitPrice int64  `json:"unit_price"`
 }
 
 // WholesaleOrder defines model for WholesaleOrder.
 type WholesaleOrder struct {
-	CreatedAt         *string          `json:"created_at,omitempty"`
-	Currency          *string          `json:"currency,omitempty"`
-	CustomerId        *string          `json:"customer_id,omitempty"`
-	DueAt             *string          `json:"due_at,omitempty"`
-	FinancialStatus   *string          `json:"financial_status,omitempty"`
-	FulfillmentStatus *string          `json:"fulfillment_status,omitempty"`
-	Id                *string          `json:"id,omitempty"`
-	InvoiceNumber     *string          `json:"invoice_number,omitempty"`
-	Lines             *[]WholesaleLine `json:"lines,omitempty"`
-	LocationId        *string          `json:"location_id,omitempty"`
-	NetTerms          *string          `json:"net_terms,omitempty"`
-	Notes             *string          `json:"notes,omitempty"`
-	OrderNumber       *string          `json:"order_number,omitempty"`
-	PoNumber          *string          `json:"po_number,omitempty"`
-	PriceListId       *string          `json:"price_list_id,omitempty"`
-	Status            *string          `json:"status,omitempty"`
-	Subtotal          *int64           `json:"subtotal,omitempty"`
-	Total             *int64           `json:"total,omitempty"`
-	UpdatedAt         *string          `json:"updated_at,omitempty"`
-	Version           *int64           `json:"version,omitempty"`
+	CreatedAt         string          `json:"created_at"`
+	Currency          string          `json:"currency"`
+	CustomerId        string          `json:"customer_id"`
+	DueAt             *string         `json:"due_at,omitempty"`
+	FinancialStatus   string          `json:"financial_status"`
+	FulfillmentStatus string          `json:"fulfillment_status"`
+	Id                string          `json:"id"`
+	InvoiceNumber     *string         `json:"invoice_number,omitempty"`
+	Lines             []WholesaleLine `json:"lines"`
+	LocationId        string          `json:"location_id"`
+	NetTerms          string          `json:"net_terms"`
+	Notes             string          `json:"notes"`
+	OrderNumber       string          `json:"order_number"`
+	PoNumber          string          `json:"po_number"`
+	PriceListId       string          `json:"price_list_id"`
+	Status            string          `json:"status"`
+	Subtotal          int64           `json:"subtotal"`
+	Total             int64           `json:"total"`
+	UpdatedAt         string          `json:"updated_at"`
+	Version           int64           `json:"version"`
 }
 
 // WholesaleOrderList defines model for WholesaleOrderList.
 type WholesaleOrderList struct {
-	Data       *[]WholesaleOrder `json:"data,omitempty"`
-	HasMore    *bool             `json:"has_more,omitempty"`
-	NextCursor *string           `json:"next_cursor,omitempty"`
-	Object     *string           `json:"object,omitempty"`
+	Data       []WholesaleOrder `json:"data"`
+	HasMore    bool             `json:"has_more"`
+	NextCursor *string          `json:"next_cursor,omitempty"`
+	Object     string           `json:"object"`
 }
 
 // WorkOrder defines model for WorkOrder.
 type WorkOrder struct {
-	BomId             *string               `json:"bom_id,omitempty"`
-	Components        *[]WorkOrderComponent `json:"components,omitempty"`
-	CreatedAt         *string               `json:"created_at,omitempty"`
-	DueDate           *string               `json:"due_date,omitempty"`
-	HeldFrom          *string               `json:"held_from,omitempty"`
-	Id                *string               `json:"id,omitempty"`
-	LocationId        *string               `json:"location_id,omitempty"`
-	Priority          *string               `json:"priority,omitempty"`
-	Quantity          *int64                `json:"quantity,omitempty"`
-	QuantityProduced  *int64                `json:"quantity_produced,omitempty"`
-	QuantityRemaining *int64                `json:"quantity_remaining,omitempty"`
-	ScrapQuantity     *int64                `json:"scrap_quantity,omitempty"`
-	Sku               *string               `json:"sku,omitempty"`
-	Status            *string               `json:"status,omitempty"`
-	StockHeld         *bool                 `json:"stock_held,omitempty"`
-	UpdatedAt         *string               `json:"updated_at,omitempty"`
-	Version           *int64                `json:"version,omitempty"`
-	WorkOrderNumber   *string               `json:"work_order_number,omitempty"`
+	BomId             string               `json:"bom_id"`
+	Components        []WorkOrderComponent `json:"components"`
+	CreatedAt         string               `json:"created_at"`
+	DueDate           *string              `json:"due_date,omitempty"`
+	HeldFrom          *string              `json:"held_from,omitempty"`
+	Id                string               `json:"id"`
+	LocationId        string               `json:"location_id"`
+	Priority          string               `json:"priority"`
+	Quantity          int64                `json:"quantity"`
+	QuantityProduced  int64                `json:"quantity_produced"`
+	QuantityRemaining int64                `json:"quantity_remaining"`
+	ScrapQuantity     int64                `json:"scrap_quantity"`
+	Sku               string               `json:"sku"`
+	Status            string               `json:"status"`
+	StockHeld         bool                 `json:"stock_held"`
+	UpdatedAt         string               `json:"updated_at"`
+	Version           int64                `json:"version"`
+	WorkOrderNumber   string               `json:"work_order_number"`
 }
 
 // WorkOrderComponent defines model for WorkOrderComponent.
 type WorkOrderComponent struct {
-	LineId      *string `json:"line_id,omitempty"`
-	QuantityPer *int64  `json:"quantity_per,omitempty"`
-	Required    *int64  `json:"required,omitempty"`
-	Sku         *string `json:"sku,omitempty"`
+	LineId      string `json:"line_id"`
+	QuantityPer int64  `json:"quantity_per"`
+	Required    int64  `json:"required"`
+	Sku         string `json:"sku"`
 }
 
 // WorkOrderList defines model for WorkOrderList.
 type WorkOrderList struct {
-	Data       *[]WorkOrder `json:"data,omitempty"`
-	HasMore    *bool        `json:"has_more,omitempty"`
-	NextCursor *string      `json:"next_cursor,omitempty"`
-	Object     *string      `json:"object,omitempty"`
+	Data       []WorkOrder `json:"data"`
+	HasMore    bool        `json:"has_more"`
+	NextCursor *string     `json:"next_cursor,omitempty"`
+	Object     string      `json:"object"`
 }
 
 // Cursor defines model for cursor.
@@ -2754,7 +2971,7 @@ type UpdateCustomerJSONRequestBody = CustomerWrite
 type ChangeCustomerStatusActivateJSONRequestBody ChangeCustomerStatusActivateJSONBody
 
 // AddCustomerAddressJSONRequestBody defines body for AddCustomerAddress for application/json ContentType.
-type AddCustomerAddressJSONRequestBody = Address
+type AddCustomerAddressJSONRequestBody = AddressInput
 
 // ChangeCustomerStatusArchiveJSONRequestBody defines body for ChangeCustomerStatusArchive for application/json ContentType.
 type ChangeCustomerStatusArchiveJSONRequestBody ChangeCustomerStatusArchiveJSONBody
@@ -30028,7 +30245,7 @@ type ListFlowsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *FlowList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30038,7 +30255,7 @@ type ListFlowsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListFlowsResponse) GetJSON200() *map[string]interface{} {
+func (r ListFlowsResponse) GetJSON200() *FlowList {
 	return r.JSON200
 }
 
@@ -30090,7 +30307,7 @@ type ParkedEventsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ParkedList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30100,7 +30317,7 @@ type ParkedEventsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ParkedEventsResponse) GetJSON200() *map[string]interface{} {
+func (r ParkedEventsResponse) GetJSON200() *ParkedList {
 	return r.JSON200
 }
 
@@ -30221,7 +30438,7 @@ type ListProjectionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ProjectionList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30231,7 +30448,7 @@ type ListProjectionsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListProjectionsResponse) GetJSON200() *map[string]interface{} {
+func (r ListProjectionsResponse) GetJSON200() *ProjectionList {
 	return r.JSON200
 }
 
@@ -30352,7 +30569,7 @@ type ListAPIKeysResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ApiKeyList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30362,7 +30579,7 @@ type ListAPIKeysResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAPIKeysResponse) GetJSON200() *map[string]interface{} {
+func (r ListAPIKeysResponse) GetJSON200() *ApiKeyList {
 	return r.JSON200
 }
 
@@ -30414,7 +30631,7 @@ type CreateAPIKeyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *map[string]interface{}
+	JSON201 *ApiKey
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30426,7 +30643,7 @@ type CreateAPIKeyResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateAPIKeyResponse) GetJSON201() *map[string]interface{} {
+func (r CreateAPIKeyResponse) GetJSON201() *ApiKey {
 	return r.JSON201
 }
 
@@ -30483,7 +30700,7 @@ type DeleteAPIKeyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ApiKey
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30495,7 +30712,7 @@ type DeleteAPIKeyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteAPIKeyResponse) GetJSON200() *map[string]interface{} {
+func (r DeleteAPIKeyResponse) GetJSON200() *ApiKey {
 	return r.JSON200
 }
 
@@ -30552,7 +30769,7 @@ type GetAPIKeyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ApiKey
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30562,7 +30779,7 @@ type GetAPIKeyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetAPIKeyResponse) GetJSON200() *map[string]interface{} {
+func (r GetAPIKeyResponse) GetJSON200() *ApiKey {
 	return r.JSON200
 }
 
@@ -30614,7 +30831,7 @@ type RevokeAPIKeyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ApiKey
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30626,7 +30843,7 @@ type RevokeAPIKeyResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RevokeAPIKeyResponse) GetJSON200() *map[string]interface{} {
+func (r RevokeAPIKeyResponse) GetJSON200() *ApiKey {
 	return r.JSON200
 }
 
@@ -31214,7 +31431,7 @@ type ListAuditResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *AuditList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -31224,7 +31441,7 @@ type ListAuditResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListAuditResponse) GetJSON200() *map[string]interface{} {
+func (r ListAuditResponse) GetJSON200() *AuditList {
 	return r.JSON200
 }
 
@@ -35651,7 +35868,7 @@ type ListEventsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *FeedBody
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -35661,7 +35878,7 @@ type ListEventsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListEventsResponse) GetJSON200() *map[string]interface{} {
+func (r ListEventsResponse) GetJSON200() *FeedBody {
 	return r.JSON200
 }
 
@@ -36237,7 +36454,7 @@ type InventoryHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *HistoryList
+	JSON200 *MovementList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -36247,7 +36464,7 @@ type InventoryHistoryResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r InventoryHistoryResponse) GetJSON200() *HistoryList {
+func (r InventoryHistoryResponse) GetJSON200() *MovementList {
 	return r.JSON200
 }
 
@@ -42271,7 +42488,7 @@ type GetStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ServerStatus
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -42281,7 +42498,7 @@ type GetStatusResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetStatusResponse) GetJSON200() *map[string]interface{} {
+func (r GetStatusResponse) GetJSON200() *ServerStatus {
 	return r.JSON200
 }
 
@@ -53536,7 +53753,7 @@ func ParseListFlowsResponse(rsp *http.Response) (*ListFlowsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest FlowList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53583,7 +53800,7 @@ func ParseParkedEventsResponse(rsp *http.Response) (*ParkedEventsResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ParkedList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53684,7 +53901,7 @@ func ParseListProjectionsResponse(rsp *http.Response) (*ListProjectionsResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ProjectionList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53785,7 +54002,7 @@ func ParseListAPIKeysResponse(rsp *http.Response) (*ListAPIKeysResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ApiKeyList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53832,7 +54049,7 @@ func ParseCreateAPIKeyResponse(rsp *http.Response) (*CreateAPIKeyResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest map[string]interface{}
+		var dest ApiKey
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53886,7 +54103,7 @@ func ParseDeleteAPIKeyResponse(rsp *http.Response) (*DeleteAPIKeyResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ApiKey
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53940,7 +54157,7 @@ func ParseGetAPIKeyResponse(rsp *http.Response) (*GetAPIKeyResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ApiKey
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53987,7 +54204,7 @@ func ParseRevokeAPIKeyResponse(rsp *http.Response) (*RevokeAPIKeyResponse, error
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ApiKey
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -54452,7 +54669,7 @@ func ParseListAuditResponse(rsp *http.Response) (*ListAuditResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest AuditList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58019,7 +58236,7 @@ func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest FeedBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58470,7 +58687,7 @@ func ParseInventoryHistoryResponse(rsp *http.Response) (*InventoryHistoryRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest HistoryList
+		var dest MovementList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63163,7 +63380,7 @@ func ParseGetStatusResponse(rsp *http.Response) (*GetStatusResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ServerStatus
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
