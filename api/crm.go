@@ -43,19 +43,29 @@ func leadOf(l *domain.Lead) leadJSON {
 
 // createLead is POST /v1/leads {id?, firstName, lastName, email, phone, company, title,
 // leadSource, notes}.
+// createLeadRequest is the body of POST /v1/leads.
+type createLeadRequest struct {
+	ID         string  `json:"id,omitempty"`
+	FirstName  *string `json:"firstName,omitempty" alias:"first_name"`
+	LastName   *string `json:"lastName,omitempty" alias:"last_name"`
+	Email      *string `json:"email,omitempty"`
+	Phone      *string `json:"phone,omitempty"`
+	Company    *string `json:"company,omitempty"`
+	Title      *string `json:"title,omitempty"`
+	LeadSource *string `json:"leadSource,omitempty" alias:"lead_source"`
+	Notes      *string `json:"notes,omitempty"`
+	Status     *string `json:"status,omitempty"` // NEW, if given
+}
+
 func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateLead{LeadID: commands.NewID()}
 	create(s, w, r, "/v1/leads/", func(l *domain.Lead) string { return l.ID }, leadOf, func(o *object) {
-		o.into("id", &cmd.LeadID)
-		cmd.FirstName = deref(o.str("firstName", "first_name"))
-		cmd.LastName = deref(o.str("lastName", "last_name"))
-		cmd.Email = deref(o.str("email"))
-		cmd.Phone = deref(o.str("phone"))
-		cmd.Company = deref(o.str("company"))
-		cmd.Title = deref(o.str("title"))
-		cmd.LeadSource = deref(o.str("leadSource", "lead_source"))
-		cmd.Notes = deref(o.str("notes"))
-		if st := o.str("status"); st != nil && *st != string(domain.LeadStatusNew) {
+		in := createLeadRequest{ID: cmd.LeadID} // a generated id unless one is given
+		o.fill(&in)
+		cmd.LeadID = in.ID
+		cmd.FirstName, cmd.LastName, cmd.Email, cmd.Phone = deref(in.FirstName), deref(in.LastName), deref(in.Email), deref(in.Phone)
+		cmd.Company, cmd.Title, cmd.LeadSource, cmd.Notes = deref(in.Company), deref(in.Title), deref(in.LeadSource), deref(in.Notes)
+		if in.Status != nil && *in.Status != string(domain.LeadStatusNew) {
 			o.v.Add("status", "a lead is created NEW; use the actions to move it")
 		}
 		cmd.Check(&o.v)
@@ -116,20 +126,31 @@ func contactOf(c *domain.Contact) contactJSON {
 		CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
 }
 
+// createContactRequest is the body of POST /v1/contacts: one of customer_id and
+// supplier_id.
+type createContactRequest struct {
+	ID         string  `json:"id,omitempty"`
+	CustomerID *string `json:"customer_id,omitempty"`
+	SupplierID *string `json:"supplier_id,omitempty"`
+	FirstName  *string `json:"firstName,omitempty" alias:"first_name"`
+	LastName   *string `json:"lastName,omitempty" alias:"last_name"`
+	Email      *string `json:"email,omitempty"`
+	Phone      *string `json:"phone,omitempty"`
+	Title      *string `json:"title,omitempty"`
+	Notes      *string `json:"notes,omitempty"`
+}
+
 // createContact is POST /v1/contacts {id?, customer_id | supplier_id, firstName, lastName,
 // email, phone, title, notes}.
 func (s *Server) createContact(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateContact{ContactID: commands.NewID()}
 	create(s, w, r, "/v1/contacts/", func(c *domain.Contact) string { return c.ID }, contactOf, func(o *object) {
-		o.into("id", &cmd.ContactID)
-		cmd.CustomerID = deref(o.str("customer_id"))
-		cmd.SupplierID = deref(o.str("supplier_id"))
-		cmd.FirstName = deref(o.str("firstName", "first_name"))
-		cmd.LastName = deref(o.str("lastName", "last_name"))
-		cmd.Email = deref(o.str("email"))
-		cmd.Phone = deref(o.str("phone"))
-		cmd.Title = deref(o.str("title"))
-		cmd.Notes = deref(o.str("notes"))
+		in := createContactRequest{ID: cmd.ContactID} // a generated id unless one is given
+		o.fill(&in)
+		cmd.ContactID = in.ID
+		cmd.CustomerID, cmd.SupplierID = deref(in.CustomerID), deref(in.SupplierID)
+		cmd.FirstName, cmd.LastName, cmd.Email, cmd.Phone = deref(in.FirstName), deref(in.LastName), deref(in.Email), deref(in.Phone)
+		cmd.Title, cmd.Notes = deref(in.Title), deref(in.Notes)
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Contact], error) {
 		return s.cmd.CRM().CreateContact(r.Context(), cmd, opts...)

@@ -93,6 +93,13 @@ var answerOverrides = map[string]answer{
 	"GET /v1/status":                                                     {view: statusJSON{}},
 }
 
+// requestTypes are the Go types of write bodies (api/request.go), by operation; the other
+// operations keep their hand-written request schemas.
+var requestTypes = map[string]any{
+	"POST /v1/leads":    createLeadRequest{},
+	"POST /v1/contacts": createContactRequest{},
+}
+
 // answerFor finds what an operation answers.
 func answerFor(method, path string) answer {
 	if a, ok := answerOverrides[method+" "+path]; ok {
@@ -152,6 +159,14 @@ func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 				continue
 			}
 			total++
+			if req, ok := requestTypes[method+" "+path]; ok {
+				ref, err := requestSchema(req, schemas)
+				if err != nil {
+					return 0, 0, err
+				}
+				op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
+					WithContent(openapi3.NewContentWithJSONSchemaRef(ref))}
+			}
 			a := answerFor(method, path)
 			if a.unknown {
 				continue
@@ -192,6 +207,37 @@ func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 		doc.Components.Schemas[name] = s
 	}
 	return typed, total, nil
+}
+
+// requestSchema is the component schema of a request type: every field optional and
+// nullable (the
+// handler's checks say what is required, naming each field missing), each alias spelling
+// accepted beside its field, nothing else.
+func requestSchema(req any, schemas openapi3.Schemas) (*openapi3.SchemaRef, error) {
+	gen := openapi3gen.NewGenerator(openapi3gen.CreateTypeNameGenerator(schemaName))
+	ref, err := gen.NewSchemaRefForValue(req, nil)
+	if err != nil {
+		return nil, err
+	}
+	s := ref.Value
+	no := false
+	s.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
+	for _, p := range s.Properties {
+		p.Value.Nullable = true // null is read as absent (or "" for strings)
+	}
+	t := reflect.TypeOf(req)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if alias := f.Tag.Get("alias"); alias != "" {
+			own := *s.Properties[jsonName(f)].Value
+			// a distinct name for generated clients' structs, which cannot hold two FirstName
+			own.Extensions = map[string]any{"x-go-name": f.Name + "Alias"}
+			s.Properties[alias] = &openapi3.SchemaRef{Value: &own}
+		}
+	}
+	name := schemaName(t)
+	schemas[name] = &openapi3.SchemaRef{Value: s}
+	return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name}, nil
 }
 
 // tighten makes each generated struct schema say what encoding/json writes: a field

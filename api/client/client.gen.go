@@ -363,6 +363,38 @@ type CountVariance struct {
 	Variance int64  `json:"variance"`
 }
 
+// CreateContactRequest defines model for CreateContactRequest.
+type CreateContactRequest struct {
+	CustomerId     *string `json:"customer_id,omitempty"`
+	Email          *string `json:"email,omitempty"`
+	FirstName      *string `json:"firstName,omitempty"`
+	FirstNameAlias *string `json:"first_name,omitempty"`
+	Id             *string `json:"id,omitempty"`
+	LastName       *string `json:"lastName,omitempty"`
+	LastNameAlias  *string `json:"last_name,omitempty"`
+	Notes          *string `json:"notes,omitempty"`
+	Phone          *string `json:"phone,omitempty"`
+	SupplierId     *string `json:"supplier_id,omitempty"`
+	Title          *string `json:"title,omitempty"`
+}
+
+// CreateLeadRequest defines model for CreateLeadRequest.
+type CreateLeadRequest struct {
+	Company         *string `json:"company,omitempty"`
+	Email           *string `json:"email,omitempty"`
+	FirstName       *string `json:"firstName,omitempty"`
+	FirstNameAlias  *string `json:"first_name,omitempty"`
+	Id              *string `json:"id,omitempty"`
+	LastName        *string `json:"lastName,omitempty"`
+	LastNameAlias   *string `json:"last_name,omitempty"`
+	LeadSource      *string `json:"leadSource,omitempty"`
+	LeadSourceAlias *string `json:"lead_source,omitempty"`
+	Notes           *string `json:"notes,omitempty"`
+	Phone           *string `json:"phone,omitempty"`
+	Status          *string `json:"status,omitempty"`
+	Title           *string `json:"title,omitempty"`
+}
+
 // CreditLine defines model for CreditLine.
 type CreditLine struct {
 	Amount int64  `json:"amount"`
@@ -1558,9 +1590,6 @@ type CaseActionAliasResumeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateContactJSONBody defines parameters for CreateContact.
-type CreateContactJSONBody = map[string]interface{}
-
 // CreateContactParams defines parameters for CreateContact.
 type CreateContactParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -1785,9 +1814,6 @@ type ReserveInventoryJSONBody = map[string]interface{}
 type ReserveInventoryParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CreateLeadJSONBody defines parameters for CreateLead.
-type CreateLeadJSONBody = map[string]interface{}
 
 // CreateLeadParams defines parameters for CreateLead.
 type CreateLeadParams struct {
@@ -2956,7 +2982,7 @@ type CaseActionAliasResolveJSONRequestBody = CaseActionAliasResolveJSONBody
 type CaseActionAliasResumeJSONRequestBody = CaseActionAliasResumeJSONBody
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
-type CreateContactJSONRequestBody = CreateContactJSONBody
+type CreateContactJSONRequestBody = CreateContactRequest
 
 // ContactActionArchiveJSONRequestBody defines body for ContactActionArchive for application/json ContentType.
 type ContactActionArchiveJSONRequestBody = ContactActionArchiveJSONBody
@@ -3019,7 +3045,7 @@ type ReleaseReservationOnItemJSONRequestBody = ReleaseReservationOnItemJSONBody
 type ReserveInventoryJSONRequestBody = ReserveInventoryJSONBody
 
 // CreateLeadJSONRequestBody defines body for CreateLead for application/json ContentType.
-type CreateLeadJSONRequestBody = CreateLeadJSONBody
+type CreateLeadJSONRequestBody = CreateLeadRequest
 
 // LeadActionAcceptJSONRequestBody defines body for LeadActionAccept for application/json ContentType.
 type LeadActionAcceptJSONRequestBody = LeadActionAcceptJSONBody
