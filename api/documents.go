@@ -92,10 +92,10 @@ func write[A, J any](s *Server, w http.ResponseWriter, r *http.Request, status i
 // reasonAction is a status action POST …/{id}/{action} {reason}.
 func reasonAction[A, J any](s *Server, w http.ResponseWriter, r *http.Request, view func(*A) J,
 	run func(id, action, reason string, opts []commands.Option) (commands.Result[A], error)) {
-	var reason string
-	command(s, w, r, view, func(o *object) { o.into("reason", &reason) },
+	var in reasonRequest
+	command(s, w, r, view, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[A], error) {
-			return run(mux.Vars(r)["id"], mux.Vars(r)["action"], reason, opts)
+			return run(mux.Vars(r)["id"], mux.Vars(r)["action"], deref(in.Reason), opts)
 		})
 }
 

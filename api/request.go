@@ -11,7 +11,8 @@ import (
 //
 // A field is read under its json name; `alias:"first_name"` adds a second accepted
 // spelling (giving both is refused). A *string field is read as a string (null is ""),
-// anything else as JSON into the field.
+// anything else as JSON into the field (absent or null leaves it as it was, so a pointer
+// field tells absent from given, and a preset value is a default).
 
 // fill reads every field of the request struct req points to.
 func (o *object) fill(req any) {
@@ -31,6 +32,25 @@ func (o *object) fill(req any) {
 			v.Field(i).Set(reflect.ValueOf(o.str(names...)))
 			continue
 		}
-		o.into(name, v.Field(i).Addr().Interface())
+		for _, n := range names {
+			if o.has(n) || n == name {
+				o.into(n, v.Field(i).Addr().Interface())
+			}
+		}
+		if len(names) > 1 && o.has(names[0]) && o.has(names[1]) {
+			o.v.Add(names[1], "give only one of "+strings.Join(names, " and "))
+		}
 	}
 }
+
+// The bodies many operations share.
+type (
+	// reasonRequest is a status action's body: why, recorded in its event.
+	reasonRequest struct {
+		Reason *string `json:"reason,omitempty"`
+	}
+	// actionRequest is the body of an action that reads nothing but its notes.
+	actionRequest struct{}
+	// emptyRequest is the body of a write that reads nothing: {} or none.
+	emptyRequest struct{}
+)
