@@ -200,8 +200,8 @@ func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 				if err != nil {
 					return 0, 0, err
 				}
-				// no body is read as {}: an action or a body of no fields may be left out
-				required := !isAction(method, path) && reflect.TypeOf(req).NumField() > 0
+				// no body is read as {}, so a body is required only where a field is
+				required := requiresBody(reflect.TypeOf(req))
 				op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(required).
 					WithContent(openapi3.NewContentWithJSONSchemaRef(ref))}
 			}
@@ -290,6 +290,18 @@ func requestSchema(req any, action bool, schemas openapi3.Schemas) (*openapi3.Sc
 	}
 	schemas[name] = &openapi3.SchemaRef{Value: s}
 	return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name}, nil
+}
+
+// requiresBody reports whether a request type has a field without omitempty: one a
+// body must give. Every other body may be left out, and is read as {}.
+func requiresBody(t reflect.Type) bool {
+	for i := range t.NumField() {
+		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" && !strings.Contains(opts, "omitempty") {
+			return true
+		}
+	}
+	return false
 }
 
 // hasField reports whether a struct type has a field of that json name.
