@@ -54,8 +54,17 @@ func (s *Server) rebuildProjection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setPosition(w, pos)
-	writeJSON(w, http.StatusOK, map[string]any{"name": run.Name(), "state": "rebuilt", "position": pos,
-		"duration_ms": time.Since(start).Milliseconds(), "projection": projectionJSON{Status: run.Status(), FileSize: run.Size()}})
+	writeJSON(w, http.StatusOK, rebuildJSON{Name: run.Name(), State: "rebuilt", Position: pos,
+		DurationMS: time.Since(start).Milliseconds(), Projection: projectionJSON{Status: run.Status(), FileSize: run.Size()}})
+}
+
+// rebuildJSON is what a rebuild answers: the position the view was rebuilt to.
+type rebuildJSON struct {
+	Name       string         `json:"name"`
+	State      string         `json:"state"`
+	Position   uint64         `json:"position"`
+	DurationMS int64          `json:"duration_ms"`
+	Projection projectionJSON `json:"projection"`
 }
 
 // statusJSON is GET /v1/status.

@@ -97,5 +97,11 @@ func (s *Server) replayFlow(w http.ResponseWriter, r *http.Request) {
 			[]domain.FieldError{{Field: "replayed", Issue: strconv.Itoa(n) + " events replayed before the failure"}}})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"flow": name, "replayed": n})
+	writeJSON(w, http.StatusOK, replayJSON{Flow: name, Replayed: n})
+}
+
+// replayJSON is what a replay answers: how many parked events the flow handled.
+type replayJSON struct {
+	Flow     string `json:"flow"`
+	Replayed int    `json:"replayed"`
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
 
+	"stateset/domain"
 	"stateset/projections"
 )
 
@@ -24,74 +25,78 @@ var updateOpenAPI = flag.Bool("update", false, "rewrite api/openapi.yaml's answe
 // served under (aliases included). An operation on a resource answers its type unless
 // answerOverrides says otherwise: the collection's GET a list page of it, its history a
 // list page of historyJSON.
-var resourceAnswers = []struct {
-	paths []string
-	view  any
-}{
-	{[]string{"/v1/customers"}, customerJSON{}},
-	{[]string{"/v1/orders"}, orderJSON{}},
-	{[]string{"/v1/inventory"}, inventoryJSON{}},
-	{[]string{"/v1/returns"}, returnJSON{}},
-	{[]string{"/v1/warranties"}, warrantyJSON{}},
-	{[]string{"/v1/price_lists"}, priceListJSON{}},
-	{[]string{"/v1/wholesale_accounts"}, wholesaleAccountJSON{}},
-	{[]string{"/v1/wholesale_orders"}, wholesaleOrderJSON{}},
-	{[]string{"/v1/bill_of_materials", "/v1/billofmaterials"}, bomJSON{}},
-	{[]string{"/v1/work_orders", "/v1/workorders"}, workOrderJSON{}},
-	{[]string{"/v1/suppliers"}, supplierJSON{}},
-	{[]string{"/v1/purchase_orders", "/v1/purchaseorders"}, purchaseOrderJSON{}},
-	{[]string{"/v1/asns"}, asnJSON{}},
-	{[]string{"/v1/warehouses"}, warehouseJSON{}},
-	{[]string{"/v1/pick_lists"}, pickListJSON{}},
-	{[]string{"/v1/shipments"}, shipmentJSON{}},
-	{[]string{"/v1/transfers"}, transferJSON{}},
-	{[]string{"/v1/cycle_counts"}, cycleCountJSON{}},
-	{[]string{"/v1/webhook_endpoints"}, webhookEndpointJSON{}},
-	{[]string{"/v1/leads"}, leadJSON{}},
-	{[]string{"/v1/contacts"}, contactJSON{}},
-	{[]string{"/v1/opportunities"}, opportunityJSON{}},
-	{[]string{"/v1/cases", "/v1/cases_tickets"}, caseJSON{}},
-	{[]string{"/v1/api_keys"}, apiKeyJSON{}},
+var resourceAnswers = []resource{
+	served[customerJSON]("/v1/customers"),
+	served[orderJSON]("/v1/orders"),
+	served[inventoryJSON]("/v1/inventory"),
+	served[returnJSON]("/v1/returns"),
+	served[warrantyJSON]("/v1/warranties"),
+	served[priceListJSON]("/v1/price_lists"),
+	served[wholesaleAccountJSON]("/v1/wholesale_accounts"),
+	served[wholesaleOrderJSON]("/v1/wholesale_orders"),
+	served[bomJSON]("/v1/bill_of_materials", "/v1/billofmaterials"),
+	served[workOrderJSON]("/v1/work_orders", "/v1/workorders"),
+	served[supplierJSON]("/v1/suppliers"),
+	served[purchaseOrderJSON]("/v1/purchase_orders", "/v1/purchaseorders"),
+	served[asnJSON]("/v1/asns"),
+	served[warehouseJSON]("/v1/warehouses"),
+	served[pickListJSON]("/v1/pick_lists"),
+	served[shipmentJSON]("/v1/shipments"),
+	served[transferJSON]("/v1/transfers"),
+	served[cycleCountJSON]("/v1/cycle_counts"),
+	served[webhookEndpointJSON]("/v1/webhook_endpoints"),
+	served[leadJSON]("/v1/leads"),
+	served[contactJSON]("/v1/contacts"),
+	served[opportunityJSON]("/v1/opportunities"),
+	served[caseJSON]("/v1/cases", "/v1/cases_tickets"),
+	served[apiKeyJSON]("/v1/api_keys"),
+	served[projections.ReservationRow]("/v1/reservations"),
 }
 
-// answer is what one operation answers: a Go type, a list page of it, or nothing the
-// generator knows (the hand-written schema stays).
+// resource is what a resource answers: its view, and a list page of them.
+type resource struct {
+	paths      []string
+	view, list any
+}
+
+func served[T any](paths ...string) resource { return resource{paths, *new(T), listBody[T]{}} }
+
+// answer is what one operation answers: a value of its Go type, or nothing the generator
+// knows (the hand-written schema stays).
 type answer struct {
-	view    any
-	list    bool
+	value   any
 	unknown bool
 }
 
+func one[T any]() answer  { return answer{value: *new(T)} }
+func page[T any]() answer { return answer{value: listBody[T]{}} }
+
 // answerOverrides are the operations of a resource that answer something else than it.
 var answerOverrides = map[string]answer{
-	"GET /v1/customers/{id}/timeline":                                    {view: timelineJSON{}, list: true},
-	"POST /v1/inventory/transfer":                                        {view: transferJSON{}},
-	"GET /v1/inventory/low-stock":                                        {unknown: true},
-	"POST /v1/inventory/{id}/reserve":                                    {unknown: true},
-	"POST /v1/inventory/{id}/release-reservation/{rid}":                  {unknown: true},
-	"GET /v1/bill_of_materials/{id}/explode":                             {view: explosionJSON{}},
-	"GET /v1/billofmaterials/{id}/explode":                               {view: explosionJSON{}},
-	"GET /v1/suppliers/{id}/products":                                    {unknown: true},
-	"POST /v1/suppliers/{id}/products":                                   {unknown: true},
-	"GET /v1/suppliers/{id}/purchase_orders":                             {view: purchaseOrderJSON{}, list: true},
-	"GET /v1/webhook_endpoints/{id}/deliveries":                          {view: webhookDeliveryJSON{}, list: true},
-	"GET /v1/webhook_endpoints/{id}/deliveries/{delivery_id}":            {view: webhookDeliveryJSON{}},
-	"POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver": {view: webhookDeliveryJSON{}},
-	"POST /v1/webhook_endpoints":                                         {unknown: true}, // with its secret, once
-	"POST /v1/webhook_endpoints/{id}/rotate_secret":                      {unknown: true},
-	"GET /v1/cases/{id}/notes":                                           {view: caseNoteJSON{}, list: true},
-	"GET /v1/cases_tickets/{id}/notes":                                   {view: caseNoteJSON{}, list: true},
-	"POST /v1/cases/{id}/notes":                                          {unknown: true},
-	"POST /v1/cases_tickets/{id}/notes":                                  {unknown: true},
-	"POST /v1/customers/{id}/forget":                                     {unknown: true},
-	"POST /v1/api_keys":                                                  {unknown: true}, // with its token, once
-	"GET /v1/inventory/{id}/history":                                     {view: projections.Movement{}, list: true},
-	"GET /v1/audit":                                                      {view: auditJSON{}, list: true},
-	"GET /v1/events":                                                     {view: feedBody{}},
-	"GET /v1/admin/projections":                                          {view: projectionJSON{}, list: true},
-	"GET /v1/admin/flows":                                                {view: flowJSON{}, list: true},
-	"GET /v1/admin/flows/{name}/parked":                                  {view: parkedJSON{}, list: true},
-	"GET /v1/status":                                                     {view: statusJSON{}},
+	"GET /v1/customers/{id}/timeline":                                    page[timelineJSON](),
+	"POST /v1/inventory/transfer":                                        one[transferJSON](),
+	"GET /v1/inventory/low-stock":                                        page[inventoryJSON](),
+	"POST /v1/inventory/{id}/reserve":                                    one[projections.ReservationRow](),
+	"POST /v1/inventory/{id}/release-reservation/{rid}":                  one[projections.ReservationRow](),
+	"GET /v1/bill_of_materials/{id}/explode":                             one[explosionJSON](),
+	"GET /v1/billofmaterials/{id}/explode":                               one[explosionJSON](),
+	"GET /v1/suppliers/{id}/products":                                    page[domain.SupplierProduct](),
+	"POST /v1/suppliers/{id}/products":                                   one[domain.SupplierProduct](),
+	"GET /v1/suppliers/{id}/purchase_orders":                             page[purchaseOrderJSON](),
+	"GET /v1/webhook_endpoints/{id}/deliveries":                          page[webhookDeliveryJSON](),
+	"GET /v1/webhook_endpoints/{id}/deliveries/{delivery_id}":            one[webhookDeliveryJSON](),
+	"POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver": one[webhookDeliveryJSON](),
+	"GET /v1/cases/{id}/notes":                                           page[caseNoteJSON](),
+	"GET /v1/cases_tickets/{id}/notes":                                   page[caseNoteJSON](),
+	"GET /v1/inventory/{id}/history":                                     page[projections.Movement](),
+	"GET /v1/audit":                                                      page[auditJSON](),
+	"GET /v1/events":                                                     one[feedBody](),
+	"GET /v1/admin/projections":                                          page[projectionJSON](),
+	"GET /v1/admin/flows":                                                page[flowJSON](),
+	"GET /v1/admin/flows/{name}/parked":                                  page[parkedJSON](),
+	"POST /v1/admin/projections/{name}/rebuild":                          one[rebuildJSON](),
+	"POST /v1/admin/flows/{name}/replay":                                 one[replayJSON](),
+	"GET /v1/status":                                                     one[statusJSON](),
 }
 
 // requestTypes are the Go types of write bodies (api/request.go), by operation under its
@@ -149,11 +154,11 @@ func answerFor(method, path string) answer {
 			}
 			switch {
 			case rest == "" && method == "GET":
-				return answer{view: r.view, list: true}
+				return answer{value: r.list}
 			case strings.HasSuffix(rest, "/history"):
-				return answer{view: historyJSON{}, list: true}
+				return page[historyJSON]()
 			}
-			return answer{view: r.view}
+			return answer{value: r.view}
 		}
 	}
 	return answer{unknown: true}
@@ -209,10 +214,7 @@ func generateAnswers(doc *openapi3.T) (typed, total int, err error) {
 			if a.unknown {
 				continue
 			}
-			var value any = a.view
-			if a.list {
-				value = listOf(a.view)
-			}
+			value := a.value
 			// a generator per value: one reused across values loses nested components
 			gen := openapi3gen.NewGenerator(
 				openapi3gen.CreateComponentSchemas(openapi3gen.ExportComponentSchemasOptions{ExportComponentSchemas: true,
@@ -385,77 +387,6 @@ func jsonName(f reflect.StructField) string {
 		return name
 	}
 	return f.Name
-}
-
-// listOf is the list page of a view type (listBody[T]) as a value.
-func listOf(view any) any {
-	switch v := view.(type) {
-	case customerJSON:
-		return newList([]customerJSON{v}, false, "")
-	case orderJSON:
-		return newList([]orderJSON{v}, false, "")
-	case inventoryJSON:
-		return newList([]inventoryJSON{v}, false, "")
-	case returnJSON:
-		return newList([]returnJSON{v}, false, "")
-	case warrantyJSON:
-		return newList([]warrantyJSON{v}, false, "")
-	case priceListJSON:
-		return newList([]priceListJSON{v}, false, "")
-	case wholesaleOrderJSON:
-		return newList([]wholesaleOrderJSON{v}, false, "")
-	case bomJSON:
-		return newList([]bomJSON{v}, false, "")
-	case workOrderJSON:
-		return newList([]workOrderJSON{v}, false, "")
-	case supplierJSON:
-		return newList([]supplierJSON{v}, false, "")
-	case purchaseOrderJSON:
-		return newList([]purchaseOrderJSON{v}, false, "")
-	case asnJSON:
-		return newList([]asnJSON{v}, false, "")
-	case warehouseJSON:
-		return newList([]warehouseJSON{v}, false, "")
-	case pickListJSON:
-		return newList([]pickListJSON{v}, false, "")
-	case shipmentJSON:
-		return newList([]shipmentJSON{v}, false, "")
-	case transferJSON:
-		return newList([]transferJSON{v}, false, "")
-	case cycleCountJSON:
-		return newList([]cycleCountJSON{v}, false, "")
-	case webhookEndpointJSON:
-		return newList([]webhookEndpointJSON{v}, false, "")
-	case webhookDeliveryJSON:
-		return newList([]webhookDeliveryJSON{v}, false, "")
-	case leadJSON:
-		return newList([]leadJSON{v}, false, "")
-	case contactJSON:
-		return newList([]contactJSON{v}, false, "")
-	case opportunityJSON:
-		return newList([]opportunityJSON{v}, false, "")
-	case caseJSON:
-		return newList([]caseJSON{v}, false, "")
-	case caseNoteJSON:
-		return newList([]caseNoteJSON{v}, false, "")
-	case historyJSON:
-		return newList([]historyJSON{v}, false, "")
-	case timelineJSON:
-		return newList([]timelineJSON{v}, false, "")
-	case apiKeyJSON:
-		return newList([]apiKeyJSON{v}, false, "")
-	case projections.Movement:
-		return newList([]projections.Movement{v}, false, "")
-	case auditJSON:
-		return newList([]auditJSON{v}, false, "")
-	case projectionJSON:
-		return newList([]projectionJSON{v}, false, "")
-	case flowJSON:
-		return newList([]flowJSON{v}, false, "")
-	case parkedJSON:
-		return newList([]parkedJSON{v}, false, "")
-	}
-	panic("listOf: no list page for " + reflect.TypeOf(view).String())
 }
 
 // TestOpenAPIIsGenerated holds api/openapi.yaml's answer schemas to the Go types the

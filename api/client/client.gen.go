@@ -897,6 +897,48 @@ type PurchaseReceipt struct {
 	ReceivedAt time.Time      `json:"received_at"`
 }
 
+// Rebuild defines model for Rebuild.
+type Rebuild struct {
+	DurationMs int64      `json:"duration_ms"`
+	Name       string     `json:"name"`
+	Position   int        `json:"position"`
+	Projection Projection `json:"projection"`
+	State      string     `json:"state"`
+}
+
+// Replay defines model for Replay.
+type Replay struct {
+	Flow     string `json:"flow"`
+	Replayed int    `json:"replayed"`
+}
+
+// ReservationRow defines model for ReservationRow.
+type ReservationRow struct {
+	Backordered     int64   `json:"backordered"`
+	Consumed        int64   `json:"consumed"`
+	CreatedAt       string  `json:"created_at"`
+	ExpiresAt       *string `json:"expires_at,omitempty"`
+	Id              string  `json:"id"`
+	InventoryItemId string  `json:"inventory_item_id"`
+	LineId          string  `json:"line_id"`
+	LocationId      string  `json:"location_id"`
+	Quantity        int64   `json:"quantity"`
+	ReferenceId     string  `json:"reference_id"`
+	ReferenceType   string  `json:"reference_type"`
+	Released        int64   `json:"released"`
+	Sku             string  `json:"sku"`
+	Status          string  `json:"status"`
+	UpdatedAt       string  `json:"updated_at"`
+}
+
+// ReservationRowList defines model for ReservationRowList.
+type ReservationRowList struct {
+	Data       []ReservationRow `json:"data"`
+	HasMore    bool             `json:"has_more"`
+	NextCursor *string          `json:"next_cursor,omitempty"`
+	Object     string           `json:"object"`
+}
+
 // Return defines model for Return.
 type Return struct {
 	CreatedAt    time.Time    `json:"created_at"`
@@ -1031,6 +1073,14 @@ type SupplierProduct struct {
 	Sku                  string  `json:"sku"`
 	SupplierSku          *string `json:"supplier_sku,omitempty"`
 	UnitCost             int64   `json:"unit_cost"`
+}
+
+// SupplierProductList defines model for SupplierProductList.
+type SupplierProductList struct {
+	Data       []SupplierProduct `json:"data"`
+	HasMore    bool              `json:"has_more"`
+	NextCursor *string           `json:"next_cursor,omitempty"`
+	Object     string            `json:"object"`
 }
 
 // Timeline defines model for Timeline.
@@ -30395,7 +30445,7 @@ type ReplayFlowResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *Replay
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30407,7 +30457,7 @@ type ReplayFlowResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReplayFlowResponse) GetJSON200() *map[string]interface{} {
+func (r ReplayFlowResponse) GetJSON200() *Replay {
 	return r.JSON200
 }
 
@@ -30526,7 +30576,7 @@ type RebuildProjectionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *Rebuild
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -30538,7 +30588,7 @@ type RebuildProjectionResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RebuildProjectionResponse) GetJSON200() *map[string]interface{} {
+func (r RebuildProjectionResponse) GetJSON200() *Rebuild {
 	return r.JSON200
 }
 
@@ -33091,7 +33141,7 @@ type AddCaseNoteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *map[string]interface{}
+	JSON201 *Case
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -33103,7 +33153,7 @@ type AddCaseNoteResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r AddCaseNoteResponse) GetJSON201() *map[string]interface{} {
+func (r AddCaseNoteResponse) GetJSON201() *Case {
 	return r.JSON201
 }
 
@@ -33891,7 +33941,7 @@ type AddCaseNoteAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *map[string]interface{}
+	JSON201 *Case
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -33903,7 +33953,7 @@ type AddCaseNoteAliasResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r AddCaseNoteAliasResponse) GetJSON201() *map[string]interface{} {
+func (r AddCaseNoteAliasResponse) GetJSON201() *Case {
 	return r.JSON201
 }
 
@@ -35107,7 +35157,7 @@ type ForgetCustomerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *Customer
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -35119,7 +35169,7 @@ type ForgetCustomerResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ForgetCustomerResponse) GetJSON200() *map[string]interface{} {
+func (r ForgetCustomerResponse) GetJSON200() *Customer {
 	return r.JSON200
 }
 
@@ -36149,7 +36199,7 @@ type LowStockResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *InventoryList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -36159,7 +36209,7 @@ type LowStockResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r LowStockResponse) GetJSON200() *map[string]interface{} {
+func (r LowStockResponse) GetJSON200() *InventoryList {
 	return r.JSON200
 }
 
@@ -36542,7 +36592,7 @@ type ReleaseReservationOnItemResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ReservationRow
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -36554,7 +36604,7 @@ type ReleaseReservationOnItemResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReleaseReservationOnItemResponse) GetJSON200() *map[string]interface{} {
+func (r ReleaseReservationOnItemResponse) GetJSON200() *ReservationRow {
 	return r.JSON200
 }
 
@@ -36611,7 +36661,7 @@ type ReserveInventoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *map[string]interface{}
+	JSON201 *ReservationRow
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -36623,7 +36673,7 @@ type ReserveInventoryResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r ReserveInventoryResponse) GetJSON201() *map[string]interface{} {
+func (r ReserveInventoryResponse) GetJSON201() *ReservationRow {
 	return r.JSON201
 }
 
@@ -41066,7 +41116,7 @@ type ListReservationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ReservationRowList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -41076,7 +41126,7 @@ type ListReservationsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListReservationsResponse) GetJSON200() *map[string]interface{} {
+func (r ListReservationsResponse) GetJSON200() *ReservationRowList {
 	return r.JSON200
 }
 
@@ -41128,7 +41178,7 @@ type GetReservationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ReservationRow
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -41138,7 +41188,7 @@ type GetReservationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetReservationResponse) GetJSON200() *map[string]interface{} {
+func (r GetReservationResponse) GetJSON200() *ReservationRow {
 	return r.JSON200
 }
 
@@ -41190,7 +41240,7 @@ type ReleaseReservationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *ReservationRow
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -41202,7 +41252,7 @@ type ReleaseReservationResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ReleaseReservationResponse) GetJSON200() *map[string]interface{} {
+func (r ReleaseReservationResponse) GetJSON200() *ReservationRow {
 	return r.JSON200
 }
 
@@ -43038,7 +43088,7 @@ type ListSupplierProductsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *SupplierProductList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -43048,7 +43098,7 @@ type ListSupplierProductsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSupplierProductsResponse) GetJSON200() *map[string]interface{} {
+func (r ListSupplierProductsResponse) GetJSON200() *SupplierProductList {
 	return r.JSON200
 }
 
@@ -43100,7 +43150,7 @@ type SetSupplierProductResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *SupplierProduct
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -43112,7 +43162,7 @@ type SetSupplierProductResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r SetSupplierProductResponse) GetJSON200() *map[string]interface{} {
+func (r SetSupplierProductResponse) GetJSON200() *SupplierProduct {
 	return r.JSON200
 }
 
@@ -45424,7 +45474,7 @@ type CreateWebhookEndpointResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *map[string]interface{}
+	JSON201 *WebhookEndpoint
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -45436,7 +45486,7 @@ type CreateWebhookEndpointResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateWebhookEndpointResponse) GetJSON201() *map[string]interface{} {
+func (r CreateWebhookEndpointResponse) GetJSON201() *WebhookEndpoint {
 	return r.JSON201
 }
 
@@ -46086,7 +46136,7 @@ type RotateWebhookSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *WebhookEndpoint
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -46098,7 +46148,7 @@ type RotateWebhookSecretResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RotateWebhookSecretResponse) GetJSON200() *map[string]interface{} {
+func (r RotateWebhookSecretResponse) GetJSON200() *WebhookEndpoint {
 	return r.JSON200
 }
 
@@ -53873,7 +53923,7 @@ func ParseReplayFlowResponse(rsp *http.Response) (*ReplayFlowResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest Replay
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -53974,7 +54024,7 @@ func ParseRebuildProjectionResponse(rsp *http.Response) (*RebuildProjectionRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest Rebuild
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -55954,7 +56004,7 @@ func ParseAddCaseNoteResponse(rsp *http.Response) (*AddCaseNoteResponse, error) 
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest map[string]interface{}
+		var dest Case
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -56574,7 +56624,7 @@ func ParseAddCaseNoteAliasResponse(rsp *http.Response) (*AddCaseNoteAliasRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest map[string]interface{}
+		var dest Case
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -57631,7 +57681,7 @@ func ParseForgetCustomerResponse(rsp *http.Response) (*ForgetCustomerResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest Customer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58457,7 +58507,7 @@ func ParseLowStockResponse(rsp *http.Response) (*LowStockResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest InventoryList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58760,7 +58810,7 @@ func ParseReleaseReservationOnItemResponse(rsp *http.Response) (*ReleaseReservat
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ReservationRow
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -58814,7 +58864,7 @@ func ParseReserveInventoryResponse(rsp *http.Response) (*ReserveInventoryRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest map[string]interface{}
+		var dest ReservationRow
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62276,7 +62326,7 @@ func ParseListReservationsResponse(rsp *http.Response) (*ListReservationsRespons
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ReservationRowList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62323,7 +62373,7 @@ func ParseGetReservationResponse(rsp *http.Response) (*GetReservationResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ReservationRow
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -62370,7 +62420,7 @@ func ParseReleaseReservationResponse(rsp *http.Response) (*ReleaseReservationRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest ReservationRow
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63810,7 +63860,7 @@ func ParseListSupplierProductsResponse(rsp *http.Response) (*ListSupplierProduct
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest SupplierProductList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -63857,7 +63907,7 @@ func ParseSetSupplierProductResponse(rsp *http.Response) (*SetSupplierProductRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest SupplierProduct
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -65668,7 +65718,7 @@ func ParseCreateWebhookEndpointResponse(rsp *http.Response) (*CreateWebhookEndpo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest map[string]interface{}
+		var dest WebhookEndpoint
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -66180,7 +66230,7 @@ func ParseRotateWebhookSecretResponse(rsp *http.Response) (*RotateWebhookSecretR
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest WebhookEndpoint
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
