@@ -107,6 +107,15 @@ var requestTypes = map[string]any{
 	// customers, orders, inventory, returns, warranties
 
 	// purchasing, manufacturing, wholesale
+	"POST /v1/suppliers":                     createSupplierRequest{},
+	"PUT /v1/suppliers/{id}":                 updateSupplierRequest{},
+	"POST /v1/suppliers/{id}/products":       setSupplierProductRequest{},
+	"POST /v1/suppliers/{id}/{action}":       reasonRequest{},
+	"POST /v1/purchase_orders":               createPurchaseOrderRequest{},
+	"POST /v1/purchase_orders/{id}/receive":  receivePurchaseOrderRequest{},
+	"POST /v1/purchase_orders/{id}/{action}": reasonRequest{},
+	"POST /v1/asns":                          createASNRequest{},
+	"POST /v1/asns/{id}/{action}":            reasonRequest{},
 }
 
 // requestFor finds the request type of an operation.

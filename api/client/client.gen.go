@@ -363,6 +363,19 @@ type CountVariance struct {
 	Variance int64  `json:"variance"`
 }
 
+// CreateASNRequest defines model for CreateASNRequest.
+type CreateASNRequest struct {
+	Carrier         *string `json:"carrier,omitempty"`
+	ExpectedArrival *string `json:"expected_arrival,omitempty"`
+	Id              *string `json:"id,omitempty"`
+	Items           *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+	PurchaseOrderId *string `json:"purchase_order_id,omitempty"`
+	TrackingNumber  *string `json:"tracking_number,omitempty"`
+}
+
 // CreateContactRequest defines model for CreateContactRequest.
 type CreateContactRequest struct {
 	CustomerId     *string `json:"customer_id,omitempty"`
@@ -393,6 +406,44 @@ type CreateLeadRequest struct {
 	Phone           *string `json:"phone,omitempty"`
 	Status          *string `json:"status,omitempty"`
 	Title           *string `json:"title,omitempty"`
+}
+
+// CreatePurchaseOrderRequest defines model for CreatePurchaseOrderRequest.
+type CreatePurchaseOrderRequest struct {
+	Currency             *string `json:"currency,omitempty"`
+	ExpectedDeliveryDate *string `json:"expected_delivery_date,omitempty"`
+	Id                   *string `json:"id,omitempty"`
+	Items                *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+		UnitCost *int64  `json:"unit_cost,omitempty"`
+	} `json:"items,omitempty"`
+	LocationId   *string `json:"location_id,omitempty"`
+	Notes        *string `json:"notes,omitempty"`
+	PaymentTerms *string `json:"payment_terms,omitempty"`
+	SupplierId   *string `json:"supplier_id,omitempty"`
+}
+
+// CreateSupplierRequest defines model for CreateSupplierRequest.
+type CreateSupplierRequest struct {
+	Addresses *[]struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		Id         *string `json:"id,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"addresses,omitempty"`
+	Email        *string `json:"email,omitempty"`
+	Id           *string `json:"id,omitempty"`
+	LeadTimeDays *int    `json:"lead_time_days,omitempty"`
+	Name         *string `json:"name,omitempty"`
+	PaymentTerms *string `json:"payment_terms,omitempty"`
+	Phone        *string `json:"phone,omitempty"`
+	SupplierCode *string `json:"supplier_code,omitempty"`
+	Type         *string `json:"type,omitempty"`
 }
 
 // CreditLine defines model for CreditLine.
@@ -897,6 +948,24 @@ type PurchaseReceipt struct {
 	ReceivedAt time.Time      `json:"received_at"`
 }
 
+// ReasonRequest defines model for ReasonRequest.
+type ReasonRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+// ReceivePurchaseOrderRequest defines model for ReceivePurchaseOrderRequest.
+type ReceivePurchaseOrderRequest struct {
+	Items *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
 // Return defines model for Return.
 type Return struct {
 	CreatedAt    time.Time    `json:"created_at"`
@@ -949,6 +1018,19 @@ type ServerStatus struct {
 	StreamHead    int              `json:"stream_head"`
 	UptimeSeconds float64          `json:"uptime_seconds"`
 	Version       string           `json:"version"`
+}
+
+// SetSupplierProductRequest defines model for SetSupplierProductRequest.
+type SetSupplierProductRequest struct {
+	Currency             *string `json:"currency,omitempty"`
+	LeadTimeDays         *int    `json:"lead_time_days,omitempty"`
+	MinimumOrderQuantity *int64  `json:"minimum_order_quantity,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes       *string `json:"notes,omitempty"`
+	Sku         *string `json:"sku,omitempty"`
+	SupplierSku *string `json:"supplier_sku,omitempty"`
+	UnitCost    *int64  `json:"unit_cost,omitempty"`
 }
 
 // Shipment defines model for Shipment.
@@ -1078,6 +1160,27 @@ type TransferList struct {
 	HasMore    bool       `json:"has_more"`
 	NextCursor *string    `json:"next_cursor,omitempty"`
 	Object     string     `json:"object"`
+}
+
+// UpdateSupplierRequest defines model for UpdateSupplierRequest.
+type UpdateSupplierRequest struct {
+	Addresses *[]struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		Id         *string `json:"id,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"addresses,omitempty"`
+	Email        *string `json:"email,omitempty"`
+	LeadTimeDays *int    `json:"lead_time_days,omitempty"`
+	Name         *string `json:"name,omitempty"`
+	PaymentTerms *string `json:"payment_terms,omitempty"`
+	Phone        *string `json:"phone,omitempty"`
+	SupplierCode *string `json:"supplier_code,omitempty"`
+	Type         *string `json:"type,omitempty"`
 }
 
 // Warehouse defines model for Warehouse.
@@ -1358,40 +1461,25 @@ type RevokeAPIKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateASNJSONBody defines parameters for CreateASN.
-type CreateASNJSONBody = map[string]interface{}
-
 // CreateASNParams defines parameters for CreateASN.
 type CreateASNParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AsnActionCancelJSONBody defines parameters for AsnActionCancel.
-type AsnActionCancelJSONBody = map[string]interface{}
 
 // AsnActionCancelParams defines parameters for AsnActionCancel.
 type AsnActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AsnActionDeliverJSONBody defines parameters for AsnActionDeliver.
-type AsnActionDeliverJSONBody = map[string]interface{}
-
 // AsnActionDeliverParams defines parameters for AsnActionDeliver.
 type AsnActionDeliverParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AsnActionShipJSONBody defines parameters for AsnActionShip.
-type AsnActionShipJSONBody = map[string]interface{}
-
 // AsnActionShipParams defines parameters for AsnActionShip.
 type AsnActionShipParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AsnActionSubmitJSONBody defines parameters for AsnActionSubmit.
-type AsnActionSubmitJSONBody = map[string]interface{}
 
 // AsnActionSubmitParams defines parameters for AsnActionSubmit.
 type AsnActionSubmitParams struct {
@@ -2112,112 +2200,70 @@ type ArchivePriceListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreatePurchaseOrderJSONBody defines parameters for CreatePurchaseOrder.
-type CreatePurchaseOrderJSONBody = map[string]interface{}
-
 // CreatePurchaseOrderParams defines parameters for CreatePurchaseOrder.
 type CreatePurchaseOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionApproveJSONBody defines parameters for PurchaseOrderActionApprove.
-type PurchaseOrderActionApproveJSONBody = map[string]interface{}
 
 // PurchaseOrderActionApproveParams defines parameters for PurchaseOrderActionApprove.
 type PurchaseOrderActionApproveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionCancelJSONBody defines parameters for PurchaseOrderActionCancel.
-type PurchaseOrderActionCancelJSONBody = map[string]interface{}
-
 // PurchaseOrderActionCancelParams defines parameters for PurchaseOrderActionCancel.
 type PurchaseOrderActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionCloseJSONBody defines parameters for PurchaseOrderActionClose.
-type PurchaseOrderActionCloseJSONBody = map[string]interface{}
 
 // PurchaseOrderActionCloseParams defines parameters for PurchaseOrderActionClose.
 type PurchaseOrderActionCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ReceivePurchaseOrderJSONBody defines parameters for ReceivePurchaseOrder.
-type ReceivePurchaseOrderJSONBody = map[string]interface{}
-
 // ReceivePurchaseOrderParams defines parameters for ReceivePurchaseOrder.
 type ReceivePurchaseOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionRejectJSONBody defines parameters for PurchaseOrderActionReject.
-type PurchaseOrderActionRejectJSONBody = map[string]interface{}
 
 // PurchaseOrderActionRejectParams defines parameters for PurchaseOrderActionReject.
 type PurchaseOrderActionRejectParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionSubmitJSONBody defines parameters for PurchaseOrderActionSubmit.
-type PurchaseOrderActionSubmitJSONBody = map[string]interface{}
-
 // PurchaseOrderActionSubmitParams defines parameters for PurchaseOrderActionSubmit.
 type PurchaseOrderActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CreatePurchaseOrderAliasJSONBody defines parameters for CreatePurchaseOrderAlias.
-type CreatePurchaseOrderAliasJSONBody = map[string]interface{}
 
 // CreatePurchaseOrderAliasParams defines parameters for CreatePurchaseOrderAlias.
 type CreatePurchaseOrderAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionAliasApproveJSONBody defines parameters for PurchaseOrderActionAliasApprove.
-type PurchaseOrderActionAliasApproveJSONBody = map[string]interface{}
-
 // PurchaseOrderActionAliasApproveParams defines parameters for PurchaseOrderActionAliasApprove.
 type PurchaseOrderActionAliasApproveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionAliasCancelJSONBody defines parameters for PurchaseOrderActionAliasCancel.
-type PurchaseOrderActionAliasCancelJSONBody = map[string]interface{}
 
 // PurchaseOrderActionAliasCancelParams defines parameters for PurchaseOrderActionAliasCancel.
 type PurchaseOrderActionAliasCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionAliasCloseJSONBody defines parameters for PurchaseOrderActionAliasClose.
-type PurchaseOrderActionAliasCloseJSONBody = map[string]interface{}
-
 // PurchaseOrderActionAliasCloseParams defines parameters for PurchaseOrderActionAliasClose.
 type PurchaseOrderActionAliasCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ReceivePurchaseOrderAliasJSONBody defines parameters for ReceivePurchaseOrderAlias.
-type ReceivePurchaseOrderAliasJSONBody = map[string]interface{}
 
 // ReceivePurchaseOrderAliasParams defines parameters for ReceivePurchaseOrderAlias.
 type ReceivePurchaseOrderAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionAliasRejectJSONBody defines parameters for PurchaseOrderActionAliasReject.
-type PurchaseOrderActionAliasRejectJSONBody = map[string]interface{}
-
 // PurchaseOrderActionAliasRejectParams defines parameters for PurchaseOrderActionAliasReject.
 type PurchaseOrderActionAliasRejectParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionAliasSubmitJSONBody defines parameters for PurchaseOrderActionAliasSubmit.
-type PurchaseOrderActionAliasSubmitJSONBody = map[string]interface{}
 
 // PurchaseOrderActionAliasSubmitParams defines parameters for PurchaseOrderActionAliasSubmit.
 type PurchaseOrderActionAliasSubmitParams struct {
@@ -2327,48 +2373,30 @@ type ShipmentActionShipParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateSupplierJSONBody defines parameters for CreateSupplier.
-type CreateSupplierJSONBody = map[string]interface{}
-
 // CreateSupplierParams defines parameters for CreateSupplier.
 type CreateSupplierParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// UpdateSupplierJSONBody defines parameters for UpdateSupplier.
-type UpdateSupplierJSONBody = map[string]interface{}
 
 // UpdateSupplierParams defines parameters for UpdateSupplier.
 type UpdateSupplierParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// SupplierActionActivateJSONBody defines parameters for SupplierActionActivate.
-type SupplierActionActivateJSONBody = map[string]interface{}
-
 // SupplierActionActivateParams defines parameters for SupplierActionActivate.
 type SupplierActionActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// SupplierActionDeactivateJSONBody defines parameters for SupplierActionDeactivate.
-type SupplierActionDeactivateJSONBody = map[string]interface{}
 
 // SupplierActionDeactivateParams defines parameters for SupplierActionDeactivate.
 type SupplierActionDeactivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// SetSupplierProductJSONBody defines parameters for SetSupplierProduct.
-type SetSupplierProductJSONBody = map[string]interface{}
-
 // SetSupplierProductParams defines parameters for SetSupplierProduct.
 type SetSupplierProductParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// SupplierActionSuspendJSONBody defines parameters for SupplierActionSuspend.
-type SupplierActionSuspendJSONBody = map[string]interface{}
 
 // SupplierActionSuspendParams defines parameters for SupplierActionSuspend.
 type SupplierActionSuspendParams struct {
@@ -2895,19 +2923,19 @@ type DeleteAPIKeyJSONRequestBody = DeleteAPIKeyJSONBody
 type RevokeAPIKeyJSONRequestBody = RevokeAPIKeyJSONBody
 
 // CreateASNJSONRequestBody defines body for CreateASN for application/json ContentType.
-type CreateASNJSONRequestBody = CreateASNJSONBody
+type CreateASNJSONRequestBody = CreateASNRequest
 
 // AsnActionCancelJSONRequestBody defines body for AsnActionCancel for application/json ContentType.
-type AsnActionCancelJSONRequestBody = AsnActionCancelJSONBody
+type AsnActionCancelJSONRequestBody = ReasonRequest
 
 // AsnActionDeliverJSONRequestBody defines body for AsnActionDeliver for application/json ContentType.
-type AsnActionDeliverJSONRequestBody = AsnActionDeliverJSONBody
+type AsnActionDeliverJSONRequestBody = ReasonRequest
 
 // AsnActionShipJSONRequestBody defines body for AsnActionShip for application/json ContentType.
-type AsnActionShipJSONRequestBody = AsnActionShipJSONBody
+type AsnActionShipJSONRequestBody = ReasonRequest
 
 // AsnActionSubmitJSONRequestBody defines body for AsnActionSubmit for application/json ContentType.
-type AsnActionSubmitJSONRequestBody = AsnActionSubmitJSONBody
+type AsnActionSubmitJSONRequestBody = ReasonRequest
 
 // CreateBillOfMaterialsJSONRequestBody defines body for CreateBillOfMaterials for application/json ContentType.
 type CreateBillOfMaterialsJSONRequestBody = CreateBillOfMaterialsJSONBody
@@ -3138,46 +3166,46 @@ type UpdatePriceListJSONRequestBody UpdatePriceListJSONBody
 type ArchivePriceListJSONRequestBody ArchivePriceListJSONBody
 
 // CreatePurchaseOrderJSONRequestBody defines body for CreatePurchaseOrder for application/json ContentType.
-type CreatePurchaseOrderJSONRequestBody = CreatePurchaseOrderJSONBody
+type CreatePurchaseOrderJSONRequestBody = CreatePurchaseOrderRequest
 
 // PurchaseOrderActionApproveJSONRequestBody defines body for PurchaseOrderActionApprove for application/json ContentType.
-type PurchaseOrderActionApproveJSONRequestBody = PurchaseOrderActionApproveJSONBody
+type PurchaseOrderActionApproveJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionCancelJSONRequestBody defines body for PurchaseOrderActionCancel for application/json ContentType.
-type PurchaseOrderActionCancelJSONRequestBody = PurchaseOrderActionCancelJSONBody
+type PurchaseOrderActionCancelJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionCloseJSONRequestBody defines body for PurchaseOrderActionClose for application/json ContentType.
-type PurchaseOrderActionCloseJSONRequestBody = PurchaseOrderActionCloseJSONBody
+type PurchaseOrderActionCloseJSONRequestBody = ReasonRequest
 
 // ReceivePurchaseOrderJSONRequestBody defines body for ReceivePurchaseOrder for application/json ContentType.
-type ReceivePurchaseOrderJSONRequestBody = ReceivePurchaseOrderJSONBody
+type ReceivePurchaseOrderJSONRequestBody = ReceivePurchaseOrderRequest
 
 // PurchaseOrderActionRejectJSONRequestBody defines body for PurchaseOrderActionReject for application/json ContentType.
-type PurchaseOrderActionRejectJSONRequestBody = PurchaseOrderActionRejectJSONBody
+type PurchaseOrderActionRejectJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionSubmitJSONRequestBody defines body for PurchaseOrderActionSubmit for application/json ContentType.
-type PurchaseOrderActionSubmitJSONRequestBody = PurchaseOrderActionSubmitJSONBody
+type PurchaseOrderActionSubmitJSONRequestBody = ReasonRequest
 
 // CreatePurchaseOrderAliasJSONRequestBody defines body for CreatePurchaseOrderAlias for application/json ContentType.
-type CreatePurchaseOrderAliasJSONRequestBody = CreatePurchaseOrderAliasJSONBody
+type CreatePurchaseOrderAliasJSONRequestBody = CreatePurchaseOrderRequest
 
 // PurchaseOrderActionAliasApproveJSONRequestBody defines body for PurchaseOrderActionAliasApprove for application/json ContentType.
-type PurchaseOrderActionAliasApproveJSONRequestBody = PurchaseOrderActionAliasApproveJSONBody
+type PurchaseOrderActionAliasApproveJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionAliasCancelJSONRequestBody defines body for PurchaseOrderActionAliasCancel for application/json ContentType.
-type PurchaseOrderActionAliasCancelJSONRequestBody = PurchaseOrderActionAliasCancelJSONBody
+type PurchaseOrderActionAliasCancelJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionAliasCloseJSONRequestBody defines body for PurchaseOrderActionAliasClose for application/json ContentType.
-type PurchaseOrderActionAliasCloseJSONRequestBody = PurchaseOrderActionAliasCloseJSONBody
+type PurchaseOrderActionAliasCloseJSONRequestBody = ReasonRequest
 
 // ReceivePurchaseOrderAliasJSONRequestBody defines body for ReceivePurchaseOrderAlias for application/json ContentType.
-type ReceivePurchaseOrderAliasJSONRequestBody = ReceivePurchaseOrderAliasJSONBody
+type ReceivePurchaseOrderAliasJSONRequestBody = ReceivePurchaseOrderRequest
 
 // PurchaseOrderActionAliasRejectJSONRequestBody defines body for PurchaseOrderActionAliasReject for application/json ContentType.
-type PurchaseOrderActionAliasRejectJSONRequestBody = PurchaseOrderActionAliasRejectJSONBody
+type PurchaseOrderActionAliasRejectJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionAliasSubmitJSONRequestBody defines body for PurchaseOrderActionAliasSubmit for application/json ContentType.
-type PurchaseOrderActionAliasSubmitJSONRequestBody = PurchaseOrderActionAliasSubmitJSONBody
+type PurchaseOrderActionAliasSubmitJSONRequestBody = ReasonRequest
 
 // ReleaseReservationJSONRequestBody defines body for ReleaseReservation for application/json ContentType.
 type ReleaseReservationJSONRequestBody = ReleaseReservationJSONBody
@@ -3195,22 +3223,22 @@ type ShipmentActionDeliverJSONRequestBody = ShipmentActionDeliverJSONBody
 type ShipmentActionShipJSONRequestBody = ShipmentActionShipJSONBody
 
 // CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
-type CreateSupplierJSONRequestBody = CreateSupplierJSONBody
+type CreateSupplierJSONRequestBody = CreateSupplierRequest
 
 // UpdateSupplierJSONRequestBody defines body for UpdateSupplier for application/json ContentType.
-type UpdateSupplierJSONRequestBody = UpdateSupplierJSONBody
+type UpdateSupplierJSONRequestBody = UpdateSupplierRequest
 
 // SupplierActionActivateJSONRequestBody defines body for SupplierActionActivate for application/json ContentType.
-type SupplierActionActivateJSONRequestBody = SupplierActionActivateJSONBody
+type SupplierActionActivateJSONRequestBody = ReasonRequest
 
 // SupplierActionDeactivateJSONRequestBody defines body for SupplierActionDeactivate for application/json ContentType.
-type SupplierActionDeactivateJSONRequestBody = SupplierActionDeactivateJSONBody
+type SupplierActionDeactivateJSONRequestBody = ReasonRequest
 
 // SetSupplierProductJSONRequestBody defines body for SetSupplierProduct for application/json ContentType.
-type SetSupplierProductJSONRequestBody = SetSupplierProductJSONBody
+type SetSupplierProductJSONRequestBody = SetSupplierProductRequest
 
 // SupplierActionSuspendJSONRequestBody defines body for SupplierActionSuspend for application/json ContentType.
-type SupplierActionSuspendJSONRequestBody = SupplierActionSuspendJSONBody
+type SupplierActionSuspendJSONRequestBody = ReasonRequest
 
 // CreateTransferJSONRequestBody defines body for CreateTransfer for application/json ContentType.
 type CreateTransferJSONRequestBody = CreateTransferJSONBody
