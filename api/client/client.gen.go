@@ -323,6 +323,14 @@ type CaseNoteList struct {
 	Object     string     `json:"object"`
 }
 
+// CompleteWorkOrderRequest defines model for CompleteWorkOrderRequest.
+type CompleteWorkOrderRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes            *string `json:"notes,omitempty"`
+	QuantityProduced *int64  `json:"quantity_produced,omitempty"`
+	ScrapQuantity    *int64  `json:"scrap_quantity,omitempty"`
+}
+
 // Contact defines model for Contact.
 type Contact struct {
 	CreatedAt  string  `json:"created_at"`
@@ -374,6 +382,18 @@ type CreateASNRequest struct {
 	} `json:"items,omitempty"`
 	PurchaseOrderId *string `json:"purchase_order_id,omitempty"`
 	TrackingNumber  *string `json:"tracking_number,omitempty"`
+}
+
+// CreateBOMRequest defines model for CreateBOMRequest.
+type CreateBOMRequest struct {
+	Components *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"components,omitempty"`
+	Id       *string `json:"id,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	Revision *string `json:"revision,omitempty"`
+	Sku      *string `json:"sku,omitempty"`
 }
 
 // CreateContactRequest defines model for CreateContactRequest.
@@ -444,6 +464,16 @@ type CreateSupplierRequest struct {
 	Phone        *string `json:"phone,omitempty"`
 	SupplierCode *string `json:"supplier_code,omitempty"`
 	Type         *string `json:"type,omitempty"`
+}
+
+// CreateWorkOrderRequest defines model for CreateWorkOrderRequest.
+type CreateWorkOrderRequest struct {
+	BomId      *string `json:"bom_id,omitempty"`
+	DueDate    *string `json:"due_date,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	LocationId *string `json:"location_id,omitempty"`
+	Priority   *string `json:"priority,omitempty"`
+	Quantity   *int64  `json:"quantity,omitempty"`
 }
 
 // CreditLine defines model for CreditLine.
@@ -1162,6 +1192,16 @@ type TransferList struct {
 	Object     string     `json:"object"`
 }
 
+// UpdateBOMRequest defines model for UpdateBOMRequest.
+type UpdateBOMRequest struct {
+	Components *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"components,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	Revision *string `json:"revision,omitempty"`
+}
+
 // UpdateSupplierRequest defines model for UpdateSupplierRequest.
 type UpdateSupplierRequest struct {
 	Addresses *[]struct {
@@ -1486,64 +1526,40 @@ type AsnActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateBillOfMaterialsJSONBody defines parameters for CreateBillOfMaterials.
-type CreateBillOfMaterialsJSONBody = map[string]interface{}
-
 // CreateBillOfMaterialsParams defines parameters for CreateBillOfMaterials.
 type CreateBillOfMaterialsParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// UpdateBillOfMaterialsJSONBody defines parameters for UpdateBillOfMaterials.
-type UpdateBillOfMaterialsJSONBody = map[string]interface{}
 
 // UpdateBillOfMaterialsParams defines parameters for UpdateBillOfMaterials.
 type UpdateBillOfMaterialsParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// BillOfMaterialsActionActivateJSONBody defines parameters for BillOfMaterialsActionActivate.
-type BillOfMaterialsActionActivateJSONBody = map[string]interface{}
-
 // BillOfMaterialsActionActivateParams defines parameters for BillOfMaterialsActionActivate.
 type BillOfMaterialsActionActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// BillOfMaterialsActionObsoleteJSONBody defines parameters for BillOfMaterialsActionObsolete.
-type BillOfMaterialsActionObsoleteJSONBody = map[string]interface{}
 
 // BillOfMaterialsActionObsoleteParams defines parameters for BillOfMaterialsActionObsolete.
 type BillOfMaterialsActionObsoleteParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateBillOfMaterialsSDKJSONBody defines parameters for CreateBillOfMaterialsSDK.
-type CreateBillOfMaterialsSDKJSONBody = map[string]interface{}
-
 // CreateBillOfMaterialsSDKParams defines parameters for CreateBillOfMaterialsSDK.
 type CreateBillOfMaterialsSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// UpdateBillOfMaterialsSDKJSONBody defines parameters for UpdateBillOfMaterialsSDK.
-type UpdateBillOfMaterialsSDKJSONBody = map[string]interface{}
 
 // UpdateBillOfMaterialsSDKParams defines parameters for UpdateBillOfMaterialsSDK.
 type UpdateBillOfMaterialsSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// BillOfMaterialsActionSDKActivateJSONBody defines parameters for BillOfMaterialsActionSDKActivate.
-type BillOfMaterialsActionSDKActivateJSONBody = map[string]interface{}
-
 // BillOfMaterialsActionSDKActivateParams defines parameters for BillOfMaterialsActionSDKActivate.
 type BillOfMaterialsActionSDKActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// BillOfMaterialsActionSDKObsoleteJSONBody defines parameters for BillOfMaterialsActionSDKObsolete.
-type BillOfMaterialsActionSDKObsoleteJSONBody = map[string]interface{}
 
 // BillOfMaterialsActionSDKObsoleteParams defines parameters for BillOfMaterialsActionSDKObsolete.
 type BillOfMaterialsActionSDKObsoleteParams struct {
@@ -2795,112 +2811,70 @@ type WholesaleOrderActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateWorkOrderJSONBody defines parameters for CreateWorkOrder.
-type CreateWorkOrderJSONBody = map[string]interface{}
-
 // CreateWorkOrderParams defines parameters for CreateWorkOrder.
 type CreateWorkOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionCancelJSONBody defines parameters for WorkOrderActionCancel.
-type WorkOrderActionCancelJSONBody = map[string]interface{}
 
 // WorkOrderActionCancelParams defines parameters for WorkOrderActionCancel.
 type WorkOrderActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CompleteWorkOrderJSONBody defines parameters for CompleteWorkOrder.
-type CompleteWorkOrderJSONBody = map[string]interface{}
-
 // CompleteWorkOrderParams defines parameters for CompleteWorkOrder.
 type CompleteWorkOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionHoldJSONBody defines parameters for WorkOrderActionHold.
-type WorkOrderActionHoldJSONBody = map[string]interface{}
 
 // WorkOrderActionHoldParams defines parameters for WorkOrderActionHold.
 type WorkOrderActionHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionReleaseJSONBody defines parameters for WorkOrderActionRelease.
-type WorkOrderActionReleaseJSONBody = map[string]interface{}
-
 // WorkOrderActionReleaseParams defines parameters for WorkOrderActionRelease.
 type WorkOrderActionReleaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionResumeJSONBody defines parameters for WorkOrderActionResume.
-type WorkOrderActionResumeJSONBody = map[string]interface{}
 
 // WorkOrderActionResumeParams defines parameters for WorkOrderActionResume.
 type WorkOrderActionResumeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionStartJSONBody defines parameters for WorkOrderActionStart.
-type WorkOrderActionStartJSONBody = map[string]interface{}
-
 // WorkOrderActionStartParams defines parameters for WorkOrderActionStart.
 type WorkOrderActionStartParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CreateWorkOrderSDKJSONBody defines parameters for CreateWorkOrderSDK.
-type CreateWorkOrderSDKJSONBody = map[string]interface{}
 
 // CreateWorkOrderSDKParams defines parameters for CreateWorkOrderSDK.
 type CreateWorkOrderSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionSDKCancelJSONBody defines parameters for WorkOrderActionSDKCancel.
-type WorkOrderActionSDKCancelJSONBody = map[string]interface{}
-
 // WorkOrderActionSDKCancelParams defines parameters for WorkOrderActionSDKCancel.
 type WorkOrderActionSDKCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CompleteWorkOrderSDKJSONBody defines parameters for CompleteWorkOrderSDK.
-type CompleteWorkOrderSDKJSONBody = map[string]interface{}
 
 // CompleteWorkOrderSDKParams defines parameters for CompleteWorkOrderSDK.
 type CompleteWorkOrderSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionSDKHoldJSONBody defines parameters for WorkOrderActionSDKHold.
-type WorkOrderActionSDKHoldJSONBody = map[string]interface{}
-
 // WorkOrderActionSDKHoldParams defines parameters for WorkOrderActionSDKHold.
 type WorkOrderActionSDKHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionSDKReleaseJSONBody defines parameters for WorkOrderActionSDKRelease.
-type WorkOrderActionSDKReleaseJSONBody = map[string]interface{}
 
 // WorkOrderActionSDKReleaseParams defines parameters for WorkOrderActionSDKRelease.
 type WorkOrderActionSDKReleaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionSDKResumeJSONBody defines parameters for WorkOrderActionSDKResume.
-type WorkOrderActionSDKResumeJSONBody = map[string]interface{}
-
 // WorkOrderActionSDKResumeParams defines parameters for WorkOrderActionSDKResume.
 type WorkOrderActionSDKResumeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionSDKStartJSONBody defines parameters for WorkOrderActionSDKStart.
-type WorkOrderActionSDKStartJSONBody = map[string]interface{}
 
 // WorkOrderActionSDKStartParams defines parameters for WorkOrderActionSDKStart.
 type WorkOrderActionSDKStartParams struct {
@@ -2938,28 +2912,28 @@ type AsnActionShipJSONRequestBody = ReasonRequest
 type AsnActionSubmitJSONRequestBody = ReasonRequest
 
 // CreateBillOfMaterialsJSONRequestBody defines body for CreateBillOfMaterials for application/json ContentType.
-type CreateBillOfMaterialsJSONRequestBody = CreateBillOfMaterialsJSONBody
+type CreateBillOfMaterialsJSONRequestBody = CreateBOMRequest
 
 // UpdateBillOfMaterialsJSONRequestBody defines body for UpdateBillOfMaterials for application/json ContentType.
-type UpdateBillOfMaterialsJSONRequestBody = UpdateBillOfMaterialsJSONBody
+type UpdateBillOfMaterialsJSONRequestBody = UpdateBOMRequest
 
 // BillOfMaterialsActionActivateJSONRequestBody defines body for BillOfMaterialsActionActivate for application/json ContentType.
-type BillOfMaterialsActionActivateJSONRequestBody = BillOfMaterialsActionActivateJSONBody
+type BillOfMaterialsActionActivateJSONRequestBody = ReasonRequest
 
 // BillOfMaterialsActionObsoleteJSONRequestBody defines body for BillOfMaterialsActionObsolete for application/json ContentType.
-type BillOfMaterialsActionObsoleteJSONRequestBody = BillOfMaterialsActionObsoleteJSONBody
+type BillOfMaterialsActionObsoleteJSONRequestBody = ReasonRequest
 
 // CreateBillOfMaterialsSDKJSONRequestBody defines body for CreateBillOfMaterialsSDK for application/json ContentType.
-type CreateBillOfMaterialsSDKJSONRequestBody = CreateBillOfMaterialsSDKJSONBody
+type CreateBillOfMaterialsSDKJSONRequestBody = CreateBOMRequest
 
 // UpdateBillOfMaterialsSDKJSONRequestBody defines body for UpdateBillOfMaterialsSDK for application/json ContentType.
-type UpdateBillOfMaterialsSDKJSONRequestBody = UpdateBillOfMaterialsSDKJSONBody
+type UpdateBillOfMaterialsSDKJSONRequestBody = UpdateBOMRequest
 
 // BillOfMaterialsActionSDKActivateJSONRequestBody defines body for BillOfMaterialsActionSDKActivate for application/json ContentType.
-type BillOfMaterialsActionSDKActivateJSONRequestBody = BillOfMaterialsActionSDKActivateJSONBody
+type BillOfMaterialsActionSDKActivateJSONRequestBody = ReasonRequest
 
 // BillOfMaterialsActionSDKObsoleteJSONRequestBody defines body for BillOfMaterialsActionSDKObsolete for application/json ContentType.
-type BillOfMaterialsActionSDKObsoleteJSONRequestBody = BillOfMaterialsActionSDKObsoleteJSONBody
+type BillOfMaterialsActionSDKObsoleteJSONRequestBody = ReasonRequest
 
 // CreateCaseJSONRequestBody defines body for CreateCase for application/json ContentType.
 type CreateCaseJSONRequestBody = CreateCaseJSONBody
@@ -3313,46 +3287,46 @@ type WholesaleOrderActionPayJSONRequestBody WholesaleOrderActionPayJSONBody
 type WholesaleOrderActionSubmitJSONRequestBody WholesaleOrderActionSubmitJSONBody
 
 // CreateWorkOrderJSONRequestBody defines body for CreateWorkOrder for application/json ContentType.
-type CreateWorkOrderJSONRequestBody = CreateWorkOrderJSONBody
+type CreateWorkOrderJSONRequestBody = CreateWorkOrderRequest
 
 // WorkOrderActionCancelJSONRequestBody defines body for WorkOrderActionCancel for application/json ContentType.
-type WorkOrderActionCancelJSONRequestBody = WorkOrderActionCancelJSONBody
+type WorkOrderActionCancelJSONRequestBody = ReasonRequest
 
 // CompleteWorkOrderJSONRequestBody defines body for CompleteWorkOrder for application/json ContentType.
-type CompleteWorkOrderJSONRequestBody = CompleteWorkOrderJSONBody
+type CompleteWorkOrderJSONRequestBody = CompleteWorkOrderRequest
 
 // WorkOrderActionHoldJSONRequestBody defines body for WorkOrderActionHold for application/json ContentType.
-type WorkOrderActionHoldJSONRequestBody = WorkOrderActionHoldJSONBody
+type WorkOrderActionHoldJSONRequestBody = ReasonRequest
 
 // WorkOrderActionReleaseJSONRequestBody defines body for WorkOrderActionRelease for application/json ContentType.
-type WorkOrderActionReleaseJSONRequestBody = WorkOrderActionReleaseJSONBody
+type WorkOrderActionReleaseJSONRequestBody = ReasonRequest
 
 // WorkOrderActionResumeJSONRequestBody defines body for WorkOrderActionResume for application/json ContentType.
-type WorkOrderActionResumeJSONRequestBody = WorkOrderActionResumeJSONBody
+type WorkOrderActionResumeJSONRequestBody = ReasonRequest
 
 // WorkOrderActionStartJSONRequestBody defines body for WorkOrderActionStart for application/json ContentType.
-type WorkOrderActionStartJSONRequestBody = WorkOrderActionStartJSONBody
+type WorkOrderActionStartJSONRequestBody = ReasonRequest
 
 // CreateWorkOrderSDKJSONRequestBody defines body for CreateWorkOrderSDK for application/json ContentType.
-type CreateWorkOrderSDKJSONRequestBody = CreateWorkOrderSDKJSONBody
+type CreateWorkOrderSDKJSONRequestBody = CreateWorkOrderRequest
 
 // WorkOrderActionSDKCancelJSONRequestBody defines body for WorkOrderActionSDKCancel for application/json ContentType.
-type WorkOrderActionSDKCancelJSONRequestBody = WorkOrderActionSDKCancelJSONBody
+type WorkOrderActionSDKCancelJSONRequestBody = ReasonRequest
 
 // CompleteWorkOrderSDKJSONRequestBody defines body for CompleteWorkOrderSDK for application/json ContentType.
-type CompleteWorkOrderSDKJSONRequestBody = CompleteWorkOrderSDKJSONBody
+type CompleteWorkOrderSDKJSONRequestBody = CompleteWorkOrderRequest
 
 // WorkOrderActionSDKHoldJSONRequestBody defines body for WorkOrderActionSDKHold for application/json ContentType.
-type WorkOrderActionSDKHoldJSONRequestBody = WorkOrderActionSDKHoldJSONBody
+type WorkOrderActionSDKHoldJSONRequestBody = ReasonRequest
 
 // WorkOrderActionSDKReleaseJSONRequestBody defines body for WorkOrderActionSDKRelease for application/json ContentType.
-type WorkOrderActionSDKReleaseJSONRequestBody = WorkOrderActionSDKReleaseJSONBody
+type WorkOrderActionSDKReleaseJSONRequestBody = ReasonRequest
 
 // WorkOrderActionSDKResumeJSONRequestBody defines body for WorkOrderActionSDKResume for application/json ContentType.
-type WorkOrderActionSDKResumeJSONRequestBody = WorkOrderActionSDKResumeJSONBody
+type WorkOrderActionSDKResumeJSONRequestBody = ReasonRequest
 
 // WorkOrderActionSDKStartJSONRequestBody defines body for WorkOrderActionSDKStart for application/json ContentType.
-type WorkOrderActionSDKStartJSONRequestBody = WorkOrderActionSDKStartJSONBody
+type WorkOrderActionSDKStartJSONRequestBody = ReasonRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
