@@ -122,6 +122,14 @@ var requestTypes = map[string]any{
 	"POST /v1/work_orders":                     createWorkOrderRequest{},
 	"POST /v1/work_orders/{id}/complete":       completeWorkOrderRequest{},
 	"POST /v1/work_orders/{id}/{action}":       reasonRequest{},
+	"POST /v1/price_lists":                     createPriceListRequest{},
+	"PUT /v1/price_lists/{id}":                 updatePriceListRequest{},
+	"POST /v1/price_lists/{id}/archive":        reasonRequest{},
+	"PUT /v1/wholesale_accounts/{customer_id}": putWholesaleAccountRequest{},
+	"POST /v1/wholesale_orders":                createWholesaleOrderRequest{},
+	"PUT /v1/wholesale_orders/{id}":            updateWholesaleOrderRequest{},
+	"POST /v1/wholesale_orders/{id}/invoice":   invoiceWholesaleOrderRequest{},
+	"POST /v1/wholesale_orders/{id}/{action}":  reasonRequest{},
 }
 
 // requestFor finds the request type of an operation.

@@ -265,7 +265,8 @@ func (s *Server) createPurchaseOrder(w http.ResponseWriter, r *http.Request) {
 		in := createPurchaseOrderRequest{ID: cmd.PurchaseOrderID, LocationID: cmd.LocationID} // the defaults
 		o.fill(&in)
 		cmd.PurchaseOrderID, supplierID, cmd.LocationID = in.ID, in.SupplierID, in.LocationID
-		cmd.ExpectedDeliveryDate, cmd.Currency, cmd.PaymentTerms, cmd.Notes = in.ExpectedDeliveryDate, in.Currency, in.PaymentTerms, in.Notes
+		cmd.ExpectedDeliveryDate, cmd.Currency = in.ExpectedDeliveryDate, in.Currency
+		cmd.PaymentTerms, cmd.Notes = in.PaymentTerms, in.Notes
 		for _, l := range in.Items {
 			cmd.Items = append(cmd.Items, domain.PurchaseLineInput{SKU: l.SKU, Quantity: l.Quantity, UnitCost: l.UnitCost})
 		}

@@ -110,27 +110,6 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
-// Defines values for PutWholesaleAccountJSONBodyNetTerms.
-const (
-	NET15 PutWholesaleAccountJSONBodyNetTerms = "NET15"
-	NET30 PutWholesaleAccountJSONBodyNetTerms = "NET30"
-	NET60 PutWholesaleAccountJSONBodyNetTerms = "NET60"
-)
-
-// Valid indicates whether the value is a known member of the PutWholesaleAccountJSONBodyNetTerms enum.
-func (e PutWholesaleAccountJSONBodyNetTerms) Valid() bool {
-	switch e {
-	case NET15:
-		return true
-	case NET30:
-		return true
-	case NET60:
-		return true
-	default:
-		return false
-	}
-}
-
 // ASNItem defines model for ASNItem.
 type ASNItem struct {
 	Quantity int64  `json:"quantity"`
@@ -428,6 +407,21 @@ type CreateLeadRequest struct {
 	Title           *string `json:"title,omitempty"`
 }
 
+// CreatePriceListRequest defines model for CreatePriceListRequest.
+type CreatePriceListRequest struct {
+	Currency    *string    `json:"currency,omitempty"`
+	CustomerIds *[]*string `json:"customer_ids,omitempty"`
+	Id          *string    `json:"id,omitempty"`
+	Name        *string    `json:"name,omitempty"`
+	Prices      *map[string]struct {
+		Tiers *[]struct {
+			MinQuantity *int64 `json:"min_quantity,omitempty"`
+			UnitPrice   *int64 `json:"unit_price,omitempty"`
+		} `json:"tiers,omitempty"`
+		UnitPrice *int64 `json:"unit_price,omitempty"`
+	} `json:"prices,omitempty"`
+}
+
 // CreatePurchaseOrderRequest defines model for CreatePurchaseOrderRequest.
 type CreatePurchaseOrderRequest struct {
 	Currency             *string `json:"currency,omitempty"`
@@ -464,6 +458,21 @@ type CreateSupplierRequest struct {
 	Phone        *string `json:"phone,omitempty"`
 	SupplierCode *string `json:"supplier_code,omitempty"`
 	Type         *string `json:"type,omitempty"`
+}
+
+// CreateWholesaleOrderRequest defines model for CreateWholesaleOrderRequest.
+type CreateWholesaleOrderRequest struct {
+	CustomerId *string `json:"customer_id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	Lines      *[]struct {
+		LineId   *string `json:"line_id,omitempty"`
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"lines,omitempty"`
+	LocationId  *string `json:"location_id,omitempty"`
+	Notes       *string `json:"notes,omitempty"`
+	PoNumber    *string `json:"po_number,omitempty"`
+	PriceListId *string `json:"price_list_id,omitempty"`
 }
 
 // CreateWorkOrderRequest defines model for CreateWorkOrderRequest.
@@ -680,6 +689,14 @@ type InventoryList struct {
 	HasMore    bool        `json:"has_more"`
 	NextCursor *string     `json:"next_cursor,omitempty"`
 	Object     string      `json:"object"`
+}
+
+// InvoiceWholesaleOrderRequest defines model for InvoiceWholesaleOrderRequest.
+type InvoiceWholesaleOrderRequest struct {
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
 }
 
 // Lead defines model for Lead.
@@ -978,6 +995,14 @@ type PurchaseReceipt struct {
 	ReceivedAt time.Time      `json:"received_at"`
 }
 
+// PutWholesaleAccountRequest defines model for PutWholesaleAccountRequest.
+type PutWholesaleAccountRequest struct {
+	CreditLimit *int64  `json:"credit_limit,omitempty"`
+	Currency    *string `json:"currency,omitempty"`
+	NetTerms    *string `json:"net_terms,omitempty"`
+	PriceListId *string `json:"price_list_id,omitempty"`
+}
+
 // ReasonRequest defines model for ReasonRequest.
 type ReasonRequest struct {
 	// Notes the action's notes, recorded in its events' metadata
@@ -1202,6 +1227,19 @@ type UpdateBOMRequest struct {
 	Revision *string `json:"revision,omitempty"`
 }
 
+// UpdatePriceListRequest defines model for UpdatePriceListRequest.
+type UpdatePriceListRequest struct {
+	CustomerIds *[]string `json:"customer_ids,omitempty"`
+	Name        *string   `json:"name,omitempty"`
+	Prices      *map[string]struct {
+		Tiers *[]struct {
+			MinQuantity *int64 `json:"min_quantity,omitempty"`
+			UnitPrice   *int64 `json:"unit_price,omitempty"`
+		} `json:"tiers,omitempty"`
+		UnitPrice *int64 `json:"unit_price,omitempty"`
+	} `json:"prices,omitempty"`
+}
+
 // UpdateSupplierRequest defines model for UpdateSupplierRequest.
 type UpdateSupplierRequest struct {
 	Addresses *[]struct {
@@ -1221,6 +1259,18 @@ type UpdateSupplierRequest struct {
 	Phone        *string `json:"phone,omitempty"`
 	SupplierCode *string `json:"supplier_code,omitempty"`
 	Type         *string `json:"type,omitempty"`
+}
+
+// UpdateWholesaleOrderRequest defines model for UpdateWholesaleOrderRequest.
+type UpdateWholesaleOrderRequest struct {
+	Lines *[]struct {
+		LineId   *string `json:"line_id,omitempty"`
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"lines,omitempty"`
+	LocationId *string `json:"location_id,omitempty"`
+	Notes      *string `json:"notes,omitempty"`
+	PoNumber   *string `json:"po_number,omitempty"`
 }
 
 // Warehouse defines model for Warehouse.
@@ -2154,21 +2204,6 @@ type ListPriceListsParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// CreatePriceListJSONBody defines parameters for CreatePriceList.
-type CreatePriceListJSONBody struct {
-	Currency    *string   `json:"currency,omitempty"`
-	CustomerIds *[]string `json:"customer_ids,omitempty"`
-	Id          *string   `json:"id,omitempty"`
-	Name        *string   `json:"name,omitempty"`
-	Prices      *map[string]struct {
-		Tiers *[]struct {
-			MinQuantity *int `json:"min_quantity,omitempty"`
-			UnitPrice   *int `json:"unit_price,omitempty"`
-		} `json:"tiers,omitempty"`
-		UnitPrice *int `json:"unit_price,omitempty"`
-	} `json:"prices,omitempty"`
-}
-
 // CreatePriceListParams defines parameters for CreatePriceList.
 type CreatePriceListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2180,33 +2215,11 @@ type GetPriceListParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// UpdatePriceListJSONBody defines parameters for UpdatePriceList.
-type UpdatePriceListJSONBody struct {
-	Currency    *string   `json:"currency,omitempty"`
-	CustomerIds *[]string `json:"customer_ids,omitempty"`
-	Id          *string   `json:"id,omitempty"`
-	Name        *string   `json:"name,omitempty"`
-	Prices      *map[string]struct {
-		Tiers *[]struct {
-			MinQuantity *int `json:"min_quantity,omitempty"`
-			UnitPrice   *int `json:"unit_price,omitempty"`
-		} `json:"tiers,omitempty"`
-		UnitPrice *int `json:"unit_price,omitempty"`
-	} `json:"prices,omitempty"`
-}
-
 // UpdatePriceListParams defines parameters for UpdatePriceList.
 type UpdatePriceListParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ArchivePriceListJSONBody defines parameters for ArchivePriceList.
-type ArchivePriceListJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // ArchivePriceListParams defines parameters for ArchivePriceList.
@@ -2643,23 +2656,12 @@ type GetWholesaleAccountParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// PutWholesaleAccountJSONBody defines parameters for PutWholesaleAccount.
-type PutWholesaleAccountJSONBody struct {
-	CreditLimit *int                                 `json:"credit_limit,omitempty"`
-	Currency    *string                              `json:"currency,omitempty"`
-	NetTerms    *PutWholesaleAccountJSONBodyNetTerms `json:"net_terms,omitempty"`
-	PriceListId *string                              `json:"price_list_id,omitempty"`
-}
-
 // PutWholesaleAccountParams defines parameters for PutWholesaleAccount.
 type PutWholesaleAccountParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PutWholesaleAccountJSONBodyNetTerms defines parameters for PutWholesaleAccount.
-type PutWholesaleAccountJSONBodyNetTerms string
 
 // ListWholesaleOrdersParams defines parameters for ListWholesaleOrders.
 type ListWholesaleOrdersParams struct {
@@ -2681,21 +2683,6 @@ type ListWholesaleOrdersParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// CreateWholesaleOrderJSONBody defines parameters for CreateWholesaleOrder.
-type CreateWholesaleOrderJSONBody struct {
-	CustomerId *string `json:"customer_id,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	Lines      *[]struct {
-		LineId   *string `json:"line_id,omitempty"`
-		Quantity *int    `json:"quantity,omitempty"`
-		Sku      *string `json:"sku,omitempty"`
-	} `json:"lines,omitempty"`
-	LocationId  *string `json:"location_id,omitempty"`
-	Notes       *string `json:"notes,omitempty"`
-	PoNumber    *string `json:"po_number,omitempty"`
-	PriceListId *string `json:"price_list_id,omitempty"`
-}
-
 // CreateWholesaleOrderParams defines parameters for CreateWholesaleOrder.
 type CreateWholesaleOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2707,33 +2694,11 @@ type GetWholesaleOrderParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// UpdateWholesaleOrderJSONBody defines parameters for UpdateWholesaleOrder.
-type UpdateWholesaleOrderJSONBody struct {
-	CustomerId *string `json:"customer_id,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	Lines      *[]struct {
-		LineId   *string `json:"line_id,omitempty"`
-		Quantity *int    `json:"quantity,omitempty"`
-		Sku      *string `json:"sku,omitempty"`
-	} `json:"lines,omitempty"`
-	LocationId  *string `json:"location_id,omitempty"`
-	Notes       *string `json:"notes,omitempty"`
-	PoNumber    *string `json:"po_number,omitempty"`
-	PriceListId *string `json:"price_list_id,omitempty"`
-}
-
 // UpdateWholesaleOrderParams defines parameters for UpdateWholesaleOrder.
 type UpdateWholesaleOrderParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// WholesaleOrderActionApproveJSONBody defines parameters for WholesaleOrderActionApprove.
-type WholesaleOrderActionApproveJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // WholesaleOrderActionApproveParams defines parameters for WholesaleOrderActionApprove.
@@ -2743,25 +2708,11 @@ type WholesaleOrderActionApproveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WholesaleOrderActionCancelJSONBody defines parameters for WholesaleOrderActionCancel.
-type WholesaleOrderActionCancelJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
-}
-
 // WholesaleOrderActionCancelParams defines parameters for WholesaleOrderActionCancel.
 type WholesaleOrderActionCancelParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// WholesaleOrderActionFulfillJSONBody defines parameters for WholesaleOrderActionFulfill.
-type WholesaleOrderActionFulfillJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // WholesaleOrderActionFulfillParams defines parameters for WholesaleOrderActionFulfill.
@@ -2771,11 +2722,6 @@ type WholesaleOrderActionFulfillParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// InvoiceWholesaleOrderJSONBody defines parameters for InvoiceWholesaleOrder.
-type InvoiceWholesaleOrderJSONBody struct {
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
-}
-
 // InvoiceWholesaleOrderParams defines parameters for InvoiceWholesaleOrder.
 type InvoiceWholesaleOrderParams struct {
 	// IfMatch the ETag (version) the write is based on
@@ -2783,25 +2729,11 @@ type InvoiceWholesaleOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WholesaleOrderActionPayJSONBody defines parameters for WholesaleOrderActionPay.
-type WholesaleOrderActionPayJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
-}
-
 // WholesaleOrderActionPayParams defines parameters for WholesaleOrderActionPay.
 type WholesaleOrderActionPayParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// WholesaleOrderActionSubmitJSONBody defines parameters for WholesaleOrderActionSubmit.
-type WholesaleOrderActionSubmitJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // WholesaleOrderActionSubmitParams defines parameters for WholesaleOrderActionSubmit.
@@ -3131,13 +3063,13 @@ type CompletePickListJSONRequestBody = CompletePickListJSONBody
 type PickListActionStartJSONRequestBody = PickListActionStartJSONBody
 
 // CreatePriceListJSONRequestBody defines body for CreatePriceList for application/json ContentType.
-type CreatePriceListJSONRequestBody CreatePriceListJSONBody
+type CreatePriceListJSONRequestBody = CreatePriceListRequest
 
 // UpdatePriceListJSONRequestBody defines body for UpdatePriceList for application/json ContentType.
-type UpdatePriceListJSONRequestBody UpdatePriceListJSONBody
+type UpdatePriceListJSONRequestBody = UpdatePriceListRequest
 
 // ArchivePriceListJSONRequestBody defines body for ArchivePriceList for application/json ContentType.
-type ArchivePriceListJSONRequestBody ArchivePriceListJSONBody
+type ArchivePriceListJSONRequestBody = ReasonRequest
 
 // CreatePurchaseOrderJSONRequestBody defines body for CreatePurchaseOrder for application/json ContentType.
 type CreatePurchaseOrderJSONRequestBody = CreatePurchaseOrderRequest
@@ -3260,31 +3192,31 @@ type WebhookEndpointActionEnableJSONRequestBody = WebhookEndpointActionEnableJSO
 type RotateWebhookSecretJSONRequestBody = RotateWebhookSecretJSONBody
 
 // PutWholesaleAccountJSONRequestBody defines body for PutWholesaleAccount for application/json ContentType.
-type PutWholesaleAccountJSONRequestBody PutWholesaleAccountJSONBody
+type PutWholesaleAccountJSONRequestBody = PutWholesaleAccountRequest
 
 // CreateWholesaleOrderJSONRequestBody defines body for CreateWholesaleOrder for application/json ContentType.
-type CreateWholesaleOrderJSONRequestBody CreateWholesaleOrderJSONBody
+type CreateWholesaleOrderJSONRequestBody = CreateWholesaleOrderRequest
 
 // UpdateWholesaleOrderJSONRequestBody defines body for UpdateWholesaleOrder for application/json ContentType.
-type UpdateWholesaleOrderJSONRequestBody UpdateWholesaleOrderJSONBody
+type UpdateWholesaleOrderJSONRequestBody = UpdateWholesaleOrderRequest
 
 // WholesaleOrderActionApproveJSONRequestBody defines body for WholesaleOrderActionApprove for application/json ContentType.
-type WholesaleOrderActionApproveJSONRequestBody WholesaleOrderActionApproveJSONBody
+type WholesaleOrderActionApproveJSONRequestBody = ReasonRequest
 
 // WholesaleOrderActionCancelJSONRequestBody defines body for WholesaleOrderActionCancel for application/json ContentType.
-type WholesaleOrderActionCancelJSONRequestBody WholesaleOrderActionCancelJSONBody
+type WholesaleOrderActionCancelJSONRequestBody = ReasonRequest
 
 // WholesaleOrderActionFulfillJSONRequestBody defines body for WholesaleOrderActionFulfill for application/json ContentType.
-type WholesaleOrderActionFulfillJSONRequestBody WholesaleOrderActionFulfillJSONBody
+type WholesaleOrderActionFulfillJSONRequestBody = ReasonRequest
 
 // InvoiceWholesaleOrderJSONRequestBody defines body for InvoiceWholesaleOrder for application/json ContentType.
-type InvoiceWholesaleOrderJSONRequestBody InvoiceWholesaleOrderJSONBody
+type InvoiceWholesaleOrderJSONRequestBody = InvoiceWholesaleOrderRequest
 
 // WholesaleOrderActionPayJSONRequestBody defines body for WholesaleOrderActionPay for application/json ContentType.
-type WholesaleOrderActionPayJSONRequestBody WholesaleOrderActionPayJSONBody
+type WholesaleOrderActionPayJSONRequestBody = ReasonRequest
 
 // WholesaleOrderActionSubmitJSONRequestBody defines body for WholesaleOrderActionSubmit for application/json ContentType.
-type WholesaleOrderActionSubmitJSONRequestBody WholesaleOrderActionSubmitJSONBody
+type WholesaleOrderActionSubmitJSONRequestBody = ReasonRequest
 
 // CreateWorkOrderJSONRequestBody defines body for CreateWorkOrder for application/json ContentType.
 type CreateWorkOrderJSONRequestBody = CreateWorkOrderRequest
