@@ -32,19 +32,34 @@ func bomOf(b *domain.BillOfMaterials) bomJSON {
 		Status: string(b.Status), CreatedAt: rfc3339(b.CreatedAt), UpdatedAt: rfc3339(b.UpdatedAt), Version: b.Version}
 }
 
+// createBOMRequest is the body of POST /v1/bill_of_materials.
+type createBOMRequest struct {
+	ID         string                `json:"id,omitempty"`
+	SKU        string                `json:"sku,omitempty"`
+	Name       string                `json:"name,omitempty"`
+	Revision   string                `json:"revision,omitempty"`
+	Components []domain.BOMComponent `json:"components,omitempty"`
+}
+
 // createBOM is POST /v1/bill_of_materials {id?, sku*, name, revision, components*[{sku, quantity}]}.
 func (s *Server) createBOM(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateBOM{BOMID: commands.NewID()}
 	create(s, w, r, "/v1/bill_of_materials/", func(b *domain.BillOfMaterials) string { return b.ID }, bomOf, func(o *object) {
-		o.into("id", &cmd.BOMID)
-		o.into("sku", &cmd.SKU)
-		o.into("name", &cmd.Name)
-		o.into("revision", &cmd.Revision)
-		o.into("components", &cmd.Components)
+		in := createBOMRequest{ID: cmd.BOMID} // a generated id unless one is given
+		o.fill(&in)
+		cmd.BOMID, cmd.SKU, cmd.Name, cmd.Revision, cmd.Components = in.ID, in.SKU, in.Name, in.Revision, in.Components
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
 		return s.cmd.Manufacturing().CreateBOM(r.Context(), cmd, opts...)
 	})
+}
+
+// updateBOMRequest is the body of PUT /v1/bill_of_materials/{id}: components null
+// clears them.
+type updateBOMRequest struct {
+	Name       *string               `json:"name,omitempty"`
+	Revision   *string               `json:"revision,omitempty"`
+	Components []domain.BOMComponent `json:"components,omitempty"`
 }
 
 // updateBOM is PUT /v1/bill_of_materials/{id}: a draft's name, revision and components
@@ -52,12 +67,11 @@ func (s *Server) createBOM(w http.ResponseWriter, r *http.Request) {
 func (s *Server) updateBOM(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdateBOM
 	command(s, w, r, bomOf, func(o *object) {
-		cmd.Name = o.str("name")
-		cmd.Revision = o.str("revision")
+		in := updateBOMRequest{Components: []domain.BOMComponent{}} // what null gives
+		o.fill(&in)
+		cmd.Name, cmd.Revision = in.Name, in.Revision
 		if o.has("components") {
-			comps := []domain.BOMComponent{}
-			o.into("components", &comps)
-			cmd.Components = &comps
+			cmd.Components = &in.Components
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.BillOfMaterials], error) {
 		return s.cmd.Manufacturing().UpdateBOM(r.Context(), mux.Vars(r)["id"], cmd, opts...)
@@ -173,18 +187,26 @@ func workOrderOf(o *domain.WorkOrder) workOrderJSON {
 		UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
 }
 
+// createWorkOrderRequest is the body of POST /v1/work_orders.
+type createWorkOrderRequest struct {
+	ID         string `json:"id,omitempty"`
+	BOMID      string `json:"bom_id,omitempty"`
+	Quantity   int64  `json:"quantity,omitempty"`
+	LocationID string `json:"location_id,omitempty"`
+	Priority   string `json:"priority,omitempty"`
+	DueDate    string `json:"due_date,omitempty"`
+}
+
 // createWorkOrder is POST /v1/work_orders {id?, bom_id*, quantity*, location_id (main),
 // priority (NORMAL), due_date}.
 func (s *Server) createWorkOrder(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateWorkOrder{WorkOrderID: commands.NewID(), LocationID: DefaultLocation}
 	var bomID string
 	create(s, w, r, "/v1/work_orders/", func(w *domain.WorkOrder) string { return w.ID }, workOrderOf, func(o *object) {
-		o.into("id", &cmd.WorkOrderID)
-		o.into("bom_id", &bomID)
-		o.into("quantity", &cmd.Quantity)
-		o.into("location_id", &cmd.LocationID)
-		o.into("priority", &cmd.Priority)
-		o.into("due_date", &cmd.DueDate)
+		in := createWorkOrderRequest{ID: cmd.WorkOrderID, LocationID: cmd.LocationID} // the defaults
+		o.fill(&in)
+		cmd.WorkOrderID, bomID, cmd.Quantity = in.ID, in.BOMID, in.Quantity
+		cmd.LocationID, cmd.Priority, cmd.DueDate = in.LocationID, in.Priority, in.DueDate
 		o.v.Check(domain.ValidID(cmd.WorkOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(bomID), "bom_id", "is required, must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
@@ -199,16 +221,21 @@ func (s *Server) workOrderAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// completeWorkOrderRequest is the body of POST /v1/work_orders/{id}/complete.
+type completeWorkOrderRequest struct {
+	QuantityProduced int64 `json:"quantity_produced,omitempty"`
+	ScrapQuantity    int64 `json:"scrap_quantity,omitempty"`
+}
+
 // completeWorkOrder is POST /v1/work_orders/{id}/complete {quantity_produced,
 // scrap_quantity}; without either, all that remains is produced.
 func (s *Server) completeWorkOrder(w http.ResponseWriter, r *http.Request) {
-	var cmd domain.CompleteWorkOrder
-	command(s, w, r, workOrderOf, func(o *object) {
-		o.into("quantity_produced", &cmd.QuantityProduced)
-		o.into("scrap_quantity", &cmd.ScrapQuantity)
-	}, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
-		return s.cmd.Manufacturing().CompleteWorkOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
-	})
+	var in completeWorkOrderRequest
+	command(s, w, r, workOrderOf, func(o *object) { o.fill(&in) },
+		func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+			cmd := domain.CompleteWorkOrder{QuantityProduced: in.QuantityProduced, ScrapQuantity: in.ScrapQuantity}
+			return s.cmd.Manufacturing().CompleteWorkOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+		})
 }
 
 func (s *Server) getWorkOrder(w http.ResponseWriter, r *http.Request) {

@@ -112,6 +112,29 @@ var requestTypes = map[string]any{
 	// customers, orders, inventory, returns, warranties
 
 	// purchasing, manufacturing, wholesale
+	"POST /v1/suppliers":                       createSupplierRequest{},
+	"PUT /v1/suppliers/{id}":                   updateSupplierRequest{},
+	"POST /v1/suppliers/{id}/products":         setSupplierProductRequest{},
+	"POST /v1/suppliers/{id}/{action}":         reasonRequest{},
+	"POST /v1/purchase_orders":                 createPurchaseOrderRequest{},
+	"POST /v1/purchase_orders/{id}/receive":    receivePurchaseOrderRequest{},
+	"POST /v1/purchase_orders/{id}/{action}":   reasonRequest{},
+	"POST /v1/asns":                            createASNRequest{},
+	"POST /v1/asns/{id}/{action}":              reasonRequest{},
+	"POST /v1/bill_of_materials":               createBOMRequest{},
+	"PUT /v1/bill_of_materials/{id}":           updateBOMRequest{},
+	"POST /v1/bill_of_materials/{id}/{action}": reasonRequest{},
+	"POST /v1/work_orders":                     createWorkOrderRequest{},
+	"POST /v1/work_orders/{id}/complete":       completeWorkOrderRequest{},
+	"POST /v1/work_orders/{id}/{action}":       reasonRequest{},
+	"POST /v1/price_lists":                     createPriceListRequest{},
+	"PUT /v1/price_lists/{id}":                 updatePriceListRequest{},
+	"POST /v1/price_lists/{id}/archive":        reasonRequest{},
+	"PUT /v1/wholesale_accounts/{customer_id}": putWholesaleAccountRequest{},
+	"POST /v1/wholesale_orders":                createWholesaleOrderRequest{},
+	"PUT /v1/wholesale_orders/{id}":            updateWholesaleOrderRequest{},
+	"POST /v1/wholesale_orders/{id}/invoice":   invoiceWholesaleOrderRequest{},
+	"POST /v1/wholesale_orders/{id}/{action}":  reasonRequest{},
 }
 
 // requestFor finds the request type of an operation.

@@ -46,42 +46,56 @@ func supplierOf(s *domain.Supplier) supplierJSON {
 		Products: s.Catalog(), CreatedAt: rfc3339(s.CreatedAt), UpdatedAt: rfc3339(s.UpdatedAt), Version: s.Version}
 }
 
+// createSupplierRequest is the body of POST /v1/suppliers.
+type createSupplierRequest struct {
+	ID           string           `json:"id,omitempty"`
+	Name         string           `json:"name,omitempty"`
+	SupplierCode string           `json:"supplier_code,omitempty"`
+	Type         string           `json:"type,omitempty"`
+	Email        string           `json:"email,omitempty"`
+	Phone        string           `json:"phone,omitempty"`
+	Addresses    []domain.Address `json:"addresses,omitempty"`
+	PaymentTerms string           `json:"payment_terms,omitempty"`
+	LeadTimeDays int              `json:"lead_time_days,omitempty"`
+}
+
 func (s *Server) createSupplier(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateSupplier{SupplierID: commands.NewID()}
 	create(s, w, r, "/v1/suppliers/", func(s *domain.Supplier) string { return s.ID }, supplierOf, func(o *object) {
-		o.into("id", &cmd.SupplierID)
-		o.into("name", &cmd.Name)
-		o.into("supplier_code", &cmd.SupplierCode)
-		o.into("type", &cmd.Type)
-		o.into("email", &cmd.Email)
-		o.into("phone", &cmd.Phone)
-		o.into("addresses", &cmd.Addresses)
-		o.into("payment_terms", &cmd.PaymentTerms)
-		o.into("lead_time_days", &cmd.LeadTimeDays)
+		in := createSupplierRequest{ID: cmd.SupplierID} // a generated id unless one is given
+		o.fill(&in)
+		cmd.SupplierID = in.ID
+		cmd.Name, cmd.SupplierCode, cmd.Type, cmd.Email, cmd.Phone = in.Name, in.SupplierCode, in.Type, in.Email, in.Phone
+		cmd.Addresses, cmd.PaymentTerms, cmd.LeadTimeDays = in.Addresses, in.PaymentTerms, in.LeadTimeDays
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
 		return s.cmd.Purchasing().CreateSupplier(r.Context(), cmd, opts...)
 	})
 }
 
+// updateSupplierRequest is the body of PUT /v1/suppliers/{id}: addresses null clears
+// them.
+type updateSupplierRequest struct {
+	Name         *string          `json:"name,omitempty"`
+	SupplierCode *string          `json:"supplier_code,omitempty"`
+	Type         *string          `json:"type,omitempty"`
+	Email        *string          `json:"email,omitempty"`
+	Phone        *string          `json:"phone,omitempty"`
+	PaymentTerms *string          `json:"payment_terms,omitempty"`
+	Addresses    []domain.Address `json:"addresses,omitempty"`
+	LeadTimeDays *int             `json:"lead_time_days,omitempty"`
+}
+
 // updateSupplier is PUT /v1/suppliers/{id}: the fields given replace the old values.
 func (s *Server) updateSupplier(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdateSupplier
 	command(s, w, r, supplierOf, func(o *object) {
-		cmd.Name = o.str("name")
-		cmd.SupplierCode = o.str("supplier_code")
-		cmd.Type = o.str("type")
-		cmd.Email = o.str("email")
-		cmd.Phone = o.str("phone")
-		cmd.PaymentTerms = o.str("payment_terms")
+		in := updateSupplierRequest{Addresses: []domain.Address{}} // what null gives
+		o.fill(&in)
+		cmd.Name, cmd.SupplierCode, cmd.Type, cmd.Email, cmd.Phone = in.Name, in.SupplierCode, in.Type, in.Email, in.Phone
+		cmd.PaymentTerms, cmd.LeadTimeDays = in.PaymentTerms, in.LeadTimeDays
 		if o.has("addresses") {
-			addrs := []domain.Address{}
-			o.into("addresses", &addrs)
-			cmd.Addresses = &addrs
-		}
-		var days int
-		if o.into("lead_time_days", &days) {
-			cmd.LeadTimeDays = &days
+			cmd.Addresses = &in.Addresses
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
 		return s.cmd.Purchasing().UpdateSupplier(r.Context(), mux.Vars(r)["id"], cmd, opts...)
@@ -95,6 +109,17 @@ func (s *Server) supplierAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// setSupplierProductRequest is the body of POST /v1/suppliers/{id}/products: one catalog
+// entry.
+type setSupplierProductRequest struct {
+	SKU                  string `json:"sku,omitempty"`
+	SupplierSKU          string `json:"supplier_sku,omitempty"`
+	UnitCost             int64  `json:"unit_cost,omitempty"`
+	Currency             string `json:"currency,omitempty"`
+	MinimumOrderQuantity int64  `json:"minimum_order_quantity,omitempty"`
+	LeadTimeDays         int    `json:"lead_time_days,omitempty"`
+}
+
 // setSupplierProduct is POST /v1/suppliers/{id}/products {sku, supplier_sku, unit_cost,
 // currency, minimum_order_quantity, lead_time_days}: adds the SKU's catalog entry or
 // replaces it whole. It answers the entry.
@@ -102,12 +127,10 @@ func (s *Server) setSupplierProduct(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.SetSupplierProduct
 	p := &cmd.Product
 	command(s, w, r, func(s *domain.Supplier) domain.SupplierProduct { return s.Products[p.SKU] }, func(o *object) {
-		o.into("sku", &p.SKU)
-		o.into("supplier_sku", &p.SupplierSKU)
-		o.into("unit_cost", &p.UnitCost)
-		o.into("currency", &p.Currency)
-		o.into("minimum_order_quantity", &p.MinimumOrderQuantity)
-		o.into("lead_time_days", &p.LeadTimeDays)
+		var in setSupplierProductRequest
+		o.fill(&in)
+		*p = domain.SupplierProduct{SKU: in.SKU, SupplierSKU: in.SupplierSKU, UnitCost: in.UnitCost, Currency: in.Currency,
+			MinimumOrderQuantity: in.MinimumOrderQuantity, LeadTimeDays: in.LeadTimeDays}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Supplier], error) {
 		return s.cmd.Purchasing().SetSupplierProduct(r.Context(), mux.Vars(r)["id"], cmd, opts...)
@@ -215,31 +238,41 @@ func purchaseOrderOf(o *domain.PurchaseOrder) purchaseOrderJSON {
 	return out
 }
 
+// purchaseLineInput is a purchase order line as a request gives it: without unit_cost,
+// the catalog's.
 type purchaseLineInput struct {
 	SKU      string `json:"sku"`
 	Quantity int64  `json:"quantity"`
 	UnitCost *int64 `json:"unit_cost"`
 }
 
+// createPurchaseOrderRequest is the body of POST /v1/purchase_orders.
+type createPurchaseOrderRequest struct {
+	ID                   string              `json:"id,omitempty"`
+	SupplierID           string              `json:"supplier_id,omitempty"`
+	LocationID           string              `json:"location_id,omitempty"`
+	ExpectedDeliveryDate string              `json:"expected_delivery_date,omitempty"`
+	Currency             string              `json:"currency,omitempty"`
+	PaymentTerms         string              `json:"payment_terms,omitempty"`
+	Notes                string              `json:"notes,omitempty"`
+	Items                []purchaseLineInput `json:"items,omitempty"`
+}
+
 func (s *Server) createPurchaseOrder(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreatePurchaseOrder{PurchaseOrderID: commands.NewID(), LocationID: DefaultLocation}
 	var supplierID string
-	var lines []purchaseLineInput
 	create(s, w, r, "/v1/purchase_orders/", func(p *domain.PurchaseOrder) string { return p.ID }, purchaseOrderOf, func(o *object) {
-		o.into("id", &cmd.PurchaseOrderID)
-		o.into("supplier_id", &supplierID)
-		o.into("location_id", &cmd.LocationID)
-		o.into("expected_delivery_date", &cmd.ExpectedDeliveryDate)
-		o.into("currency", &cmd.Currency)
-		o.into("payment_terms", &cmd.PaymentTerms)
-		o.into("notes", &cmd.Notes)
-		o.into("items", &lines)
-		for _, l := range lines {
+		in := createPurchaseOrderRequest{ID: cmd.PurchaseOrderID, LocationID: cmd.LocationID} // the defaults
+		o.fill(&in)
+		cmd.PurchaseOrderID, supplierID, cmd.LocationID = in.ID, in.SupplierID, in.LocationID
+		cmd.ExpectedDeliveryDate, cmd.Currency = in.ExpectedDeliveryDate, in.Currency
+		cmd.PaymentTerms, cmd.Notes = in.PaymentTerms, in.Notes
+		for _, l := range in.Items {
 			cmd.Items = append(cmd.Items, domain.PurchaseLineInput{SKU: l.SKU, Quantity: l.Quantity, UnitCost: l.UnitCost})
 		}
 		o.v.Check(domain.ValidID(cmd.PurchaseOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(supplierID), "supplier_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
-		o.v.Check(len(lines) > 0, "items", "1 to 500 lines")
+		o.v.Check(len(in.Items) > 0, "items", "1 to 500 lines")
 	}, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
 		return s.cmd.Purchasing().CreatePurchaseOrder(r.Context(), cmd, supplierID, opts...)
 	})
@@ -252,13 +285,19 @@ func (s *Server) purchaseOrderAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// receivePurchaseOrderRequest is the body of POST /v1/purchase_orders/{id}/receive: the
+// quantities received.
+type receivePurchaseOrderRequest struct {
+	Items []domain.ASNItem `json:"items,omitempty"` // {sku, quantity}
+}
+
 // receivePurchaseOrder is POST /v1/purchase_orders/{id}/receive {items[{sku, quantity}]}.
 func (s *Server) receivePurchaseOrder(w http.ResponseWriter, r *http.Request) {
-	var items []domain.ASNItem // {sku, quantity}
-	command(s, w, r, purchaseOrderOf, func(o *object) { o.into("items", &items) },
+	var in receivePurchaseOrderRequest
+	command(s, w, r, purchaseOrderOf, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
 			cmd := domain.ReceivePurchaseOrder{}
-			for _, it := range items {
+			for _, it := range in.Items {
 				cmd.Items = append(cmd.Items, domain.PurchaseItem{SKU: it.SKU, Quantity: it.Quantity})
 			}
 			return s.cmd.Purchasing().ReceivePurchaseOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
@@ -338,16 +377,24 @@ func asnOf(a *domain.ASN) asnJSON {
 	return out
 }
 
+// createASNRequest is the body of POST /v1/asns.
+type createASNRequest struct {
+	ID              string           `json:"id,omitempty"`
+	PurchaseOrderID string           `json:"purchase_order_id,omitempty"`
+	Items           []domain.ASNItem `json:"items,omitempty"`
+	Carrier         string           `json:"carrier,omitempty"`
+	TrackingNumber  string           `json:"tracking_number,omitempty"`
+	ExpectedArrival string           `json:"expected_arrival,omitempty"`
+}
+
 func (s *Server) createASN(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateASN{ASNID: commands.NewID()}
 	var poID string
 	create(s, w, r, "/v1/asns/", func(a *domain.ASN) string { return a.ID }, asnOf, func(o *object) {
-		o.into("id", &cmd.ASNID)
-		o.into("purchase_order_id", &poID)
-		o.into("items", &cmd.Items)
-		o.into("carrier", &cmd.Carrier)
-		o.into("tracking_number", &cmd.TrackingNumber)
-		o.into("expected_arrival", &cmd.ExpectedArrival)
+		in := createASNRequest{ID: cmd.ASNID} // a generated id unless one is given
+		o.fill(&in)
+		cmd.ASNID, poID, cmd.Items = in.ID, in.PurchaseOrderID, in.Items
+		cmd.Carrier, cmd.TrackingNumber, cmd.ExpectedArrival = in.Carrier, in.TrackingNumber, in.ExpectedArrival
 		o.v.Check(domain.ValidID(cmd.ASNID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(poID), "purchase_order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.ASN], error) {

@@ -36,18 +36,34 @@ func priceListOf(p *domain.PriceList) priceListJSON {
 		UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
 }
 
+// createPriceListRequest is the body of POST /v1/price_lists: prices by SKU.
+type createPriceListRequest struct {
+	ID          string                     `json:"id,omitempty"`
+	Name        string                     `json:"name,omitempty"`
+	Currency    string                     `json:"currency,omitempty"`
+	CustomerIDs []string                   `json:"customer_ids,omitempty"`
+	Prices      map[string]domain.SKUPrice `json:"prices,omitempty"`
+}
+
 func (s *Server) createPriceList(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreatePriceList{PriceListID: commands.NewID()}
 	create(s, w, r, "/v1/price_lists/", func(p *domain.PriceList) string { return p.ID }, priceListOf, func(o *object) {
-		o.into("id", &cmd.PriceListID)
-		o.into("name", &cmd.Name)
-		o.into("currency", &cmd.Currency)
-		o.into("customer_ids", &cmd.CustomerIDs)
-		o.into("prices", &cmd.Prices)
+		in := createPriceListRequest{ID: cmd.PriceListID} // a generated id unless one is given
+		o.fill(&in)
+		cmd.PriceListID, cmd.Name, cmd.Currency = in.ID, in.Name, in.Currency
+		cmd.CustomerIDs, cmd.Prices = in.CustomerIDs, in.Prices
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
 		return s.cmd.Wholesale().CreatePriceList(r.Context(), cmd, opts...)
 	})
+}
+
+// updatePriceListRequest is the body of PUT /v1/price_lists/{id}: customer_ids or prices
+// null clears them.
+type updatePriceListRequest struct {
+	Name        *string                    `json:"name,omitempty"`
+	CustomerIDs []string                   `json:"customer_ids,omitempty"`
+	Prices      map[string]domain.SKUPrice `json:"prices,omitempty"`
 }
 
 // updatePriceList is PUT /v1/price_lists/{id}: name, customer_ids and prices, each
@@ -55,16 +71,14 @@ func (s *Server) createPriceList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) updatePriceList(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdatePriceList
 	command(s, w, r, priceListOf, func(o *object) {
-		cmd.Name = o.str("name")
+		in := updatePriceListRequest{CustomerIDs: []string{}, Prices: map[string]domain.SKUPrice{}} // what null gives
+		o.fill(&in)
+		cmd.Name = in.Name
 		if o.has("customer_ids") {
-			ids := []string{}
-			o.into("customer_ids", &ids)
-			cmd.CustomerIDs = &ids
+			cmd.CustomerIDs = &in.CustomerIDs
 		}
 		if o.has("prices") {
-			prices := map[string]domain.SKUPrice{}
-			o.into("prices", &prices)
-			cmd.Prices = &prices
+			cmd.Prices = &in.Prices
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.PriceList], error) {
@@ -125,22 +139,28 @@ func wholesaleAccountOf(a *domain.WholesaleAccount) wholesaleAccountJSON {
 		UpdatedAt: rfc3339(a.UpdatedAt), Version: a.Version}
 }
 
+// putWholesaleAccountRequest is the body of PUT /v1/wholesale_accounts/{customer_id}:
+// price_list_id "" or null clears it.
+type putWholesaleAccountRequest struct {
+	Currency    *string `json:"currency,omitempty"`
+	CreditLimit *int64  `json:"credit_limit,omitempty"`
+	NetTerms    *string `json:"net_terms,omitempty"` // NET15, NET30 or NET60
+	PriceListID *string `json:"price_list_id,omitempty"`
+}
+
 // putWholesaleAccount is PUT /v1/wholesale_accounts/{customer_id} {currency, credit_limit,
 // net_terms, price_list_id}: opens the account of a BUSINESS customer, or changes the
 // terms given.
 func (s *Server) putWholesaleAccount(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.UpdateWholesaleAccount{CustomerID: mux.Vars(r)["customer_id"]}
 	command(s, w, r, wholesaleAccountOf, func(o *object) {
-		cmd.Currency = o.str("currency")
-		var limit int64
-		if o.into("credit_limit", &limit) {
-			cmd.CreditLimit = &limit
-		}
-		if terms := o.str("net_terms"); terms != nil {
-			nt := domain.NetTerms(*terms)
+		var in putWholesaleAccountRequest
+		o.fill(&in)
+		cmd.Currency, cmd.CreditLimit, cmd.PriceListID = in.Currency, in.CreditLimit, in.PriceListID
+		if in.NetTerms != nil {
+			nt := domain.NetTerms(*in.NetTerms)
 			cmd.NetTerms = &nt
 		}
-		cmd.PriceListID = o.str("price_list_id")
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.WholesaleAccount], error) {
 		return s.cmd.Wholesale().PutAccount(r.Context(), cmd, opts...)
@@ -192,16 +212,17 @@ func wholesaleOrderOf(o *domain.WholesaleOrder) wholesaleOrderJSON {
 	return out
 }
 
+// wholesaleLineInput is a wholesale order line as a request gives it.
 type wholesaleLineInput struct {
 	LineID   string `json:"line_id"`
 	SKU      string `json:"sku"`
 	Quantity int64  `json:"quantity"`
 }
 
-// wholesaleLines reads lines; a line without line_id is numbered from 1 in body order.
-func wholesaleLines(o *object) *[]domain.WholesaleLineInput {
-	var in []wholesaleLineInput
-	if !o.into("lines", &in) {
+// wholesaleLines are the lines given (nil for none given); a line without line_id is
+// numbered from 1 in body order.
+func wholesaleLines(in []wholesaleLineInput) []domain.WholesaleLineInput {
+	if in == nil {
 		return nil
 	}
 	out := make([]domain.WholesaleLineInput, len(in))
@@ -211,22 +232,29 @@ func wholesaleLines(o *object) *[]domain.WholesaleLineInput {
 		}
 		out[i] = domain.WholesaleLineInput{LineID: l.LineID, SKU: l.SKU, Quantity: l.Quantity}
 	}
-	return &out
+	return out
+}
+
+// createWholesaleOrderRequest is the body of POST /v1/wholesale_orders: without
+// price_list_id, the customer's account's list.
+type createWholesaleOrderRequest struct {
+	ID          string               `json:"id,omitempty"`
+	CustomerID  string               `json:"customer_id,omitempty"`
+	PriceListID string               `json:"price_list_id,omitempty"`
+	LocationID  string               `json:"location_id,omitempty"`
+	PONumber    string               `json:"po_number,omitempty"`
+	Notes       string               `json:"notes,omitempty"`
+	Lines       []wholesaleLineInput `json:"lines,omitempty"`
 }
 
 func (s *Server) createWholesaleOrder(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateWholesaleOrder{OrderID: commands.NewID(), LocationID: DefaultLocation}
 	var priceListID string
 	create(s, w, r, "/v1/wholesale_orders/", func(w *domain.WholesaleOrder) string { return w.ID }, wholesaleOrderOf, func(o *object) {
-		o.into("id", &cmd.OrderID)
-		o.into("customer_id", &cmd.CustomerID)
-		o.into("price_list_id", &priceListID)
-		o.into("location_id", &cmd.LocationID)
-		o.into("po_number", &cmd.PONumber)
-		o.into("notes", &cmd.Notes)
-		if lines := wholesaleLines(o); lines != nil {
-			cmd.Lines = *lines
-		}
+		in := createWholesaleOrderRequest{ID: cmd.OrderID, LocationID: cmd.LocationID} // the defaults
+		o.fill(&in)
+		cmd.OrderID, cmd.CustomerID, priceListID, cmd.LocationID = in.ID, in.CustomerID, in.PriceListID, in.LocationID
+		cmd.PONumber, cmd.Notes, cmd.Lines = in.PONumber, in.Notes, wholesaleLines(in.Lines)
 		o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(cmd.CustomerID), "customer_id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(priceListID == "" || domain.ValidID(priceListID), "price_list_id", "must match ^[A-Za-z0-9_-]{1,64}$")
@@ -235,15 +263,26 @@ func (s *Server) createWholesaleOrder(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// updateWholesaleOrderRequest is the body of PUT /v1/wholesale_orders/{id}: lines
+// replace them all.
+type updateWholesaleOrderRequest struct {
+	PONumber   *string              `json:"po_number,omitempty"`
+	LocationID *string              `json:"location_id,omitempty"`
+	Notes      *string              `json:"notes,omitempty"`
+	Lines      []wholesaleLineInput `json:"lines,omitempty"`
+}
+
 // updateWholesaleOrder is PUT /v1/wholesale_orders/{id}: a draft's po_number, location_id,
 // notes, and lines (re-priced from the order's list).
 func (s *Server) updateWholesaleOrder(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdateWholesaleOrder
 	command(s, w, r, wholesaleOrderOf, func(o *object) {
-		cmd.PONumber = o.str("po_number")
-		cmd.LocationID = o.str("location_id")
-		cmd.Notes = o.str("notes")
-		cmd.Lines = wholesaleLines(o)
+		var in updateWholesaleOrderRequest
+		o.fill(&in)
+		cmd.PONumber, cmd.LocationID, cmd.Notes = in.PONumber, in.LocationID, in.Notes
+		if lines := wholesaleLines(in.Lines); lines != nil {
+			cmd.Lines = &lines
+		}
 	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
 		return s.cmd.Wholesale().UpdateOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
@@ -256,15 +295,19 @@ func (s *Server) wholesaleOrderAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// invoiceWholesaleOrderRequest is the body of POST /v1/wholesale_orders/{id}/invoice.
+type invoiceWholesaleOrderRequest struct {
+	InvoiceNumber string `json:"invoice_number,omitempty"`
+}
+
 // invoiceWholesaleOrder is POST /v1/wholesale_orders/{id}/invoice {invoice_number}; without
 // one the order gets the next INV-000001 style number.
 func (s *Server) invoiceWholesaleOrder(w http.ResponseWriter, r *http.Request) {
-	var number string
-	command(s, w, r, wholesaleOrderOf, func(o *object) {
-		o.into("invoice_number", &number)
-	}, func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
-		return s.cmd.Wholesale().InvoiceOrder(r.Context(), mux.Vars(r)["id"], number, opts...)
-	})
+	var in invoiceWholesaleOrderRequest
+	command(s, w, r, wholesaleOrderOf, func(o *object) { o.fill(&in) },
+		func(opts []commands.Option) (commands.Result[domain.WholesaleOrder], error) {
+			return s.cmd.Wholesale().InvoiceOrder(r.Context(), mux.Vars(r)["id"], in.InvoiceNumber, opts...)
+		})
 }
 
 func (s *Server) getWholesaleOrder(w http.ResponseWriter, r *http.Request) {

@@ -110,27 +110,6 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
-// Defines values for PutWholesaleAccountJSONBodyNetTerms.
-const (
-	NET15 PutWholesaleAccountJSONBodyNetTerms = "NET15"
-	NET30 PutWholesaleAccountJSONBodyNetTerms = "NET30"
-	NET60 PutWholesaleAccountJSONBodyNetTerms = "NET60"
-)
-
-// Valid indicates whether the value is a known member of the PutWholesaleAccountJSONBodyNetTerms enum.
-func (e PutWholesaleAccountJSONBodyNetTerms) Valid() bool {
-	switch e {
-	case NET15:
-		return true
-	case NET30:
-		return true
-	case NET60:
-		return true
-	default:
-		return false
-	}
-}
-
 // ASNItem defines model for ASNItem.
 type ASNItem struct {
 	Quantity int64  `json:"quantity"`
@@ -323,6 +302,14 @@ type CaseNoteList struct {
 	Object     string     `json:"object"`
 }
 
+// CompleteWorkOrderRequest defines model for CompleteWorkOrderRequest.
+type CompleteWorkOrderRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes            *string `json:"notes,omitempty"`
+	QuantityProduced *int64  `json:"quantity_produced,omitempty"`
+	ScrapQuantity    *int64  `json:"scrap_quantity,omitempty"`
+}
+
 // Contact defines model for Contact.
 type Contact struct {
 	CreatedAt  string  `json:"created_at"`
@@ -363,6 +350,31 @@ type CountVariance struct {
 	Variance int64  `json:"variance"`
 }
 
+// CreateASNRequest defines model for CreateASNRequest.
+type CreateASNRequest struct {
+	Carrier         *string `json:"carrier,omitempty"`
+	ExpectedArrival *string `json:"expected_arrival,omitempty"`
+	Id              *string `json:"id,omitempty"`
+	Items           *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+	PurchaseOrderId *string `json:"purchase_order_id,omitempty"`
+	TrackingNumber  *string `json:"tracking_number,omitempty"`
+}
+
+// CreateBOMRequest defines model for CreateBOMRequest.
+type CreateBOMRequest struct {
+	Components *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"components,omitempty"`
+	Id       *string `json:"id,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	Revision *string `json:"revision,omitempty"`
+	Sku      *string `json:"sku,omitempty"`
+}
+
 // CreateContactRequest defines model for CreateContactRequest.
 type CreateContactRequest struct {
 	CustomerId     *string `json:"customer_id,omitempty"`
@@ -393,6 +405,84 @@ type CreateLeadRequest struct {
 	Phone           *string `json:"phone,omitempty"`
 	Status          *string `json:"status,omitempty"`
 	Title           *string `json:"title,omitempty"`
+}
+
+// CreatePriceListRequest defines model for CreatePriceListRequest.
+type CreatePriceListRequest struct {
+	Currency    *string    `json:"currency,omitempty"`
+	CustomerIds *[]*string `json:"customer_ids,omitempty"`
+	Id          *string    `json:"id,omitempty"`
+	Name        *string    `json:"name,omitempty"`
+	Prices      *map[string]struct {
+		Tiers *[]struct {
+			MinQuantity *int64 `json:"min_quantity,omitempty"`
+			UnitPrice   *int64 `json:"unit_price,omitempty"`
+		} `json:"tiers,omitempty"`
+		UnitPrice *int64 `json:"unit_price,omitempty"`
+	} `json:"prices,omitempty"`
+}
+
+// CreatePurchaseOrderRequest defines model for CreatePurchaseOrderRequest.
+type CreatePurchaseOrderRequest struct {
+	Currency             *string `json:"currency,omitempty"`
+	ExpectedDeliveryDate *string `json:"expected_delivery_date,omitempty"`
+	Id                   *string `json:"id,omitempty"`
+	Items                *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+		UnitCost *int64  `json:"unit_cost,omitempty"`
+	} `json:"items,omitempty"`
+	LocationId   *string `json:"location_id,omitempty"`
+	Notes        *string `json:"notes,omitempty"`
+	PaymentTerms *string `json:"payment_terms,omitempty"`
+	SupplierId   *string `json:"supplier_id,omitempty"`
+}
+
+// CreateSupplierRequest defines model for CreateSupplierRequest.
+type CreateSupplierRequest struct {
+	Addresses *[]struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		Id         *string `json:"id,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"addresses,omitempty"`
+	Email        *string `json:"email,omitempty"`
+	Id           *string `json:"id,omitempty"`
+	LeadTimeDays *int    `json:"lead_time_days,omitempty"`
+	Name         *string `json:"name,omitempty"`
+	PaymentTerms *string `json:"payment_terms,omitempty"`
+	Phone        *string `json:"phone,omitempty"`
+	SupplierCode *string `json:"supplier_code,omitempty"`
+	Type         *string `json:"type,omitempty"`
+}
+
+// CreateWholesaleOrderRequest defines model for CreateWholesaleOrderRequest.
+type CreateWholesaleOrderRequest struct {
+	CustomerId *string `json:"customer_id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	Lines      *[]struct {
+		LineId   *string `json:"line_id,omitempty"`
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"lines,omitempty"`
+	LocationId  *string `json:"location_id,omitempty"`
+	Notes       *string `json:"notes,omitempty"`
+	PoNumber    *string `json:"po_number,omitempty"`
+	PriceListId *string `json:"price_list_id,omitempty"`
+}
+
+// CreateWorkOrderRequest defines model for CreateWorkOrderRequest.
+type CreateWorkOrderRequest struct {
+	BomId      *string `json:"bom_id,omitempty"`
+	DueDate    *string `json:"due_date,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	LocationId *string `json:"location_id,omitempty"`
+	Priority   *string `json:"priority,omitempty"`
+	Quantity   *int64  `json:"quantity,omitempty"`
 }
 
 // CreditLine defines model for CreditLine.
@@ -599,6 +689,14 @@ type InventoryList struct {
 	HasMore    bool        `json:"has_more"`
 	NextCursor *string     `json:"next_cursor,omitempty"`
 	Object     string      `json:"object"`
+}
+
+// InvoiceWholesaleOrderRequest defines model for InvoiceWholesaleOrderRequest.
+type InvoiceWholesaleOrderRequest struct {
+	InvoiceNumber *string `json:"invoice_number,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
 }
 
 // Lead defines model for Lead.
@@ -897,6 +995,21 @@ type PurchaseReceipt struct {
 	ReceivedAt time.Time      `json:"received_at"`
 }
 
+// PutWholesaleAccountRequest defines model for PutWholesaleAccountRequest.
+type PutWholesaleAccountRequest struct {
+	CreditLimit *int64  `json:"credit_limit,omitempty"`
+	Currency    *string `json:"currency,omitempty"`
+	NetTerms    *string `json:"net_terms,omitempty"`
+	PriceListId *string `json:"price_list_id,omitempty"`
+}
+
+// ReasonRequest defines model for ReasonRequest.
+type ReasonRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
+	Reason *string `json:"reason,omitempty"`
+}
+
 // Rebuild defines model for Rebuild.
 type Rebuild struct {
 	DurationMs int64      `json:"duration_ms"`
@@ -904,6 +1017,17 @@ type Rebuild struct {
 	Position   int        `json:"position"`
 	Projection Projection `json:"projection"`
 	State      string     `json:"state"`
+}
+
+// ReceivePurchaseOrderRequest defines model for ReceivePurchaseOrderRequest.
+type ReceivePurchaseOrderRequest struct {
+	Items *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
 }
 
 // Replay defines model for Replay.
@@ -991,6 +1115,19 @@ type ServerStatus struct {
 	StreamHead    int              `json:"stream_head"`
 	UptimeSeconds float64          `json:"uptime_seconds"`
 	Version       string           `json:"version"`
+}
+
+// SetSupplierProductRequest defines model for SetSupplierProductRequest.
+type SetSupplierProductRequest struct {
+	Currency             *string `json:"currency,omitempty"`
+	LeadTimeDays         *int    `json:"lead_time_days,omitempty"`
+	MinimumOrderQuantity *int64  `json:"minimum_order_quantity,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes       *string `json:"notes,omitempty"`
+	Sku         *string `json:"sku,omitempty"`
+	SupplierSku *string `json:"supplier_sku,omitempty"`
+	UnitCost    *int64  `json:"unit_cost,omitempty"`
 }
 
 // Shipment defines model for Shipment.
@@ -1128,6 +1265,62 @@ type TransferList struct {
 	HasMore    bool       `json:"has_more"`
 	NextCursor *string    `json:"next_cursor,omitempty"`
 	Object     string     `json:"object"`
+}
+
+// UpdateBOMRequest defines model for UpdateBOMRequest.
+type UpdateBOMRequest struct {
+	Components *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"components,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	Revision *string `json:"revision,omitempty"`
+}
+
+// UpdatePriceListRequest defines model for UpdatePriceListRequest.
+type UpdatePriceListRequest struct {
+	CustomerIds *[]string `json:"customer_ids,omitempty"`
+	Name        *string   `json:"name,omitempty"`
+	Prices      *map[string]struct {
+		Tiers *[]struct {
+			MinQuantity *int64 `json:"min_quantity,omitempty"`
+			UnitPrice   *int64 `json:"unit_price,omitempty"`
+		} `json:"tiers,omitempty"`
+		UnitPrice *int64 `json:"unit_price,omitempty"`
+	} `json:"prices,omitempty"`
+}
+
+// UpdateSupplierRequest defines model for UpdateSupplierRequest.
+type UpdateSupplierRequest struct {
+	Addresses *[]struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		Id         *string `json:"id,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"addresses,omitempty"`
+	Email        *string `json:"email,omitempty"`
+	LeadTimeDays *int    `json:"lead_time_days,omitempty"`
+	Name         *string `json:"name,omitempty"`
+	PaymentTerms *string `json:"payment_terms,omitempty"`
+	Phone        *string `json:"phone,omitempty"`
+	SupplierCode *string `json:"supplier_code,omitempty"`
+	Type         *string `json:"type,omitempty"`
+}
+
+// UpdateWholesaleOrderRequest defines model for UpdateWholesaleOrderRequest.
+type UpdateWholesaleOrderRequest struct {
+	Lines *[]struct {
+		LineId   *string `json:"line_id,omitempty"`
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"lines,omitempty"`
+	LocationId *string `json:"location_id,omitempty"`
+	Notes      *string `json:"notes,omitempty"`
+	PoNumber   *string `json:"po_number,omitempty"`
 }
 
 // Warehouse defines model for Warehouse.
@@ -1408,104 +1601,65 @@ type RevokeAPIKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateASNJSONBody defines parameters for CreateASN.
-type CreateASNJSONBody = map[string]interface{}
-
 // CreateASNParams defines parameters for CreateASN.
 type CreateASNParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AsnActionCancelJSONBody defines parameters for AsnActionCancel.
-type AsnActionCancelJSONBody = map[string]interface{}
 
 // AsnActionCancelParams defines parameters for AsnActionCancel.
 type AsnActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AsnActionDeliverJSONBody defines parameters for AsnActionDeliver.
-type AsnActionDeliverJSONBody = map[string]interface{}
-
 // AsnActionDeliverParams defines parameters for AsnActionDeliver.
 type AsnActionDeliverParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AsnActionShipJSONBody defines parameters for AsnActionShip.
-type AsnActionShipJSONBody = map[string]interface{}
 
 // AsnActionShipParams defines parameters for AsnActionShip.
 type AsnActionShipParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AsnActionSubmitJSONBody defines parameters for AsnActionSubmit.
-type AsnActionSubmitJSONBody = map[string]interface{}
-
 // AsnActionSubmitParams defines parameters for AsnActionSubmit.
 type AsnActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CreateBillOfMaterialsJSONBody defines parameters for CreateBillOfMaterials.
-type CreateBillOfMaterialsJSONBody = map[string]interface{}
 
 // CreateBillOfMaterialsParams defines parameters for CreateBillOfMaterials.
 type CreateBillOfMaterialsParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// UpdateBillOfMaterialsJSONBody defines parameters for UpdateBillOfMaterials.
-type UpdateBillOfMaterialsJSONBody = map[string]interface{}
-
 // UpdateBillOfMaterialsParams defines parameters for UpdateBillOfMaterials.
 type UpdateBillOfMaterialsParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// BillOfMaterialsActionActivateJSONBody defines parameters for BillOfMaterialsActionActivate.
-type BillOfMaterialsActionActivateJSONBody = map[string]interface{}
 
 // BillOfMaterialsActionActivateParams defines parameters for BillOfMaterialsActionActivate.
 type BillOfMaterialsActionActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// BillOfMaterialsActionObsoleteJSONBody defines parameters for BillOfMaterialsActionObsolete.
-type BillOfMaterialsActionObsoleteJSONBody = map[string]interface{}
-
 // BillOfMaterialsActionObsoleteParams defines parameters for BillOfMaterialsActionObsolete.
 type BillOfMaterialsActionObsoleteParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CreateBillOfMaterialsSDKJSONBody defines parameters for CreateBillOfMaterialsSDK.
-type CreateBillOfMaterialsSDKJSONBody = map[string]interface{}
 
 // CreateBillOfMaterialsSDKParams defines parameters for CreateBillOfMaterialsSDK.
 type CreateBillOfMaterialsSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// UpdateBillOfMaterialsSDKJSONBody defines parameters for UpdateBillOfMaterialsSDK.
-type UpdateBillOfMaterialsSDKJSONBody = map[string]interface{}
-
 // UpdateBillOfMaterialsSDKParams defines parameters for UpdateBillOfMaterialsSDK.
 type UpdateBillOfMaterialsSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// BillOfMaterialsActionSDKActivateJSONBody defines parameters for BillOfMaterialsActionSDKActivate.
-type BillOfMaterialsActionSDKActivateJSONBody = map[string]interface{}
-
 // BillOfMaterialsActionSDKActivateParams defines parameters for BillOfMaterialsActionSDKActivate.
 type BillOfMaterialsActionSDKActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// BillOfMaterialsActionSDKObsoleteJSONBody defines parameters for BillOfMaterialsActionSDKObsolete.
-type BillOfMaterialsActionSDKObsoleteJSONBody = map[string]interface{}
 
 // BillOfMaterialsActionSDKObsoleteParams defines parameters for BillOfMaterialsActionSDKObsolete.
 type BillOfMaterialsActionSDKObsoleteParams struct {
@@ -2100,21 +2254,6 @@ type ListPriceListsParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// CreatePriceListJSONBody defines parameters for CreatePriceList.
-type CreatePriceListJSONBody struct {
-	Currency    *string   `json:"currency,omitempty"`
-	CustomerIds *[]string `json:"customer_ids,omitempty"`
-	Id          *string   `json:"id,omitempty"`
-	Name        *string   `json:"name,omitempty"`
-	Prices      *map[string]struct {
-		Tiers *[]struct {
-			MinQuantity *int `json:"min_quantity,omitempty"`
-			UnitPrice   *int `json:"unit_price,omitempty"`
-		} `json:"tiers,omitempty"`
-		UnitPrice *int `json:"unit_price,omitempty"`
-	} `json:"prices,omitempty"`
-}
-
 // CreatePriceListParams defines parameters for CreatePriceList.
 type CreatePriceListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2126,33 +2265,11 @@ type GetPriceListParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// UpdatePriceListJSONBody defines parameters for UpdatePriceList.
-type UpdatePriceListJSONBody struct {
-	Currency    *string   `json:"currency,omitempty"`
-	CustomerIds *[]string `json:"customer_ids,omitempty"`
-	Id          *string   `json:"id,omitempty"`
-	Name        *string   `json:"name,omitempty"`
-	Prices      *map[string]struct {
-		Tiers *[]struct {
-			MinQuantity *int `json:"min_quantity,omitempty"`
-			UnitPrice   *int `json:"unit_price,omitempty"`
-		} `json:"tiers,omitempty"`
-		UnitPrice *int `json:"unit_price,omitempty"`
-	} `json:"prices,omitempty"`
-}
-
 // UpdatePriceListParams defines parameters for UpdatePriceList.
 type UpdatePriceListParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ArchivePriceListJSONBody defines parameters for ArchivePriceList.
-type ArchivePriceListJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // ArchivePriceListParams defines parameters for ArchivePriceList.
@@ -2162,112 +2279,70 @@ type ArchivePriceListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreatePurchaseOrderJSONBody defines parameters for CreatePurchaseOrder.
-type CreatePurchaseOrderJSONBody = map[string]interface{}
-
 // CreatePurchaseOrderParams defines parameters for CreatePurchaseOrder.
 type CreatePurchaseOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionApproveJSONBody defines parameters for PurchaseOrderActionApprove.
-type PurchaseOrderActionApproveJSONBody = map[string]interface{}
 
 // PurchaseOrderActionApproveParams defines parameters for PurchaseOrderActionApprove.
 type PurchaseOrderActionApproveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionCancelJSONBody defines parameters for PurchaseOrderActionCancel.
-type PurchaseOrderActionCancelJSONBody = map[string]interface{}
-
 // PurchaseOrderActionCancelParams defines parameters for PurchaseOrderActionCancel.
 type PurchaseOrderActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionCloseJSONBody defines parameters for PurchaseOrderActionClose.
-type PurchaseOrderActionCloseJSONBody = map[string]interface{}
 
 // PurchaseOrderActionCloseParams defines parameters for PurchaseOrderActionClose.
 type PurchaseOrderActionCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ReceivePurchaseOrderJSONBody defines parameters for ReceivePurchaseOrder.
-type ReceivePurchaseOrderJSONBody = map[string]interface{}
-
 // ReceivePurchaseOrderParams defines parameters for ReceivePurchaseOrder.
 type ReceivePurchaseOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionRejectJSONBody defines parameters for PurchaseOrderActionReject.
-type PurchaseOrderActionRejectJSONBody = map[string]interface{}
 
 // PurchaseOrderActionRejectParams defines parameters for PurchaseOrderActionReject.
 type PurchaseOrderActionRejectParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionSubmitJSONBody defines parameters for PurchaseOrderActionSubmit.
-type PurchaseOrderActionSubmitJSONBody = map[string]interface{}
-
 // PurchaseOrderActionSubmitParams defines parameters for PurchaseOrderActionSubmit.
 type PurchaseOrderActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CreatePurchaseOrderAliasJSONBody defines parameters for CreatePurchaseOrderAlias.
-type CreatePurchaseOrderAliasJSONBody = map[string]interface{}
 
 // CreatePurchaseOrderAliasParams defines parameters for CreatePurchaseOrderAlias.
 type CreatePurchaseOrderAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionAliasApproveJSONBody defines parameters for PurchaseOrderActionAliasApprove.
-type PurchaseOrderActionAliasApproveJSONBody = map[string]interface{}
-
 // PurchaseOrderActionAliasApproveParams defines parameters for PurchaseOrderActionAliasApprove.
 type PurchaseOrderActionAliasApproveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionAliasCancelJSONBody defines parameters for PurchaseOrderActionAliasCancel.
-type PurchaseOrderActionAliasCancelJSONBody = map[string]interface{}
 
 // PurchaseOrderActionAliasCancelParams defines parameters for PurchaseOrderActionAliasCancel.
 type PurchaseOrderActionAliasCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionAliasCloseJSONBody defines parameters for PurchaseOrderActionAliasClose.
-type PurchaseOrderActionAliasCloseJSONBody = map[string]interface{}
-
 // PurchaseOrderActionAliasCloseParams defines parameters for PurchaseOrderActionAliasClose.
 type PurchaseOrderActionAliasCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ReceivePurchaseOrderAliasJSONBody defines parameters for ReceivePurchaseOrderAlias.
-type ReceivePurchaseOrderAliasJSONBody = map[string]interface{}
 
 // ReceivePurchaseOrderAliasParams defines parameters for ReceivePurchaseOrderAlias.
 type ReceivePurchaseOrderAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// PurchaseOrderActionAliasRejectJSONBody defines parameters for PurchaseOrderActionAliasReject.
-type PurchaseOrderActionAliasRejectJSONBody = map[string]interface{}
-
 // PurchaseOrderActionAliasRejectParams defines parameters for PurchaseOrderActionAliasReject.
 type PurchaseOrderActionAliasRejectParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PurchaseOrderActionAliasSubmitJSONBody defines parameters for PurchaseOrderActionAliasSubmit.
-type PurchaseOrderActionAliasSubmitJSONBody = map[string]interface{}
 
 // PurchaseOrderActionAliasSubmitParams defines parameters for PurchaseOrderActionAliasSubmit.
 type PurchaseOrderActionAliasSubmitParams struct {
@@ -2377,48 +2452,30 @@ type ShipmentActionShipParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateSupplierJSONBody defines parameters for CreateSupplier.
-type CreateSupplierJSONBody = map[string]interface{}
-
 // CreateSupplierParams defines parameters for CreateSupplier.
 type CreateSupplierParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// UpdateSupplierJSONBody defines parameters for UpdateSupplier.
-type UpdateSupplierJSONBody = map[string]interface{}
 
 // UpdateSupplierParams defines parameters for UpdateSupplier.
 type UpdateSupplierParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// SupplierActionActivateJSONBody defines parameters for SupplierActionActivate.
-type SupplierActionActivateJSONBody = map[string]interface{}
-
 // SupplierActionActivateParams defines parameters for SupplierActionActivate.
 type SupplierActionActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// SupplierActionDeactivateJSONBody defines parameters for SupplierActionDeactivate.
-type SupplierActionDeactivateJSONBody = map[string]interface{}
 
 // SupplierActionDeactivateParams defines parameters for SupplierActionDeactivate.
 type SupplierActionDeactivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// SetSupplierProductJSONBody defines parameters for SetSupplierProduct.
-type SetSupplierProductJSONBody = map[string]interface{}
-
 // SetSupplierProductParams defines parameters for SetSupplierProduct.
 type SetSupplierProductParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// SupplierActionSuspendJSONBody defines parameters for SupplierActionSuspend.
-type SupplierActionSuspendJSONBody = map[string]interface{}
 
 // SupplierActionSuspendParams defines parameters for SupplierActionSuspend.
 type SupplierActionSuspendParams struct {
@@ -2649,23 +2706,12 @@ type GetWholesaleAccountParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// PutWholesaleAccountJSONBody defines parameters for PutWholesaleAccount.
-type PutWholesaleAccountJSONBody struct {
-	CreditLimit *int                                 `json:"credit_limit,omitempty"`
-	Currency    *string                              `json:"currency,omitempty"`
-	NetTerms    *PutWholesaleAccountJSONBodyNetTerms `json:"net_terms,omitempty"`
-	PriceListId *string                              `json:"price_list_id,omitempty"`
-}
-
 // PutWholesaleAccountParams defines parameters for PutWholesaleAccount.
 type PutWholesaleAccountParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PutWholesaleAccountJSONBodyNetTerms defines parameters for PutWholesaleAccount.
-type PutWholesaleAccountJSONBodyNetTerms string
 
 // ListWholesaleOrdersParams defines parameters for ListWholesaleOrders.
 type ListWholesaleOrdersParams struct {
@@ -2687,21 +2733,6 @@ type ListWholesaleOrdersParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// CreateWholesaleOrderJSONBody defines parameters for CreateWholesaleOrder.
-type CreateWholesaleOrderJSONBody struct {
-	CustomerId *string `json:"customer_id,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	Lines      *[]struct {
-		LineId   *string `json:"line_id,omitempty"`
-		Quantity *int    `json:"quantity,omitempty"`
-		Sku      *string `json:"sku,omitempty"`
-	} `json:"lines,omitempty"`
-	LocationId  *string `json:"location_id,omitempty"`
-	Notes       *string `json:"notes,omitempty"`
-	PoNumber    *string `json:"po_number,omitempty"`
-	PriceListId *string `json:"price_list_id,omitempty"`
-}
-
 // CreateWholesaleOrderParams defines parameters for CreateWholesaleOrder.
 type CreateWholesaleOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2713,33 +2744,11 @@ type GetWholesaleOrderParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// UpdateWholesaleOrderJSONBody defines parameters for UpdateWholesaleOrder.
-type UpdateWholesaleOrderJSONBody struct {
-	CustomerId *string `json:"customer_id,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	Lines      *[]struct {
-		LineId   *string `json:"line_id,omitempty"`
-		Quantity *int    `json:"quantity,omitempty"`
-		Sku      *string `json:"sku,omitempty"`
-	} `json:"lines,omitempty"`
-	LocationId  *string `json:"location_id,omitempty"`
-	Notes       *string `json:"notes,omitempty"`
-	PoNumber    *string `json:"po_number,omitempty"`
-	PriceListId *string `json:"price_list_id,omitempty"`
-}
-
 // UpdateWholesaleOrderParams defines parameters for UpdateWholesaleOrder.
 type UpdateWholesaleOrderParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// WholesaleOrderActionApproveJSONBody defines parameters for WholesaleOrderActionApprove.
-type WholesaleOrderActionApproveJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // WholesaleOrderActionApproveParams defines parameters for WholesaleOrderActionApprove.
@@ -2749,25 +2758,11 @@ type WholesaleOrderActionApproveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WholesaleOrderActionCancelJSONBody defines parameters for WholesaleOrderActionCancel.
-type WholesaleOrderActionCancelJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
-}
-
 // WholesaleOrderActionCancelParams defines parameters for WholesaleOrderActionCancel.
 type WholesaleOrderActionCancelParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// WholesaleOrderActionFulfillJSONBody defines parameters for WholesaleOrderActionFulfill.
-type WholesaleOrderActionFulfillJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // WholesaleOrderActionFulfillParams defines parameters for WholesaleOrderActionFulfill.
@@ -2777,23 +2772,11 @@ type WholesaleOrderActionFulfillParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// InvoiceWholesaleOrderJSONBody defines parameters for InvoiceWholesaleOrder.
-type InvoiceWholesaleOrderJSONBody struct {
-	InvoiceNumber *string `json:"invoice_number,omitempty"`
-}
-
 // InvoiceWholesaleOrderParams defines parameters for InvoiceWholesaleOrder.
 type InvoiceWholesaleOrderParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// WholesaleOrderActionPayJSONBody defines parameters for WholesaleOrderActionPay.
-type WholesaleOrderActionPayJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // WholesaleOrderActionPayParams defines parameters for WholesaleOrderActionPay.
@@ -2803,13 +2786,6 @@ type WholesaleOrderActionPayParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WholesaleOrderActionSubmitJSONBody defines parameters for WholesaleOrderActionSubmit.
-type WholesaleOrderActionSubmitJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
-}
-
 // WholesaleOrderActionSubmitParams defines parameters for WholesaleOrderActionSubmit.
 type WholesaleOrderActionSubmitParams struct {
 	// IfMatch the ETag (version) the write is based on
@@ -2817,112 +2793,70 @@ type WholesaleOrderActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateWorkOrderJSONBody defines parameters for CreateWorkOrder.
-type CreateWorkOrderJSONBody = map[string]interface{}
-
 // CreateWorkOrderParams defines parameters for CreateWorkOrder.
 type CreateWorkOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionCancelJSONBody defines parameters for WorkOrderActionCancel.
-type WorkOrderActionCancelJSONBody = map[string]interface{}
 
 // WorkOrderActionCancelParams defines parameters for WorkOrderActionCancel.
 type WorkOrderActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CompleteWorkOrderJSONBody defines parameters for CompleteWorkOrder.
-type CompleteWorkOrderJSONBody = map[string]interface{}
-
 // CompleteWorkOrderParams defines parameters for CompleteWorkOrder.
 type CompleteWorkOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionHoldJSONBody defines parameters for WorkOrderActionHold.
-type WorkOrderActionHoldJSONBody = map[string]interface{}
 
 // WorkOrderActionHoldParams defines parameters for WorkOrderActionHold.
 type WorkOrderActionHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionReleaseJSONBody defines parameters for WorkOrderActionRelease.
-type WorkOrderActionReleaseJSONBody = map[string]interface{}
-
 // WorkOrderActionReleaseParams defines parameters for WorkOrderActionRelease.
 type WorkOrderActionReleaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionResumeJSONBody defines parameters for WorkOrderActionResume.
-type WorkOrderActionResumeJSONBody = map[string]interface{}
 
 // WorkOrderActionResumeParams defines parameters for WorkOrderActionResume.
 type WorkOrderActionResumeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionStartJSONBody defines parameters for WorkOrderActionStart.
-type WorkOrderActionStartJSONBody = map[string]interface{}
-
 // WorkOrderActionStartParams defines parameters for WorkOrderActionStart.
 type WorkOrderActionStartParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CreateWorkOrderSDKJSONBody defines parameters for CreateWorkOrderSDK.
-type CreateWorkOrderSDKJSONBody = map[string]interface{}
 
 // CreateWorkOrderSDKParams defines parameters for CreateWorkOrderSDK.
 type CreateWorkOrderSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionSDKCancelJSONBody defines parameters for WorkOrderActionSDKCancel.
-type WorkOrderActionSDKCancelJSONBody = map[string]interface{}
-
 // WorkOrderActionSDKCancelParams defines parameters for WorkOrderActionSDKCancel.
 type WorkOrderActionSDKCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CompleteWorkOrderSDKJSONBody defines parameters for CompleteWorkOrderSDK.
-type CompleteWorkOrderSDKJSONBody = map[string]interface{}
 
 // CompleteWorkOrderSDKParams defines parameters for CompleteWorkOrderSDK.
 type CompleteWorkOrderSDKParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionSDKHoldJSONBody defines parameters for WorkOrderActionSDKHold.
-type WorkOrderActionSDKHoldJSONBody = map[string]interface{}
-
 // WorkOrderActionSDKHoldParams defines parameters for WorkOrderActionSDKHold.
 type WorkOrderActionSDKHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionSDKReleaseJSONBody defines parameters for WorkOrderActionSDKRelease.
-type WorkOrderActionSDKReleaseJSONBody = map[string]interface{}
 
 // WorkOrderActionSDKReleaseParams defines parameters for WorkOrderActionSDKRelease.
 type WorkOrderActionSDKReleaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WorkOrderActionSDKResumeJSONBody defines parameters for WorkOrderActionSDKResume.
-type WorkOrderActionSDKResumeJSONBody = map[string]interface{}
-
 // WorkOrderActionSDKResumeParams defines parameters for WorkOrderActionSDKResume.
 type WorkOrderActionSDKResumeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WorkOrderActionSDKStartJSONBody defines parameters for WorkOrderActionSDKStart.
-type WorkOrderActionSDKStartJSONBody = map[string]interface{}
 
 // WorkOrderActionSDKStartParams defines parameters for WorkOrderActionSDKStart.
 type WorkOrderActionSDKStartParams struct {
@@ -2945,43 +2879,43 @@ type DeleteAPIKeyJSONRequestBody = DeleteAPIKeyJSONBody
 type RevokeAPIKeyJSONRequestBody = RevokeAPIKeyJSONBody
 
 // CreateASNJSONRequestBody defines body for CreateASN for application/json ContentType.
-type CreateASNJSONRequestBody = CreateASNJSONBody
+type CreateASNJSONRequestBody = CreateASNRequest
 
 // AsnActionCancelJSONRequestBody defines body for AsnActionCancel for application/json ContentType.
-type AsnActionCancelJSONRequestBody = AsnActionCancelJSONBody
+type AsnActionCancelJSONRequestBody = ReasonRequest
 
 // AsnActionDeliverJSONRequestBody defines body for AsnActionDeliver for application/json ContentType.
-type AsnActionDeliverJSONRequestBody = AsnActionDeliverJSONBody
+type AsnActionDeliverJSONRequestBody = ReasonRequest
 
 // AsnActionShipJSONRequestBody defines body for AsnActionShip for application/json ContentType.
-type AsnActionShipJSONRequestBody = AsnActionShipJSONBody
+type AsnActionShipJSONRequestBody = ReasonRequest
 
 // AsnActionSubmitJSONRequestBody defines body for AsnActionSubmit for application/json ContentType.
-type AsnActionSubmitJSONRequestBody = AsnActionSubmitJSONBody
+type AsnActionSubmitJSONRequestBody = ReasonRequest
 
 // CreateBillOfMaterialsJSONRequestBody defines body for CreateBillOfMaterials for application/json ContentType.
-type CreateBillOfMaterialsJSONRequestBody = CreateBillOfMaterialsJSONBody
+type CreateBillOfMaterialsJSONRequestBody = CreateBOMRequest
 
 // UpdateBillOfMaterialsJSONRequestBody defines body for UpdateBillOfMaterials for application/json ContentType.
-type UpdateBillOfMaterialsJSONRequestBody = UpdateBillOfMaterialsJSONBody
+type UpdateBillOfMaterialsJSONRequestBody = UpdateBOMRequest
 
 // BillOfMaterialsActionActivateJSONRequestBody defines body for BillOfMaterialsActionActivate for application/json ContentType.
-type BillOfMaterialsActionActivateJSONRequestBody = BillOfMaterialsActionActivateJSONBody
+type BillOfMaterialsActionActivateJSONRequestBody = ReasonRequest
 
 // BillOfMaterialsActionObsoleteJSONRequestBody defines body for BillOfMaterialsActionObsolete for application/json ContentType.
-type BillOfMaterialsActionObsoleteJSONRequestBody = BillOfMaterialsActionObsoleteJSONBody
+type BillOfMaterialsActionObsoleteJSONRequestBody = ReasonRequest
 
 // CreateBillOfMaterialsSDKJSONRequestBody defines body for CreateBillOfMaterialsSDK for application/json ContentType.
-type CreateBillOfMaterialsSDKJSONRequestBody = CreateBillOfMaterialsSDKJSONBody
+type CreateBillOfMaterialsSDKJSONRequestBody = CreateBOMRequest
 
 // UpdateBillOfMaterialsSDKJSONRequestBody defines body for UpdateBillOfMaterialsSDK for application/json ContentType.
-type UpdateBillOfMaterialsSDKJSONRequestBody = UpdateBillOfMaterialsSDKJSONBody
+type UpdateBillOfMaterialsSDKJSONRequestBody = UpdateBOMRequest
 
 // BillOfMaterialsActionSDKActivateJSONRequestBody defines body for BillOfMaterialsActionSDKActivate for application/json ContentType.
-type BillOfMaterialsActionSDKActivateJSONRequestBody = BillOfMaterialsActionSDKActivateJSONBody
+type BillOfMaterialsActionSDKActivateJSONRequestBody = ReasonRequest
 
 // BillOfMaterialsActionSDKObsoleteJSONRequestBody defines body for BillOfMaterialsActionSDKObsolete for application/json ContentType.
-type BillOfMaterialsActionSDKObsoleteJSONRequestBody = BillOfMaterialsActionSDKObsoleteJSONBody
+type BillOfMaterialsActionSDKObsoleteJSONRequestBody = ReasonRequest
 
 // CreateCaseJSONRequestBody defines body for CreateCase for application/json ContentType.
 type CreateCaseJSONRequestBody = CreateCaseJSONBody
@@ -3179,55 +3113,55 @@ type CompletePickListJSONRequestBody = CompletePickListJSONBody
 type PickListActionStartJSONRequestBody = PickListActionStartJSONBody
 
 // CreatePriceListJSONRequestBody defines body for CreatePriceList for application/json ContentType.
-type CreatePriceListJSONRequestBody CreatePriceListJSONBody
+type CreatePriceListJSONRequestBody = CreatePriceListRequest
 
 // UpdatePriceListJSONRequestBody defines body for UpdatePriceList for application/json ContentType.
-type UpdatePriceListJSONRequestBody UpdatePriceListJSONBody
+type UpdatePriceListJSONRequestBody = UpdatePriceListRequest
 
 // ArchivePriceListJSONRequestBody defines body for ArchivePriceList for application/json ContentType.
-type ArchivePriceListJSONRequestBody ArchivePriceListJSONBody
+type ArchivePriceListJSONRequestBody = ReasonRequest
 
 // CreatePurchaseOrderJSONRequestBody defines body for CreatePurchaseOrder for application/json ContentType.
-type CreatePurchaseOrderJSONRequestBody = CreatePurchaseOrderJSONBody
+type CreatePurchaseOrderJSONRequestBody = CreatePurchaseOrderRequest
 
 // PurchaseOrderActionApproveJSONRequestBody defines body for PurchaseOrderActionApprove for application/json ContentType.
-type PurchaseOrderActionApproveJSONRequestBody = PurchaseOrderActionApproveJSONBody
+type PurchaseOrderActionApproveJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionCancelJSONRequestBody defines body for PurchaseOrderActionCancel for application/json ContentType.
-type PurchaseOrderActionCancelJSONRequestBody = PurchaseOrderActionCancelJSONBody
+type PurchaseOrderActionCancelJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionCloseJSONRequestBody defines body for PurchaseOrderActionClose for application/json ContentType.
-type PurchaseOrderActionCloseJSONRequestBody = PurchaseOrderActionCloseJSONBody
+type PurchaseOrderActionCloseJSONRequestBody = ReasonRequest
 
 // ReceivePurchaseOrderJSONRequestBody defines body for ReceivePurchaseOrder for application/json ContentType.
-type ReceivePurchaseOrderJSONRequestBody = ReceivePurchaseOrderJSONBody
+type ReceivePurchaseOrderJSONRequestBody = ReceivePurchaseOrderRequest
 
 // PurchaseOrderActionRejectJSONRequestBody defines body for PurchaseOrderActionReject for application/json ContentType.
-type PurchaseOrderActionRejectJSONRequestBody = PurchaseOrderActionRejectJSONBody
+type PurchaseOrderActionRejectJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionSubmitJSONRequestBody defines body for PurchaseOrderActionSubmit for application/json ContentType.
-type PurchaseOrderActionSubmitJSONRequestBody = PurchaseOrderActionSubmitJSONBody
+type PurchaseOrderActionSubmitJSONRequestBody = ReasonRequest
 
 // CreatePurchaseOrderAliasJSONRequestBody defines body for CreatePurchaseOrderAlias for application/json ContentType.
-type CreatePurchaseOrderAliasJSONRequestBody = CreatePurchaseOrderAliasJSONBody
+type CreatePurchaseOrderAliasJSONRequestBody = CreatePurchaseOrderRequest
 
 // PurchaseOrderActionAliasApproveJSONRequestBody defines body for PurchaseOrderActionAliasApprove for application/json ContentType.
-type PurchaseOrderActionAliasApproveJSONRequestBody = PurchaseOrderActionAliasApproveJSONBody
+type PurchaseOrderActionAliasApproveJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionAliasCancelJSONRequestBody defines body for PurchaseOrderActionAliasCancel for application/json ContentType.
-type PurchaseOrderActionAliasCancelJSONRequestBody = PurchaseOrderActionAliasCancelJSONBody
+type PurchaseOrderActionAliasCancelJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionAliasCloseJSONRequestBody defines body for PurchaseOrderActionAliasClose for application/json ContentType.
-type PurchaseOrderActionAliasCloseJSONRequestBody = PurchaseOrderActionAliasCloseJSONBody
+type PurchaseOrderActionAliasCloseJSONRequestBody = ReasonRequest
 
 // ReceivePurchaseOrderAliasJSONRequestBody defines body for ReceivePurchaseOrderAlias for application/json ContentType.
-type ReceivePurchaseOrderAliasJSONRequestBody = ReceivePurchaseOrderAliasJSONBody
+type ReceivePurchaseOrderAliasJSONRequestBody = ReceivePurchaseOrderRequest
 
 // PurchaseOrderActionAliasRejectJSONRequestBody defines body for PurchaseOrderActionAliasReject for application/json ContentType.
-type PurchaseOrderActionAliasRejectJSONRequestBody = PurchaseOrderActionAliasRejectJSONBody
+type PurchaseOrderActionAliasRejectJSONRequestBody = ReasonRequest
 
 // PurchaseOrderActionAliasSubmitJSONRequestBody defines body for PurchaseOrderActionAliasSubmit for application/json ContentType.
-type PurchaseOrderActionAliasSubmitJSONRequestBody = PurchaseOrderActionAliasSubmitJSONBody
+type PurchaseOrderActionAliasSubmitJSONRequestBody = ReasonRequest
 
 // ReleaseReservationJSONRequestBody defines body for ReleaseReservation for application/json ContentType.
 type ReleaseReservationJSONRequestBody = ReleaseReservationJSONBody
@@ -3245,22 +3179,22 @@ type ShipmentActionDeliverJSONRequestBody = ShipmentActionDeliverJSONBody
 type ShipmentActionShipJSONRequestBody = ShipmentActionShipJSONBody
 
 // CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
-type CreateSupplierJSONRequestBody = CreateSupplierJSONBody
+type CreateSupplierJSONRequestBody = CreateSupplierRequest
 
 // UpdateSupplierJSONRequestBody defines body for UpdateSupplier for application/json ContentType.
-type UpdateSupplierJSONRequestBody = UpdateSupplierJSONBody
+type UpdateSupplierJSONRequestBody = UpdateSupplierRequest
 
 // SupplierActionActivateJSONRequestBody defines body for SupplierActionActivate for application/json ContentType.
-type SupplierActionActivateJSONRequestBody = SupplierActionActivateJSONBody
+type SupplierActionActivateJSONRequestBody = ReasonRequest
 
 // SupplierActionDeactivateJSONRequestBody defines body for SupplierActionDeactivate for application/json ContentType.
-type SupplierActionDeactivateJSONRequestBody = SupplierActionDeactivateJSONBody
+type SupplierActionDeactivateJSONRequestBody = ReasonRequest
 
 // SetSupplierProductJSONRequestBody defines body for SetSupplierProduct for application/json ContentType.
-type SetSupplierProductJSONRequestBody = SetSupplierProductJSONBody
+type SetSupplierProductJSONRequestBody = SetSupplierProductRequest
 
 // SupplierActionSuspendJSONRequestBody defines body for SupplierActionSuspend for application/json ContentType.
-type SupplierActionSuspendJSONRequestBody = SupplierActionSuspendJSONBody
+type SupplierActionSuspendJSONRequestBody = ReasonRequest
 
 // CreateTransferJSONRequestBody defines body for CreateTransfer for application/json ContentType.
 type CreateTransferJSONRequestBody = CreateTransferJSONBody
@@ -3308,73 +3242,73 @@ type WebhookEndpointActionEnableJSONRequestBody = WebhookEndpointActionEnableJSO
 type RotateWebhookSecretJSONRequestBody = RotateWebhookSecretJSONBody
 
 // PutWholesaleAccountJSONRequestBody defines body for PutWholesaleAccount for application/json ContentType.
-type PutWholesaleAccountJSONRequestBody PutWholesaleAccountJSONBody
+type PutWholesaleAccountJSONRequestBody = PutWholesaleAccountRequest
 
 // CreateWholesaleOrderJSONRequestBody defines body for CreateWholesaleOrder for application/json ContentType.
-type CreateWholesaleOrderJSONRequestBody CreateWholesaleOrderJSONBody
+type CreateWholesaleOrderJSONRequestBody = CreateWholesaleOrderRequest
 
 // UpdateWholesaleOrderJSONRequestBody defines body for UpdateWholesaleOrder for application/json ContentType.
-type UpdateWholesaleOrderJSONRequestBody UpdateWholesaleOrderJSONBody
+type UpdateWholesaleOrderJSONRequestBody = UpdateWholesaleOrderRequest
 
 // WholesaleOrderActionApproveJSONRequestBody defines body for WholesaleOrderActionApprove for application/json ContentType.
-type WholesaleOrderActionApproveJSONRequestBody WholesaleOrderActionApproveJSONBody
+type WholesaleOrderActionApproveJSONRequestBody = ReasonRequest
 
 // WholesaleOrderActionCancelJSONRequestBody defines body for WholesaleOrderActionCancel for application/json ContentType.
-type WholesaleOrderActionCancelJSONRequestBody WholesaleOrderActionCancelJSONBody
+type WholesaleOrderActionCancelJSONRequestBody = ReasonRequest
 
 // WholesaleOrderActionFulfillJSONRequestBody defines body for WholesaleOrderActionFulfill for application/json ContentType.
-type WholesaleOrderActionFulfillJSONRequestBody WholesaleOrderActionFulfillJSONBody
+type WholesaleOrderActionFulfillJSONRequestBody = ReasonRequest
 
 // InvoiceWholesaleOrderJSONRequestBody defines body for InvoiceWholesaleOrder for application/json ContentType.
-type InvoiceWholesaleOrderJSONRequestBody InvoiceWholesaleOrderJSONBody
+type InvoiceWholesaleOrderJSONRequestBody = InvoiceWholesaleOrderRequest
 
 // WholesaleOrderActionPayJSONRequestBody defines body for WholesaleOrderActionPay for application/json ContentType.
-type WholesaleOrderActionPayJSONRequestBody WholesaleOrderActionPayJSONBody
+type WholesaleOrderActionPayJSONRequestBody = ReasonRequest
 
 // WholesaleOrderActionSubmitJSONRequestBody defines body for WholesaleOrderActionSubmit for application/json ContentType.
-type WholesaleOrderActionSubmitJSONRequestBody WholesaleOrderActionSubmitJSONBody
+type WholesaleOrderActionSubmitJSONRequestBody = ReasonRequest
 
 // CreateWorkOrderJSONRequestBody defines body for CreateWorkOrder for application/json ContentType.
-type CreateWorkOrderJSONRequestBody = CreateWorkOrderJSONBody
+type CreateWorkOrderJSONRequestBody = CreateWorkOrderRequest
 
 // WorkOrderActionCancelJSONRequestBody defines body for WorkOrderActionCancel for application/json ContentType.
-type WorkOrderActionCancelJSONRequestBody = WorkOrderActionCancelJSONBody
+type WorkOrderActionCancelJSONRequestBody = ReasonRequest
 
 // CompleteWorkOrderJSONRequestBody defines body for CompleteWorkOrder for application/json ContentType.
-type CompleteWorkOrderJSONRequestBody = CompleteWorkOrderJSONBody
+type CompleteWorkOrderJSONRequestBody = CompleteWorkOrderRequest
 
 // WorkOrderActionHoldJSONRequestBody defines body for WorkOrderActionHold for application/json ContentType.
-type WorkOrderActionHoldJSONRequestBody = WorkOrderActionHoldJSONBody
+type WorkOrderActionHoldJSONRequestBody = ReasonRequest
 
 // WorkOrderActionReleaseJSONRequestBody defines body for WorkOrderActionRelease for application/json ContentType.
-type WorkOrderActionReleaseJSONRequestBody = WorkOrderActionReleaseJSONBody
+type WorkOrderActionReleaseJSONRequestBody = ReasonRequest
 
 // WorkOrderActionResumeJSONRequestBody defines body for WorkOrderActionResume for application/json ContentType.
-type WorkOrderActionResumeJSONRequestBody = WorkOrderActionResumeJSONBody
+type WorkOrderActionResumeJSONRequestBody = ReasonRequest
 
 // WorkOrderActionStartJSONRequestBody defines body for WorkOrderActionStart for application/json ContentType.
-type WorkOrderActionStartJSONRequestBody = WorkOrderActionStartJSONBody
+type WorkOrderActionStartJSONRequestBody = ReasonRequest
 
 // CreateWorkOrderSDKJSONRequestBody defines body for CreateWorkOrderSDK for application/json ContentType.
-type CreateWorkOrderSDKJSONRequestBody = CreateWorkOrderSDKJSONBody
+type CreateWorkOrderSDKJSONRequestBody = CreateWorkOrderRequest
 
 // WorkOrderActionSDKCancelJSONRequestBody defines body for WorkOrderActionSDKCancel for application/json ContentType.
-type WorkOrderActionSDKCancelJSONRequestBody = WorkOrderActionSDKCancelJSONBody
+type WorkOrderActionSDKCancelJSONRequestBody = ReasonRequest
 
 // CompleteWorkOrderSDKJSONRequestBody defines body for CompleteWorkOrderSDK for application/json ContentType.
-type CompleteWorkOrderSDKJSONRequestBody = CompleteWorkOrderSDKJSONBody
+type CompleteWorkOrderSDKJSONRequestBody = CompleteWorkOrderRequest
 
 // WorkOrderActionSDKHoldJSONRequestBody defines body for WorkOrderActionSDKHold for application/json ContentType.
-type WorkOrderActionSDKHoldJSONRequestBody = WorkOrderActionSDKHoldJSONBody
+type WorkOrderActionSDKHoldJSONRequestBody = ReasonRequest
 
 // WorkOrderActionSDKReleaseJSONRequestBody defines body for WorkOrderActionSDKRelease for application/json ContentType.
-type WorkOrderActionSDKReleaseJSONRequestBody = WorkOrderActionSDKReleaseJSONBody
+type WorkOrderActionSDKReleaseJSONRequestBody = ReasonRequest
 
 // WorkOrderActionSDKResumeJSONRequestBody defines body for WorkOrderActionSDKResume for application/json ContentType.
-type WorkOrderActionSDKResumeJSONRequestBody = WorkOrderActionSDKResumeJSONBody
+type WorkOrderActionSDKResumeJSONRequestBody = ReasonRequest
 
 // WorkOrderActionSDKStartJSONRequestBody defines body for WorkOrderActionSDKStart for application/json ContentType.
-type WorkOrderActionSDKStartJSONRequestBody = WorkOrderActionSDKStartJSONBody
+type WorkOrderActionSDKStartJSONRequestBody = ReasonRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
