@@ -101,8 +101,18 @@ var answerOverrides = map[string]answer{
 // serves actions or other operations, not both.
 var requestTypes = map[string]any{
 	// CRM, warehouse, webhooks, API keys, admin
-	"POST /v1/leads":    createLeadRequest{},
-	"POST /v1/contacts": createContactRequest{},
+	"POST /v1/leads":                       createLeadRequest{},
+	"POST /v1/leads/{id}/convert":          actionRequest{},
+	"POST /v1/leads/{id}/{action}":         reasonRequest{},
+	"POST /v1/contacts":                    createContactRequest{},
+	"POST /v1/contacts/{id}/{action}":      reasonRequest{},
+	"POST /v1/opportunities":               createOpportunityRequest{},
+	"POST /v1/opportunities/{id}/{action}": reasonRequest{},
+	"POST /v1/cases":                       createCaseRequest{},
+	"POST /v1/cases/{id}/assign":           assignCaseRequest{},
+	"POST /v1/cases/{id}/notes":            addCaseNoteRequest{},
+	"POST /v1/cases/{id}/resolve":          resolveCaseRequest{},
+	"POST /v1/cases/{id}/{action}":         reasonRequest{},
 
 	// customers, orders, inventory, returns, warranties
 

@@ -137,6 +137,20 @@ type ASNItem struct {
 	Sku      string `json:"sku"`
 }
 
+// ActionRequest defines model for ActionRequest.
+type ActionRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
+// AddCaseNoteRequest defines model for AddCaseNoteRequest.
+type AddCaseNoteRequest struct {
+	Author    *string `json:"author,omitempty"`
+	Body      *string `json:"body,omitempty"`
+	Id        *string `json:"id,omitempty"`
+	BodyAlias *string `json:"note,omitempty"`
+}
+
 // Address defines model for Address.
 type Address struct {
 	City       string  `json:"city"`
@@ -210,6 +224,14 @@ type AsnList struct {
 	HasMore    bool    `json:"has_more"`
 	NextCursor *string `json:"next_cursor,omitempty"`
 	Object     string  `json:"object"`
+}
+
+// AssignCaseRequest defines model for AssignCaseRequest.
+type AssignCaseRequest struct {
+	Assignee *string `json:"assignee,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
 }
 
 // Audit defines model for Audit.
@@ -363,6 +385,18 @@ type CountVariance struct {
 	Variance int64  `json:"variance"`
 }
 
+// CreateCaseRequest defines model for CreateCaseRequest.
+type CreateCaseRequest struct {
+	CaseName      *string `json:"caseName,omitempty"`
+	CaseNameAlias *string `json:"case_name,omitempty"`
+	CustomerId    *string `json:"customer_id,omitempty"`
+	Description   *string `json:"description,omitempty"`
+	Id            *string `json:"id,omitempty"`
+	OrderId       *string `json:"order_id,omitempty"`
+	Priority      *string `json:"priority,omitempty"`
+	Submitter     *string `json:"submitter,omitempty"`
+}
+
 // CreateContactRequest defines model for CreateContactRequest.
 type CreateContactRequest struct {
 	CustomerId     *string `json:"customer_id,omitempty"`
@@ -393,6 +427,20 @@ type CreateLeadRequest struct {
 	Phone           *string `json:"phone,omitempty"`
 	Status          *string `json:"status,omitempty"`
 	Title           *string `json:"title,omitempty"`
+}
+
+// CreateOpportunityRequest defines model for CreateOpportunityRequest.
+type CreateOpportunityRequest struct {
+	Amount         *int64  `json:"amount,omitempty"`
+	CloseDateAlias *string `json:"closeDate,omitempty"`
+	CloseDate      *string `json:"close_date,omitempty"`
+	Currency       *string `json:"currency,omitempty"`
+	CustomerId     *string `json:"customer_id,omitempty"`
+	Description    *string `json:"description,omitempty"`
+	Id             *string `json:"id,omitempty"`
+	LeadId         *string `json:"lead_id,omitempty"`
+	Name           *string `json:"name,omitempty"`
+	Probability    *int    `json:"probability,omitempty"`
 }
 
 // CreditLine defines model for CreditLine.
@@ -895,6 +943,21 @@ type PurchaseOrderList struct {
 type PurchaseReceipt struct {
 	Items      []PurchaseItem `json:"items"`
 	ReceivedAt time.Time      `json:"received_at"`
+}
+
+// ReasonRequest defines model for ReasonRequest.
+type ReasonRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+// ResolveCaseRequest defines model for ResolveCaseRequest.
+type ResolveCaseRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes      *string `json:"notes,omitempty"`
+	Reason     *string `json:"reason,omitempty"`
+	Resolution *string `json:"resolution,omitempty"`
 }
 
 // Return defines model for Return.
@@ -1462,128 +1525,80 @@ type BillOfMaterialsActionSDKObsoleteParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateCaseJSONBody defines parameters for CreateCase.
-type CreateCaseJSONBody = map[string]interface{}
-
 // CreateCaseParams defines parameters for CreateCase.
 type CreateCaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AssignCaseJSONBody defines parameters for AssignCase.
-type AssignCaseJSONBody = map[string]interface{}
 
 // AssignCaseParams defines parameters for AssignCase.
 type AssignCaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionCloseJSONBody defines parameters for CaseActionClose.
-type CaseActionCloseJSONBody = map[string]interface{}
-
 // CaseActionCloseParams defines parameters for CaseActionClose.
 type CaseActionCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionHoldJSONBody defines parameters for CaseActionHold.
-type CaseActionHoldJSONBody = map[string]interface{}
 
 // CaseActionHoldParams defines parameters for CaseActionHold.
 type CaseActionHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AddCaseNoteJSONBody defines parameters for AddCaseNote.
-type AddCaseNoteJSONBody = map[string]interface{}
-
 // AddCaseNoteParams defines parameters for AddCaseNote.
 type AddCaseNoteParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionReopenJSONBody defines parameters for CaseActionReopen.
-type CaseActionReopenJSONBody = map[string]interface{}
 
 // CaseActionReopenParams defines parameters for CaseActionReopen.
 type CaseActionReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionResolveJSONBody defines parameters for CaseActionResolve.
-type CaseActionResolveJSONBody = map[string]interface{}
-
 // CaseActionResolveParams defines parameters for CaseActionResolve.
 type CaseActionResolveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionResumeJSONBody defines parameters for CaseActionResume.
-type CaseActionResumeJSONBody = map[string]interface{}
 
 // CaseActionResumeParams defines parameters for CaseActionResume.
 type CaseActionResumeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateCaseAliasJSONBody defines parameters for CreateCaseAlias.
-type CreateCaseAliasJSONBody = map[string]interface{}
-
 // CreateCaseAliasParams defines parameters for CreateCaseAlias.
 type CreateCaseAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AssignCaseAliasJSONBody defines parameters for AssignCaseAlias.
-type AssignCaseAliasJSONBody = map[string]interface{}
 
 // AssignCaseAliasParams defines parameters for AssignCaseAlias.
 type AssignCaseAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionAliasCloseJSONBody defines parameters for CaseActionAliasClose.
-type CaseActionAliasCloseJSONBody = map[string]interface{}
-
 // CaseActionAliasCloseParams defines parameters for CaseActionAliasClose.
 type CaseActionAliasCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionAliasHoldJSONBody defines parameters for CaseActionAliasHold.
-type CaseActionAliasHoldJSONBody = map[string]interface{}
 
 // CaseActionAliasHoldParams defines parameters for CaseActionAliasHold.
 type CaseActionAliasHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AddCaseNoteAliasJSONBody defines parameters for AddCaseNoteAlias.
-type AddCaseNoteAliasJSONBody = map[string]interface{}
-
 // AddCaseNoteAliasParams defines parameters for AddCaseNoteAlias.
 type AddCaseNoteAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionAliasReopenJSONBody defines parameters for CaseActionAliasReopen.
-type CaseActionAliasReopenJSONBody = map[string]interface{}
 
 // CaseActionAliasReopenParams defines parameters for CaseActionAliasReopen.
 type CaseActionAliasReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionAliasResolveJSONBody defines parameters for CaseActionAliasResolve.
-type CaseActionAliasResolveJSONBody = map[string]interface{}
-
 // CaseActionAliasResolveParams defines parameters for CaseActionAliasResolve.
 type CaseActionAliasResolveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionAliasResumeJSONBody defines parameters for CaseActionAliasResume.
-type CaseActionAliasResumeJSONBody = map[string]interface{}
 
 // CaseActionAliasResumeParams defines parameters for CaseActionAliasResume.
 type CaseActionAliasResumeParams struct {
@@ -1594,9 +1609,6 @@ type CaseActionAliasResumeParams struct {
 type CreateContactParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ContactActionArchiveJSONBody defines parameters for ContactActionArchive.
-type ContactActionArchiveJSONBody = map[string]interface{}
 
 // ContactActionArchiveParams defines parameters for ContactActionArchive.
 type ContactActionArchiveParams struct {
@@ -1820,80 +1832,50 @@ type CreateLeadParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// LeadActionAcceptJSONBody defines parameters for LeadActionAccept.
-type LeadActionAcceptJSONBody = map[string]interface{}
-
 // LeadActionAcceptParams defines parameters for LeadActionAccept.
 type LeadActionAcceptParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// LeadActionContactJSONBody defines parameters for LeadActionContact.
-type LeadActionContactJSONBody = map[string]interface{}
 
 // LeadActionContactParams defines parameters for LeadActionContact.
 type LeadActionContactParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ConvertLeadJSONBody defines parameters for ConvertLead.
-type ConvertLeadJSONBody = map[string]interface{}
-
 // ConvertLeadParams defines parameters for ConvertLead.
 type ConvertLeadParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// LeadActionDisqualifyJSONBody defines parameters for LeadActionDisqualify.
-type LeadActionDisqualifyJSONBody = map[string]interface{}
 
 // LeadActionDisqualifyParams defines parameters for LeadActionDisqualify.
 type LeadActionDisqualifyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateOpportunityJSONBody defines parameters for CreateOpportunity.
-type CreateOpportunityJSONBody = map[string]interface{}
-
 // CreateOpportunityParams defines parameters for CreateOpportunity.
 type CreateOpportunityParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OpportunityActionLoseJSONBody defines parameters for OpportunityActionLose.
-type OpportunityActionLoseJSONBody = map[string]interface{}
 
 // OpportunityActionLoseParams defines parameters for OpportunityActionLose.
 type OpportunityActionLoseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OpportunityActionNegotiateJSONBody defines parameters for OpportunityActionNegotiate.
-type OpportunityActionNegotiateJSONBody = map[string]interface{}
-
 // OpportunityActionNegotiateParams defines parameters for OpportunityActionNegotiate.
 type OpportunityActionNegotiateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OpportunityActionProposeJSONBody defines parameters for OpportunityActionPropose.
-type OpportunityActionProposeJSONBody = map[string]interface{}
 
 // OpportunityActionProposeParams defines parameters for OpportunityActionPropose.
 type OpportunityActionProposeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OpportunityActionQualifyJSONBody defines parameters for OpportunityActionQualify.
-type OpportunityActionQualifyJSONBody = map[string]interface{}
-
 // OpportunityActionQualifyParams defines parameters for OpportunityActionQualify.
 type OpportunityActionQualifyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OpportunityActionWinJSONBody defines parameters for OpportunityActionWin.
-type OpportunityActionWinJSONBody = map[string]interface{}
 
 // OpportunityActionWinParams defines parameters for OpportunityActionWin.
 type OpportunityActionWinParams struct {
@@ -2934,58 +2916,58 @@ type BillOfMaterialsActionSDKActivateJSONRequestBody = BillOfMaterialsActionSDKA
 type BillOfMaterialsActionSDKObsoleteJSONRequestBody = BillOfMaterialsActionSDKObsoleteJSONBody
 
 // CreateCaseJSONRequestBody defines body for CreateCase for application/json ContentType.
-type CreateCaseJSONRequestBody = CreateCaseJSONBody
+type CreateCaseJSONRequestBody = CreateCaseRequest
 
 // AssignCaseJSONRequestBody defines body for AssignCase for application/json ContentType.
-type AssignCaseJSONRequestBody = AssignCaseJSONBody
+type AssignCaseJSONRequestBody = AssignCaseRequest
 
 // CaseActionCloseJSONRequestBody defines body for CaseActionClose for application/json ContentType.
-type CaseActionCloseJSONRequestBody = CaseActionCloseJSONBody
+type CaseActionCloseJSONRequestBody = ReasonRequest
 
 // CaseActionHoldJSONRequestBody defines body for CaseActionHold for application/json ContentType.
-type CaseActionHoldJSONRequestBody = CaseActionHoldJSONBody
+type CaseActionHoldJSONRequestBody = ReasonRequest
 
 // AddCaseNoteJSONRequestBody defines body for AddCaseNote for application/json ContentType.
-type AddCaseNoteJSONRequestBody = AddCaseNoteJSONBody
+type AddCaseNoteJSONRequestBody = AddCaseNoteRequest
 
 // CaseActionReopenJSONRequestBody defines body for CaseActionReopen for application/json ContentType.
-type CaseActionReopenJSONRequestBody = CaseActionReopenJSONBody
+type CaseActionReopenJSONRequestBody = ReasonRequest
 
 // CaseActionResolveJSONRequestBody defines body for CaseActionResolve for application/json ContentType.
-type CaseActionResolveJSONRequestBody = CaseActionResolveJSONBody
+type CaseActionResolveJSONRequestBody = ResolveCaseRequest
 
 // CaseActionResumeJSONRequestBody defines body for CaseActionResume for application/json ContentType.
-type CaseActionResumeJSONRequestBody = CaseActionResumeJSONBody
+type CaseActionResumeJSONRequestBody = ReasonRequest
 
 // CreateCaseAliasJSONRequestBody defines body for CreateCaseAlias for application/json ContentType.
-type CreateCaseAliasJSONRequestBody = CreateCaseAliasJSONBody
+type CreateCaseAliasJSONRequestBody = CreateCaseRequest
 
 // AssignCaseAliasJSONRequestBody defines body for AssignCaseAlias for application/json ContentType.
-type AssignCaseAliasJSONRequestBody = AssignCaseAliasJSONBody
+type AssignCaseAliasJSONRequestBody = AssignCaseRequest
 
 // CaseActionAliasCloseJSONRequestBody defines body for CaseActionAliasClose for application/json ContentType.
-type CaseActionAliasCloseJSONRequestBody = CaseActionAliasCloseJSONBody
+type CaseActionAliasCloseJSONRequestBody = ReasonRequest
 
 // CaseActionAliasHoldJSONRequestBody defines body for CaseActionAliasHold for application/json ContentType.
-type CaseActionAliasHoldJSONRequestBody = CaseActionAliasHoldJSONBody
+type CaseActionAliasHoldJSONRequestBody = ReasonRequest
 
 // AddCaseNoteAliasJSONRequestBody defines body for AddCaseNoteAlias for application/json ContentType.
-type AddCaseNoteAliasJSONRequestBody = AddCaseNoteAliasJSONBody
+type AddCaseNoteAliasJSONRequestBody = AddCaseNoteRequest
 
 // CaseActionAliasReopenJSONRequestBody defines body for CaseActionAliasReopen for application/json ContentType.
-type CaseActionAliasReopenJSONRequestBody = CaseActionAliasReopenJSONBody
+type CaseActionAliasReopenJSONRequestBody = ReasonRequest
 
 // CaseActionAliasResolveJSONRequestBody defines body for CaseActionAliasResolve for application/json ContentType.
-type CaseActionAliasResolveJSONRequestBody = CaseActionAliasResolveJSONBody
+type CaseActionAliasResolveJSONRequestBody = ResolveCaseRequest
 
 // CaseActionAliasResumeJSONRequestBody defines body for CaseActionAliasResume for application/json ContentType.
-type CaseActionAliasResumeJSONRequestBody = CaseActionAliasResumeJSONBody
+type CaseActionAliasResumeJSONRequestBody = ReasonRequest
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequest
 
 // ContactActionArchiveJSONRequestBody defines body for ContactActionArchive for application/json ContentType.
-type ContactActionArchiveJSONRequestBody = ContactActionArchiveJSONBody
+type ContactActionArchiveJSONRequestBody = ReasonRequest
 
 // CreateCustomerJSONRequestBody defines body for CreateCustomer for application/json ContentType.
 type CreateCustomerJSONRequestBody = CustomerWrite
@@ -3048,34 +3030,34 @@ type ReserveInventoryJSONRequestBody = ReserveInventoryJSONBody
 type CreateLeadJSONRequestBody = CreateLeadRequest
 
 // LeadActionAcceptJSONRequestBody defines body for LeadActionAccept for application/json ContentType.
-type LeadActionAcceptJSONRequestBody = LeadActionAcceptJSONBody
+type LeadActionAcceptJSONRequestBody = ReasonRequest
 
 // LeadActionContactJSONRequestBody defines body for LeadActionContact for application/json ContentType.
-type LeadActionContactJSONRequestBody = LeadActionContactJSONBody
+type LeadActionContactJSONRequestBody = ReasonRequest
 
 // ConvertLeadJSONRequestBody defines body for ConvertLead for application/json ContentType.
-type ConvertLeadJSONRequestBody = ConvertLeadJSONBody
+type ConvertLeadJSONRequestBody = ActionRequest
 
 // LeadActionDisqualifyJSONRequestBody defines body for LeadActionDisqualify for application/json ContentType.
-type LeadActionDisqualifyJSONRequestBody = LeadActionDisqualifyJSONBody
+type LeadActionDisqualifyJSONRequestBody = ReasonRequest
 
 // CreateOpportunityJSONRequestBody defines body for CreateOpportunity for application/json ContentType.
-type CreateOpportunityJSONRequestBody = CreateOpportunityJSONBody
+type CreateOpportunityJSONRequestBody = CreateOpportunityRequest
 
 // OpportunityActionLoseJSONRequestBody defines body for OpportunityActionLose for application/json ContentType.
-type OpportunityActionLoseJSONRequestBody = OpportunityActionLoseJSONBody
+type OpportunityActionLoseJSONRequestBody = ReasonRequest
 
 // OpportunityActionNegotiateJSONRequestBody defines body for OpportunityActionNegotiate for application/json ContentType.
-type OpportunityActionNegotiateJSONRequestBody = OpportunityActionNegotiateJSONBody
+type OpportunityActionNegotiateJSONRequestBody = ReasonRequest
 
 // OpportunityActionProposeJSONRequestBody defines body for OpportunityActionPropose for application/json ContentType.
-type OpportunityActionProposeJSONRequestBody = OpportunityActionProposeJSONBody
+type OpportunityActionProposeJSONRequestBody = ReasonRequest
 
 // OpportunityActionQualifyJSONRequestBody defines body for OpportunityActionQualify for application/json ContentType.
-type OpportunityActionQualifyJSONRequestBody = OpportunityActionQualifyJSONBody
+type OpportunityActionQualifyJSONRequestBody = ReasonRequest
 
 // OpportunityActionWinJSONRequestBody defines body for OpportunityActionWin for application/json ContentType.
-type OpportunityActionWinJSONRequestBody = OpportunityActionWinJSONBody
+type OpportunityActionWinJSONRequestBody = ReasonRequest
 
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
 type CreateOrderJSONRequestBody = CreateOrderJSONBody
