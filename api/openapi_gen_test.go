@@ -113,6 +113,20 @@ var requestTypes = map[string]any{
 	"POST /v1/cases/{id}/notes":            addCaseNoteRequest{},
 	"POST /v1/cases/{id}/resolve":          resolveCaseRequest{},
 	"POST /v1/cases/{id}/{action}":         reasonRequest{},
+	"POST /v1/warehouses":                  createWarehouseRequest{},
+	"PUT /v1/warehouses/{id}":              updateWarehouseRequest{},
+	"POST /v1/warehouses/{id}/{action}":    reasonRequest{},
+	"POST /v1/pick_lists":                  createPickListRequest{},
+	"POST /v1/pick_lists/{id}/complete":    completePickListRequest{},
+	"POST /v1/pick_lists/{id}/{action}":    reasonRequest{},
+	"POST /v1/shipments":                   createShipmentRequest{},
+	"POST /v1/shipments/{id}/{action}":     reasonRequest{},
+	"POST /v1/transfers":                   createTransferRequest{},
+	"POST /v1/transfers/{id}/{action}":     reasonRequest{},
+	"POST /v1/inventory/transfer":          transferInventoryRequest{},
+	"POST /v1/cycle_counts":                createCycleCountRequest{},
+	"POST /v1/cycle_counts/{id}/submit":    submitCycleCountRequest{},
+	"POST /v1/cycle_counts/{id}/{action}":  reasonRequest{},
 
 	// customers, orders, inventory, returns, warranties
 

@@ -345,6 +345,18 @@ type CaseNoteList struct {
 	Object     string     `json:"object"`
 }
 
+// CompletePickListRequest defines model for CompletePickListRequest.
+type CompletePickListRequest struct {
+	Lines *[]struct {
+		LineId  *string `json:"line_id,omitempty"`
+		OrderId *string `json:"order_id,omitempty"`
+		Picked  *int64  `json:"picked,omitempty"`
+	} `json:"lines,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
 // Contact defines model for Contact.
 type Contact struct {
 	CreatedAt  string  `json:"created_at"`
@@ -412,6 +424,13 @@ type CreateContactRequest struct {
 	Title          *string `json:"title,omitempty"`
 }
 
+// CreateCycleCountRequest defines model for CreateCycleCountRequest.
+type CreateCycleCountRequest struct {
+	Id          *string    `json:"id,omitempty"`
+	Skus        *[]*string `json:"skus,omitempty"`
+	WarehouseId *string    `json:"warehouse_id,omitempty"`
+}
+
 // CreateLeadRequest defines model for CreateLeadRequest.
 type CreateLeadRequest struct {
 	Company         *string `json:"company,omitempty"`
@@ -441,6 +460,60 @@ type CreateOpportunityRequest struct {
 	LeadId         *string `json:"lead_id,omitempty"`
 	Name           *string `json:"name,omitempty"`
 	Probability    *int    `json:"probability,omitempty"`
+}
+
+// CreatePickListRequest defines model for CreatePickListRequest.
+type CreatePickListRequest struct {
+	Id          *string    `json:"id,omitempty"`
+	OrderIds    *[]*string `json:"order_ids,omitempty"`
+	WarehouseId *string    `json:"warehouse_id,omitempty"`
+}
+
+// CreateShipmentRequest defines model for CreateShipmentRequest.
+type CreateShipmentRequest struct {
+	Carrier *string `json:"carrier,omitempty"`
+	Id      *string `json:"id,omitempty"`
+	Lines   *[]struct {
+		LineId   *string `json:"line_id,omitempty"`
+		Quantity *int64  `json:"quantity,omitempty"`
+	} `json:"lines,omitempty"`
+	OrderId  *string `json:"order_id,omitempty"`
+	Packages *[]struct {
+		HeightCm    *int64  `json:"height_cm,omitempty"`
+		LengthCm    *int64  `json:"length_cm,omitempty"`
+		Reference   *string `json:"reference,omitempty"`
+		WeightGrams *int64  `json:"weight_grams,omitempty"`
+		WidthCm     *int64  `json:"width_cm,omitempty"`
+	} `json:"packages,omitempty"`
+	TrackingNumber *string `json:"tracking_number,omitempty"`
+}
+
+// CreateTransferRequest defines model for CreateTransferRequest.
+type CreateTransferRequest struct {
+	FromLocationId *string `json:"from_location_id,omitempty"`
+	Id             *string `json:"id,omitempty"`
+	Items          *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+	ToLocationId *string `json:"to_location_id,omitempty"`
+}
+
+// CreateWarehouseRequest defines model for CreateWarehouseRequest.
+type CreateWarehouseRequest struct {
+	Address *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"address,omitempty"`
+	Bins *[]*string `json:"bins,omitempty"`
+	Code *string    `json:"code,omitempty"`
+	Id   *string    `json:"id,omitempty"`
+	Name *string    `json:"name,omitempty"`
 }
 
 // CreditLine defines model for CreditLine.
@@ -1059,6 +1132,17 @@ type StatusPosition struct {
 	State     string `json:"state"`
 }
 
+// SubmitCycleCountRequest defines model for SubmitCycleCountRequest.
+type SubmitCycleCountRequest struct {
+	Counts *[]struct {
+		Counted *int64  `json:"counted,omitempty"`
+		Sku     *string `json:"sku,omitempty"`
+	} `json:"counts,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
 // Supplier defines model for Supplier.
 type Supplier struct {
 	Addresses      []Address         `json:"addresses"`
@@ -1129,6 +1213,15 @@ type Transfer struct {
 	Version        int64          `json:"version"`
 }
 
+// TransferInventoryRequest defines model for TransferInventoryRequest.
+type TransferInventoryRequest struct {
+	FromLocationId *string `json:"from_location_id,omitempty"`
+	Id             *string `json:"id,omitempty"`
+	Quantity       *int64  `json:"quantity,omitempty"`
+	Sku            *string `json:"sku,omitempty"`
+	ToLocationId   *string `json:"to_location_id,omitempty"`
+}
+
 // TransferItem defines model for TransferItem.
 type TransferItem struct {
 	Quantity int64  `json:"quantity"`
@@ -1141,6 +1234,22 @@ type TransferList struct {
 	HasMore    bool       `json:"has_more"`
 	NextCursor *string    `json:"next_cursor,omitempty"`
 	Object     string     `json:"object"`
+}
+
+// UpdateWarehouseRequest defines model for UpdateWarehouseRequest.
+type UpdateWarehouseRequest struct {
+	Address *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"address,omitempty"`
+	Bins *[]string `json:"bins,omitempty"`
+	Code *string   `json:"code,omitempty"`
+	Name *string   `json:"name,omitempty"`
 }
 
 // Warehouse defines model for Warehouse.
@@ -1739,40 +1848,25 @@ type CustomerTimelineParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// CreateCycleCountJSONBody defines parameters for CreateCycleCount.
-type CreateCycleCountJSONBody = map[string]interface{}
-
 // CreateCycleCountParams defines parameters for CreateCycleCount.
 type CreateCycleCountParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CycleCountActionCancelJSONBody defines parameters for CycleCountActionCancel.
-type CycleCountActionCancelJSONBody = map[string]interface{}
 
 // CycleCountActionCancelParams defines parameters for CycleCountActionCancel.
 type CycleCountActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CycleCountActionReconcileJSONBody defines parameters for CycleCountActionReconcile.
-type CycleCountActionReconcileJSONBody = map[string]interface{}
-
 // CycleCountActionReconcileParams defines parameters for CycleCountActionReconcile.
 type CycleCountActionReconcileParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CycleCountActionStartJSONBody defines parameters for CycleCountActionStart.
-type CycleCountActionStartJSONBody = map[string]interface{}
-
 // CycleCountActionStartParams defines parameters for CycleCountActionStart.
 type CycleCountActionStartParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// SubmitCycleCountJSONBody defines parameters for SubmitCycleCount.
-type SubmitCycleCountJSONBody = map[string]interface{}
 
 // SubmitCycleCountParams defines parameters for SubmitCycleCount.
 type SubmitCycleCountParams struct {
@@ -1786,9 +1880,6 @@ type CreateInventoryItemJSONBody = map[string]interface{}
 type CreateInventoryItemParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// TransferInventoryJSONBody defines parameters for TransferInventory.
-type TransferInventoryJSONBody = map[string]interface{}
 
 // TransferInventoryParams defines parameters for TransferInventory.
 type TransferInventoryParams struct {
@@ -1986,32 +2077,20 @@ type OrderActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreatePickListJSONBody defines parameters for CreatePickList.
-type CreatePickListJSONBody = map[string]interface{}
-
 // CreatePickListParams defines parameters for CreatePickList.
 type CreatePickListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PickListActionCancelJSONBody defines parameters for PickListActionCancel.
-type PickListActionCancelJSONBody = map[string]interface{}
 
 // PickListActionCancelParams defines parameters for PickListActionCancel.
 type PickListActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CompletePickListJSONBody defines parameters for CompletePickList.
-type CompletePickListJSONBody = map[string]interface{}
-
 // CompletePickListParams defines parameters for CompletePickList.
 type CompletePickListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PickListActionStartJSONBody defines parameters for PickListActionStart.
-type PickListActionStartJSONBody = map[string]interface{}
 
 // PickListActionStartParams defines parameters for PickListActionStart.
 type PickListActionStartParams struct {
@@ -2277,32 +2356,20 @@ type ChangeReturnStatusReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateShipmentJSONBody defines parameters for CreateShipment.
-type CreateShipmentJSONBody = map[string]interface{}
-
 // CreateShipmentParams defines parameters for CreateShipment.
 type CreateShipmentParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ShipmentActionCancelJSONBody defines parameters for ShipmentActionCancel.
-type ShipmentActionCancelJSONBody = map[string]interface{}
 
 // ShipmentActionCancelParams defines parameters for ShipmentActionCancel.
 type ShipmentActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ShipmentActionDeliverJSONBody defines parameters for ShipmentActionDeliver.
-type ShipmentActionDeliverJSONBody = map[string]interface{}
-
 // ShipmentActionDeliverParams defines parameters for ShipmentActionDeliver.
 type ShipmentActionDeliverParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ShipmentActionShipJSONBody defines parameters for ShipmentActionShip.
-type ShipmentActionShipJSONBody = map[string]interface{}
 
 // ShipmentActionShipParams defines parameters for ShipmentActionShip.
 type ShipmentActionShipParams struct {
@@ -2357,64 +2424,40 @@ type SupplierActionSuspendParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateTransferJSONBody defines parameters for CreateTransfer.
-type CreateTransferJSONBody = map[string]interface{}
-
 // CreateTransferParams defines parameters for CreateTransfer.
 type CreateTransferParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// TransferActionCancelJSONBody defines parameters for TransferActionCancel.
-type TransferActionCancelJSONBody = map[string]interface{}
 
 // TransferActionCancelParams defines parameters for TransferActionCancel.
 type TransferActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// TransferActionReceiveJSONBody defines parameters for TransferActionReceive.
-type TransferActionReceiveJSONBody = map[string]interface{}
-
 // TransferActionReceiveParams defines parameters for TransferActionReceive.
 type TransferActionReceiveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// TransferActionShipJSONBody defines parameters for TransferActionShip.
-type TransferActionShipJSONBody = map[string]interface{}
 
 // TransferActionShipParams defines parameters for TransferActionShip.
 type TransferActionShipParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateWarehouseJSONBody defines parameters for CreateWarehouse.
-type CreateWarehouseJSONBody = map[string]interface{}
-
 // CreateWarehouseParams defines parameters for CreateWarehouse.
 type CreateWarehouseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// UpdateWarehouseJSONBody defines parameters for UpdateWarehouse.
-type UpdateWarehouseJSONBody = map[string]interface{}
 
 // UpdateWarehouseParams defines parameters for UpdateWarehouse.
 type UpdateWarehouseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WarehouseActionActivateJSONBody defines parameters for WarehouseActionActivate.
-type WarehouseActionActivateJSONBody = map[string]interface{}
-
 // WarehouseActionActivateParams defines parameters for WarehouseActionActivate.
 type WarehouseActionActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WarehouseActionDeactivateJSONBody defines parameters for WarehouseActionDeactivate.
-type WarehouseActionDeactivateJSONBody = map[string]interface{}
 
 // WarehouseActionDeactivateParams defines parameters for WarehouseActionDeactivate.
 type WarehouseActionDeactivateParams struct {
@@ -2994,25 +3037,25 @@ type ForgetCustomerJSONRequestBody = ForgetCustomerJSONBody
 type ChangeCustomerStatusSuspendJSONRequestBody ChangeCustomerStatusSuspendJSONBody
 
 // CreateCycleCountJSONRequestBody defines body for CreateCycleCount for application/json ContentType.
-type CreateCycleCountJSONRequestBody = CreateCycleCountJSONBody
+type CreateCycleCountJSONRequestBody = CreateCycleCountRequest
 
 // CycleCountActionCancelJSONRequestBody defines body for CycleCountActionCancel for application/json ContentType.
-type CycleCountActionCancelJSONRequestBody = CycleCountActionCancelJSONBody
+type CycleCountActionCancelJSONRequestBody = ReasonRequest
 
 // CycleCountActionReconcileJSONRequestBody defines body for CycleCountActionReconcile for application/json ContentType.
-type CycleCountActionReconcileJSONRequestBody = CycleCountActionReconcileJSONBody
+type CycleCountActionReconcileJSONRequestBody = ReasonRequest
 
 // CycleCountActionStartJSONRequestBody defines body for CycleCountActionStart for application/json ContentType.
-type CycleCountActionStartJSONRequestBody = CycleCountActionStartJSONBody
+type CycleCountActionStartJSONRequestBody = ReasonRequest
 
 // SubmitCycleCountJSONRequestBody defines body for SubmitCycleCount for application/json ContentType.
-type SubmitCycleCountJSONRequestBody = SubmitCycleCountJSONBody
+type SubmitCycleCountJSONRequestBody = SubmitCycleCountRequest
 
 // CreateInventoryItemJSONRequestBody defines body for CreateInventoryItem for application/json ContentType.
 type CreateInventoryItemJSONRequestBody = CreateInventoryItemJSONBody
 
 // TransferInventoryJSONRequestBody defines body for TransferInventory for application/json ContentType.
-type TransferInventoryJSONRequestBody = TransferInventoryJSONBody
+type TransferInventoryJSONRequestBody = TransferInventoryRequest
 
 // UpdateInventoryItemJSONRequestBody defines body for UpdateInventoryItem for application/json ContentType.
 type UpdateInventoryItemJSONRequestBody = UpdateInventoryItemJSONBody
@@ -3099,16 +3142,16 @@ type ShipOrderJSONRequestBody = ShipOrderJSONBody
 type OrderActionSubmitJSONRequestBody = OrderActionSubmitJSONBody
 
 // CreatePickListJSONRequestBody defines body for CreatePickList for application/json ContentType.
-type CreatePickListJSONRequestBody = CreatePickListJSONBody
+type CreatePickListJSONRequestBody = CreatePickListRequest
 
 // PickListActionCancelJSONRequestBody defines body for PickListActionCancel for application/json ContentType.
-type PickListActionCancelJSONRequestBody = PickListActionCancelJSONBody
+type PickListActionCancelJSONRequestBody = ReasonRequest
 
 // CompletePickListJSONRequestBody defines body for CompletePickList for application/json ContentType.
-type CompletePickListJSONRequestBody = CompletePickListJSONBody
+type CompletePickListJSONRequestBody = CompletePickListRequest
 
 // PickListActionStartJSONRequestBody defines body for PickListActionStart for application/json ContentType.
-type PickListActionStartJSONRequestBody = PickListActionStartJSONBody
+type PickListActionStartJSONRequestBody = ReasonRequest
 
 // CreatePriceListJSONRequestBody defines body for CreatePriceList for application/json ContentType.
 type CreatePriceListJSONRequestBody CreatePriceListJSONBody
@@ -3165,16 +3208,16 @@ type PurchaseOrderActionAliasSubmitJSONRequestBody = PurchaseOrderActionAliasSub
 type ReleaseReservationJSONRequestBody = ReleaseReservationJSONBody
 
 // CreateShipmentJSONRequestBody defines body for CreateShipment for application/json ContentType.
-type CreateShipmentJSONRequestBody = CreateShipmentJSONBody
+type CreateShipmentJSONRequestBody = CreateShipmentRequest
 
 // ShipmentActionCancelJSONRequestBody defines body for ShipmentActionCancel for application/json ContentType.
-type ShipmentActionCancelJSONRequestBody = ShipmentActionCancelJSONBody
+type ShipmentActionCancelJSONRequestBody = ReasonRequest
 
 // ShipmentActionDeliverJSONRequestBody defines body for ShipmentActionDeliver for application/json ContentType.
-type ShipmentActionDeliverJSONRequestBody = ShipmentActionDeliverJSONBody
+type ShipmentActionDeliverJSONRequestBody = ReasonRequest
 
 // ShipmentActionShipJSONRequestBody defines body for ShipmentActionShip for application/json ContentType.
-type ShipmentActionShipJSONRequestBody = ShipmentActionShipJSONBody
+type ShipmentActionShipJSONRequestBody = ReasonRequest
 
 // CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
 type CreateSupplierJSONRequestBody = CreateSupplierJSONBody
@@ -3195,28 +3238,28 @@ type SetSupplierProductJSONRequestBody = SetSupplierProductJSONBody
 type SupplierActionSuspendJSONRequestBody = SupplierActionSuspendJSONBody
 
 // CreateTransferJSONRequestBody defines body for CreateTransfer for application/json ContentType.
-type CreateTransferJSONRequestBody = CreateTransferJSONBody
+type CreateTransferJSONRequestBody = CreateTransferRequest
 
 // TransferActionCancelJSONRequestBody defines body for TransferActionCancel for application/json ContentType.
-type TransferActionCancelJSONRequestBody = TransferActionCancelJSONBody
+type TransferActionCancelJSONRequestBody = ReasonRequest
 
 // TransferActionReceiveJSONRequestBody defines body for TransferActionReceive for application/json ContentType.
-type TransferActionReceiveJSONRequestBody = TransferActionReceiveJSONBody
+type TransferActionReceiveJSONRequestBody = ReasonRequest
 
 // TransferActionShipJSONRequestBody defines body for TransferActionShip for application/json ContentType.
-type TransferActionShipJSONRequestBody = TransferActionShipJSONBody
+type TransferActionShipJSONRequestBody = ReasonRequest
 
 // CreateWarehouseJSONRequestBody defines body for CreateWarehouse for application/json ContentType.
-type CreateWarehouseJSONRequestBody = CreateWarehouseJSONBody
+type CreateWarehouseJSONRequestBody = CreateWarehouseRequest
 
 // UpdateWarehouseJSONRequestBody defines body for UpdateWarehouse for application/json ContentType.
-type UpdateWarehouseJSONRequestBody = UpdateWarehouseJSONBody
+type UpdateWarehouseJSONRequestBody = UpdateWarehouseRequest
 
 // WarehouseActionActivateJSONRequestBody defines body for WarehouseActionActivate for application/json ContentType.
-type WarehouseActionActivateJSONRequestBody = WarehouseActionActivateJSONBody
+type WarehouseActionActivateJSONRequestBody = ReasonRequest
 
 // WarehouseActionDeactivateJSONRequestBody defines body for WarehouseActionDeactivate for application/json ContentType.
-type WarehouseActionDeactivateJSONRequestBody = WarehouseActionDeactivateJSONBody
+type WarehouseActionDeactivateJSONRequestBody = ReasonRequest
 
 // CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
 type CreateWebhookEndpointJSONRequestBody = CreateWebhookEndpointJSONBody
