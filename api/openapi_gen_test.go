@@ -128,6 +128,15 @@ var requestTypes = map[string]any{
 	"POST /v1/cycle_counts/{id}/submit":    submitCycleCountRequest{},
 	"POST /v1/cycle_counts/{id}/{action}":  reasonRequest{},
 
+	// the handlers of DELETE, rotate_secret and redeliver read no body: they ignore any
+	// field (but an action's notes)
+	"POST /v1/webhook_endpoints":                                         createWebhookEndpointRequest{},
+	"PUT /v1/webhook_endpoints/{id}":                                     updateWebhookEndpointRequest{},
+	"DELETE /v1/webhook_endpoints/{id}":                                  emptyRequest{},
+	"POST /v1/webhook_endpoints/{id}/rotate_secret":                      actionRequest{},
+	"POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver": actionRequest{},
+	"POST /v1/webhook_endpoints/{id}/{action}":                           reasonRequest{},
+
 	// customers, orders, inventory, returns, warranties
 
 	// purchasing, manufacturing, wholesale

@@ -516,6 +516,14 @@ type CreateWarehouseRequest struct {
 	Name *string    `json:"name,omitempty"`
 }
 
+// CreateWebhookEndpointRequest defines model for CreateWebhookEndpointRequest.
+type CreateWebhookEndpointRequest struct {
+	Description *string    `json:"description,omitempty"`
+	Events      *[]*string `json:"events,omitempty"`
+	Id          *string    `json:"id,omitempty"`
+	Url         *string    `json:"url,omitempty"`
+}
+
 // CreditLine defines model for CreditLine.
 type CreditLine struct {
 	Amount int64  `json:"amount"`
@@ -593,6 +601,9 @@ type CycleCountList struct {
 	NextCursor *string      `json:"next_cursor,omitempty"`
 	Object     string       `json:"object"`
 }
+
+// EmptyRequest defines model for EmptyRequest.
+type EmptyRequest = interface{}
 
 // Error defines model for Error.
 type Error struct {
@@ -1250,6 +1261,13 @@ type UpdateWarehouseRequest struct {
 	Bins *[]string `json:"bins,omitempty"`
 	Code *string   `json:"code,omitempty"`
 	Name *string   `json:"name,omitempty"`
+}
+
+// UpdateWebhookEndpointRequest defines model for UpdateWebhookEndpointRequest.
+type UpdateWebhookEndpointRequest struct {
+	Description *string   `json:"description,omitempty"`
+	Events      *[]string `json:"events,omitempty"`
+	Url         *string   `json:"url,omitempty"`
 }
 
 // Warehouse defines model for Warehouse.
@@ -2562,56 +2580,35 @@ type ChangeWarrantyStatusReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateWebhookEndpointJSONBody defines parameters for CreateWebhookEndpoint.
-type CreateWebhookEndpointJSONBody = map[string]interface{}
-
 // CreateWebhookEndpointParams defines parameters for CreateWebhookEndpoint.
 type CreateWebhookEndpointParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// DeleteWebhookEndpointJSONBody defines parameters for DeleteWebhookEndpoint.
-type DeleteWebhookEndpointJSONBody = map[string]interface{}
 
 // DeleteWebhookEndpointParams defines parameters for DeleteWebhookEndpoint.
 type DeleteWebhookEndpointParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// UpdateWebhookEndpointJSONBody defines parameters for UpdateWebhookEndpoint.
-type UpdateWebhookEndpointJSONBody = map[string]interface{}
-
 // UpdateWebhookEndpointParams defines parameters for UpdateWebhookEndpoint.
 type UpdateWebhookEndpointParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RedeliverWebhookJSONBody defines parameters for RedeliverWebhook.
-type RedeliverWebhookJSONBody = map[string]interface{}
 
 // RedeliverWebhookParams defines parameters for RedeliverWebhook.
 type RedeliverWebhookParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WebhookEndpointActionDisableJSONBody defines parameters for WebhookEndpointActionDisable.
-type WebhookEndpointActionDisableJSONBody = map[string]interface{}
-
 // WebhookEndpointActionDisableParams defines parameters for WebhookEndpointActionDisable.
 type WebhookEndpointActionDisableParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WebhookEndpointActionEnableJSONBody defines parameters for WebhookEndpointActionEnable.
-type WebhookEndpointActionEnableJSONBody = map[string]interface{}
-
 // WebhookEndpointActionEnableParams defines parameters for WebhookEndpointActionEnable.
 type WebhookEndpointActionEnableParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RotateWebhookSecretJSONBody defines parameters for RotateWebhookSecret.
-type RotateWebhookSecretJSONBody = map[string]interface{}
 
 // RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
 type RotateWebhookSecretParams struct {
@@ -3262,25 +3259,25 @@ type WarehouseActionActivateJSONRequestBody = ReasonRequest
 type WarehouseActionDeactivateJSONRequestBody = ReasonRequest
 
 // CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
-type CreateWebhookEndpointJSONRequestBody = CreateWebhookEndpointJSONBody
+type CreateWebhookEndpointJSONRequestBody = CreateWebhookEndpointRequest
 
 // DeleteWebhookEndpointJSONRequestBody defines body for DeleteWebhookEndpoint for application/json ContentType.
-type DeleteWebhookEndpointJSONRequestBody = DeleteWebhookEndpointJSONBody
+type DeleteWebhookEndpointJSONRequestBody = EmptyRequest
 
 // UpdateWebhookEndpointJSONRequestBody defines body for UpdateWebhookEndpoint for application/json ContentType.
-type UpdateWebhookEndpointJSONRequestBody = UpdateWebhookEndpointJSONBody
+type UpdateWebhookEndpointJSONRequestBody = UpdateWebhookEndpointRequest
 
 // RedeliverWebhookJSONRequestBody defines body for RedeliverWebhook for application/json ContentType.
-type RedeliverWebhookJSONRequestBody = RedeliverWebhookJSONBody
+type RedeliverWebhookJSONRequestBody = ActionRequest
 
 // WebhookEndpointActionDisableJSONRequestBody defines body for WebhookEndpointActionDisable for application/json ContentType.
-type WebhookEndpointActionDisableJSONRequestBody = WebhookEndpointActionDisableJSONBody
+type WebhookEndpointActionDisableJSONRequestBody = ReasonRequest
 
 // WebhookEndpointActionEnableJSONRequestBody defines body for WebhookEndpointActionEnable for application/json ContentType.
-type WebhookEndpointActionEnableJSONRequestBody = WebhookEndpointActionEnableJSONBody
+type WebhookEndpointActionEnableJSONRequestBody = ReasonRequest
 
 // RotateWebhookSecretJSONRequestBody defines body for RotateWebhookSecret for application/json ContentType.
-type RotateWebhookSecretJSONRequestBody = RotateWebhookSecretJSONBody
+type RotateWebhookSecretJSONRequestBody = ActionRequest
 
 // PutWholesaleAccountJSONRequestBody defines body for PutWholesaleAccount for application/json ContentType.
 type PutWholesaleAccountJSONRequestBody PutWholesaleAccountJSONBody
