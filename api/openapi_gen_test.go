@@ -137,6 +137,10 @@ var requestTypes = map[string]any{
 	"POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver": actionRequest{},
 	"POST /v1/webhook_endpoints/{id}/{action}":                           reasonRequest{},
 
+	"POST /v1/api_keys":             createAPIKeyRequest{},
+	"DELETE /v1/api_keys/{id}":      emptyRequest{},
+	"POST /v1/api_keys/{id}/revoke": actionRequest{},
+
 	// customers, orders, inventory, returns, warranties
 
 	// purchasing, manufacturing, wholesale

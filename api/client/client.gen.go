@@ -397,6 +397,14 @@ type CountVariance struct {
 	Variance int64  `json:"variance"`
 }
 
+// CreateAPIKeyRequest defines model for CreateAPIKeyRequest.
+type CreateAPIKeyRequest struct {
+	ExpiresAt *string   `json:"expires_at,omitempty"`
+	Id        *string   `json:"id,omitempty"`
+	Name      *string   `json:"name,omitempty"`
+	Scopes    *[]string `json:"scopes,omitempty"`
+}
+
 // CreateCaseRequest defines model for CreateCaseRequest.
 type CreateCaseRequest struct {
 	CaseName      *string `json:"caseName,omitempty"`
@@ -1524,24 +1532,15 @@ type RebuildProjectionParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateAPIKeyJSONBody defines parameters for CreateAPIKey.
-type CreateAPIKeyJSONBody = map[string]interface{}
-
 // CreateAPIKeyParams defines parameters for CreateAPIKey.
 type CreateAPIKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// DeleteAPIKeyJSONBody defines parameters for DeleteAPIKey.
-type DeleteAPIKeyJSONBody = map[string]interface{}
-
 // DeleteAPIKeyParams defines parameters for DeleteAPIKey.
 type DeleteAPIKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RevokeAPIKeyJSONBody defines parameters for RevokeAPIKey.
-type RevokeAPIKeyJSONBody = map[string]interface{}
 
 // RevokeAPIKeyParams defines parameters for RevokeAPIKey.
 type RevokeAPIKeyParams struct {
@@ -2908,13 +2907,13 @@ type ReplayFlowJSONRequestBody = ReplayFlowJSONBody
 type RebuildProjectionJSONRequestBody = RebuildProjectionJSONBody
 
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
-type CreateAPIKeyJSONRequestBody = CreateAPIKeyJSONBody
+type CreateAPIKeyJSONRequestBody = CreateAPIKeyRequest
 
 // DeleteAPIKeyJSONRequestBody defines body for DeleteAPIKey for application/json ContentType.
-type DeleteAPIKeyJSONRequestBody = DeleteAPIKeyJSONBody
+type DeleteAPIKeyJSONRequestBody = EmptyRequest
 
 // RevokeAPIKeyJSONRequestBody defines body for RevokeAPIKey for application/json ContentType.
-type RevokeAPIKeyJSONRequestBody = RevokeAPIKeyJSONBody
+type RevokeAPIKeyJSONRequestBody = ActionRequest
 
 // CreateASNJSONRequestBody defines body for CreateASN for application/json ContentType.
 type CreateASNJSONRequestBody = CreateASNJSONBody
