@@ -141,6 +141,9 @@ var requestTypes = map[string]any{
 	"DELETE /v1/api_keys/{id}":      emptyRequest{},
 	"POST /v1/api_keys/{id}/revoke": actionRequest{},
 
+	"POST /v1/admin/projections/{name}/rebuild": emptyRequest{},
+	"POST /v1/admin/flows/{name}/replay":        emptyRequest{}, // the handler reads no body: it ignores any field
+
 	// customers, orders, inventory, returns, warranties
 
 	// purchasing, manufacturing, wholesale

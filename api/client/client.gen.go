@@ -1516,16 +1516,10 @@ type Offset = int
 // List defines model for List.
 type List = HistoryList
 
-// ReplayFlowJSONBody defines parameters for ReplayFlow.
-type ReplayFlowJSONBody = map[string]interface{}
-
 // ReplayFlowParams defines parameters for ReplayFlow.
 type ReplayFlowParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RebuildProjectionJSONBody defines parameters for RebuildProjection.
-type RebuildProjectionJSONBody = map[string]interface{}
 
 // RebuildProjectionParams defines parameters for RebuildProjection.
 type RebuildProjectionParams struct {
@@ -2901,10 +2895,10 @@ type WorkOrderActionSDKStartParams struct {
 }
 
 // ReplayFlowJSONRequestBody defines body for ReplayFlow for application/json ContentType.
-type ReplayFlowJSONRequestBody = ReplayFlowJSONBody
+type ReplayFlowJSONRequestBody = EmptyRequest
 
 // RebuildProjectionJSONRequestBody defines body for RebuildProjection for application/json ContentType.
-type RebuildProjectionJSONRequestBody = RebuildProjectionJSONBody
+type RebuildProjectionJSONRequestBody = EmptyRequest
 
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
 type CreateAPIKeyJSONRequestBody = CreateAPIKeyRequest
