@@ -44,18 +44,24 @@ func apiKeyOf(k *domain.APIKey, now time.Time) apiKeyJSON {
 	return out
 }
 
+// createAPIKeyRequest is the body of POST /v1/api_keys: expires_at an RFC 3339 time.
+type createAPIKeyRequest struct {
+	ID        *string  `json:"id,omitempty"`
+	Name      *string  `json:"name,omitempty"`
+	Scopes    []string `json:"scopes,omitempty"`
+	ExpiresAt *string  `json:"expires_at,omitempty"`
+}
+
 // createAPIKey is POST /v1/api_keys {id?, name, scopes, expires_at?}: 201 with the token,
 // shown this once. The caller's key must hold every scope it grants (403 otherwise), and
 // a caller whose key expires mints keys expiring no later (expires_at absent: the
 // caller's; later: 403).
 func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
-	var id, name string
-	var scopes []string
+	var in createAPIKeyRequest
 	var exp *time.Time
 	if !s.decode(w, r, func(o *object) {
-		id, name = deref(o.str("id")), deref(o.str("name"))
-		o.into("scopes", &scopes)
-		if e := deref(o.str("expires_at")); e != "" {
+		o.fill(&in)
+		if e := deref(in.ExpiresAt); e != "" {
 			t, err := time.Parse(time.RFC3339Nano, e)
 			if err != nil {
 				o.v.Add("expires_at", "must be an RFC 3339 time")
@@ -67,9 +73,9 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := info(r.Context()).key
-	if i := caller.Grants(scopes); i >= 0 {
+	if i := caller.Grants(in.Scopes); i >= 0 {
 		s.fail(w, r, &httpError{http.StatusForbidden, "FORBIDDEN", "a key can grant only scopes it holds itself",
-			[]domain.FieldError{{Field: "scopes[" + strconv.Itoa(i) + "]", Issue: "the calling key lacks " + strconv.Quote(scopes[i])}}})
+			[]domain.FieldError{{Field: "scopes[" + strconv.Itoa(i) + "]", Issue: "the calling key lacks " + strconv.Quote(in.Scopes[i])}}})
 		return
 	}
 	// a key that expires cannot outlive itself through the keys it mints: no expires_at
@@ -85,7 +91,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, tok, err := s.cmd.APIKeys().Create(r.Context(), id, name, scopes, exp, "", commands.WithMetadata(meta(r)))
+	res, tok, err := s.cmd.APIKeys().Create(r.Context(), deref(in.ID), deref(in.Name), in.Scopes, exp, "", commands.WithMetadata(meta(r)))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -190,20 +190,30 @@ func opportunityOf(o *domain.Opportunity) opportunityJSON {
 	return opportunityJSON{Opportunity: *o, CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt)}
 }
 
+// createOpportunityRequest is the body of POST /v1/opportunities: one of customer_id and
+// lead_id; amount in minor units, close_date YYYY-MM-DD or RFC 3339, probability 0 to 100.
+type createOpportunityRequest struct {
+	ID          string  `json:"id,omitempty"`
+	Name        string  `json:"name,omitempty"`
+	Description string  `json:"description,omitempty"`
+	CustomerID  string  `json:"customer_id,omitempty"`
+	LeadID      string  `json:"lead_id,omitempty"`
+	Amount      int64   `json:"amount,omitempty"`
+	Currency    string  `json:"currency,omitempty"`
+	CloseDate   *string `json:"close_date,omitempty" alias:"closeDate"`
+	Probability int     `json:"probability,omitempty"`
+}
+
 // createOpportunity is POST /v1/opportunities {id?, name, description?, customer_id |
 // lead_id, amount, currency, close_date?, probability?}.
 func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateOpportunity{OpportunityID: commands.NewID()}
+	var cmd domain.CreateOpportunity
 	create(s, w, r, "/v1/opportunities/", func(o *domain.Opportunity) string { return o.ID }, opportunityOf, func(o *object) {
-		o.into("id", &cmd.OpportunityID)
-		o.into("name", &cmd.Name)
-		o.into("description", &cmd.Description)
-		o.into("customer_id", &cmd.CustomerID)
-		o.into("lead_id", &cmd.LeadID)
-		o.into("amount", &cmd.Amount)
-		o.into("currency", &cmd.Currency)
-		cmd.CloseDate = deref(o.str("close_date", "closeDate"))
-		o.into("probability", &cmd.Probability)
+		in := createOpportunityRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.CreateOpportunity{OpportunityID: in.ID, Name: in.Name, Description: in.Description,
+			CustomerID: in.CustomerID, LeadID: in.LeadID, Amount: in.Amount, Currency: in.Currency,
+			CloseDate: deref(in.CloseDate), Probability: in.Probability}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Opportunity], error) {
 		return s.cmd.CRM().CreateOpportunity(r.Context(), cmd, opts...)
@@ -275,60 +285,93 @@ func caseOf(c *domain.Case) caseJSON {
 		UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
 }
 
+// createCaseRequest is the body of POST /v1/cases.
+type createCaseRequest struct {
+	ID          string  `json:"id,omitempty"`
+	CaseName    *string `json:"caseName,omitempty" alias:"case_name"`
+	Description *string `json:"description,omitempty"`
+	Submitter   *string `json:"submitter,omitempty"`
+	Priority    *string `json:"priority,omitempty"` // MEDIUM unless given
+	CustomerID  *string `json:"customer_id,omitempty"`
+	OrderID     *string `json:"order_id,omitempty"`
+}
+
 // createCase is POST /v1/cases {id?, caseName, description?, submitter?, priority?,
 // customer_id?, order_id?}.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.OpenCase{CaseID: commands.NewID()}
+	var cmd domain.OpenCase
 	create(s, w, r, "/v1/cases/", func(c *domain.Case) string { return c.ID }, caseOf, func(o *object) {
-		o.into("id", &cmd.CaseID)
-		cmd.CaseName = deref(o.str("caseName", "case_name"))
-		cmd.Description = deref(o.str("description"))
-		cmd.Submitter = deref(o.str("submitter"))
-		cmd.Priority = deref(o.str("priority"))
-		cmd.CustomerID = deref(o.str("customer_id"))
-		cmd.OrderID = deref(o.str("order_id"))
+		in := createCaseRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.OpenCase{CaseID: in.ID, CaseName: deref(in.CaseName), Description: deref(in.Description),
+			Submitter: deref(in.Submitter), Priority: deref(in.Priority), CustomerID: deref(in.CustomerID),
+			OrderID: deref(in.OrderID)}
 	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
 		return s.cmd.CRM().OpenCase(r.Context(), cmd, opts...)
 	})
 }
 
+// assignCaseRequest is the body of POST /v1/cases/{id}/assign.
+type assignCaseRequest struct {
+	Assignee *string `json:"assignee,omitempty"`
+}
+
 // assignCase is POST /v1/cases/{id}/assign {assignee}.
 func (s *Server) assignCase(w http.ResponseWriter, r *http.Request) {
-	var assignee string
-	command(s, w, r, caseOf, func(o *object) { assignee = deref(o.str("assignee")) },
+	var in assignCaseRequest
+	command(s, w, r, caseOf, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[domain.Case], error) {
-			return s.cmd.CRM().AssignCase(r.Context(), mux.Vars(r)["id"], assignee, opts...)
+			return s.cmd.CRM().AssignCase(r.Context(), mux.Vars(r)["id"], deref(in.Assignee), opts...)
 		})
 }
 
 // caseAction is POST /v1/cases/{id}/{hold|resume|resolve|close|reopen} {reason}; a
-// resolve may say {resolution} instead.
+// resolve may say {resolution} instead (resolveCase).
 func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) {
-	action := mux.Vars(r)["action"]
-	var reason string
-	command(s, w, r, caseOf, func(o *object) {
-		o.into("reason", &reason)
-		if action == "resolve" {
-			if res := o.str("resolution"); res != nil {
-				reason = *res
-			}
-		}
-	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
-		return s.cmd.CRM().ActOnCase(r.Context(), mux.Vars(r)["id"], action, reason, opts...)
+	if mux.Vars(r)["action"] == "resolve" {
+		s.resolveCase(w, r)
+		return
+	}
+	reasonAction(s, w, r, caseOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Case], error) {
+		return s.cmd.CRM().ActOnCase(r.Context(), id, action, reason, opts...)
 	})
+}
+
+// resolveCaseRequest is the body of POST /v1/cases/{id}/resolve: the resolution, given
+// as resolution or, as every status action's, as reason (resolution wins).
+type resolveCaseRequest struct {
+	Reason     *string `json:"reason,omitempty"`
+	Resolution *string `json:"resolution,omitempty"`
+}
+
+// resolveCase is POST /v1/cases/{id}/resolve {resolution | reason}.
+func (s *Server) resolveCase(w http.ResponseWriter, r *http.Request) {
+	var in resolveCaseRequest
+	command(s, w, r, caseOf, func(o *object) { o.fill(&in) },
+		func(opts []commands.Option) (commands.Result[domain.Case], error) {
+			resolution := deref(in.Reason)
+			if in.Resolution != nil {
+				resolution = *in.Resolution
+			}
+			return s.cmd.CRM().ActOnCase(r.Context(), mux.Vars(r)["id"], "resolve", resolution, opts...)
+		})
+}
+
+// addCaseNoteRequest is the body of POST /v1/cases/{id}/notes.
+type addCaseNoteRequest struct {
+	ID     string  `json:"id,omitempty"`
+	Body   *string `json:"body,omitempty" alias:"note"` // note: the SDK's spelling
+	Author *string `json:"author,omitempty"`
 }
 
 // addCaseNote is POST /v1/cases/{id}/notes {id?, body (or the SDK's note), author?} →
 // 201 with the case.
 func (s *Server) addCaseNote(w http.ResponseWriter, r *http.Request) {
-	var noteID, body, author string
-	addTo(s, w, r, caseOf, func(o *object) {
-		o.into("id", &noteID)
-		body = deref(o.str("body", "note"))
-		author = deref(o.str("author"))
-	}, func(opts []commands.Option) (commands.Result[domain.Case], error) {
-		return s.cmd.CRM().AddCaseNote(r.Context(), mux.Vars(r)["id"], noteID, body, author, opts...)
-	})
+	var in addCaseNoteRequest
+	addTo(s, w, r, caseOf, func(o *object) { o.fill(&in) },
+		func(opts []commands.Option) (commands.Result[domain.Case], error) {
+			return s.cmd.CRM().AddCaseNote(r.Context(), mux.Vars(r)["id"], in.ID, deref(in.Body), deref(in.Author), opts...)
+		})
 }
 
 // caseNotes is GET /v1/cases/{id}/notes: the notes in the order they were added.

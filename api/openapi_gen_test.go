@@ -106,8 +106,48 @@ var answerOverrides = map[string]answer{
 // serves actions or other operations, not both.
 var requestTypes = map[string]any{
 	// CRM, warehouse, webhooks, API keys, admin
-	"POST /v1/leads":    createLeadRequest{},
-	"POST /v1/contacts": createContactRequest{},
+	"POST /v1/leads":                       createLeadRequest{},
+	"POST /v1/leads/{id}/convert":          actionRequest{},
+	"POST /v1/leads/{id}/{action}":         reasonRequest{},
+	"POST /v1/contacts":                    createContactRequest{},
+	"POST /v1/contacts/{id}/{action}":      reasonRequest{},
+	"POST /v1/opportunities":               createOpportunityRequest{},
+	"POST /v1/opportunities/{id}/{action}": reasonRequest{},
+	"POST /v1/cases":                       createCaseRequest{},
+	"POST /v1/cases/{id}/assign":           assignCaseRequest{},
+	"POST /v1/cases/{id}/notes":            addCaseNoteRequest{},
+	"POST /v1/cases/{id}/resolve":          resolveCaseRequest{},
+	"POST /v1/cases/{id}/{action}":         reasonRequest{},
+	"POST /v1/warehouses":                  createWarehouseRequest{},
+	"PUT /v1/warehouses/{id}":              updateWarehouseRequest{},
+	"POST /v1/warehouses/{id}/{action}":    reasonRequest{},
+	"POST /v1/pick_lists":                  createPickListRequest{},
+	"POST /v1/pick_lists/{id}/complete":    completePickListRequest{},
+	"POST /v1/pick_lists/{id}/{action}":    reasonRequest{},
+	"POST /v1/shipments":                   createShipmentRequest{},
+	"POST /v1/shipments/{id}/{action}":     reasonRequest{},
+	"POST /v1/transfers":                   createTransferRequest{},
+	"POST /v1/transfers/{id}/{action}":     reasonRequest{},
+	"POST /v1/inventory/transfer":          transferInventoryRequest{},
+	"POST /v1/cycle_counts":                createCycleCountRequest{},
+	"POST /v1/cycle_counts/{id}/submit":    submitCycleCountRequest{},
+	"POST /v1/cycle_counts/{id}/{action}":  reasonRequest{},
+
+	// the handlers of DELETE, rotate_secret and redeliver read no body: they ignore any
+	// field (but an action's notes)
+	"POST /v1/webhook_endpoints":                                         createWebhookEndpointRequest{},
+	"PUT /v1/webhook_endpoints/{id}":                                     updateWebhookEndpointRequest{},
+	"DELETE /v1/webhook_endpoints/{id}":                                  emptyRequest{},
+	"POST /v1/webhook_endpoints/{id}/rotate_secret":                      actionRequest{},
+	"POST /v1/webhook_endpoints/{id}/deliveries/{delivery_id}/redeliver": actionRequest{},
+	"POST /v1/webhook_endpoints/{id}/{action}":                           reasonRequest{},
+
+	"POST /v1/api_keys":             createAPIKeyRequest{},
+	"DELETE /v1/api_keys/{id}":      emptyRequest{},
+	"POST /v1/api_keys/{id}/revoke": actionRequest{},
+
+	"POST /v1/admin/projections/{name}/rebuild": emptyRequest{},
+	"POST /v1/admin/flows/{name}/replay":        emptyRequest{}, // the handler reads no body: it ignores any field
 
 	// customers, orders, inventory, returns, warranties
 

@@ -34,44 +34,63 @@ func warehouseOf(w *domain.Warehouse) warehouseJSON {
 		Status: string(w.Status), CreatedAt: rfc3339(w.CreatedAt), UpdatedAt: rfc3339(w.UpdatedAt), Version: w.Version}
 }
 
+// createWarehouseRequest is the body of POST /v1/warehouses.
+type createWarehouseRequest struct {
+	ID      string        `json:"id,omitempty"`
+	Code    string        `json:"code,omitempty"`
+	Name    string        `json:"name,omitempty"`
+	Bins    []string      `json:"bins,omitempty"`
+	Address *addressInput `json:"address,omitempty"`
+}
+
 func (s *Server) createWarehouse(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateWarehouse{WarehouseID: commands.NewID()}
+	var cmd domain.CreateWarehouse
 	create(s, w, r, "/v1/warehouses/", func(w *domain.Warehouse) string { return w.ID }, warehouseOf, func(o *object) {
-		o.into("id", &cmd.WarehouseID)
-		o.into("code", &cmd.Code)
-		o.into("name", &cmd.Name)
-		o.into("bins", &cmd.Bins)
-		var addr addressInput
-		if o.into("address", &addr) {
-			a := addr.address()
-			cmd.Address = &a
-		}
+		in := createWarehouseRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.CreateWarehouse{WarehouseID: in.ID, Code: in.Code, Name: in.Name, Bins: in.Bins,
+			Address: warehouseAddress(o, in.Address)}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
 		return s.cmd.Warehouse().CreateWarehouse(r.Context(), cmd, opts...)
 	})
 }
 
+// updateWarehouseRequest is the body of PUT /v1/warehouses/{id}: each field given is
+// replaced whole (bins given as null are emptied).
+type updateWarehouseRequest struct {
+	Code    *string       `json:"code,omitempty"`
+	Name    *string       `json:"name,omitempty"`
+	Address *addressInput `json:"address,omitempty"`
+	Bins    []string      `json:"bins,omitempty"`
+}
+
 // updateWarehouse is PUT /v1/warehouses/{id}: code, name, address, bins (each replaced whole).
 func (s *Server) updateWarehouse(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdateWarehouse
 	command(s, w, r, warehouseOf, func(o *object) {
-		cmd.Code = o.str("code")
-		cmd.Name = o.str("name")
-		var addr addressInput
-		if o.into("address", &addr) {
-			a := addr.address()
-			cmd.Address = &a
-		}
+		var in updateWarehouseRequest
+		o.fill(&in)
+		cmd = domain.UpdateWarehouse{Code: in.Code, Name: in.Name, Address: warehouseAddress(o, in.Address)}
 		if o.has("bins") {
-			bins := []string{}
-			o.into("bins", &bins)
+			bins := nonNil(in.Bins)
 			cmd.Bins = &bins
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
 		return s.cmd.Warehouse().UpdateWarehouse(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
+}
+
+// warehouseAddress is a warehouse request's address as its command takes it: nil when
+// absent, or when it did not decode (its problems are reported; checking what did decode
+// of it would report more).
+func warehouseAddress(o *object, in *addressInput) *domain.Address {
+	if in == nil || decodeStrict(o.raw["address"], new(addressInput)) != nil {
+		return nil
+	}
+	a := in.address()
+	return &a
 }
 
 func (s *Server) warehouseAction(w http.ResponseWriter, r *http.Request) {
@@ -115,26 +134,38 @@ func pickListOf(p *domain.PickList) pickListJSON {
 		Status: string(p.Status), CreatedAt: rfc3339(p.CreatedAt), UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
 }
 
+// createPickListRequest is the body of POST /v1/pick_lists.
+type createPickListRequest struct {
+	ID          string   `json:"id,omitempty"`
+	WarehouseID string   `json:"warehouse_id,omitempty"`
+	OrderIDs    []string `json:"order_ids,omitempty"`
+}
+
 func (s *Server) createPickList(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreatePickList{PickListID: commands.NewID()}
+	var cmd domain.CreatePickList
 	create(s, w, r, "/v1/pick_lists/", func(p *domain.PickList) string { return p.ID }, pickListOf, func(o *object) {
-		o.into("id", &cmd.PickListID)
-		o.into("warehouse_id", &cmd.WarehouseID)
-		o.into("order_ids", &cmd.OrderIDs)
+		in := createPickListRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.CreatePickList{PickListID: in.ID, WarehouseID: in.WarehouseID, OrderIDs: in.OrderIDs}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
 		return s.cmd.Warehouse().CreatePickList(r.Context(), cmd, opts...)
 	})
 }
 
+// completePickListRequest is the body of POST /v1/pick_lists/{id}/complete: what was
+// picked of each line (no lines: every line in full; lines given: the others not at all).
+type completePickListRequest struct {
+	Lines []domain.PickedLine `json:"lines,omitempty"`
+}
+
 // completePickList is POST /v1/pick_lists/{id}/complete {lines?[{order_id, line_id, picked}]}.
 func (s *Server) completePickList(w http.ResponseWriter, r *http.Request) {
-	var lines []domain.PickedLine
-	command(s, w, r, pickListOf, func(o *object) {
-		o.into("lines", &lines)
-	}, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
-		return s.cmd.Warehouse().CompletePickList(r.Context(), mux.Vars(r)["id"], lines, opts...)
-	})
+	var in completePickListRequest
+	command(s, w, r, pickListOf, func(o *object) { o.fill(&in) },
+		func(opts []commands.Option) (commands.Result[domain.PickList], error) {
+			return s.cmd.Warehouse().CompletePickList(r.Context(), mux.Vars(r)["id"], in.Lines, opts...)
+		})
 }
 
 func (s *Server) pickListAction(w http.ResponseWriter, r *http.Request) {
@@ -196,18 +227,27 @@ type shipLineInput struct {
 	Quantity int64  `json:"quantity"`
 }
 
+// createShipmentRequest is the body of POST /v1/shipments: lines of the order (none:
+// every line's quantity not yet shipped).
+type createShipmentRequest struct {
+	ID             string           `json:"id,omitempty"`
+	OrderID        string           `json:"order_id,omitempty"`
+	Lines          []shipLineInput  `json:"lines,omitempty"`
+	Packages       []domain.Package `json:"packages,omitempty"`
+	Carrier        string           `json:"carrier,omitempty"`
+	TrackingNumber string           `json:"tracking_number,omitempty"`
+}
+
 func (s *Server) createShipment(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateShipment{ShipmentID: commands.NewID()}
+	var cmd domain.CreateShipment
 	var orderID string
-	var lines []shipLineInput
 	create(s, w, r, "/v1/shipments/", func(s *domain.Shipment) string { return s.ID }, shipmentOf, func(o *object) {
-		o.into("id", &cmd.ShipmentID)
-		o.into("order_id", &orderID)
-		o.into("lines", &lines)
-		o.into("packages", &cmd.Packages)
-		o.into("carrier", &cmd.Carrier)
-		o.into("tracking_number", &cmd.TrackingNumber)
-		for _, l := range lines {
+		in := createShipmentRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		orderID = in.OrderID
+		cmd = domain.CreateShipment{ShipmentID: in.ID, Packages: in.Packages, Carrier: in.Carrier,
+			TrackingNumber: in.TrackingNumber}
+		for _, l := range in.Lines {
 			cmd.Lines = append(cmd.Lines, domain.ShipLine(l))
 		}
 		o.v.Check(domain.ValidID(cmd.ShipmentID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
@@ -265,31 +305,46 @@ func transferOf(t *domain.Transfer) transferJSON {
 	return out
 }
 
+// createTransferRequest is the body of POST /v1/transfers.
+type createTransferRequest struct {
+	ID             string                `json:"id,omitempty"`
+	FromLocationID string                `json:"from_location_id,omitempty"`
+	ToLocationID   string                `json:"to_location_id,omitempty"`
+	Items          []domain.TransferItem `json:"items,omitempty"`
+}
+
 func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateTransfer{TransferID: commands.NewID()}
+	var cmd domain.CreateTransfer
 	create(s, w, r, "/v1/transfers/", func(t *domain.Transfer) string { return t.ID }, transferOf, func(o *object) {
-		o.into("id", &cmd.TransferID)
-		o.into("from_location_id", &cmd.FromLocationID)
-		o.into("to_location_id", &cmd.ToLocationID)
-		o.into("items", &cmd.Items)
+		in := createTransferRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.CreateTransfer{TransferID: in.ID, FromLocationID: in.FromLocationID, ToLocationID: in.ToLocationID,
+			Items: in.Items}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Transfer], error) {
 		return s.cmd.Warehouse().CreateTransfer(r.Context(), cmd, opts...)
 	})
 }
 
+// transferInventoryRequest is the body of POST /v1/inventory/transfer: one SKU's
+// quantity from one location to another.
+type transferInventoryRequest struct {
+	ID             string `json:"id,omitempty"`
+	SKU            string `json:"sku,omitempty"`
+	Quantity       int64  `json:"quantity,omitempty"`
+	FromLocationID string `json:"from_location_id,omitempty"`
+	ToLocationID   string `json:"to_location_id,omitempty"`
+}
+
 // transferInventory is POST /v1/inventory/transfer {sku, from_location_id, to_location_id,
 // quantity, id?}: a one-line transfer, created and shipped; answers the transfer (201).
 func (s *Server) transferInventory(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateTransfer{TransferID: commands.NewID()}
-	var item domain.TransferItem
+	var cmd domain.CreateTransfer
 	create(s, w, r, "/v1/transfers/", func(t *domain.Transfer) string { return t.ID }, transferOf, func(o *object) {
-		o.into("id", &cmd.TransferID)
-		o.into("sku", &item.SKU)
-		o.into("quantity", &item.Quantity)
-		o.into("from_location_id", &cmd.FromLocationID)
-		o.into("to_location_id", &cmd.ToLocationID)
-		cmd.Items = []domain.TransferItem{item}
+		in := transferInventoryRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.CreateTransfer{TransferID: in.ID, FromLocationID: in.FromLocationID, ToLocationID: in.ToLocationID,
+			Items: []domain.TransferItem{{SKU: in.SKU, Quantity: in.Quantity}}}
 	}, func(opts []commands.Option) (commands.Result[domain.Transfer], error) {
 		res, err := s.cmd.Warehouse().TransferInventory(r.Context(), cmd, opts...)
 		return res, oneLineFields(err)
@@ -352,25 +407,39 @@ func cycleCountOf(c *domain.CycleCount) cycleCountJSON {
 		UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
 }
 
+// createCycleCountRequest is the body of POST /v1/cycle_counts.
+type createCycleCountRequest struct {
+	ID          string   `json:"id,omitempty"`
+	WarehouseID string   `json:"warehouse_id,omitempty"`
+	SKUs        []string `json:"skus,omitempty"`
+}
+
 func (s *Server) createCycleCount(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateCycleCount{CycleCountID: commands.NewID()}
+	var cmd domain.CreateCycleCount
 	create(s, w, r, "/v1/cycle_counts/", func(c *domain.CycleCount) string { return c.ID }, cycleCountOf, func(o *object) {
-		o.into("id", &cmd.CycleCountID)
-		o.into("warehouse_id", &cmd.WarehouseID)
-		o.into("skus", &cmd.SKUs)
+		in := createCycleCountRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.CreateCycleCount{CycleCountID: in.ID, WarehouseID: in.WarehouseID, SKUs: in.SKUs}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
 		return s.cmd.Warehouse().CreateCycleCount(r.Context(), cmd, opts...)
 	})
 }
 
+// submitCycleCountRequest is the body of POST /v1/cycle_counts/{id}/submit: counts is
+// required.
+type submitCycleCountRequest struct {
+	Counts []domain.CountLine `json:"counts,omitempty"`
+}
+
 // submitCycleCount is POST /v1/cycle_counts/{id}/submit {counts[{sku, counted}]}.
 func (s *Server) submitCycleCount(w http.ResponseWriter, r *http.Request) {
-	var counts []domain.CountLine
+	var in submitCycleCountRequest
 	command(s, w, r, cycleCountOf, func(o *object) {
-		o.v.Check(o.into("counts", &counts), "counts", "is required")
+		o.fill(&in)
+		o.v.Check(in.Counts != nil, "counts", "is required") // an array given, even empty, is there
 	}, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
-		return s.cmd.Warehouse().SubmitCycleCount(r.Context(), mux.Vars(r)["id"], counts, opts...)
+		return s.cmd.Warehouse().SubmitCycleCount(r.Context(), mux.Vars(r)["id"], in.Counts, opts...)
 	})
 }
 

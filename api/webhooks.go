@@ -102,13 +102,21 @@ func (s *Server) canSubscribe(r *http.Request, patterns []string) error {
 	return nil
 }
 
+// createWebhookEndpointRequest is the body of POST /v1/webhook_endpoints: events are
+// event names or patterns (order.*, customer.updated, *).
+type createWebhookEndpointRequest struct {
+	ID          string   `json:"id,omitempty"`
+	URL         string   `json:"url,omitempty"`
+	Events      []string `json:"events,omitempty"`
+	Description string   `json:"description,omitempty"`
+}
+
 func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateWebhookEndpoint{EndpointID: commands.NewID()}
+	var cmd domain.CreateWebhookEndpoint
 	create(s, w, r, "/v1/webhook_endpoints/", func(w *domain.WebhookEndpoint) string { return w.ID }, webhookEndpointWithSecret, func(o *object) {
-		o.into("id", &cmd.EndpointID)
-		o.into("url", &cmd.URL)
-		o.into("events", &cmd.Events)
-		o.into("description", &cmd.Description)
+		in := createWebhookEndpointRequest{ID: commands.NewID()} // a generated id unless one is given
+		o.fill(&in)
+		cmd = domain.CreateWebhookEndpoint{EndpointID: in.ID, URL: in.URL, Events: in.Events, Description: in.Description}
 	}, func(opts []commands.Option) (commands.Result[domain.WebhookEndpoint], error) {
 		if err := s.canSubscribe(r, cmd.Events); err != nil {
 			return commands.Result[domain.WebhookEndpoint]{}, err
@@ -117,15 +125,23 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// updateWebhookEndpointRequest is the body of PUT /v1/webhook_endpoints/{id}: each field
+// given is replaced (events given as null are emptied, and refused as such).
+type updateWebhookEndpointRequest struct {
+	URL         *string  `json:"url,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	Events      []string `json:"events,omitempty"`
+}
+
 // updateWebhookEndpoint is PUT /v1/webhook_endpoints/{id}: url, events, description.
 func (s *Server) updateWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdateWebhookEndpoint
 	if !s.decode(w, r, func(o *object) {
-		cmd.URL = o.str("url")
-		cmd.Description = o.str("description")
+		var in updateWebhookEndpointRequest
+		o.fill(&in)
+		cmd = domain.UpdateWebhookEndpoint{URL: in.URL, Description: in.Description}
 		if o.has("events") {
-			events := []string{}
-			o.into("events", &events)
+			events := nonNil(in.Events)
 			cmd.Events = &events
 		}
 	}) {

@@ -116,6 +116,20 @@ type ASNItem struct {
 	Sku      string `json:"sku"`
 }
 
+// ActionRequest defines model for ActionRequest.
+type ActionRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
+// AddCaseNoteRequest defines model for AddCaseNoteRequest.
+type AddCaseNoteRequest struct {
+	Author    *string `json:"author,omitempty"`
+	Body      *string `json:"body,omitempty"`
+	Id        *string `json:"id,omitempty"`
+	BodyAlias *string `json:"note,omitempty"`
+}
+
 // Address defines model for Address.
 type Address struct {
 	City       string  `json:"city"`
@@ -189,6 +203,14 @@ type AsnList struct {
 	HasMore    bool    `json:"has_more"`
 	NextCursor *string `json:"next_cursor,omitempty"`
 	Object     string  `json:"object"`
+}
+
+// AssignCaseRequest defines model for AssignCaseRequest.
+type AssignCaseRequest struct {
+	Assignee *string `json:"assignee,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
 }
 
 // Audit defines model for Audit.
@@ -302,6 +324,18 @@ type CaseNoteList struct {
 	Object     string     `json:"object"`
 }
 
+// CompletePickListRequest defines model for CompletePickListRequest.
+type CompletePickListRequest struct {
+	Lines *[]struct {
+		LineId  *string `json:"line_id,omitempty"`
+		OrderId *string `json:"order_id,omitempty"`
+		Picked  *int64  `json:"picked,omitempty"`
+	} `json:"lines,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
 // CompleteWorkOrderRequest defines model for CompleteWorkOrderRequest.
 type CompleteWorkOrderRequest struct {
 	// Notes the action's notes, recorded in its events' metadata
@@ -350,6 +384,14 @@ type CountVariance struct {
 	Variance int64  `json:"variance"`
 }
 
+// CreateAPIKeyRequest defines model for CreateAPIKeyRequest.
+type CreateAPIKeyRequest struct {
+	ExpiresAt *string   `json:"expires_at,omitempty"`
+	Id        *string   `json:"id,omitempty"`
+	Name      *string   `json:"name,omitempty"`
+	Scopes    *[]string `json:"scopes,omitempty"`
+}
+
 // CreateASNRequest defines model for CreateASNRequest.
 type CreateASNRequest struct {
 	Carrier         *string `json:"carrier,omitempty"`
@@ -375,6 +417,18 @@ type CreateBOMRequest struct {
 	Sku      *string `json:"sku,omitempty"`
 }
 
+// CreateCaseRequest defines model for CreateCaseRequest.
+type CreateCaseRequest struct {
+	CaseName      *string `json:"caseName,omitempty"`
+	CaseNameAlias *string `json:"case_name,omitempty"`
+	CustomerId    *string `json:"customer_id,omitempty"`
+	Description   *string `json:"description,omitempty"`
+	Id            *string `json:"id,omitempty"`
+	OrderId       *string `json:"order_id,omitempty"`
+	Priority      *string `json:"priority,omitempty"`
+	Submitter     *string `json:"submitter,omitempty"`
+}
+
 // CreateContactRequest defines model for CreateContactRequest.
 type CreateContactRequest struct {
 	CustomerId     *string `json:"customer_id,omitempty"`
@@ -388,6 +442,13 @@ type CreateContactRequest struct {
 	Phone          *string `json:"phone,omitempty"`
 	SupplierId     *string `json:"supplier_id,omitempty"`
 	Title          *string `json:"title,omitempty"`
+}
+
+// CreateCycleCountRequest defines model for CreateCycleCountRequest.
+type CreateCycleCountRequest struct {
+	Id          *string    `json:"id,omitempty"`
+	Skus        *[]*string `json:"skus,omitempty"`
+	WarehouseId *string    `json:"warehouse_id,omitempty"`
 }
 
 // CreateLeadRequest defines model for CreateLeadRequest.
@@ -405,6 +466,27 @@ type CreateLeadRequest struct {
 	Phone           *string `json:"phone,omitempty"`
 	Status          *string `json:"status,omitempty"`
 	Title           *string `json:"title,omitempty"`
+}
+
+// CreateOpportunityRequest defines model for CreateOpportunityRequest.
+type CreateOpportunityRequest struct {
+	Amount         *int64  `json:"amount,omitempty"`
+	CloseDateAlias *string `json:"closeDate,omitempty"`
+	CloseDate      *string `json:"close_date,omitempty"`
+	Currency       *string `json:"currency,omitempty"`
+	CustomerId     *string `json:"customer_id,omitempty"`
+	Description    *string `json:"description,omitempty"`
+	Id             *string `json:"id,omitempty"`
+	LeadId         *string `json:"lead_id,omitempty"`
+	Name           *string `json:"name,omitempty"`
+	Probability    *int    `json:"probability,omitempty"`
+}
+
+// CreatePickListRequest defines model for CreatePickListRequest.
+type CreatePickListRequest struct {
+	Id          *string    `json:"id,omitempty"`
+	OrderIds    *[]*string `json:"order_ids,omitempty"`
+	WarehouseId *string    `json:"warehouse_id,omitempty"`
 }
 
 // CreatePriceListRequest defines model for CreatePriceListRequest.
@@ -438,6 +520,25 @@ type CreatePurchaseOrderRequest struct {
 	SupplierId   *string `json:"supplier_id,omitempty"`
 }
 
+// CreateShipmentRequest defines model for CreateShipmentRequest.
+type CreateShipmentRequest struct {
+	Carrier *string `json:"carrier,omitempty"`
+	Id      *string `json:"id,omitempty"`
+	Lines   *[]struct {
+		LineId   *string `json:"line_id,omitempty"`
+		Quantity *int64  `json:"quantity,omitempty"`
+	} `json:"lines,omitempty"`
+	OrderId  *string `json:"order_id,omitempty"`
+	Packages *[]struct {
+		HeightCm    *int64  `json:"height_cm,omitempty"`
+		LengthCm    *int64  `json:"length_cm,omitempty"`
+		Reference   *string `json:"reference,omitempty"`
+		WeightGrams *int64  `json:"weight_grams,omitempty"`
+		WidthCm     *int64  `json:"width_cm,omitempty"`
+	} `json:"packages,omitempty"`
+	TrackingNumber *string `json:"tracking_number,omitempty"`
+}
+
 // CreateSupplierRequest defines model for CreateSupplierRequest.
 type CreateSupplierRequest struct {
 	Addresses *[]struct {
@@ -458,6 +559,42 @@ type CreateSupplierRequest struct {
 	Phone        *string `json:"phone,omitempty"`
 	SupplierCode *string `json:"supplier_code,omitempty"`
 	Type         *string `json:"type,omitempty"`
+}
+
+// CreateTransferRequest defines model for CreateTransferRequest.
+type CreateTransferRequest struct {
+	FromLocationId *string `json:"from_location_id,omitempty"`
+	Id             *string `json:"id,omitempty"`
+	Items          *[]struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+	ToLocationId *string `json:"to_location_id,omitempty"`
+}
+
+// CreateWarehouseRequest defines model for CreateWarehouseRequest.
+type CreateWarehouseRequest struct {
+	Address *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"address,omitempty"`
+	Bins *[]*string `json:"bins,omitempty"`
+	Code *string    `json:"code,omitempty"`
+	Id   *string    `json:"id,omitempty"`
+	Name *string    `json:"name,omitempty"`
+}
+
+// CreateWebhookEndpointRequest defines model for CreateWebhookEndpointRequest.
+type CreateWebhookEndpointRequest struct {
+	Description *string    `json:"description,omitempty"`
+	Events      *[]*string `json:"events,omitempty"`
+	Id          *string    `json:"id,omitempty"`
+	Url         *string    `json:"url,omitempty"`
 }
 
 // CreateWholesaleOrderRequest defines model for CreateWholesaleOrderRequest.
@@ -562,6 +699,9 @@ type CycleCountList struct {
 	NextCursor *string      `json:"next_cursor,omitempty"`
 	Object     string       `json:"object"`
 }
+
+// EmptyRequest defines model for EmptyRequest.
+type EmptyRequest = interface{}
 
 // Error defines model for Error.
 type Error struct {
@@ -1063,6 +1203,14 @@ type ReservationRowList struct {
 	Object     string           `json:"object"`
 }
 
+// ResolveCaseRequest defines model for ResolveCaseRequest.
+type ResolveCaseRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes      *string `json:"notes,omitempty"`
+	Reason     *string `json:"reason,omitempty"`
+	Resolution *string `json:"resolution,omitempty"`
+}
+
 // Return defines model for Return.
 type Return struct {
 	CreatedAt    time.Time    `json:"created_at"`
@@ -1175,6 +1323,17 @@ type StatusPosition struct {
 	State     string `json:"state"`
 }
 
+// SubmitCycleCountRequest defines model for SubmitCycleCountRequest.
+type SubmitCycleCountRequest struct {
+	Counts *[]struct {
+		Counted *int64  `json:"counted,omitempty"`
+		Sku     *string `json:"sku,omitempty"`
+	} `json:"counts,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
 // Supplier defines model for Supplier.
 type Supplier struct {
 	Addresses      []Address         `json:"addresses"`
@@ -1253,6 +1412,15 @@ type Transfer struct {
 	Version        int64          `json:"version"`
 }
 
+// TransferInventoryRequest defines model for TransferInventoryRequest.
+type TransferInventoryRequest struct {
+	FromLocationId *string `json:"from_location_id,omitempty"`
+	Id             *string `json:"id,omitempty"`
+	Quantity       *int64  `json:"quantity,omitempty"`
+	Sku            *string `json:"sku,omitempty"`
+	ToLocationId   *string `json:"to_location_id,omitempty"`
+}
+
 // TransferItem defines model for TransferItem.
 type TransferItem struct {
 	Quantity int64  `json:"quantity"`
@@ -1309,6 +1477,29 @@ type UpdateSupplierRequest struct {
 	Phone        *string `json:"phone,omitempty"`
 	SupplierCode *string `json:"supplier_code,omitempty"`
 	Type         *string `json:"type,omitempty"`
+}
+
+// UpdateWarehouseRequest defines model for UpdateWarehouseRequest.
+type UpdateWarehouseRequest struct {
+	Address *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"address,omitempty"`
+	Bins *[]string `json:"bins,omitempty"`
+	Code *string   `json:"code,omitempty"`
+	Name *string   `json:"name,omitempty"`
+}
+
+// UpdateWebhookEndpointRequest defines model for UpdateWebhookEndpointRequest.
+type UpdateWebhookEndpointRequest struct {
+	Description *string   `json:"description,omitempty"`
+	Events      *[]string `json:"events,omitempty"`
+	Url         *string   `json:"url,omitempty"`
 }
 
 // UpdateWholesaleOrderRequest defines model for UpdateWholesaleOrderRequest.
@@ -1561,40 +1752,25 @@ type Offset = int
 // List defines model for List.
 type List = HistoryList
 
-// ReplayFlowJSONBody defines parameters for ReplayFlow.
-type ReplayFlowJSONBody = map[string]interface{}
-
 // ReplayFlowParams defines parameters for ReplayFlow.
 type ReplayFlowParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RebuildProjectionJSONBody defines parameters for RebuildProjection.
-type RebuildProjectionJSONBody = map[string]interface{}
 
 // RebuildProjectionParams defines parameters for RebuildProjection.
 type RebuildProjectionParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateAPIKeyJSONBody defines parameters for CreateAPIKey.
-type CreateAPIKeyJSONBody = map[string]interface{}
-
 // CreateAPIKeyParams defines parameters for CreateAPIKey.
 type CreateAPIKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// DeleteAPIKeyJSONBody defines parameters for DeleteAPIKey.
-type DeleteAPIKeyJSONBody = map[string]interface{}
-
 // DeleteAPIKeyParams defines parameters for DeleteAPIKey.
 type DeleteAPIKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RevokeAPIKeyJSONBody defines parameters for RevokeAPIKey.
-type RevokeAPIKeyJSONBody = map[string]interface{}
 
 // RevokeAPIKeyParams defines parameters for RevokeAPIKey.
 type RevokeAPIKeyParams struct {
@@ -1666,128 +1842,80 @@ type BillOfMaterialsActionSDKObsoleteParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateCaseJSONBody defines parameters for CreateCase.
-type CreateCaseJSONBody = map[string]interface{}
-
 // CreateCaseParams defines parameters for CreateCase.
 type CreateCaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AssignCaseJSONBody defines parameters for AssignCase.
-type AssignCaseJSONBody = map[string]interface{}
 
 // AssignCaseParams defines parameters for AssignCase.
 type AssignCaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionCloseJSONBody defines parameters for CaseActionClose.
-type CaseActionCloseJSONBody = map[string]interface{}
-
 // CaseActionCloseParams defines parameters for CaseActionClose.
 type CaseActionCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionHoldJSONBody defines parameters for CaseActionHold.
-type CaseActionHoldJSONBody = map[string]interface{}
 
 // CaseActionHoldParams defines parameters for CaseActionHold.
 type CaseActionHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AddCaseNoteJSONBody defines parameters for AddCaseNote.
-type AddCaseNoteJSONBody = map[string]interface{}
-
 // AddCaseNoteParams defines parameters for AddCaseNote.
 type AddCaseNoteParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionReopenJSONBody defines parameters for CaseActionReopen.
-type CaseActionReopenJSONBody = map[string]interface{}
 
 // CaseActionReopenParams defines parameters for CaseActionReopen.
 type CaseActionReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionResolveJSONBody defines parameters for CaseActionResolve.
-type CaseActionResolveJSONBody = map[string]interface{}
-
 // CaseActionResolveParams defines parameters for CaseActionResolve.
 type CaseActionResolveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionResumeJSONBody defines parameters for CaseActionResume.
-type CaseActionResumeJSONBody = map[string]interface{}
 
 // CaseActionResumeParams defines parameters for CaseActionResume.
 type CaseActionResumeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateCaseAliasJSONBody defines parameters for CreateCaseAlias.
-type CreateCaseAliasJSONBody = map[string]interface{}
-
 // CreateCaseAliasParams defines parameters for CreateCaseAlias.
 type CreateCaseAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AssignCaseAliasJSONBody defines parameters for AssignCaseAlias.
-type AssignCaseAliasJSONBody = map[string]interface{}
 
 // AssignCaseAliasParams defines parameters for AssignCaseAlias.
 type AssignCaseAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionAliasCloseJSONBody defines parameters for CaseActionAliasClose.
-type CaseActionAliasCloseJSONBody = map[string]interface{}
-
 // CaseActionAliasCloseParams defines parameters for CaseActionAliasClose.
 type CaseActionAliasCloseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionAliasHoldJSONBody defines parameters for CaseActionAliasHold.
-type CaseActionAliasHoldJSONBody = map[string]interface{}
 
 // CaseActionAliasHoldParams defines parameters for CaseActionAliasHold.
 type CaseActionAliasHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AddCaseNoteAliasJSONBody defines parameters for AddCaseNoteAlias.
-type AddCaseNoteAliasJSONBody = map[string]interface{}
-
 // AddCaseNoteAliasParams defines parameters for AddCaseNoteAlias.
 type AddCaseNoteAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionAliasReopenJSONBody defines parameters for CaseActionAliasReopen.
-type CaseActionAliasReopenJSONBody = map[string]interface{}
 
 // CaseActionAliasReopenParams defines parameters for CaseActionAliasReopen.
 type CaseActionAliasReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CaseActionAliasResolveJSONBody defines parameters for CaseActionAliasResolve.
-type CaseActionAliasResolveJSONBody = map[string]interface{}
-
 // CaseActionAliasResolveParams defines parameters for CaseActionAliasResolve.
 type CaseActionAliasResolveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CaseActionAliasResumeJSONBody defines parameters for CaseActionAliasResume.
-type CaseActionAliasResumeJSONBody = map[string]interface{}
 
 // CaseActionAliasResumeParams defines parameters for CaseActionAliasResume.
 type CaseActionAliasResumeParams struct {
@@ -1798,9 +1926,6 @@ type CaseActionAliasResumeParams struct {
 type CreateContactParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ContactActionArchiveJSONBody defines parameters for ContactActionArchive.
-type ContactActionArchiveJSONBody = map[string]interface{}
 
 // ContactActionArchiveParams defines parameters for ContactActionArchive.
 type ContactActionArchiveParams struct {
@@ -1931,40 +2056,25 @@ type CustomerTimelineParams struct {
 	StatesetMinPosition *MinPosition `json:"Stateset-Min-Position,omitempty"`
 }
 
-// CreateCycleCountJSONBody defines parameters for CreateCycleCount.
-type CreateCycleCountJSONBody = map[string]interface{}
-
 // CreateCycleCountParams defines parameters for CreateCycleCount.
 type CreateCycleCountParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// CycleCountActionCancelJSONBody defines parameters for CycleCountActionCancel.
-type CycleCountActionCancelJSONBody = map[string]interface{}
 
 // CycleCountActionCancelParams defines parameters for CycleCountActionCancel.
 type CycleCountActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CycleCountActionReconcileJSONBody defines parameters for CycleCountActionReconcile.
-type CycleCountActionReconcileJSONBody = map[string]interface{}
-
 // CycleCountActionReconcileParams defines parameters for CycleCountActionReconcile.
 type CycleCountActionReconcileParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CycleCountActionStartJSONBody defines parameters for CycleCountActionStart.
-type CycleCountActionStartJSONBody = map[string]interface{}
-
 // CycleCountActionStartParams defines parameters for CycleCountActionStart.
 type CycleCountActionStartParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// SubmitCycleCountJSONBody defines parameters for SubmitCycleCount.
-type SubmitCycleCountJSONBody = map[string]interface{}
 
 // SubmitCycleCountParams defines parameters for SubmitCycleCount.
 type SubmitCycleCountParams struct {
@@ -1978,9 +2088,6 @@ type CreateInventoryItemJSONBody = map[string]interface{}
 type CreateInventoryItemParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// TransferInventoryJSONBody defines parameters for TransferInventory.
-type TransferInventoryJSONBody = map[string]interface{}
 
 // TransferInventoryParams defines parameters for TransferInventory.
 type TransferInventoryParams struct {
@@ -2024,80 +2131,50 @@ type CreateLeadParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// LeadActionAcceptJSONBody defines parameters for LeadActionAccept.
-type LeadActionAcceptJSONBody = map[string]interface{}
-
 // LeadActionAcceptParams defines parameters for LeadActionAccept.
 type LeadActionAcceptParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// LeadActionContactJSONBody defines parameters for LeadActionContact.
-type LeadActionContactJSONBody = map[string]interface{}
 
 // LeadActionContactParams defines parameters for LeadActionContact.
 type LeadActionContactParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ConvertLeadJSONBody defines parameters for ConvertLead.
-type ConvertLeadJSONBody = map[string]interface{}
-
 // ConvertLeadParams defines parameters for ConvertLead.
 type ConvertLeadParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// LeadActionDisqualifyJSONBody defines parameters for LeadActionDisqualify.
-type LeadActionDisqualifyJSONBody = map[string]interface{}
 
 // LeadActionDisqualifyParams defines parameters for LeadActionDisqualify.
 type LeadActionDisqualifyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateOpportunityJSONBody defines parameters for CreateOpportunity.
-type CreateOpportunityJSONBody = map[string]interface{}
-
 // CreateOpportunityParams defines parameters for CreateOpportunity.
 type CreateOpportunityParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OpportunityActionLoseJSONBody defines parameters for OpportunityActionLose.
-type OpportunityActionLoseJSONBody = map[string]interface{}
 
 // OpportunityActionLoseParams defines parameters for OpportunityActionLose.
 type OpportunityActionLoseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OpportunityActionNegotiateJSONBody defines parameters for OpportunityActionNegotiate.
-type OpportunityActionNegotiateJSONBody = map[string]interface{}
-
 // OpportunityActionNegotiateParams defines parameters for OpportunityActionNegotiate.
 type OpportunityActionNegotiateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OpportunityActionProposeJSONBody defines parameters for OpportunityActionPropose.
-type OpportunityActionProposeJSONBody = map[string]interface{}
 
 // OpportunityActionProposeParams defines parameters for OpportunityActionPropose.
 type OpportunityActionProposeParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OpportunityActionQualifyJSONBody defines parameters for OpportunityActionQualify.
-type OpportunityActionQualifyJSONBody = map[string]interface{}
-
 // OpportunityActionQualifyParams defines parameters for OpportunityActionQualify.
 type OpportunityActionQualifyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OpportunityActionWinJSONBody defines parameters for OpportunityActionWin.
-type OpportunityActionWinJSONBody = map[string]interface{}
 
 // OpportunityActionWinParams defines parameters for OpportunityActionWin.
 type OpportunityActionWinParams struct {
@@ -2208,32 +2285,20 @@ type OrderActionSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreatePickListJSONBody defines parameters for CreatePickList.
-type CreatePickListJSONBody = map[string]interface{}
-
 // CreatePickListParams defines parameters for CreatePickList.
 type CreatePickListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PickListActionCancelJSONBody defines parameters for PickListActionCancel.
-type PickListActionCancelJSONBody = map[string]interface{}
 
 // PickListActionCancelParams defines parameters for PickListActionCancel.
 type PickListActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CompletePickListJSONBody defines parameters for CompletePickList.
-type CompletePickListJSONBody = map[string]interface{}
-
 // CompletePickListParams defines parameters for CompletePickList.
 type CompletePickListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PickListActionStartJSONBody defines parameters for PickListActionStart.
-type PickListActionStartJSONBody = map[string]interface{}
 
 // PickListActionStartParams defines parameters for PickListActionStart.
 type PickListActionStartParams struct {
@@ -2420,32 +2485,20 @@ type ChangeReturnStatusReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateShipmentJSONBody defines parameters for CreateShipment.
-type CreateShipmentJSONBody = map[string]interface{}
-
 // CreateShipmentParams defines parameters for CreateShipment.
 type CreateShipmentParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ShipmentActionCancelJSONBody defines parameters for ShipmentActionCancel.
-type ShipmentActionCancelJSONBody = map[string]interface{}
 
 // ShipmentActionCancelParams defines parameters for ShipmentActionCancel.
 type ShipmentActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ShipmentActionDeliverJSONBody defines parameters for ShipmentActionDeliver.
-type ShipmentActionDeliverJSONBody = map[string]interface{}
-
 // ShipmentActionDeliverParams defines parameters for ShipmentActionDeliver.
 type ShipmentActionDeliverParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ShipmentActionShipJSONBody defines parameters for ShipmentActionShip.
-type ShipmentActionShipJSONBody = map[string]interface{}
 
 // ShipmentActionShipParams defines parameters for ShipmentActionShip.
 type ShipmentActionShipParams struct {
@@ -2482,64 +2535,40 @@ type SupplierActionSuspendParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateTransferJSONBody defines parameters for CreateTransfer.
-type CreateTransferJSONBody = map[string]interface{}
-
 // CreateTransferParams defines parameters for CreateTransfer.
 type CreateTransferParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// TransferActionCancelJSONBody defines parameters for TransferActionCancel.
-type TransferActionCancelJSONBody = map[string]interface{}
 
 // TransferActionCancelParams defines parameters for TransferActionCancel.
 type TransferActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// TransferActionReceiveJSONBody defines parameters for TransferActionReceive.
-type TransferActionReceiveJSONBody = map[string]interface{}
-
 // TransferActionReceiveParams defines parameters for TransferActionReceive.
 type TransferActionReceiveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// TransferActionShipJSONBody defines parameters for TransferActionShip.
-type TransferActionShipJSONBody = map[string]interface{}
 
 // TransferActionShipParams defines parameters for TransferActionShip.
 type TransferActionShipParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateWarehouseJSONBody defines parameters for CreateWarehouse.
-type CreateWarehouseJSONBody = map[string]interface{}
-
 // CreateWarehouseParams defines parameters for CreateWarehouse.
 type CreateWarehouseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// UpdateWarehouseJSONBody defines parameters for UpdateWarehouse.
-type UpdateWarehouseJSONBody = map[string]interface{}
 
 // UpdateWarehouseParams defines parameters for UpdateWarehouse.
 type UpdateWarehouseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WarehouseActionActivateJSONBody defines parameters for WarehouseActionActivate.
-type WarehouseActionActivateJSONBody = map[string]interface{}
-
 // WarehouseActionActivateParams defines parameters for WarehouseActionActivate.
 type WarehouseActionActivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// WarehouseActionDeactivateJSONBody defines parameters for WarehouseActionDeactivate.
-type WarehouseActionDeactivateJSONBody = map[string]interface{}
 
 // WarehouseActionDeactivateParams defines parameters for WarehouseActionDeactivate.
 type WarehouseActionDeactivateParams struct {
@@ -2644,56 +2673,35 @@ type ChangeWarrantyStatusReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateWebhookEndpointJSONBody defines parameters for CreateWebhookEndpoint.
-type CreateWebhookEndpointJSONBody = map[string]interface{}
-
 // CreateWebhookEndpointParams defines parameters for CreateWebhookEndpoint.
 type CreateWebhookEndpointParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// DeleteWebhookEndpointJSONBody defines parameters for DeleteWebhookEndpoint.
-type DeleteWebhookEndpointJSONBody = map[string]interface{}
 
 // DeleteWebhookEndpointParams defines parameters for DeleteWebhookEndpoint.
 type DeleteWebhookEndpointParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// UpdateWebhookEndpointJSONBody defines parameters for UpdateWebhookEndpoint.
-type UpdateWebhookEndpointJSONBody = map[string]interface{}
-
 // UpdateWebhookEndpointParams defines parameters for UpdateWebhookEndpoint.
 type UpdateWebhookEndpointParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RedeliverWebhookJSONBody defines parameters for RedeliverWebhook.
-type RedeliverWebhookJSONBody = map[string]interface{}
 
 // RedeliverWebhookParams defines parameters for RedeliverWebhook.
 type RedeliverWebhookParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WebhookEndpointActionDisableJSONBody defines parameters for WebhookEndpointActionDisable.
-type WebhookEndpointActionDisableJSONBody = map[string]interface{}
-
 // WebhookEndpointActionDisableParams defines parameters for WebhookEndpointActionDisable.
 type WebhookEndpointActionDisableParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// WebhookEndpointActionEnableJSONBody defines parameters for WebhookEndpointActionEnable.
-type WebhookEndpointActionEnableJSONBody = map[string]interface{}
-
 // WebhookEndpointActionEnableParams defines parameters for WebhookEndpointActionEnable.
 type WebhookEndpointActionEnableParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RotateWebhookSecretJSONBody defines parameters for RotateWebhookSecret.
-type RotateWebhookSecretJSONBody = map[string]interface{}
 
 // RotateWebhookSecretParams defines parameters for RotateWebhookSecret.
 type RotateWebhookSecretParams struct {
@@ -2864,19 +2872,19 @@ type WorkOrderActionSDKStartParams struct {
 }
 
 // ReplayFlowJSONRequestBody defines body for ReplayFlow for application/json ContentType.
-type ReplayFlowJSONRequestBody = ReplayFlowJSONBody
+type ReplayFlowJSONRequestBody = EmptyRequest
 
 // RebuildProjectionJSONRequestBody defines body for RebuildProjection for application/json ContentType.
-type RebuildProjectionJSONRequestBody = RebuildProjectionJSONBody
+type RebuildProjectionJSONRequestBody = EmptyRequest
 
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
-type CreateAPIKeyJSONRequestBody = CreateAPIKeyJSONBody
+type CreateAPIKeyJSONRequestBody = CreateAPIKeyRequest
 
 // DeleteAPIKeyJSONRequestBody defines body for DeleteAPIKey for application/json ContentType.
-type DeleteAPIKeyJSONRequestBody = DeleteAPIKeyJSONBody
+type DeleteAPIKeyJSONRequestBody = EmptyRequest
 
 // RevokeAPIKeyJSONRequestBody defines body for RevokeAPIKey for application/json ContentType.
-type RevokeAPIKeyJSONRequestBody = RevokeAPIKeyJSONBody
+type RevokeAPIKeyJSONRequestBody = ActionRequest
 
 // CreateASNJSONRequestBody defines body for CreateASN for application/json ContentType.
 type CreateASNJSONRequestBody = CreateASNRequest
@@ -2918,58 +2926,58 @@ type BillOfMaterialsActionSDKActivateJSONRequestBody = ReasonRequest
 type BillOfMaterialsActionSDKObsoleteJSONRequestBody = ReasonRequest
 
 // CreateCaseJSONRequestBody defines body for CreateCase for application/json ContentType.
-type CreateCaseJSONRequestBody = CreateCaseJSONBody
+type CreateCaseJSONRequestBody = CreateCaseRequest
 
 // AssignCaseJSONRequestBody defines body for AssignCase for application/json ContentType.
-type AssignCaseJSONRequestBody = AssignCaseJSONBody
+type AssignCaseJSONRequestBody = AssignCaseRequest
 
 // CaseActionCloseJSONRequestBody defines body for CaseActionClose for application/json ContentType.
-type CaseActionCloseJSONRequestBody = CaseActionCloseJSONBody
+type CaseActionCloseJSONRequestBody = ReasonRequest
 
 // CaseActionHoldJSONRequestBody defines body for CaseActionHold for application/json ContentType.
-type CaseActionHoldJSONRequestBody = CaseActionHoldJSONBody
+type CaseActionHoldJSONRequestBody = ReasonRequest
 
 // AddCaseNoteJSONRequestBody defines body for AddCaseNote for application/json ContentType.
-type AddCaseNoteJSONRequestBody = AddCaseNoteJSONBody
+type AddCaseNoteJSONRequestBody = AddCaseNoteRequest
 
 // CaseActionReopenJSONRequestBody defines body for CaseActionReopen for application/json ContentType.
-type CaseActionReopenJSONRequestBody = CaseActionReopenJSONBody
+type CaseActionReopenJSONRequestBody = ReasonRequest
 
 // CaseActionResolveJSONRequestBody defines body for CaseActionResolve for application/json ContentType.
-type CaseActionResolveJSONRequestBody = CaseActionResolveJSONBody
+type CaseActionResolveJSONRequestBody = ResolveCaseRequest
 
 // CaseActionResumeJSONRequestBody defines body for CaseActionResume for application/json ContentType.
-type CaseActionResumeJSONRequestBody = CaseActionResumeJSONBody
+type CaseActionResumeJSONRequestBody = ReasonRequest
 
 // CreateCaseAliasJSONRequestBody defines body for CreateCaseAlias for application/json ContentType.
-type CreateCaseAliasJSONRequestBody = CreateCaseAliasJSONBody
+type CreateCaseAliasJSONRequestBody = CreateCaseRequest
 
 // AssignCaseAliasJSONRequestBody defines body for AssignCaseAlias for application/json ContentType.
-type AssignCaseAliasJSONRequestBody = AssignCaseAliasJSONBody
+type AssignCaseAliasJSONRequestBody = AssignCaseRequest
 
 // CaseActionAliasCloseJSONRequestBody defines body for CaseActionAliasClose for application/json ContentType.
-type CaseActionAliasCloseJSONRequestBody = CaseActionAliasCloseJSONBody
+type CaseActionAliasCloseJSONRequestBody = ReasonRequest
 
 // CaseActionAliasHoldJSONRequestBody defines body for CaseActionAliasHold for application/json ContentType.
-type CaseActionAliasHoldJSONRequestBody = CaseActionAliasHoldJSONBody
+type CaseActionAliasHoldJSONRequestBody = ReasonRequest
 
 // AddCaseNoteAliasJSONRequestBody defines body for AddCaseNoteAlias for application/json ContentType.
-type AddCaseNoteAliasJSONRequestBody = AddCaseNoteAliasJSONBody
+type AddCaseNoteAliasJSONRequestBody = AddCaseNoteRequest
 
 // CaseActionAliasReopenJSONRequestBody defines body for CaseActionAliasReopen for application/json ContentType.
-type CaseActionAliasReopenJSONRequestBody = CaseActionAliasReopenJSONBody
+type CaseActionAliasReopenJSONRequestBody = ReasonRequest
 
 // CaseActionAliasResolveJSONRequestBody defines body for CaseActionAliasResolve for application/json ContentType.
-type CaseActionAliasResolveJSONRequestBody = CaseActionAliasResolveJSONBody
+type CaseActionAliasResolveJSONRequestBody = ResolveCaseRequest
 
 // CaseActionAliasResumeJSONRequestBody defines body for CaseActionAliasResume for application/json ContentType.
-type CaseActionAliasResumeJSONRequestBody = CaseActionAliasResumeJSONBody
+type CaseActionAliasResumeJSONRequestBody = ReasonRequest
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequest
 
 // ContactActionArchiveJSONRequestBody defines body for ContactActionArchive for application/json ContentType.
-type ContactActionArchiveJSONRequestBody = ContactActionArchiveJSONBody
+type ContactActionArchiveJSONRequestBody = ReasonRequest
 
 // CreateCustomerJSONRequestBody defines body for CreateCustomer for application/json ContentType.
 type CreateCustomerJSONRequestBody = CustomerWrite
@@ -2996,25 +3004,25 @@ type ForgetCustomerJSONRequestBody = ForgetCustomerJSONBody
 type ChangeCustomerStatusSuspendJSONRequestBody ChangeCustomerStatusSuspendJSONBody
 
 // CreateCycleCountJSONRequestBody defines body for CreateCycleCount for application/json ContentType.
-type CreateCycleCountJSONRequestBody = CreateCycleCountJSONBody
+type CreateCycleCountJSONRequestBody = CreateCycleCountRequest
 
 // CycleCountActionCancelJSONRequestBody defines body for CycleCountActionCancel for application/json ContentType.
-type CycleCountActionCancelJSONRequestBody = CycleCountActionCancelJSONBody
+type CycleCountActionCancelJSONRequestBody = ReasonRequest
 
 // CycleCountActionReconcileJSONRequestBody defines body for CycleCountActionReconcile for application/json ContentType.
-type CycleCountActionReconcileJSONRequestBody = CycleCountActionReconcileJSONBody
+type CycleCountActionReconcileJSONRequestBody = ReasonRequest
 
 // CycleCountActionStartJSONRequestBody defines body for CycleCountActionStart for application/json ContentType.
-type CycleCountActionStartJSONRequestBody = CycleCountActionStartJSONBody
+type CycleCountActionStartJSONRequestBody = ReasonRequest
 
 // SubmitCycleCountJSONRequestBody defines body for SubmitCycleCount for application/json ContentType.
-type SubmitCycleCountJSONRequestBody = SubmitCycleCountJSONBody
+type SubmitCycleCountJSONRequestBody = SubmitCycleCountRequest
 
 // CreateInventoryItemJSONRequestBody defines body for CreateInventoryItem for application/json ContentType.
 type CreateInventoryItemJSONRequestBody = CreateInventoryItemJSONBody
 
 // TransferInventoryJSONRequestBody defines body for TransferInventory for application/json ContentType.
-type TransferInventoryJSONRequestBody = TransferInventoryJSONBody
+type TransferInventoryJSONRequestBody = TransferInventoryRequest
 
 // UpdateInventoryItemJSONRequestBody defines body for UpdateInventoryItem for application/json ContentType.
 type UpdateInventoryItemJSONRequestBody = UpdateInventoryItemJSONBody
@@ -3032,34 +3040,34 @@ type ReserveInventoryJSONRequestBody = ReserveInventoryJSONBody
 type CreateLeadJSONRequestBody = CreateLeadRequest
 
 // LeadActionAcceptJSONRequestBody defines body for LeadActionAccept for application/json ContentType.
-type LeadActionAcceptJSONRequestBody = LeadActionAcceptJSONBody
+type LeadActionAcceptJSONRequestBody = ReasonRequest
 
 // LeadActionContactJSONRequestBody defines body for LeadActionContact for application/json ContentType.
-type LeadActionContactJSONRequestBody = LeadActionContactJSONBody
+type LeadActionContactJSONRequestBody = ReasonRequest
 
 // ConvertLeadJSONRequestBody defines body for ConvertLead for application/json ContentType.
-type ConvertLeadJSONRequestBody = ConvertLeadJSONBody
+type ConvertLeadJSONRequestBody = ActionRequest
 
 // LeadActionDisqualifyJSONRequestBody defines body for LeadActionDisqualify for application/json ContentType.
-type LeadActionDisqualifyJSONRequestBody = LeadActionDisqualifyJSONBody
+type LeadActionDisqualifyJSONRequestBody = ReasonRequest
 
 // CreateOpportunityJSONRequestBody defines body for CreateOpportunity for application/json ContentType.
-type CreateOpportunityJSONRequestBody = CreateOpportunityJSONBody
+type CreateOpportunityJSONRequestBody = CreateOpportunityRequest
 
 // OpportunityActionLoseJSONRequestBody defines body for OpportunityActionLose for application/json ContentType.
-type OpportunityActionLoseJSONRequestBody = OpportunityActionLoseJSONBody
+type OpportunityActionLoseJSONRequestBody = ReasonRequest
 
 // OpportunityActionNegotiateJSONRequestBody defines body for OpportunityActionNegotiate for application/json ContentType.
-type OpportunityActionNegotiateJSONRequestBody = OpportunityActionNegotiateJSONBody
+type OpportunityActionNegotiateJSONRequestBody = ReasonRequest
 
 // OpportunityActionProposeJSONRequestBody defines body for OpportunityActionPropose for application/json ContentType.
-type OpportunityActionProposeJSONRequestBody = OpportunityActionProposeJSONBody
+type OpportunityActionProposeJSONRequestBody = ReasonRequest
 
 // OpportunityActionQualifyJSONRequestBody defines body for OpportunityActionQualify for application/json ContentType.
-type OpportunityActionQualifyJSONRequestBody = OpportunityActionQualifyJSONBody
+type OpportunityActionQualifyJSONRequestBody = ReasonRequest
 
 // OpportunityActionWinJSONRequestBody defines body for OpportunityActionWin for application/json ContentType.
-type OpportunityActionWinJSONRequestBody = OpportunityActionWinJSONBody
+type OpportunityActionWinJSONRequestBody = ReasonRequest
 
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
 type CreateOrderJSONRequestBody = CreateOrderJSONBody
@@ -3101,16 +3109,16 @@ type ShipOrderJSONRequestBody = ShipOrderJSONBody
 type OrderActionSubmitJSONRequestBody = OrderActionSubmitJSONBody
 
 // CreatePickListJSONRequestBody defines body for CreatePickList for application/json ContentType.
-type CreatePickListJSONRequestBody = CreatePickListJSONBody
+type CreatePickListJSONRequestBody = CreatePickListRequest
 
 // PickListActionCancelJSONRequestBody defines body for PickListActionCancel for application/json ContentType.
-type PickListActionCancelJSONRequestBody = PickListActionCancelJSONBody
+type PickListActionCancelJSONRequestBody = ReasonRequest
 
 // CompletePickListJSONRequestBody defines body for CompletePickList for application/json ContentType.
-type CompletePickListJSONRequestBody = CompletePickListJSONBody
+type CompletePickListJSONRequestBody = CompletePickListRequest
 
 // PickListActionStartJSONRequestBody defines body for PickListActionStart for application/json ContentType.
-type PickListActionStartJSONRequestBody = PickListActionStartJSONBody
+type PickListActionStartJSONRequestBody = ReasonRequest
 
 // CreatePriceListJSONRequestBody defines body for CreatePriceList for application/json ContentType.
 type CreatePriceListJSONRequestBody = CreatePriceListRequest
@@ -3167,16 +3175,16 @@ type PurchaseOrderActionAliasSubmitJSONRequestBody = ReasonRequest
 type ReleaseReservationJSONRequestBody = ReleaseReservationJSONBody
 
 // CreateShipmentJSONRequestBody defines body for CreateShipment for application/json ContentType.
-type CreateShipmentJSONRequestBody = CreateShipmentJSONBody
+type CreateShipmentJSONRequestBody = CreateShipmentRequest
 
 // ShipmentActionCancelJSONRequestBody defines body for ShipmentActionCancel for application/json ContentType.
-type ShipmentActionCancelJSONRequestBody = ShipmentActionCancelJSONBody
+type ShipmentActionCancelJSONRequestBody = ReasonRequest
 
 // ShipmentActionDeliverJSONRequestBody defines body for ShipmentActionDeliver for application/json ContentType.
-type ShipmentActionDeliverJSONRequestBody = ShipmentActionDeliverJSONBody
+type ShipmentActionDeliverJSONRequestBody = ReasonRequest
 
 // ShipmentActionShipJSONRequestBody defines body for ShipmentActionShip for application/json ContentType.
-type ShipmentActionShipJSONRequestBody = ShipmentActionShipJSONBody
+type ShipmentActionShipJSONRequestBody = ReasonRequest
 
 // CreateSupplierJSONRequestBody defines body for CreateSupplier for application/json ContentType.
 type CreateSupplierJSONRequestBody = CreateSupplierRequest
@@ -3197,49 +3205,49 @@ type SetSupplierProductJSONRequestBody = SetSupplierProductRequest
 type SupplierActionSuspendJSONRequestBody = ReasonRequest
 
 // CreateTransferJSONRequestBody defines body for CreateTransfer for application/json ContentType.
-type CreateTransferJSONRequestBody = CreateTransferJSONBody
+type CreateTransferJSONRequestBody = CreateTransferRequest
 
 // TransferActionCancelJSONRequestBody defines body for TransferActionCancel for application/json ContentType.
-type TransferActionCancelJSONRequestBody = TransferActionCancelJSONBody
+type TransferActionCancelJSONRequestBody = ReasonRequest
 
 // TransferActionReceiveJSONRequestBody defines body for TransferActionReceive for application/json ContentType.
-type TransferActionReceiveJSONRequestBody = TransferActionReceiveJSONBody
+type TransferActionReceiveJSONRequestBody = ReasonRequest
 
 // TransferActionShipJSONRequestBody defines body for TransferActionShip for application/json ContentType.
-type TransferActionShipJSONRequestBody = TransferActionShipJSONBody
+type TransferActionShipJSONRequestBody = ReasonRequest
 
 // CreateWarehouseJSONRequestBody defines body for CreateWarehouse for application/json ContentType.
-type CreateWarehouseJSONRequestBody = CreateWarehouseJSONBody
+type CreateWarehouseJSONRequestBody = CreateWarehouseRequest
 
 // UpdateWarehouseJSONRequestBody defines body for UpdateWarehouse for application/json ContentType.
-type UpdateWarehouseJSONRequestBody = UpdateWarehouseJSONBody
+type UpdateWarehouseJSONRequestBody = UpdateWarehouseRequest
 
 // WarehouseActionActivateJSONRequestBody defines body for WarehouseActionActivate for application/json ContentType.
-type WarehouseActionActivateJSONRequestBody = WarehouseActionActivateJSONBody
+type WarehouseActionActivateJSONRequestBody = ReasonRequest
 
 // WarehouseActionDeactivateJSONRequestBody defines body for WarehouseActionDeactivate for application/json ContentType.
-type WarehouseActionDeactivateJSONRequestBody = WarehouseActionDeactivateJSONBody
+type WarehouseActionDeactivateJSONRequestBody = ReasonRequest
 
 // CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
-type CreateWebhookEndpointJSONRequestBody = CreateWebhookEndpointJSONBody
+type CreateWebhookEndpointJSONRequestBody = CreateWebhookEndpointRequest
 
 // DeleteWebhookEndpointJSONRequestBody defines body for DeleteWebhookEndpoint for application/json ContentType.
-type DeleteWebhookEndpointJSONRequestBody = DeleteWebhookEndpointJSONBody
+type DeleteWebhookEndpointJSONRequestBody = EmptyRequest
 
 // UpdateWebhookEndpointJSONRequestBody defines body for UpdateWebhookEndpoint for application/json ContentType.
-type UpdateWebhookEndpointJSONRequestBody = UpdateWebhookEndpointJSONBody
+type UpdateWebhookEndpointJSONRequestBody = UpdateWebhookEndpointRequest
 
 // RedeliverWebhookJSONRequestBody defines body for RedeliverWebhook for application/json ContentType.
-type RedeliverWebhookJSONRequestBody = RedeliverWebhookJSONBody
+type RedeliverWebhookJSONRequestBody = ActionRequest
 
 // WebhookEndpointActionDisableJSONRequestBody defines body for WebhookEndpointActionDisable for application/json ContentType.
-type WebhookEndpointActionDisableJSONRequestBody = WebhookEndpointActionDisableJSONBody
+type WebhookEndpointActionDisableJSONRequestBody = ReasonRequest
 
 // WebhookEndpointActionEnableJSONRequestBody defines body for WebhookEndpointActionEnable for application/json ContentType.
-type WebhookEndpointActionEnableJSONRequestBody = WebhookEndpointActionEnableJSONBody
+type WebhookEndpointActionEnableJSONRequestBody = ReasonRequest
 
 // RotateWebhookSecretJSONRequestBody defines body for RotateWebhookSecret for application/json ContentType.
-type RotateWebhookSecretJSONRequestBody = RotateWebhookSecretJSONBody
+type RotateWebhookSecretJSONRequestBody = ActionRequest
 
 // PutWholesaleAccountJSONRequestBody defines body for PutWholesaleAccount for application/json ContentType.
 type PutWholesaleAccountJSONRequestBody = PutWholesaleAccountRequest
