@@ -199,9 +199,9 @@ type createOpportunityRequest struct {
 	CustomerID  string  `json:"customer_id,omitempty"`
 	LeadID      string  `json:"lead_id,omitempty"`
 	Amount      int64   `json:"amount,omitempty"`
-	Currency    string  `json:"currency,omitempty"`
+	Currency    string  `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
 	CloseDate   *string `json:"close_date,omitempty" alias:"closeDate"`
-	Probability int     `json:"probability,omitempty"`
+	Probability int     `json:"probability,omitempty" minimum:"0" maximum:"100"`
 }
 
 // createOpportunity is POST /v1/opportunities {id?, name, description?, customer_id |
@@ -291,7 +291,7 @@ type createCaseRequest struct {
 	CaseName    *string `json:"caseName,omitempty" alias:"case_name"`
 	Description *string `json:"description,omitempty"`
 	Submitter   *string `json:"submitter,omitempty"`
-	Priority    *string `json:"priority,omitempty"` // MEDIUM unless given
+	Priority    *string `json:"priority,omitempty" enum:"LOW,MEDIUM,HIGH,URGENT"` // MEDIUM unless given
 	CustomerID  *string `json:"customer_id,omitempty"`
 	OrderID     *string `json:"order_id,omitempty"`
 }

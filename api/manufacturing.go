@@ -191,9 +191,9 @@ func workOrderOf(o *domain.WorkOrder) workOrderJSON {
 type createWorkOrderRequest struct {
 	ID         string `json:"id,omitempty"`
 	BOMID      string `json:"bom_id,omitempty"`
-	Quantity   int64  `json:"quantity,omitempty"`
+	Quantity   int64  `json:"quantity,omitempty" minimum:"1" maximum:"1000000"`
 	LocationID string `json:"location_id,omitempty"`
-	Priority   string `json:"priority,omitempty"`
+	Priority   string `json:"priority,omitempty" enum:"LOW,NORMAL,HIGH,URGENT"`
 	DueDate    string `json:"due_date,omitempty"`
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -325,24 +326,17 @@ func requestSchema(req any, action bool, schemas openapi3.Schemas) (*openapi3.Sc
 		}
 		return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name}, nil
 	}
-	gen := openapi3gen.NewGenerator(openapi3gen.CreateTypeNameGenerator(schemaName))
+	gen := openapi3gen.NewGenerator(openapi3gen.CreateTypeNameGenerator(schemaName), openapi3gen.SchemaCustomizer(requestField))
 	ref, err := gen.NewSchemaRefForValue(req, nil)
 	if err != nil {
 		return nil, err
 	}
 	s := ref.Value
-	no := false
-	s.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
-	if s.Properties == nil {
-		s.Properties = openapi3.Schemas{}
-	}
+	s.Nullable = false // the body itself is an object (or none)
 	if action && s.Properties["notes"] == nil {
 		notes := openapi3.NewStringSchema().WithMaxLength(10000)
 		notes.Description = "the action's notes, recorded in its events' metadata"
 		s.Properties["notes"] = &openapi3.SchemaRef{Value: notes}
-	}
-	for _, p := range s.Properties {
-		p.Value.Nullable = true // null is read as absent (or "" for strings)
 	}
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -355,6 +349,50 @@ func requestSchema(req any, action bool, schemas openapi3.Schemas) (*openapi3.Sc
 	}
 	schemas[name] = &openapi3.SchemaRef{Value: s}
 	return &openapi3.SchemaRef{Ref: "#/components/schemas/" + name}, nil
+}
+
+// requestField makes a request schema say what the handlers read (fill and the object
+// reader): an object, nested ones included, refuses fields it does not have; null is
+// read as absent (or "" for a string) in every field; and a field's tags enum:"A,B",
+// pattern:"^[A-Z]{3}$", minimum:"1" and maximum:"100" state the checks its command makes.
+func requestField(_ string, t reflect.Type, tag reflect.StructTag, s *openapi3.Schema) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		no := false
+		s.Type = &openapi3.Types{openapi3.TypeObject}
+		s.AdditionalProperties = openapi3.AdditionalProperties{Has: &no}
+		if s.Properties == nil {
+			s.Properties = openapi3.Schemas{}
+		}
+	}
+	if tag.Get("json") != "" {
+		s.Nullable = true
+	}
+	if enum := tag.Get("enum"); enum != "" {
+		for _, v := range strings.Split(enum, ",") {
+			s.Enum = append(s.Enum, v)
+		}
+	}
+	if p := tag.Get("pattern"); p != "" {
+		s.Pattern = p
+	}
+	if m := tag.Get("minimum"); m != "" {
+		min, err := strconv.ParseFloat(m, 64)
+		if err != nil {
+			return fmt.Errorf("minimum tag %q: %w", m, err)
+		}
+		s.Min = &min
+	}
+	if m := tag.Get("maximum"); m != "" {
+		max, err := strconv.ParseFloat(m, 64)
+		if err != nil {
+			return fmt.Errorf("maximum tag %q: %w", m, err)
+		}
+		s.Max = &max
+	}
+	return nil
 }
 
 // requiresBody reports whether a request type has a field without omitempty: one a

@@ -115,7 +115,7 @@ type setSupplierProductRequest struct {
 	SKU                  string `json:"sku,omitempty"`
 	SupplierSKU          string `json:"supplier_sku,omitempty"`
 	UnitCost             int64  `json:"unit_cost,omitempty"`
-	Currency             string `json:"currency,omitempty"`
+	Currency             string `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
 	MinimumOrderQuantity int64  `json:"minimum_order_quantity,omitempty"`
 	LeadTimeDays         int    `json:"lead_time_days,omitempty"`
 }
@@ -252,7 +252,7 @@ type createPurchaseOrderRequest struct {
 	SupplierID           string              `json:"supplier_id,omitempty"`
 	LocationID           string              `json:"location_id,omitempty"`
 	ExpectedDeliveryDate string              `json:"expected_delivery_date,omitempty"`
-	Currency             string              `json:"currency,omitempty"`
+	Currency             string              `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
 	PaymentTerms         string              `json:"payment_terms,omitempty"`
 	Notes                string              `json:"notes,omitempty"`
 	Items                []purchaseLineInput `json:"items,omitempty"`

@@ -40,7 +40,7 @@ func priceListOf(p *domain.PriceList) priceListJSON {
 type createPriceListRequest struct {
 	ID          string                     `json:"id,omitempty"`
 	Name        string                     `json:"name,omitempty"`
-	Currency    string                     `json:"currency,omitempty"`
+	Currency    string                     `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
 	CustomerIDs []string                   `json:"customer_ids,omitempty"`
 	Prices      map[string]domain.SKUPrice `json:"prices,omitempty"`
 }
@@ -142,9 +142,9 @@ func wholesaleAccountOf(a *domain.WholesaleAccount) wholesaleAccountJSON {
 // putWholesaleAccountRequest is the body of PUT /v1/wholesale_accounts/{customer_id}:
 // price_list_id "" or null clears it.
 type putWholesaleAccountRequest struct {
-	Currency    *string `json:"currency,omitempty"`
-	CreditLimit *int64  `json:"credit_limit,omitempty"`
-	NetTerms    *string `json:"net_terms,omitempty"` // NET15, NET30 or NET60
+	Currency    *string `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
+	CreditLimit *int64  `json:"credit_limit,omitempty" minimum:"0"`
+	NetTerms    *string `json:"net_terms,omitempty" enum:"NET15,NET30,NET60"`
 	PriceListID *string `json:"price_list_id,omitempty"`
 }
 

@@ -38,6 +38,54 @@ func (e AddressInputType) Valid() bool {
 	}
 }
 
+// Defines values for CreateCaseRequestPriority.
+const (
+	CreateCaseRequestPriorityHIGH   CreateCaseRequestPriority = "HIGH"
+	CreateCaseRequestPriorityLOW    CreateCaseRequestPriority = "LOW"
+	CreateCaseRequestPriorityMEDIUM CreateCaseRequestPriority = "MEDIUM"
+	CreateCaseRequestPriorityURGENT CreateCaseRequestPriority = "URGENT"
+)
+
+// Valid indicates whether the value is a known member of the CreateCaseRequestPriority enum.
+func (e CreateCaseRequestPriority) Valid() bool {
+	switch e {
+	case CreateCaseRequestPriorityHIGH:
+		return true
+	case CreateCaseRequestPriorityLOW:
+		return true
+	case CreateCaseRequestPriorityMEDIUM:
+		return true
+	case CreateCaseRequestPriorityURGENT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateWorkOrderRequestPriority.
+const (
+	CreateWorkOrderRequestPriorityHIGH   CreateWorkOrderRequestPriority = "HIGH"
+	CreateWorkOrderRequestPriorityLOW    CreateWorkOrderRequestPriority = "LOW"
+	CreateWorkOrderRequestPriorityNORMAL CreateWorkOrderRequestPriority = "NORMAL"
+	CreateWorkOrderRequestPriorityURGENT CreateWorkOrderRequestPriority = "URGENT"
+)
+
+// Valid indicates whether the value is a known member of the CreateWorkOrderRequestPriority enum.
+func (e CreateWorkOrderRequestPriority) Valid() bool {
+	switch e {
+	case CreateWorkOrderRequestPriorityHIGH:
+		return true
+	case CreateWorkOrderRequestPriorityLOW:
+		return true
+	case CreateWorkOrderRequestPriorityNORMAL:
+		return true
+	case CreateWorkOrderRequestPriorityURGENT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorErrorCode.
 const (
 	ALREADYEXISTS         ErrorErrorCode = "ALREADY_EXISTS"
@@ -104,6 +152,27 @@ func (e ErrorErrorCode) Valid() bool {
 	case VALIDATIONERROR:
 		return true
 	case VERSIONMISMATCH:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PutWholesaleAccountRequestNetTerms.
+const (
+	NET15 PutWholesaleAccountRequestNetTerms = "NET15"
+	NET30 PutWholesaleAccountRequestNetTerms = "NET30"
+	NET60 PutWholesaleAccountRequestNetTerms = "NET60"
+)
+
+// Valid indicates whether the value is a known member of the PutWholesaleAccountRequestNetTerms enum.
+func (e PutWholesaleAccountRequestNetTerms) Valid() bool {
+	switch e {
+	case NET15:
+		return true
+	case NET30:
+		return true
+	case NET60:
 		return true
 	default:
 		return false
@@ -326,7 +395,7 @@ type CaseNoteList struct {
 
 // CompletePickListRequest defines model for CompletePickListRequest.
 type CompletePickListRequest struct {
-	Lines *[]struct {
+	Lines *[]*struct {
 		LineId  *string `json:"line_id,omitempty"`
 		OrderId *string `json:"order_id,omitempty"`
 		Picked  *int64  `json:"picked,omitempty"`
@@ -386,10 +455,10 @@ type CountVariance struct {
 
 // CreateAPIKeyRequest defines model for CreateAPIKeyRequest.
 type CreateAPIKeyRequest struct {
-	ExpiresAt *string   `json:"expires_at,omitempty"`
-	Id        *string   `json:"id,omitempty"`
-	Name      *string   `json:"name,omitempty"`
-	Scopes    *[]string `json:"scopes,omitempty"`
+	ExpiresAt *string    `json:"expires_at,omitempty"`
+	Id        *string    `json:"id,omitempty"`
+	Name      *string    `json:"name,omitempty"`
+	Scopes    *[]*string `json:"scopes,omitempty"`
 }
 
 // CreateASNRequest defines model for CreateASNRequest.
@@ -397,7 +466,7 @@ type CreateASNRequest struct {
 	Carrier         *string `json:"carrier,omitempty"`
 	ExpectedArrival *string `json:"expected_arrival,omitempty"`
 	Id              *string `json:"id,omitempty"`
-	Items           *[]struct {
+	Items           *[]*struct {
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
 	} `json:"items,omitempty"`
@@ -407,7 +476,7 @@ type CreateASNRequest struct {
 
 // CreateBOMRequest defines model for CreateBOMRequest.
 type CreateBOMRequest struct {
-	Components *[]struct {
+	Components *[]*struct {
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
 	} `json:"components,omitempty"`
@@ -419,15 +488,18 @@ type CreateBOMRequest struct {
 
 // CreateCaseRequest defines model for CreateCaseRequest.
 type CreateCaseRequest struct {
-	CaseName      *string `json:"caseName,omitempty"`
-	CaseNameAlias *string `json:"case_name,omitempty"`
-	CustomerId    *string `json:"customer_id,omitempty"`
-	Description   *string `json:"description,omitempty"`
-	Id            *string `json:"id,omitempty"`
-	OrderId       *string `json:"order_id,omitempty"`
-	Priority      *string `json:"priority,omitempty"`
-	Submitter     *string `json:"submitter,omitempty"`
+	CaseName      *string                    `json:"caseName,omitempty"`
+	CaseNameAlias *string                    `json:"case_name,omitempty"`
+	CustomerId    *string                    `json:"customer_id,omitempty"`
+	Description   *string                    `json:"description,omitempty"`
+	Id            *string                    `json:"id,omitempty"`
+	OrderId       *string                    `json:"order_id,omitempty"`
+	Priority      *CreateCaseRequestPriority `json:"priority,omitempty"`
+	Submitter     *string                    `json:"submitter,omitempty"`
 }
+
+// CreateCaseRequestPriority defines model for CreateCaseRequest.Priority.
+type CreateCaseRequestPriority string
 
 // CreateContactRequest defines model for CreateContactRequest.
 type CreateContactRequest struct {
@@ -495,8 +567,8 @@ type CreatePriceListRequest struct {
 	CustomerIds *[]*string `json:"customer_ids,omitempty"`
 	Id          *string    `json:"id,omitempty"`
 	Name        *string    `json:"name,omitempty"`
-	Prices      *map[string]struct {
-		Tiers *[]struct {
+	Prices      *map[string]*struct {
+		Tiers *[]*struct {
 			MinQuantity *int64 `json:"min_quantity,omitempty"`
 			UnitPrice   *int64 `json:"unit_price,omitempty"`
 		} `json:"tiers,omitempty"`
@@ -509,7 +581,7 @@ type CreatePurchaseOrderRequest struct {
 	Currency             *string `json:"currency,omitempty"`
 	ExpectedDeliveryDate *string `json:"expected_delivery_date,omitempty"`
 	Id                   *string `json:"id,omitempty"`
-	Items                *[]struct {
+	Items                *[]*struct {
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
 		UnitCost *int64  `json:"unit_cost,omitempty"`
@@ -524,12 +596,12 @@ type CreatePurchaseOrderRequest struct {
 type CreateShipmentRequest struct {
 	Carrier *string `json:"carrier,omitempty"`
 	Id      *string `json:"id,omitempty"`
-	Lines   *[]struct {
+	Lines   *[]*struct {
 		LineId   *string `json:"line_id,omitempty"`
 		Quantity *int64  `json:"quantity,omitempty"`
 	} `json:"lines,omitempty"`
 	OrderId  *string `json:"order_id,omitempty"`
-	Packages *[]struct {
+	Packages *[]*struct {
 		HeightCm    *int64  `json:"height_cm,omitempty"`
 		LengthCm    *int64  `json:"length_cm,omitempty"`
 		Reference   *string `json:"reference,omitempty"`
@@ -541,7 +613,7 @@ type CreateShipmentRequest struct {
 
 // CreateSupplierRequest defines model for CreateSupplierRequest.
 type CreateSupplierRequest struct {
-	Addresses *[]struct {
+	Addresses *[]*struct {
 		City       *string `json:"city,omitempty"`
 		Country    *string `json:"country,omitempty"`
 		Id         *string `json:"id,omitempty"`
@@ -565,7 +637,7 @@ type CreateSupplierRequest struct {
 type CreateTransferRequest struct {
 	FromLocationId *string `json:"from_location_id,omitempty"`
 	Id             *string `json:"id,omitempty"`
-	Items          *[]struct {
+	Items          *[]*struct {
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
 	} `json:"items,omitempty"`
@@ -601,7 +673,7 @@ type CreateWebhookEndpointRequest struct {
 type CreateWholesaleOrderRequest struct {
 	CustomerId *string `json:"customer_id,omitempty"`
 	Id         *string `json:"id,omitempty"`
-	Lines      *[]struct {
+	Lines      *[]*struct {
 		LineId   *string `json:"line_id,omitempty"`
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
@@ -614,13 +686,16 @@ type CreateWholesaleOrderRequest struct {
 
 // CreateWorkOrderRequest defines model for CreateWorkOrderRequest.
 type CreateWorkOrderRequest struct {
-	BomId      *string `json:"bom_id,omitempty"`
-	DueDate    *string `json:"due_date,omitempty"`
-	Id         *string `json:"id,omitempty"`
-	LocationId *string `json:"location_id,omitempty"`
-	Priority   *string `json:"priority,omitempty"`
-	Quantity   *int64  `json:"quantity,omitempty"`
+	BomId      *string                         `json:"bom_id,omitempty"`
+	DueDate    *string                         `json:"due_date,omitempty"`
+	Id         *string                         `json:"id,omitempty"`
+	LocationId *string                         `json:"location_id,omitempty"`
+	Priority   *CreateWorkOrderRequestPriority `json:"priority,omitempty"`
+	Quantity   *int64                          `json:"quantity,omitempty"`
 }
+
+// CreateWorkOrderRequestPriority defines model for CreateWorkOrderRequest.Priority.
+type CreateWorkOrderRequestPriority string
 
 // CreditLine defines model for CreditLine.
 type CreditLine struct {
@@ -701,7 +776,7 @@ type CycleCountList struct {
 }
 
 // EmptyRequest defines model for EmptyRequest.
-type EmptyRequest = interface{}
+type EmptyRequest = map[string]interface{}
 
 // Error defines model for Error.
 type Error struct {
@@ -1137,11 +1212,14 @@ type PurchaseReceipt struct {
 
 // PutWholesaleAccountRequest defines model for PutWholesaleAccountRequest.
 type PutWholesaleAccountRequest struct {
-	CreditLimit *int64  `json:"credit_limit,omitempty"`
-	Currency    *string `json:"currency,omitempty"`
-	NetTerms    *string `json:"net_terms,omitempty"`
-	PriceListId *string `json:"price_list_id,omitempty"`
+	CreditLimit *int64                              `json:"credit_limit,omitempty"`
+	Currency    *string                             `json:"currency,omitempty"`
+	NetTerms    *PutWholesaleAccountRequestNetTerms `json:"net_terms,omitempty"`
+	PriceListId *string                             `json:"price_list_id,omitempty"`
 }
+
+// PutWholesaleAccountRequestNetTerms defines model for PutWholesaleAccountRequest.NetTerms.
+type PutWholesaleAccountRequestNetTerms string
 
 // ReasonRequest defines model for ReasonRequest.
 type ReasonRequest struct {
@@ -1161,7 +1239,7 @@ type Rebuild struct {
 
 // ReceivePurchaseOrderRequest defines model for ReceivePurchaseOrderRequest.
 type ReceivePurchaseOrderRequest struct {
-	Items *[]struct {
+	Items *[]*struct {
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
 	} `json:"items,omitempty"`
@@ -1325,7 +1403,7 @@ type StatusPosition struct {
 
 // SubmitCycleCountRequest defines model for SubmitCycleCountRequest.
 type SubmitCycleCountRequest struct {
-	Counts *[]struct {
+	Counts *[]*struct {
 		Counted *int64  `json:"counted,omitempty"`
 		Sku     *string `json:"sku,omitempty"`
 	} `json:"counts,omitempty"`
@@ -1437,7 +1515,7 @@ type TransferList struct {
 
 // UpdateBOMRequest defines model for UpdateBOMRequest.
 type UpdateBOMRequest struct {
-	Components *[]struct {
+	Components *[]*struct {
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
 	} `json:"components,omitempty"`
@@ -1447,10 +1525,10 @@ type UpdateBOMRequest struct {
 
 // UpdatePriceListRequest defines model for UpdatePriceListRequest.
 type UpdatePriceListRequest struct {
-	CustomerIds *[]string `json:"customer_ids,omitempty"`
-	Name        *string   `json:"name,omitempty"`
-	Prices      *map[string]struct {
-		Tiers *[]struct {
+	CustomerIds *[]*string `json:"customer_ids,omitempty"`
+	Name        *string    `json:"name,omitempty"`
+	Prices      *map[string]*struct {
+		Tiers *[]*struct {
 			MinQuantity *int64 `json:"min_quantity,omitempty"`
 			UnitPrice   *int64 `json:"unit_price,omitempty"`
 		} `json:"tiers,omitempty"`
@@ -1460,7 +1538,7 @@ type UpdatePriceListRequest struct {
 
 // UpdateSupplierRequest defines model for UpdateSupplierRequest.
 type UpdateSupplierRequest struct {
-	Addresses *[]struct {
+	Addresses *[]*struct {
 		City       *string `json:"city,omitempty"`
 		Country    *string `json:"country,omitempty"`
 		Id         *string `json:"id,omitempty"`
@@ -1490,21 +1568,21 @@ type UpdateWarehouseRequest struct {
 		Street2    *string `json:"street2,omitempty"`
 		Type       *string `json:"type,omitempty"`
 	} `json:"address,omitempty"`
-	Bins *[]string `json:"bins,omitempty"`
-	Code *string   `json:"code,omitempty"`
-	Name *string   `json:"name,omitempty"`
+	Bins *[]*string `json:"bins,omitempty"`
+	Code *string    `json:"code,omitempty"`
+	Name *string    `json:"name,omitempty"`
 }
 
 // UpdateWebhookEndpointRequest defines model for UpdateWebhookEndpointRequest.
 type UpdateWebhookEndpointRequest struct {
-	Description *string   `json:"description,omitempty"`
-	Events      *[]string `json:"events,omitempty"`
-	Url         *string   `json:"url,omitempty"`
+	Description *string    `json:"description,omitempty"`
+	Events      *[]*string `json:"events,omitempty"`
+	Url         *string    `json:"url,omitempty"`
 }
 
 // UpdateWholesaleOrderRequest defines model for UpdateWholesaleOrderRequest.
 type UpdateWholesaleOrderRequest struct {
-	Lines *[]struct {
+	Lines *[]*struct {
 		LineId   *string `json:"line_id,omitempty"`
 		Quantity *int64  `json:"quantity,omitempty"`
 		Sku      *string `json:"sku,omitempty"`
