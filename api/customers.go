@@ -47,41 +47,64 @@ func customerFromRow(c projections.Customer) customerJSON {
 		CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
 }
 
-// customerInput reads the writable customer fields; both the seed's camelCase and
-// snake_case spellings are accepted.
-func customerInput(o *object) domain.UpdateCustomer {
-	u := domain.UpdateCustomer{
-		Email:            o.str("email"),
-		FirstName:        o.str("firstName", "first_name"),
-		LastName:         o.str("lastName", "last_name"),
-		Phone:            o.str("phone"),
-		StripeCustomerID: o.str("stripe_customer_id"),
-		Timestamp:        o.str("timestamp"),
-		ActivationDate:   o.str("activationDate", "activation_date"),
-		Type:             o.str("type"),
-	}
-	if st := o.str("status"); st != nil {
-		s := domain.CustomerStatus(*st)
+// CustomerFields are the writable customer fields, in both the seed's camelCase and the
+// snake_case spellings (exported only so that fill and the schema generator can reach
+// them where the request types embed them).
+type CustomerFields struct {
+	Email            *string           `json:"email,omitempty"`
+	FirstName        *string           `json:"firstName,omitempty" alias:"first_name"`
+	LastName         *string           `json:"lastName,omitempty" alias:"last_name"`
+	Phone            *string           `json:"phone,omitempty"`
+	StripeCustomerID *string           `json:"stripe_customer_id,omitempty"`
+	Timestamp        *string           `json:"timestamp,omitempty"`
+	ActivationDate   *string           `json:"activationDate,omitempty" alias:"activation_date"`
+	Type             *string           `json:"type,omitempty" enum:"INDIVIDUAL,BUSINESS,GOVERNMENT,NONPROFIT"`
+	Status           *string           `json:"status,omitempty" enum:"PROSPECT,ACTIVE,INACTIVE,SUSPENDED,ARCHIVED"`
+	Metadata         map[string]string `json:"metadata,omitempty"` // null clears it
+}
+
+// update is the fields as the command reads them.
+func (f CustomerFields) update(o *object) domain.UpdateCustomer {
+	u := domain.UpdateCustomer{Email: f.Email, FirstName: f.FirstName, LastName: f.LastName, Phone: f.Phone,
+		StripeCustomerID: f.StripeCustomerID, Timestamp: f.Timestamp, ActivationDate: f.ActivationDate, Type: f.Type}
+	if f.Status != nil {
+		s := domain.CustomerStatus(*f.Status)
 		u.Status = &s
 	}
 	if o.has("metadata") {
-		m := map[string]string{}
-		if raw := o.raw["metadata"]; string(raw) == "null" || o.into("metadata", &m) {
-			u.Metadata = &m
+		m := f.Metadata
+		if m == nil {
+			m = map[string]string{}
 		}
-		o.used["metadata"] = true
+		u.Metadata = &m
 	}
 	return u
 }
 
+// createCustomerRequest is the body of POST /v1/customers.
+type createCustomerRequest struct {
+	ID *string `json:"id,omitempty"`
+	CustomerFields
+	Addresses []addressInput `json:"addresses,omitempty"`
+}
+
+// updateCustomerRequest is the body of PUT /v1/customers/{id}: the fields given change
+// (null clears), a new id creates; reason says why the status changes, when it does.
+type updateCustomerRequest struct {
+	ID *string `json:"id,omitempty"`
+	CustomerFields
+	Reason *string `json:"reason,omitempty"`
+}
+
+// addressInput is an address a request gives.
 type addressInput struct {
-	Type       string `json:"type"`
+	Type       string `json:"type"` // BILLING, SHIPPING or PRIMARY
 	Street1    string `json:"street1"`
 	Street2    string `json:"street2"`
 	City       string `json:"city"`
 	State      string `json:"state"`
 	PostalCode string `json:"postal_code"`
-	Country    string `json:"country"`
+	Country    string `json:"country" pattern:"^[A-Z]{2}$"`
 }
 
 func (a addressInput) address() domain.Address {
@@ -92,16 +115,14 @@ func (a addressInput) address() domain.Address {
 func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.CreateCustomer
 	create(s, w, r, "/v1/customers/", func(c *domain.Customer) string { return url.PathEscape(c.ID) }, customerFromAggregate, func(o *object) {
-		id := o.str("id")
-		u := customerInput(o)
-		var addrs []addressInput
-		o.into("addresses", &addrs)
-		cmd = u.AsCreate()
+		var in createCustomerRequest
+		o.fill(&in)
+		cmd = in.update(o).AsCreate()
 		cmd.CustomerID = commands.NewID()
-		if id != nil {
-			cmd.CustomerID = *id
+		if in.ID != nil {
+			cmd.CustomerID = *in.ID
 		}
-		for _, a := range addrs {
+		for _, a := range in.Addresses {
 			cmd.Addresses = append(cmd.Addresses, a.address())
 		}
 		cmd.Check(&o.v) // every bad field in one answer, not only the undecodable ones
@@ -116,12 +137,14 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
 	var u domain.UpdateCustomer
 	if !s.decode(w, r, func(o *object) {
-		if bodyID := o.str("id"); bodyID != nil && *bodyID != id {
+		var in updateCustomerRequest
+		o.fill(&in)
+		if in.ID != nil && *in.ID != id {
 			o.v.Add("id", "must equal the id in the path")
 		}
-		u = customerInput(o)
+		u = in.update(o)
 		u.CustomerID = id
-		u.Reason = deref(o.str("reason")) // why the status changes, when it does
+		u.Reason = deref(in.Reason) // why the status changes, when it does
 		u.Check(&o.v)
 	}) {
 		return
@@ -144,6 +167,7 @@ func (s *Server) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	reply(w, status, res, customerFromAggregate)
 }
 
+// archiveCustomer is DELETE /v1/customers/{id} (statusRequest).
 func (s *Server) archiveCustomer(w http.ResponseWriter, r *http.Request) {
 	s.changeCustomerStatus(w, r, "archive")
 }
@@ -164,11 +188,7 @@ func (s *Server) changeCustomerStatus(w http.ResponseWriter, r *http.Request, ac
 
 func (s *Server) addCustomerAddress(w http.ResponseWriter, r *http.Request) {
 	var in addressInput
-	addTo(s, w, r, customerFromAggregate, func(o *object) {
-		in = addressInput{Type: deref(o.str("type")), Street1: deref(o.str("street1")), Street2: deref(o.str("street2")),
-			City: deref(o.str("city")), State: deref(o.str("state")), PostalCode: deref(o.str("postal_code")),
-			Country: deref(o.str("country"))}
-	}, func(opts []commands.Option) (commands.Result[domain.Customer], error) {
+	addTo(s, w, r, customerFromAggregate, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Customer], error) {
 		return s.cmd.Customers().AddAddress(r.Context(), mux.Vars(r)["id"], in.address(), opts...)
 	})
 }

@@ -30,9 +30,9 @@ func FuzzCustomerInput(f *testing.F) {
 			}
 			return
 		}
-		u := customerInput(o)
-		var addrs []addressInput
-		o.into("addresses", &addrs)
+		var in createCustomerRequest
+		o.fill(&in)
+		u := in.update(o)
 		u.Check(&o.v)
 		if err := o.err(); err != nil {
 			ve, ok := err.(*domain.ValidationError)

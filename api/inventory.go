@@ -46,48 +46,65 @@ func inventoryOf(it *domain.InventoryItem) inventoryJSON {
 		CreatedAt: rfc3339(it.CreatedAt), UpdatedAt: rfc3339(it.UpdatedAt), Version: it.Version}
 }
 
+// createItemRequest is the body of POST /v1/inventory: on_hand is posted as an opening
+// receipt.
+type createItemRequest struct {
+	SKU             string `json:"sku,omitempty"`
+	LocationID      string `json:"location_id,omitempty"`
+	OnHand          int64  `json:"on_hand,omitempty" minimum:"0"`
+	ReorderPoint    int64  `json:"reorder_point,omitempty" minimum:"0"`
+	ReorderQuantity int64  `json:"reorder_quantity,omitempty" minimum:"0"`
+	UnitCost        int64  `json:"unit_cost,omitempty" minimum:"0"`
+	Currency        string `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
+}
+
 func (s *Server) createInventoryItem(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.CreateInventoryItem
 	create(s, w, r, "/v1/inventory/", func(i *domain.InventoryItem) string { return i.ID }, inventoryOf, func(o *object) {
-		o.into("sku", &cmd.SKU)
-		o.into("location_id", &cmd.LocationID)
-		o.into("on_hand", &cmd.OnHand)
-		o.into("reorder_point", &cmd.ReorderPoint)
-		o.into("reorder_quantity", &cmd.ReorderQuantity)
-		o.into("unit_cost", &cmd.UnitCost)
-		o.into("currency", &cmd.Currency)
+		var in createItemRequest
+		o.fill(&in)
+		cmd = domain.CreateInventoryItem{SKU: in.SKU, LocationID: in.LocationID, OnHand: in.OnHand, ReorderPoint: in.ReorderPoint,
+			ReorderQuantity: in.ReorderQuantity, UnitCost: in.UnitCost, Currency: in.Currency}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
 		return s.cmd.Inventory().CreateItem(r.Context(), cmd, opts...)
 	})
 }
 
+// updateItemRequest is the body of PUT /v1/inventory/{id}: what it gives changes.
+type updateItemRequest struct {
+	ReorderPoint    *int64 `json:"reorder_point,omitempty" minimum:"0"`
+	ReorderQuantity *int64 `json:"reorder_quantity,omitempty" minimum:"0"`
+	UnitCost        *int64 `json:"unit_cost,omitempty" minimum:"0"`
+}
+
 func (s *Server) updateInventoryItem(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdateInventoryItem
 	command(s, w, r, inventoryOf, func(o *object) {
-		num := func(name string) *int64 {
-			var n int64
-			if o.into(name, &n) {
-				return &n
-			}
-			return nil
-		}
-		cmd.ReorderPoint, cmd.ReorderQuantity, cmd.UnitCost = num("reorder_point"), num("reorder_quantity"), num("unit_cost")
+		var in updateItemRequest
+		o.fill(&in)
+		cmd.ReorderPoint, cmd.ReorderQuantity, cmd.UnitCost = in.ReorderPoint, in.ReorderQuantity, in.UnitCost
 	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
 		return s.cmd.Inventory().UpdateItem(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
-// adjustInventory is POST /v1/inventory/{id}/adjust {quantity, reason, reference,
-// reference_type, note}: quantity is signed (negative takes stock out).
+// adjustRequest is the body of POST /v1/inventory/{id}/adjust: quantity is signed
+// (negative takes stock out).
+type adjustRequest struct {
+	Quantity      int64  `json:"quantity,omitempty"`
+	Reason        string `json:"reason,omitempty"`
+	Reference     string `json:"reference,omitempty"`
+	ReferenceType string `json:"reference_type,omitempty"` // adjustment unless given
+	Note          string `json:"note,omitempty"`
+}
+
 func (s *Server) adjustInventory(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.AdjustInventory{SourceType: "adjustment"}
+	var cmd domain.AdjustInventory
 	command(s, w, r, inventoryOf, func(o *object) {
-		o.into("quantity", &cmd.Quantity)
-		o.into("reason", &cmd.Reason)
-		o.into("reference", &cmd.SourceID)
-		o.into("reference_type", &cmd.SourceType)
-		o.into("note", &cmd.Note)
+		in := adjustRequest{ReferenceType: "adjustment"}
+		o.fill(&in)
+		cmd = domain.AdjustInventory{Quantity: in.Quantity, Reason: in.Reason, SourceID: in.Reference, SourceType: in.ReferenceType, Note: in.Note}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.InventoryItem], error) {
 		return s.cmd.Inventory().Adjust(r.Context(), mux.Vars(r)["id"], cmd, opts...)
@@ -97,16 +114,23 @@ func (s *Server) adjustInventory(w http.ResponseWriter, r *http.Request) {
 // reserveInventory is POST /v1/inventory/{id}/reserve {quantity, reference_type,
 // reference_id, line_id, expires_at}: a manual reservation, refused with
 // INSUFFICIENT_STOCK beyond available (no backorder).
+// reserveRequest is the body of POST /v1/inventory/{id}/reserve.
+type reserveRequest struct {
+	Quantity      int64  `json:"quantity,omitempty" minimum:"1"`
+	ReferenceType string `json:"reference_type,omitempty" enum:"manual"`
+	ReferenceID   string `json:"reference_id,omitempty"`
+	LineID        string `json:"line_id,omitempty"`
+	ExpiresAt     string `json:"expires_at,omitempty" format:"date-time"`
+}
+
 func (s *Server) reserveInventory(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.ReserveInventory{ReferenceType: "manual", Now: time.Now()}
+	cmd := domain.ReserveInventory{Now: time.Now()}
 	if !s.decode(w, r, func(o *object) {
-		var expires string
-		o.into("quantity", &cmd.Quantity)
-		o.into("reference_type", &cmd.ReferenceType)
-		o.into("reference_id", &cmd.ReferenceID)
-		o.into("line_id", &cmd.LineID)
-		if o.into("expires_at", &expires) {
-			t, err := time.Parse(time.RFC3339Nano, expires)
+		in := reserveRequest{ReferenceType: "manual"}
+		o.fill(&in)
+		cmd.Quantity, cmd.ReferenceType, cmd.ReferenceID, cmd.LineID = in.Quantity, in.ReferenceType, in.ReferenceID, in.LineID
+		if o.given("expires_at") && o.raw["expires_at"][0] == '"' { // a non-string is refused by fill already
+			t, err := time.Parse(time.RFC3339Nano, in.ExpiresAt)
 			o.v.Check(err == nil, "expires_at", "must be an RFC 3339 time")
 			cmd.ExpiresAt = &t
 		}

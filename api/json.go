@@ -265,6 +265,12 @@ func (o *object) has(name string) bool {
 	return ok
 }
 
+// given reports whether the field is present and not null.
+func (o *object) given(name string) bool {
+	raw, ok := o.raw[name]
+	return ok && string(raw) != "null"
+}
+
 // deref is a string field read by str, absent or null as "".
 func deref(p *string) string {
 	if p == nil {

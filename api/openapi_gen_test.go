@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"reflect"
 	"slices"
@@ -151,6 +152,39 @@ var requestTypes = map[string]any{
 	"POST /v1/admin/flows/{name}/replay":        emptyRequest{}, // the handler reads no body: it ignores any field
 
 	// customers, orders, inventory, returns, warranties
+	"POST /v1/customers":                                 createCustomerRequest{},
+	"PUT /v1/customers/{id}":                             updateCustomerRequest{},
+	"DELETE /v1/customers/{id}":                          statusRequest{},
+	"POST /v1/customers/{id}/addresses":                  addressInput{},
+	"POST /v1/customers/{id}/forget":                     reasonRequest{},
+	"POST /v1/customers/{id}/{action}":                   reasonRequest{},
+	"POST /v1/orders":                                    createOrderRequest{},
+	"PUT /v1/orders/{id}":                                updateOrderRequest{},
+	"POST /v1/orders/{id}/ship":                          shipOrderRequest{},
+	"POST /v1/orders/{id}/notes":                         orderNoteRequest{},
+	"POST /v1/orders/{id}/pay":                           payOrderRequest{},
+	"POST /v1/orders/{id}/refund":                        refundRequest{},
+	"POST /v1/orders/{id}/{action}":                      reasonRequest{},
+	"POST /v1/inventory":                                 createItemRequest{},
+	"PUT /v1/inventory/{id}":                             updateItemRequest{},
+	"POST /v1/inventory/{id}/adjust":                     adjustRequest{},
+	"POST /v1/inventory/{id}/reserve":                    reserveRequest{},
+	"POST /v1/inventory/{id}/release-reservation/{rid}":  actionRequest{},
+	"POST /v1/reservations/{rid}/release":                emptyRequest{},
+	"POST /v1/returns":                                   createReturnRequest{},
+	"POST /v1/returns/{id}/inspect":                      inspectReturnRequest{},
+	"POST /v1/returns/{id}/refund":                       refundRequest{},
+	"POST /v1/returns/{id}/{action}":                     reasonRequest{},
+	"POST /v1/warranties":                                createWarrantyRequest{},
+	"POST /v1/warranties/{id}/claims":                    fileClaimRequest{},
+	"POST /v1/warranties/{id}/claims/{claim_id}/approve": approveClaimRequest{},
+	"POST /v1/warranties/{id}/claims/{claim_id}/reject":  reasonRequest{},
+	"POST /v1/warranties/{id}/{action}":                  reasonRequest{},
+	"POST /v1/warranties/approve/{id}":                   statusRequest{},
+	"POST /v1/warranties/reject/{id}":                    statusRequest{},
+	"POST /v1/warranties/cancel/{id}":                    statusRequest{},
+	"POST /v1/warranties/close/{id}":                     statusRequest{},
+	"POST /v1/warranties/reopen/{id}":                    statusRequest{},
 
 	// purchasing, manufacturing, wholesale
 	"POST /v1/suppliers":                       createSupplierRequest{},
@@ -338,8 +372,7 @@ func requestSchema(req any, action bool, schemas openapi3.Schemas) (*openapi3.Sc
 		notes.Description = "the action's notes, recorded in its events' metadata"
 		s.Properties["notes"] = &openapi3.SchemaRef{Value: notes}
 	}
-	for i := range t.NumField() {
-		f := t.Field(i)
+	for _, f := range reflect.VisibleFields(t) { // embedded fields' too
 		if alias := f.Tag.Get("alias"); alias != "" {
 			own := *s.Properties[jsonName(f)].Value
 			// a distinct name for generated clients' structs, which cannot hold two FirstName
@@ -354,7 +387,7 @@ func requestSchema(req any, action bool, schemas openapi3.Schemas) (*openapi3.Sc
 // requestField makes a request schema say what the handlers read (fill and the object
 // reader): an object, nested ones included, refuses fields it does not have; null is
 // read as absent (or "" for a string) in every field; and a field's tags enum:"A,B",
-// pattern:"^[A-Z]{3}$", minimum:"1" and maximum:"100" state the checks its command makes.
+// pattern:"^[A-Z]{3}$", format:"date-time", minimum:"1" and maximum:"100" state the checks its command makes.
 func requestField(_ string, t reflect.Type, tag reflect.StructTag, s *openapi3.Schema) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -378,6 +411,9 @@ func requestField(_ string, t reflect.Type, tag reflect.StructTag, s *openapi3.S
 	if p := tag.Get("pattern"); p != "" {
 		s.Pattern = p
 	}
+	if f := tag.Get("format"); f != "" {
+		s.Format = f
+	}
 	if m := tag.Get("minimum"); m != "" {
 		min, err := strconv.ParseFloat(m, 64)
 		if err != nil {
@@ -398,8 +434,8 @@ func requestField(_ string, t reflect.Type, tag reflect.StructTag, s *openapi3.S
 // requiresBody reports whether a request type has a field without omitempty: one a
 // body must give. Every other body may be left out, and is read as {}.
 func requiresBody(t reflect.Type) bool {
-	for i := range t.NumField() {
-		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	for _, f := range reflect.VisibleFields(t) {
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name != "" && name != "-" && !strings.Contains(opts, "omitempty") {
 			return true
 		}
@@ -409,8 +445,8 @@ func requiresBody(t reflect.Type) bool {
 
 // hasField reports whether a struct type has a field of that json name.
 func hasField(t reflect.Type, name string) bool {
-	for i := range t.NumField() {
-		if jsonName(t.Field(i)) == name {
+	for _, f := range reflect.VisibleFields(t) {
+		if jsonName(f) == name {
 			return true
 		}
 	}
@@ -520,19 +556,19 @@ func TestOpenAPIIsGenerated(t *testing.T) {
 		t.Fatalf("the generated document is invalid: %v", err)
 	}
 	t.Logf("%d of %d operations answer a generated schema", typed, total)
+	// every write reads its body through a Go request type (one that reads nothing too)
 	var untyped []string
 	for path, item := range again.Paths.Map() {
-		for method, op := range item.Operations() {
-			if op.RequestBody == nil {
-				continue
-			}
-			if _, ok := requestFor(method, path); !ok {
+		for method := range item.Operations() {
+			if _, ok := requestFor(method, path); !ok && method != http.MethodGet && path != "/metrics" {
 				untyped = append(untyped, method+" "+path)
 			}
 		}
 	}
 	slices.Sort(untyped)
-	t.Logf("%d operations read a body without a request type:\n%s", len(untyped), strings.Join(untyped, "\n"))
+	if len(untyped) > 0 {
+		t.Errorf("%d operations have no request type in requestTypes:\n%s", len(untyped), strings.Join(untyped, "\n"))
+	}
 	if *updateOpenAPI {
 		if err := os.WriteFile("openapi.yaml", out, 0o644); err != nil {
 			t.Fatal(err)

@@ -44,46 +44,63 @@ func orderOf(o *domain.Order) orderJSON {
 		CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
 }
 
+// orderItemInput is one order line of a request.
 type orderItemInput struct {
 	SKU       string `json:"sku"`
 	Name      string `json:"name"`
-	Quantity  int64  `json:"quantity"`
-	UnitPrice int64  `json:"unit_price"`
+	Quantity  int64  `json:"quantity" minimum:"1"`
+	UnitPrice int64  `json:"unit_price" minimum:"0"`
 }
 
-func orderItems(o *object) *[]domain.OrderLineInput {
-	var in []orderItemInput
-	if !o.into("items", &in) {
-		return nil
-	}
+func orderLines(in []orderItemInput) []domain.OrderLineInput {
 	out := make([]domain.OrderLineInput, len(in))
 	for i, l := range in {
 		out[i] = domain.OrderLineInput(l)
 	}
-	return &out
+	return out
+}
+
+// orderAddress is an address a request gives, nil when it gives none.
+func orderAddress(in *addressInput) *domain.Address {
+	if in == nil {
+		return nil
+	}
+	a := in.address()
+	return &a
 }
 
 // DefaultLocation is where an order without location_id is fulfilled from.
 const DefaultLocation = "main"
 
+// createOrderRequest is the body of POST /v1/orders.
+type createOrderRequest struct {
+	ID              string            `json:"id,omitempty"`
+	CustomerID      string            `json:"customer_id,omitempty"`
+	Currency        string            `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
+	LocationID      string            `json:"location_id,omitempty"` // main unless given
+	Channel         string            `json:"channel,omitempty"`
+	Notes           string            `json:"notes,omitempty"`
+	Metadata        map[string]string `json:"metadata,omitempty"`
+	ShippingAddress *addressInput     `json:"shipping_address,omitempty"`
+	BillingAddress  *addressInput     `json:"billing_address,omitempty"`
+	Status          string            `json:"status,omitempty" enum:"DRAFT,PENDING"` // DRAFT unless given
+	Items           []orderItemInput  `json:"items,omitempty"`
+}
+
 func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.CreateOrder{OrderID: commands.NewID(), LocationID: DefaultLocation}
+	var cmd domain.CreateOrder
 	create(s, w, r, "/v1/orders/", func(o *domain.Order) string { return o.ID }, orderOf, func(o *object) {
-		o.into("id", &cmd.OrderID)
-		o.into("customer_id", &cmd.CustomerID)
-		o.into("currency", &cmd.Currency)
-		o.into("location_id", &cmd.LocationID)
-		o.into("channel", &cmd.Channel)
-		o.into("notes", &cmd.Notes)
-		o.into("metadata", &cmd.Metadata)
-		cmd.ShippingAddress, cmd.BillingAddress = orderAddress(o, "shipping_address"), orderAddress(o, "billing_address")
-		var status string
-		if o.into("status", &status) {
-			o.v.Check(status == "DRAFT" || status == "PENDING", "status", "must be DRAFT or PENDING")
-			cmd.Submit = status == "PENDING"
+		in := createOrderRequest{ID: commands.NewID(), LocationID: DefaultLocation}
+		o.fill(&in)
+		cmd = domain.CreateOrder{OrderID: in.ID, CustomerID: in.CustomerID, Currency: in.Currency, LocationID: in.LocationID,
+			Channel: in.Channel, Notes: in.Notes, Metadata: in.Metadata,
+			ShippingAddress: orderAddress(in.ShippingAddress), BillingAddress: orderAddress(in.BillingAddress)}
+		if o.given("status") {
+			o.v.Check(in.Status == "DRAFT" || in.Status == "PENDING", "status", "must be DRAFT or PENDING")
+			cmd.Submit = in.Status == "PENDING"
 		}
-		if items := orderItems(o); items != nil {
-			cmd.Items = *items
+		if in.Items != nil {
+			cmd.Items = orderLines(in.Items)
 		}
 		o.v.Check(domain.ValidID(cmd.OrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		cmd.Check(&o.v)
@@ -92,16 +109,14 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// orderAddress reads an address field of an order, nil when absent. Each address is read
-// into its own value: a billing address leaving out street2 has none, whatever the
-// shipping address said.
-func orderAddress(o *object, field string) *domain.Address {
-	var in addressInput
-	if !o.into(field, &in) {
-		return nil
-	}
-	a := in.address()
-	return &a
+// updateOrderRequest is the body of PUT /v1/orders/{id}: what it gives changes.
+type updateOrderRequest struct {
+	Items           []orderItemInput  `json:"items,omitempty"`
+	Notes           *string           `json:"notes,omitempty"`
+	Channel         *string           `json:"channel,omitempty"`
+	ShippingAddress *addressInput     `json:"shipping_address,omitempty"`
+	BillingAddress  *addressInput     `json:"billing_address,omitempty"`
+	Metadata        map[string]string `json:"metadata,omitempty"` // null clears it
 }
 
 // updateOrder is PUT /v1/orders/{id}: an edit before shipping. Items replaces the lines
@@ -110,14 +125,16 @@ func orderAddress(o *object, field string) *domain.Address {
 func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.UpdateOrder
 	command(s, w, r, orderOf, func(o *object) {
-		cmd.Items = orderItems(o)
-		cmd.Notes = o.str("notes")
-		cmd.Channel = o.str("channel")
-		cmd.ShippingAddress, cmd.BillingAddress = orderAddress(o, "shipping_address"), orderAddress(o, "billing_address")
-		var m map[string]string
+		var in updateOrderRequest
+		o.fill(&in)
+		if in.Items != nil {
+			lines := orderLines(in.Items)
+			cmd.Items = &lines
+		}
+		cmd.Notes, cmd.Channel = in.Notes, in.Channel
+		cmd.ShippingAddress, cmd.BillingAddress = orderAddress(in.ShippingAddress), orderAddress(in.BillingAddress)
 		if o.has("metadata") {
-			o.into("metadata", &m)
-			cmd.Metadata = &m
+			cmd.Metadata = &in.Metadata
 		}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
@@ -132,57 +149,75 @@ func (s *Server) orderAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// shipOrder is POST /v1/orders/{id}/ship {lines: [{line_id, quantity}], carrier,
-// tracking_number}; without lines it ships everything not yet shipped.
+// shipOrderRequest is the body of POST /v1/orders/{id}/ship: without lines it ships
+// everything not yet shipped.
+type shipOrderRequest struct {
+	Lines []struct {
+		LineID   string `json:"line_id"`
+		Quantity int64  `json:"quantity"`
+	} `json:"lines,omitempty"`
+	Carrier        string `json:"carrier,omitempty"`
+	TrackingNumber string `json:"tracking_number,omitempty"`
+}
+
 func (s *Server) shipOrder(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.ShipOrder
 	command(s, w, r, orderOf, func(o *object) {
-		var lines []struct {
-			LineID   string `json:"line_id"`
-			Quantity int64  `json:"quantity"`
-		}
-		o.into("lines", &lines)
-		for _, l := range lines {
+		var in shipOrderRequest
+		o.fill(&in)
+		for _, l := range in.Lines {
 			cmd.Lines = append(cmd.Lines, domain.ShipLine{LineID: l.LineID, Quantity: l.Quantity})
 		}
-		o.into("carrier", &cmd.Carrier)
-		o.into("tracking_number", &cmd.TrackingNumber)
+		cmd.Carrier, cmd.TrackingNumber = in.Carrier, in.TrackingNumber
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
 		return s.cmd.Orders().Ship(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
+// orderNoteRequest is the body of POST /v1/orders/{id}/notes: the note, as body or as
+// the SDK's note.
+type orderNoteRequest struct {
+	Body string  `json:"body,omitempty"`
+	Note *string `json:"note,omitempty"`
+}
+
 func (s *Server) addOrderNote(w http.ResponseWriter, r *http.Request) {
-	var body string
+	var in orderNoteRequest
 	command(s, w, r, orderOf, func(o *object) {
-		o.into("body", &body)
-		if b := o.str("note"); b != nil { // StateSet's SDK sends "note"
-			body = *b
+		o.fill(&in)
+		if in.Note != nil { // StateSet's SDK sends "note"
+			in.Body = *in.Note
 		}
 	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.Orders().AddNote(r.Context(), mux.Vars(r)["id"], body, opts...)
+		return s.cmd.Orders().AddNote(r.Context(), mux.Vars(r)["id"], in.Body, opts...)
 	})
+}
+
+// payOrderRequest is the body of POST /v1/orders/{id}/pay: the captured amount (the
+// total unless given).
+type payOrderRequest struct {
+	Amount    int64  `json:"amount,omitempty" minimum:"0"`
+	Reference string `json:"reference,omitempty"`
 }
 
 func (s *Server) payOrder(w http.ResponseWriter, r *http.Request) {
-	var amount int64
-	var ref string
-	command(s, w, r, orderOf, func(o *object) {
-		o.into("amount", &amount)
-		o.into("reference", &ref)
-	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.Orders().Pay(r.Context(), mux.Vars(r)["id"], amount, ref, opts...)
+	var in payOrderRequest
+	command(s, w, r, orderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.Orders().Pay(r.Context(), mux.Vars(r)["id"], in.Amount, in.Reference, opts...)
 	})
 }
 
+// refundRequest is the body of a refund: the amount (0 or absent: all that is left) and
+// why.
+type refundRequest struct {
+	Amount int64  `json:"amount,omitempty" minimum:"0"`
+	Reason string `json:"reason,omitempty"`
+}
+
 func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
-	var amount int64
-	var reason string
-	command(s, w, r, orderOf, func(o *object) {
-		o.into("amount", &amount)
-		o.into("reason", &reason)
-	}, func(opts []commands.Option) (commands.Result[domain.Order], error) {
-		return s.cmd.Orders().Refund(r.Context(), mux.Vars(r)["id"], amount, reason, "", "", opts...)
+	var in refundRequest
+	command(s, w, r, orderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Order], error) {
+		return s.cmd.Orders().Refund(r.Context(), mux.Vars(r)["id"], in.Amount, in.Reason, "", "", opts...)
 	})
 }
 

@@ -20,6 +20,10 @@ func (o *object) fill(req any) {
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			o.fill(v.Field(i).Addr().Interface()) // shared fields, embedded
+			continue
+		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" {
 			continue
@@ -47,6 +51,12 @@ func (o *object) fill(req any) {
 type (
 	// reasonRequest is a status action's body: why, recorded in its event.
 	reasonRequest struct {
+		Reason *string `json:"reason,omitempty"`
+	}
+	// statusRequest is the body of a status change served on a route that is no
+	// action (DELETE /v1/customers/{id}, the SDK's POST /v1/warranties/{action}/{id}):
+	// why, and no notes.
+	statusRequest struct {
 		Reason *string `json:"reason,omitempty"`
 	}
 	// actionRequest is the body of an action that reads nothing but its notes.

@@ -21,30 +21,35 @@ func returnOf(r *domain.Return) returnJSON {
 	return returnJSON{Return: *r, Items: nonNil(r.Items), TotalValue: r.Value()}
 }
 
-// createReturn is POST /v1/returns {id?, order_id, items: [{line_id or sku, quantity,
-// reason, condition}], notes}. The order holds the quantities before the return exists.
+// createReturnRequest is the body of POST /v1/returns: each item names its order line
+// by line_id or sku. The order holds the quantities before the return exists.
+type createReturnRequest struct {
+	ID      string `json:"id,omitempty"`
+	OrderID string `json:"order_id,omitempty"`
+	Notes   string `json:"notes,omitempty"`
+	Items   []struct {
+		LineID    string `json:"line_id"`
+		SKU       string `json:"sku"`
+		Quantity  int64  `json:"quantity"`
+		Reason    string `json:"reason" enum:"DEFECTIVE,WRONG_ITEM,NOT_AS_DESCRIBED,NO_LONGER_NEEDED,DAMAGED_IN_TRANSIT,OTHER"`
+		Condition string `json:"condition"`
+	} `json:"items,omitempty"`
+}
+
 func (s *Server) createReturn(w http.ResponseWriter, r *http.Request) {
-	in := commands.RequestReturn{ReturnID: commands.NewID()}
+	var cmd commands.RequestReturn
 	create(s, w, r, "/v1/returns/", func(r *domain.Return) string { return r.ID }, returnOf, func(o *object) {
-		o.into("id", &in.ReturnID)
-		o.into("order_id", &in.OrderID)
-		o.into("notes", &in.Notes)
-		var items []struct {
-			LineID    string `json:"line_id"`
-			SKU       string `json:"sku"`
-			Quantity  int64  `json:"quantity"`
-			Reason    string `json:"reason"`
-			Condition string `json:"condition"`
+		in := createReturnRequest{ID: commands.NewID()}
+		o.fill(&in)
+		cmd = commands.RequestReturn{ReturnID: in.ID, OrderID: in.OrderID, Notes: in.Notes}
+		for _, it := range in.Items {
+			cmd.Items = append(cmd.Items, commands.ReturnItemInput(it))
 		}
-		o.into("items", &items)
-		for _, it := range items {
-			in.Items = append(in.Items, commands.ReturnItemInput(it))
-		}
-		o.v.Check(domain.ValidID(in.ReturnID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-		o.v.Check(in.OrderID != "", "order_id", "is required")
-		o.v.Check(len(in.Items) > 0, "items", "at least one item")
+		o.v.Check(domain.ValidID(cmd.ReturnID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
+		o.v.Check(cmd.OrderID != "", "order_id", "is required")
+		o.v.Check(len(cmd.Items) > 0, "items", "at least one item")
 	}, func(opts []commands.Option) (commands.Result[domain.Return], error) {
-		return s.cmd.Returns().Create(r.Context(), in, opts...)
+		return s.cmd.Returns().Create(r.Context(), cmd, opts...)
 	})
 }
 
@@ -55,17 +60,22 @@ func (s *Server) returnAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// inspectReturn is POST /v1/returns/{id}/inspect {items: [{line_id, disposition, location_id}]}.
+// inspectReturnRequest is the body of POST /v1/returns/{id}/inspect: one disposition a
+// line, a RESTOCK line with the warehouse it goes back to.
+type inspectReturnRequest struct {
+	Items []struct {
+		LineID      string `json:"line_id"`
+		Disposition string `json:"disposition" enum:"RESTOCK,DAMAGED,DISPOSE"`
+		LocationID  string `json:"location_id"`
+	} `json:"items,omitempty"`
+}
+
 func (s *Server) inspectReturn(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.InspectReturn
 	command(s, w, r, returnOf, func(o *object) {
-		var items []struct {
-			LineID      string `json:"line_id"`
-			Disposition string `json:"disposition"`
-			LocationID  string `json:"location_id"`
-		}
-		o.into("items", &items)
-		for _, it := range items {
+		var in inspectReturnRequest
+		o.fill(&in)
+		for _, it := range in.Items {
 			cmd.Items = append(cmd.Items, domain.ReturnInspection(it))
 		}
 		cmd.Check(&o.v)
@@ -74,13 +84,14 @@ func (s *Server) inspectReturn(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// refundReturn is POST /v1/returns/{id}/refund {amount, reason}; amount 0 or absent
+// refundReturn is POST /v1/returns/{id}/refund (refundRequest); amount 0 or absent
 // refunds what is left of the items' value.
 func (s *Server) refundReturn(w http.ResponseWriter, r *http.Request) {
 	var cmd domain.RefundReturn
 	command(s, w, r, returnOf, func(o *object) {
-		o.into("amount", &cmd.Amount)
-		o.into("reason", &cmd.Reason)
+		var in refundRequest
+		o.fill(&in)
+		cmd = domain.RefundReturn{Amount: in.Amount, Reason: in.Reason}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Return], error) {
 		return s.cmd.Returns().Refund(r.Context(), mux.Vars(r)["id"], cmd, opts...)

@@ -22,22 +22,29 @@ func warrantyOf(w *domain.Warranty) warrantyJSON {
 	return warrantyJSON{Warranty: *w, Claims: nonNil(w.Claims), ExpiresAt: rfc3339(w.ExpiresAt())}
 }
 
-// createWarranty is POST /v1/warranties {id?, customer_id, order_id?, sku, serial_number?,
-// type, starts_at? (RFC 3339, default now), duration_months, terms?}.
+// createWarrantyRequest is the body of POST /v1/warranties; starts_at is now unless
+// given.
+type createWarrantyRequest struct {
+	ID             string `json:"id,omitempty"`
+	CustomerID     string `json:"customer_id,omitempty"`
+	OrderID        string `json:"order_id,omitempty"`
+	SKU            string `json:"sku,omitempty"`
+	SerialNumber   string `json:"serial_number,omitempty"`
+	Type           string `json:"type,omitempty" enum:"MANUFACTURER,EXTENDED,THIRD_PARTY"`
+	DurationMonths int    `json:"duration_months,omitempty" minimum:"1" maximum:"120"`
+	Terms          string `json:"terms,omitempty"`
+	StartsAt       string `json:"starts_at,omitempty" format:"date-time"`
+}
+
 func (s *Server) createWarranty(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.RegisterWarranty{WarrantyID: commands.NewID(), StartsAt: time.Now().UTC()}
+	var cmd domain.RegisterWarranty
 	create(s, w, r, "/v1/warranties/", func(w *domain.Warranty) string { return w.ID }, warrantyOf, func(o *object) {
-		o.into("id", &cmd.WarrantyID)
-		o.into("customer_id", &cmd.CustomerID)
-		o.into("order_id", &cmd.OrderID)
-		o.into("sku", &cmd.SKU)
-		o.into("serial_number", &cmd.SerialNumber)
-		o.into("type", &cmd.Type)
-		o.into("duration_months", &cmd.DurationMonths)
-		o.into("terms", &cmd.Terms)
-		var starts string
-		if o.into("starts_at", &starts) {
-			t, err := time.Parse(time.RFC3339, starts)
+		in := createWarrantyRequest{ID: commands.NewID()}
+		o.fill(&in)
+		cmd = domain.RegisterWarranty{WarrantyID: in.ID, CustomerID: in.CustomerID, OrderID: in.OrderID, SKU: in.SKU,
+			SerialNumber: in.SerialNumber, Type: in.Type, DurationMonths: in.DurationMonths, Terms: in.Terms, StartsAt: time.Now().UTC()}
+		if o.given("starts_at") && o.raw["starts_at"][0] == '"' { // a non-string is refused by fill already
+			t, err := time.Parse(time.RFC3339, in.StartsAt)
 			o.v.Check(err == nil, "starts_at", "must be an RFC 3339 time")
 			cmd.StartsAt = t
 		}
@@ -54,33 +61,43 @@ func (s *Server) warrantyAction(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// fileWarrantyClaim is POST /v1/warranties/{id}/claims {id?, issue_description, photos}.
+// fileClaimRequest is the body of POST /v1/warranties/{id}/claims.
+type fileClaimRequest struct {
+	ID               string   `json:"id,omitempty"`
+	IssueDescription string   `json:"issue_description,omitempty"`
+	Photos           []string `json:"photos,omitempty"` // http(s) URLs
+}
+
 func (s *Server) fileWarrantyClaim(w http.ResponseWriter, r *http.Request) {
-	cmd := domain.FileWarrantyClaim{ClaimID: commands.NewID()}
+	var cmd domain.FileWarrantyClaim
 	addTo(s, w, r, warrantyOf, func(o *object) {
-		o.into("id", &cmd.ClaimID)
-		o.into("issue_description", &cmd.IssueDescription)
-		o.into("photos", &cmd.Photos)
+		in := fileClaimRequest{ID: commands.NewID()}
+		o.fill(&in)
+		cmd = domain.FileWarrantyClaim{ClaimID: in.ID, IssueDescription: in.IssueDescription, Photos: in.Photos}
 	}, func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
 		return s.cmd.Warranties().FileClaim(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 
-// approveWarrantyClaim is POST /v1/warranties/{id}/claims/{claim_id}/approve {resolution}.
+// approveClaimRequest is the body of POST /v1/warranties/{id}/claims/{claim_id}/approve.
+type approveClaimRequest struct {
+	Resolution string `json:"resolution,omitempty" enum:"REPAIR,REPLACEMENT,REFUND"`
+}
+
 func (s *Server) approveWarrantyClaim(w http.ResponseWriter, r *http.Request) {
-	var resolution string
-	command(s, w, r, warrantyOf, func(o *object) { o.into("resolution", &resolution) },
+	var in approveClaimRequest
+	command(s, w, r, warrantyOf, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
-			return s.cmd.Warranties().ApproveClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], resolution, opts...)
+			return s.cmd.Warranties().ApproveClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], in.Resolution, opts...)
 		})
 }
 
-// rejectWarrantyClaim is POST /v1/warranties/{id}/claims/{claim_id}/reject {reason}.
+// rejectWarrantyClaim is POST /v1/warranties/{id}/claims/{claim_id}/reject (reasonRequest).
 func (s *Server) rejectWarrantyClaim(w http.ResponseWriter, r *http.Request) {
-	var reason string
-	command(s, w, r, warrantyOf, func(o *object) { o.into("reason", &reason) },
+	var in reasonRequest
+	command(s, w, r, warrantyOf, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[domain.Warranty], error) {
-			return s.cmd.Warranties().RejectClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], reason, opts...)
+			return s.cmd.Warranties().RejectClaim(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["claim_id"], deref(in.Reason), opts...)
 		})
 }
 

@@ -17,21 +17,21 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
-// Defines values for AddressInputType.
+// Defines values for ApproveClaimRequestResolution.
 const (
-	BILLING  AddressInputType = "BILLING"
-	PRIMARY  AddressInputType = "PRIMARY"
-	SHIPPING AddressInputType = "SHIPPING"
+	REFUND      ApproveClaimRequestResolution = "REFUND"
+	REPAIR      ApproveClaimRequestResolution = "REPAIR"
+	REPLACEMENT ApproveClaimRequestResolution = "REPLACEMENT"
 )
 
-// Valid indicates whether the value is a known member of the AddressInputType enum.
-func (e AddressInputType) Valid() bool {
+// Valid indicates whether the value is a known member of the ApproveClaimRequestResolution enum.
+func (e ApproveClaimRequestResolution) Valid() bool {
 	switch e {
-	case BILLING:
+	case REFUND:
 		return true
-	case PRIMARY:
+	case REPAIR:
 		return true
-	case SHIPPING:
+	case REPLACEMENT:
 		return true
 	default:
 		return false
@@ -56,6 +56,126 @@ func (e CreateCaseRequestPriority) Valid() bool {
 	case CreateCaseRequestPriorityMEDIUM:
 		return true
 	case CreateCaseRequestPriorityURGENT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateCustomerRequestStatus.
+const (
+	CreateCustomerRequestStatusACTIVE    CreateCustomerRequestStatus = "ACTIVE"
+	CreateCustomerRequestStatusARCHIVED  CreateCustomerRequestStatus = "ARCHIVED"
+	CreateCustomerRequestStatusINACTIVE  CreateCustomerRequestStatus = "INACTIVE"
+	CreateCustomerRequestStatusPROSPECT  CreateCustomerRequestStatus = "PROSPECT"
+	CreateCustomerRequestStatusSUSPENDED CreateCustomerRequestStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the CreateCustomerRequestStatus enum.
+func (e CreateCustomerRequestStatus) Valid() bool {
+	switch e {
+	case CreateCustomerRequestStatusACTIVE:
+		return true
+	case CreateCustomerRequestStatusARCHIVED:
+		return true
+	case CreateCustomerRequestStatusINACTIVE:
+		return true
+	case CreateCustomerRequestStatusPROSPECT:
+		return true
+	case CreateCustomerRequestStatusSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateCustomerRequestType.
+const (
+	CreateCustomerRequestTypeBUSINESS   CreateCustomerRequestType = "BUSINESS"
+	CreateCustomerRequestTypeGOVERNMENT CreateCustomerRequestType = "GOVERNMENT"
+	CreateCustomerRequestTypeINDIVIDUAL CreateCustomerRequestType = "INDIVIDUAL"
+	CreateCustomerRequestTypeNONPROFIT  CreateCustomerRequestType = "NONPROFIT"
+)
+
+// Valid indicates whether the value is a known member of the CreateCustomerRequestType enum.
+func (e CreateCustomerRequestType) Valid() bool {
+	switch e {
+	case CreateCustomerRequestTypeBUSINESS:
+		return true
+	case CreateCustomerRequestTypeGOVERNMENT:
+		return true
+	case CreateCustomerRequestTypeINDIVIDUAL:
+		return true
+	case CreateCustomerRequestTypeNONPROFIT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateOrderRequestStatus.
+const (
+	DRAFT   CreateOrderRequestStatus = "DRAFT"
+	PENDING CreateOrderRequestStatus = "PENDING"
+)
+
+// Valid indicates whether the value is a known member of the CreateOrderRequestStatus enum.
+func (e CreateOrderRequestStatus) Valid() bool {
+	switch e {
+	case DRAFT:
+		return true
+	case PENDING:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateReturnRequestItemsReason.
+const (
+	DAMAGEDINTRANSIT CreateReturnRequestItemsReason = "DAMAGED_IN_TRANSIT"
+	DEFECTIVE        CreateReturnRequestItemsReason = "DEFECTIVE"
+	NOLONGERNEEDED   CreateReturnRequestItemsReason = "NO_LONGER_NEEDED"
+	NOTASDESCRIBED   CreateReturnRequestItemsReason = "NOT_AS_DESCRIBED"
+	OTHER            CreateReturnRequestItemsReason = "OTHER"
+	WRONGITEM        CreateReturnRequestItemsReason = "WRONG_ITEM"
+)
+
+// Valid indicates whether the value is a known member of the CreateReturnRequestItemsReason enum.
+func (e CreateReturnRequestItemsReason) Valid() bool {
+	switch e {
+	case DAMAGEDINTRANSIT:
+		return true
+	case DEFECTIVE:
+		return true
+	case NOLONGERNEEDED:
+		return true
+	case NOTASDESCRIBED:
+		return true
+	case OTHER:
+		return true
+	case WRONGITEM:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateWarrantyRequestType.
+const (
+	EXTENDED     CreateWarrantyRequestType = "EXTENDED"
+	MANUFACTURER CreateWarrantyRequestType = "MANUFACTURER"
+	THIRDPARTY   CreateWarrantyRequestType = "THIRD_PARTY"
+)
+
+// Valid indicates whether the value is a known member of the CreateWarrantyRequestType enum.
+func (e CreateWarrantyRequestType) Valid() bool {
+	switch e {
+	case EXTENDED:
+		return true
+	case MANUFACTURER:
+		return true
+	case THIRDPARTY:
 		return true
 	default:
 		return false
@@ -158,6 +278,27 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for InspectReturnRequestItemsDisposition.
+const (
+	DAMAGED InspectReturnRequestItemsDisposition = "DAMAGED"
+	DISPOSE InspectReturnRequestItemsDisposition = "DISPOSE"
+	RESTOCK InspectReturnRequestItemsDisposition = "RESTOCK"
+)
+
+// Valid indicates whether the value is a known member of the InspectReturnRequestItemsDisposition enum.
+func (e InspectReturnRequestItemsDisposition) Valid() bool {
+	switch e {
+	case DAMAGED:
+		return true
+	case DISPOSE:
+		return true
+	case RESTOCK:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PutWholesaleAccountRequestNetTerms.
 const (
 	NET15 PutWholesaleAccountRequestNetTerms = "NET15"
@@ -173,6 +314,72 @@ func (e PutWholesaleAccountRequestNetTerms) Valid() bool {
 	case NET30:
 		return true
 	case NET60:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReserveRequestReferenceType.
+const (
+	Manual ReserveRequestReferenceType = "manual"
+)
+
+// Valid indicates whether the value is a known member of the ReserveRequestReferenceType enum.
+func (e ReserveRequestReferenceType) Valid() bool {
+	switch e {
+	case Manual:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateCustomerRequestStatus.
+const (
+	UpdateCustomerRequestStatusACTIVE    UpdateCustomerRequestStatus = "ACTIVE"
+	UpdateCustomerRequestStatusARCHIVED  UpdateCustomerRequestStatus = "ARCHIVED"
+	UpdateCustomerRequestStatusINACTIVE  UpdateCustomerRequestStatus = "INACTIVE"
+	UpdateCustomerRequestStatusPROSPECT  UpdateCustomerRequestStatus = "PROSPECT"
+	UpdateCustomerRequestStatusSUSPENDED UpdateCustomerRequestStatus = "SUSPENDED"
+)
+
+// Valid indicates whether the value is a known member of the UpdateCustomerRequestStatus enum.
+func (e UpdateCustomerRequestStatus) Valid() bool {
+	switch e {
+	case UpdateCustomerRequestStatusACTIVE:
+		return true
+	case UpdateCustomerRequestStatusARCHIVED:
+		return true
+	case UpdateCustomerRequestStatusINACTIVE:
+		return true
+	case UpdateCustomerRequestStatusPROSPECT:
+		return true
+	case UpdateCustomerRequestStatusSUSPENDED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateCustomerRequestType.
+const (
+	UpdateCustomerRequestTypeBUSINESS   UpdateCustomerRequestType = "BUSINESS"
+	UpdateCustomerRequestTypeGOVERNMENT UpdateCustomerRequestType = "GOVERNMENT"
+	UpdateCustomerRequestTypeINDIVIDUAL UpdateCustomerRequestType = "INDIVIDUAL"
+	UpdateCustomerRequestTypeNONPROFIT  UpdateCustomerRequestType = "NONPROFIT"
+)
+
+// Valid indicates whether the value is a known member of the UpdateCustomerRequestType enum.
+func (e UpdateCustomerRequestType) Valid() bool {
+	switch e {
+	case UpdateCustomerRequestTypeBUSINESS:
+		return true
+	case UpdateCustomerRequestTypeGOVERNMENT:
+		return true
+	case UpdateCustomerRequestTypeINDIVIDUAL:
+		return true
+	case UpdateCustomerRequestTypeNONPROFIT:
 		return true
 	default:
 		return false
@@ -213,18 +420,29 @@ type Address struct {
 
 // AddressInput defines model for AddressInput.
 type AddressInput struct {
-	City       string            `json:"city"`
-	Country    string            `json:"country"`
-	Id         *string           `json:"id,omitempty"`
-	PostalCode string            `json:"postal_code"`
-	State      *string           `json:"state,omitempty"`
-	Street1    string            `json:"street1"`
-	Street2    *string           `json:"street2,omitempty"`
-	Type       *AddressInputType `json:"type,omitempty"`
+	City    *string `json:"city,omitempty"`
+	Country *string `json:"country,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes      *string `json:"notes,omitempty"`
+	PostalCode *string `json:"postal_code,omitempty"`
+	State      *string `json:"state,omitempty"`
+	Street1    *string `json:"street1,omitempty"`
+	Street2    *string `json:"street2,omitempty"`
+	Type       *string `json:"type,omitempty"`
 }
 
-// AddressInputType defines model for AddressInput.Type.
-type AddressInputType string
+// AdjustRequest defines model for AdjustRequest.
+type AdjustRequest struct {
+	Note *string `json:"note,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes         *string `json:"notes,omitempty"`
+	Quantity      *int64  `json:"quantity,omitempty"`
+	Reason        *string `json:"reason,omitempty"`
+	Reference     *string `json:"reference,omitempty"`
+	ReferenceType *string `json:"reference_type,omitempty"`
+}
 
 // ApiKey defines model for ApiKey.
 type ApiKey struct {
@@ -247,6 +465,16 @@ type ApiKeyList struct {
 	NextCursor *string  `json:"next_cursor,omitempty"`
 	Object     string   `json:"object"`
 }
+
+// ApproveClaimRequest defines model for ApproveClaimRequest.
+type ApproveClaimRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes      *string                        `json:"notes,omitempty"`
+	Resolution *ApproveClaimRequestResolution `json:"resolution,omitempty"`
+}
+
+// ApproveClaimRequestResolution defines model for ApproveClaimRequest.Resolution.
+type ApproveClaimRequestResolution string
 
 // Asn defines model for Asn.
 type Asn struct {
@@ -516,11 +744,55 @@ type CreateContactRequest struct {
 	Title          *string `json:"title,omitempty"`
 }
 
+// CreateCustomerRequest defines model for CreateCustomerRequest.
+type CreateCustomerRequest struct {
+	ActivationDate      *string `json:"activationDate,omitempty"`
+	ActivationDateAlias *string `json:"activation_date,omitempty"`
+	Addresses           *[]*struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"addresses,omitempty"`
+	Email            *string                      `json:"email,omitempty"`
+	FirstName        *string                      `json:"firstName,omitempty"`
+	FirstNameAlias   *string                      `json:"first_name,omitempty"`
+	Id               *string                      `json:"id,omitempty"`
+	LastName         *string                      `json:"lastName,omitempty"`
+	LastNameAlias    *string                      `json:"last_name,omitempty"`
+	Metadata         *map[string]*string          `json:"metadata,omitempty"`
+	Phone            *string                      `json:"phone,omitempty"`
+	Status           *CreateCustomerRequestStatus `json:"status,omitempty"`
+	StripeCustomerId *string                      `json:"stripe_customer_id,omitempty"`
+	Timestamp        *string                      `json:"timestamp,omitempty"`
+	Type             *CreateCustomerRequestType   `json:"type,omitempty"`
+}
+
+// CreateCustomerRequestStatus defines model for CreateCustomerRequest.Status.
+type CreateCustomerRequestStatus string
+
+// CreateCustomerRequestType defines model for CreateCustomerRequest.Type.
+type CreateCustomerRequestType string
+
 // CreateCycleCountRequest defines model for CreateCycleCountRequest.
 type CreateCycleCountRequest struct {
 	Id          *string    `json:"id,omitempty"`
 	Skus        *[]*string `json:"skus,omitempty"`
 	WarehouseId *string    `json:"warehouse_id,omitempty"`
+}
+
+// CreateItemRequest defines model for CreateItemRequest.
+type CreateItemRequest struct {
+	Currency        *string `json:"currency,omitempty"`
+	LocationId      *string `json:"location_id,omitempty"`
+	OnHand          *int64  `json:"on_hand,omitempty"`
+	ReorderPoint    *int64  `json:"reorder_point,omitempty"`
+	ReorderQuantity *int64  `json:"reorder_quantity,omitempty"`
+	Sku             *string `json:"sku,omitempty"`
+	UnitCost        *int64  `json:"unit_cost,omitempty"`
 }
 
 // CreateLeadRequest defines model for CreateLeadRequest.
@@ -553,6 +825,45 @@ type CreateOpportunityRequest struct {
 	Name           *string `json:"name,omitempty"`
 	Probability    *int    `json:"probability,omitempty"`
 }
+
+// CreateOrderRequest defines model for CreateOrderRequest.
+type CreateOrderRequest struct {
+	BillingAddress *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"billing_address,omitempty"`
+	Channel    *string `json:"channel,omitempty"`
+	Currency   *string `json:"currency,omitempty"`
+	CustomerId *string `json:"customer_id,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	Items      *[]*struct {
+		Name      *string `json:"name,omitempty"`
+		Quantity  *int64  `json:"quantity,omitempty"`
+		Sku       *string `json:"sku,omitempty"`
+		UnitPrice *int64  `json:"unit_price,omitempty"`
+	} `json:"items,omitempty"`
+	LocationId      *string             `json:"location_id,omitempty"`
+	Metadata        *map[string]*string `json:"metadata,omitempty"`
+	Notes           *string             `json:"notes,omitempty"`
+	ShippingAddress *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"shipping_address,omitempty"`
+	Status *CreateOrderRequestStatus `json:"status,omitempty"`
+}
+
+// CreateOrderRequestStatus defines model for CreateOrderRequest.Status.
+type CreateOrderRequestStatus string
 
 // CreatePickListRequest defines model for CreatePickListRequest.
 type CreatePickListRequest struct {
@@ -591,6 +902,23 @@ type CreatePurchaseOrderRequest struct {
 	PaymentTerms *string `json:"payment_terms,omitempty"`
 	SupplierId   *string `json:"supplier_id,omitempty"`
 }
+
+// CreateReturnRequest defines model for CreateReturnRequest.
+type CreateReturnRequest struct {
+	Id    *string `json:"id,omitempty"`
+	Items *[]*struct {
+		Condition *string                         `json:"condition,omitempty"`
+		LineId    *string                         `json:"line_id,omitempty"`
+		Quantity  *int64                          `json:"quantity,omitempty"`
+		Reason    *CreateReturnRequestItemsReason `json:"reason,omitempty"`
+		Sku       *string                         `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+	Notes   *string `json:"notes,omitempty"`
+	OrderId *string `json:"order_id,omitempty"`
+}
+
+// CreateReturnRequestItemsReason defines model for CreateReturnRequest.Items.Reason.
+type CreateReturnRequestItemsReason string
 
 // CreateShipmentRequest defines model for CreateShipmentRequest.
 type CreateShipmentRequest struct {
@@ -660,6 +988,22 @@ type CreateWarehouseRequest struct {
 	Id   *string    `json:"id,omitempty"`
 	Name *string    `json:"name,omitempty"`
 }
+
+// CreateWarrantyRequest defines model for CreateWarrantyRequest.
+type CreateWarrantyRequest struct {
+	CustomerId     *string                    `json:"customer_id,omitempty"`
+	DurationMonths *int                       `json:"duration_months,omitempty"`
+	Id             *string                    `json:"id,omitempty"`
+	OrderId        *string                    `json:"order_id,omitempty"`
+	SerialNumber   *string                    `json:"serial_number,omitempty"`
+	Sku            *string                    `json:"sku,omitempty"`
+	StartsAt       *time.Time                 `json:"starts_at,omitempty"`
+	Terms          *string                    `json:"terms,omitempty"`
+	Type           *CreateWarrantyRequestType `json:"type,omitempty"`
+}
+
+// CreateWarrantyRequestType defines model for CreateWarrantyRequest.Type.
+type CreateWarrantyRequestType string
 
 // CreateWebhookEndpointRequest defines model for CreateWebhookEndpointRequest.
 type CreateWebhookEndpointRequest struct {
@@ -836,6 +1180,16 @@ type FeedBody struct {
 	Object     string  `json:"object"`
 }
 
+// FileClaimRequest defines model for FileClaimRequest.
+type FileClaimRequest struct {
+	Id               *string `json:"id,omitempty"`
+	IssueDescription *string `json:"issue_description,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string    `json:"notes,omitempty"`
+	Photos *[]*string `json:"photos,omitempty"`
+}
+
 // Flow defines model for Flow.
 type Flow struct {
 	Consumer string `json:"consumer"`
@@ -876,6 +1230,21 @@ type HistoryList struct {
 	NextCursor *string   `json:"next_cursor,omitempty"`
 	Object     string    `json:"object"`
 }
+
+// InspectReturnRequest defines model for InspectReturnRequest.
+type InspectReturnRequest struct {
+	Items *[]*struct {
+		Disposition *InspectReturnRequestItemsDisposition `json:"disposition,omitempty"`
+		LineId      *string                               `json:"line_id,omitempty"`
+		LocationId  *string                               `json:"location_id,omitempty"`
+	} `json:"items,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
+// InspectReturnRequestItemsDisposition defines model for InspectReturnRequest.Items.Disposition.
+type InspectReturnRequestItemsDisposition string
 
 // Inventory defines model for Inventory.
 type Inventory struct {
@@ -1051,6 +1420,12 @@ type OrderList struct {
 	Object     string  `json:"object"`
 }
 
+// OrderNoteRequest defines model for OrderNoteRequest.
+type OrderNoteRequest struct {
+	Body *string `json:"body,omitempty"`
+	Note *string `json:"note,omitempty"`
+}
+
 // Package defines model for Package.
 type Package struct {
 	HeightCm    *int64  `json:"height_cm,omitempty"`
@@ -1079,6 +1454,15 @@ type ParkedList struct {
 	HasMore    bool     `json:"has_more"`
 	NextCursor *string  `json:"next_cursor,omitempty"`
 	Object     string   `json:"object"`
+}
+
+// PayOrderRequest defines model for PayOrderRequest.
+type PayOrderRequest struct {
+	Amount *int64 `json:"amount,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes     *string `json:"notes,omitempty"`
+	Reference *string `json:"reference,omitempty"`
 }
 
 // PickLine defines model for PickLine.
@@ -1248,6 +1632,15 @@ type ReceivePurchaseOrderRequest struct {
 	Notes *string `json:"notes,omitempty"`
 }
 
+// RefundRequest defines model for RefundRequest.
+type RefundRequest struct {
+	Amount *int64 `json:"amount,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes  *string `json:"notes,omitempty"`
+	Reason *string `json:"reason,omitempty"`
+}
+
 // Replay defines model for Replay.
 type Replay struct {
 	Flow     string `json:"flow"`
@@ -1280,6 +1673,21 @@ type ReservationRowList struct {
 	NextCursor *string          `json:"next_cursor,omitempty"`
 	Object     string           `json:"object"`
 }
+
+// ReserveRequest defines model for ReserveRequest.
+type ReserveRequest struct {
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	LineId    *string    `json:"line_id,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes         *string                      `json:"notes,omitempty"`
+	Quantity      *int64                       `json:"quantity,omitempty"`
+	ReferenceId   *string                      `json:"reference_id,omitempty"`
+	ReferenceType *ReserveRequestReferenceType `json:"reference_type,omitempty"`
+}
+
+// ReserveRequestReferenceType defines model for ReserveRequest.ReferenceType.
+type ReserveRequestReferenceType string
 
 // ResolveCaseRequest defines model for ResolveCaseRequest.
 type ResolveCaseRequest struct {
@@ -1356,6 +1764,19 @@ type SetSupplierProductRequest struct {
 	UnitCost    *int64  `json:"unit_cost,omitempty"`
 }
 
+// ShipOrderRequest defines model for ShipOrderRequest.
+type ShipOrderRequest struct {
+	Carrier *string `json:"carrier,omitempty"`
+	Lines   *[]*struct {
+		LineId   *string `json:"line_id,omitempty"`
+		Quantity *int64  `json:"quantity,omitempty"`
+	} `json:"lines,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes          *string `json:"notes,omitempty"`
+	TrackingNumber *string `json:"tracking_number,omitempty"`
+}
+
 // Shipment defines model for Shipment.
 type Shipment struct {
 	Carrier        string        `json:"carrier"`
@@ -1399,6 +1820,11 @@ type StatusPosition struct {
 	Name      string `json:"name"`
 	Position  int    `json:"position"`
 	State     string `json:"state"`
+}
+
+// StatusRequest defines model for StatusRequest.
+type StatusRequest struct {
+	Reason *string `json:"reason,omitempty"`
 }
 
 // SubmitCycleCountRequest defines model for SubmitCycleCountRequest.
@@ -1521,6 +1947,69 @@ type UpdateBOMRequest struct {
 	} `json:"components,omitempty"`
 	Name     *string `json:"name,omitempty"`
 	Revision *string `json:"revision,omitempty"`
+}
+
+// UpdateCustomerRequest defines model for UpdateCustomerRequest.
+type UpdateCustomerRequest struct {
+	ActivationDate      *string                      `json:"activationDate,omitempty"`
+	ActivationDateAlias *string                      `json:"activation_date,omitempty"`
+	Email               *string                      `json:"email,omitempty"`
+	FirstName           *string                      `json:"firstName,omitempty"`
+	FirstNameAlias      *string                      `json:"first_name,omitempty"`
+	Id                  *string                      `json:"id,omitempty"`
+	LastName            *string                      `json:"lastName,omitempty"`
+	LastNameAlias       *string                      `json:"last_name,omitempty"`
+	Metadata            *map[string]*string          `json:"metadata,omitempty"`
+	Phone               *string                      `json:"phone,omitempty"`
+	Reason              *string                      `json:"reason,omitempty"`
+	Status              *UpdateCustomerRequestStatus `json:"status,omitempty"`
+	StripeCustomerId    *string                      `json:"stripe_customer_id,omitempty"`
+	Timestamp           *string                      `json:"timestamp,omitempty"`
+	Type                *UpdateCustomerRequestType   `json:"type,omitempty"`
+}
+
+// UpdateCustomerRequestStatus defines model for UpdateCustomerRequest.Status.
+type UpdateCustomerRequestStatus string
+
+// UpdateCustomerRequestType defines model for UpdateCustomerRequest.Type.
+type UpdateCustomerRequestType string
+
+// UpdateItemRequest defines model for UpdateItemRequest.
+type UpdateItemRequest struct {
+	ReorderPoint    *int64 `json:"reorder_point,omitempty"`
+	ReorderQuantity *int64 `json:"reorder_quantity,omitempty"`
+	UnitCost        *int64 `json:"unit_cost,omitempty"`
+}
+
+// UpdateOrderRequest defines model for UpdateOrderRequest.
+type UpdateOrderRequest struct {
+	BillingAddress *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"billing_address,omitempty"`
+	Channel *string `json:"channel,omitempty"`
+	Items   *[]*struct {
+		Name      *string `json:"name,omitempty"`
+		Quantity  *int64  `json:"quantity,omitempty"`
+		Sku       *string `json:"sku,omitempty"`
+		UnitPrice *int64  `json:"unit_price,omitempty"`
+	} `json:"items,omitempty"`
+	Metadata        *map[string]*string `json:"metadata,omitempty"`
+	Notes           *string             `json:"notes,omitempty"`
+	ShippingAddress *struct {
+		City       *string `json:"city,omitempty"`
+		Country    *string `json:"country,omitempty"`
+		PostalCode *string `json:"postal_code,omitempty"`
+		State      *string `json:"state,omitempty"`
+		Street1    *string `json:"street1,omitempty"`
+		Street2    *string `json:"street2,omitempty"`
+		Type       *string `json:"type,omitempty"`
+	} `json:"shipping_address,omitempty"`
 }
 
 // UpdatePriceListRequest defines model for UpdatePriceListRequest.
@@ -2053,13 +2542,6 @@ type UpdateCustomerParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ChangeCustomerStatusActivateJSONBody defines parameters for ChangeCustomerStatusActivate.
-type ChangeCustomerStatusActivateJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
-}
-
 // ChangeCustomerStatusActivateParams defines parameters for ChangeCustomerStatusActivate.
 type ChangeCustomerStatusActivateParams struct {
 	// IfMatch the ETag (version) the write is based on
@@ -2074,25 +2556,11 @@ type AddCustomerAddressParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ChangeCustomerStatusArchiveJSONBody defines parameters for ChangeCustomerStatusArchive.
-type ChangeCustomerStatusArchiveJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
-}
-
 // ChangeCustomerStatusArchiveParams defines parameters for ChangeCustomerStatusArchive.
 type ChangeCustomerStatusArchiveParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ChangeCustomerStatusDeactivateJSONBody defines parameters for ChangeCustomerStatusDeactivate.
-type ChangeCustomerStatusDeactivateJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // ChangeCustomerStatusDeactivateParams defines parameters for ChangeCustomerStatusDeactivate.
@@ -2102,19 +2570,9 @@ type ChangeCustomerStatusDeactivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ForgetCustomerJSONBody defines parameters for ForgetCustomer.
-type ForgetCustomerJSONBody = map[string]interface{}
-
 // ForgetCustomerParams defines parameters for ForgetCustomer.
 type ForgetCustomerParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ChangeCustomerStatusSuspendJSONBody defines parameters for ChangeCustomerStatusSuspend.
-type ChangeCustomerStatusSuspendJSONBody struct {
-	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string `json:"notes,omitempty"`
-	Reason *string `json:"reason,omitempty"`
 }
 
 // ChangeCustomerStatusSuspendParams defines parameters for ChangeCustomerStatusSuspend.
@@ -2159,9 +2617,6 @@ type SubmitCycleCountParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateInventoryItemJSONBody defines parameters for CreateInventoryItem.
-type CreateInventoryItemJSONBody = map[string]interface{}
-
 // CreateInventoryItemParams defines parameters for CreateInventoryItem.
 type CreateInventoryItemParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2172,32 +2627,20 @@ type TransferInventoryParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// UpdateInventoryItemJSONBody defines parameters for UpdateInventoryItem.
-type UpdateInventoryItemJSONBody = map[string]interface{}
-
 // UpdateInventoryItemParams defines parameters for UpdateInventoryItem.
 type UpdateInventoryItemParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// AdjustInventoryJSONBody defines parameters for AdjustInventory.
-type AdjustInventoryJSONBody = map[string]interface{}
 
 // AdjustInventoryParams defines parameters for AdjustInventory.
 type AdjustInventoryParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ReleaseReservationOnItemJSONBody defines parameters for ReleaseReservationOnItem.
-type ReleaseReservationOnItemJSONBody = map[string]interface{}
-
 // ReleaseReservationOnItemParams defines parameters for ReleaseReservationOnItem.
 type ReleaseReservationOnItemParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ReserveInventoryJSONBody defines parameters for ReserveInventory.
-type ReserveInventoryJSONBody = map[string]interface{}
 
 // ReserveInventoryParams defines parameters for ReserveInventory.
 type ReserveInventoryParams struct {
@@ -2259,104 +2702,65 @@ type OpportunityActionWinParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// CreateOrderJSONBody defines parameters for CreateOrder.
-type CreateOrderJSONBody = map[string]interface{}
-
 // CreateOrderParams defines parameters for CreateOrder.
 type CreateOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// UpdateOrderJSONBody defines parameters for UpdateOrder.
-type UpdateOrderJSONBody = map[string]interface{}
 
 // UpdateOrderParams defines parameters for UpdateOrder.
 type UpdateOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OrderActionCancelJSONBody defines parameters for OrderActionCancel.
-type OrderActionCancelJSONBody = map[string]interface{}
-
 // OrderActionCancelParams defines parameters for OrderActionCancel.
 type OrderActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OrderActionConfirmJSONBody defines parameters for OrderActionConfirm.
-type OrderActionConfirmJSONBody = map[string]interface{}
 
 // OrderActionConfirmParams defines parameters for OrderActionConfirm.
 type OrderActionConfirmParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OrderActionDeliverJSONBody defines parameters for OrderActionDeliver.
-type OrderActionDeliverJSONBody = map[string]interface{}
-
 // OrderActionDeliverParams defines parameters for OrderActionDeliver.
 type OrderActionDeliverParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OrderActionHoldJSONBody defines parameters for OrderActionHold.
-type OrderActionHoldJSONBody = map[string]interface{}
 
 // OrderActionHoldParams defines parameters for OrderActionHold.
 type OrderActionHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// AddOrderNoteJSONBody defines parameters for AddOrderNote.
-type AddOrderNoteJSONBody = map[string]interface{}
-
 // AddOrderNoteParams defines parameters for AddOrderNote.
 type AddOrderNoteParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// PayOrderJSONBody defines parameters for PayOrder.
-type PayOrderJSONBody = map[string]interface{}
 
 // PayOrderParams defines parameters for PayOrder.
 type PayOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OrderActionProcessJSONBody defines parameters for OrderActionProcess.
-type OrderActionProcessJSONBody = map[string]interface{}
-
 // OrderActionProcessParams defines parameters for OrderActionProcess.
 type OrderActionProcessParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// RefundOrderJSONBody defines parameters for RefundOrder.
-type RefundOrderJSONBody = map[string]interface{}
 
 // RefundOrderParams defines parameters for RefundOrder.
 type RefundOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// OrderActionReleaseJSONBody defines parameters for OrderActionRelease.
-type OrderActionReleaseJSONBody = map[string]interface{}
-
 // OrderActionReleaseParams defines parameters for OrderActionRelease.
 type OrderActionReleaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
-// ShipOrderJSONBody defines parameters for ShipOrder.
-type ShipOrderJSONBody = map[string]interface{}
-
 // ShipOrderParams defines parameters for ShipOrder.
 type ShipOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// OrderActionSubmitJSONBody defines parameters for OrderActionSubmit.
-type OrderActionSubmitJSONBody = map[string]interface{}
 
 // OrderActionSubmitParams defines parameters for OrderActionSubmit.
 type OrderActionSubmitParams struct {
@@ -2491,9 +2895,6 @@ type PurchaseOrderActionAliasRejectParams struct {
 type PurchaseOrderActionAliasSubmitParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
-
-// ReleaseReservationJSONBody defines parameters for ReleaseReservation.
-type ReleaseReservationJSONBody = map[string]interface{}
 
 // ReleaseReservationParams defines parameters for ReleaseReservation.
 type ReleaseReservationParams struct {
@@ -3058,28 +3459,31 @@ type CreateContactJSONRequestBody = CreateContactRequest
 type ContactActionArchiveJSONRequestBody = ReasonRequest
 
 // CreateCustomerJSONRequestBody defines body for CreateCustomer for application/json ContentType.
-type CreateCustomerJSONRequestBody = CustomerWrite
+type CreateCustomerJSONRequestBody = CreateCustomerRequest
+
+// ArchiveCustomerJSONRequestBody defines body for ArchiveCustomer for application/json ContentType.
+type ArchiveCustomerJSONRequestBody = StatusRequest
 
 // UpdateCustomerJSONRequestBody defines body for UpdateCustomer for application/json ContentType.
-type UpdateCustomerJSONRequestBody = CustomerWrite
+type UpdateCustomerJSONRequestBody = UpdateCustomerRequest
 
 // ChangeCustomerStatusActivateJSONRequestBody defines body for ChangeCustomerStatusActivate for application/json ContentType.
-type ChangeCustomerStatusActivateJSONRequestBody ChangeCustomerStatusActivateJSONBody
+type ChangeCustomerStatusActivateJSONRequestBody = ReasonRequest
 
 // AddCustomerAddressJSONRequestBody defines body for AddCustomerAddress for application/json ContentType.
 type AddCustomerAddressJSONRequestBody = AddressInput
 
 // ChangeCustomerStatusArchiveJSONRequestBody defines body for ChangeCustomerStatusArchive for application/json ContentType.
-type ChangeCustomerStatusArchiveJSONRequestBody ChangeCustomerStatusArchiveJSONBody
+type ChangeCustomerStatusArchiveJSONRequestBody = ReasonRequest
 
 // ChangeCustomerStatusDeactivateJSONRequestBody defines body for ChangeCustomerStatusDeactivate for application/json ContentType.
-type ChangeCustomerStatusDeactivateJSONRequestBody ChangeCustomerStatusDeactivateJSONBody
+type ChangeCustomerStatusDeactivateJSONRequestBody = ReasonRequest
 
 // ForgetCustomerJSONRequestBody defines body for ForgetCustomer for application/json ContentType.
-type ForgetCustomerJSONRequestBody = ForgetCustomerJSONBody
+type ForgetCustomerJSONRequestBody = ReasonRequest
 
 // ChangeCustomerStatusSuspendJSONRequestBody defines body for ChangeCustomerStatusSuspend for application/json ContentType.
-type ChangeCustomerStatusSuspendJSONRequestBody ChangeCustomerStatusSuspendJSONBody
+type ChangeCustomerStatusSuspendJSONRequestBody = ReasonRequest
 
 // CreateCycleCountJSONRequestBody defines body for CreateCycleCount for application/json ContentType.
 type CreateCycleCountJSONRequestBody = CreateCycleCountRequest
@@ -3097,22 +3501,22 @@ type CycleCountActionStartJSONRequestBody = ReasonRequest
 type SubmitCycleCountJSONRequestBody = SubmitCycleCountRequest
 
 // CreateInventoryItemJSONRequestBody defines body for CreateInventoryItem for application/json ContentType.
-type CreateInventoryItemJSONRequestBody = CreateInventoryItemJSONBody
+type CreateInventoryItemJSONRequestBody = CreateItemRequest
 
 // TransferInventoryJSONRequestBody defines body for TransferInventory for application/json ContentType.
 type TransferInventoryJSONRequestBody = TransferInventoryRequest
 
 // UpdateInventoryItemJSONRequestBody defines body for UpdateInventoryItem for application/json ContentType.
-type UpdateInventoryItemJSONRequestBody = UpdateInventoryItemJSONBody
+type UpdateInventoryItemJSONRequestBody = UpdateItemRequest
 
 // AdjustInventoryJSONRequestBody defines body for AdjustInventory for application/json ContentType.
-type AdjustInventoryJSONRequestBody = AdjustInventoryJSONBody
+type AdjustInventoryJSONRequestBody = AdjustRequest
 
 // ReleaseReservationOnItemJSONRequestBody defines body for ReleaseReservationOnItem for application/json ContentType.
-type ReleaseReservationOnItemJSONRequestBody = ReleaseReservationOnItemJSONBody
+type ReleaseReservationOnItemJSONRequestBody = ActionRequest
 
 // ReserveInventoryJSONRequestBody defines body for ReserveInventory for application/json ContentType.
-type ReserveInventoryJSONRequestBody = ReserveInventoryJSONBody
+type ReserveInventoryJSONRequestBody = ReserveRequest
 
 // CreateLeadJSONRequestBody defines body for CreateLead for application/json ContentType.
 type CreateLeadJSONRequestBody = CreateLeadRequest
@@ -3148,43 +3552,43 @@ type OpportunityActionQualifyJSONRequestBody = ReasonRequest
 type OpportunityActionWinJSONRequestBody = ReasonRequest
 
 // CreateOrderJSONRequestBody defines body for CreateOrder for application/json ContentType.
-type CreateOrderJSONRequestBody = CreateOrderJSONBody
+type CreateOrderJSONRequestBody = CreateOrderRequest
 
 // UpdateOrderJSONRequestBody defines body for UpdateOrder for application/json ContentType.
-type UpdateOrderJSONRequestBody = UpdateOrderJSONBody
+type UpdateOrderJSONRequestBody = UpdateOrderRequest
 
 // OrderActionCancelJSONRequestBody defines body for OrderActionCancel for application/json ContentType.
-type OrderActionCancelJSONRequestBody = OrderActionCancelJSONBody
+type OrderActionCancelJSONRequestBody = ReasonRequest
 
 // OrderActionConfirmJSONRequestBody defines body for OrderActionConfirm for application/json ContentType.
-type OrderActionConfirmJSONRequestBody = OrderActionConfirmJSONBody
+type OrderActionConfirmJSONRequestBody = ReasonRequest
 
 // OrderActionDeliverJSONRequestBody defines body for OrderActionDeliver for application/json ContentType.
-type OrderActionDeliverJSONRequestBody = OrderActionDeliverJSONBody
+type OrderActionDeliverJSONRequestBody = ReasonRequest
 
 // OrderActionHoldJSONRequestBody defines body for OrderActionHold for application/json ContentType.
-type OrderActionHoldJSONRequestBody = OrderActionHoldJSONBody
+type OrderActionHoldJSONRequestBody = ReasonRequest
 
 // AddOrderNoteJSONRequestBody defines body for AddOrderNote for application/json ContentType.
-type AddOrderNoteJSONRequestBody = AddOrderNoteJSONBody
+type AddOrderNoteJSONRequestBody = OrderNoteRequest
 
 // PayOrderJSONRequestBody defines body for PayOrder for application/json ContentType.
-type PayOrderJSONRequestBody = PayOrderJSONBody
+type PayOrderJSONRequestBody = PayOrderRequest
 
 // OrderActionProcessJSONRequestBody defines body for OrderActionProcess for application/json ContentType.
-type OrderActionProcessJSONRequestBody = OrderActionProcessJSONBody
+type OrderActionProcessJSONRequestBody = ReasonRequest
 
 // RefundOrderJSONRequestBody defines body for RefundOrder for application/json ContentType.
-type RefundOrderJSONRequestBody = RefundOrderJSONBody
+type RefundOrderJSONRequestBody = RefundRequest
 
 // OrderActionReleaseJSONRequestBody defines body for OrderActionRelease for application/json ContentType.
-type OrderActionReleaseJSONRequestBody = OrderActionReleaseJSONBody
+type OrderActionReleaseJSONRequestBody = ReasonRequest
 
 // ShipOrderJSONRequestBody defines body for ShipOrder for application/json ContentType.
-type ShipOrderJSONRequestBody = ShipOrderJSONBody
+type ShipOrderJSONRequestBody = ShipOrderRequest
 
 // OrderActionSubmitJSONRequestBody defines body for OrderActionSubmit for application/json ContentType.
-type OrderActionSubmitJSONRequestBody = OrderActionSubmitJSONBody
+type OrderActionSubmitJSONRequestBody = ReasonRequest
 
 // CreatePickListJSONRequestBody defines body for CreatePickList for application/json ContentType.
 type CreatePickListJSONRequestBody = CreatePickListRequest
@@ -3250,7 +3654,34 @@ type PurchaseOrderActionAliasRejectJSONRequestBody = ReasonRequest
 type PurchaseOrderActionAliasSubmitJSONRequestBody = ReasonRequest
 
 // ReleaseReservationJSONRequestBody defines body for ReleaseReservation for application/json ContentType.
-type ReleaseReservationJSONRequestBody = ReleaseReservationJSONBody
+type ReleaseReservationJSONRequestBody = EmptyRequest
+
+// CreateReturnJSONRequestBody defines body for CreateReturn for application/json ContentType.
+type CreateReturnJSONRequestBody = CreateReturnRequest
+
+// ChangeReturnStatusApproveJSONRequestBody defines body for ChangeReturnStatusApprove for application/json ContentType.
+type ChangeReturnStatusApproveJSONRequestBody = ReasonRequest
+
+// ChangeReturnStatusCancelJSONRequestBody defines body for ChangeReturnStatusCancel for application/json ContentType.
+type ChangeReturnStatusCancelJSONRequestBody = ReasonRequest
+
+// ChangeReturnStatusCloseJSONRequestBody defines body for ChangeReturnStatusClose for application/json ContentType.
+type ChangeReturnStatusCloseJSONRequestBody = ReasonRequest
+
+// InspectReturnJSONRequestBody defines body for InspectReturn for application/json ContentType.
+type InspectReturnJSONRequestBody = InspectReturnRequest
+
+// ChangeReturnStatusReceiveJSONRequestBody defines body for ChangeReturnStatusReceive for application/json ContentType.
+type ChangeReturnStatusReceiveJSONRequestBody = ReasonRequest
+
+// RefundReturnJSONRequestBody defines body for RefundReturn for application/json ContentType.
+type RefundReturnJSONRequestBody = RefundRequest
+
+// ChangeReturnStatusRejectJSONRequestBody defines body for ChangeReturnStatusReject for application/json ContentType.
+type ChangeReturnStatusRejectJSONRequestBody = ReasonRequest
+
+// ChangeReturnStatusReopenJSONRequestBody defines body for ChangeReturnStatusReopen for application/json ContentType.
+type ChangeReturnStatusReopenJSONRequestBody = ReasonRequest
 
 // CreateShipmentJSONRequestBody defines body for CreateShipment for application/json ContentType.
 type CreateShipmentJSONRequestBody = CreateShipmentRequest
@@ -3305,6 +3736,48 @@ type WarehouseActionActivateJSONRequestBody = ReasonRequest
 
 // WarehouseActionDeactivateJSONRequestBody defines body for WarehouseActionDeactivate for application/json ContentType.
 type WarehouseActionDeactivateJSONRequestBody = ReasonRequest
+
+// CreateWarrantyJSONRequestBody defines body for CreateWarranty for application/json ContentType.
+type CreateWarrantyJSONRequestBody = CreateWarrantyRequest
+
+// ChangeWarrantyStatusSDKApproveJSONRequestBody defines body for ChangeWarrantyStatusSDKApprove for application/json ContentType.
+type ChangeWarrantyStatusSDKApproveJSONRequestBody = StatusRequest
+
+// ChangeWarrantyStatusSDKCancelJSONRequestBody defines body for ChangeWarrantyStatusSDKCancel for application/json ContentType.
+type ChangeWarrantyStatusSDKCancelJSONRequestBody = StatusRequest
+
+// ChangeWarrantyStatusSDKCloseJSONRequestBody defines body for ChangeWarrantyStatusSDKClose for application/json ContentType.
+type ChangeWarrantyStatusSDKCloseJSONRequestBody = StatusRequest
+
+// ChangeWarrantyStatusSDKRejectJSONRequestBody defines body for ChangeWarrantyStatusSDKReject for application/json ContentType.
+type ChangeWarrantyStatusSDKRejectJSONRequestBody = StatusRequest
+
+// ChangeWarrantyStatusSDKReopenJSONRequestBody defines body for ChangeWarrantyStatusSDKReopen for application/json ContentType.
+type ChangeWarrantyStatusSDKReopenJSONRequestBody = StatusRequest
+
+// ChangeWarrantyStatusApproveJSONRequestBody defines body for ChangeWarrantyStatusApprove for application/json ContentType.
+type ChangeWarrantyStatusApproveJSONRequestBody = ReasonRequest
+
+// ChangeWarrantyStatusCancelJSONRequestBody defines body for ChangeWarrantyStatusCancel for application/json ContentType.
+type ChangeWarrantyStatusCancelJSONRequestBody = ReasonRequest
+
+// FileWarrantyClaimJSONRequestBody defines body for FileWarrantyClaim for application/json ContentType.
+type FileWarrantyClaimJSONRequestBody = FileClaimRequest
+
+// ApproveWarrantyClaimJSONRequestBody defines body for ApproveWarrantyClaim for application/json ContentType.
+type ApproveWarrantyClaimJSONRequestBody = ApproveClaimRequest
+
+// RejectWarrantyClaimJSONRequestBody defines body for RejectWarrantyClaim for application/json ContentType.
+type RejectWarrantyClaimJSONRequestBody = ReasonRequest
+
+// ChangeWarrantyStatusCloseJSONRequestBody defines body for ChangeWarrantyStatusClose for application/json ContentType.
+type ChangeWarrantyStatusCloseJSONRequestBody = ReasonRequest
+
+// ChangeWarrantyStatusRejectJSONRequestBody defines body for ChangeWarrantyStatusReject for application/json ContentType.
+type ChangeWarrantyStatusRejectJSONRequestBody = ReasonRequest
+
+// ChangeWarrantyStatusReopenJSONRequestBody defines body for ChangeWarrantyStatusReopen for application/json ContentType.
+type ChangeWarrantyStatusReopenJSONRequestBody = ReasonRequest
 
 // CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
 type CreateWebhookEndpointJSONRequestBody = CreateWebhookEndpointRequest
@@ -4134,8 +4607,13 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	CreateCustomer(ctx context.Context, params *CreateCustomerParams, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ArchiveCustomerWithBody performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request,
+	// with any type of body and a specified content type.
+	ArchiveCustomerWithBody(ctx context.Context, id Id, params *ArchiveCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ArchiveCustomer performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request.
-	ArchiveCustomer(ctx context.Context, id Id, params *ArchiveCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ArchiveCustomer(ctx context.Context, id Id, params *ArchiveCustomerParams, body ArchiveCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCustomer performs a GET /v1/customers/{id} (the `GetCustomer` operationId) request.
 	GetCustomer(ctx context.Context, id Id, params *GetCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5149,38 +5627,83 @@ type ClientInterface interface {
 	// ListReturns performs a GET /v1/returns (the `ListReturns` operationId) request.
 	ListReturns(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateReturnWithBody performs a POST /v1/returns (the `CreateReturn` operationId) request,
+	// with any type of body and a specified content type.
+	CreateReturnWithBody(ctx context.Context, params *CreateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateReturn performs a POST /v1/returns (the `CreateReturn` operationId) request.
-	CreateReturn(ctx context.Context, params *CreateReturnParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	CreateReturn(ctx context.Context, params *CreateReturnParams, body CreateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReturn performs a GET /v1/returns/{id} (the `GetReturn` operationId) request.
 	GetReturn(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ChangeReturnStatusApproveWithBody performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeReturnStatusApproveWithBody(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ChangeReturnStatusApprove performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request.
-	ChangeReturnStatusApprove(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeReturnStatusApprove(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, body ChangeReturnStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeReturnStatusCancelWithBody performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeReturnStatusCancelWithBody(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeReturnStatusCancel performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request.
-	ChangeReturnStatusCancel(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeReturnStatusCancel(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, body ChangeReturnStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeReturnStatusCloseWithBody performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeReturnStatusCloseWithBody(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeReturnStatusClose performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request.
-	ChangeReturnStatusClose(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeReturnStatusClose(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, body ChangeReturnStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReturnHistory performs a GET /v1/returns/{id}/history (the `ReturnHistory` operationId) request.
 	ReturnHistory(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// InspectReturnWithBody performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request,
+	// with any type of body and a specified content type.
+	InspectReturnWithBody(ctx context.Context, id Id, params *InspectReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// InspectReturn performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request.
-	InspectReturn(ctx context.Context, id Id, params *InspectReturnParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	InspectReturn(ctx context.Context, id Id, params *InspectReturnParams, body InspectReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeReturnStatusReceiveWithBody performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeReturnStatusReceiveWithBody(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeReturnStatusReceive performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request.
-	ChangeReturnStatusReceive(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeReturnStatusReceive(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, body ChangeReturnStatusReceiveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RefundReturnWithBody performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request,
+	// with any type of body and a specified content type.
+	RefundReturnWithBody(ctx context.Context, id Id, params *RefundReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RefundReturn performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request.
-	RefundReturn(ctx context.Context, id Id, params *RefundReturnParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	RefundReturn(ctx context.Context, id Id, params *RefundReturnParams, body RefundReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeReturnStatusRejectWithBody performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeReturnStatusRejectWithBody(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeReturnStatusReject performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request.
-	ChangeReturnStatusReject(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeReturnStatusReject(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, body ChangeReturnStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeReturnStatusReopenWithBody performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeReturnStatusReopenWithBody(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeReturnStatusReopen performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request.
-	ChangeReturnStatusReopen(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeReturnStatusReopen(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, body ChangeReturnStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListShipments List shipments
 	//
@@ -5512,53 +6035,123 @@ type ClientInterface interface {
 	// ListWarranties performs a GET /v1/warranties (the `ListWarranties` operationId) request.
 	ListWarranties(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateWarrantyWithBody performs a POST /v1/warranties (the `CreateWarranty` operationId) request,
+	// with any type of body and a specified content type.
+	CreateWarrantyWithBody(ctx context.Context, params *CreateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateWarranty performs a POST /v1/warranties (the `CreateWarranty` operationId) request.
-	CreateWarranty(ctx context.Context, params *CreateWarrantyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	CreateWarranty(ctx context.Context, params *CreateWarrantyParams, body CreateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusSDKApproveWithBody performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusSDKApproveWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusSDKApprove performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request.
-	ChangeWarrantyStatusSDKApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusSDKApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, body ChangeWarrantyStatusSDKApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusSDKCancelWithBody performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusSDKCancelWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusSDKCancel performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request.
-	ChangeWarrantyStatusSDKCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusSDKCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, body ChangeWarrantyStatusSDKCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusSDKCloseWithBody performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusSDKCloseWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusSDKClose performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request.
-	ChangeWarrantyStatusSDKClose(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusSDKClose(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, body ChangeWarrantyStatusSDKCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusSDKRejectWithBody performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusSDKRejectWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusSDKReject performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request.
-	ChangeWarrantyStatusSDKReject(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusSDKReject(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, body ChangeWarrantyStatusSDKRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusSDKReopenWithBody performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusSDKReopenWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusSDKReopen performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request.
-	ChangeWarrantyStatusSDKReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusSDKReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, body ChangeWarrantyStatusSDKReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWarranty performs a GET /v1/warranties/{id} (the `GetWarranty` operationId) request.
 	GetWarranty(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ChangeWarrantyStatusApproveWithBody performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusApproveWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ChangeWarrantyStatusApprove performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request.
-	ChangeWarrantyStatusApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, body ChangeWarrantyStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusCancelWithBody performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusCancelWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusCancel performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request.
-	ChangeWarrantyStatusCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, body ChangeWarrantyStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FileWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request,
+	// with any type of body and a specified content type.
+	FileWarrantyClaimWithBody(ctx context.Context, id Id, params *FileWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FileWarrantyClaim performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request.
-	FileWarrantyClaim(ctx context.Context, id Id, params *FileWarrantyClaimParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	FileWarrantyClaim(ctx context.Context, id Id, params *FileWarrantyClaimParams, body FileWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApproveWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
+	// with any type of body and a specified content type.
+	ApproveWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ApproveWarrantyClaim performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request.
-	ApproveWarrantyClaim(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ApproveWarrantyClaim(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, body ApproveWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RejectWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request,
+	// with any type of body and a specified content type.
+	RejectWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RejectWarrantyClaim performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request.
-	RejectWarrantyClaim(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	RejectWarrantyClaim(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusCloseWithBody performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusCloseWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusClose performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request.
-	ChangeWarrantyStatusClose(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusClose(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, body ChangeWarrantyStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WarrantyHistory performs a GET /v1/warranties/{id}/history (the `WarrantyHistory` operationId) request.
 	WarrantyHistory(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ChangeWarrantyStatusRejectWithBody performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusRejectWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ChangeWarrantyStatusReject performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request.
-	ChangeWarrantyStatusReject(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusReject(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, body ChangeWarrantyStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeWarrantyStatusReopenWithBody performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request,
+	// with any type of body and a specified content type.
+	ChangeWarrantyStatusReopenWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusReopen performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request.
-	ChangeWarrantyStatusReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	ChangeWarrantyStatusReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, body ChangeWarrantyStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWebhookEndpoints List webhook endpoints (never their secrets)
 	//
@@ -7742,9 +8335,24 @@ func (c *Client) CreateCustomer(ctx context.Context, params *CreateCustomerParam
 	return c.Client.Do(req)
 }
 
+// ArchiveCustomerWithBody performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ArchiveCustomerWithBody(ctx context.Context, id Id, params *ArchiveCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveCustomerRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ArchiveCustomer performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request.
-func (c *Client) ArchiveCustomer(ctx context.Context, id Id, params *ArchiveCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewArchiveCustomerRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ArchiveCustomer(ctx context.Context, id Id, params *ArchiveCustomerParams, body ArchiveCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewArchiveCustomerRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10407,9 +11015,24 @@ func (c *Client) ListReturns(ctx context.Context, reqEditors ...RequestEditorFn)
 	return c.Client.Do(req)
 }
 
+// CreateReturnWithBody performs a POST /v1/returns (the `CreateReturn` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) CreateReturnWithBody(ctx context.Context, params *CreateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReturnRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateReturn performs a POST /v1/returns (the `CreateReturn` operationId) request.
-func (c *Client) CreateReturn(ctx context.Context, params *CreateReturnParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateReturnRequest(c.Server, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) CreateReturn(ctx context.Context, params *CreateReturnParams, body CreateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReturnRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10433,9 +11056,38 @@ func (c *Client) GetReturn(ctx context.Context, id Id, reqEditors ...RequestEdit
 	return c.Client.Do(req)
 }
 
+// ChangeReturnStatusApproveWithBody performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeReturnStatusApproveWithBody(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusApproveRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ChangeReturnStatusApprove performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request.
-func (c *Client) ChangeReturnStatusApprove(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeReturnStatusApproveRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeReturnStatusApprove(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, body ChangeReturnStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusApproveRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeReturnStatusCancelWithBody performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeReturnStatusCancelWithBody(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusCancelRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10447,8 +11099,23 @@ func (c *Client) ChangeReturnStatusApprove(ctx context.Context, id Id, params *C
 }
 
 // ChangeReturnStatusCancel performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request.
-func (c *Client) ChangeReturnStatusCancel(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeReturnStatusCancelRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeReturnStatusCancel(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, body ChangeReturnStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusCancelRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeReturnStatusCloseWithBody performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeReturnStatusCloseWithBody(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusCloseRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10460,8 +11127,9 @@ func (c *Client) ChangeReturnStatusCancel(ctx context.Context, id Id, params *Ch
 }
 
 // ChangeReturnStatusClose performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request.
-func (c *Client) ChangeReturnStatusClose(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeReturnStatusCloseRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeReturnStatusClose(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, body ChangeReturnStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusCloseRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10485,9 +11153,38 @@ func (c *Client) ReturnHistory(ctx context.Context, id Id, reqEditors ...Request
 	return c.Client.Do(req)
 }
 
+// InspectReturnWithBody performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) InspectReturnWithBody(ctx context.Context, id Id, params *InspectReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInspectReturnRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // InspectReturn performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request.
-func (c *Client) InspectReturn(ctx context.Context, id Id, params *InspectReturnParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInspectReturnRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) InspectReturn(ctx context.Context, id Id, params *InspectReturnParams, body InspectReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInspectReturnRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeReturnStatusReceiveWithBody performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeReturnStatusReceiveWithBody(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusReceiveRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10499,8 +11196,23 @@ func (c *Client) InspectReturn(ctx context.Context, id Id, params *InspectReturn
 }
 
 // ChangeReturnStatusReceive performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request.
-func (c *Client) ChangeReturnStatusReceive(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeReturnStatusReceiveRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeReturnStatusReceive(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, body ChangeReturnStatusReceiveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusReceiveRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RefundReturnWithBody performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) RefundReturnWithBody(ctx context.Context, id Id, params *RefundReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefundReturnRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10512,8 +11224,23 @@ func (c *Client) ChangeReturnStatusReceive(ctx context.Context, id Id, params *C
 }
 
 // RefundReturn performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request.
-func (c *Client) RefundReturn(ctx context.Context, id Id, params *RefundReturnParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefundReturnRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) RefundReturn(ctx context.Context, id Id, params *RefundReturnParams, body RefundReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefundReturnRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeReturnStatusRejectWithBody performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeReturnStatusRejectWithBody(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusRejectRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10525,8 +11252,23 @@ func (c *Client) RefundReturn(ctx context.Context, id Id, params *RefundReturnPa
 }
 
 // ChangeReturnStatusReject performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request.
-func (c *Client) ChangeReturnStatusReject(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeReturnStatusRejectRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeReturnStatusReject(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, body ChangeReturnStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusRejectRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeReturnStatusReopenWithBody performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeReturnStatusReopenWithBody(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusReopenRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10538,8 +11280,9 @@ func (c *Client) ChangeReturnStatusReject(ctx context.Context, id Id, params *Ch
 }
 
 // ChangeReturnStatusReopen performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request.
-func (c *Client) ChangeReturnStatusReopen(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeReturnStatusReopenRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeReturnStatusReopen(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, body ChangeReturnStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeReturnStatusReopenRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11400,9 +12143,38 @@ func (c *Client) ListWarranties(ctx context.Context, reqEditors ...RequestEditor
 	return c.Client.Do(req)
 }
 
+// CreateWarrantyWithBody performs a POST /v1/warranties (the `CreateWarranty` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) CreateWarrantyWithBody(ctx context.Context, params *CreateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWarrantyRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateWarranty performs a POST /v1/warranties (the `CreateWarranty` operationId) request.
-func (c *Client) CreateWarranty(ctx context.Context, params *CreateWarrantyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateWarrantyRequest(c.Server, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) CreateWarranty(ctx context.Context, params *CreateWarrantyParams, body CreateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWarrantyRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusSDKApproveWithBody performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusSDKApproveWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKApproveRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11414,8 +12186,23 @@ func (c *Client) CreateWarranty(ctx context.Context, params *CreateWarrantyParam
 }
 
 // ChangeWarrantyStatusSDKApprove performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request.
-func (c *Client) ChangeWarrantyStatusSDKApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusSDKApproveRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusSDKApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, body ChangeWarrantyStatusSDKApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKApproveRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusSDKCancelWithBody performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusSDKCancelWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKCancelRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11427,8 +12214,23 @@ func (c *Client) ChangeWarrantyStatusSDKApprove(ctx context.Context, id Id, para
 }
 
 // ChangeWarrantyStatusSDKCancel performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request.
-func (c *Client) ChangeWarrantyStatusSDKCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusSDKCancelRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusSDKCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, body ChangeWarrantyStatusSDKCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKCancelRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusSDKCloseWithBody performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusSDKCloseWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKCloseRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11440,8 +12242,23 @@ func (c *Client) ChangeWarrantyStatusSDKCancel(ctx context.Context, id Id, param
 }
 
 // ChangeWarrantyStatusSDKClose performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request.
-func (c *Client) ChangeWarrantyStatusSDKClose(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusSDKCloseRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusSDKClose(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, body ChangeWarrantyStatusSDKCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKCloseRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusSDKRejectWithBody performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusSDKRejectWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKRejectRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11453,8 +12270,23 @@ func (c *Client) ChangeWarrantyStatusSDKClose(ctx context.Context, id Id, params
 }
 
 // ChangeWarrantyStatusSDKReject performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request.
-func (c *Client) ChangeWarrantyStatusSDKReject(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusSDKRejectRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusSDKReject(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, body ChangeWarrantyStatusSDKRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKRejectRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusSDKReopenWithBody performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusSDKReopenWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKReopenRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11466,8 +12298,9 @@ func (c *Client) ChangeWarrantyStatusSDKReject(ctx context.Context, id Id, param
 }
 
 // ChangeWarrantyStatusSDKReopen performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request.
-func (c *Client) ChangeWarrantyStatusSDKReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusSDKReopenRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusSDKReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, body ChangeWarrantyStatusSDKReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusSDKReopenRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11491,9 +12324,38 @@ func (c *Client) GetWarranty(ctx context.Context, id Id, reqEditors ...RequestEd
 	return c.Client.Do(req)
 }
 
+// ChangeWarrantyStatusApproveWithBody performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusApproveWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusApproveRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ChangeWarrantyStatusApprove performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request.
-func (c *Client) ChangeWarrantyStatusApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusApproveRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusApprove(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, body ChangeWarrantyStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusApproveRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusCancelWithBody performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusCancelWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusCancelRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11505,8 +12367,23 @@ func (c *Client) ChangeWarrantyStatusApprove(ctx context.Context, id Id, params 
 }
 
 // ChangeWarrantyStatusCancel performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request.
-func (c *Client) ChangeWarrantyStatusCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusCancelRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusCancel(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, body ChangeWarrantyStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusCancelRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FileWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) FileWarrantyClaimWithBody(ctx context.Context, id Id, params *FileWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFileWarrantyClaimRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11518,8 +12395,23 @@ func (c *Client) ChangeWarrantyStatusCancel(ctx context.Context, id Id, params *
 }
 
 // FileWarrantyClaim performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request.
-func (c *Client) FileWarrantyClaim(ctx context.Context, id Id, params *FileWarrantyClaimParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFileWarrantyClaimRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) FileWarrantyClaim(ctx context.Context, id Id, params *FileWarrantyClaimParams, body FileWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFileWarrantyClaimRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApproveWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ApproveWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApproveWarrantyClaimRequestWithBody(c.Server, id, claimId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11531,8 +12423,23 @@ func (c *Client) FileWarrantyClaim(ctx context.Context, id Id, params *FileWarra
 }
 
 // ApproveWarrantyClaim performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request.
-func (c *Client) ApproveWarrantyClaim(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewApproveWarrantyClaimRequest(c.Server, id, claimId, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ApproveWarrantyClaim(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, body ApproveWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApproveWarrantyClaimRequest(c.Server, id, claimId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RejectWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) RejectWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectWarrantyClaimRequestWithBody(c.Server, id, claimId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11544,8 +12451,23 @@ func (c *Client) ApproveWarrantyClaim(ctx context.Context, id Id, claimId string
 }
 
 // RejectWarrantyClaim performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request.
-func (c *Client) RejectWarrantyClaim(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRejectWarrantyClaimRequest(c.Server, id, claimId, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) RejectWarrantyClaim(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectWarrantyClaimRequest(c.Server, id, claimId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusCloseWithBody performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusCloseWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusCloseRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11557,8 +12479,9 @@ func (c *Client) RejectWarrantyClaim(ctx context.Context, id Id, claimId string,
 }
 
 // ChangeWarrantyStatusClose performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request.
-func (c *Client) ChangeWarrantyStatusClose(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusCloseRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusClose(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, body ChangeWarrantyStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusCloseRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11582,9 +12505,38 @@ func (c *Client) WarrantyHistory(ctx context.Context, id Id, reqEditors ...Reque
 	return c.Client.Do(req)
 }
 
+// ChangeWarrantyStatusRejectWithBody performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusRejectWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusRejectRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ChangeWarrantyStatusReject performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request.
-func (c *Client) ChangeWarrantyStatusReject(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusRejectRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusReject(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, body ChangeWarrantyStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusRejectRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeWarrantyStatusReopenWithBody performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request,
+// with any type of body and a specified content type.
+func (c *Client) ChangeWarrantyStatusReopenWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusReopenRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -11596,8 +12548,9 @@ func (c *Client) ChangeWarrantyStatusReject(ctx context.Context, id Id, params *
 }
 
 // ChangeWarrantyStatusReopen performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request.
-func (c *Client) ChangeWarrantyStatusReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangeWarrantyStatusReopenRequest(c.Server, id, params)
+// Takes a body of the `application/json` content type.
+func (c *Client) ChangeWarrantyStatusReopen(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, body ChangeWarrantyStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeWarrantyStatusReopenRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -16169,8 +17122,19 @@ func NewCreateCustomerRequestWithBody(server string, params *CreateCustomerParam
 	return req, nil
 }
 
-// NewArchiveCustomerRequest constructs an http.Request for the ArchiveCustomer method
-func NewArchiveCustomerRequest(server string, id Id, params *ArchiveCustomerParams) (*http.Request, error) {
+// NewArchiveCustomerRequest calls the generic ArchiveCustomer builder with application/json body
+func NewArchiveCustomerRequest(server string, id Id, params *ArchiveCustomerParams, body ArchiveCustomerJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewArchiveCustomerRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewArchiveCustomerRequestWithBody constructs an http.Request for the ArchiveCustomer method, with any body, and a specified content type
+func NewArchiveCustomerRequestWithBody(server string, id Id, params *ArchiveCustomerParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16195,10 +17159,12 @@ func NewArchiveCustomerRequest(server string, id Id, params *ArchiveCustomerPara
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -21585,8 +22551,19 @@ func NewListReturnsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
-// NewCreateReturnRequest constructs an http.Request for the CreateReturn method
-func NewCreateReturnRequest(server string, params *CreateReturnParams) (*http.Request, error) {
+// NewCreateReturnRequest calls the generic CreateReturn builder with application/json body
+func NewCreateReturnRequest(server string, params *CreateReturnParams, body CreateReturnJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateReturnRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateReturnRequestWithBody constructs an http.Request for the CreateReturn method, with any body, and a specified content type
+func NewCreateReturnRequestWithBody(server string, params *CreateReturnParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -21604,10 +22581,12 @@ func NewCreateReturnRequest(server string, params *CreateReturnParams) (*http.Re
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -21672,8 +22651,19 @@ func NewGetReturnRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
-// NewChangeReturnStatusApproveRequest constructs an http.Request for the ChangeReturnStatusApprove method
-func NewChangeReturnStatusApproveRequest(server string, id Id, params *ChangeReturnStatusApproveParams) (*http.Request, error) {
+// NewChangeReturnStatusApproveRequest calls the generic ChangeReturnStatusApprove builder with application/json body
+func NewChangeReturnStatusApproveRequest(server string, id Id, params *ChangeReturnStatusApproveParams, body ChangeReturnStatusApproveJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeReturnStatusApproveRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeReturnStatusApproveRequestWithBody constructs an http.Request for the ChangeReturnStatusApprove method, with any body, and a specified content type
+func NewChangeReturnStatusApproveRequestWithBody(server string, id Id, params *ChangeReturnStatusApproveParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21698,10 +22688,12 @@ func NewChangeReturnStatusApproveRequest(server string, id Id, params *ChangeRet
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -21732,8 +22724,19 @@ func NewChangeReturnStatusApproveRequest(server string, id Id, params *ChangeRet
 	return req, nil
 }
 
-// NewChangeReturnStatusCancelRequest constructs an http.Request for the ChangeReturnStatusCancel method
-func NewChangeReturnStatusCancelRequest(server string, id Id, params *ChangeReturnStatusCancelParams) (*http.Request, error) {
+// NewChangeReturnStatusCancelRequest calls the generic ChangeReturnStatusCancel builder with application/json body
+func NewChangeReturnStatusCancelRequest(server string, id Id, params *ChangeReturnStatusCancelParams, body ChangeReturnStatusCancelJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeReturnStatusCancelRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeReturnStatusCancelRequestWithBody constructs an http.Request for the ChangeReturnStatusCancel method, with any body, and a specified content type
+func NewChangeReturnStatusCancelRequestWithBody(server string, id Id, params *ChangeReturnStatusCancelParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21758,10 +22761,12 @@ func NewChangeReturnStatusCancelRequest(server string, id Id, params *ChangeRetu
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -21792,8 +22797,19 @@ func NewChangeReturnStatusCancelRequest(server string, id Id, params *ChangeRetu
 	return req, nil
 }
 
-// NewChangeReturnStatusCloseRequest constructs an http.Request for the ChangeReturnStatusClose method
-func NewChangeReturnStatusCloseRequest(server string, id Id, params *ChangeReturnStatusCloseParams) (*http.Request, error) {
+// NewChangeReturnStatusCloseRequest calls the generic ChangeReturnStatusClose builder with application/json body
+func NewChangeReturnStatusCloseRequest(server string, id Id, params *ChangeReturnStatusCloseParams, body ChangeReturnStatusCloseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeReturnStatusCloseRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeReturnStatusCloseRequestWithBody constructs an http.Request for the ChangeReturnStatusClose method, with any body, and a specified content type
+func NewChangeReturnStatusCloseRequestWithBody(server string, id Id, params *ChangeReturnStatusCloseParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21818,10 +22834,12 @@ func NewChangeReturnStatusCloseRequest(server string, id Id, params *ChangeRetur
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -21886,8 +22904,19 @@ func NewReturnHistoryRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
-// NewInspectReturnRequest constructs an http.Request for the InspectReturn method
-func NewInspectReturnRequest(server string, id Id, params *InspectReturnParams) (*http.Request, error) {
+// NewInspectReturnRequest calls the generic InspectReturn builder with application/json body
+func NewInspectReturnRequest(server string, id Id, params *InspectReturnParams, body InspectReturnJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewInspectReturnRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewInspectReturnRequestWithBody constructs an http.Request for the InspectReturn method, with any body, and a specified content type
+func NewInspectReturnRequestWithBody(server string, id Id, params *InspectReturnParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21912,10 +22941,12 @@ func NewInspectReturnRequest(server string, id Id, params *InspectReturnParams) 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -21946,8 +22977,19 @@ func NewInspectReturnRequest(server string, id Id, params *InspectReturnParams) 
 	return req, nil
 }
 
-// NewChangeReturnStatusReceiveRequest constructs an http.Request for the ChangeReturnStatusReceive method
-func NewChangeReturnStatusReceiveRequest(server string, id Id, params *ChangeReturnStatusReceiveParams) (*http.Request, error) {
+// NewChangeReturnStatusReceiveRequest calls the generic ChangeReturnStatusReceive builder with application/json body
+func NewChangeReturnStatusReceiveRequest(server string, id Id, params *ChangeReturnStatusReceiveParams, body ChangeReturnStatusReceiveJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeReturnStatusReceiveRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeReturnStatusReceiveRequestWithBody constructs an http.Request for the ChangeReturnStatusReceive method, with any body, and a specified content type
+func NewChangeReturnStatusReceiveRequestWithBody(server string, id Id, params *ChangeReturnStatusReceiveParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -21972,10 +23014,12 @@ func NewChangeReturnStatusReceiveRequest(server string, id Id, params *ChangeRet
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -22006,8 +23050,19 @@ func NewChangeReturnStatusReceiveRequest(server string, id Id, params *ChangeRet
 	return req, nil
 }
 
-// NewRefundReturnRequest constructs an http.Request for the RefundReturn method
-func NewRefundReturnRequest(server string, id Id, params *RefundReturnParams) (*http.Request, error) {
+// NewRefundReturnRequest calls the generic RefundReturn builder with application/json body
+func NewRefundReturnRequest(server string, id Id, params *RefundReturnParams, body RefundReturnJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRefundReturnRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewRefundReturnRequestWithBody constructs an http.Request for the RefundReturn method, with any body, and a specified content type
+func NewRefundReturnRequestWithBody(server string, id Id, params *RefundReturnParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22032,10 +23087,12 @@ func NewRefundReturnRequest(server string, id Id, params *RefundReturnParams) (*
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -22066,8 +23123,19 @@ func NewRefundReturnRequest(server string, id Id, params *RefundReturnParams) (*
 	return req, nil
 }
 
-// NewChangeReturnStatusRejectRequest constructs an http.Request for the ChangeReturnStatusReject method
-func NewChangeReturnStatusRejectRequest(server string, id Id, params *ChangeReturnStatusRejectParams) (*http.Request, error) {
+// NewChangeReturnStatusRejectRequest calls the generic ChangeReturnStatusReject builder with application/json body
+func NewChangeReturnStatusRejectRequest(server string, id Id, params *ChangeReturnStatusRejectParams, body ChangeReturnStatusRejectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeReturnStatusRejectRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeReturnStatusRejectRequestWithBody constructs an http.Request for the ChangeReturnStatusReject method, with any body, and a specified content type
+func NewChangeReturnStatusRejectRequestWithBody(server string, id Id, params *ChangeReturnStatusRejectParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22092,10 +23160,12 @@ func NewChangeReturnStatusRejectRequest(server string, id Id, params *ChangeRetu
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -22126,8 +23196,19 @@ func NewChangeReturnStatusRejectRequest(server string, id Id, params *ChangeRetu
 	return req, nil
 }
 
-// NewChangeReturnStatusReopenRequest constructs an http.Request for the ChangeReturnStatusReopen method
-func NewChangeReturnStatusReopenRequest(server string, id Id, params *ChangeReturnStatusReopenParams) (*http.Request, error) {
+// NewChangeReturnStatusReopenRequest calls the generic ChangeReturnStatusReopen builder with application/json body
+func NewChangeReturnStatusReopenRequest(server string, id Id, params *ChangeReturnStatusReopenParams, body ChangeReturnStatusReopenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeReturnStatusReopenRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeReturnStatusReopenRequestWithBody constructs an http.Request for the ChangeReturnStatusReopen method, with any body, and a specified content type
+func NewChangeReturnStatusReopenRequestWithBody(server string, id Id, params *ChangeReturnStatusReopenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -22152,10 +23233,12 @@ func NewChangeReturnStatusReopenRequest(server string, id Id, params *ChangeRetu
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -23776,8 +24859,19 @@ func NewListWarrantiesRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
-// NewCreateWarrantyRequest constructs an http.Request for the CreateWarranty method
-func NewCreateWarrantyRequest(server string, params *CreateWarrantyParams) (*http.Request, error) {
+// NewCreateWarrantyRequest calls the generic CreateWarranty builder with application/json body
+func NewCreateWarrantyRequest(server string, params *CreateWarrantyParams, body CreateWarrantyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateWarrantyRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateWarrantyRequestWithBody constructs an http.Request for the CreateWarranty method, with any body, and a specified content type
+func NewCreateWarrantyRequestWithBody(server string, params *CreateWarrantyParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -23795,10 +24889,12 @@ func NewCreateWarrantyRequest(server string, params *CreateWarrantyParams) (*htt
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -23829,8 +24925,19 @@ func NewCreateWarrantyRequest(server string, params *CreateWarrantyParams) (*htt
 	return req, nil
 }
 
-// NewChangeWarrantyStatusSDKApproveRequest constructs an http.Request for the ChangeWarrantyStatusSDKApprove method
-func NewChangeWarrantyStatusSDKApproveRequest(server string, id Id, params *ChangeWarrantyStatusSDKApproveParams) (*http.Request, error) {
+// NewChangeWarrantyStatusSDKApproveRequest calls the generic ChangeWarrantyStatusSDKApprove builder with application/json body
+func NewChangeWarrantyStatusSDKApproveRequest(server string, id Id, params *ChangeWarrantyStatusSDKApproveParams, body ChangeWarrantyStatusSDKApproveJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusSDKApproveRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusSDKApproveRequestWithBody constructs an http.Request for the ChangeWarrantyStatusSDKApprove method, with any body, and a specified content type
+func NewChangeWarrantyStatusSDKApproveRequestWithBody(server string, id Id, params *ChangeWarrantyStatusSDKApproveParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23855,10 +24962,12 @@ func NewChangeWarrantyStatusSDKApproveRequest(server string, id Id, params *Chan
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -23889,8 +24998,19 @@ func NewChangeWarrantyStatusSDKApproveRequest(server string, id Id, params *Chan
 	return req, nil
 }
 
-// NewChangeWarrantyStatusSDKCancelRequest constructs an http.Request for the ChangeWarrantyStatusSDKCancel method
-func NewChangeWarrantyStatusSDKCancelRequest(server string, id Id, params *ChangeWarrantyStatusSDKCancelParams) (*http.Request, error) {
+// NewChangeWarrantyStatusSDKCancelRequest calls the generic ChangeWarrantyStatusSDKCancel builder with application/json body
+func NewChangeWarrantyStatusSDKCancelRequest(server string, id Id, params *ChangeWarrantyStatusSDKCancelParams, body ChangeWarrantyStatusSDKCancelJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusSDKCancelRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusSDKCancelRequestWithBody constructs an http.Request for the ChangeWarrantyStatusSDKCancel method, with any body, and a specified content type
+func NewChangeWarrantyStatusSDKCancelRequestWithBody(server string, id Id, params *ChangeWarrantyStatusSDKCancelParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23915,10 +25035,12 @@ func NewChangeWarrantyStatusSDKCancelRequest(server string, id Id, params *Chang
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -23949,8 +25071,19 @@ func NewChangeWarrantyStatusSDKCancelRequest(server string, id Id, params *Chang
 	return req, nil
 }
 
-// NewChangeWarrantyStatusSDKCloseRequest constructs an http.Request for the ChangeWarrantyStatusSDKClose method
-func NewChangeWarrantyStatusSDKCloseRequest(server string, id Id, params *ChangeWarrantyStatusSDKCloseParams) (*http.Request, error) {
+// NewChangeWarrantyStatusSDKCloseRequest calls the generic ChangeWarrantyStatusSDKClose builder with application/json body
+func NewChangeWarrantyStatusSDKCloseRequest(server string, id Id, params *ChangeWarrantyStatusSDKCloseParams, body ChangeWarrantyStatusSDKCloseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusSDKCloseRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusSDKCloseRequestWithBody constructs an http.Request for the ChangeWarrantyStatusSDKClose method, with any body, and a specified content type
+func NewChangeWarrantyStatusSDKCloseRequestWithBody(server string, id Id, params *ChangeWarrantyStatusSDKCloseParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -23975,10 +25108,12 @@ func NewChangeWarrantyStatusSDKCloseRequest(server string, id Id, params *Change
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24009,8 +25144,19 @@ func NewChangeWarrantyStatusSDKCloseRequest(server string, id Id, params *Change
 	return req, nil
 }
 
-// NewChangeWarrantyStatusSDKRejectRequest constructs an http.Request for the ChangeWarrantyStatusSDKReject method
-func NewChangeWarrantyStatusSDKRejectRequest(server string, id Id, params *ChangeWarrantyStatusSDKRejectParams) (*http.Request, error) {
+// NewChangeWarrantyStatusSDKRejectRequest calls the generic ChangeWarrantyStatusSDKReject builder with application/json body
+func NewChangeWarrantyStatusSDKRejectRequest(server string, id Id, params *ChangeWarrantyStatusSDKRejectParams, body ChangeWarrantyStatusSDKRejectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusSDKRejectRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusSDKRejectRequestWithBody constructs an http.Request for the ChangeWarrantyStatusSDKReject method, with any body, and a specified content type
+func NewChangeWarrantyStatusSDKRejectRequestWithBody(server string, id Id, params *ChangeWarrantyStatusSDKRejectParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24035,10 +25181,12 @@ func NewChangeWarrantyStatusSDKRejectRequest(server string, id Id, params *Chang
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24069,8 +25217,19 @@ func NewChangeWarrantyStatusSDKRejectRequest(server string, id Id, params *Chang
 	return req, nil
 }
 
-// NewChangeWarrantyStatusSDKReopenRequest constructs an http.Request for the ChangeWarrantyStatusSDKReopen method
-func NewChangeWarrantyStatusSDKReopenRequest(server string, id Id, params *ChangeWarrantyStatusSDKReopenParams) (*http.Request, error) {
+// NewChangeWarrantyStatusSDKReopenRequest calls the generic ChangeWarrantyStatusSDKReopen builder with application/json body
+func NewChangeWarrantyStatusSDKReopenRequest(server string, id Id, params *ChangeWarrantyStatusSDKReopenParams, body ChangeWarrantyStatusSDKReopenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusSDKReopenRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusSDKReopenRequestWithBody constructs an http.Request for the ChangeWarrantyStatusSDKReopen method, with any body, and a specified content type
+func NewChangeWarrantyStatusSDKReopenRequestWithBody(server string, id Id, params *ChangeWarrantyStatusSDKReopenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24095,10 +25254,12 @@ func NewChangeWarrantyStatusSDKReopenRequest(server string, id Id, params *Chang
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24163,8 +25324,19 @@ func NewGetWarrantyRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
-// NewChangeWarrantyStatusApproveRequest constructs an http.Request for the ChangeWarrantyStatusApprove method
-func NewChangeWarrantyStatusApproveRequest(server string, id Id, params *ChangeWarrantyStatusApproveParams) (*http.Request, error) {
+// NewChangeWarrantyStatusApproveRequest calls the generic ChangeWarrantyStatusApprove builder with application/json body
+func NewChangeWarrantyStatusApproveRequest(server string, id Id, params *ChangeWarrantyStatusApproveParams, body ChangeWarrantyStatusApproveJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusApproveRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusApproveRequestWithBody constructs an http.Request for the ChangeWarrantyStatusApprove method, with any body, and a specified content type
+func NewChangeWarrantyStatusApproveRequestWithBody(server string, id Id, params *ChangeWarrantyStatusApproveParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24189,10 +25361,12 @@ func NewChangeWarrantyStatusApproveRequest(server string, id Id, params *ChangeW
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24223,8 +25397,19 @@ func NewChangeWarrantyStatusApproveRequest(server string, id Id, params *ChangeW
 	return req, nil
 }
 
-// NewChangeWarrantyStatusCancelRequest constructs an http.Request for the ChangeWarrantyStatusCancel method
-func NewChangeWarrantyStatusCancelRequest(server string, id Id, params *ChangeWarrantyStatusCancelParams) (*http.Request, error) {
+// NewChangeWarrantyStatusCancelRequest calls the generic ChangeWarrantyStatusCancel builder with application/json body
+func NewChangeWarrantyStatusCancelRequest(server string, id Id, params *ChangeWarrantyStatusCancelParams, body ChangeWarrantyStatusCancelJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusCancelRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusCancelRequestWithBody constructs an http.Request for the ChangeWarrantyStatusCancel method, with any body, and a specified content type
+func NewChangeWarrantyStatusCancelRequestWithBody(server string, id Id, params *ChangeWarrantyStatusCancelParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24249,10 +25434,12 @@ func NewChangeWarrantyStatusCancelRequest(server string, id Id, params *ChangeWa
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24283,8 +25470,19 @@ func NewChangeWarrantyStatusCancelRequest(server string, id Id, params *ChangeWa
 	return req, nil
 }
 
-// NewFileWarrantyClaimRequest constructs an http.Request for the FileWarrantyClaim method
-func NewFileWarrantyClaimRequest(server string, id Id, params *FileWarrantyClaimParams) (*http.Request, error) {
+// NewFileWarrantyClaimRequest calls the generic FileWarrantyClaim builder with application/json body
+func NewFileWarrantyClaimRequest(server string, id Id, params *FileWarrantyClaimParams, body FileWarrantyClaimJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFileWarrantyClaimRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewFileWarrantyClaimRequestWithBody constructs an http.Request for the FileWarrantyClaim method, with any body, and a specified content type
+func NewFileWarrantyClaimRequestWithBody(server string, id Id, params *FileWarrantyClaimParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24309,10 +25507,12 @@ func NewFileWarrantyClaimRequest(server string, id Id, params *FileWarrantyClaim
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24343,8 +25543,19 @@ func NewFileWarrantyClaimRequest(server string, id Id, params *FileWarrantyClaim
 	return req, nil
 }
 
-// NewApproveWarrantyClaimRequest constructs an http.Request for the ApproveWarrantyClaim method
-func NewApproveWarrantyClaimRequest(server string, id Id, claimId string, params *ApproveWarrantyClaimParams) (*http.Request, error) {
+// NewApproveWarrantyClaimRequest calls the generic ApproveWarrantyClaim builder with application/json body
+func NewApproveWarrantyClaimRequest(server string, id Id, claimId string, params *ApproveWarrantyClaimParams, body ApproveWarrantyClaimJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewApproveWarrantyClaimRequestWithBody(server, id, claimId, params, "application/json", bodyReader)
+}
+
+// NewApproveWarrantyClaimRequestWithBody constructs an http.Request for the ApproveWarrantyClaim method, with any body, and a specified content type
+func NewApproveWarrantyClaimRequestWithBody(server string, id Id, claimId string, params *ApproveWarrantyClaimParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24376,10 +25587,12 @@ func NewApproveWarrantyClaimRequest(server string, id Id, claimId string, params
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24410,8 +25623,19 @@ func NewApproveWarrantyClaimRequest(server string, id Id, claimId string, params
 	return req, nil
 }
 
-// NewRejectWarrantyClaimRequest constructs an http.Request for the RejectWarrantyClaim method
-func NewRejectWarrantyClaimRequest(server string, id Id, claimId string, params *RejectWarrantyClaimParams) (*http.Request, error) {
+// NewRejectWarrantyClaimRequest calls the generic RejectWarrantyClaim builder with application/json body
+func NewRejectWarrantyClaimRequest(server string, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRejectWarrantyClaimRequestWithBody(server, id, claimId, params, "application/json", bodyReader)
+}
+
+// NewRejectWarrantyClaimRequestWithBody constructs an http.Request for the RejectWarrantyClaim method, with any body, and a specified content type
+func NewRejectWarrantyClaimRequestWithBody(server string, id Id, claimId string, params *RejectWarrantyClaimParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24443,10 +25667,12 @@ func NewRejectWarrantyClaimRequest(server string, id Id, claimId string, params 
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24477,8 +25703,19 @@ func NewRejectWarrantyClaimRequest(server string, id Id, claimId string, params 
 	return req, nil
 }
 
-// NewChangeWarrantyStatusCloseRequest constructs an http.Request for the ChangeWarrantyStatusClose method
-func NewChangeWarrantyStatusCloseRequest(server string, id Id, params *ChangeWarrantyStatusCloseParams) (*http.Request, error) {
+// NewChangeWarrantyStatusCloseRequest calls the generic ChangeWarrantyStatusClose builder with application/json body
+func NewChangeWarrantyStatusCloseRequest(server string, id Id, params *ChangeWarrantyStatusCloseParams, body ChangeWarrantyStatusCloseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusCloseRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusCloseRequestWithBody constructs an http.Request for the ChangeWarrantyStatusClose method, with any body, and a specified content type
+func NewChangeWarrantyStatusCloseRequestWithBody(server string, id Id, params *ChangeWarrantyStatusCloseParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24503,10 +25740,12 @@ func NewChangeWarrantyStatusCloseRequest(server string, id Id, params *ChangeWar
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24571,8 +25810,19 @@ func NewWarrantyHistoryRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
-// NewChangeWarrantyStatusRejectRequest constructs an http.Request for the ChangeWarrantyStatusReject method
-func NewChangeWarrantyStatusRejectRequest(server string, id Id, params *ChangeWarrantyStatusRejectParams) (*http.Request, error) {
+// NewChangeWarrantyStatusRejectRequest calls the generic ChangeWarrantyStatusReject builder with application/json body
+func NewChangeWarrantyStatusRejectRequest(server string, id Id, params *ChangeWarrantyStatusRejectParams, body ChangeWarrantyStatusRejectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusRejectRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusRejectRequestWithBody constructs an http.Request for the ChangeWarrantyStatusReject method, with any body, and a specified content type
+func NewChangeWarrantyStatusRejectRequestWithBody(server string, id Id, params *ChangeWarrantyStatusRejectParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24597,10 +25847,12 @@ func NewChangeWarrantyStatusRejectRequest(server string, id Id, params *ChangeWa
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -24631,8 +25883,19 @@ func NewChangeWarrantyStatusRejectRequest(server string, id Id, params *ChangeWa
 	return req, nil
 }
 
-// NewChangeWarrantyStatusReopenRequest constructs an http.Request for the ChangeWarrantyStatusReopen method
-func NewChangeWarrantyStatusReopenRequest(server string, id Id, params *ChangeWarrantyStatusReopenParams) (*http.Request, error) {
+// NewChangeWarrantyStatusReopenRequest calls the generic ChangeWarrantyStatusReopen builder with application/json body
+func NewChangeWarrantyStatusReopenRequest(server string, id Id, params *ChangeWarrantyStatusReopenParams, body ChangeWarrantyStatusReopenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeWarrantyStatusReopenRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewChangeWarrantyStatusReopenRequestWithBody constructs an http.Request for the ChangeWarrantyStatusReopen method, with any body, and a specified content type
+func NewChangeWarrantyStatusReopenRequestWithBody(server string, id Id, params *ChangeWarrantyStatusReopenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -24657,10 +25920,12 @@ func NewChangeWarrantyStatusReopenRequest(server string, id Id, params *ChangeWa
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -28097,10 +29362,15 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	CreateCustomerWithResponse(ctx context.Context, params *CreateCustomerParams, body CreateCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCustomerResponse, error)
 
-	// ArchiveCustomerWithResponse performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request.
+	// ArchiveCustomerWithBodyWithResponse performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ArchiveCustomerWithResponse(ctx context.Context, id Id, params *ArchiveCustomerParams, reqEditors ...RequestEditorFn) (*ArchiveCustomerResponse, error)
+	ArchiveCustomerWithBodyWithResponse(ctx context.Context, id Id, params *ArchiveCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ArchiveCustomerResponse, error)
+
+	// ArchiveCustomerWithResponse performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ArchiveCustomerWithResponse(ctx context.Context, id Id, params *ArchiveCustomerParams, body ArchiveCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*ArchiveCustomerResponse, error)
 
 	// GetCustomerWithResponse performs a GET /v1/customers/{id} (the `GetCustomer` operationId) request.
 	//
@@ -29204,60 +30474,105 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	ListReturnsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListReturnsResponse, error)
 
-	// CreateReturnWithResponse performs a POST /v1/returns (the `CreateReturn` operationId) request.
+	// CreateReturnWithBodyWithResponse performs a POST /v1/returns (the `CreateReturn` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	CreateReturnWithResponse(ctx context.Context, params *CreateReturnParams, reqEditors ...RequestEditorFn) (*CreateReturnResponse, error)
+	CreateReturnWithBodyWithResponse(ctx context.Context, params *CreateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReturnResponse, error)
+
+	// CreateReturnWithResponse performs a POST /v1/returns (the `CreateReturn` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	CreateReturnWithResponse(ctx context.Context, params *CreateReturnParams, body CreateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReturnResponse, error)
 
 	// GetReturnWithResponse performs a GET /v1/returns/{id} (the `GetReturn` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	GetReturnWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetReturnResponse, error)
 
-	// ChangeReturnStatusApproveWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request.
+	// ChangeReturnStatusApproveWithBodyWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeReturnStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusApproveResponse, error)
+	ChangeReturnStatusApproveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusApproveResponse, error)
+
+	// ChangeReturnStatusApproveWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, body ChangeReturnStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusApproveResponse, error)
+
+	// ChangeReturnStatusCancelWithBodyWithResponse performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusCancelWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCancelResponse, error)
 
 	// ChangeReturnStatusCancelWithResponse performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, body ChangeReturnStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCancelResponse, error)
+
+	// ChangeReturnStatusCloseWithBodyWithResponse performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeReturnStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCancelResponse, error)
+	ChangeReturnStatusCloseWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCloseResponse, error)
 
 	// ChangeReturnStatusCloseWithResponse performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	ChangeReturnStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCloseResponse, error)
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, body ChangeReturnStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCloseResponse, error)
 
 	// ReturnHistoryWithResponse performs a GET /v1/returns/{id}/history (the `ReturnHistory` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	ReturnHistoryWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*ReturnHistoryResponse, error)
 
-	// InspectReturnWithResponse performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request.
+	// InspectReturnWithBodyWithResponse performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	InspectReturnWithResponse(ctx context.Context, id Id, params *InspectReturnParams, reqEditors ...RequestEditorFn) (*InspectReturnResponse, error)
+	InspectReturnWithBodyWithResponse(ctx context.Context, id Id, params *InspectReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InspectReturnResponse, error)
+
+	// InspectReturnWithResponse performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	InspectReturnWithResponse(ctx context.Context, id Id, params *InspectReturnParams, body InspectReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*InspectReturnResponse, error)
+
+	// ChangeReturnStatusReceiveWithBodyWithResponse performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusReceiveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReceiveResponse, error)
 
 	// ChangeReturnStatusReceiveWithResponse performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusReceiveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, body ChangeReturnStatusReceiveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReceiveResponse, error)
+
+	// RefundReturnWithBodyWithResponse performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeReturnStatusReceiveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReceiveResponse, error)
+	RefundReturnWithBodyWithResponse(ctx context.Context, id Id, params *RefundReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefundReturnResponse, error)
 
 	// RefundReturnWithResponse performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	RefundReturnWithResponse(ctx context.Context, id Id, params *RefundReturnParams, body RefundReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*RefundReturnResponse, error)
+
+	// ChangeReturnStatusRejectWithBodyWithResponse performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	RefundReturnWithResponse(ctx context.Context, id Id, params *RefundReturnParams, reqEditors ...RequestEditorFn) (*RefundReturnResponse, error)
+	ChangeReturnStatusRejectWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusRejectResponse, error)
 
 	// ChangeReturnStatusRejectWithResponse performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, body ChangeReturnStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusRejectResponse, error)
+
+	// ChangeReturnStatusReopenWithBodyWithResponse performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeReturnStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusRejectResponse, error)
+	ChangeReturnStatusReopenWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReopenResponse, error)
 
 	// ChangeReturnStatusReopenWithResponse performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	ChangeReturnStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReopenResponse, error)
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeReturnStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, body ChangeReturnStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReopenResponse, error)
 
 	// ListShipmentsWithResponse List shipments
 	//
@@ -29621,85 +30936,155 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	ListWarrantiesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListWarrantiesResponse, error)
 
-	// CreateWarrantyWithResponse performs a POST /v1/warranties (the `CreateWarranty` operationId) request.
+	// CreateWarrantyWithBodyWithResponse performs a POST /v1/warranties (the `CreateWarranty` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	CreateWarrantyWithResponse(ctx context.Context, params *CreateWarrantyParams, reqEditors ...RequestEditorFn) (*CreateWarrantyResponse, error)
+	CreateWarrantyWithBodyWithResponse(ctx context.Context, params *CreateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWarrantyResponse, error)
+
+	// CreateWarrantyWithResponse performs a POST /v1/warranties (the `CreateWarranty` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	CreateWarrantyWithResponse(ctx context.Context, params *CreateWarrantyParams, body CreateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWarrantyResponse, error)
+
+	// ChangeWarrantyStatusSDKApproveWithBodyWithResponse performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusSDKApproveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKApproveResponse, error)
 
 	// ChangeWarrantyStatusSDKApproveWithResponse performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusSDKApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, body ChangeWarrantyStatusSDKApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKApproveResponse, error)
+
+	// ChangeWarrantyStatusSDKCancelWithBodyWithResponse performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusSDKApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKApproveResponse, error)
+	ChangeWarrantyStatusSDKCancelWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCancelResponse, error)
 
 	// ChangeWarrantyStatusSDKCancelWithResponse performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusSDKCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, body ChangeWarrantyStatusSDKCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCancelResponse, error)
+
+	// ChangeWarrantyStatusSDKCloseWithBodyWithResponse performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusSDKCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCancelResponse, error)
+	ChangeWarrantyStatusSDKCloseWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCloseResponse, error)
 
 	// ChangeWarrantyStatusSDKCloseWithResponse performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusSDKCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, body ChangeWarrantyStatusSDKCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCloseResponse, error)
+
+	// ChangeWarrantyStatusSDKRejectWithBodyWithResponse performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusSDKCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCloseResponse, error)
+	ChangeWarrantyStatusSDKRejectWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKRejectResponse, error)
 
 	// ChangeWarrantyStatusSDKRejectWithResponse performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusSDKRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, body ChangeWarrantyStatusSDKRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKRejectResponse, error)
+
+	// ChangeWarrantyStatusSDKReopenWithBodyWithResponse performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusSDKRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKRejectResponse, error)
+	ChangeWarrantyStatusSDKReopenWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKReopenResponse, error)
 
 	// ChangeWarrantyStatusSDKReopenWithResponse performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusSDKReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKReopenResponse, error)
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusSDKReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, body ChangeWarrantyStatusSDKReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKReopenResponse, error)
 
 	// GetWarrantyWithResponse performs a GET /v1/warranties/{id} (the `GetWarranty` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	GetWarrantyWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetWarrantyResponse, error)
 
-	// ChangeWarrantyStatusApproveWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request.
+	// ChangeWarrantyStatusApproveWithBodyWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusApproveResponse, error)
+	ChangeWarrantyStatusApproveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusApproveResponse, error)
+
+	// ChangeWarrantyStatusApproveWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, body ChangeWarrantyStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusApproveResponse, error)
+
+	// ChangeWarrantyStatusCancelWithBodyWithResponse performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusCancelWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCancelResponse, error)
 
 	// ChangeWarrantyStatusCancelWithResponse performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, body ChangeWarrantyStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCancelResponse, error)
+
+	// FileWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCancelResponse, error)
+	FileWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, params *FileWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FileWarrantyClaimResponse, error)
 
 	// FileWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	FileWarrantyClaimWithResponse(ctx context.Context, id Id, params *FileWarrantyClaimParams, body FileWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*FileWarrantyClaimResponse, error)
+
+	// ApproveWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	FileWarrantyClaimWithResponse(ctx context.Context, id Id, params *FileWarrantyClaimParams, reqEditors ...RequestEditorFn) (*FileWarrantyClaimResponse, error)
+	ApproveWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApproveWarrantyClaimResponse, error)
 
 	// ApproveWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ApproveWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, body ApproveWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*ApproveWarrantyClaimResponse, error)
+
+	// RejectWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ApproveWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, reqEditors ...RequestEditorFn) (*ApproveWarrantyClaimResponse, error)
+	RejectWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectWarrantyClaimResponse, error)
 
 	// RejectWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	RejectWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectWarrantyClaimResponse, error)
+
+	// ChangeWarrantyStatusCloseWithBodyWithResponse performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	RejectWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, reqEditors ...RequestEditorFn) (*RejectWarrantyClaimResponse, error)
+	ChangeWarrantyStatusCloseWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCloseResponse, error)
 
 	// ChangeWarrantyStatusCloseWithResponse performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCloseResponse, error)
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, body ChangeWarrantyStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCloseResponse, error)
 
 	// WarrantyHistoryWithResponse performs a GET /v1/warranties/{id}/history (the `WarrantyHistory` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	WarrantyHistoryWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*WarrantyHistoryResponse, error)
 
-	// ChangeWarrantyStatusRejectWithResponse performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request.
+	// ChangeWarrantyStatusRejectWithBodyWithResponse performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request,
+	// with any type of body and a specified content type.
 	//
 	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusRejectResponse, error)
+	ChangeWarrantyStatusRejectWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusRejectResponse, error)
+
+	// ChangeWarrantyStatusRejectWithResponse performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request.
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, body ChangeWarrantyStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusRejectResponse, error)
+
+	// ChangeWarrantyStatusReopenWithBodyWithResponse performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request,
+	// with any type of body and a specified content type.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusReopenWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusReopenResponse, error)
 
 	// ChangeWarrantyStatusReopenWithResponse performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	ChangeWarrantyStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusReopenResponse, error)
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	ChangeWarrantyStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, body ChangeWarrantyStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusReopenResponse, error)
 
 	// ListWebhookEndpointsWithResponse List webhook endpoints (never their secrets)
 	//
@@ -49717,11 +51102,22 @@ func (c *ClientWithResponses) CreateCustomerWithResponse(ctx context.Context, pa
 	return ParseCreateCustomerResponse(rsp)
 }
 
-// ArchiveCustomerWithResponse performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request.
+// ArchiveCustomerWithBodyWithResponse performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ArchiveCustomerWithResponse(ctx context.Context, id Id, params *ArchiveCustomerParams, reqEditors ...RequestEditorFn) (*ArchiveCustomerResponse, error) {
-	rsp, err := c.ArchiveCustomer(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ArchiveCustomerWithBodyWithResponse(ctx context.Context, id Id, params *ArchiveCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ArchiveCustomerResponse, error) {
+	rsp, err := c.ArchiveCustomerWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseArchiveCustomerResponse(rsp)
+}
+
+// ArchiveCustomerWithResponse performs a DELETE /v1/customers/{id} (the `ArchiveCustomer` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ArchiveCustomerWithResponse(ctx context.Context, id Id, params *ArchiveCustomerParams, body ArchiveCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*ArchiveCustomerResponse, error) {
+	rsp, err := c.ArchiveCustomer(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -51814,11 +53210,22 @@ func (c *ClientWithResponses) ListReturnsWithResponse(ctx context.Context, reqEd
 	return ParseListReturnsResponse(rsp)
 }
 
-// CreateReturnWithResponse performs a POST /v1/returns (the `CreateReturn` operationId) request.
+// CreateReturnWithBodyWithResponse performs a POST /v1/returns (the `CreateReturn` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) CreateReturnWithResponse(ctx context.Context, params *CreateReturnParams, reqEditors ...RequestEditorFn) (*CreateReturnResponse, error) {
-	rsp, err := c.CreateReturn(ctx, params, reqEditors...)
+func (c *ClientWithResponses) CreateReturnWithBodyWithResponse(ctx context.Context, params *CreateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReturnResponse, error) {
+	rsp, err := c.CreateReturnWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateReturnResponse(rsp)
+}
+
+// CreateReturnWithResponse performs a POST /v1/returns (the `CreateReturn` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) CreateReturnWithResponse(ctx context.Context, params *CreateReturnParams, body CreateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReturnResponse, error) {
+	rsp, err := c.CreateReturn(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -51836,33 +53243,66 @@ func (c *ClientWithResponses) GetReturnWithResponse(ctx context.Context, id Id, 
 	return ParseGetReturnResponse(rsp)
 }
 
-// ChangeReturnStatusApproveWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request.
+// ChangeReturnStatusApproveWithBodyWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeReturnStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusApproveResponse, error) {
-	rsp, err := c.ChangeReturnStatusApprove(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeReturnStatusApproveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusApproveResponse, error) {
+	rsp, err := c.ChangeReturnStatusApproveWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeReturnStatusApproveResponse(rsp)
 }
 
-// ChangeReturnStatusCancelWithResponse performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request.
+// ChangeReturnStatusApproveWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeReturnStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, body ChangeReturnStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusApproveResponse, error) {
+	rsp, err := c.ChangeReturnStatusApprove(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReturnStatusApproveResponse(rsp)
+}
+
+// ChangeReturnStatusCancelWithBodyWithResponse performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeReturnStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCancelResponse, error) {
-	rsp, err := c.ChangeReturnStatusCancel(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeReturnStatusCancelWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCancelResponse, error) {
+	rsp, err := c.ChangeReturnStatusCancelWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeReturnStatusCancelResponse(rsp)
 }
 
-// ChangeReturnStatusCloseWithResponse performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request.
+// ChangeReturnStatusCancelWithResponse performs a POST /v1/returns/{id}/cancel (the `ChangeReturnStatusCancel` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeReturnStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCancelParams, body ChangeReturnStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCancelResponse, error) {
+	rsp, err := c.ChangeReturnStatusCancel(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReturnStatusCancelResponse(rsp)
+}
+
+// ChangeReturnStatusCloseWithBodyWithResponse performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeReturnStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCloseResponse, error) {
-	rsp, err := c.ChangeReturnStatusClose(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeReturnStatusCloseWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCloseResponse, error) {
+	rsp, err := c.ChangeReturnStatusCloseWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReturnStatusCloseResponse(rsp)
+}
+
+// ChangeReturnStatusCloseWithResponse performs a POST /v1/returns/{id}/close (the `ChangeReturnStatusClose` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeReturnStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusCloseParams, body ChangeReturnStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusCloseResponse, error) {
+	rsp, err := c.ChangeReturnStatusClose(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -51880,55 +53320,110 @@ func (c *ClientWithResponses) ReturnHistoryWithResponse(ctx context.Context, id 
 	return ParseReturnHistoryResponse(rsp)
 }
 
-// InspectReturnWithResponse performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request.
+// InspectReturnWithBodyWithResponse performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) InspectReturnWithResponse(ctx context.Context, id Id, params *InspectReturnParams, reqEditors ...RequestEditorFn) (*InspectReturnResponse, error) {
-	rsp, err := c.InspectReturn(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) InspectReturnWithBodyWithResponse(ctx context.Context, id Id, params *InspectReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InspectReturnResponse, error) {
+	rsp, err := c.InspectReturnWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseInspectReturnResponse(rsp)
 }
 
-// ChangeReturnStatusReceiveWithResponse performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request.
+// InspectReturnWithResponse performs a POST /v1/returns/{id}/inspect (the `InspectReturn` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) InspectReturnWithResponse(ctx context.Context, id Id, params *InspectReturnParams, body InspectReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*InspectReturnResponse, error) {
+	rsp, err := c.InspectReturn(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInspectReturnResponse(rsp)
+}
+
+// ChangeReturnStatusReceiveWithBodyWithResponse performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeReturnStatusReceiveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReceiveResponse, error) {
-	rsp, err := c.ChangeReturnStatusReceive(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeReturnStatusReceiveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReceiveResponse, error) {
+	rsp, err := c.ChangeReturnStatusReceiveWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeReturnStatusReceiveResponse(rsp)
 }
 
-// RefundReturnWithResponse performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request.
+// ChangeReturnStatusReceiveWithResponse performs a POST /v1/returns/{id}/receive (the `ChangeReturnStatusReceive` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeReturnStatusReceiveWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReceiveParams, body ChangeReturnStatusReceiveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReceiveResponse, error) {
+	rsp, err := c.ChangeReturnStatusReceive(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReturnStatusReceiveResponse(rsp)
+}
+
+// RefundReturnWithBodyWithResponse performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) RefundReturnWithResponse(ctx context.Context, id Id, params *RefundReturnParams, reqEditors ...RequestEditorFn) (*RefundReturnResponse, error) {
-	rsp, err := c.RefundReturn(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) RefundReturnWithBodyWithResponse(ctx context.Context, id Id, params *RefundReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefundReturnResponse, error) {
+	rsp, err := c.RefundReturnWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseRefundReturnResponse(rsp)
 }
 
-// ChangeReturnStatusRejectWithResponse performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request.
+// RefundReturnWithResponse performs a POST /v1/returns/{id}/refund (the `RefundReturn` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) RefundReturnWithResponse(ctx context.Context, id Id, params *RefundReturnParams, body RefundReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*RefundReturnResponse, error) {
+	rsp, err := c.RefundReturn(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRefundReturnResponse(rsp)
+}
+
+// ChangeReturnStatusRejectWithBodyWithResponse performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeReturnStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusRejectResponse, error) {
-	rsp, err := c.ChangeReturnStatusReject(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeReturnStatusRejectWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusRejectResponse, error) {
+	rsp, err := c.ChangeReturnStatusRejectWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeReturnStatusRejectResponse(rsp)
 }
 
-// ChangeReturnStatusReopenWithResponse performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request.
+// ChangeReturnStatusRejectWithResponse performs a POST /v1/returns/{id}/reject (the `ChangeReturnStatusReject` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeReturnStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusRejectParams, body ChangeReturnStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusRejectResponse, error) {
+	rsp, err := c.ChangeReturnStatusReject(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReturnStatusRejectResponse(rsp)
+}
+
+// ChangeReturnStatusReopenWithBodyWithResponse performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeReturnStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReopenResponse, error) {
-	rsp, err := c.ChangeReturnStatusReopen(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeReturnStatusReopenWithBodyWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReopenResponse, error) {
+	rsp, err := c.ChangeReturnStatusReopenWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeReturnStatusReopenResponse(rsp)
+}
+
+// ChangeReturnStatusReopenWithResponse performs a POST /v1/returns/{id}/reopen (the `ChangeReturnStatusReopen` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeReturnStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeReturnStatusReopenParams, body ChangeReturnStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeReturnStatusReopenResponse, error) {
+	rsp, err := c.ChangeReturnStatusReopen(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -52609,66 +54104,132 @@ func (c *ClientWithResponses) ListWarrantiesWithResponse(ctx context.Context, re
 	return ParseListWarrantiesResponse(rsp)
 }
 
-// CreateWarrantyWithResponse performs a POST /v1/warranties (the `CreateWarranty` operationId) request.
+// CreateWarrantyWithBodyWithResponse performs a POST /v1/warranties (the `CreateWarranty` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) CreateWarrantyWithResponse(ctx context.Context, params *CreateWarrantyParams, reqEditors ...RequestEditorFn) (*CreateWarrantyResponse, error) {
-	rsp, err := c.CreateWarranty(ctx, params, reqEditors...)
+func (c *ClientWithResponses) CreateWarrantyWithBodyWithResponse(ctx context.Context, params *CreateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWarrantyResponse, error) {
+	rsp, err := c.CreateWarrantyWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseCreateWarrantyResponse(rsp)
 }
 
-// ChangeWarrantyStatusSDKApproveWithResponse performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request.
+// CreateWarrantyWithResponse performs a POST /v1/warranties (the `CreateWarranty` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) CreateWarrantyWithResponse(ctx context.Context, params *CreateWarrantyParams, body CreateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWarrantyResponse, error) {
+	rsp, err := c.CreateWarranty(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWarrantyResponse(rsp)
+}
+
+// ChangeWarrantyStatusSDKApproveWithBodyWithResponse performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusSDKApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKApproveResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusSDKApprove(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKApproveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKApproveResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKApproveWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeWarrantyStatusSDKApproveResponse(rsp)
 }
 
-// ChangeWarrantyStatusSDKCancelWithResponse performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request.
+// ChangeWarrantyStatusSDKApproveWithResponse performs a POST /v1/warranties/approve/{id} (the `ChangeWarrantyStatusSDKApprove` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKApproveParams, body ChangeWarrantyStatusSDKApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKApproveResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKApprove(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusSDKApproveResponse(rsp)
+}
+
+// ChangeWarrantyStatusSDKCancelWithBodyWithResponse performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusSDKCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCancelResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusSDKCancel(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKCancelWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCancelResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKCancelWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeWarrantyStatusSDKCancelResponse(rsp)
 }
 
-// ChangeWarrantyStatusSDKCloseWithResponse performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request.
+// ChangeWarrantyStatusSDKCancelWithResponse performs a POST /v1/warranties/cancel/{id} (the `ChangeWarrantyStatusSDKCancel` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCancelParams, body ChangeWarrantyStatusSDKCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCancelResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKCancel(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusSDKCancelResponse(rsp)
+}
+
+// ChangeWarrantyStatusSDKCloseWithBodyWithResponse performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusSDKCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCloseResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusSDKClose(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKCloseWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCloseResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKCloseWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeWarrantyStatusSDKCloseResponse(rsp)
 }
 
-// ChangeWarrantyStatusSDKRejectWithResponse performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request.
+// ChangeWarrantyStatusSDKCloseWithResponse performs a POST /v1/warranties/close/{id} (the `ChangeWarrantyStatusSDKClose` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKCloseParams, body ChangeWarrantyStatusSDKCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKCloseResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKClose(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusSDKCloseResponse(rsp)
+}
+
+// ChangeWarrantyStatusSDKRejectWithBodyWithResponse performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusSDKRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKRejectResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusSDKReject(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKRejectWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKRejectResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKRejectWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeWarrantyStatusSDKRejectResponse(rsp)
 }
 
-// ChangeWarrantyStatusSDKReopenWithResponse performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request.
+// ChangeWarrantyStatusSDKRejectWithResponse performs a POST /v1/warranties/reject/{id} (the `ChangeWarrantyStatusSDKReject` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKRejectParams, body ChangeWarrantyStatusSDKRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKRejectResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKReject(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusSDKRejectResponse(rsp)
+}
+
+// ChangeWarrantyStatusSDKReopenWithBodyWithResponse performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusSDKReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKReopenResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusSDKReopen(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKReopenWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKReopenResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKReopenWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusSDKReopenResponse(rsp)
+}
+
+// ChangeWarrantyStatusSDKReopenWithResponse performs a POST /v1/warranties/reopen/{id} (the `ChangeWarrantyStatusSDKReopen` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusSDKReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusSDKReopenParams, body ChangeWarrantyStatusSDKReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusSDKReopenResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusSDKReopen(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -52686,66 +54247,132 @@ func (c *ClientWithResponses) GetWarrantyWithResponse(ctx context.Context, id Id
 	return ParseGetWarrantyResponse(rsp)
 }
 
-// ChangeWarrantyStatusApproveWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request.
+// ChangeWarrantyStatusApproveWithBodyWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusApproveResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusApprove(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusApproveWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusApproveResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusApproveWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeWarrantyStatusApproveResponse(rsp)
 }
 
-// ChangeWarrantyStatusCancelWithResponse performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request.
+// ChangeWarrantyStatusApproveWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusApproveWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, body ChangeWarrantyStatusApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusApproveResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusApprove(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusApproveResponse(rsp)
+}
+
+// ChangeWarrantyStatusCancelWithBodyWithResponse performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCancelResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusCancel(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusCancelWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCancelResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusCancelWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeWarrantyStatusCancelResponse(rsp)
 }
 
-// FileWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request.
+// ChangeWarrantyStatusCancelWithResponse performs a POST /v1/warranties/{id}/cancel (the `ChangeWarrantyStatusCancel` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusCancelWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCancelParams, body ChangeWarrantyStatusCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCancelResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusCancel(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusCancelResponse(rsp)
+}
+
+// FileWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) FileWarrantyClaimWithResponse(ctx context.Context, id Id, params *FileWarrantyClaimParams, reqEditors ...RequestEditorFn) (*FileWarrantyClaimResponse, error) {
-	rsp, err := c.FileWarrantyClaim(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) FileWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, params *FileWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FileWarrantyClaimResponse, error) {
+	rsp, err := c.FileWarrantyClaimWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseFileWarrantyClaimResponse(rsp)
 }
 
-// ApproveWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request.
+// FileWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims (the `FileWarrantyClaim` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) FileWarrantyClaimWithResponse(ctx context.Context, id Id, params *FileWarrantyClaimParams, body FileWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*FileWarrantyClaimResponse, error) {
+	rsp, err := c.FileWarrantyClaim(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFileWarrantyClaimResponse(rsp)
+}
+
+// ApproveWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ApproveWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, reqEditors ...RequestEditorFn) (*ApproveWarrantyClaimResponse, error) {
-	rsp, err := c.ApproveWarrantyClaim(ctx, id, claimId, params, reqEditors...)
+func (c *ClientWithResponses) ApproveWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApproveWarrantyClaimResponse, error) {
+	rsp, err := c.ApproveWarrantyClaimWithBody(ctx, id, claimId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseApproveWarrantyClaimResponse(rsp)
 }
 
-// RejectWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request.
+// ApproveWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ApproveWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, body ApproveWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*ApproveWarrantyClaimResponse, error) {
+	rsp, err := c.ApproveWarrantyClaim(ctx, id, claimId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApproveWarrantyClaimResponse(rsp)
+}
+
+// RejectWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) RejectWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, reqEditors ...RequestEditorFn) (*RejectWarrantyClaimResponse, error) {
-	rsp, err := c.RejectWarrantyClaim(ctx, id, claimId, params, reqEditors...)
+func (c *ClientWithResponses) RejectWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RejectWarrantyClaimResponse, error) {
+	rsp, err := c.RejectWarrantyClaimWithBody(ctx, id, claimId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseRejectWarrantyClaimResponse(rsp)
 }
 
-// ChangeWarrantyStatusCloseWithResponse performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request.
+// RejectWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) RejectWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectWarrantyClaimResponse, error) {
+	rsp, err := c.RejectWarrantyClaim(ctx, id, claimId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRejectWarrantyClaimResponse(rsp)
+}
+
+// ChangeWarrantyStatusCloseWithBodyWithResponse performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCloseResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusClose(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusCloseWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCloseResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusCloseWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusCloseResponse(rsp)
+}
+
+// ChangeWarrantyStatusCloseWithResponse performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusCloseWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusCloseParams, body ChangeWarrantyStatusCloseJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusCloseResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusClose(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -52763,22 +54390,44 @@ func (c *ClientWithResponses) WarrantyHistoryWithResponse(ctx context.Context, i
 	return ParseWarrantyHistoryResponse(rsp)
 }
 
-// ChangeWarrantyStatusRejectWithResponse performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request.
+// ChangeWarrantyStatusRejectWithBodyWithResponse performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusRejectResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusReject(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusRejectWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusRejectResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusRejectWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseChangeWarrantyStatusRejectResponse(rsp)
 }
 
-// ChangeWarrantyStatusReopenWithResponse performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request.
+// ChangeWarrantyStatusRejectWithResponse performs a POST /v1/warranties/{id}/reject (the `ChangeWarrantyStatusReject` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusRejectWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusRejectParams, body ChangeWarrantyStatusRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusRejectResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusReject(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusRejectResponse(rsp)
+}
+
+// ChangeWarrantyStatusReopenWithBodyWithResponse performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request,
+// with any type of body and a specified content type.
 //
 // Returns a wrapper object for the known response body format(s).
-func (c *ClientWithResponses) ChangeWarrantyStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusReopenResponse, error) {
-	rsp, err := c.ChangeWarrantyStatusReopen(ctx, id, params, reqEditors...)
+func (c *ClientWithResponses) ChangeWarrantyStatusReopenWithBodyWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusReopenResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusReopenWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeWarrantyStatusReopenResponse(rsp)
+}
+
+// ChangeWarrantyStatusReopenWithResponse performs a POST /v1/warranties/{id}/reopen (the `ChangeWarrantyStatusReopen` operationId) request.
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+func (c *ClientWithResponses) ChangeWarrantyStatusReopenWithResponse(ctx context.Context, id Id, params *ChangeWarrantyStatusReopenParams, body ChangeWarrantyStatusReopenJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeWarrantyStatusReopenResponse, error) {
+	rsp, err := c.ChangeWarrantyStatusReopen(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

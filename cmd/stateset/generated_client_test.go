@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestGeneratedClientDrivesTheAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	email, name := "gen@example.com", "Gen"
-	put, err := c.UpdateCustomerWithResponse(ctx, "gc1", nil, ssclient.CustomerWrite{Email: &email, FirstName: &name})
+	put, err := c.UpdateCustomerWithResponse(ctx, "gc1", nil, ssclient.UpdateCustomerRequest{Email: &email, FirstName: &name})
 	if err != nil || put.JSON201 == nil || put.JSON201.Email != email {
 		t.Fatalf("PUT a new customer: %v %d %s", err, put.StatusCode(), put.Body)
 	}
@@ -39,8 +40,12 @@ func TestGeneratedClientDrivesTheAPI(t *testing.T) {
 	if err != nil || got.JSON200 == nil || got.JSON200.FirstName != name {
 		t.Fatalf("GET the customer: %v %d %s", err, got.StatusCode(), got.Body)
 	}
-	created, err := c.CreateOrderWithResponse(ctx, nil, ssclient.CreateOrderJSONRequestBody{"id": "go1", "customer_id": "gc1",
-		"currency": "USD", "items": []map[string]any{{"sku": "MUG", "name": "mug", "quantity": 2, "unit_price": 900}}})
+	var order ssclient.CreateOrderJSONRequestBody // the generated type, filled as a caller would from JSON
+	if err := json.Unmarshal([]byte(`{"id":"go1","customer_id":"gc1","currency":"USD",
+		"items":[{"sku":"MUG","name":"mug","quantity":2,"unit_price":900}]}`), &order); err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateOrderWithResponse(ctx, nil, order)
 	if err != nil || created.JSON201 == nil || created.JSON201.Status != "DRAFT" {
 		t.Fatalf("create an order: %v %d %s", err, created.StatusCode(), created.Body)
 	}
