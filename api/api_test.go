@@ -331,15 +331,17 @@ func TestBadInputIsRefusedAndAppendsNothing(t *testing.T) {
 			if r.status != c.status || r.code() != c.code {
 				t.Fatalf("got %d %s, want %d %s: %.300s", r.status, r.code(), c.status, c.code, r.body)
 			}
-			var e struct {
-				Error apiError `json:"error"`
-			}
+			var e errorBody
 			json.Unmarshal(r.body, &e)
 			if e.Error.RequestID == "" || e.Error.RequestID != r.header.Get("X-Request-Id") {
 				t.Errorf("request id %q vs header %q", e.Error.RequestID, r.header.Get("X-Request-Id"))
 			}
 			if c.field != "" && !slices.ContainsFunc(e.Error.Details, func(d domain.FieldError) bool { return d.Field == c.field }) {
 				t.Errorf("details %+v do not name %s", e.Error.Details, c.field)
+			}
+			// the SDK shows only detail: it must carry the message and name the field
+			if !strings.HasPrefix(e.Detail, e.Error.Message) || (c.field != "" && !strings.Contains(e.Detail, c.field+": ")) {
+				t.Errorf("detail %q does not say %q and name %q", e.Detail, e.Error.Message, c.field)
 			}
 			if !bytes.Contains(r.body, []byte(`"details":[`)) {
 				t.Errorf("no details list in %.300s", r.body)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"stateset/commands"
 	"stateset/domain"
@@ -18,6 +19,34 @@ type apiError struct {
 	Details   []domain.FieldError `json:"details"`             // always present: [] when nothing more is known
 	Shortages []domain.Shortage   `json:"shortages,omitempty"` // INSUFFICIENT_STOCK: what is short
 	RequestID string              `json:"request_id,omitempty"`
+}
+
+// sentence is the error in one line: the message, then each field and its issue. It is
+// the body's top-level detail, the one field the official Node SDK shows its caller.
+func (e apiError) sentence() string {
+	if len(e.Details) == 0 {
+		return e.Message
+	}
+	var b strings.Builder
+	b.WriteString(e.Message)
+	for i, d := range e.Details {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		b.WriteString(sep)
+		if d.Field != "" {
+			b.WriteString(d.Field + ": ")
+		}
+		b.WriteString(d.Issue)
+	}
+	return b.String()
+}
+
+// errorBody is an error answer: the contract's error object and its sentence.
+type errorBody struct {
+	Error  apiError `json:"error"`
+	Detail string   `json:"detail"`
 }
 
 // httpError is an error the API layer itself raises with its status and code.

@@ -186,9 +186,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if body.Details == nil {
 		body.Details = []domain.FieldError{}
 	}
-	writeJSON(w, status, struct {
-		Error apiError `json:"error"`
-	}{body})
+	writeJSON(w, status, errorBody{Error: body, Detail: body.sentence()})
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

@@ -1124,7 +1124,9 @@ type EmptyRequest = map[string]interface{}
 
 // Error defines model for Error.
 type Error struct {
-	Error struct {
+	// Detail the error in one sentence: the message, then each field and its issue (the only field the official Node SDK reads)
+	Detail string `json:"detail"`
+	Error  struct {
 		Code    ErrorErrorCode `json:"code"`
 		Details *[]struct {
 			Field *string `json:"field,omitempty"`
