@@ -10,8 +10,12 @@ import (
 )
 
 func benchRequest(b *testing.B, h *harness, method, path, body string) {
+	benchRequestAs(b, h, h.admin, method, path, body)
+}
+
+func benchRequestAs(b *testing.B, h *harness, tok, method, path, body string) {
 	req, _ := http.NewRequest(method, h.http.URL+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Token "+h.admin)
+	req.Header.Set("Authorization", "Token "+tok)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -71,6 +75,22 @@ func BenchmarkHTTPGet(b *testing.B) {
 					benchRequest(b, h, "GET", "/v1/customers/cus_1", "")
 				}
 			})
+		})
+	}
+}
+
+// BenchmarkHTTPGetAfterOwnWrite is what read-your-writes by default costs a GET: the
+// key that wrote the customer waits for its last write's position (already reached),
+// another key that never wrote waits for nothing.
+func BenchmarkHTTPGetAfterOwnWrite(b *testing.B) {
+	h := newHarness(b)
+	reader := h.key("reader", []string{"customers:read"}, nil)
+	h.do("PUT", "/v1/customers/cus_1", seedBody)
+	for _, c := range []struct{ name, tok string }{{"writer", h.admin}, {"other-key", reader}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				benchRequestAs(b, h, c.tok, "GET", "/v1/customers/cus_1", "")
+			}
 		})
 	}
 }

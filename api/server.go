@@ -8,8 +8,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -62,6 +64,10 @@ type Server struct {
 
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
+
+	// written is the last Stateset-Position each API key's writes answered on this
+	// instance (key ID → *atomic.Uint64): a key's reads wait for it (read your writes)
+	written sync.Map
 }
 
 // Route is one registered route and the scope it needs.
@@ -157,7 +163,7 @@ func (s *Server) handle(r *mux.Router, method, path, scope string, h http.Handle
 	}
 	if method != http.MethodGet {
 		// inside the idempotency record, which then replays the position that covers the flows
-		next = s.idempotent(s.awaitFlows(next))
+		next = s.remember(s.idempotent(s.awaitFlows(next)))
 	}
 	next = s.checkHeaders(method, next)
 	if scope != "" {
@@ -204,15 +210,13 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// waitMin honours Stateset-Min-Position for the read models a GET reads.
+// waitMin makes a GET read what its caller has written: the read models it reads
+// wait (at most ReadWait) for Stateset-Min-Position, or, when the header is absent, for
+// the last position the caller's key wrote on this instance.
 func (s *Server) waitMin(r *http.Request, runs ...*projections.Runner) error {
-	h := r.Header.Get("Stateset-Min-Position")
-	if h == "" {
-		return nil
-	}
-	pos, err := parseUint(h)
-	if err != nil {
-		return badRequest("Stateset-Min-Position", "must be a stream position (a non-negative integer)")
+	pos, err := s.minPosition(r)
+	if err != nil || pos == 0 {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReadWait)
 	defer cancel()
@@ -226,6 +230,62 @@ func (s *Server) waitMin(r *http.Request, runs ...*projections.Runner) error {
 	}
 	return nil
 }
+
+// minPosition is the position a read must reflect: the header's, else the key's last write.
+func (s *Server) minPosition(r *http.Request) (uint64, error) {
+	if h := r.Header.Get("Stateset-Min-Position"); h != "" {
+		pos, err := parseUint(h)
+		if err != nil {
+			return 0, badRequest("Stateset-Min-Position", "must be a stream position (a non-negative integer)")
+		}
+		return pos, nil
+	}
+	if key := info(r.Context()).key; key != nil {
+		if last, ok := s.written.Load(key.ID); ok {
+			return last.(*atomic.Uint64).Load(), nil
+		}
+	}
+	return 0, nil
+}
+
+// remember records the Stateset-Position of a key's successful write (a replayed one
+// too), so that the key's next reads wait for it.
+func (s *Server) remember(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&positionWriter{ResponseWriter: w, s: s, r: r}, r)
+	})
+}
+
+// positionWriter notes the answer's position as its status line goes out.
+type positionWriter struct {
+	http.ResponseWriter
+	s     *Server
+	r     *http.Request
+	wrote bool
+}
+
+func (w *positionWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		key := info(w.r.Context()).key
+		if pos, err := strconv.ParseUint(w.Header().Get("Stateset-Position"), 10, 64); err == nil && code/100 == 2 && key != nil {
+			v, _ := w.s.written.LoadOrStore(key.ID, new(atomic.Uint64))
+			last := v.(*atomic.Uint64)
+			for cur := last.Load(); pos > cur && !last.CompareAndSwap(cur, pos); cur = last.Load() {
+			}
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *positionWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *positionWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // runner is the read model name's runner, for waiting on positions.
 func (s *Server) runner(name string) *projections.Runner {
