@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/time/rate"
 
+	"stateset/api/sdk"
 	"stateset/commands"
 	"stateset/domain"
 	"stateset/projections"
@@ -130,7 +131,7 @@ func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys
 	})
 	r.Handle("/metrics", promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	s.register(r)
-	s.handler = s.outer(r)
+	s.handler = sdk.New(s.outer(r)) // the official SDK's dialect, in front of the native API
 	return s, nil
 }
 

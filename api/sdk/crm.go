@@ -1,0 +1,143 @@
+package sdk
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// The CRM resources: leads, contacts, opportunities and cases (the SDK's cases_tickets).
+
+func leads() *resource {
+	return &resource{
+		path: "leads", native: "/v1/leads", list: "data",
+		m: mapping{
+			fields: []string{"id", "firstName", "lastName", "email", "phone", "company", "title", "leadSource", "notes", "status"},
+			rename: map[string]string{"first_name": "firstName", "last_name": "lastName", "source": "leadSource", "lead_source": "leadSource", "job_title": "title"},
+			in:     func(m map[string]any) { splitName(m, "firstName", "lastName") },
+		},
+		query: map[string]string{"status": "status", "email": "email", "company": "company", "source": "lead_source", "from": "created_after", "to": "created_before"},
+		del:   "disqualify",
+	}
+}
+
+func contacts() *resource {
+	return &resource{
+		path: "contacts", native: "/v1/contacts", single: "contact", list: "contacts",
+		m: mapping{
+			fields: []string{"id", "customer_id", "supplier_id", "firstName", "lastName", "email", "phone", "title", "notes"},
+			rename: map[string]string{"first_name": "firstName", "last_name": "lastName", "job_title": "title"},
+			values: map[string][]string{"status": {"INACTIVE=ARCHIVED"}},
+			in: func(m map[string]any) {
+				// the SDK's entity is a customer unless its type says supplier
+				if id, ok := m["entity_id"].(string); ok {
+					switch m["type"] {
+					case "SUPPLIER", "VENDOR":
+						m["supplier_id"] = id
+					default:
+						m["customer_id"] = id
+					}
+				}
+				if n, ok := m["notes"].([]any); ok {
+					m["notes"] = joined(n)
+				}
+			},
+			out: func(m map[string]any) {
+				m["entity_id"], m["type"] = m["customer_id"], "CUSTOMER"
+				if s, ok := m["supplier_id"].(string); ok && s != "" {
+					m["entity_id"], m["type"] = s, "SUPPLIER"
+				}
+			},
+		},
+		query: map[string]string{"entity_id": "customer_id", "status": "status", "email": "email", "from": "created_after", "to": "created_before"},
+		del:   "archive",
+		ops:   []op{{method: http.MethodPost, path: "{id}/set_primary", why: "StateSet One keeps no primary contact"}},
+	}
+}
+
+func opportunities() *resource {
+	return &resource{
+		path: "opportunities", native: "/v1/opportunities", single: "opportunity", list: "opportunities",
+		m: mapping{
+			fields: []string{"id", "name", "description", "customer_id", "lead_id", "amount", "currency", "close_date", "probability"},
+			rename: map[string]string{"expected_close_date": "close_date"},
+			money:  []string{"amount"},
+			in: func(m map[string]any) {
+				if _, ok := m["name"]; !ok {
+					m["name"] = m["description"]
+				}
+				if d, ok := m["expected_close_date"].(string); ok && len(d) > 10 {
+					m["expected_close_date"] = d[:10]
+				}
+			},
+		},
+		query: map[string]string{"lead_id": "lead_id", "customer_id": "customer_id", "status": "status", "from": "created_after", "to": "created_before", "date_from": "created_after", "date_to": "created_before"},
+		del:   "lose",
+		ops:   []op{{method: http.MethodPost, path: "{id}/convert", why: "a won opportunity's customer is the one it was opened for; leads convert (POST /v1/leads/{id}/convert)"}},
+	}
+}
+
+func casesTickets() *resource {
+	r := &resource{
+		path: "cases_tickets", native: "/v1/cases", single: "case_ticket", list: "cases_tickets",
+		m: mapping{
+			fields: []string{"id", "caseName", "description", "submitter", "priority", "customer_id", "order_id"},
+			rename: map[string]string{"subject": "caseName", "assigned_to": "assignee"},
+			values: map[string][]string{"status": {"OPEN=NEW"}},
+		},
+		query: map[string]string{"customer_id": "customer_id", "order_id": "order_id", "status": "status", "priority": "priority", "date_from": "created_after", "date_to": "created_before"},
+		verbs: map[string]string{"escalate": ""},
+		del:   "close",
+	}
+	sub := func(x *exchange, id, verb string, body map[string]any) {
+		if a := x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/"+verb, nil, body); !a.ok() {
+			x.relay(a)
+			return
+		}
+		r.get(x, id)
+	}
+	r.ops = []op{
+		{method: http.MethodPost, path: "{id}/resolve", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				sub(x, v[0], "resolve", map[string]any{"resolution": in["notes"]})
+			}
+		}},
+		{method: http.MethodPost, path: "{id}/assign", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				sub(x, v[0], "assign", map[string]any{"assignee": in["agent_id"]})
+			}
+		}},
+		{method: http.MethodPost, path: "{id}/reopen", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				sub(x, v[0], "reopen", map[string]any{"notes": in["note"]})
+			}
+		}},
+		{method: http.MethodPost, path: "{id}/notes", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				sub(x, v[0], "notes", map[string]any{"note": in["note"]})
+			}
+		}},
+		{method: http.MethodGet, path: "{id}/notes", do: func(x *exchange, v []string) {
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/notes", nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			x.reply(a, map[string]any{"notes": a.object()["data"]})
+		}},
+	}
+	return r
+}
+
+// joined is the SDK's array of notes as the one note StateSet One keeps.
+func joined(notes []any) string {
+	out := ""
+	for _, n := range notes {
+		if s, ok := n.(string); ok {
+			if out != "" {
+				out += "\n"
+			}
+			out += s
+		}
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// The official Node SDK's wire contract (docs/API.md, SDK dialect), held against the real
+// router on real JetStream and SQLite: each row is one SDK method's exact request (its
+// method, path, headers and body, as the SDK sends them) and the fields the SDK reads
+// back from the answer.
+
+// sdkCall is one SDK method's request and what the SDK reads from the answer.
+type sdkCall struct {
+	method string // the SDK method, for the failure message
+	verb   string
+	path   string // under /v1/; {name} is a value saved by an earlier row
+	body   string // "" sends none (with the SDK's Content-Length: 0)
+	status int
+	reads  []string          // "a.b[0].c=value" (value compared as text) or "a.b" (present, not null)
+	save   map[string]string // name → path of a value in the answer
+}
+
+// sdkDo sends a request exactly as the SDK does.
+func (h *harness) sdkDo(verb, path, body string) (int, http.Header, []byte) {
+	h.t.Helper()
+	req, _ := http.NewRequest(verb, h.http.URL+"/v1/"+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+h.admin)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "stateset-node/1.0.0")
+	req.Header.Set("X-Request-ID", uuid.NewString())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, b
+}
+
+var saved = regexp.MustCompile(`\{(\w+)\}`)
+
+// runSDK runs rows in order, each row's reads checked, its saves kept for the next.
+func runSDK(t *testing.T, h *harness, rows []sdkCall) {
+	t.Helper()
+	vals := map[string]string{}
+	fill := func(s string) string {
+		return saved.ReplaceAllStringFunc(s, func(m string) string {
+			v, ok := vals[m[1:len(m)-1]]
+			if !ok {
+				t.Fatalf("nothing saved as %s", m)
+			}
+			return v
+		})
+	}
+	for _, c := range rows {
+		path, body := fill(c.path), fill(c.body)
+		status, _, b := h.sdkDo(c.verb, path, body)
+		if status != c.status {
+			t.Fatalf("%s: %s %s answered %d, want %d: %s", c.method, c.verb, path, status, c.status, b)
+		}
+		var a any
+		if err := json.Unmarshal(b, &a); err != nil {
+			t.Fatalf("%s: answer is not JSON: %q", c.method, b)
+		}
+		for _, r := range c.reads {
+			p, want, exact := strings.Cut(fill(r), "=")
+			got, ok := at(a, p)
+			switch {
+			case !ok || got == nil:
+				t.Errorf("%s: the SDK reads %s; the answer has none: %s", c.method, p, b)
+			case exact && fmt.Sprint(got) != want:
+				t.Errorf("%s: %s is %v, want %s", c.method, p, got, want)
+			}
+		}
+		for name, p := range c.save {
+			v, ok := at(a, p)
+			if !ok {
+				t.Fatalf("%s: nothing at %s to save: %s", c.method, p, b)
+			}
+			vals[name] = fmt.Sprint(v)
+		}
+	}
+}
+
+// at finds a path such as a.b[0].c in a decoded JSON value.
+func at(v any, path string) (any, bool) {
+	for _, part := range strings.Split(path, ".") {
+		name, idx, indexed := strings.Cut(part, "[")
+		if name != "" {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[name]; !ok {
+				return nil, false
+			}
+		}
+		for indexed {
+			var n string
+			n, idx, _ = strings.Cut(idx, "]")
+			i, _ := strconv.Atoi(n)
+			arr, ok := v.([]any)
+			if !ok || i >= len(arr) {
+				return nil, false
+			}
+			v = arr[i]
+			_, idx, indexed = strings.Cut(idx, "[")
+		}
+	}
+	return v, true
+}
+
+func TestSDKDialectChoice(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		name, ua, dialect string
+		status            int
+		sdk               bool
+	}{
+		{"the SDK's User-Agent", "stateset-node/1.0.0 myapp/2", "", 200, true},
+		{"another client", "curl/8", "", 200, false},
+		{"the header turns it on", "curl/8", "sdk", 200, true},
+		{"the header turns it off", "stateset-node/1.0.0", "native", 200, false},
+		{"an unknown dialect", "curl/8", "hasura", 400, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := h.do("GET", "/v1/customers", "", "User-Agent", c.ua, "Stateset-Dialect", c.dialect)
+			if r.status != c.status {
+				t.Fatalf("%d: %s", r.status, r.body)
+			}
+			if c.status != 200 {
+				return
+			}
+			_, sdk := r.json(t)["customers"]
+			if sdk != c.sdk || (r.header.Get("Stateset-Dialect") == "sdk") != c.sdk {
+				t.Errorf("answered in the SDK dialect: %v, want %v: %s", sdk, c.sdk, r.body)
+			}
+		})
+	}
+}
