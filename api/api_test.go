@@ -50,7 +50,19 @@ func newFullHarness(t testing.TB) *harness {
 	return newHarnessWith(t, projections.All()...)
 }
 
+// newFlowingHarness is a full harness whose process managers run, for tests of whole
+// flows (an order's stock reserved on confirmation).
+func newFlowingHarness(t testing.TB) *harness {
+	t.Helper()
+	return newHarnessFlows(t, true, projections.All()...)
+}
+
 func newHarnessWith(t testing.TB, views ...projections.Projector) *harness {
+	t.Helper()
+	return newHarnessFlows(t, false, views...)
+}
+
+func newHarnessFlows(t testing.TB, flows bool, views ...projections.Projector) *harness {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -83,6 +95,18 @@ func newHarnessWith(t testing.TB, views ...projections.Projector) *harness {
 		wg.Go(func() { run.Run(rctx) })
 	}
 	wg.Go(func() { keys.Run(rctx) })
+	if flows {
+		reactor, err := store.NewReactor(ctx, quiet(), eventstore.ReactorConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.React(reactor, cmd.Flows()); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() { reactor.Run(rctx) })
+		<-reactor.Running()
+		t.Cleanup(func() { reactor.Close() })
+	}
 	t.Cleanup(func() {
 		cancel()
 		wg.Wait()

@@ -3,6 +3,7 @@ package sdk
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 )
 
 // The SDK gives money in major units (12.5 dollars); StateSet One keeps minor units (1250
@@ -35,3 +36,5 @@ func toMajor(v any) any {
 	}
 	return v
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -22,6 +22,8 @@ type resource struct {
 	update bool              // the native resource takes PUT <native>/{id}
 	del    string            // DELETE <p>/{id}: "DELETE" natively, a native action's verb, or "" (501)
 	ops    []op              // methods with their own mapping, matched before the generic ones
+
+	onCreate func(m map[string]any) // the SDK body of a create, before it is mapped
 }
 
 // op is an SDK method the generic routes do not serve.
@@ -298,6 +300,10 @@ func (r *resource) create(x *exchange) {
 }
 
 func (r *resource) createNative(x *exchange, in map[string]any) answer {
+	if r.onCreate != nil {
+		in = clone(in)
+		r.onCreate(in)
+	}
 	return x.call(http.MethodPost, r.native, nil, x.nativeBody(&r.m, in))
 }
 

@@ -10,7 +10,7 @@ import (
 func resources() []*resource {
 	return []*resource{
 		customers(), leads(), contacts(), opportunities(), casesTickets(),
-		warranties(), returns(), cycleCounts(),
+		warranties(), returns(), cycleCounts(), orders(), inventory(),
 	}
 }
 
