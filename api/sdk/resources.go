@@ -11,6 +11,7 @@ func resources() []*resource {
 	return []*resource{
 		customers(), leads(), contacts(), opportunities(), casesTickets(),
 		warranties(), returns(), cycleCounts(), orders(), inventory(),
+		suppliers(), purchaseOrders(), asns(), warehouses(), picks(), shipments(), billOfMaterials(), workOrders(),
 	}
 }
 

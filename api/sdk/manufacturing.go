@@ -1,0 +1,178 @@
+package sdk
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// Bills of materials and work orders.
+
+// component is the SDK's BOM component ({item_id, quantity}) on the native {sku, quantity}.
+var component = &mapping{
+	fields: []string{"sku", "quantity"},
+	rename: map[string]string{"item_id": "sku"},
+	out:    func(m map[string]any) { m["id"] = m["item_id"] },
+}
+
+func billOfMaterials() *resource {
+	r := &resource{
+		path: "billofmaterials", native: "/v1/bill_of_materials", list: "boms",
+		m: mapping{
+			fields: []string{"id", "sku", "name", "revision", "components"},
+			rename: map[string]string{"product_id": "sku"},
+			nested: map[string]*mapping{"components": component},
+			in: func(m map[string]any) {
+				if md, ok := m["metadata"].(map[string]any); ok && m["revision"] == nil {
+					m["revision"] = md["version"]
+				}
+			},
+		},
+		query:  map[string]string{"status": "status", "product_id": "sku"},
+		update: true,
+		verbs:  map[string]string{"set-active": "activate", "set-obsolete": "obsolete", "start-revision": "", "complete-revision": ""},
+		del:    "obsolete",
+	}
+	// components are edited by replacing the draft's list
+	edit := func(x *exchange, id string, change func(comps []any, in map[string]any) []any) {
+		in, ok := x.body()
+		if !ok {
+			return
+		}
+		a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
+		if !a.ok() {
+			x.relay(a)
+			return
+		}
+		comps, _ := a.object()["components"].([]any)
+		body, _ := r.m.toNative(map[string]any{"components": change(comps, in)})
+		r.one(x, x.call(http.MethodPut, r.native+"/"+url.PathEscape(id), nil, body))
+	}
+	sdkComps := func(comps []any) []any { // native components in the SDK's spelling, for toNative
+		out := make([]any, len(comps))
+		for i, c := range comps {
+			m, _ := c.(map[string]any)
+			out[i] = map[string]any{"item_id": m["sku"], "quantity": m["quantity"]}
+		}
+		return out
+	}
+	r.ops = []op{
+		{method: http.MethodPost, path: "{id}/add-component", do: func(x *exchange, v []string) {
+			edit(x, v[0], func(comps []any, in map[string]any) []any { return append(sdkComps(comps), in) })
+		}},
+		{method: http.MethodPut, path: "{id}/components/{component}", do: func(x *exchange, v []string) {
+			edit(x, v[0], func(comps []any, in map[string]any) []any {
+				out := sdkComps(comps)
+				for i, c := range out {
+					if m := c.(map[string]any); m["item_id"] == v[1] {
+						for k, val := range in {
+							m[k] = val
+						}
+						out[i] = m
+					}
+				}
+				return out
+			})
+		}},
+		{method: http.MethodDelete, path: "{id}/components/{component}", do: func(x *exchange, v []string) {
+			edit(x, v[0], func(comps []any, in map[string]any) []any {
+				var out []any
+				for _, c := range sdkComps(comps) {
+					if c.(map[string]any)["item_id"] != v[1] {
+						out = append(out, c)
+					}
+				}
+				return out
+			})
+		}},
+		{method: http.MethodGet, path: "{id}/cost-analysis", do: func(x *exchange, v []string) {
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/explode", nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			x.reply(a, a.object())
+		}},
+		{method: http.MethodGet, path: "{id}/versions", do: func(x *exchange, v []string) {
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/history", nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			x.reply(a, map[string]any{"versions": a.object()["data"]})
+		}},
+		{method: http.MethodGet, path: "{id}/validate", why: "a bill of materials is checked when it is activated (cycles, components)"},
+		{method: http.MethodGet, path: "{id}/export", why: "StateSet One renders no documents"},
+	}
+	return r
+}
+
+func workOrders() *resource {
+	r := &resource{
+		path: "workorders", native: "/v1/work_orders", single: "workorder", list: "workorders",
+		m: mapping{
+			fields: []string{"id", "bom_id", "quantity", "location_id", "priority", "due_date"},
+			values: map[string][]string{
+				"priority": {"CRITICAL=URGENT", "MEDIUM=NORMAL", "ROUTINE=LOW"},
+				"status":   {"DRAFT=PLANNED", "SCHEDULED=RELEASED"},
+			},
+			in: func(m map[string]any) {
+				// the SDK's work order is on an asset: here, the bill of materials it builds
+				if m["bom_id"] == nil {
+					m["bom_id"] = m["asset_id"]
+				}
+				if l, ok := m["location"].(map[string]any); ok && m["location_id"] == nil {
+					m["location_id"] = l["facility_id"]
+				}
+				if md, ok := m["metadata"].(map[string]any); ok && m["quantity"] == nil {
+					m["quantity"] = md["quantity"]
+				}
+				if s, ok := m["due_date"].(string); ok && len(s) > 10 {
+					m["due_date"] = s[:10]
+				}
+			},
+			out: func(m map[string]any) {
+				m["asset_id"] = m["bom_id"]
+				m["location"] = map[string]any{"facility_id": m["location_id"]}
+				m["object"] = "workorder"
+			},
+		},
+		query: map[string]string{"status": "status", "priority": "priority", "asset_id": "bom_id", "facility_id": "location_id", "from": "created_after", "to": "created_before"},
+		del:   "cancel",
+		onCreate: func(m map[string]any) {
+			if m["quantity"] == nil {
+				if md, ok := m["metadata"].(map[string]any); !ok || md["quantity"] == nil {
+					m["quantity"] = 1
+				}
+			}
+		},
+	}
+	r.ops = []op{
+		{method: http.MethodPost, path: "{id}/start", do: func(x *exchange, v []string) {
+			// the SDK has no release: a planned work order is released, then started
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			if a.object()["status"] == "PLANNED" {
+				if rel := x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/release", nil, map[string]any{}); !rel.ok() {
+					x.relay(rel)
+					return
+				}
+			}
+			r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/start", nil, map[string]any{}))
+		}},
+		{method: http.MethodPost, path: "{id}/complete", do: func(x *exchange, v []string) {
+			if _, ok := x.body(); ok {
+				r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/complete", nil, map[string]any{}))
+			}
+		}},
+		{method: http.MethodPost, path: "{id}/assign", why: "StateSet One assigns no workers to work orders"},
+		{method: http.MethodPost, path: "{id}/notes", why: "a work order's notes are given with each action"},
+		{method: http.MethodPost, path: "{id}/resources", why: "a work order's resources are its bill of materials' components"},
+		{method: http.MethodPost, path: "{id}/quality-checks", why: "StateSet One keeps no quality checks"},
+		{method: http.MethodPut, path: "{id}/tasks/{task}", why: "StateSet One keeps no work order tasks"},
+		{method: http.MethodPost, path: "{id}/tasks/{task}/complete", why: "StateSet One keeps no work order tasks"},
+	}
+	return r
+}

@@ -1,0 +1,146 @@
+package sdk
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// Warehouses, picks (pick lists) and shipments.
+
+func warehouses() *resource {
+	r := &resource{
+		path: "warehouses", native: "/v1/warehouses", single: "warehouse", list: "warehouses",
+		m: mapping{
+			fields: []string{"id", "code", "name", "address", "bins"},
+			nested: map[string]*mapping{"address": address},
+			in: func(m map[string]any) {
+				if l, ok := m["location"].(map[string]any); ok {
+					if a, ok := l["address"].(map[string]any); ok {
+						m["address"] = map[string]any{"type": "PRIMARY", "street1": a["street"], "city": a["city"], "state": a["state"],
+							"postal_code": a["postal_code"], "country": a["country"]}
+					}
+				}
+				if zones, ok := m["zones"].([]any); ok {
+					var bins []any
+					for _, z := range zones {
+						if zone, ok := z.(map[string]any); ok {
+							bins = append(bins, first(zone["id"], zone["name"]))
+						}
+					}
+					m["bins"] = bins
+				}
+			},
+			out: func(m map[string]any) {
+				a, _ := m["address"].(map[string]any)
+				if a != nil {
+					m["location"] = map[string]any{"address": map[string]any{"street": a["street1"], "city": a["city"], "state": a["state"],
+						"postal_code": a["postal_code"], "country": a["country"]}}
+				}
+				var zones []any
+				bins, _ := m["bins"].([]any)
+				for _, b := range bins {
+					zones = append(zones, map[string]any{"id": b, "name": b, "type": "storage"})
+				}
+				m["zones"] = zones
+			},
+		},
+		query:  map[string]string{"status": "status", "code": "code"},
+		update: true,
+		del:    "deactivate",
+	}
+	r.ops = []op{
+		{method: http.MethodGet, path: "{id}/inventory", do: func(x *exchange, v []string) {
+			all, _, b := x.h.resources["inventory"].scan(x, url.Values{"location_id": {v[0]}})
+			if b != nil {
+				x.relay(*b)
+				return
+			}
+			writeJSON(x.w, http.StatusOK, map[string]any{"inventory": all})
+		}},
+		{method: http.MethodPost, path: "{id}/zones", do: func(x *exchange, v []string) {
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			bins, _ := a.object()["bins"].([]any)
+			r.one(x, x.call(http.MethodPut, r.native+"/"+url.PathEscape(v[0]), nil, map[string]any{"bins": append(bins, first(in["id"], in["name"]))}))
+		}},
+		{method: http.MethodGet, path: "{id}/metrics", do: func(x *exchange, v []string) {
+			all, capped, b := x.h.resources["inventory"].scan(x, url.Values{"location_id": {v[0]}})
+			if b != nil {
+				x.relay(*b)
+				return
+			}
+			units := 0.0
+			for _, it := range all {
+				q, _ := it["quantity"].(float64)
+				units += q
+			}
+			writeJSON(x.w, http.StatusOK, map[string]any{"metrics": map[string]any{"warehouse_id": v[0], "items": len(all), "units_on_hand": units, "capped": capped}})
+		}},
+		{method: http.MethodPut, path: "{id}/equipment/{equipment}/status", why: "StateSet One keeps no warehouse equipment"},
+		{method: http.MethodPost, path: "{id}/staff/{staff}/assign", why: "StateSet One keeps no warehouse staff"},
+	}
+	return r
+}
+
+func picks() *resource {
+	return &resource{
+		path: "picks", native: "/v1/pick_lists", single: "pick", list: "picks",
+		m: mapping{
+			fields: []string{"id", "warehouse_id", "order_ids"},
+			values: map[string][]string{"status": {"PENDING=CREATED"}},
+		},
+		query: map[string]string{"status": "status", "warehouse_id": "warehouse_id", "from": "created_after", "to": "created_before"},
+		del:   "cancel",
+		ops: []op{
+			{method: http.MethodPost, path: "{id}/items/{item}/pick", why: "a pick list is completed with every line's picked quantity at once (POST /v1/pick_lists/{id}/complete)"},
+			{method: http.MethodPost, path: "{id}/optimize-route", why: "StateSet One plans no pick routes"},
+			{method: http.MethodPost, path: "{id}/quality-check", why: "StateSet One keeps no pick quality checks"},
+			{method: http.MethodGet, path: "{id}/metrics", why: "StateSet One keeps no per-pick metrics"},
+		},
+	}
+}
+
+func shipments() *resource {
+	return &resource{
+		path: "shipments", native: "/v1/shipments", single: "shipment", list: "shipments",
+		m: mapping{
+			fields: []string{"id", "order_id", "lines", "carrier", "tracking_number"},
+			values: map[string][]string{"status": {"pending=CREATED", "shipped=SHIPPED", "delivered=DELIVERED", "cancelled=CANCELLED"}},
+			in: func(m map[string]any) {
+				if items, ok := m["items"].([]any); ok {
+					var lines []any
+					for _, e := range items {
+						if it, ok := e.(map[string]any); ok {
+							lines = append(lines, map[string]any{"line_id": first(it["order_item_id"], it["item_id"]), "quantity": it["quantity"]})
+						}
+					}
+					m["lines"] = lines
+				}
+			},
+		},
+		query: map[string]string{"status": "status", "carrier": "carrier", "order_id": "order_id", "date_from": "created_after", "date_to": "created_before"},
+		ops: []op{
+			{method: http.MethodGet, path: "{id}/tracking", do: func(x *exchange, v []string) {
+				a := x.call(http.MethodGet, "/v1/shipments/"+url.PathEscape(v[0]), nil, nil)
+				if !a.ok() {
+					x.relay(a)
+					return
+				}
+				s := a.object()
+				x.reply(a, map[string]any{"tracking": map[string]any{"shipment_id": s["id"], "carrier": s["carrier"], "tracking_number": s["tracking_number"],
+					"status": s["status"], "shipped_at": s["shipped_at"], "delivered_at": s["delivered_at"]}})
+			}},
+			{method: http.MethodPost, path: "rates", why: "StateSet One quotes no carrier rates"},
+			{method: http.MethodPost, path: "{id}/packages", why: "a shipment's packages are given when it is created"},
+			{method: http.MethodPost, path: "{id}/label", why: "StateSet One buys no carrier labels"},
+			{method: http.MethodPost, path: "{id}/return-label", why: "StateSet One buys no carrier labels"},
+		},
+	}
+}
