@@ -106,3 +106,109 @@ func TestSDKOrderReturnWarranty(t *testing.T) {
 		{method: "warranties.update", verb: "PUT", path: "warranties/{war}", body: `{"type":"EXTENDED"}`, status: 501, reads: []string{"detail"}},
 	})
 }
+
+// Supply: a supplier, its purchase order through receipt, an ASN for it, warehouses,
+// cycle counts, picks and shipments of an order, bills of materials and work orders.
+func TestSDKSupplyAndWarehouse(t *testing.T) {
+	h := newFlowingHarness(t)
+	supplier := `{"name":"Acme","type":"MANUFACTURER","status":"ACTIVE","supplier_code":"ACME","email":"po@acme.example","addresses":[` + sdkAddress + `],` +
+		`"payment_terms":{"terms":"NET30","credit_limit":1000,"currency":"USD"},"categories":["mugs"]}`
+	warehouse := `{"id":"main","name":"Main","code":"MAIN","location":{"address":{"street":"1 Dock Rd","city":"Springfield","state":"IL","postal_code":"62701","country":"US"},"timezone":"UTC","business_hours":[]},` +
+		`"status":"ACTIVE","total_capacity":{"value":1000,"unit":"pallets"},"zones":[{"id":"A1","name":"A1","type":"storage"}],"equipment":[],"staff":[]}`
+	runSDK(t, h, []sdkCall{
+		{method: "warehouses.create", verb: "POST", path: "warehouses", body: warehouse, status: 201,
+			reads: []string{"warehouse.id=main", "warehouse.location.address.city=Springfield", "warehouse.zones[0].id=A1"}},
+		{method: "inventory.create", verb: "POST", path: "inventory", body: `{"item_id":"MUG","quantity":0,"location":{"id":"main","name":"Main","type":"warehouse"},"status":"out_of_stock"}`,
+			status: 201, reads: []string{"status=out_of_stock"}},
+		{method: "warehouses.get", verb: "GET", path: "warehouses/main", status: 200, reads: []string{"warehouse.name=Main"}},
+		{method: "warehouses.list", verb: "GET", path: "warehouses?status=ACTIVE", status: 200, reads: []string{"warehouses[0].id=main"}},
+		{method: "warehouses.addZone", verb: "POST", path: "warehouses/main/zones", body: `{"id":"B1","name":"B1","type":"picking"}`, status: 200, reads: []string{"warehouse.zones[1].id=B1"}},
+		{method: "warehouses.updateEquipmentStatus", verb: "PUT", path: "warehouses/main/equipment/forklift/status", body: `{"status":"available"}`, status: 501, reads: []string{"detail"}},
+		{method: "suppliers.create", verb: "POST", path: "suppliers", body: supplier, status: 201,
+			reads: []string{"supplier.id", "supplier.payment_terms.terms=NET30", "supplier.supplier_code=ACME"}, save: map[string]string{"sup": "supplier.id"}},
+		{method: "suppliers.get", verb: "GET", path: "suppliers/{sup}", status: 200, reads: []string{"supplier.name=Acme"}},
+		{method: "suppliers.list", verb: "GET", path: "suppliers?status=ACTIVE&category=mugs", status: 200, reads: []string{"suppliers[0].id={sup}", "pagination.total=1"}},
+		{method: "suppliers.updatePaymentTerms", verb: "PUT", path: "suppliers/{sup}/payment-terms", body: `{"terms":"NET45"}`, status: 200, reads: []string{"supplier.payment_terms.terms=NET45"}},
+		{method: "suppliers.getPerformanceMetrics", verb: "GET", path: "suppliers/{sup}/performance", status: 200, reads: []string{"performance.supplier_id={sup}"}},
+		{method: "suppliers.listProducts", verb: "GET", path: "suppliers/{sup}/products", status: 200, reads: []string{"products", "pagination"}},
+		{method: "suppliers.addContact", verb: "POST", path: "suppliers/{sup}/contacts", body: `{"type":"EMAIL","value":"rep@acme.example","name":"Rep"}`, status: 200, reads: []string{"supplier.id={sup}"}},
+		{method: "purchaseorders.create", verb: "POST", path: "purchaseorders", body: `{"supplier_id":"{sup}","expected_delivery_date":"2026-12-20","items":[{"item_id":"MUG","quantity":10,"unit_price":4.25}]}`,
+			status: 201, reads: []string{"update_purchaseorders_by_pk.id", "update_purchaseorders_by_pk.status=DRAFT"}, save: map[string]string{"po": "update_purchaseorders_by_pk.id"}},
+		{method: "purchaseorders.get", verb: "GET", path: "purchaseorders/{po}", status: 200, reads: []string{"update_purchaseorders_by_pk.items[0].unit_price=4.25"}},
+		{method: "purchaseorders.list", verb: "GET", path: "purchaseorders", status: 200, reads: []string{"[0].id={po}"}},
+		{method: "purchaseorders.submit", verb: "POST", path: "purchaseorders/{po}/submit", status: 200, reads: []string{"update_purchaseorders_by_pk.status=SUBMITTED"}},
+		{method: "purchaseorders.approve", verb: "POST", path: "purchaseorders/{po}/approve", status: 200, reads: []string{"update_purchaseorders_by_pk.status=APPROVED"},
+			save: map[string]string{"poline": "update_purchaseorders_by_pk.items[0].line_id"}},
+		{method: "asns.create", verb: "POST", path: "asns", body: `{"purchase_order_id":"{po}","carrier":"UPS","tracking_number":"1Z9","expected_delivery_date":"2026-12-18T00:00:00Z",` +
+			`"ship_from_address":{"street":"1 Acme Way","city":"Acme","state":"CA","postal_code":"90001","country":"US"},"items":[{"purchase_order_item_id":"{poline}","quantity_shipped":10}]}`,
+			status: 201, reads: []string{"id", "status=DRAFT", "items[0].quantity_shipped=10"}, save: map[string]string{"asn": "id"}},
+		{method: "asns.get", verb: "GET", path: "asns/{asn}", status: 200, reads: []string{"id={asn}", "status"}},
+		{method: "asns.submit", verb: "POST", path: "asns/{asn}/submit", status: 200, reads: []string{"status=SUBMITTED"}},
+		{method: "asns.markInTransit", verb: "POST", path: "asns/{asn}/in-transit", body: `{}`, status: 200, reads: []string{"status=IN_TRANSIT"}},
+		{method: "asns.getTracking", verb: "GET", path: "asns/{asn}/tracking", status: 200, reads: []string{"id={asn}", "tracking_number=1Z9"}},
+		{method: "purchaseorders.receive", verb: "POST", path: "purchaseorders/{po}/receive", body: `{"received_items":[{"item_id":"MUG","quantity_received":10}]}`, status: 200,
+			reads: []string{"update_purchaseorders_by_pk.status=RECEIVED"}},
+		{method: "purchaseorders.addItem", verb: "POST", path: "purchaseorders/{po}/items", body: `{"item_id":"CUP","quantity":1,"unit_price":1}`, status: 501, reads: []string{"detail"}},
+		{method: "cycleCounts.create", verb: "POST", path: "cycle-counts", body: `{"location":"main","scheduled_date":"2026-12-05","items":[{"item_id":"MUG","expected_quantity":10}]}`,
+			status: 201, reads: []string{"update_cycle_counts_by_pk.id", "update_cycle_counts_by_pk.status=PENDING"}, save: map[string]string{"cc": "update_cycle_counts_by_pk.id"}},
+		{method: "cycleCounts.list", verb: "GET", path: "cycle-counts", status: 200, reads: []string{"[0].id={cc}"}},
+		{method: "cycleCounts.start", verb: "POST", path: "cycle-counts/{cc}/start", status: 200, reads: []string{"update_cycle_counts_by_pk.status=IN_PROGRESS"}},
+		{method: "cycleCounts.complete", verb: "POST", path: "cycle-counts/{cc}/complete", body: `{"counted_items":[{"item_id":"MUG","actual_quantity":9}]}`, status: 200,
+			reads: []string{"update_cycle_counts_by_pk.status=COMPLETED"}},
+		{method: "cycleCounts.getDiscrepancies", verb: "GET", path: "cycle-counts/{cc}/discrepancies", status: 200, reads: []string{"discrepancies"}},
+		{method: "cycleCounts.reconcile", verb: "POST", path: "cycle-counts/{cc}/reconcile", status: 200, reads: []string{"update_cycle_counts_by_pk.status=RECONCILED"}},
+		{method: "billofmaterials.create", verb: "POST", path: "billofmaterials", body: `{"name":"Mug set","product_id":"SET","components":[{"id":"c1","item_id":"MUG","quantity":2,"type":"finished_good"}],"metadata":{"version":"1"}}`,
+			status: 201, reads: []string{"id", "status=DRAFT", "components[0].item_id=MUG"}, save: map[string]string{"bom": "id"}},
+		{method: "billofmaterials.addComponent", verb: "POST", path: "billofmaterials/{bom}/add-component", body: `{"item_id":"BOX","quantity":1,"type":"packaging"}`, status: 200,
+			reads: []string{"components[1].item_id=BOX"}},
+		{method: "billofmaterials.removeComponent", verb: "DELETE", path: "billofmaterials/{bom}/components/BOX", status: 200, reads: []string{"components[0].item_id=MUG"}},
+		{method: "billofmaterials.setActive", verb: "POST", path: "billofmaterials/{bom}/set-active", status: 200, reads: []string{"status=ACTIVE"}},
+		{method: "billofmaterials.list", verb: "GET", path: "billofmaterials?product_id=SET", status: 200, reads: []string{"boms[0].id={bom}", "total=1"}},
+		{method: "billofmaterials.calculateTotalCost", verb: "GET", path: "billofmaterials/{bom}/cost-analysis", status: 200, reads: []string{"object"}},
+		{method: "workorders.create", verb: "POST", path: "workorders", body: `{"type":"INSTALLATION","description":"assemble sets","priority":"MEDIUM","asset_id":"{bom}",` +
+			`"location":{"facility_id":"main","area":"A1"},"tasks":[{"id":"t1","sequence":1,"description":"pack","duration":{"estimated":1},"resources":[],"status":"PENDING","details":{}}],"metadata":{"quantity":2}}`,
+			status: 201, reads: []string{"workorder.id", "workorder.status=DRAFT", "workorder.asset_id={bom}", "workorder.priority=MEDIUM"}, save: map[string]string{"wo": "workorder.id"}},
+		{method: "workorders.list", verb: "GET", path: "workorders?asset_id={bom}", status: 200, reads: []string{"workorders[0].id={wo}"}},
+		{method: "workorders.start", verb: "POST", path: "workorders/{wo}/start", status: 200, reads: []string{"workorder.status=IN_PROGRESS"}},
+		{method: "workorders.hold", verb: "POST", path: "workorders/{wo}/hold", body: `{"reason":"parts"}`, status: 200, reads: []string{"workorder.status=ON_HOLD"}},
+		{method: "workorders.resume", verb: "POST", path: "workorders/{wo}/resume", status: 200, reads: []string{"workorder.status=IN_PROGRESS"}},
+		{method: "workorders.complete", verb: "POST", path: "workorders/{wo}/complete", body: `{}`, status: 200, reads: []string{"workorder.status=COMPLETED"}},
+		{method: "workorders.getMetrics", verb: "GET", path: "workorders/metrics?group_by=DAY", status: 200, reads: []string{"metrics.by_status.COMPLETED=1"}},
+	})
+}
+
+func TestSDKCRM(t *testing.T) {
+	h := newFullHarness(t)
+	runSDK(t, h, []sdkCall{
+		{method: "customers.create", verb: "POST", path: "customers", body: `{"name":"Ada Lovelace","email":"ada@example.com","addresses":[` + sdkAddress + `]}`,
+			status: 201, save: map[string]string{"cus": "customer.id"}},
+		{method: "leads.create", verb: "POST", path: "leads", body: `{"first_name":"Grace","last_name":"Hopper","email":"grace@example.com","company":"Navy","source":"web"}`,
+			status: 201, reads: []string{"id", "status=NEW", "company=Navy"}, save: map[string]string{"lead": "id"}},
+		{method: "leads.get", verb: "GET", path: "leads/{lead}", status: 200, reads: []string{"first_name=Grace", "lead_source=web"}},
+		{method: "leads.list", verb: "GET", path: "leads?limit=10", status: 200, reads: []string{"data[0].id={lead}", "has_more=false"}},
+		{method: "leads.count", verb: "GET", path: "leads/count", status: 200, reads: []string{"count=1"}},
+		{method: "leads.update", verb: "PUT", path: "leads/{lead}", body: `{"company":"USN"}`, status: 501, reads: []string{"detail"}},
+		{method: "leads.delete", verb: "DELETE", path: "leads/{lead}", status: 200, reads: []string{"status=DISQUALIFIED"}},
+		{method: "contacts.create", verb: "POST", path: "contacts", body: `{"entity_id":"{cus}","type":"CUSTOMER","status":"ACTIVE","first_name":"Ada","last_name":"L","email":"a@example.com","notes":["met at expo"]}`,
+			status: 201, reads: []string{"contact.id", "contact.entity_id={cus}", "contact.type=CUSTOMER", "contact.first_name=Ada"}, save: map[string]string{"con": "contact.id"}},
+		{method: "contacts.list", verb: "GET", path: "contacts?entity_id={cus}", status: 200, reads: []string{"contacts[0].id={con}"}},
+		{method: "contacts.setPrimary", verb: "POST", path: "contacts/{con}/set_primary", body: `{}`, status: 501, reads: []string{"error.code=NOT_IMPLEMENTED"}},
+		{method: "contacts.delete", verb: "DELETE", path: "contacts/{con}", status: 200, reads: []string{"contact.status=INACTIVE", "contact.native_status=ARCHIVED"}},
+		{method: "opportunities.create", verb: "POST", path: "opportunities", body: `{"lead_id":"{lead}","customer_id":"{cus}","status":"PROSPECTING","stage":"OPPORTUNITY","amount":1500.5,"currency":"USD",` +
+			`"expected_close_date":"2027-01-31T00:00:00.000Z","assigned_to":"sam","description":"Big deal","probability":40}`,
+			status: 201, reads: []string{"opportunity.id", "opportunity.amount=1500.5", "opportunity.name=Big deal"}, save: map[string]string{"opp": "opportunity.id"}},
+		{method: "opportunities.qualify", verb: "POST", path: "opportunities/{opp}/qualify", body: `{}`, status: 200, reads: []string{"opportunity.status=QUALIFIED"}},
+		{method: "opportunities.delete", verb: "DELETE", path: "opportunities/{opp}", status: 200, reads: []string{"opportunity.status=LOST"}},
+		{method: "casesTickets.create", verb: "POST", path: "cases_tickets", body: `{"customer_id":"{cus}","status":"OPEN","priority":"HIGH","subject":"Broken mug","description":"arrived cracked"}`,
+			status: 201, reads: []string{"case_ticket.id", "case_ticket.subject=Broken mug", "case_ticket.status=OPEN"}, save: map[string]string{"case": "case_ticket.id"}},
+		{method: "casesTickets.search", verb: "GET", path: "cases_tickets/search?query=cracked&status=OPEN", status: 200, reads: []string{"cases_tickets[0].id={case}"}},
+		{method: "casesTickets.assign", verb: "POST", path: "cases_tickets/{case}/assign", body: `{"agent_id":"sam"}`, status: 200, reads: []string{"case_ticket.assigned_to=sam"}},
+		{method: "casesTickets.addNote", verb: "POST", path: "cases_tickets/{case}/notes", body: `{"note":"sent replacement"}`, status: 200, reads: []string{"case_ticket.id={case}"}},
+		{method: "casesTickets.listNotes", verb: "GET", path: "cases_tickets/{case}/notes", status: 200, reads: []string{"notes[0].body=sent replacement"}},
+		{method: "casesTickets.escalate", verb: "POST", path: "cases_tickets/{case}/escalate", body: `{"level":"HIGH"}`, status: 501, reads: []string{"detail"}},
+		{method: "casesTickets.resolve", verb: "POST", path: "cases_tickets/{case}/resolve", body: `{"notes":"replaced"}`, status: 200, reads: []string{"case_ticket.status=RESOLVED"}},
+		{method: "casesTickets.reopen", verb: "POST", path: "cases_tickets/{case}/reopen", body: `{"note":"still broken"}`, status: 200, reads: []string{"case_ticket.status"}},
+		{method: "casesTickets.resolve (again)", verb: "POST", path: "cases_tickets/{case}/resolve", body: `{"notes":"replaced twice"}`, status: 200, reads: []string{"case_ticket.status=RESOLVED"}},
+		{method: "casesTickets.close", verb: "POST", path: "cases_tickets/{case}/close", status: 200, reads: []string{"case_ticket.status=CLOSED"}},
+	})
+}

@@ -65,6 +65,10 @@ func opportunities() *resource {
 				if _, ok := m["name"]; !ok {
 					m["name"] = m["description"]
 				}
+				// StateSet One's opportunity is on a customer or a lead: the customer, when both
+				if m["customer_id"] != nil {
+					delete(m, "lead_id")
+				}
 				if d, ok := m["expected_close_date"].(string); ok && len(d) > 10 {
 					m["expected_close_date"] = d[:10]
 				}

@@ -23,9 +23,10 @@ func suppliers() *resource {
 				m["payment_terms"] = map[string]any{"terms": m["payment_terms"]}
 			},
 		},
-		query:  map[string]string{"status": "status", "type": "type", "supplier_code": "supplier_code", "from": "created_after", "to": "created_before"},
-		update: true,
-		del:    "deactivate",
+		query:     map[string]string{"status": "status", "type": "type", "supplier_code": "supplier_code", "from": "created_after", "to": "created_before"},
+		update:    true,
+		del:       "deactivate",
+		createdAs: map[string]string{"ACTIVE": "activate", "INACTIVE": "deactivate", "SUSPENDED": "suspend"},
 	}
 	r.ops = []op{
 		{method: http.MethodGet, path: "{id}/performance", do: func(x *exchange, v []string) {
@@ -92,6 +93,12 @@ func purchaseOrders() *resource {
 			out: func(m map[string]any) { m["object"] = "purchaseorder" },
 		},
 		del: "cancel",
+		// the SDK's purchase order names no currency: USD unless it does
+		onCreate: func(m map[string]any) {
+			if m["currency"] == nil {
+				m["currency"] = "USD"
+			}
+		},
 	}
 	r.ops = []op{
 		{method: http.MethodPost, path: "{id}/receive", do: func(x *exchange, v []string) {

@@ -24,6 +24,9 @@ type resource struct {
 	ops    []op              // methods with their own mapping, matched before the generic ones
 
 	onCreate func(m map[string]any) // the SDK body of a create, before it is mapped
+	// createdAs maps a status the SDK creates with onto the native action that reaches it
+	// (the native create starts every resource in its first status)
+	createdAs map[string]string
 }
 
 // op is an SDK method the generic routes do not serve.
@@ -55,8 +58,15 @@ func (r *resource) init() {
 
 func (m *mapping) init() {
 	m.back = map[string]string{}
-	for s, n := range m.rename {
-		m.back[n] = s
+	names := make([]string, 0, len(m.rename))
+	for s := range m.rename {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	for _, s := range names { // of two SDK spellings, the first in order is answered
+		if _, taken := m.back[m.rename[s]]; !taken {
+			m.back[m.rename[s]] = s
+		}
 	}
 	for _, sub := range m.nested {
 		sub.init()
@@ -304,7 +314,18 @@ func (r *resource) createNative(x *exchange, in map[string]any) answer {
 		in = clone(in)
 		r.onCreate(in)
 	}
-	return x.call(http.MethodPost, r.native, nil, x.nativeBody(&r.m, in))
+	a := x.call(http.MethodPost, r.native, nil, x.nativeBody(&r.m, in))
+	verb := r.createdAs[strings.ToUpper(str(in["status"]))]
+	if !a.ok() || verb == "" {
+		return a
+	}
+	acted := x.call(http.MethodPost, r.native+"/"+url.PathEscape(str(a.object()["id"]))+"/"+verb, nil, map[string]any{})
+	if !acted.ok() {
+		return acted
+	}
+	acted.status = a.status
+	acted.header.Set("Location", a.header.Get("Location"))
+	return acted
 }
 
 func (r *resource) get(x *exchange, id string) {
