@@ -144,6 +144,8 @@ func asns() *resource {
 			r.one(x, r.createNative(x, poLineSKUs(x, in)))
 		}},
 		{method: http.MethodGet, path: "{id}/tracking", do: func(x *exchange, v []string) { r.get(x, v[0]) }},
+		{method: http.MethodGet, path: "{id}/line_items", do: func(x *exchange, v []string) { asnLines().listLines(x, v[0]) }},
+		{method: http.MethodPost, path: "{id}/line_items/bulk", why: "an ASN's items are fixed when it is created"},
 		{method: http.MethodPost, path: "{id}/items", why: "an ASN's items are fixed when it is created"},
 		{method: http.MethodDelete, path: "{id}/items/{item}", why: "an ASN's items are fixed when it is created"},
 		{method: http.MethodPut, path: "{id}/shipping-info", why: "an ASN's carrier and tracking number are given when it is created"},

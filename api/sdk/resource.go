@@ -27,6 +27,7 @@ type resource struct {
 	// createdAs maps a status the SDK creates with onto the native action that reaches it
 	// (the native create starts every resource in its first status)
 	createdAs map[string]string
+	opsOnly   bool // only ops are served; any other request is the native API's
 }
 
 // op is an SDK method the generic routes do not serve.
@@ -206,6 +207,10 @@ func (r *resource) serve(x *exchange, segs []string) {
 			o.do(x, vars)
 			return
 		}
+	}
+	if r.opsOnly {
+		x.h.pass(x.w, x.r)
+		return
 	}
 	method := x.r.Method
 	switch {

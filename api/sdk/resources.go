@@ -8,11 +8,11 @@ import (
 // resources is the SDK dialect's table: every SDK resource of the seed's modules. Each
 // is declared in its module's file; what a resource does not offer answers 501.
 func resources() []*resource {
-	return []*resource{
+	return append([]*resource{
 		customers(), leads(), contacts(), opportunities(), casesTickets(),
 		warranties(), returns(), cycleCounts(), orders(), inventory(),
 		suppliers(), purchaseOrders(), asns(), warehouses(), picks(), shipments(), billOfMaterials(), workOrders(),
-	}
+	}, lineItems()...)
 }
 
 // keep carries SDK fields StateSet One has no place for in the native metadata (a map of

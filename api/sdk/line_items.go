@@ -1,0 +1,216 @@
+package sdk
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// The SDK's seven line-item resources, declared on the lines of their native parents.
+
+func lineItems() []*resource {
+	return []*resource{orderLines().resource(), returnLines().resource(), warrantyLines().resource(),
+		workOrderLines().resource(), shipmentLines().resource(), poLines().resource(), asnLines().resource(),
+		purchaseOrderPaths()}
+}
+
+// nativeItems is an order's lines as a native update writes them.
+func nativeItems(parent map[string]any) []any {
+	var out []any
+	items, _ := parent["items"].([]any)
+	for _, e := range items {
+		it, _ := e.(map[string]any)
+		out = append(out, map[string]any{"sku": it["sku"], "name": it["name"], "quantity": it["quantity"], "unit_price": it["unit_price"]})
+	}
+	return out
+}
+
+func orderLines() *lines {
+	putItems := func(x *exchange, id string, items []any) answer {
+		return x.call(http.MethodPut, "/v1/orders/"+url.PathEscape(id), nil, map[string]any{"items": items})
+	}
+	parentOf := func(x *exchange, id string) (map[string]any, *answer) {
+		a := x.call(http.MethodGet, "/v1/orders/"+url.PathEscape(id), nil, nil)
+		if !a.ok() {
+			return nil, &a
+		}
+		return a.object(), nil
+	}
+	lineIn := func(in map[string]any, base map[string]any) map[string]any {
+		it, _ := in["item"].(map[string]any)
+		out := clone(base)
+		if it == nil {
+			return out
+		}
+		if s := first(it["product_id"], it["sku"]); s != nil {
+			out["sku"] = s
+		}
+		if n, ok := it["name"].(string); ok {
+			out["name"] = n
+		}
+		if q, ok := it["quantity"]; ok {
+			out["quantity"] = q
+		}
+		if p, ok := it["unit_price"]; ok {
+			out["unit_price"] = toMinor(p)
+		}
+		return out
+	}
+	return &lines{
+		path: "order_line_items", single: "order_line", list: "order_lines", parentKey: "order_id",
+		native: "/v1/orders", field: "items", key: "id",
+		view: func(p, ln map[string]any) map[string]any {
+			return map[string]any{"type": "PRODUCT", "status": p["status"],
+				"item":    map[string]any{"product_id": ln["sku"], "sku": ln["sku"], "name": ln["name"], "quantity": ln["quantity"], "unit_price": num(ln["unit_price"]) / 100, "currency": p["currency"]},
+				"pricing": map[string]any{"subtotal": num(ln["total"]) / 100, "total": num(ln["total"]) / 100}}
+		},
+		// an order's lines change while it has not shipped: the order is updated whole
+		create: func(x *exchange, l *lines, pid string, _ map[string]any, in map[string]any) answer {
+			p, b := parentOf(x, pid)
+			if b != nil {
+				return *b
+			}
+			return putItems(x, pid, append(nativeItems(p), lineIn(in, map[string]any{})))
+		},
+		update: func(x *exchange, l *lines, pid string, line map[string]any, in map[string]any) answer {
+			p, b := parentOf(x, pid)
+			if b != nil {
+				return *b
+			}
+			items := nativeItems(p)
+			for i, ln := range l.of(p) {
+				if ln["id"] == line["id"] {
+					items[i] = lineIn(in, items[i].(map[string]any))
+				}
+			}
+			return putItems(x, pid, items)
+		},
+		remove: func(x *exchange, l *lines, pid string, line map[string]any) answer {
+			p, b := parentOf(x, pid)
+			if b != nil {
+				return *b
+			}
+			var items []any
+			for i, ln := range l.of(p) {
+				if ln["id"] != line["id"] {
+					items = append(items, nativeItems(p)[i])
+				}
+			}
+			return putItems(x, pid, items)
+		},
+		extra: []op{{method: http.MethodPost, path: "{id}/fulfillment", why: "lines are fulfilled by the order's shipments"}},
+	}
+}
+
+// returnReasons spells a return line's reason as the SDK's ReturnLine does (upper case).
+var returnLineReasons = []string{"CHANGED_MIND=NO_LONGER_NEEDED", "DAMAGED=DAMAGED_IN_TRANSIT"}
+
+func returnLines() *lines {
+	return &lines{
+		path: "return_line_items", single: "return_line", list: "return_lines", parentKey: "return_id",
+		native: "/v1/returns", field: "items", key: "line_id",
+		why: "a return's lines are fixed when it is requested",
+		view: func(p, ln map[string]any) map[string]any {
+			return map[string]any{"order_id": p["order_id"], "status": p["status"], "reason": lookup(returnLineReasons, str(ln["reason"]), true),
+				"requested_action": "REFUND",
+				"item": map[string]any{"product_id": ln["sku"], "sku": ln["sku"], "quantity": ln["quantity"], "unit_price": num(ln["unit_price"]) / 100,
+					"currency": p["currency"], "condition": ln["condition"]}}
+		},
+		extra: []op{{method: http.MethodPost, path: "{id}/inspection", why: "a return is inspected whole (POST /v1/returns/{id}/inspect)"}},
+	}
+}
+
+// warrantyLines are a warranty's claims: the SDK's line is a claim on the item.
+func warrantyLines() *lines {
+	return &lines{
+		path: "warranty_line_items", single: "warranty_line", list: "warranty_lines", parentKey: "warranty_id",
+		native: "/v1/warranties", field: "claims", key: "id",
+		view: func(p, c map[string]any) map[string]any {
+			return map[string]any{"type": "REPAIR", "status": c["status"], "claim_description": c["issue_description"],
+				"item": map[string]any{"product_id": p["sku"], "sku": p["sku"], "quantity": 1}}
+		},
+		create: func(x *exchange, l *lines, pid string, _ map[string]any, in map[string]any) answer {
+			return x.call(http.MethodPost, "/v1/warranties/"+url.PathEscape(pid)+"/claims", nil, map[string]any{"issue_description": in["claim_description"]})
+		},
+		why: "a claim is decided by approving or rejecting it (POST /v1/warranties/{id}/claims/{claim_id}/approve)",
+	}
+}
+
+func workOrderLines() *lines {
+	return &lines{
+		path: "work_order_line_items", single: "work_order_line", list: "work_order_lines", parentKey: "work_order_id",
+		native: "/v1/work_orders", field: "components", key: "line_id",
+		why: "a work order's components are its bill of materials', exploded when it is created",
+		view: func(p, c map[string]any) map[string]any {
+			return map[string]any{"type": "MATERIAL", "status": p["status"], "item": map[string]any{"item_id": c["sku"], "quantity": c["required"], "unit_of_measure": "each"},
+				"cost_details": map[string]any{"estimated_cost": 0, "currency": "USD"}}
+		},
+		extra: []op{
+			{method: http.MethodPost, path: "{id}/execution", why: "a work order is executed whole (start, complete)"},
+			{method: http.MethodPost, path: "{id}/quality-check", why: "StateSet One keeps no quality checks"},
+		},
+	}
+}
+
+func shipmentLines() *lines {
+	return &lines{
+		path: "shipment_line_items", single: "shipment_line", list: "shipment_lines", parentKey: "shipment_id",
+		native: "/v1/shipments", field: "lines", key: "line_id",
+		why: "a shipment's lines are fixed when it is created",
+		view: func(p, ln map[string]any) map[string]any {
+			return map[string]any{"type": "PRODUCT", "status": p["status"], "order_line_id": ln["line_id"],
+				"item":     map[string]any{"item_id": ln["line_id"], "sku": ln["sku"], "quantity": ln["quantity"], "weight": map[string]any{"value": 0, "unit": "LB"}},
+				"tracking": map[string]any{"number": p["tracking_number"], "carrier": p["carrier"]}}
+		},
+		extra: []op{{method: http.MethodPost, path: "{id}/tracking", why: "a shipment's tracking number is given when it is created"}},
+	}
+}
+
+func poLines() *lines {
+	l := &lines{
+		path: "purchase_order_line_items", single: "line_item", list: "line_items", parentKey: "purchase_order_id",
+		native: "/v1/purchase_orders", field: "items", key: "line_id", bare: true,
+		why: "a purchase order's lines are fixed when it is created",
+		view: func(p, ln map[string]any) map[string]any {
+			return map[string]any{"item_id": ln["sku"], "quantity": ln["quantity"], "unit_price": num(ln["unit_cost"]) / 100, "currency": p["currency"],
+				"total_amount": num(ln["total"]) / 100, "quantity_received": ln["received"], "status": p["status"]}
+		},
+	}
+	l.extra = []op{{method: http.MethodPut, path: "{id}/receive", do: func(x *exchange, v []string) {
+		in, ok := x.body()
+		if !ok {
+			return
+		}
+		parent, line, found := l.find(x, v[0])
+		if !found {
+			return
+		}
+		a := x.call(http.MethodPost, "/v1/purchase_orders/"+url.PathEscape(str(parent["id"]))+"/receive", nil,
+			map[string]any{"items": []any{map[string]any{"sku": line["sku"], "quantity": in["quantity_received"]}}})
+		l.editedLine(x, v[0], a)
+	}}}
+	return l
+}
+
+func asnLines() *lines {
+	return &lines{
+		path: "asn_line_items", single: "line_item", list: "line_items", parentKey: "asn_id",
+		native: "/v1/asns", field: "items", key: "sku", bare: true,
+		why: "an ASN's items are fixed when it is created",
+		view: func(p, ln map[string]any) map[string]any {
+			return map[string]any{"purchase_order_line_item_id": ln["sku"], "quantity_shipped": ln["quantity"], "status": p["status"]}
+		},
+		extra: []op{
+			{method: http.MethodPut, path: "{id}/tracking", why: "an ASN's tracking number is given when it is created"},
+			{method: http.MethodGet, path: "{id}/tracking-history", why: "StateSet One tracks no carriers"},
+		},
+	}
+}
+
+// purchaseOrderPaths serves the SDK's purchase_orders/{id}/line_items (its PO lines'
+// list and bulk create); every other purchase_orders request is native.
+func purchaseOrderPaths() *resource {
+	return &resource{path: "purchase_orders", native: "/v1/purchase_orders", opsOnly: true, ops: []op{
+		{method: http.MethodGet, path: "{id}/line_items", do: func(x *exchange, v []string) { poLines().listLines(x, v[0]) }},
+		{method: http.MethodPost, path: "{id}/line_items/bulk", why: "a purchase order's lines are fixed when it is created"},
+	}}
+}
