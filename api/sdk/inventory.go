@@ -3,6 +3,8 @@ package sdk
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -65,7 +67,10 @@ func inventory() *resource {
 				x.relay(a)
 				return
 			}
-			x.reply(a, a.object())
+			// the reservation, under the names the SDK's callers look for its id by
+			rv := a.object()
+			x.reply(a, map[string]any{"id": rv["id"], "reservation_id": rv["id"], "reservation": rv,
+				"inventory_id": v[0], "quantity": rv["quantity"], "status": rv["status"]})
 		}},
 		{method: http.MethodPost, path: "{id}/release-reservation/{rid}", do: func(x *exchange, v []string) {
 			a := x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/release-reservation/"+url.PathEscape(v[1]), nil, map[string]any{})
@@ -84,10 +89,25 @@ func inventory() *resource {
 			x.reply(a, map[string]any{"history": a.object()["data"]})
 		}},
 		{method: http.MethodGet, path: "low-stock-alerts", do: func(x *exchange, v []string) {
-			all, _, b := r.scan(x, url.Values{"low_stock": {"true"}})
+			// threshold: at or under it available; without one, at or under the reorder point
+			q := url.Values{"low_stock": {"true"}}
+			t, err := strconv.ParseFloat(x.r.URL.Query().Get("threshold"), 64)
+			if err == nil {
+				q = nil
+			}
+			all, _, b := r.scan(x, q)
 			if b != nil {
 				x.relay(*b)
 				return
+			}
+			if err == nil {
+				all = slices.DeleteFunc(all, func(it map[string]any) bool {
+					avail, _ := it["available"].(float64)
+					return avail > t
+				})
+				for _, it := range all {
+					it["threshold"] = t
+				}
 			}
 			writeJSON(x.w, http.StatusOK, map[string]any{"alerts": all, "inventory": all, "total": len(all)})
 		}},

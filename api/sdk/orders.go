@@ -59,6 +59,7 @@ func orders() *resource {
 		query:  map[string]string{"status": "status", "customer_id": "customer_id", "date_from": "created_after", "date_to": "created_before", "payment_status": "payment_status"},
 		update: true,
 		del:    "cancel",
+		locate: true,
 		// the SDK has no submit method: its orders are submitted (PENDING) unless it says DRAFT
 		onCreate: func(m map[string]any) {
 			if s, ok := m["status"].(string); !ok || s != "DRAFT" {
@@ -155,8 +156,10 @@ func createOrder(x *exchange, r *resource) {
 		r.one(x, a)
 		return
 	}
+	// the SDK's amount_paid includes the tax and shipping its totals add, which StateSet
+	// One's orders do not price: the payment recorded is of the order's total
 	id := str(a.object()["id"])
-	body := map[string]any{"amount": toMinor(pd["amount_paid"])}
+	body := map[string]any{}
 	if t, ok := pd["transaction_id"].(string); ok {
 		body["reference"] = t
 	}
@@ -168,4 +171,50 @@ func createOrder(x *exchange, r *resource) {
 	paid.status = a.status
 	paid.header.Set("Location", a.header.Get("Location"))
 	r.one(x, paid)
+}
+
+// allocate chooses the location an SDK order ships from (or a purchase order receives
+// at), since the SDK names none: of the
+// locations stocking every line's SKU, the first (by id) with enough available for all of
+// them, else the first that stocks them all. "" (the native default) when none does.
+func allocate(x *exchange, items any) string {
+	lines, _ := items.([]any)
+	need := map[string]float64{}
+	for _, l := range lines {
+		it, _ := l.(map[string]any)
+		sku := str(first(it["product_id"], it["sku"], it["item_id"]))
+		q, _ := it["quantity"].(float64)
+		if sku == "" {
+			return ""
+		}
+		need[sku] += q
+	}
+	stocks := map[string]int{} // location → SKUs it stocks
+	enough := map[string]int{} // location → SKUs it has enough of
+	for sku, q := range need {
+		a := x.call(http.MethodGet, "/v1/inventory", url.Values{"sku": {sku}, "limit": {"100"}}, nil)
+		if !a.ok() {
+			return ""
+		}
+		rows, _ := a.object()["data"].([]any)
+		for _, e := range rows {
+			row, _ := e.(map[string]any)
+			loc := str(row["location_id"])
+			stocks[loc]++
+			if avail, _ := row["available"].(float64); avail >= q {
+				enough[loc]++
+			}
+		}
+	}
+	best, full := "", false
+	for loc, n := range stocks {
+		if n != len(need) {
+			continue
+		}
+		f := enough[loc] == len(need)
+		if best == "" || (f && !full) || (f == full && loc < best) {
+			best, full = loc, f
+		}
+	}
+	return best
 }

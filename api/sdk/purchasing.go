@@ -85,6 +85,7 @@ func purchaseOrders() *resource {
 			fields: []string{"id", "supplier_id", "location_id", "expected_delivery_date", "currency", "payment_terms", "notes", "items"},
 			values: map[string][]string{"status": poStatuses},
 			money:  []string{"total"},
+			dates:  []string{"expected_delivery_date"},
 			nested: map[string]*mapping{"items": {
 				fields: []string{"sku", "quantity", "unit_cost"},
 				rename: map[string]string{"item_id": "sku", "unit_price": "unit_cost"},
@@ -92,7 +93,8 @@ func purchaseOrders() *resource {
 			}},
 			out: func(m map[string]any) { m["object"] = "purchaseorder" },
 		},
-		del: "cancel",
+		del:    "cancel",
+		locate: true,
 		// the SDK's purchase order names no currency: USD unless it does
 		onCreate: func(m map[string]any) {
 			if m["currency"] == nil {

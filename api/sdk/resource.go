@@ -28,6 +28,9 @@ type resource struct {
 	// (the native create starts every resource in its first status)
 	createdAs map[string]string
 	opsOnly   bool // only ops are served; any other request is the native API's
+	locate    bool // a create naming no location_id is placed where its items are stocked
+	// hidden lists native statuses the SDK throws on: lists and searches leave them out
+	hidden []string
 }
 
 // op is an SDK method the generic routes do not serve.
@@ -44,6 +47,7 @@ type mapping struct {
 	rename  map[string]string   // SDK name → native name
 	values  map[string][]string // native field → pairs "SDK=NATIVE" (SDK side compared case-insensitively)
 	money   []string            // native fields in minor units that the SDK gives in major units
+	dates   []string            // native date-only fields the SDK sends as ISO date-times (cut to the day)
 	nested  map[string]*mapping // native field → the mapping of its object(s)
 	in, out func(m map[string]any)
 
@@ -100,6 +104,9 @@ func (m *mapping) toNative(in map[string]any) (map[string]any, []string) {
 		}
 		if slices.Contains(m.money, name) {
 			v = toMinor(v)
+		}
+		if s, isStr := v.(string); isStr && slices.Contains(m.dates, name) && len(s) > 10 && s[10] == 'T' {
+			v = s[:10]
 		}
 		if sub := m.nested[name]; sub != nil {
 			v = sub.each(v, func(o map[string]any) map[string]any {
@@ -315,9 +322,16 @@ func (r *resource) create(x *exchange) {
 }
 
 func (r *resource) createNative(x *exchange, in map[string]any) answer {
-	if r.onCreate != nil {
+	if r.onCreate != nil || r.locate {
 		in = clone(in)
+	}
+	if r.onCreate != nil {
 		r.onCreate(in)
+	}
+	if r.locate && in["location_id"] == nil {
+		if loc := allocate(x, in["items"]); loc != "" {
+			in["location_id"] = loc
+		}
 	}
 	a := x.call(http.MethodPost, r.native, nil, x.nativeBody(&r.m, in))
 	verb := r.createdAs[strings.ToUpper(str(in["status"]))]
@@ -358,8 +372,19 @@ func (r *resource) delete(x *exchange, id string) {
 		notImplemented(x.w, x.r, "events are never deleted; end the resource through its actions")
 		return
 	}
-	r.one(x, r.deleteNative(x, id))
+	a := r.deleteNative(x, id)
+	if a.status == http.StatusConflict && ended[r.del] != "" {
+		// DELETE is idempotent: a resource already where the delete takes it is answered
+		if cur := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil); cur.ok() && cur.object()["status"] == ended[r.del] {
+			a = cur
+		}
+	}
+	r.one(x, a)
 }
+
+// ended is the status each native action a DELETE maps to leaves a resource in.
+var ended = map[string]string{"cancel": "CANCELLED", "obsolete": "OBSOLETE", "archive": "ARCHIVED", "deactivate": "INACTIVE",
+	"disqualify": "DISQUALIFIED", "lose": "LOST", "close": "CLOSED"}
 
 func (r *resource) deleteNative(x *exchange, id string) answer {
 	if r.del == http.MethodDelete {

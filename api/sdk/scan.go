@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -67,9 +68,11 @@ func (r *resource) listMethod(x *exchange) {
 		x.relay(a)
 		return
 	}
-	items := make([]any, len(p.Data))
-	for i, o := range p.Data {
-		items[i] = r.m.toSDK(o)
+	items := make([]any, 0, len(p.Data))
+	for _, o := range p.Data {
+		if !r.hides(o) {
+			items = append(items, r.m.toSDK(o))
+		}
 	}
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	total := offset + len(items)
@@ -117,6 +120,7 @@ func (r *resource) page(items []any, total int, limit string, offset int, more b
 // scan reads every native page of a filtered list (up to scanCap objects), in the SDK's
 // spelling; b is set when a native page failed.
 func (r *resource) scan(x *exchange, q url.Values) (all []map[string]any, capped bool, b *answer) {
+	all = []map[string]any{} // an empty list is [], never null
 	q = cloneQuery(q)
 	q.Set("limit", strconv.Itoa(pageSize))
 	q.Del("offset")
@@ -130,7 +134,9 @@ func (r *resource) scan(x *exchange, q url.Values) (all []map[string]any, capped
 			return nil, false, &a
 		}
 		for _, o := range p.Data {
-			all = append(all, r.m.toSDK(o))
+			if !r.hides(o) {
+				all = append(all, r.m.toSDK(o))
+			}
 		}
 		if len(all) >= scanCap {
 			return all[:scanCap], true, nil
@@ -325,4 +331,11 @@ func (r *resource) bulk(x *exchange) {
 		results[i] = res
 	}
 	writeJSON(x.w, http.StatusOK, map[string]any{"results": results, "succeeded": okCount, "failed": len(elems) - okCount})
+}
+
+// hides reports a native object the SDK cannot be shown in a list: one in a status it
+// throws on.
+func (r *resource) hides(o map[string]any) bool {
+	s, _ := o["status"].(string)
+	return s != "" && slices.Contains(r.hidden, s)
 }
