@@ -69,7 +69,20 @@ func orderLines() *lines {
 			if b != nil {
 				return *b
 			}
-			return putItems(x, pid, append(nativeItems(p), lineIn(in, map[string]any{})))
+			// a line of a SKU the order has adds to that line, as a cart does
+			add := lineIn(in, map[string]any{})
+			items := nativeItems(p)
+			for _, e := range items {
+				if it := e.(map[string]any); it["sku"] == add["sku"] {
+					it["quantity"] = num(it["quantity"]) + num(add["quantity"])
+					return putItems(x, pid, items)
+				}
+			}
+			return putItems(x, pid, append(items, add))
+		},
+		created: func(in, ln map[string]any) bool {
+			it, _ := in["item"].(map[string]any)
+			return it != nil && ln["sku"] == first(it["product_id"], it["sku"])
 		},
 		update: func(x *exchange, l *lines, pid string, line map[string]any, in map[string]any) answer {
 			p, b := parentOf(x, pid)

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +26,8 @@ type lines struct {
 	remove         func(x *exchange, l *lines, parentID string, line map[string]any) answer
 	why            string // why lines are not edited here
 	extra          []op   // further methods (each 501 unless it has do)
+	// created finds, after a create, the line it made or added to (default: the last)
+	created func(in, line map[string]any) bool
 }
 
 const lineSep = "~"
@@ -48,7 +51,7 @@ func (l *lines) resource() *resource {
 				notImplemented(x.w, x.r, l.why)
 				return
 			}
-			l.edited(x, str(in[l.parentKey]), l.create(x, l, str(in[l.parentKey]), nil, in), http.StatusCreated)
+			l.edited(x, in, l.create(x, l, str(in[l.parentKey]), nil, in), http.StatusCreated)
 		}},
 		{method: http.MethodPut, path: "{id}", do: func(x *exchange, v []string) {
 			if l.update == nil {
@@ -185,7 +188,7 @@ func (l *lines) metrics(x *exchange) {
 }
 
 // edited answers the line a create added: the parent's last line.
-func (l *lines) edited(x *exchange, parentID string, a answer, status int) {
+func (l *lines) edited(x *exchange, in map[string]any, a answer, status int) {
 	if !a.ok() {
 		x.relay(a)
 		return
@@ -196,7 +199,13 @@ func (l *lines) edited(x *exchange, parentID string, a answer, status int) {
 		x.relay(a)
 		return
 	}
-	l.answer(x, status, l.object(parent, ls[len(ls)-1]))
+	line := ls[len(ls)-1]
+	for _, ln := range ls {
+		if l.created != nil && l.created(in, ln) {
+			line = ln
+		}
+	}
+	l.answer(x, status, l.object(parent, line))
 }
 
 // editedLine answers the line id after an update.
@@ -216,7 +225,14 @@ func (l *lines) editedLine(x *exchange, id string, a answer) {
 	x.relay(a)
 }
 
+// num is a JSON number, from a native answer (float64) or an SDK body (json.Number).
 func num(v any) float64 {
-	f, _ := v.(float64)
-	return f
+	switch n := v.(type) {
+	case float64:
+		return n
+	case json.Number:
+		f, _ := n.Float64()
+		return f
+	}
+	return 0
 }
