@@ -513,3 +513,9 @@ func returnCurrencyValid(c string) bool {
 	}
 	return true
 }
+
+// ReturnCanMove reports whether an action takes a return from one status to the other.
+func ReturnCanMove(from, to ReturnStatus) bool {
+	_, ok := returnFlow.ActionTo(from, to)
+	return ok
+}

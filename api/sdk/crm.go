@@ -55,7 +55,7 @@ func contacts() *resource {
 }
 
 func opportunities() *resource {
-	return &resource{
+	r := &resource{
 		path: "opportunities", native: "/v1/opportunities", single: "opportunity", list: "opportunities",
 		m: mapping{
 			fields: []string{"id", "name", "description", "customer_id", "lead_id", "amount", "currency", "close_date", "probability"},
@@ -76,8 +76,40 @@ func opportunities() *resource {
 		},
 		query: map[string]string{"lead_id": "lead_id", "customer_id": "customer_id", "status": "status", "from": "created_after", "to": "created_before", "date_from": "created_after", "date_to": "created_before"},
 		del:   "lose",
-		ops:   []op{{method: http.MethodPost, path: "{id}/convert", why: "a won opportunity's customer is the one it was opened for; leads convert (POST /v1/leads/{id}/convert)"}},
 	}
+	r.ops = []op{{method: http.MethodPost, path: "{id}/convert", do: func(x *exchange, v []string) { convertOpportunity(x, r, v[0]) }}}
+	return r
+}
+
+// convertOpportunity is the SDK's convertToCustomer: the deal is won with the customer it
+// names, who must be the opportunity's (or, for one on a lead, the customer the lead was
+// converted to; a lead converts through POST /v1/leads/{id}/convert).
+func convertOpportunity(x *exchange, r *resource, id string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
+	if !a.ok() {
+		x.relay(a)
+		return
+	}
+	o := a.object()
+	owner := str(o["customer_id"])
+	if owner == "" && str(o["lead_id"]) != "" {
+		if l := x.call(http.MethodGet, "/v1/leads/"+url.PathEscape(str(o["lead_id"])), nil, nil); l.ok() {
+			owner = str(l.object()["customer_id"])
+		}
+	}
+	if want := str(in["customer_id"]); want != "" && want != owner {
+		msg := "the opportunity is not with customer " + want
+		if owner == "" {
+			msg = "the opportunity is on a lead not yet converted: convert the lead (POST /v1/leads/{id}/convert) first"
+		}
+		fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_ERROR", "the request is invalid", "customer_id", msg)
+		return
+	}
+	r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/win", nil, map[string]any{"reason": "converted to customer"}))
 }
 
 func casesTickets() *resource {

@@ -100,8 +100,41 @@ func billOfMaterials() *resource {
 			}
 			x.reply(a, map[string]any{"versions": a.object()["data"]})
 		}},
-		{method: http.MethodGet, path: "{id}/validate", why: "a bill of materials is checked when it is activated (cycles, components)"},
-		{method: http.MethodGet, path: "{id}/export", why: "StateSet One renders no documents"},
+		{method: http.MethodGet, path: "{id}/validate", do: func(x *exchange, v []string) {
+			// valid when it explodes: every level through the active BOMs, no cycle, no
+			// quantity out of bounds
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/explode", nil, nil)
+			switch {
+			case a.ok():
+				x.reply(a, map[string]any{"valid": true, "errors": []any{}, "materials": a.object()["materials"]})
+			case a.status == http.StatusBadRequest:
+				a.status = http.StatusOK
+				x.reply(a, map[string]any{"valid": false, "errors": []any{a.object()["detail"]}})
+			default:
+				x.relay(a)
+			}
+		}},
+		{method: http.MethodGet, path: "{id}/export", do: func(x *exchange, v []string) {
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			bom := r.m.toSDK(a.object())
+			if x.r.URL.Query().Get("format") == "json" {
+				export(x, "bom-"+v[0], []map[string]any{bom})
+				return
+			}
+			// csv: a row per component
+			var rows []map[string]any
+			comps, _ := bom["components"].([]any)
+			for _, c := range comps {
+				m, _ := c.(map[string]any)
+				rows = append(rows, map[string]any{"bom_id": bom["id"], "product_id": bom["product_id"], "revision": bom["revision"],
+					"item_id": m["item_id"], "quantity": m["quantity"]})
+			}
+			export(x, "bom-"+v[0], rows)
+		}},
 	}
 	return r
 }

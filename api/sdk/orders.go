@@ -117,9 +117,9 @@ func orders() *resource {
 		}},
 		{method: http.MethodPut, path: "{id}/shipping-address", do: replace("shipping_address")},
 		{method: http.MethodPut, path: "{id}/billing-address", do: replace("billing_address")},
-		{method: http.MethodPost, path: "{id}/return", why: "returns are requested through POST /v1/returns (the SDK's returns.create)"},
+		{method: http.MethodPost, path: "{id}/return", do: func(x *exchange, v []string) { returnOrder(x, r, v[0]) }},
 		{method: http.MethodPost, path: "{id}/fulfillment-events", why: "fulfilment is recorded by shipments, not free-form events"},
-		{method: http.MethodGet, path: "{id}/tracking", why: "StateSet One tracks no carriers; shipments carry the tracking number"},
+		{method: http.MethodGet, path: "{id}/tracking", do: func(x *exchange, v []string) { orderTracking(x, r, v[0]) }},
 	}
 	return r
 }
@@ -217,4 +217,80 @@ func allocate(x *exchange, items any) string {
 		}
 	}
 	return best
+}
+
+// returnOrder is the SDK's processReturn: a return requested of everything the order
+// delivered and has not had back, for the reason and in the condition given; the answer
+// is the order, with the return's id.
+func returnOrder(x *exchange, r *resource, id string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
+	if !a.ok() {
+		x.relay(a)
+		return
+	}
+	var items []any
+	lines, _ := a.object()["items"].([]any)
+	for _, l := range lines {
+		ln, _ := l.(map[string]any)
+		if q := num(ln["shipped"]) - num(ln["returned"]); q > 0 {
+			items = append(items, map[string]any{"order_item_id": ln["id"], "product_id": ln["sku"], "quantity": q,
+				"reason": first(in["reason"], "other"), "condition": in["condition"]})
+		}
+	}
+	body := map[string]any{"order_id": id, "items": items}
+	if rma := str(in["rma_number"]); rma != "" {
+		body["notes"] = "RMA " + rma
+	}
+	ret := x.h.resources["returns"]
+	created := ret.createNative(x, body)
+	if !created.ok() {
+		x.relay(created)
+		return
+	}
+	after := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
+	if !after.ok() {
+		x.relay(after)
+		return
+	}
+	o := r.m.toSDK(after.object())
+	o["return_id"] = created.object()["id"]
+	o["return"] = ret.m.toSDK(created.object())
+	x.reply(created, o)
+}
+
+// orderTracking is what the order's history knows of its shipping: the carrier and
+// tracking number of each shipment, and when it shipped and was delivered.
+func orderTracking(x *exchange, r *resource, id string) {
+	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id)+"/history", nil, nil)
+	if !a.ok() {
+		x.relay(a)
+		return
+	}
+	out := map[string]any{"order_id": id, "status": "NOT_SHIPPED", "tracking_number": nil, "carrier": nil, "events": []any{}}
+	var events []any
+	hist, _ := a.object()["data"].([]any)
+	for _, e := range hist {
+		ev, _ := e.(map[string]any)
+		d, _ := ev["data"].(map[string]any)
+		switch ev["event_type"] {
+		case "OrderShipped":
+			if out["status"] != "DELIVERED" {
+				out["status"] = "SHIPPED"
+			}
+			out["carrier"], out["tracking_number"] = d["carrier"], d["tracking_number"]
+			events = append(events, map[string]any{"timestamp": ev["time"], "status": "SHIPPED", "location": d["location_id"],
+				"description": "shipped with " + str(first(d["carrier"], "no carrier named")) + " " + str(d["tracking_number"])})
+		case "OrderDelivered":
+			out["status"] = "DELIVERED"
+			events = append(events, map[string]any{"timestamp": ev["time"], "status": "DELIVERED", "description": "delivered"})
+		}
+	}
+	if events != nil {
+		out["events"] = events
+	}
+	x.reply(a, out)
 }

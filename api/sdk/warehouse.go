@@ -3,6 +3,7 @@ package sdk
 import (
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // Warehouses, picks (pick lists) and shipments.
@@ -102,7 +103,7 @@ func picks() *resource {
 			{method: http.MethodPost, path: "{id}/items/{item}/pick", why: "a pick list is completed with every line's picked quantity at once (POST /v1/pick_lists/{id}/complete)"},
 			{method: http.MethodPost, path: "{id}/optimize-route", why: "StateSet One plans no pick routes"},
 			{method: http.MethodPost, path: "{id}/quality-check", why: "StateSet One keeps no pick quality checks"},
-			{method: http.MethodGet, path: "{id}/metrics", why: "StateSet One keeps no per-pick metrics"},
+			{method: http.MethodGet, path: "{id}/metrics", do: pickMetrics},
 		},
 	}
 }
@@ -143,4 +144,50 @@ func shipments() *resource {
 			{method: http.MethodPost, path: "{id}/return-label", why: "StateSet One buys no carrier labels"},
 		},
 	}
+}
+
+// pickMetrics is what a pick list's lines and history tell: units asked for and picked,
+// the fill rate, and how long picking took from start to completion.
+func pickMetrics(x *exchange, v []string) {
+	a := x.call(http.MethodGet, "/v1/pick_lists/"+url.PathEscape(v[0]), nil, nil)
+	if !a.ok() {
+		x.relay(a)
+		return
+	}
+	h := x.call(http.MethodGet, "/v1/pick_lists/"+url.PathEscape(v[0])+"/history", nil, nil)
+	if !h.ok() {
+		x.relay(h)
+		return
+	}
+	var requested, picked, short float64
+	lines, _ := a.object()["lines"].([]any)
+	for _, l := range lines {
+		ln, _ := l.(map[string]any)
+		requested += num(ln["quantity"])
+		picked += num(ln["picked"])
+		if num(ln["picked"]) < num(ln["quantity"]) {
+			short++
+		}
+	}
+	m := map[string]any{"pick_id": v[0], "status": a.object()["status"], "lines": len(lines), "units_requested": requested,
+		"units_picked": picked, "short_lines": short, "fill_rate": nil, "started_at": nil, "completed_at": nil, "duration_seconds": nil}
+	if requested > 0 {
+		m["fill_rate"] = picked / requested
+	}
+	var started, done time.Time
+	events, _ := h.object()["data"].([]any)
+	for _, e := range events {
+		ev, _ := e.(map[string]any)
+		t, _ := time.Parse(time.RFC3339Nano, str(ev["time"]))
+		switch ev["event_type"] {
+		case "PickListStarted":
+			started, m["started_at"] = t, ev["time"]
+		case "PickListCompleted":
+			done, m["completed_at"] = t, ev["time"]
+		}
+	}
+	if !started.IsZero() && !done.IsZero() {
+		m["duration_seconds"] = done.Sub(started).Seconds()
+	}
+	x.reply(a, map[string]any{"metrics": m})
 }

@@ -3,6 +3,9 @@ package sdk
 import (
 	"net/http"
 	"net/url"
+	"strconv"
+
+	"stateset/domain"
 )
 
 // Warranties and returns.
@@ -124,8 +127,28 @@ func returns() *resource {
 		}},
 		{method: http.MethodPost, path: "{id}/notes", why: "a return's notes are given when it is requested and with each action"},
 		{method: http.MethodPost, path: "{id}/generate-label", why: "StateSet One buys no carrier labels"},
-		{method: http.MethodGet, path: "export", why: "lists are exported through GET /v1/returns pages"},
-		{method: http.MethodGet, path: "{id}/can-transition", why: "an action that is not allowed answers 409 INVALID_TRANSITION"},
+		{method: http.MethodGet, path: "export", do: func(x *exchange, v []string) {
+			all, capped, b := r.scan(x, r.nativeQuery(x.r.URL.Query()))
+			if b != nil {
+				x.relay(*b)
+				return
+			}
+			if capped {
+				x.w.Header().Set("Stateset-Scan-Capped", strconv.Itoa(scanCap))
+			}
+			export(x, "returns", all)
+		}},
+		{method: http.MethodGet, path: "{id}/can-transition", do: func(x *exchange, v []string) {
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			target := x.r.URL.Query().Get("target")
+			from, to := str(a.object()["status"]), lookup(r.m.values["status"], target, false)
+			x.reply(a, map[string]any{"can_transition": domain.ReturnCanMove(domain.ReturnStatus(from), domain.ReturnStatus(to)),
+				"from": lookup(r.m.values["status"], from, true), "to": target})
+		}},
 	}
 	return r
 }
