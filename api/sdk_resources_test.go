@@ -244,6 +244,10 @@ func TestSDKCRM(t *testing.T) {
 		{method: "casesTickets.reopen", verb: "POST", path: "cases_tickets/{case}/reopen", body: `{"note":"still broken"}`, status: 200, reads: []string{"case_ticket.status"}},
 		{method: "casesTickets.resolve (again)", verb: "POST", path: "cases_tickets/{case}/resolve", body: `{"notes":"replaced twice"}`, status: 200, reads: []string{"case_ticket.status=RESOLVED"}},
 		{method: "casesTickets.close", verb: "POST", path: "cases_tickets/{case}/close", status: 200, reads: []string{"case_ticket.status=CLOSED"}},
+		{method: "casesTickets.create (another)", verb: "POST", path: "cases_tickets", body: `{"customer_id":"{cus}","priority":"LOW","subject":"Duplicate","description":"same as before"}`,
+			status: 201, save: map[string]string{"case2": "case_ticket.id"}},
+		{method: "casesTickets.delete (a new case: resolved, then closed)", verb: "DELETE", path: "cases_tickets/{case2}", status: 200, reads: []string{"case_ticket.status=CLOSED"}},
+		{method: "casesTickets.delete (again)", verb: "DELETE", path: "cases_tickets/{case2}", status: 200, reads: []string{"case_ticket.status=CLOSED"}},
 	})
 }
 

@@ -32,7 +32,7 @@ var caseAll = []CaseStatus{CaseStatusNew, CaseStatusInProgress, CaseStatusOnHold
 // caseFlow is the case state machine. Assigning starts the work (and reassigns a case in
 // progress or on hold, which keeps its status); a held case resumes; a case is resolved
 // from work or hold, closed once resolved, and reopened from RESOLVED or CLOSED back into
-// work. Notes may be added in every status (a customer may write after the close).
+// work. A new case may be resolved unworked (a duplicate, spam). Notes may be added in every status (a customer may write after the close).
 var caseFlow = Flow[CaseStatus]{Entity: "case", Steps: slices.Concat(
 	[]Step[CaseStatus]{
 		{CaseStatusNew, "assign", CaseStatusInProgress},
@@ -40,6 +40,7 @@ var caseFlow = Flow[CaseStatus]{Entity: "case", Steps: slices.Concat(
 		{CaseStatusOnHold, "assign", CaseStatusOnHold},
 		{CaseStatusInProgress, "hold", CaseStatusOnHold},
 		{CaseStatusOnHold, "resume", CaseStatusInProgress},
+		{CaseStatusNew, "resolve", CaseStatusResolved},
 		{CaseStatusInProgress, "resolve", CaseStatusResolved},
 		{CaseStatusOnHold, "resolve", CaseStatusResolved},
 		{CaseStatusResolved, "close", CaseStatusClosed},

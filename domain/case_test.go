@@ -45,7 +45,7 @@ func caseIn(status CaseStatus) *Case {
 
 func TestEveryCaseStatusActionPair(t *testing.T) {
 	allowed := map[CaseStatus]map[string]CaseStatus{
-		CaseStatusNew:        {"assign": CaseStatusInProgress},
+		CaseStatusNew:        {"assign": CaseStatusInProgress, "resolve": CaseStatusResolved},
 		CaseStatusInProgress: {"assign": CaseStatusInProgress, "hold": CaseStatusOnHold, "resolve": CaseStatusResolved},
 		CaseStatusOnHold:     {"assign": CaseStatusOnHold, "resume": CaseStatusInProgress, "resolve": CaseStatusResolved},
 		CaseStatusResolved:   {"close": CaseStatusClosed, "reopen": CaseStatusInProgress},

@@ -123,6 +123,8 @@ func casesTickets() *resource {
 		query: map[string]string{"customer_id": "customer_id", "order_id": "order_id", "status": "status", "priority": "priority", "date_from": "created_after", "date_to": "created_before"},
 		verbs: map[string]string{"escalate": ""},
 		del:   "close",
+		// a case is closed once resolved: the SDK's delete of an open one resolves it first
+		delFirst: "resolve",
 	}
 	sub := func(x *exchange, id, verb string, body map[string]any) {
 		if a := x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/"+verb, nil, body); !a.ok() {

@@ -12,16 +12,17 @@ import (
 // resource is one SDK resource, declared as data: where it lives natively, how its
 // bodies and answers are spelled, and the methods that are not plain CRUD.
 type resource struct {
-	path   string // the SDK's path segment: "customers", "cycle-counts"
-	native string // the native collection: "/v1/customers"
-	single string // the key an SDK single answer sits under; "" answers it bare
-	list   string // the key of an SDK list; "" answers a bare array
-	m      mapping
-	query  map[string]string // SDK list parameter → native ("" is not forwarded); limit, offset, cursor always are
-	verbs  map[string]string // SDK action verb → native action ("" answers 501)
-	update bool              // the native resource takes PUT <native>/{id}
-	del    string            // DELETE <p>/{id}: "DELETE" natively, a native action's verb, or "" (501)
-	ops    []op              // methods with their own mapping, matched before the generic ones
+	path     string // the SDK's path segment: "customers", "cycle-counts"
+	native   string // the native collection: "/v1/customers"
+	single   string // the key an SDK single answer sits under; "" answers it bare
+	list     string // the key of an SDK list; "" answers a bare array
+	m        mapping
+	query    map[string]string // SDK list parameter → native ("" is not forwarded); limit, offset, cursor always are
+	verbs    map[string]string // SDK action verb → native action ("" answers 501)
+	update   bool              // the native resource takes PUT <native>/{id}
+	del      string            // DELETE <p>/{id}: "DELETE" natively, a native action's verb, or "" (501)
+	delFirst string            // the action taken first when del's is refused (409)
+	ops      []op              // methods with their own mapping, matched before the generic ones
 
 	onCreate func(m map[string]any) // the SDK body of a create, before it is mapped
 	// createdAs maps a status the SDK creates with onto the native action that reaches it
@@ -373,6 +374,12 @@ func (r *resource) delete(x *exchange, id string) {
 		return
 	}
 	a := r.deleteNative(x, id)
+	if a.status == http.StatusConflict && r.delFirst != "" {
+		// the delete's action needs another first (a case is resolved, then closed)
+		if pre := x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/"+r.delFirst, nil, map[string]any{}); pre.ok() {
+			a = r.deleteNative(x, id)
+		}
+	}
 	if a.status == http.StatusConflict && ended[r.del] != "" {
 		// DELETE is idempotent: a resource already where the delete takes it is answered
 		if cur := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil); cur.ok() && cur.object()["status"] == ended[r.del] {
