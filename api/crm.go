@@ -74,6 +74,28 @@ func (s *Server) createLead(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// updateLeadRequest is the body of PUT /v1/leads/{id}: the fields given replace the old
+// values.
+type updateLeadRequest struct {
+	FirstName  *string `json:"firstName,omitempty" alias:"first_name"`
+	LastName   *string `json:"lastName,omitempty" alias:"last_name"`
+	Email      *string `json:"email,omitempty"`
+	Phone      *string `json:"phone,omitempty"`
+	Company    *string `json:"company,omitempty"`
+	Title      *string `json:"title,omitempty"`
+	LeadSource *string `json:"leadSource,omitempty" alias:"lead_source"`
+	Notes      *string `json:"notes,omitempty"`
+}
+
+// updateLead is PUT /v1/leads/{id}, until the lead is converted or disqualified.
+func (s *Server) updateLead(w http.ResponseWriter, r *http.Request) {
+	var in updateLeadRequest
+	command(s, w, r, leadOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Lead], error) {
+		return s.cmd.CRM().UpdateLead(r.Context(), mux.Vars(r)["id"], domain.UpdateLead{FirstName: in.FirstName, LastName: in.LastName,
+			Email: in.Email, Phone: in.Phone, Company: in.Company, Title: in.Title, LeadSource: in.LeadSource, Notes: in.Notes}, opts...)
+	})
+}
+
 func (s *Server) leadAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, leadOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Lead], error) {
 		return s.cmd.CRM().ActOnLead(r.Context(), id, action, reason, opts...)

@@ -109,6 +109,7 @@ var answerOverrides = map[string]answer{
 var requestTypes = map[string]any{
 	// CRM, warehouse, webhooks, API keys, admin
 	"POST /v1/leads":                       createLeadRequest{},
+	"PUT /v1/leads/{id}":                   updateLeadRequest{},
 	"POST /v1/leads/{id}/convert":          actionRequest{},
 	"POST /v1/leads/{id}/{action}":         reasonRequest{},
 	"POST /v1/contacts":                    createContactRequest{},

@@ -205,6 +205,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/leads", "crm:read", s.listLeads)
 	s.handle(r, http.MethodPost, "/v1/leads", "crm:write", s.createLead)
 	s.handle(r, http.MethodGet, "/v1/leads/{id}", "crm:read", s.getLead)
+	s.handle(r, http.MethodPut, "/v1/leads/{id}", "crm:write", s.updateLead)
 	s.handle(r, http.MethodGet, "/v1/leads/{id}/history", "crm:read", s.leadHistory)
 	s.handle(r, http.MethodPost, "/v1/leads/{id}/convert", "crm:write", s.convertLead)
 	s.handle(r, http.MethodPost, "/v1/leads/{id}/{action:contact|accept|disqualify}", "crm:write", s.leadAction)

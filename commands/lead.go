@@ -14,6 +14,11 @@ func (m CRM) CreateLead(ctx context.Context, cmd domain.CreateLead, opts ...Opti
 	}, nil)
 }
 
+// UpdateLead edits a lead's details.
+func (m CRM) UpdateLead(ctx context.Context, id string, cmd domain.UpdateLead, opts ...Option) (Result[domain.Lead], error) {
+	return onExisting(ctx, m.h, "lead", id, opts, func(l *domain.Lead) ([]domain.Event, error) { return l.Update(cmd) })
+}
+
 // ActOnLead runs contact, accept or disqualify.
 func (m CRM) ActOnLead(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Lead], error) {
 	return onExisting(ctx, m.h, "lead", id, opts, func(l *domain.Lead) ([]domain.Event, error) { return l.Act(action, reason) })

@@ -112,3 +112,19 @@ func mustEvents(t *testing.T) func([]Event, error) []Event {
 		return events
 	}
 }
+
+// checkEditErr holds an update's error to the kind a case wants: "validation" (a
+// *ValidationError), "transition" (a *TransitionError) or "" (none).
+func checkEditErr(t *testing.T, err error, want string) {
+	t.Helper()
+	var ve *ValidationError
+	var te *TransitionError
+	switch {
+	case want == "" && err != nil:
+		t.Fatalf("unexpected error: %v", err)
+	case want == "validation" && !errors.As(err, &ve):
+		t.Fatalf("got %v, want a *ValidationError", err)
+	case want == "transition" && !errors.As(err, &te):
+		t.Fatalf("got %v, want a *TransitionError", err)
+	}
+}

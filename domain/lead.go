@@ -149,6 +149,54 @@ type LeadConverted struct {
 	CustomerID string     `json:"customer_id"`
 }
 
+// LeadUpdated: the lead's details changed; only the changed fields are present.
+type LeadUpdated struct {
+	LeadID     string  `json:"lead_id"`
+	FirstName  *string `json:"first_name,omitempty" personal:"true"`
+	LastName   *string `json:"last_name,omitempty" personal:"true"`
+	Email      *string `json:"email,omitempty" personal:"true"`
+	Phone      *string `json:"phone,omitempty" personal:"true"`
+	Company    *string `json:"company,omitempty"`
+	Title      *string `json:"title,omitempty"`
+	LeadSource *string `json:"lead_source,omitempty"`
+	Notes      *string `json:"notes,omitempty" personal:"true"`
+}
+
+// PersonalSubject: a lead is edited only before it converts, while it is its own subject.
+func (LeadUpdated) PersonalSubject() string { return "" }
+
+// UpdateLead edits a lead's details; nil leaves a field alone.
+type UpdateLead struct {
+	FirstName, LastName, Email, Phone, Company, Title, LeadSource, Notes *string
+}
+
+// Update decides an edit of a lead that is not final (converted or disqualified: a
+// *TransitionError): the new details are checked as a creation's are, and only what
+// changed is recorded (nothing changed, no event).
+func (l *Lead) Update(cmd UpdateLead) ([]Event, error) {
+	if !l.Exists() {
+		return nil, ErrNotFound
+	}
+	if l.Status == LeadStatusConverted || l.Status == LeadStatusDisqualified {
+		return nil, &TransitionError{Entity: "lead", From: string(l.Status), Action: "update"}
+	}
+	var v Validation
+	CreateLead{LeadID: l.ID, FirstName: or(cmd.FirstName, l.FirstName), LastName: or(cmd.LastName, l.LastName),
+		Email: or(cmd.Email, l.Email), Phone: or(cmd.Phone, l.Phone), Company: or(cmd.Company, l.Company),
+		Title: or(cmd.Title, l.Title), LeadSource: or(cmd.LeadSource, l.LeadSource), Notes: or(cmd.Notes, l.Notes)}.Check(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := LeadUpdated{LeadID: l.ID, FirstName: edited(&changed, l.FirstName, cmd.FirstName), LastName: edited(&changed, l.LastName, cmd.LastName),
+		Email: edited(&changed, l.Email, cmd.Email), Phone: edited(&changed, l.Phone, cmd.Phone), Company: edited(&changed, l.Company, cmd.Company),
+		Title: edited(&changed, l.Title, cmd.Title), LeadSource: edited(&changed, l.LeadSource, cmd.LeadSource), Notes: edited(&changed, l.Notes, cmd.Notes)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
 // PersonalSubject: a lead is its own subject until it is converted.
 func (LeadCreated) PersonalSubject() string { return "" }
 
@@ -238,6 +286,15 @@ func (l *Lead) Apply(env Envelope) {
 	case LeadCreated:
 		*l = Lead{ID: e.LeadID, FirstName: e.FirstName, LastName: e.LastName, Email: e.Email, Phone: e.Phone,
 			Company: e.Company, Title: e.Title, LeadSource: e.LeadSource, Notes: e.Notes, Status: LeadStatusNew, CreatedAt: env.Time}
+	case LeadUpdated:
+		put(&l.FirstName, e.FirstName)
+		put(&l.LastName, e.LastName)
+		put(&l.Email, e.Email)
+		put(&l.Phone, e.Phone)
+		put(&l.Company, e.Company)
+		put(&l.Title, e.Title)
+		put(&l.LeadSource, e.LeadSource)
+		put(&l.Notes, e.Notes)
 	case LeadContacted:
 		l.Status = LeadStatusContacted
 	case LeadQualified:
@@ -252,6 +309,7 @@ func (l *Lead) Apply(env Envelope) {
 }
 
 func (LeadCreated) EventType() string      { return "LeadCreated" }
+func (LeadUpdated) EventType() string      { return "LeadUpdated" }
 func (LeadContacted) EventType() string    { return "LeadContacted" }
 func (LeadQualified) EventType() string    { return "LeadQualified" }
 func (LeadDisqualified) EventType() string { return "LeadDisqualified" }
@@ -259,6 +317,7 @@ func (LeadConverted) EventType() string    { return "LeadConverted" }
 
 func leadEvents(r *Registry) {
 	Register[LeadCreated](r, "lead", 1, nil)
+	Register[LeadUpdated](r, "lead", 1, nil)
 	Register[LeadContacted](r, "lead", 1, nil)
 	Register[LeadQualified](r, "lead", 1, nil)
 	Register[LeadDisqualified](r, "lead", 1, nil)

@@ -15,6 +15,7 @@ func init() { maps.Copy(goldens, leadGoldens) }
 var leadGoldens = map[string]Event{
 	"LeadCreated.v1": LeadCreated{LeadID: "lead_1", FirstName: "Grace", LastName: "Hopper", Email: "grace@example.com",
 		Phone: "+1 555 0100", Company: "Navy Labs", Title: "CTO", LeadSource: "trade_show", Notes: "Wants 40 units by June."},
+	"LeadUpdated.v1":      LeadUpdated{LeadID: "lead_1", Title: ptr("Rear Admiral"), Email: ptr("grace@navy.example")},
 	"LeadContacted.v1":    LeadContacted{LeadID: "lead_1", From: LeadStatusNew, Reason: "called"},
 	"LeadQualified.v1":    LeadQualified{LeadID: "lead_1", From: LeadStatusContacted, Reason: "budget confirmed"},
 	"LeadDisqualified.v1": LeadDisqualified{LeadID: "lead_2", From: LeadStatusNew, Reason: "student project"},
@@ -130,5 +131,38 @@ func TestCRMPersonalFieldsAreMarked(t *testing.T) {
 		if got := r.PersonalFields(typ); !slices.Equal(got, want) {
 			t.Errorf("%s personal fields %v, want %v", typ, got, want)
 		}
+	}
+}
+
+func TestLeadUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status LeadStatus
+		cmd    UpdateLead
+		want   []Event
+		err    string // "validation", "transition", ""
+	}{
+		{"a title and a phone", LeadStatusContacted, UpdateLead{Title: ptr("CEO"), Phone: ptr("+1 555 0101")},
+			[]Event{LeadUpdated{LeadID: "l1", Title: ptr("CEO"), Phone: ptr("+1 555 0101")}}, ""},
+		{"the same values change nothing", LeadStatusNew, UpdateLead{FirstName: ptr("Grace"), Email: ptr("grace@example.com")}, nil, ""},
+		{"a bad email", LeadStatusNew, UpdateLead{Email: ptr("not an email")}, nil, "validation"},
+		{"every name emptied", LeadStatusNew, UpdateLead{FirstName: ptr(""), LastName: ptr(""), Email: ptr("")}, nil, "validation"},
+		{"a converted lead is final", LeadStatusConverted, UpdateLead{Title: ptr("CEO")}, nil, "transition"},
+		{"a disqualified lead is final", LeadStatusDisqualified, UpdateLead{Title: ptr("CEO")}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l := leadIn(c.status)
+			got, err := l.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if len(got) > 0 {
+				fold(l, got...)
+				if l.Title != "CEO" || l.Phone != "+1 555 0101" || l.FirstName != "Grace" {
+					t.Errorf("after the edit: %+v", l)
+				}
+			}
+		})
 	}
 }

@@ -1983,6 +1983,21 @@ type UpdateItemRequest struct {
 	UnitCost        *int64 `json:"unit_cost,omitempty"`
 }
 
+// UpdateLeadRequest defines model for UpdateLeadRequest.
+type UpdateLeadRequest struct {
+	Company         *string `json:"company,omitempty"`
+	Email           *string `json:"email,omitempty"`
+	FirstName       *string `json:"firstName,omitempty"`
+	FirstNameAlias  *string `json:"first_name,omitempty"`
+	LastName        *string `json:"lastName,omitempty"`
+	LastNameAlias   *string `json:"last_name,omitempty"`
+	LeadSource      *string `json:"leadSource,omitempty"`
+	LeadSourceAlias *string `json:"lead_source,omitempty"`
+	Notes           *string `json:"notes,omitempty"`
+	Phone           *string `json:"phone,omitempty"`
+	Title           *string `json:"title,omitempty"`
+}
+
 // UpdateOrderRequest defines model for UpdateOrderRequest.
 type UpdateOrderRequest struct {
 	BillingAddress *struct {
@@ -2651,6 +2666,11 @@ type ReserveInventoryParams struct {
 
 // CreateLeadParams defines parameters for CreateLead.
 type CreateLeadParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateLeadParams defines parameters for UpdateLead.
+type UpdateLeadParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3522,6 +3542,9 @@ type ReserveInventoryJSONRequestBody = ReserveRequest
 
 // CreateLeadJSONRequestBody defines body for CreateLead for application/json ContentType.
 type CreateLeadJSONRequestBody = CreateLeadRequest
+
+// UpdateLeadJSONRequestBody defines body for UpdateLead for application/json ContentType.
+type UpdateLeadJSONRequestBody = UpdateLeadRequest
 
 // LeadActionAcceptJSONRequestBody defines body for LeadActionAccept for application/json ContentType.
 type LeadActionAcceptJSONRequestBody = ReasonRequest
@@ -4914,6 +4937,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/leads/{id} (the `GetLead` operationId).
 	GetLead(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLeadWithBody Update a lead's details
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+	UpdateLeadWithBody(ctx context.Context, id string, params *UpdateLeadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLead Update a lead's details
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+	UpdateLead(ctx context.Context, id string, params *UpdateLeadParams, body UpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// LeadActionAcceptWithBody Lead status action
 	//
@@ -9173,6 +9210,40 @@ func (c *Client) CreateLead(ctx context.Context, params *CreateLeadParams, body 
 // Corresponds with GET /v1/leads/{id} (the `GetLead` operationId).
 func (c *Client) GetLead(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetLeadRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLeadWithBody Update a lead's details
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+func (c *Client) UpdateLeadWithBody(ctx context.Context, id string, params *UpdateLeadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLeadRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLead Update a lead's details
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+func (c *Client) UpdateLead(ctx context.Context, id string, params *UpdateLeadParams, body UpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLeadRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18957,6 +19028,68 @@ func NewGetLeadRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateLeadRequest calls the generic UpdateLead builder with application/json body
+func NewUpdateLeadRequest(server string, id string, params *UpdateLeadParams, body UpdateLeadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateLeadRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateLeadRequestWithBody constructs an http.Request for the UpdateLead method, with any body, and a specified content type
+func NewUpdateLeadRequestWithBody(server string, id string, params *UpdateLeadParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/leads/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -29712,6 +29845,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/leads/{id} (the `GetLead` operationId).
 	GetLeadWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetLeadResponse, error)
 
+	// UpdateLeadWithBodyWithResponse Update a lead's details
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+	UpdateLeadWithBodyWithResponse(ctx context.Context, id string, params *UpdateLeadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLeadResponse, error)
+
+	// UpdateLeadWithResponse Update a lead's details
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+	UpdateLeadWithResponse(ctx context.Context, id string, params *UpdateLeadParams, body UpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLeadResponse, error)
+
 	// LeadActionAcceptWithBodyWithResponse Lead status action
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -38320,6 +38467,75 @@ func (r GetLeadResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetLeadResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateLeadResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Lead
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateLeadResponse) GetJSON200() *Lead {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateLeadResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateLeadResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateLeadResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateLeadResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateLeadResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateLeadResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateLeadResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateLeadResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -51776,6 +51992,32 @@ func (c *ClientWithResponses) GetLeadWithResponse(ctx context.Context, id string
 	return ParseGetLeadResponse(rsp)
 }
 
+// UpdateLeadWithBodyWithResponse Update a lead's details
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+func (c *ClientWithResponses) UpdateLeadWithBodyWithResponse(ctx context.Context, id string, params *UpdateLeadParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLeadResponse, error) {
+	rsp, err := c.UpdateLeadWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLeadResponse(rsp)
+}
+
+// UpdateLeadWithResponse Update a lead's details
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/leads/{id} (the `UpdateLead` operationId).
+func (c *ClientWithResponses) UpdateLeadWithResponse(ctx context.Context, id string, params *UpdateLeadParams, body UpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLeadResponse, error) {
+	rsp, err := c.UpdateLead(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLeadResponse(rsp)
+}
+
 // LeadActionAcceptWithBodyWithResponse Lead status action
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -60709,6 +60951,60 @@ func ParseGetLeadResponse(rsp *http.Response) (*GetLeadResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateLeadResponse parses an HTTP response from a UpdateLeadWithResponse call
+func ParseUpdateLeadResponse(rsp *http.Response) (*UpdateLeadResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateLeadResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Lead
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -11,12 +11,15 @@ func leads() *resource {
 	return &resource{
 		path: "leads", native: "/v1/leads", list: "data",
 		m: mapping{
-			fields: []string{"id", "firstName", "lastName", "email", "phone", "company", "title", "leadSource", "notes", "status"},
+			fields: []string{"id", "firstName", "lastName", "email", "phone", "company", "title", "leadSource", "notes"},
 			rename: map[string]string{"first_name": "firstName", "last_name": "lastName", "source": "leadSource", "lead_source": "leadSource", "job_title": "title"},
 			in:     func(m map[string]any) { splitName(m, "firstName", "lastName") },
+			out:    func(m map[string]any) { m["title"] = m["job_title"] }, // both spellings
 		},
-		query: map[string]string{"status": "status", "email": "email", "company": "company", "source": "lead_source", "from": "created_after", "to": "created_before"},
-		del:   "disqualify",
+		query:     map[string]string{"status": "status", "email": "email", "company": "company", "source": "lead_source", "from": "created_after", "to": "created_before"},
+		update:    true,
+		reachedBy: map[string]string{"CONTACTED": "contact", "QUALIFIED": "accept", "DISQUALIFIED": "disqualify"},
+		del:       "disqualify",
 	}
 }
 

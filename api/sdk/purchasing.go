@@ -26,7 +26,7 @@ func suppliers() *resource {
 		query:     map[string]string{"status": "status", "type": "type", "supplier_code": "supplier_code", "from": "created_after", "to": "created_before"},
 		update:    true,
 		del:       "deactivate",
-		createdAs: map[string]string{"ACTIVE": "activate", "INACTIVE": "deactivate", "SUSPENDED": "suspend"},
+		reachedBy: map[string]string{"ACTIVE": "activate", "INACTIVE": "deactivate", "SUSPENDED": "suspend"},
 	}
 	r.ops = []op{
 		{method: http.MethodGet, path: "{id}/performance", do: func(x *exchange, v []string) {

@@ -25,9 +25,10 @@ type resource struct {
 	ops      []op              // methods with their own mapping, matched before the generic ones
 
 	onCreate func(m map[string]any) // the SDK body of a create, before it is mapped
-	// createdAs maps a status the SDK creates with onto the native action that reaches it
-	// (the native create starts every resource in its first status)
-	createdAs map[string]string
+	// reachedBy maps a status the SDK creates or updates with onto the native action that
+	// reaches it (the native create starts every resource in its first status, and an
+	// update changes details, not status)
+	reachedBy map[string]string
 	opsOnly   bool // only ops are served; any other request is the native API's
 	locate    bool // a create naming no location_id is placed where its items are stocked
 	// hidden lists native statuses the SDK throws on: lists and searches leave them out
@@ -335,7 +336,7 @@ func (r *resource) createNative(x *exchange, in map[string]any) answer {
 		}
 	}
 	a := x.call(http.MethodPost, r.native, nil, x.nativeBody(&r.m, in))
-	verb := r.createdAs[strings.ToUpper(str(in["status"]))]
+	verb := r.reachedBy[strings.ToUpper(str(in["status"]))]
 	if !a.ok() || verb == "" {
 		return a
 	}
@@ -365,7 +366,17 @@ func (r *resource) put(x *exchange, id string) {
 }
 
 func (r *resource) putNative(x *exchange, id string, in map[string]any) answer {
-	return x.call(http.MethodPut, r.native+"/"+url.PathEscape(id), nil, x.nativeBody(&r.m, in))
+	a := x.call(http.MethodPut, r.native+"/"+url.PathEscape(id), nil, x.nativeBody(&r.m, in))
+	sdk := strings.ToUpper(str(in["status"]))
+	verb := r.reachedBy[sdk]
+	if !a.ok() || verb == "" || a.object()["status"] == lookup(r.m.values["status"], sdk, false) {
+		return a
+	}
+	acted := x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/"+verb, nil, map[string]any{})
+	if acted.ok() {
+		acted.status = a.status
+	}
+	return acted
 }
 
 func (r *resource) delete(x *exchange, id string) {
