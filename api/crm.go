@@ -179,6 +179,26 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// updateContactRequest is the body of PUT /v1/contacts/{id}: the fields given replace the
+// old values (whose contact it is does not change).
+type updateContactRequest struct {
+	FirstName *string `json:"firstName,omitempty" alias:"first_name"`
+	LastName  *string `json:"lastName,omitempty" alias:"last_name"`
+	Email     *string `json:"email,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	Title     *string `json:"title,omitempty"`
+	Notes     *string `json:"notes,omitempty"`
+}
+
+// updateContact is PUT /v1/contacts/{id}, while the contact is ACTIVE.
+func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
+	var in updateContactRequest
+	command(s, w, r, contactOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Contact], error) {
+		return s.cmd.CRM().UpdateContact(r.Context(), mux.Vars(r)["id"], domain.UpdateContact{FirstName: in.FirstName, LastName: in.LastName,
+			Email: in.Email, Phone: in.Phone, Title: in.Title, Notes: in.Notes}, opts...)
+	})
+}
+
 func (s *Server) contactAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, contactOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Contact], error) {
 		return s.cmd.CRM().ActOnContact(r.Context(), id, action, reason, opts...)
@@ -239,6 +259,26 @@ func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.Opportunity], error) {
 		return s.cmd.CRM().CreateOpportunity(r.Context(), cmd, opts...)
+	})
+}
+
+// updateOpportunityRequest is the body of PUT /v1/opportunities/{id}: the fields given
+// replace the old values (whose deal it is does not change).
+type updateOpportunityRequest struct {
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Amount      *int64  `json:"amount,omitempty"`
+	Currency    *string `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
+	CloseDate   *string `json:"close_date,omitempty" alias:"closeDate"`
+	Probability *int    `json:"probability,omitempty" minimum:"0" maximum:"100"`
+}
+
+// updateOpportunity is PUT /v1/opportunities/{id}, while the deal is open.
+func (s *Server) updateOpportunity(w http.ResponseWriter, r *http.Request) {
+	var in updateOpportunityRequest
+	command(s, w, r, opportunityOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Opportunity], error) {
+		return s.cmd.CRM().UpdateOpportunity(r.Context(), mux.Vars(r)["id"], domain.UpdateOpportunity{Name: in.Name, Description: in.Description,
+			Amount: in.Amount, Currency: in.Currency, CloseDate: in.CloseDate, Probability: in.Probability}, opts...)
 	})
 }
 
@@ -336,6 +376,24 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 // assignCaseRequest is the body of POST /v1/cases/{id}/assign.
 type assignCaseRequest struct {
 	Assignee *string `json:"assignee,omitempty"`
+}
+
+// updateCaseRequest is the body of PUT /v1/cases/{id}: the fields given replace the old
+// values (whose case it is does not change).
+type updateCaseRequest struct {
+	CaseName    *string `json:"caseName,omitempty" alias:"case_name"`
+	Description *string `json:"description,omitempty"`
+	Submitter   *string `json:"submitter,omitempty"`
+	Priority    *string `json:"priority,omitempty" enum:"LOW,MEDIUM,HIGH,URGENT"`
+}
+
+// updateCase is PUT /v1/cases/{id}, until the case is closed.
+func (s *Server) updateCase(w http.ResponseWriter, r *http.Request) {
+	var in updateCaseRequest
+	command(s, w, r, caseOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Case], error) {
+		return s.cmd.CRM().UpdateCase(r.Context(), mux.Vars(r)["id"], domain.UpdateCase{CaseName: in.CaseName, Description: in.Description,
+			Submitter: in.Submitter, Priority: in.Priority}, opts...)
+	})
 }
 
 // assignCase is POST /v1/cases/{id}/assign {assignee}.

@@ -110,6 +110,10 @@ var requestTypes = map[string]any{
 	// CRM, warehouse, webhooks, API keys, admin
 	"POST /v1/leads":                       createLeadRequest{},
 	"PUT /v1/leads/{id}":                   updateLeadRequest{},
+	"PUT /v1/contacts/{id}":                updateContactRequest{},
+	"PUT /v1/opportunities/{id}":           updateOpportunityRequest{},
+	"PUT /v1/cases/{id}":                   updateCaseRequest{},
+	"PUT /v1/cases_tickets/{id}":           updateCaseRequest{},
 	"POST /v1/leads/{id}/convert":          actionRequest{},
 	"POST /v1/leads/{id}/{action}":         reasonRequest{},
 	"POST /v1/contacts":                    createContactRequest{},

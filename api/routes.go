@@ -213,12 +213,14 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/contacts", "crm:read", s.listContacts)
 	s.handle(r, http.MethodPost, "/v1/contacts", "crm:write", s.createContact)
 	s.handle(r, http.MethodGet, "/v1/contacts/{id}", "crm:read", s.getContact)
+	s.handle(r, http.MethodPut, "/v1/contacts/{id}", "crm:write", s.updateContact)
 	s.handle(r, http.MethodGet, "/v1/contacts/{id}/history", "crm:read", s.contactHistory)
 	s.handle(r, http.MethodPost, "/v1/contacts/{id}/{action:archive}", "crm:write", s.contactAction)
 
 	s.handle(r, http.MethodGet, "/v1/opportunities", "crm:read", s.listOpportunities)
 	s.handle(r, http.MethodPost, "/v1/opportunities", "crm:write", s.createOpportunity)
 	s.handle(r, http.MethodGet, "/v1/opportunities/{id}", "crm:read", s.getOpportunity)
+	s.handle(r, http.MethodPut, "/v1/opportunities/{id}", "crm:write", s.updateOpportunity)
 	s.handle(r, http.MethodGet, "/v1/opportunities/{id}/history", "crm:read", s.opportunityHistory)
 	s.handle(r, http.MethodPost, "/v1/opportunities/{id}/{action:qualify|propose|negotiate|win|lose}", "crm:write", s.opportunityAction)
 
@@ -227,6 +229,7 @@ func (s *Server) register(r *mux.Router) {
 		s.handle(r, http.MethodGet, c, "crm:read", s.listCases)
 		s.handle(r, http.MethodPost, c, "crm:write", s.createCase)
 		s.handle(r, http.MethodGet, c+"/{id}", "crm:read", s.getCase)
+		s.handle(r, http.MethodPut, c+"/{id}", "crm:write", s.updateCase)
 		s.handle(r, http.MethodGet, c+"/{id}/history", "crm:read", s.caseHistory)
 		s.handle(r, http.MethodGet, c+"/{id}/notes", "crm:read", s.caseNotes)
 		s.handle(r, http.MethodPost, c+"/{id}/notes", "crm:write", s.addCaseNote)

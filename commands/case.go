@@ -45,6 +45,11 @@ func (m CRM) OpenCase(ctx context.Context, cmd domain.OpenCase, opts ...Option) 
 	}, nil)
 }
 
+// UpdateCase edits a case's details.
+func (m CRM) UpdateCase(ctx context.Context, id string, cmd domain.UpdateCase, opts ...Option) (Result[domain.Case], error) {
+	return onExisting(ctx, m.h, "case", id, opts, func(c *domain.Case) ([]domain.Event, error) { return c.Update(cmd) })
+}
+
 // AssignCase hands a case to assignee (NEW starts the work).
 func (m CRM) AssignCase(ctx context.Context, id, assignee string, opts ...Option) (Result[domain.Case], error) {
 	return onExisting(ctx, m.h, "case", id, opts, func(c *domain.Case) ([]domain.Event, error) { return c.Assign(assignee) })

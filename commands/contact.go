@@ -28,6 +28,11 @@ func (m CRM) CreateContact(ctx context.Context, cmd domain.CreateContact, opts .
 	}, nil)
 }
 
+// UpdateContact edits a contact's details.
+func (m CRM) UpdateContact(ctx context.Context, id string, cmd domain.UpdateContact, opts ...Option) (Result[domain.Contact], error) {
+	return onExisting(ctx, m.h, "contact", id, opts, func(c *domain.Contact) ([]domain.Event, error) { return c.Update(cmd) })
+}
+
 // ActOnContact runs archive.
 func (m CRM) ActOnContact(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Contact], error) {
 	return onExisting(ctx, m.h, "contact", id, opts, func(c *domain.Contact) ([]domain.Event, error) { return c.Act(action, reason) })

@@ -28,6 +28,11 @@ func (m CRM) CreateOpportunity(ctx context.Context, cmd domain.CreateOpportunity
 	}, nil)
 }
 
+// UpdateOpportunity edits a deal's details.
+func (m CRM) UpdateOpportunity(ctx context.Context, id string, cmd domain.UpdateOpportunity, opts ...Option) (Result[domain.Opportunity], error) {
+	return onExisting(ctx, m.h, "opportunity", id, opts, func(o *domain.Opportunity) ([]domain.Event, error) { return o.Update(cmd) })
+}
+
 // ActOnOpportunity runs qualify, propose, negotiate, win or lose.
 func (m CRM) ActOnOpportunity(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.Opportunity], error) {
 	return onExisting(ctx, m.h, "opportunity", id, opts, func(o *domain.Opportunity) ([]domain.Event, error) {

@@ -126,6 +126,51 @@ func (cmd OpenCase) Check(v *Validation) {
 	v.Check(cmd.OrderID == "" || ValidID(cmd.OrderID), "order_id", "must match ^[A-Za-z0-9_-]{1,64}$")
 }
 
+// CaseUpdated: the case's details changed; only the changed fields are present.
+type CaseUpdated struct {
+	CaseID      string  `json:"case_id"`
+	CustomerID  string  `json:"customer_id,omitempty"` // whose data it is (see PersonalSubject)
+	CaseName    *string `json:"case_name,omitempty" personal:"true"`
+	Description *string `json:"description,omitempty" personal:"true"`
+	Submitter   *string `json:"submitter,omitempty" personal:"true"`
+	Priority    *string `json:"priority,omitempty"`
+}
+
+// PersonalSubject: the case's customer, when it has one.
+func (e CaseUpdated) PersonalSubject() string { return e.CustomerID }
+
+// UpdateCase edits a case's details; nil leaves a field alone.
+type UpdateCase struct {
+	CaseName, Description, Submitter, Priority *string
+}
+
+// Update decides an edit of a case that is not CLOSED (reopen it first: a
+// *TransitionError), the new details checked as an opening's are; nothing changed, no
+// event.
+func (c *Case) Update(cmd UpdateCase) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	if c.Status == CaseStatusClosed {
+		return nil, &TransitionError{Entity: "case", From: string(c.Status), Action: "update"}
+	}
+	var v Validation
+	OpenCase{CaseID: c.ID, CaseNumber: c.CaseNumber, CaseName: or(cmd.CaseName, c.CaseName), Description: or(cmd.Description, c.Description),
+		Submitter: or(cmd.Submitter, c.Submitter), Priority: or(cmd.Priority, c.Priority), CustomerID: c.CustomerID, OrderID: c.OrderID}.Check(&v)
+	v.Check(cmd.Priority == nil || *cmd.Priority != "", "priority", "must be one of "+strings.Join(CasePriorities, ", "))
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := CaseUpdated{CaseID: c.ID, CustomerID: c.CustomerID, CaseName: edited(&changed, c.CaseName, cmd.CaseName),
+		Description: edited(&changed, c.Description, cmd.Description), Submitter: edited(&changed, c.Submitter, cmd.Submitter),
+		Priority: edited(&changed, c.Priority, cmd.Priority)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
 // CaseOpened: a case came to be, NEW.
 type CaseOpened struct {
 	CaseID      string `json:"case_id"`
@@ -255,6 +300,11 @@ func (c *Case) Apply(env Envelope) {
 		*c = Case{ID: e.CaseID, CaseNumber: e.CaseNumber, CaseName: e.CaseName, Description: e.Description,
 			Submitter: e.Submitter, Priority: e.Priority, CustomerID: e.CustomerID, OrderID: e.OrderID,
 			Status: CaseStatusNew, CreatedAt: env.Time}
+	case CaseUpdated:
+		put(&c.CaseName, e.CaseName)
+		put(&c.Description, e.Description)
+		put(&c.Submitter, e.Submitter)
+		put(&c.Priority, e.Priority)
 	case CaseAssigned:
 		c.Status, c.Assignee = e.To, e.Assignee
 	case CaseStatusChanged:
@@ -273,12 +323,14 @@ func (c *Case) Apply(env Envelope) {
 }
 
 func (CaseOpened) EventType() string        { return "CaseOpened" }
+func (CaseUpdated) EventType() string       { return "CaseUpdated" }
 func (CaseAssigned) EventType() string      { return "CaseAssigned" }
 func (CaseStatusChanged) EventType() string { return "CaseStatusChanged" }
 func (CaseNoteAdded) EventType() string     { return "CaseNoteAdded" }
 
 func caseEvents(r *Registry) {
 	Register[CaseOpened](r, "case", 1, nil)
+	Register[CaseUpdated](r, "case", 1, nil)
 	Register[CaseAssigned](r, "case", 1, nil)
 	Register[CaseStatusChanged](r, "case", 1, nil)
 	Register[CaseNoteAdded](r, "case", 1, nil)

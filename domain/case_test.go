@@ -16,6 +16,7 @@ func init() { maps.Copy(goldens, caseGoldens) }
 var caseGoldens = map[string]Event{
 	"CaseOpened.v1": CaseOpened{CaseID: "case_1", CaseNumber: "CASE-000001", CaseName: "Mug arrived broken",
 		Description: "Handle snapped off in transit.", Submitter: "ada@example.com", Priority: "HIGH", CustomerID: "cus_1", OrderID: "ord_1"},
+	"CaseUpdated.v1":  CaseUpdated{CaseID: "case_1", CustomerID: "cus_1", Priority: ptr("URGENT")},
 	"CaseAssigned.v1": CaseAssigned{CaseID: "case_1", From: CaseStatusNew, To: CaseStatusInProgress, Assignee: "sam@support"},
 	"CaseStatusChanged.v1": CaseStatusChanged{CaseID: "case_1", From: CaseStatusInProgress, To: CaseStatusResolved,
 		Action: "resolve", Reason: "replacement sent"},
@@ -122,5 +123,37 @@ func TestCaseNotesAndAssignment(t *testing.T) {
 	var ve *ValidationError
 	if _, err := (&Case{}).Open(OpenCase{CaseID: "k1", CaseNumber: "CASE-1", Priority: "SOMEDAY"}); !errors.As(err, &ve) || len(ve.Fields) != 2 {
 		t.Errorf("bad case: %v", err)
+	}
+}
+
+func TestCaseUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status CaseStatus
+		cmd    UpdateCase
+		want   []Event
+		err    string
+	}{
+		{"escalated", CaseStatusInProgress, UpdateCase{Priority: ptr("URGENT")},
+			[]Event{CaseUpdated{CaseID: "k1", CustomerID: "c1", Priority: ptr("URGENT")}}, ""},
+		{"resolved cases are still edited", CaseStatusResolved, UpdateCase{Priority: ptr("URGENT"), CaseName: ptr("broken")},
+			[]Event{CaseUpdated{CaseID: "k1", CustomerID: "c1", Priority: ptr("URGENT")}}, ""},
+		{"the same priority changes nothing", CaseStatusNew, UpdateCase{Priority: ptr("MEDIUM")}, nil, ""},
+		{"an unknown priority", CaseStatusNew, UpdateCase{Priority: ptr("SOON")}, nil, "validation"},
+		{"an empty priority", CaseStatusNew, UpdateCase{Priority: ptr("")}, nil, "validation"},
+		{"a blank name", CaseStatusNew, UpdateCase{CaseName: ptr("")}, nil, "validation"},
+		{"closed: reopen first", CaseStatusClosed, UpdateCase{Priority: ptr("URGENT")}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			k := caseIn(c.status)
+			got, err := k.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if fold(k, got...); len(got) > 0 && (k.Priority != "URGENT" || k.CaseName != "broken") {
+				t.Errorf("after the edit: %+v", k)
+			}
+		})
 	}
 }

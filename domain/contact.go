@@ -120,6 +120,52 @@ type ContactArchived struct {
 // subject.
 func (e ContactCreated) PersonalSubject() string { return e.CustomerID }
 
+// ContactUpdated: the contact's details changed; only the changed fields are present.
+type ContactUpdated struct {
+	ContactID  string  `json:"contact_id"`
+	CustomerID string  `json:"customer_id,omitempty"` // whose data it is (see PersonalSubject)
+	FirstName  *string `json:"first_name,omitempty" personal:"true"`
+	LastName   *string `json:"last_name,omitempty" personal:"true"`
+	Email      *string `json:"email,omitempty" personal:"true"`
+	Phone      *string `json:"phone,omitempty" personal:"true"`
+	Title      *string `json:"title,omitempty"`
+	Notes      *string `json:"notes,omitempty" personal:"true"`
+}
+
+// PersonalSubject: see ContactCreated.
+func (e ContactUpdated) PersonalSubject() string { return e.CustomerID }
+
+// UpdateContact edits a contact's details; nil leaves a field alone.
+type UpdateContact struct {
+	FirstName, LastName, Email, Phone, Title, Notes *string
+}
+
+// Update decides an edit of an ACTIVE contact (an archived one: a *TransitionError), the
+// new details checked as a creation's are; nothing changed, no event.
+func (c *Contact) Update(cmd UpdateContact) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	if c.Status != ContactStatusActive {
+		return nil, &TransitionError{Entity: "contact", From: string(c.Status), Action: "update"}
+	}
+	var v Validation
+	CreateContact{ContactID: c.ID, CustomerID: c.CustomerID, SupplierID: c.SupplierID, FirstName: or(cmd.FirstName, c.FirstName),
+		LastName: or(cmd.LastName, c.LastName), Email: or(cmd.Email, c.Email), Phone: or(cmd.Phone, c.Phone),
+		Title: or(cmd.Title, c.Title), Notes: or(cmd.Notes, c.Notes)}.Check(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := ContactUpdated{ContactID: c.ID, CustomerID: c.CustomerID, FirstName: edited(&changed, c.FirstName, cmd.FirstName),
+		LastName: edited(&changed, c.LastName, cmd.LastName), Email: edited(&changed, c.Email, cmd.Email),
+		Phone: edited(&changed, c.Phone, cmd.Phone), Title: edited(&changed, c.Title, cmd.Title), Notes: edited(&changed, c.Notes, cmd.Notes)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
 // Create decides creating a contact.
 func (c *Contact) Create(cmd CreateContact) ([]Event, error) {
 	if c.Exists() {
@@ -155,6 +201,13 @@ func (c *Contact) Apply(env Envelope) {
 		*c = Contact{ID: e.ContactID, CustomerID: e.CustomerID, SupplierID: e.SupplierID, FirstName: e.FirstName,
 			LastName: e.LastName, Email: e.Email, Phone: e.Phone, Title: e.Title, Notes: e.Notes,
 			Status: ContactStatusActive, CreatedAt: env.Time}
+	case ContactUpdated:
+		put(&c.FirstName, e.FirstName)
+		put(&c.LastName, e.LastName)
+		put(&c.Email, e.Email)
+		put(&c.Phone, e.Phone)
+		put(&c.Title, e.Title)
+		put(&c.Notes, e.Notes)
 	case ContactArchived:
 		c.Status = ContactStatusArchived
 	}
@@ -163,9 +216,11 @@ func (c *Contact) Apply(env Envelope) {
 }
 
 func (ContactCreated) EventType() string  { return "ContactCreated" }
+func (ContactUpdated) EventType() string  { return "ContactUpdated" }
 func (ContactArchived) EventType() string { return "ContactArchived" }
 
 func contactEvents(r *Registry) {
 	Register[ContactCreated](r, "contact", 1, nil)
+	Register[ContactUpdated](r, "contact", 1, nil)
 	Register[ContactArchived](r, "contact", 1, nil)
 }

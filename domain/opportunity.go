@@ -137,6 +137,50 @@ type OpportunityLost struct {
 	Reason        string            `json:"reason,omitempty"`
 }
 
+// OpportunityUpdated: the deal's details changed; only the changed fields are present.
+type OpportunityUpdated struct {
+	OpportunityID string  `json:"opportunity_id"`
+	Name          *string `json:"name,omitempty"`
+	Description   *string `json:"description,omitempty"`
+	Amount        *int64  `json:"amount,omitempty"`
+	Currency      *string `json:"currency,omitempty"`
+	CloseDate     *string `json:"close_date,omitempty"`
+	Probability   *int    `json:"probability,omitempty"`
+}
+
+// UpdateOpportunity edits a deal's details; nil leaves a field alone.
+type UpdateOpportunity struct {
+	Name, Description, Currency, CloseDate *string
+	Amount                                 *int64
+	Probability                            *int
+}
+
+// Update decides an edit of an open deal (won or lost: a *TransitionError), the new
+// details checked as a creation's are; nothing changed, no event.
+func (o *Opportunity) Update(cmd UpdateOpportunity) ([]Event, error) {
+	if !o.Exists() {
+		return nil, ErrNotFound
+	}
+	if !slices.Contains(opportunityOpen, o.Status) {
+		return nil, &TransitionError{Entity: "opportunity", From: string(o.Status), Action: "update"}
+	}
+	var v Validation
+	CreateOpportunity{OpportunityID: o.ID, CustomerID: o.CustomerID, LeadID: o.LeadID, Name: or(cmd.Name, o.Name),
+		Description: or(cmd.Description, o.Description), Amount: or(cmd.Amount, o.Amount), Currency: or(cmd.Currency, o.Currency),
+		CloseDate: or(cmd.CloseDate, o.CloseDate), Probability: or(cmd.Probability, o.Probability)}.Check(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := OpportunityUpdated{OpportunityID: o.ID, Name: edited(&changed, o.Name, cmd.Name), Description: edited(&changed, o.Description, cmd.Description),
+		Amount: edited(&changed, o.Amount, cmd.Amount), Currency: edited(&changed, o.Currency, cmd.Currency),
+		CloseDate: edited(&changed, o.CloseDate, cmd.CloseDate), Probability: edited(&changed, o.Probability, cmd.Probability)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
 // Create decides opening a deal.
 func (o *Opportunity) Create(cmd CreateOpportunity) ([]Event, error) {
 	if o.Exists() {
@@ -180,6 +224,13 @@ func (o *Opportunity) Apply(env Envelope) {
 		*o = Opportunity{ID: e.OpportunityID, Name: e.Name, Description: e.Description, CustomerID: e.CustomerID,
 			LeadID: e.LeadID, Amount: e.Amount, Currency: e.Currency, CloseDate: e.CloseDate, Probability: e.Probability,
 			Status: OpportunityStatusProspecting, CreatedAt: env.Time}
+	case OpportunityUpdated:
+		put(&o.Name, e.Name)
+		put(&o.Description, e.Description)
+		put(&o.Amount, e.Amount)
+		put(&o.Currency, e.Currency)
+		put(&o.CloseDate, e.CloseDate)
+		put(&o.Probability, e.Probability)
 	case OpportunityAdvanced:
 		o.Status = e.To
 	case OpportunityWon:
@@ -192,12 +243,14 @@ func (o *Opportunity) Apply(env Envelope) {
 }
 
 func (OpportunityCreated) EventType() string  { return "OpportunityCreated" }
+func (OpportunityUpdated) EventType() string  { return "OpportunityUpdated" }
 func (OpportunityAdvanced) EventType() string { return "OpportunityAdvanced" }
 func (OpportunityWon) EventType() string      { return "OpportunityWon" }
 func (OpportunityLost) EventType() string     { return "OpportunityLost" }
 
 func opportunityEvents(r *Registry) {
 	Register[OpportunityCreated](r, "opportunity", 1, nil)
+	Register[OpportunityUpdated](r, "opportunity", 1, nil)
 	Register[OpportunityAdvanced](r, "opportunity", 1, nil)
 	Register[OpportunityWon](r, "opportunity", 1, nil)
 	Register[OpportunityLost](r, "opportunity", 1, nil)

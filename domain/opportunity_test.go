@@ -17,8 +17,9 @@ var opportunityGoldens = map[string]Event{
 		CustomerID: "cus_1", Amount: 1_200_000, Currency: "USD", CloseDate: "2026-06-30", Probability: 20},
 	"OpportunityAdvanced.v1": OpportunityAdvanced{OpportunityID: "opp_1", From: OpportunityStatusProspecting,
 		To: OpportunityStatusQualified, Action: "qualify", Reason: "decision maker met"},
-	"OpportunityWon.v1":  OpportunityWon{OpportunityID: "opp_1", From: OpportunityStatusNegotiation, Reason: "signed"},
-	"OpportunityLost.v1": OpportunityLost{OpportunityID: "opp_2", From: OpportunityStatusProposalSent, Reason: "price"},
+	"OpportunityUpdated.v1": OpportunityUpdated{OpportunityID: "opp_1", Amount: ptr(int64(1_500_000)), Probability: ptr(60)},
+	"OpportunityWon.v1":     OpportunityWon{OpportunityID: "opp_1", From: OpportunityStatusNegotiation, Reason: "signed"},
+	"OpportunityLost.v1":    OpportunityLost{OpportunityID: "opp_2", From: OpportunityStatusProposalSent, Reason: "price"},
 }
 
 func opportunityIn(status OpportunityStatus) *Opportunity {
@@ -88,5 +89,35 @@ func TestCreateOpportunity(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"name", "lead_id", "amount", "currency", "close_date", "probability"}, got); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
+func TestOpportunityUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status OpportunityStatus
+		cmd    UpdateOpportunity
+		want   []Event
+		err    string
+	}{
+		{"probability and amount", OpportunityStatusQualified, UpdateOpportunity{Probability: ptr(60), Amount: ptr(int64(250))},
+			[]Event{OpportunityUpdated{OpportunityID: "p1", Amount: ptr(int64(250)), Probability: ptr(60)}}, ""},
+		{"the same name changes nothing", OpportunityStatusProspecting, UpdateOpportunity{Name: ptr("deal")}, nil, ""},
+		{"probability over 100", OpportunityStatusProspecting, UpdateOpportunity{Probability: ptr(101)}, nil, "validation"},
+		{"a blank name", OpportunityStatusProspecting, UpdateOpportunity{Name: ptr(" ")}, nil, "validation"},
+		{"won is final", OpportunityStatusWon, UpdateOpportunity{Probability: ptr(50)}, nil, "transition"},
+		{"lost is final", OpportunityStatusLost, UpdateOpportunity{Probability: ptr(50)}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := opportunityIn(c.status)
+			got, err := o.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if fold(o, got...); len(got) > 0 && (o.Probability != 60 || o.Amount != 250 || o.Name != "deal") {
+				t.Errorf("after the edit: %+v", o)
+			}
+		})
 	}
 }

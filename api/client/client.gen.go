@@ -335,6 +335,30 @@ func (e ReserveRequestReferenceType) Valid() bool {
 	}
 }
 
+// Defines values for UpdateCaseRequestPriority.
+const (
+	UpdateCaseRequestPriorityHIGH   UpdateCaseRequestPriority = "HIGH"
+	UpdateCaseRequestPriorityLOW    UpdateCaseRequestPriority = "LOW"
+	UpdateCaseRequestPriorityMEDIUM UpdateCaseRequestPriority = "MEDIUM"
+	UpdateCaseRequestPriorityURGENT UpdateCaseRequestPriority = "URGENT"
+)
+
+// Valid indicates whether the value is a known member of the UpdateCaseRequestPriority enum.
+func (e UpdateCaseRequestPriority) Valid() bool {
+	switch e {
+	case UpdateCaseRequestPriorityHIGH:
+		return true
+	case UpdateCaseRequestPriorityLOW:
+		return true
+	case UpdateCaseRequestPriorityMEDIUM:
+		return true
+	case UpdateCaseRequestPriorityURGENT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UpdateCustomerRequestStatus.
 const (
 	UpdateCustomerRequestStatusACTIVE    UpdateCustomerRequestStatus = "ACTIVE"
@@ -1951,6 +1975,30 @@ type UpdateBOMRequest struct {
 	Revision *string `json:"revision,omitempty"`
 }
 
+// UpdateCaseRequest defines model for UpdateCaseRequest.
+type UpdateCaseRequest struct {
+	CaseName      *string                    `json:"caseName,omitempty"`
+	CaseNameAlias *string                    `json:"case_name,omitempty"`
+	Description   *string                    `json:"description,omitempty"`
+	Priority      *UpdateCaseRequestPriority `json:"priority,omitempty"`
+	Submitter     *string                    `json:"submitter,omitempty"`
+}
+
+// UpdateCaseRequestPriority defines model for UpdateCaseRequest.Priority.
+type UpdateCaseRequestPriority string
+
+// UpdateContactRequest defines model for UpdateContactRequest.
+type UpdateContactRequest struct {
+	Email          *string `json:"email,omitempty"`
+	FirstName      *string `json:"firstName,omitempty"`
+	FirstNameAlias *string `json:"first_name,omitempty"`
+	LastName       *string `json:"lastName,omitempty"`
+	LastNameAlias  *string `json:"last_name,omitempty"`
+	Notes          *string `json:"notes,omitempty"`
+	Phone          *string `json:"phone,omitempty"`
+	Title          *string `json:"title,omitempty"`
+}
+
 // UpdateCustomerRequest defines model for UpdateCustomerRequest.
 type UpdateCustomerRequest struct {
 	ActivationDate      *string                      `json:"activationDate,omitempty"`
@@ -1996,6 +2044,17 @@ type UpdateLeadRequest struct {
 	Notes           *string `json:"notes,omitempty"`
 	Phone           *string `json:"phone,omitempty"`
 	Title           *string `json:"title,omitempty"`
+}
+
+// UpdateOpportunityRequest defines model for UpdateOpportunityRequest.
+type UpdateOpportunityRequest struct {
+	Amount         *int64  `json:"amount,omitempty"`
+	CloseDateAlias *string `json:"closeDate,omitempty"`
+	CloseDate      *string `json:"close_date,omitempty"`
+	Currency       *string `json:"currency,omitempty"`
+	Description    *string `json:"description,omitempty"`
+	Name           *string `json:"name,omitempty"`
+	Probability    *int    `json:"probability,omitempty"`
 }
 
 // UpdateOrderRequest defines model for UpdateOrderRequest.
@@ -2431,6 +2490,11 @@ type CreateCaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdateCaseParams defines parameters for UpdateCase.
+type UpdateCaseParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AssignCaseParams defines parameters for AssignCase.
 type AssignCaseParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2471,6 +2535,11 @@ type CreateCaseAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdateCaseTicketParams defines parameters for UpdateCaseTicket.
+type UpdateCaseTicketParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // AssignCaseAliasParams defines parameters for AssignCaseAlias.
 type AssignCaseAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2508,6 +2577,11 @@ type CaseActionAliasResumeParams struct {
 
 // CreateContactParams defines parameters for CreateContact.
 type CreateContactParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateContactParams defines parameters for UpdateContact.
+type UpdateContactParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -2696,6 +2770,11 @@ type LeadActionDisqualifyParams struct {
 
 // CreateOpportunityParams defines parameters for CreateOpportunity.
 type CreateOpportunityParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateOpportunityParams defines parameters for UpdateOpportunity.
+type UpdateOpportunityParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3429,6 +3508,9 @@ type BillOfMaterialsActionSDKObsoleteJSONRequestBody = ReasonRequest
 // CreateCaseJSONRequestBody defines body for CreateCase for application/json ContentType.
 type CreateCaseJSONRequestBody = CreateCaseRequest
 
+// UpdateCaseJSONRequestBody defines body for UpdateCase for application/json ContentType.
+type UpdateCaseJSONRequestBody = UpdateCaseRequest
+
 // AssignCaseJSONRequestBody defines body for AssignCase for application/json ContentType.
 type AssignCaseJSONRequestBody = AssignCaseRequest
 
@@ -3453,6 +3535,9 @@ type CaseActionResumeJSONRequestBody = ReasonRequest
 // CreateCaseAliasJSONRequestBody defines body for CreateCaseAlias for application/json ContentType.
 type CreateCaseAliasJSONRequestBody = CreateCaseRequest
 
+// UpdateCaseTicketJSONRequestBody defines body for UpdateCaseTicket for application/json ContentType.
+type UpdateCaseTicketJSONRequestBody = UpdateCaseRequest
+
 // AssignCaseAliasJSONRequestBody defines body for AssignCaseAlias for application/json ContentType.
 type AssignCaseAliasJSONRequestBody = AssignCaseRequest
 
@@ -3476,6 +3561,9 @@ type CaseActionAliasResumeJSONRequestBody = ReasonRequest
 
 // CreateContactJSONRequestBody defines body for CreateContact for application/json ContentType.
 type CreateContactJSONRequestBody = CreateContactRequest
+
+// UpdateContactJSONRequestBody defines body for UpdateContact for application/json ContentType.
+type UpdateContactJSONRequestBody = UpdateContactRequest
 
 // ContactActionArchiveJSONRequestBody defines body for ContactActionArchive for application/json ContentType.
 type ContactActionArchiveJSONRequestBody = ReasonRequest
@@ -3560,6 +3648,9 @@ type LeadActionDisqualifyJSONRequestBody = ReasonRequest
 
 // CreateOpportunityJSONRequestBody defines body for CreateOpportunity for application/json ContentType.
 type CreateOpportunityJSONRequestBody = CreateOpportunityRequest
+
+// UpdateOpportunityJSONRequestBody defines body for UpdateOpportunity for application/json ContentType.
+type UpdateOpportunityJSONRequestBody = UpdateOpportunityRequest
 
 // OpportunityActionLoseJSONRequestBody defines body for OpportunityActionLose for application/json ContentType.
 type OpportunityActionLoseJSONRequestBody = ReasonRequest
@@ -4338,6 +4429,20 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/cases/{id} (the `GetCase` operationId).
 	GetCase(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCaseWithBody Update a case's details
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+	UpdateCaseWithBody(ctx context.Context, id string, params *UpdateCaseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCase Update a case's details
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+	UpdateCase(ctx context.Context, id string, params *UpdateCaseParams, body UpdateCaseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AssignCaseWithBody Assign a case
 	//
 	// Takes any type of body and a specified content type.
@@ -4470,6 +4575,20 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/cases_tickets/{id} (the `GetCaseAlias` operationId).
 	GetCaseAlias(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateCaseTicketWithBody Update a case's details (the SDK's spelling)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+	UpdateCaseTicketWithBody(ctx context.Context, id string, params *UpdateCaseTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCaseTicket Update a case's details (the SDK's spelling)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+	UpdateCaseTicket(ctx context.Context, id string, params *UpdateCaseTicketParams, body UpdateCaseTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AssignCaseAliasWithBody Assign a case
 	//
 	// Takes any type of body and a specified content type.
@@ -4601,6 +4720,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/contacts/{id} (the `GetContact` operationId).
 	GetContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateContactWithBody Update a contact's details
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+	UpdateContactWithBody(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateContact Update a contact's details
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+	UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ContactActionArchiveWithBody Contact status action
 	//
@@ -5036,6 +5169,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/opportunities/{id} (the `GetOpportunity` operationId).
 	GetOpportunity(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateOpportunityWithBody Update a deal's details
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+	UpdateOpportunityWithBody(ctx context.Context, id string, params *UpdateOpportunityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateOpportunity Update a deal's details
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+	UpdateOpportunity(ctx context.Context, id string, params *UpdateOpportunityParams, body UpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OpportunityHistory Opportunity history
 	//
@@ -7620,6 +7767,40 @@ func (c *Client) GetCase(ctx context.Context, id string, reqEditors ...RequestEd
 	return c.Client.Do(req)
 }
 
+// UpdateCaseWithBody Update a case's details
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+func (c *Client) UpdateCaseWithBody(ctx context.Context, id string, params *UpdateCaseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCaseRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateCase Update a case's details
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+func (c *Client) UpdateCase(ctx context.Context, id string, params *UpdateCaseParams, body UpdateCaseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCaseRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AssignCaseWithBody Assign a case
 //
 // Takes any type of body and a specified content type.
@@ -7952,6 +8133,40 @@ func (c *Client) GetCaseAlias(ctx context.Context, id string, reqEditors ...Requ
 	return c.Client.Do(req)
 }
 
+// UpdateCaseTicketWithBody Update a case's details (the SDK's spelling)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+func (c *Client) UpdateCaseTicketWithBody(ctx context.Context, id string, params *UpdateCaseTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCaseTicketRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateCaseTicket Update a case's details (the SDK's spelling)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+func (c *Client) UpdateCaseTicket(ctx context.Context, id string, params *UpdateCaseTicketParams, body UpdateCaseTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCaseTicketRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AssignCaseAliasWithBody Assign a case
 //
 // Takes any type of body and a specified content type.
@@ -8274,6 +8489,40 @@ func (c *Client) CreateContact(ctx context.Context, params *CreateContactParams,
 // Corresponds with GET /v1/contacts/{id} (the `GetContact` operationId).
 func (c *Client) GetContact(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetContactRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateContactWithBody Update a contact's details
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+func (c *Client) UpdateContactWithBody(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateContact Update a contact's details
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+func (c *Client) UpdateContact(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateContactRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9459,6 +9708,40 @@ func (c *Client) CreateOpportunity(ctx context.Context, params *CreateOpportunit
 // Corresponds with GET /v1/opportunities/{id} (the `GetOpportunity` operationId).
 func (c *Client) GetOpportunity(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOpportunityRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateOpportunityWithBody Update a deal's details
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+func (c *Client) UpdateOpportunityWithBody(ctx context.Context, id string, params *UpdateOpportunityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateOpportunityRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateOpportunity Update a deal's details
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+func (c *Client) UpdateOpportunity(ctx context.Context, id string, params *UpdateOpportunityParams, body UpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateOpportunityRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -15655,6 +15938,68 @@ func NewGetCaseRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdateCaseRequest calls the generic UpdateCase builder with application/json body
+func NewUpdateCaseRequest(server string, id string, params *UpdateCaseParams, body UpdateCaseJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCaseRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateCaseRequestWithBody constructs an http.Request for the UpdateCase method, with any body, and a specified content type
+func NewUpdateCaseRequestWithBody(server string, id string, params *UpdateCaseParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/cases/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewAssignCaseRequest calls the generic AssignCase builder with application/json body
 func NewAssignCaseRequest(server string, id string, params *AssignCaseParams, body AssignCaseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -16273,6 +16618,68 @@ func NewGetCaseAliasRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdateCaseTicketRequest calls the generic UpdateCaseTicket builder with application/json body
+func NewUpdateCaseTicketRequest(server string, id string, params *UpdateCaseTicketParams, body UpdateCaseTicketJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCaseTicketRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateCaseTicketRequestWithBody constructs an http.Request for the UpdateCaseTicket method, with any body, and a specified content type
+func NewUpdateCaseTicketRequestWithBody(server string, id string, params *UpdateCaseTicketParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/cases_tickets/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewAssignCaseAliasRequest calls the generic AssignCaseAlias builder with application/json body
 func NewAssignCaseAliasRequest(server string, id string, params *AssignCaseAliasParams, body AssignCaseAliasJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -16886,6 +17293,68 @@ func NewGetContactRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateContactRequest calls the generic UpdateContact builder with application/json body
+func NewUpdateContactRequest(server string, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateContactRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateContactRequestWithBody constructs an http.Request for the UpdateContact method, with any body, and a specified content type
+func NewUpdateContactRequestWithBody(server string, id string, params *UpdateContactParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/contacts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -19488,6 +19957,68 @@ func NewGetOpportunityRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateOpportunityRequest calls the generic UpdateOpportunity builder with application/json body
+func NewUpdateOpportunityRequest(server string, id string, params *UpdateOpportunityParams, body UpdateOpportunityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateOpportunityRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateOpportunityRequestWithBody constructs an http.Request for the UpdateOpportunity method, with any body, and a specified content type
+func NewUpdateOpportunityRequestWithBody(server string, id string, params *UpdateOpportunityParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/opportunities/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -29181,6 +29712,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/cases/{id} (the `GetCase` operationId).
 	GetCaseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCaseResponse, error)
 
+	// UpdateCaseWithBodyWithResponse Update a case's details
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+	UpdateCaseWithBodyWithResponse(ctx context.Context, id string, params *UpdateCaseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCaseResponse, error)
+
+	// UpdateCaseWithResponse Update a case's details
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+	UpdateCaseWithResponse(ctx context.Context, id string, params *UpdateCaseParams, body UpdateCaseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCaseResponse, error)
+
 	// AssignCaseWithBodyWithResponse Assign a case
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -29321,6 +29866,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/cases_tickets/{id} (the `GetCaseAlias` operationId).
 	GetCaseAliasWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCaseAliasResponse, error)
 
+	// UpdateCaseTicketWithBodyWithResponse Update a case's details (the SDK's spelling)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+	UpdateCaseTicketWithBodyWithResponse(ctx context.Context, id string, params *UpdateCaseTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCaseTicketResponse, error)
+
+	// UpdateCaseTicketWithResponse Update a case's details (the SDK's spelling)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+	UpdateCaseTicketWithResponse(ctx context.Context, id string, params *UpdateCaseTicketParams, body UpdateCaseTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCaseTicketResponse, error)
+
 	// AssignCaseAliasWithBodyWithResponse Assign a case
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -29460,6 +30019,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/contacts/{id} (the `GetContact` operationId).
 	GetContactWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetContactResponse, error)
+
+	// UpdateContactWithBodyWithResponse Update a contact's details
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+	UpdateContactWithBodyWithResponse(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
+
+	// UpdateContactWithResponse Update a contact's details
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+	UpdateContactWithResponse(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error)
 
 	// ContactActionArchiveWithBodyWithResponse Contact status action
 	//
@@ -29949,6 +30522,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/opportunities/{id} (the `GetOpportunity` operationId).
 	GetOpportunityWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetOpportunityResponse, error)
+
+	// UpdateOpportunityWithBodyWithResponse Update a deal's details
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+	UpdateOpportunityWithBodyWithResponse(ctx context.Context, id string, params *UpdateOpportunityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOpportunityResponse, error)
+
+	// UpdateOpportunityWithResponse Update a deal's details
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+	UpdateOpportunityWithResponse(ctx context.Context, id string, params *UpdateOpportunityParams, body UpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOpportunityResponse, error)
 
 	// OpportunityHistoryWithResponse Opportunity history
 	//
@@ -34360,6 +34947,75 @@ func (r GetCaseResponse) ContentType() string {
 	return ""
 }
 
+type UpdateCaseResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Case
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateCaseResponse) GetJSON200() *Case {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateCaseResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateCaseResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateCaseResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateCaseResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateCaseResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateCaseResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateCaseResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateCaseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AssignCaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35160,6 +35816,75 @@ func (r GetCaseAliasResponse) ContentType() string {
 	return ""
 }
 
+type UpdateCaseTicketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Case
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateCaseTicketResponse) GetJSON200() *Case {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateCaseTicketResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateCaseTicketResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateCaseTicketResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateCaseTicketResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateCaseTicketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateCaseTicketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateCaseTicketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateCaseTicketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AssignCaseAliasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -35954,6 +36679,75 @@ func (r GetContactResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateContactResponse) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateContactResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateContactResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateContactResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateContactResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateContactResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -39067,6 +39861,75 @@ func (r GetOpportunityResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOpportunityResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateOpportunityResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Opportunity
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateOpportunityResponse) GetJSON200() *Opportunity {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateOpportunityResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateOpportunityResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateOpportunityResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateOpportunityResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateOpportunityResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateOpportunityResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateOpportunityResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateOpportunityResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -50728,6 +51591,32 @@ func (c *ClientWithResponses) GetCaseWithResponse(ctx context.Context, id string
 	return ParseGetCaseResponse(rsp)
 }
 
+// UpdateCaseWithBodyWithResponse Update a case's details
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+func (c *ClientWithResponses) UpdateCaseWithBodyWithResponse(ctx context.Context, id string, params *UpdateCaseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCaseResponse, error) {
+	rsp, err := c.UpdateCaseWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCaseResponse(rsp)
+}
+
+// UpdateCaseWithResponse Update a case's details
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/cases/{id} (the `UpdateCase` operationId).
+func (c *ClientWithResponses) UpdateCaseWithResponse(ctx context.Context, id string, params *UpdateCaseParams, body UpdateCaseJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCaseResponse, error) {
+	rsp, err := c.UpdateCase(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCaseResponse(rsp)
+}
+
 // AssignCaseWithBodyWithResponse Assign a case
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -50988,6 +51877,32 @@ func (c *ClientWithResponses) GetCaseAliasWithResponse(ctx context.Context, id s
 	return ParseGetCaseAliasResponse(rsp)
 }
 
+// UpdateCaseTicketWithBodyWithResponse Update a case's details (the SDK's spelling)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+func (c *ClientWithResponses) UpdateCaseTicketWithBodyWithResponse(ctx context.Context, id string, params *UpdateCaseTicketParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCaseTicketResponse, error) {
+	rsp, err := c.UpdateCaseTicketWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCaseTicketResponse(rsp)
+}
+
+// UpdateCaseTicketWithResponse Update a case's details (the SDK's spelling)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/cases_tickets/{id} (the `UpdateCaseTicket` operationId).
+func (c *ClientWithResponses) UpdateCaseTicketWithResponse(ctx context.Context, id string, params *UpdateCaseTicketParams, body UpdateCaseTicketJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCaseTicketResponse, error) {
+	rsp, err := c.UpdateCaseTicket(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCaseTicketResponse(rsp)
+}
+
 // AssignCaseAliasWithBodyWithResponse Assign a case
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -51246,6 +52161,32 @@ func (c *ClientWithResponses) GetContactWithResponse(ctx context.Context, id str
 		return nil, err
 	}
 	return ParseGetContactResponse(rsp)
+}
+
+// UpdateContactWithBodyWithResponse Update a contact's details
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+func (c *ClientWithResponses) UpdateContactWithBodyWithResponse(ctx context.Context, id string, params *UpdateContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContactWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateContactResponse(rsp)
+}
+
+// UpdateContactWithResponse Update a contact's details
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/contacts/{id} (the `UpdateContact` operationId).
+func (c *ClientWithResponses) UpdateContactWithResponse(ctx context.Context, id string, params *UpdateContactParams, body UpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateContactResponse, error) {
+	rsp, err := c.UpdateContact(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateContactResponse(rsp)
 }
 
 // ContactActionArchiveWithBodyWithResponse Contact status action
@@ -52185,6 +53126,32 @@ func (c *ClientWithResponses) GetOpportunityWithResponse(ctx context.Context, id
 		return nil, err
 	}
 	return ParseGetOpportunityResponse(rsp)
+}
+
+// UpdateOpportunityWithBodyWithResponse Update a deal's details
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+func (c *ClientWithResponses) UpdateOpportunityWithBodyWithResponse(ctx context.Context, id string, params *UpdateOpportunityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateOpportunityResponse, error) {
+	rsp, err := c.UpdateOpportunityWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateOpportunityResponse(rsp)
+}
+
+// UpdateOpportunityWithResponse Update a deal's details
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/opportunities/{id} (the `UpdateOpportunity` operationId).
+func (c *ClientWithResponses) UpdateOpportunityWithResponse(ctx context.Context, id string, params *UpdateOpportunityParams, body UpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateOpportunityResponse, error) {
+	rsp, err := c.UpdateOpportunity(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateOpportunityResponse(rsp)
 }
 
 // OpportunityHistoryWithResponse Opportunity history
@@ -57646,6 +58613,60 @@ func ParseGetCaseResponse(rsp *http.Response) (*GetCaseResponse, error) {
 	return response, nil
 }
 
+// ParseUpdateCaseResponse parses an HTTP response from a UpdateCaseWithResponse call
+func ParseUpdateCaseResponse(rsp *http.Response) (*UpdateCaseResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateCaseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Case
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAssignCaseResponse parses an HTTP response from a AssignCaseWithResponse call
 func ParseAssignCaseResponse(rsp *http.Response) (*AssignCaseResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -58266,6 +59287,60 @@ func ParseGetCaseAliasResponse(rsp *http.Response) (*GetCaseAliasResponse, error
 	return response, nil
 }
 
+// ParseUpdateCaseTicketResponse parses an HTTP response from a UpdateCaseTicketWithResponse call
+func ParseUpdateCaseTicketResponse(rsp *http.Response) (*UpdateCaseTicketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateCaseTicketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Case
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAssignCaseAliasResponse parses an HTTP response from a AssignCaseAliasWithResponse call
 func ParseAssignCaseAliasResponse(rsp *http.Response) (*AssignCaseAliasResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -58873,6 +59948,60 @@ func ParseGetContactResponse(rsp *http.Response) (*GetContactResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateContactResponse parses an HTTP response from a UpdateContactWithResponse call
+func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -61416,6 +62545,60 @@ func ParseGetOpportunityResponse(rsp *http.Response) (*GetOpportunityResponse, e
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateOpportunityResponse parses an HTTP response from a UpdateOpportunityWithResponse call
+func ParseUpdateOpportunityResponse(rsp *http.Response) (*UpdateOpportunityResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateOpportunityResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Opportunity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -3,6 +3,7 @@ package sdk
 import (
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // The CRM resources: leads, contacts, opportunities and cases (the SDK's cases_tickets).
@@ -51,9 +52,10 @@ func contacts() *resource {
 				}
 			},
 		},
-		query: map[string]string{"entity_id": "customer_id", "status": "status", "email": "email", "from": "created_after", "to": "created_before"},
-		del:   "archive",
-		ops:   []op{{method: http.MethodPost, path: "{id}/set_primary", why: "StateSet One keeps no primary contact"}},
+		query:  map[string]string{"entity_id": "customer_id", "status": "status", "email": "email", "from": "created_after", "to": "created_before"},
+		update: true,
+		del:    "archive",
+		ops:    []op{{method: http.MethodPost, path: "{id}/set_primary", why: "StateSet One keeps no primary contact"}},
 	}
 }
 
@@ -77,8 +79,10 @@ func opportunities() *resource {
 				}
 			},
 		},
-		query: map[string]string{"lead_id": "lead_id", "customer_id": "customer_id", "status": "status", "from": "created_after", "to": "created_before", "date_from": "created_after", "date_to": "created_before"},
-		del:   "lose",
+		query:     map[string]string{"lead_id": "lead_id", "customer_id": "customer_id", "status": "status", "from": "created_after", "to": "created_before", "date_from": "created_after", "date_to": "created_before"},
+		update:    true,
+		reachedBy: map[string]string{"QUALIFIED": "qualify", "PROPOSAL_SENT": "propose", "NEGOTIATION": "negotiate", "WON": "win", "LOST": "lose"},
+		del:       "lose",
 	}
 	r.ops = []op{{method: http.MethodPost, path: "{id}/convert", do: func(x *exchange, v []string) { convertOpportunity(x, r, v[0]) }}}
 	return r
@@ -123,9 +127,9 @@ func casesTickets() *resource {
 			rename: map[string]string{"subject": "caseName", "assigned_to": "assignee"},
 			values: map[string][]string{"status": {"OPEN=NEW"}},
 		},
-		query: map[string]string{"customer_id": "customer_id", "order_id": "order_id", "status": "status", "priority": "priority", "date_from": "created_after", "date_to": "created_before"},
-		verbs: map[string]string{"escalate": ""},
-		del:   "close",
+		query:  map[string]string{"customer_id": "customer_id", "order_id": "order_id", "status": "status", "priority": "priority", "date_from": "created_after", "date_to": "created_before"},
+		update: true,
+		del:    "close",
 		// a case is closed once resolved: the SDK's delete of an open one resolves it first
 		delFirst: "resolve",
 	}
@@ -156,6 +160,25 @@ func casesTickets() *resource {
 			if in, ok := x.body(); ok {
 				sub(x, v[0], "notes", map[string]any{"note": in["note"]})
 			}
+		}},
+		{method: http.MethodPost, path: "{id}/escalate", do: func(x *exchange, v []string) {
+			// escalating raises the priority to the level (CRITICAL is URGENT), never lowers it
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			level := lookup([]string{"CRITICAL=URGENT"}, str(in["level"]), false)
+			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			order := []string{"LOW", "MEDIUM", "HIGH", "URGENT"}
+			if slices.Index(order, level) <= slices.Index(order, str(a.object()["priority"])) && slices.Contains(order, level) {
+				r.one(x, a)
+				return
+			}
+			r.one(x, x.call(http.MethodPut, r.native+"/"+url.PathEscape(v[0]), nil, map[string]any{"priority": level}))
 		}},
 		{method: http.MethodGet, path: "{id}/notes", do: func(x *exchange, v []string) {
 			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/notes", nil, nil)
