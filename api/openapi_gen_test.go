@@ -197,6 +197,7 @@ var requestTypes = map[string]any{
 	"POST /v1/suppliers/{id}/products":         setSupplierProductRequest{},
 	"POST /v1/suppliers/{id}/{action}":         reasonRequest{},
 	"POST /v1/purchase_orders":                 createPurchaseOrderRequest{},
+	"PUT /v1/purchase_orders/{id}":             updatePurchaseOrderRequest{},
 	"POST /v1/purchase_orders/{id}/receive":    receivePurchaseOrderRequest{},
 	"POST /v1/purchase_orders/{id}/{action}":   reasonRequest{},
 	"POST /v1/asns":                            createASNRequest{},

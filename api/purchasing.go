@@ -279,6 +279,35 @@ func (s *Server) createPurchaseOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 // purchaseOrderAction is POST /v1/purchase_orders/{id}/{submit|approve|reject|close|cancel} {reason}.
+// updatePurchaseOrderRequest is the body of PUT /v1/purchase_orders/{id}: the fields
+// given replace the old values; items replaces a draft's lines.
+type updatePurchaseOrderRequest struct {
+	ExpectedDeliveryDate *string             `json:"expected_delivery_date,omitempty"`
+	PaymentTerms         *string             `json:"payment_terms,omitempty"`
+	Notes                *string             `json:"notes,omitempty"`
+	Items                []purchaseLineInput `json:"items,omitempty"`
+}
+
+// updatePurchaseOrder is PUT /v1/purchase_orders/{id}: details until the order is received
+// or off, lines while it is a DRAFT.
+func (s *Server) updatePurchaseOrder(w http.ResponseWriter, r *http.Request) {
+	var cmd domain.UpdatePurchaseOrder
+	command(s, w, r, purchaseOrderOf, func(o *object) {
+		var in updatePurchaseOrderRequest
+		o.fill(&in)
+		cmd.ExpectedDeliveryDate, cmd.PaymentTerms, cmd.Notes = in.ExpectedDeliveryDate, in.PaymentTerms, in.Notes
+		if o.has("items") {
+			items := make([]domain.PurchaseLineInput, len(in.Items))
+			for i, l := range in.Items {
+				items[i] = domain.PurchaseLineInput{SKU: l.SKU, Quantity: l.Quantity, UnitCost: l.UnitCost}
+			}
+			cmd.Items = &items
+		}
+	}, func(opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
+		return s.cmd.Purchasing().UpdatePurchaseOrder(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
 func (s *Server) purchaseOrderAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, purchaseOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.PurchaseOrder], error) {
 		return s.cmd.Purchasing().ActOnPurchaseOrder(r.Context(), id, action, reason, opts...)

@@ -159,6 +159,7 @@ func (s *Server) register(r *mux.Router) {
 		s.handle(r, http.MethodGet, po, "purchase_orders:read", s.listPurchaseOrders)
 		s.handle(r, http.MethodPost, po, "purchase_orders:write", s.createPurchaseOrder)
 		s.handle(r, http.MethodGet, po+"/{id}", "purchase_orders:read", s.getPurchaseOrder)
+		s.handle(r, http.MethodPut, po+"/{id}", "purchase_orders:write", s.updatePurchaseOrder)
 		s.handle(r, http.MethodGet, po+"/{id}/history", "purchase_orders:read", s.purchaseOrderHistory)
 		s.handle(r, http.MethodPost, po+"/{id}/receive", "purchase_orders:write", s.receivePurchaseOrder)
 		s.handle(r, http.MethodPost, po+"/{id}/{action:submit|approve|reject|close|cancel}", "purchase_orders:write", s.purchaseOrderAction)

@@ -47,6 +47,42 @@ func (m Purchasing) CreatePurchaseOrder(ctx context.Context, cmd domain.CreatePu
 	}, nil)
 }
 
+// UpdatePurchaseOrder edits a purchase order: its details until it is received or off,
+// its lines while a DRAFT, each new line's SKU stocked at the order's location and costed
+// from the supplier's catalog when it gives no unit cost.
+func (m Purchasing) UpdatePurchaseOrder(ctx context.Context, id string, cmd domain.UpdatePurchaseOrder, opts ...Option) (Result[domain.PurchaseOrder], error) {
+	var none Result[domain.PurchaseOrder]
+	if cmd.Items != nil {
+		o, err := m.PurchaseOrder(ctx, id)
+		if err != nil {
+			return none, err
+		}
+		if o.Status != domain.PurchaseOrderStatusDraft {
+			return none, &domain.TransitionError{Entity: "purchase order", From: string(o.Status), Action: "change the lines of"}
+		}
+		if cmd.Supplier, err = m.Supplier(ctx, o.SupplierID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return none, err
+		}
+		var v domain.Validation
+		for i, l := range *cmd.Items {
+			if _, had := o.Line(l.SKU); had || l.SKU == "" {
+				continue
+			}
+			ok, err := m.h.exists(ctx, "inventory", domain.InventoryItemID(l.SKU, o.LocationID))
+			if err != nil {
+				return none, err
+			}
+			v.Check(ok, "items["+strconv.Itoa(i)+"].sku", "is not stocked at location "+o.LocationID)
+		}
+		if err := v.Err(); err != nil {
+			return none, err
+		}
+	}
+	return onExisting(ctx, m.h, "purchase_order", id, opts, func(o *domain.PurchaseOrder) ([]domain.Event, error) {
+		return o.Update(cmd)
+	})
+}
+
 // ActOnPurchaseOrder runs a status action: submit, approve, reject, close or cancel.
 // Approving, receiving, closing and cancelling move the items' incoming and on hand
 // through the purchase-stock flow.

@@ -161,13 +161,24 @@ func (cmd CreatePurchaseOrder) Check(v *Validation) {
 		v.Add("supplier_id", "supplier "+s.ID+" is "+string(s.Status)+"; only ACTIVE suppliers take purchase orders")
 	}
 	v.Check(ValidID(cmd.LocationID), "location_id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	if cmd.ExpectedDeliveryDate != "" {
-		_, err := time.Parse(time.DateOnly, cmd.ExpectedDeliveryDate)
+	CheckCurrency(v, "currency", cmd.Currency)
+	checkPurchaseOrderDetails(v, cmd.ExpectedDeliveryDate, cmd.PaymentTerms, cmd.Notes)
+	cmd.checkLines(v)
+}
+
+// checkPurchaseOrderDetails checks what a purchase order says besides its lines.
+func checkPurchaseOrderDetails(v *Validation, expected, terms, notes string) {
+	if expected != "" {
+		_, err := time.Parse(time.DateOnly, expected)
 		v.Check(err == nil, "expected_delivery_date", "must be a date such as 2026-03-31")
 	}
-	CheckCurrency(v, "currency", cmd.Currency)
-	v.Check(len(cmd.PaymentTerms) <= 100, "payment_terms", "at most 100 characters")
-	v.Check(len(cmd.Notes) <= 2000, "notes", "at most 2000 characters")
+	v.Check(len(terms) <= 100, "payment_terms", "at most 100 characters")
+	v.Check(len(notes) <= 2000, "notes", "at most 2000 characters")
+}
+
+// checkLines checks the lines against the supplier's catalog: one per SKU, quantities
+// within bounds and its minimums, a unit cost given or the catalog's in the currency.
+func (cmd CreatePurchaseOrder) checkLines(v *Validation) {
 	v.Check(len(cmd.Items) >= 1 && len(cmd.Items) <= 500, "items", "1 to 500 lines")
 	seen, costed := map[string]bool{}, true
 	for i, l := range cmd.Items {
@@ -246,6 +257,87 @@ func (o *PurchaseOrder) Create(cmd CreatePurchaseOrder) ([]Event, error) {
 	return []Event{PurchaseOrderCreated{PurchaseOrderID: cmd.PurchaseOrderID, PONumber: cmd.PONumber,
 		SupplierID: cmd.Supplier.ID, LocationID: cmd.LocationID, ExpectedDeliveryDate: cmd.ExpectedDeliveryDate,
 		Currency: cmd.Currency, PaymentTerms: cmd.PaymentTerms, Notes: cmd.Notes, Items: lines, Total: total}}, nil
+}
+
+// UpdatePurchaseOrder edits a purchase order; nil leaves a field alone. Items replaces
+// the lines (a line of a SKU kept keeps its id); Supplier is the order's, for the catalog
+// costs and minimums of new lines.
+type UpdatePurchaseOrder struct {
+	ExpectedDeliveryDate, PaymentTerms, Notes *string
+	Items                                     *[]PurchaseLineInput
+	Supplier                                  *Supplier
+}
+
+// purchaseOrderEditable are the statuses whose details may change: until the goods are
+// all in or the order is off. Its lines change only while it is a DRAFT.
+var purchaseOrderEditable = []PurchaseOrderStatus{PurchaseOrderStatusDraft, PurchaseOrderStatusSubmitted,
+	PurchaseOrderStatusApproved, PurchaseOrderStatusPartiallyReceived}
+
+// Update decides an edit: the expected delivery date, payment terms and notes until the
+// order is received, closed, rejected or cancelled, its lines only while DRAFT (else a
+// *TransitionError), each checked as a creation's are. Nothing changed, no event.
+func (o *PurchaseOrder) Update(cmd UpdatePurchaseOrder) ([]Event, error) {
+	if !o.Exists() {
+		return nil, ErrNotFound
+	}
+	if !slices.Contains(purchaseOrderEditable, o.Status) {
+		return nil, &TransitionError{Entity: "purchase order", From: string(o.Status), Action: "update"}
+	}
+	if cmd.Items != nil && o.Status != PurchaseOrderStatusDraft {
+		return nil, &TransitionError{Entity: "purchase order", From: string(o.Status), Action: "change the lines of"}
+	}
+	var v Validation
+	checkPurchaseOrderDetails(&v, or(cmd.ExpectedDeliveryDate, o.ExpectedDeliveryDate), or(cmd.PaymentTerms, o.PaymentTerms), or(cmd.Notes, o.Notes))
+	var lines []PurchaseOrderLine
+	var total int64
+	if cmd.Items != nil {
+		lc := CreatePurchaseOrder{Supplier: cmd.Supplier, Currency: o.Currency, Items: *cmd.Items}
+		lc.checkLines(&v)
+		if v.Err() == nil {
+			lines, total = o.relined(lc)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := PurchaseOrderUpdated{PurchaseOrderID: o.ID, ExpectedDeliveryDate: edited(&changed, o.ExpectedDeliveryDate, cmd.ExpectedDeliveryDate),
+		PaymentTerms: edited(&changed, o.PaymentTerms, cmd.PaymentTerms), Notes: edited(&changed, o.Notes, cmd.Notes)}
+	if cmd.Items != nil {
+		if e.Items = editedSlice(&changed, o.Items, &lines); e.Items != nil {
+			e.Total = &total // with the lines, whether or not their sum moved
+		}
+	}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
+// relined is the order's lines after cmd's items replace them: a SKU kept keeps its line
+// id, a new one takes the next; checkLines has held every total within MaxMoney.
+func (o *PurchaseOrder) relined(cmd CreatePurchaseOrder) ([]PurchaseOrderLine, int64) {
+	ids, next := map[string]string{}, 0
+	for _, l := range o.Items {
+		ids[l.SKU] = l.LineID
+		if n, err := strconv.Atoi(l.LineID); err == nil && n > next {
+			next = n
+		}
+	}
+	lines := make([]PurchaseOrderLine, len(cmd.Items))
+	var total int64
+	for i, l := range cmd.Items {
+		id, ok := ids[l.SKU]
+		if !ok {
+			next++
+			id = strconv.Itoa(next)
+		}
+		cost := cmd.lineCost(i)
+		lineTotal, _ := MulMoney(l.Quantity, cost)
+		lines[i] = PurchaseOrderLine{LineID: id, SKU: l.SKU, Quantity: l.Quantity, UnitCost: cost, Total: lineTotal}
+		total, _ = AddMoney(total, lineTotal)
+	}
+	return lines, total
 }
 
 // Act decides a status action: submit, approve, reject, close or cancel (reason is kept
@@ -365,6 +457,17 @@ type PurchaseOrderCreated struct {
 	Total                int64               `json:"total"`
 }
 
+// PurchaseOrderUpdated: the order's details (or, as a draft, its lines and total) changed;
+// only what changed is present.
+type PurchaseOrderUpdated struct {
+	PurchaseOrderID      string               `json:"purchase_order_id"`
+	ExpectedDeliveryDate *string              `json:"expected_delivery_date,omitempty"`
+	PaymentTerms         *string              `json:"payment_terms,omitempty"`
+	Notes                *string              `json:"notes,omitempty"`
+	Items                *[]PurchaseOrderLine `json:"items,omitempty"`
+	Total                *int64               `json:"total,omitempty"`
+}
+
 // PurchaseOrderSubmitted: the draft was sent for approval.
 type PurchaseOrderSubmitted struct {
 	PurchaseOrderStatusChange
@@ -408,6 +511,7 @@ type PurchaseOrderCancelled struct {
 }
 
 func (PurchaseOrderCreated) EventType() string   { return "PurchaseOrderCreated" }
+func (PurchaseOrderUpdated) EventType() string   { return "PurchaseOrderUpdated" }
 func (PurchaseOrderSubmitted) EventType() string { return "PurchaseOrderSubmitted" }
 func (PurchaseOrderApproved) EventType() string  { return "PurchaseOrderApproved" }
 func (PurchaseOrderRejected) EventType() string  { return "PurchaseOrderRejected" }
@@ -417,6 +521,7 @@ func (PurchaseOrderCancelled) EventType() string { return "PurchaseOrderCancelle
 
 func purchaseOrderEvents(r *Registry) {
 	Register[PurchaseOrderCreated](r, "purchase_order", 1, nil)
+	Register[PurchaseOrderUpdated](r, "purchase_order", 1, nil)
 	Register[PurchaseOrderSubmitted](r, "purchase_order", 1, nil)
 	Register[PurchaseOrderApproved](r, "purchase_order", 1, nil)
 	Register[PurchaseOrderRejected](r, "purchase_order", 1, nil)
@@ -462,6 +567,14 @@ func (o *PurchaseOrder) Apply(env Envelope) {
 		*o = PurchaseOrder{ID: e.PurchaseOrderID, PONumber: e.PONumber, SupplierID: e.SupplierID, LocationID: e.LocationID,
 			ExpectedDeliveryDate: e.ExpectedDeliveryDate, Currency: e.Currency, PaymentTerms: e.PaymentTerms, Notes: e.Notes,
 			Items: slices.Clone(e.Items), Total: e.Total, Status: PurchaseOrderStatusDraft, CreatedAt: env.Time}
+	case PurchaseOrderUpdated:
+		put(&o.ExpectedDeliveryDate, e.ExpectedDeliveryDate)
+		put(&o.PaymentTerms, e.PaymentTerms)
+		put(&o.Notes, e.Notes)
+		if e.Items != nil {
+			o.Items = slices.Clone(*e.Items)
+		}
+		put(&o.Total, e.Total)
 	case PurchaseOrderReceived:
 		o.Items = slices.Clone(o.Items)
 		for _, it := range e.Items {

@@ -17,6 +17,9 @@ var purchaseOrderGoldens = map[string]Event{
 		LocationID: "main", ExpectedDeliveryDate: "2026-02-15", Currency: "USD", PaymentTerms: "NET30", Notes: "dock 2",
 		Items: []PurchaseOrderLine{{LineID: "1", SKU: "MUG", Quantity: 96, UnitCost: 240, Total: 23_040},
 			{LineID: "2", SKU: "TEE", Quantity: 10, UnitCost: 310, Total: 3_100}}, Total: 26_140},
+	"PurchaseOrderUpdated.v1": PurchaseOrderUpdated{PurchaseOrderID: "po_1", ExpectedDeliveryDate: ptr("2026-02-20"),
+		Items: &[]PurchaseOrderLine{{LineID: "1", SKU: "MUG", Quantity: 120, UnitCost: 240, Total: 28_800},
+			{LineID: "3", SKU: "BOWL", Quantity: 12, UnitCost: 400, Total: 4_800}}, Total: ptr[int64](33_600)},
 	"PurchaseOrderSubmitted.v1": PurchaseOrderSubmitted{PurchaseOrderStatusChange: PurchaseOrderStatusChange{PurchaseOrderID: "po_1",
 		From: PurchaseOrderStatusDraft, To: PurchaseOrderStatusSubmitted}, SupplierID: "sup_acme"},
 	"PurchaseOrderApproved.v1": PurchaseOrderApproved{PurchaseOrderStatusChange: PurchaseOrderStatusChange{PurchaseOrderID: "po_1",
@@ -207,5 +210,44 @@ func TestPurchaseOrderCancelAndCloseGiveBackWhatIsOpen(t *testing.T) {
 	c := mustEvents(t)(purchaseOrderIn(t, PurchaseOrderStatusPartiallyReceived).Act("close", ""))[0].(PurchaseOrderClosed)
 	if diff := cmp.Diff([]PurchaseItem{{LineID: "1", SKU: "MUG", Quantity: 6}, {LineID: "2", SKU: "TEE", Quantity: 5}}, c.Open); diff != "" {
 		t.Errorf("close short (-want +got):\n%s", diff)
+	}
+}
+
+func TestPurchaseOrderUpdate(t *testing.T) {
+	lines := func(in ...PurchaseLineInput) *[]PurchaseLineInput { return &in }
+	for _, c := range []struct {
+		name   string
+		status PurchaseOrderStatus
+		cmd    UpdatePurchaseOrder
+		want   []Event
+		err    string
+	}{
+		{"a later date while approved", PurchaseOrderStatusApproved, UpdatePurchaseOrder{ExpectedDeliveryDate: ptr("2026-01-20")},
+			[]Event{PurchaseOrderUpdated{PurchaseOrderID: "po_1", ExpectedDeliveryDate: ptr("2026-01-20")}}, ""},
+		{"a draft's lines: one kept, one dropped, one new", PurchaseOrderStatusDraft,
+			UpdatePurchaseOrder{Items: lines(PurchaseLineInput{SKU: "MUG", Quantity: 20}, PurchaseLineInput{SKU: "BOWL", Quantity: 2, UnitCost: ptr[int64](400)})},
+			[]Event{PurchaseOrderUpdated{PurchaseOrderID: "po_1", Items: &[]PurchaseOrderLine{{LineID: "1", SKU: "MUG", Quantity: 20, UnitCost: 250, Total: 5000},
+				{LineID: "3", SKU: "BOWL", Quantity: 2, UnitCost: 400, Total: 800}}, Total: ptr[int64](5800)}}, ""},
+		{"the same lines change nothing", PurchaseOrderStatusDraft,
+			UpdatePurchaseOrder{Items: lines(PurchaseLineInput{SKU: "MUG", Quantity: 10}, PurchaseLineInput{SKU: "TEE", Quantity: 5, UnitCost: ptr[int64](300)})}, nil, ""},
+		{"below the catalog's minimum", PurchaseOrderStatusDraft, UpdatePurchaseOrder{Items: lines(PurchaseLineInput{SKU: "MUG", Quantity: 2})}, nil, "validation"},
+		{"no lines", PurchaseOrderStatusDraft, UpdatePurchaseOrder{Items: lines()}, nil, "validation"},
+		{"a bad date", PurchaseOrderStatusDraft, UpdatePurchaseOrder{ExpectedDeliveryDate: ptr("soon")}, nil, "validation"},
+		{"lines once submitted", PurchaseOrderStatusSubmitted, UpdatePurchaseOrder{Items: lines(PurchaseLineInput{SKU: "MUG", Quantity: 20})}, nil, "transition"},
+		{"received is done", PurchaseOrderStatusReceived, UpdatePurchaseOrder{Notes: ptr("x")}, nil, "transition"},
+		{"cancelled is done", PurchaseOrderStatusCancelled, UpdatePurchaseOrder{Notes: ptr("x")}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := purchaseOrderIn(t, c.status)
+			c.cmd.Supplier = activeSupplier(t)
+			got, err := o.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if fold(o, got...); c.cmd.Items != nil && len(got) > 0 && (o.Total != 5800 || len(o.Items) != 2 || o.Items[1].LineID != "3") {
+				t.Errorf("after the edit: %+v", o)
+			}
+		})
 	}
 }

@@ -2101,6 +2101,18 @@ type UpdatePriceListRequest struct {
 	} `json:"prices,omitempty"`
 }
 
+// UpdatePurchaseOrderRequest defines model for UpdatePurchaseOrderRequest.
+type UpdatePurchaseOrderRequest struct {
+	ExpectedDeliveryDate *string `json:"expected_delivery_date,omitempty"`
+	Items                *[]*struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+		UnitCost *int64  `json:"unit_cost,omitempty"`
+	} `json:"items,omitempty"`
+	Notes        *string `json:"notes,omitempty"`
+	PaymentTerms *string `json:"payment_terms,omitempty"`
+}
+
 // UpdateSupplierRequest defines model for UpdateSupplierRequest.
 type UpdateSupplierRequest struct {
 	Addresses *[]*struct {
@@ -2932,6 +2944,11 @@ type CreatePurchaseOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdatePurchaseOrderParams defines parameters for UpdatePurchaseOrder.
+type UpdatePurchaseOrderParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // PurchaseOrderActionApproveParams defines parameters for PurchaseOrderActionApprove.
 type PurchaseOrderActionApproveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -2964,6 +2981,11 @@ type PurchaseOrderActionSubmitParams struct {
 
 // CreatePurchaseOrderAliasParams defines parameters for CreatePurchaseOrderAlias.
 type CreatePurchaseOrderAliasParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdatePurchaseOrderAliasParams defines parameters for UpdatePurchaseOrderAlias.
+type UpdatePurchaseOrderAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3730,6 +3752,9 @@ type ArchivePriceListJSONRequestBody = ReasonRequest
 // CreatePurchaseOrderJSONRequestBody defines body for CreatePurchaseOrder for application/json ContentType.
 type CreatePurchaseOrderJSONRequestBody = CreatePurchaseOrderRequest
 
+// UpdatePurchaseOrderJSONRequestBody defines body for UpdatePurchaseOrder for application/json ContentType.
+type UpdatePurchaseOrderJSONRequestBody = UpdatePurchaseOrderRequest
+
 // PurchaseOrderActionApproveJSONRequestBody defines body for PurchaseOrderActionApprove for application/json ContentType.
 type PurchaseOrderActionApproveJSONRequestBody = ReasonRequest
 
@@ -3750,6 +3775,9 @@ type PurchaseOrderActionSubmitJSONRequestBody = ReasonRequest
 
 // CreatePurchaseOrderAliasJSONRequestBody defines body for CreatePurchaseOrderAlias for application/json ContentType.
 type CreatePurchaseOrderAliasJSONRequestBody = CreatePurchaseOrderRequest
+
+// UpdatePurchaseOrderAliasJSONRequestBody defines body for UpdatePurchaseOrderAlias for application/json ContentType.
+type UpdatePurchaseOrderAliasJSONRequestBody = UpdatePurchaseOrderRequest
 
 // PurchaseOrderActionAliasApproveJSONRequestBody defines body for PurchaseOrderActionAliasApprove for application/json ContentType.
 type PurchaseOrderActionAliasApproveJSONRequestBody = ReasonRequest
@@ -5584,6 +5612,20 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/purchase_orders/{id} (the `GetPurchaseOrder` operationId).
 	GetPurchaseOrder(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdatePurchaseOrderWithBody Update a purchase order (details until received; lines while a draft)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+	UpdatePurchaseOrderWithBody(ctx context.Context, id string, params *UpdatePurchaseOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePurchaseOrder Update a purchase order (details until received; lines while a draft)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+	UpdatePurchaseOrder(ctx context.Context, id string, params *UpdatePurchaseOrderParams, body UpdatePurchaseOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PurchaseOrderActionApproveWithBody Submit, approve, reject, close or cancel a purchase order
 	//
 	// Takes any type of body and a specified content type.
@@ -5696,6 +5738,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/purchaseorders/{id} (the `GetPurchaseOrderAlias` operationId).
 	GetPurchaseOrderAlias(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePurchaseOrderAliasWithBody Update a purchase order (the SDK's spelling)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+	UpdatePurchaseOrderAliasWithBody(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePurchaseOrderAlias Update a purchase order (the SDK's spelling)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+	UpdatePurchaseOrderAlias(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, body UpdatePurchaseOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PurchaseOrderActionAliasApproveWithBody Purchase order action (SDK alias)
 	//
@@ -10792,6 +10848,40 @@ func (c *Client) GetPurchaseOrder(ctx context.Context, id string, reqEditors ...
 	return c.Client.Do(req)
 }
 
+// UpdatePurchaseOrderWithBody Update a purchase order (details until received; lines while a draft)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+func (c *Client) UpdatePurchaseOrderWithBody(ctx context.Context, id string, params *UpdatePurchaseOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePurchaseOrderRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePurchaseOrder Update a purchase order (details until received; lines while a draft)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+func (c *Client) UpdatePurchaseOrder(ctx context.Context, id string, params *UpdatePurchaseOrderParams, body UpdatePurchaseOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePurchaseOrderRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PurchaseOrderActionApproveWithBody Submit, approve, reject, close or cancel a purchase order
 //
 // Takes any type of body and a specified content type.
@@ -11065,6 +11155,40 @@ func (c *Client) CreatePurchaseOrderAlias(ctx context.Context, params *CreatePur
 // Corresponds with GET /v1/purchaseorders/{id} (the `GetPurchaseOrderAlias` operationId).
 func (c *Client) GetPurchaseOrderAlias(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPurchaseOrderAliasRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePurchaseOrderAliasWithBody Update a purchase order (the SDK's spelling)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+func (c *Client) UpdatePurchaseOrderAliasWithBody(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePurchaseOrderAliasRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePurchaseOrderAlias Update a purchase order (the SDK's spelling)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+func (c *Client) UpdatePurchaseOrderAlias(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, body UpdatePurchaseOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePurchaseOrderAliasRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -22139,6 +22263,68 @@ func NewGetPurchaseOrderRequest(server string, id string) (*http.Request, error)
 	return req, nil
 }
 
+// NewUpdatePurchaseOrderRequest calls the generic UpdatePurchaseOrder builder with application/json body
+func NewUpdatePurchaseOrderRequest(server string, id string, params *UpdatePurchaseOrderParams, body UpdatePurchaseOrderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdatePurchaseOrderRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdatePurchaseOrderRequestWithBody constructs an http.Request for the UpdatePurchaseOrder method, with any body, and a specified content type
+func NewUpdatePurchaseOrderRequestWithBody(server string, id string, params *UpdatePurchaseOrderParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/purchase_orders/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewPurchaseOrderActionApproveRequest calls the generic PurchaseOrderActionApprove builder with application/json body
 func NewPurchaseOrderActionApproveRequest(server string, id string, params *PurchaseOrderActionApproveParams, body PurchaseOrderActionApproveJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -22656,6 +22842,68 @@ func NewGetPurchaseOrderAliasRequest(server string, id string) (*http.Request, e
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdatePurchaseOrderAliasRequest calls the generic UpdatePurchaseOrderAlias builder with application/json body
+func NewUpdatePurchaseOrderAliasRequest(server string, id string, params *UpdatePurchaseOrderAliasParams, body UpdatePurchaseOrderAliasJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdatePurchaseOrderAliasRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdatePurchaseOrderAliasRequestWithBody constructs an http.Request for the UpdatePurchaseOrderAlias method, with any body, and a specified content type
+func NewUpdatePurchaseOrderAliasRequestWithBody(server string, id string, params *UpdatePurchaseOrderAliasParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/purchaseorders/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -30967,6 +31215,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/purchase_orders/{id} (the `GetPurchaseOrder` operationId).
 	GetPurchaseOrderWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetPurchaseOrderResponse, error)
 
+	// UpdatePurchaseOrderWithBodyWithResponse Update a purchase order (details until received; lines while a draft)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+	UpdatePurchaseOrderWithBodyWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderResponse, error)
+
+	// UpdatePurchaseOrderWithResponse Update a purchase order (details until received; lines while a draft)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+	UpdatePurchaseOrderWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderParams, body UpdatePurchaseOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderResponse, error)
+
 	// PurchaseOrderActionApproveWithBodyWithResponse Submit, approve, reject, close or cancel a purchase order
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -31085,6 +31347,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/purchaseorders/{id} (the `GetPurchaseOrderAlias` operationId).
 	GetPurchaseOrderAliasWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetPurchaseOrderAliasResponse, error)
+
+	// UpdatePurchaseOrderAliasWithBodyWithResponse Update a purchase order (the SDK's spelling)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+	UpdatePurchaseOrderAliasWithBodyWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderAliasResponse, error)
+
+	// UpdatePurchaseOrderAliasWithResponse Update a purchase order (the SDK's spelling)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+	UpdatePurchaseOrderAliasWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, body UpdatePurchaseOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderAliasResponse, error)
 
 	// PurchaseOrderActionAliasApproveWithBodyWithResponse Purchase order action (SDK alias)
 	//
@@ -42453,6 +42729,75 @@ func (r GetPurchaseOrderResponse) ContentType() string {
 	return ""
 }
 
+type UpdatePurchaseOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PurchaseOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdatePurchaseOrderResponse) GetJSON200() *PurchaseOrder {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdatePurchaseOrderResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdatePurchaseOrderResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdatePurchaseOrderResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdatePurchaseOrderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdatePurchaseOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdatePurchaseOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdatePurchaseOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdatePurchaseOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PurchaseOrderActionApproveResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -43116,6 +43461,75 @@ func (r GetPurchaseOrderAliasResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetPurchaseOrderAliasResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdatePurchaseOrderAliasResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PurchaseOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdatePurchaseOrderAliasResponse) GetJSON200() *PurchaseOrder {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdatePurchaseOrderAliasResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdatePurchaseOrderAliasResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdatePurchaseOrderAliasResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdatePurchaseOrderAliasResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdatePurchaseOrderAliasResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdatePurchaseOrderAliasResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdatePurchaseOrderAliasResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdatePurchaseOrderAliasResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -53968,6 +54382,32 @@ func (c *ClientWithResponses) GetPurchaseOrderWithResponse(ctx context.Context, 
 	return ParseGetPurchaseOrderResponse(rsp)
 }
 
+// UpdatePurchaseOrderWithBodyWithResponse Update a purchase order (details until received; lines while a draft)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+func (c *ClientWithResponses) UpdatePurchaseOrderWithBodyWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderResponse, error) {
+	rsp, err := c.UpdatePurchaseOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePurchaseOrderResponse(rsp)
+}
+
+// UpdatePurchaseOrderWithResponse Update a purchase order (details until received; lines while a draft)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/purchase_orders/{id} (the `UpdatePurchaseOrder` operationId).
+func (c *ClientWithResponses) UpdatePurchaseOrderWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderParams, body UpdatePurchaseOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderResponse, error) {
+	rsp, err := c.UpdatePurchaseOrder(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePurchaseOrderResponse(rsp)
+}
+
 // PurchaseOrderActionApproveWithBodyWithResponse Submit, approve, reject, close or cancel a purchase order
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -54187,6 +54627,32 @@ func (c *ClientWithResponses) GetPurchaseOrderAliasWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseGetPurchaseOrderAliasResponse(rsp)
+}
+
+// UpdatePurchaseOrderAliasWithBodyWithResponse Update a purchase order (the SDK's spelling)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+func (c *ClientWithResponses) UpdatePurchaseOrderAliasWithBodyWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderAliasResponse, error) {
+	rsp, err := c.UpdatePurchaseOrderAliasWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePurchaseOrderAliasResponse(rsp)
+}
+
+// UpdatePurchaseOrderAliasWithResponse Update a purchase order (the SDK's spelling)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/purchaseorders/{id} (the `UpdatePurchaseOrderAlias` operationId).
+func (c *ClientWithResponses) UpdatePurchaseOrderAliasWithResponse(ctx context.Context, id string, params *UpdatePurchaseOrderAliasParams, body UpdatePurchaseOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePurchaseOrderAliasResponse, error) {
+	rsp, err := c.UpdatePurchaseOrderAlias(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePurchaseOrderAliasResponse(rsp)
 }
 
 // PurchaseOrderActionAliasApproveWithBodyWithResponse Purchase order action (SDK alias)
@@ -64571,6 +65037,60 @@ func ParseGetPurchaseOrderResponse(rsp *http.Response) (*GetPurchaseOrderRespons
 	return response, nil
 }
 
+// ParseUpdatePurchaseOrderResponse parses an HTTP response from a UpdatePurchaseOrderWithResponse call
+func ParseUpdatePurchaseOrderResponse(rsp *http.Response) (*UpdatePurchaseOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdatePurchaseOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PurchaseOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParsePurchaseOrderActionApproveResponse parses an HTTP response from a PurchaseOrderActionApproveWithResponse call
 func ParsePurchaseOrderActionApproveResponse(rsp *http.Response) (*PurchaseOrderActionApproveResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -65077,6 +65597,60 @@ func ParseGetPurchaseOrderAliasResponse(rsp *http.Response) (*GetPurchaseOrderAl
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdatePurchaseOrderAliasResponse parses an HTTP response from a UpdatePurchaseOrderAliasWithResponse call
+func ParseUpdatePurchaseOrderAliasResponse(rsp *http.Response) (*UpdatePurchaseOrderAliasResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdatePurchaseOrderAliasResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PurchaseOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

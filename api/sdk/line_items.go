@@ -13,48 +13,28 @@ func lineItems() []*resource {
 		purchaseOrderPaths()}
 }
 
-// nativeItems is an order's lines as a native update writes them.
-func nativeItems(parent map[string]any) []any {
-	var out []any
-	items, _ := parent["items"].([]any)
-	for _, e := range items {
-		it, _ := e.(map[string]any)
-		out = append(out, map[string]any{"sku": it["sku"], "name": it["name"], "quantity": it["quantity"], "unit_price": it["unit_price"]})
-	}
-	return out
-}
-
 func orderLines() *lines {
-	putItems := func(x *exchange, id string, items []any) answer {
-		return x.call(http.MethodPut, "/v1/orders/"+url.PathEscape(id), nil, map[string]any{"items": items})
-	}
-	parentOf := func(x *exchange, id string) (map[string]any, *answer) {
-		a := x.call(http.MethodGet, "/v1/orders/"+url.PathEscape(id), nil, nil)
-		if !a.ok() {
-			return nil, &a
-		}
-		return a.object(), nil
-	}
-	lineIn := func(in map[string]any, base map[string]any) map[string]any {
-		it, _ := in["item"].(map[string]any)
-		out := clone(base)
-		if it == nil {
+	edit := itemsEdit{native: "/v1/orders", keep: []string{"sku", "name", "quantity", "unit_price"},
+		in: func(in, base map[string]any) map[string]any {
+			it, _ := in["item"].(map[string]any)
+			out := clone(base)
+			if it == nil {
+				return out
+			}
+			if s := first(it["product_id"], it["sku"]); s != nil {
+				out["sku"] = s
+			}
+			if n, ok := it["name"].(string); ok {
+				out["name"] = n
+			}
+			if q, ok := it["quantity"]; ok {
+				out["quantity"] = q
+			}
+			if p, ok := it["unit_price"]; ok {
+				out["unit_price"] = toMinor(p)
+			}
 			return out
-		}
-		if s := first(it["product_id"], it["sku"]); s != nil {
-			out["sku"] = s
-		}
-		if n, ok := it["name"].(string); ok {
-			out["name"] = n
-		}
-		if q, ok := it["quantity"]; ok {
-			out["quantity"] = q
-		}
-		if p, ok := it["unit_price"]; ok {
-			out["unit_price"] = toMinor(p)
-		}
-		return out
-	}
+		}}
 	return &lines{
 		path: "order_line_items", single: "order_line", list: "order_lines", parentKey: "order_id",
 		native: "/v1/orders", field: "items", key: "id",
@@ -65,50 +45,17 @@ func orderLines() *lines {
 		},
 		// an order's lines change while it has not shipped: the order is updated whole
 		create: func(x *exchange, l *lines, pid string, _ map[string]any, in map[string]any) answer {
-			p, b := parentOf(x, pid)
-			if b != nil {
-				return *b
-			}
-			// a line of a SKU the order has adds to that line, as a cart does
-			add := lineIn(in, map[string]any{})
-			items := nativeItems(p)
-			for _, e := range items {
-				if it := e.(map[string]any); it["sku"] == add["sku"] {
-					it["quantity"] = num(it["quantity"]) + num(add["quantity"])
-					return putItems(x, pid, items)
-				}
-			}
-			return putItems(x, pid, append(items, add))
+			return edit.add(x, pid, in)
 		},
 		created: func(in, ln map[string]any) bool {
 			it, _ := in["item"].(map[string]any)
 			return it != nil && ln["sku"] == first(it["product_id"], it["sku"])
 		},
 		update: func(x *exchange, l *lines, pid string, line map[string]any, in map[string]any) answer {
-			p, b := parentOf(x, pid)
-			if b != nil {
-				return *b
-			}
-			items := nativeItems(p)
-			for i, ln := range l.of(p) {
-				if ln["id"] == line["id"] {
-					items[i] = lineIn(in, items[i].(map[string]any))
-				}
-			}
-			return putItems(x, pid, items)
+			return edit.change(x, pid, "id", line["id"], in)
 		},
 		remove: func(x *exchange, l *lines, pid string, line map[string]any) answer {
-			p, b := parentOf(x, pid)
-			if b != nil {
-				return *b
-			}
-			var items []any
-			for i, ln := range l.of(p) {
-				if ln["id"] != line["id"] {
-					items = append(items, nativeItems(p)[i])
-				}
-			}
-			return putItems(x, pid, items)
+			return edit.remove(x, pid, "id", line["id"])
 		},
 		extra: []op{{method: http.MethodPost, path: "{id}/fulfillment", why: "lines are fulfilled by the order's shipments"}},
 	}
@@ -178,11 +125,37 @@ func shipmentLines() *lines {
 	}
 }
 
+// poItems edits a draft purchase order's lines: the SDK's {item_id, quantity, unit_price}.
+var poItems = itemsEdit{native: "/v1/purchase_orders", keep: []string{"sku", "quantity", "unit_cost"},
+	in: func(in, base map[string]any) map[string]any {
+		out := clone(base)
+		if s := first(in["item_id"], in["sku"]); s != nil {
+			out["sku"] = s
+		}
+		if q, ok := in["quantity"]; ok {
+			out["quantity"] = q
+		}
+		if p, ok := in["unit_price"]; ok {
+			out["unit_cost"] = toMinor(p)
+		}
+		return out
+	}}
+
 func poLines() *lines {
 	l := &lines{
 		path: "purchase_order_line_items", single: "line_item", list: "line_items", parentKey: "purchase_order_id",
 		native: "/v1/purchase_orders", field: "items", key: "line_id", bare: true,
-		why: "a purchase order's lines are fixed when it is created",
+		// a draft's lines change: the order is updated whole
+		create: func(x *exchange, l *lines, pid string, _ map[string]any, in map[string]any) answer {
+			return poItems.add(x, pid, in)
+		},
+		created: func(in, ln map[string]any) bool { return ln["sku"] == first(in["item_id"], in["sku"]) },
+		update: func(x *exchange, l *lines, pid string, line map[string]any, in map[string]any) answer {
+			return poItems.change(x, pid, "line_id", line["line_id"], in)
+		},
+		remove: func(x *exchange, l *lines, pid string, line map[string]any) answer {
+			return poItems.remove(x, pid, "line_id", line["line_id"])
+		},
 		view: func(p, ln map[string]any) map[string]any {
 			return map[string]any{"item_id": ln["sku"], "quantity": ln["quantity"], "unit_price": num(ln["unit_cost"]) / 100, "currency": p["currency"],
 				"total_amount": num(ln["total"]) / 100, "quantity_received": ln["received"], "status": p["status"]}
@@ -224,6 +197,34 @@ func asnLines() *lines {
 func purchaseOrderPaths() *resource {
 	return &resource{path: "purchase_orders", native: "/v1/purchase_orders", opsOnly: true, ops: []op{
 		{method: http.MethodGet, path: "{id}/line_items", do: func(x *exchange, v []string) { poLines().listLines(x, v[0]) }},
-		{method: http.MethodPost, path: "{id}/line_items/bulk", why: "a purchase order's lines are fixed when it is created"},
+		{method: http.MethodPost, path: "{id}/line_items/bulk", do: func(x *exchange, v []string) {
+			// the SDK's bulkCreate: every line added in one update of the draft
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			var ins []map[string]any
+			items, _ := in["line_items"].([]any)
+			for _, e := range items {
+				if m, ok := e.(map[string]any); ok {
+					ins = append(ins, m)
+				}
+			}
+			a := poItems.add(x, v[0], ins...)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			l := poLines()
+			var out []any
+			for _, ln := range l.of(a.object()) {
+				for _, m := range ins {
+					if ln["sku"] == first(m["item_id"], m["sku"]) {
+						out = append(out, l.object(a.object(), ln))
+					}
+				}
+			}
+			writeJSON(x.w, http.StatusCreated, out)
+		}},
 	}}
 }

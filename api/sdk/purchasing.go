@@ -93,6 +93,7 @@ func purchaseOrders() *resource {
 			}},
 			out: func(m map[string]any) { m["object"] = "purchaseorder" },
 		},
+		update: true,
 		del:    "cancel",
 		locate: true,
 		// the SDK's purchase order names no currency: USD unless it does
@@ -116,8 +117,28 @@ func purchaseOrders() *resource {
 			}
 			r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/receive", nil, map[string]any{"items": items}))
 		}},
-		{method: http.MethodPost, path: "{id}/items", why: "a purchase order's lines are fixed when it is created"},
-		{method: http.MethodDelete, path: "{id}/items/{item}", why: "a purchase order's lines are fixed when it is created"},
+		{method: http.MethodPost, path: "{id}/items", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, poItems.add(x, v[0], in))
+			}
+		}},
+		{method: http.MethodDelete, path: "{id}/items/{item}", do: func(x *exchange, v []string) {
+			// the SDK names the line by its item (SKU); its line id is taken too
+			p, b := poItems.get(x, v[0])
+			if b != nil {
+				x.relay(*b)
+				return
+			}
+			for _, ln := range poItems.natives(p) {
+				for _, key := range []string{"sku", "line_id"} {
+					if ln[key] == v[1] {
+						r.one(x, poItems.remove(x, v[0], key, v[1]))
+						return
+					}
+				}
+			}
+			fail(x.w, x.r, http.StatusNotFound, "NOT_FOUND", "no such resource", "item", "the purchase order has no line of "+v[1])
+		}},
 	}
 	return r
 }
