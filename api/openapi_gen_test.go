@@ -201,6 +201,7 @@ var requestTypes = map[string]any{
 	"POST /v1/purchase_orders/{id}/receive":    receivePurchaseOrderRequest{},
 	"POST /v1/purchase_orders/{id}/{action}":   reasonRequest{},
 	"POST /v1/asns":                            createASNRequest{},
+	"PUT /v1/asns/{id}":                        updateASNRequest{},
 	"POST /v1/asns/{id}/{action}":              reasonRequest{},
 	"POST /v1/bill_of_materials":               createBOMRequest{},
 	"PUT /v1/bill_of_materials/{id}":           updateBOMRequest{},

@@ -432,6 +432,35 @@ func (s *Server) createASN(w http.ResponseWriter, r *http.Request) {
 }
 
 // asnAction is POST /v1/asns/{id}/{submit|ship|deliver|cancel} {reason}.
+// updateASNRequest is the body of PUT /v1/asns/{id}: the fields given replace the old
+// values; items replaces a draft's.
+type updateASNRequest struct {
+	Carrier         *string          `json:"carrier,omitempty"`
+	TrackingNumber  *string          `json:"tracking_number,omitempty"`
+	ExpectedArrival *string          `json:"expected_arrival,omitempty"`
+	Items           []domain.ASNItem `json:"items,omitempty"`
+}
+
+// updateASN is PUT /v1/asns/{id}: how the goods travel until delivered, the items while a
+// DRAFT.
+func (s *Server) updateASN(w http.ResponseWriter, r *http.Request) {
+	var cmd domain.UpdateASN
+	command(s, w, r, asnOf, func(o *object) {
+		var in updateASNRequest
+		o.fill(&in)
+		cmd.Carrier, cmd.TrackingNumber, cmd.ExpectedArrival = in.Carrier, in.TrackingNumber, in.ExpectedArrival
+		if o.has("items") {
+			items := slices.Clone(in.Items)
+			if items == nil {
+				items = []domain.ASNItem{}
+			}
+			cmd.Items = &items
+		}
+	}, func(opts []commands.Option) (commands.Result[domain.ASN], error) {
+		return s.cmd.Purchasing().UpdateASN(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
 func (s *Server) asnAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, asnOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.ASN], error) {
 		return s.cmd.Purchasing().ActOnASN(r.Context(), id, action, reason, opts...)

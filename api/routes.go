@@ -168,6 +168,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/asns", "purchase_orders:read", s.listASNs)
 	s.handle(r, http.MethodPost, "/v1/asns", "purchase_orders:write", s.createASN)
 	s.handle(r, http.MethodGet, "/v1/asns/{id}", "purchase_orders:read", s.getASN)
+	s.handle(r, http.MethodPut, "/v1/asns/{id}", "purchase_orders:write", s.updateASN)
 	s.handle(r, http.MethodGet, "/v1/asns/{id}/history", "purchase_orders:read", s.asnHistory)
 	s.handle(r, http.MethodPost, "/v1/asns/{id}/{action:submit|ship|deliver|cancel}", "purchase_orders:write", s.asnAction)
 	s.handle(r, http.MethodGet, "/v1/warehouses", "warehouses:read", s.listWarehouses)

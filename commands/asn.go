@@ -32,8 +32,28 @@ func (m Purchasing) CreateASN(ctx context.Context, cmd domain.CreateASN, purchas
 	return execute(ctx, m.h, "asn", cmd.ASNID, opts, func(a *domain.ASN) ([]domain.Event, error) { return a.Create(cmd) }, nil)
 }
 
+// UpdateASN edits an ASN: how its goods travel until delivered, its items while a DRAFT
+// (checked against its purchase order's open quantities).
+func (m Purchasing) UpdateASN(ctx context.Context, id string, cmd domain.UpdateASN, opts ...Option) (Result[domain.ASN], error) {
+	if cmd.Items != nil {
+		a, err := m.ASN(ctx, id)
+		if err != nil {
+			return Result[domain.ASN]{}, err
+		}
+		if cmd.PurchaseOrder, err = m.PurchaseOrder(ctx, a.PurchaseOrderID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return Result[domain.ASN]{}, err
+		}
+	}
+	return onExisting(ctx, m.h, "asn", id, opts, func(a *domain.ASN) ([]domain.Event, error) { return a.Update(cmd) })
+}
+
 // ActOnASN runs a status action: submit, ship, deliver or cancel. Delivering records the
 // arrival only; stock is received on the purchase order.
 func (m Purchasing) ActOnASN(ctx context.Context, id, action, reason string, opts ...Option) (Result[domain.ASN], error) {
 	return onExisting(ctx, m.h, "asn", id, opts, func(a *domain.ASN) ([]domain.Event, error) { return a.Act(action, reason) })
+}
+
+// ASN loads an ASN from the event store.
+func (m Purchasing) ASN(ctx context.Context, id string) (*domain.ASN, error) {
+	return loadExisting[domain.ASN](ctx, m.h, "asn", id, 0)
 }

@@ -95,9 +95,7 @@ func (cmd CreateASN) Check(v *Validation) {
 		v.Add("purchase_order_id", "purchase order "+po.ID+" is "+string(po.Status)+"; ASNs need SUBMITTED, APPROVED or PARTIALLY_RECEIVED")
 		po = nil
 	}
-	v.Check(len(cmd.Carrier) <= 100, "carrier", "at most 100 characters")
-	v.Check(len(cmd.TrackingNumber) <= 100, "tracking_number", "at most 100 characters")
-	v.Check(cmd.ExpectedArrival == "" || validTime(cmd.ExpectedArrival), "expected_arrival", "must be an RFC 3339 time or a YYYY-MM-DD date")
+	checkASNDetails(v, cmd.Carrier, cmd.TrackingNumber, cmd.ExpectedArrival)
 	v.Check(len(cmd.Items) >= 1 && len(cmd.Items) <= 500, "items", "1 to 500 lines")
 	seen := map[string]bool{}
 	for i, it := range cmd.Items {
@@ -116,6 +114,55 @@ func (cmd CreateASN) Check(v *Validation) {
 		}
 		v.Check(it.Quantity > 0 && it.Quantity <= l.Open(), f+"quantity", fmt.Sprintf("must be from 1 to the %d still open on the purchase order", l.Open()))
 	}
+}
+
+// checkASNDetails checks how an ASN's goods travel.
+func checkASNDetails(v *Validation, carrier, tracking, expected string) {
+	v.Check(len(carrier) <= 100, "carrier", "at most 100 characters")
+	v.Check(len(tracking) <= 100, "tracking_number", "at most 100 characters")
+	v.Check(expected == "" || validTime(expected), "expected_arrival", "must be an RFC 3339 time or a YYYY-MM-DD date")
+}
+
+// UpdateASN edits an ASN; nil leaves a field alone. Items replaces its lines, checked
+// against PurchaseOrder (the ASN's).
+type UpdateASN struct {
+	Carrier, TrackingNumber, ExpectedArrival *string
+	Items                                    *[]ASNItem
+	PurchaseOrder                            *PurchaseOrder
+}
+
+// Update decides an edit: how the goods travel until they are delivered or the ASN is
+// cancelled, what it announces only while DRAFT (else a *TransitionError), each checked as
+// a creation's are. Nothing changed, no event.
+func (a *ASN) Update(cmd UpdateASN) ([]Event, error) {
+	if !a.Exists() {
+		return nil, ErrNotFound
+	}
+	if a.Status == ASNStatusDelivered || a.Status == ASNStatusCancelled {
+		return nil, &TransitionError{Entity: "asn", From: string(a.Status), Action: "update"}
+	}
+	if cmd.Items != nil && a.Status != ASNStatusDraft {
+		return nil, &TransitionError{Entity: "asn", From: string(a.Status), Action: "change the items of"}
+	}
+	var v Validation
+	carrier, tracking, expected := or(cmd.Carrier, a.Carrier), or(cmd.TrackingNumber, a.TrackingNumber), or(cmd.ExpectedArrival, a.ExpectedArrival)
+	if cmd.Items != nil {
+		CreateASN{ASNID: a.ID, ASNNumber: a.ASNNumber, PurchaseOrder: cmd.PurchaseOrder, Items: *cmd.Items,
+			Carrier: carrier, TrackingNumber: tracking, ExpectedArrival: expected}.Check(&v)
+	} else {
+		checkASNDetails(&v, carrier, tracking, expected)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := ASNUpdated{ASNID: a.ID, PurchaseOrderID: a.PurchaseOrderID, Carrier: edited(&changed, a.Carrier, cmd.Carrier),
+		TrackingNumber: edited(&changed, a.TrackingNumber, cmd.TrackingNumber), ExpectedArrival: edited(&changed, a.ExpectedArrival, cmd.ExpectedArrival),
+		Items: editedSlice(&changed, a.Items, cmd.Items)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
 }
 
 // Create decides the creation of an ASN: ErrAlreadyExists or a *ValidationError.
@@ -178,6 +225,17 @@ type ASNCreated struct {
 	ExpectedArrival string    `json:"expected_arrival,omitempty"`
 }
 
+// ASNUpdated: how the goods travel (or, as a draft, what is announced) changed; only what
+// changed is present.
+type ASNUpdated struct {
+	ASNID           string     `json:"asn_id"`
+	PurchaseOrderID string     `json:"purchase_order_id"`
+	Carrier         *string    `json:"carrier,omitempty"`
+	TrackingNumber  *string    `json:"tracking_number,omitempty"`
+	ExpectedArrival *string    `json:"expected_arrival,omitempty"`
+	Items           *[]ASNItem `json:"items,omitempty"`
+}
+
 // ASNSubmitted: the notice was sent.
 type ASNSubmitted struct{ ASNStatusChange }
 
@@ -191,6 +249,7 @@ type ASNDelivered struct{ ASNStatusChange }
 type ASNCancelled struct{ ASNStatusChange }
 
 func (ASNCreated) EventType() string   { return "ASNCreated" }
+func (ASNUpdated) EventType() string   { return "ASNUpdated" }
 func (ASNSubmitted) EventType() string { return "ASNSubmitted" }
 func (ASNShipped) EventType() string   { return "ASNShipped" }
 func (ASNDelivered) EventType() string { return "ASNDelivered" }
@@ -198,6 +257,7 @@ func (ASNCancelled) EventType() string { return "ASNCancelled" }
 
 func asnEvents(r *Registry) {
 	Register[ASNCreated](r, "asn", 1, nil)
+	Register[ASNUpdated](r, "asn", 1, nil)
 	Register[ASNSubmitted](r, "asn", 1, nil)
 	Register[ASNShipped](r, "asn", 1, nil)
 	Register[ASNDelivered](r, "asn", 1, nil)
@@ -211,6 +271,13 @@ func (a *ASN) Apply(env Envelope) {
 		*a = ASN{ID: e.ASNID, ASNNumber: e.ASNNumber, PurchaseOrderID: e.PurchaseOrderID, SupplierID: e.SupplierID,
 			Items: slices.Clone(e.Items), Carrier: e.Carrier, TrackingNumber: e.TrackingNumber,
 			ExpectedArrival: e.ExpectedArrival, Status: ASNStatusDraft, CreatedAt: env.Time}
+	case ASNUpdated:
+		put(&a.Carrier, e.Carrier)
+		put(&a.TrackingNumber, e.TrackingNumber)
+		put(&a.ExpectedArrival, e.ExpectedArrival)
+		if e.Items != nil {
+			a.Items = slices.Clone(*e.Items)
+		}
 	case ASNSubmitted:
 		a.Status = e.To
 	case ASNShipped:

@@ -15,6 +15,8 @@ var asnGoldens = map[string]Event{
 	"ASNCreated.v1": ASNCreated{ASNID: "asn_1", ASNNumber: "ASN-000001", PurchaseOrderID: "po_1", SupplierID: "sup_acme",
 		Items: []ASNItem{{SKU: "MUG", Quantity: 48}}, Carrier: "UPS", TrackingNumber: "1Z999AA10123456784",
 		ExpectedArrival: "2026-02-14"},
+	"ASNUpdated.v1": ASNUpdated{ASNID: "asn_1", PurchaseOrderID: "po_1", TrackingNumber: ptr("1Z999AA10123456785"),
+		Items: &[]ASNItem{{SKU: "MUG", Quantity: 40}}},
 	"ASNSubmitted.v1": ASNSubmitted{ASNStatusChange{ASNID: "asn_1", PurchaseOrderID: "po_1", From: ASNStatusDraft, To: ASNStatusSubmitted}},
 	"ASNShipped.v1":   ASNShipped{ASNStatusChange{ASNID: "asn_1", PurchaseOrderID: "po_1", From: ASNStatusSubmitted, To: ASNStatusInTransit}},
 	"ASNDelivered.v1": ASNDelivered{ASNStatusChange{ASNID: "asn_1", PurchaseOrderID: "po_1", From: ASNStatusInTransit, To: ASNStatusDelivered}},
@@ -91,5 +93,40 @@ func TestASNNeedsAnOpenPurchaseOrder(t *testing.T) {
 	}
 	if err := create(part, ASNItem{SKU: "MUG", Quantity: 6}); err != nil {
 		t.Errorf("what is open: %v", err)
+	}
+}
+
+func TestASNUpdate(t *testing.T) {
+	items := func(in ...ASNItem) *[]ASNItem { return &in }
+	for _, c := range []struct {
+		name   string
+		status ASNStatus
+		cmd    UpdateASN
+		want   []Event
+		err    string
+	}{
+		{"tracking while in transit", ASNStatusInTransit, UpdateASN{TrackingNumber: ptr("1Z2"), Carrier: ptr("UPS")},
+			[]Event{ASNUpdated{ASNID: "asn_1", PurchaseOrderID: "po_1", TrackingNumber: ptr("1Z2"), Carrier: ptr("UPS")}}, ""},
+		{"a draft's items", ASNStatusDraft, UpdateASN{Items: items(ASNItem{SKU: "MUG", Quantity: 6}, ASNItem{SKU: "TEE", Quantity: 5})},
+			[]Event{ASNUpdated{ASNID: "asn_1", PurchaseOrderID: "po_1", Items: &[]ASNItem{{SKU: "MUG", Quantity: 6}, {SKU: "TEE", Quantity: 5}}}}, ""},
+		{"the same items change nothing", ASNStatusDraft, UpdateASN{Items: items(ASNItem{SKU: "MUG", Quantity: 10})}, nil, ""},
+		{"more than is open", ASNStatusDraft, UpdateASN{Items: items(ASNItem{SKU: "MUG", Quantity: 11})}, nil, "validation"},
+		{"a SKU not on the order", ASNStatusDraft, UpdateASN{Items: items(ASNItem{SKU: "CUP", Quantity: 1})}, nil, "validation"},
+		{"a bad arrival", ASNStatusSubmitted, UpdateASN{ExpectedArrival: ptr("soon")}, nil, "validation"},
+		{"items once submitted", ASNStatusSubmitted, UpdateASN{Items: items(ASNItem{SKU: "MUG", Quantity: 5})}, nil, "transition"},
+		{"delivered is done", ASNStatusDelivered, UpdateASN{TrackingNumber: ptr("x")}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := asnIn(t, c.status)
+			c.cmd.PurchaseOrder = purchaseOrderIn(t, PurchaseOrderStatusApproved)
+			got, err := a.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if fold(a, got...); c.cmd.Items != nil && len(got) > 0 && len(a.Items) != 2 {
+				t.Errorf("after the edit: %+v", a)
+			}
+		})
 	}
 }

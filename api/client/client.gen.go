@@ -1965,6 +1965,17 @@ type TransferList struct {
 	Object     string     `json:"object"`
 }
 
+// UpdateASNRequest defines model for UpdateASNRequest.
+type UpdateASNRequest struct {
+	Carrier         *string `json:"carrier,omitempty"`
+	ExpectedArrival *string `json:"expected_arrival,omitempty"`
+	Items           *[]*struct {
+		Quantity *int64  `json:"quantity,omitempty"`
+		Sku      *string `json:"sku,omitempty"`
+	} `json:"items,omitempty"`
+	TrackingNumber *string `json:"tracking_number,omitempty"`
+}
+
 // UpdateBOMRequest defines model for UpdateBOMRequest.
 type UpdateBOMRequest struct {
 	Components *[]*struct {
@@ -2434,6 +2445,11 @@ type RevokeAPIKeyParams struct {
 
 // CreateASNParams defines parameters for CreateASN.
 type CreateASNParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateASNParams defines parameters for UpdateASN.
+type UpdateASNParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3491,6 +3507,9 @@ type RevokeAPIKeyJSONRequestBody = ActionRequest
 // CreateASNJSONRequestBody defines body for CreateASN for application/json ContentType.
 type CreateASNJSONRequestBody = CreateASNRequest
 
+// UpdateASNJSONRequestBody defines body for UpdateASN for application/json ContentType.
+type UpdateASNJSONRequestBody = UpdateASNRequest
+
 // AsnActionCancelJSONRequestBody defines body for AsnActionCancel for application/json ContentType.
 type AsnActionCancelJSONRequestBody = ReasonRequest
 
@@ -4214,6 +4233,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/asns/{id} (the `GetASN` operationId).
 	GetASN(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateASNWithBody Update an ASN (travel details until delivered; items while a draft)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+	UpdateASNWithBody(ctx context.Context, id string, params *UpdateASNParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateASN Update an ASN (travel details until delivered; items while a draft)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+	UpdateASN(ctx context.Context, id string, params *UpdateASNParams, body UpdateASNJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AsnActionCancelWithBody Submit, ship, deliver or cancel an ASN
 	//
@@ -7191,6 +7224,40 @@ func (c *Client) CreateASN(ctx context.Context, params *CreateASNParams, body Cr
 // Corresponds with GET /v1/asns/{id} (the `GetASN` operationId).
 func (c *Client) GetASN(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetASNRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateASNWithBody Update an ASN (travel details until delivered; items while a draft)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+func (c *Client) UpdateASNWithBody(ctx context.Context, id string, params *UpdateASNParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateASNRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateASN Update an ASN (travel details until delivered; items while a draft)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+func (c *Client) UpdateASN(ctx context.Context, id string, params *UpdateASNParams, body UpdateASNJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateASNRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -14892,6 +14959,68 @@ func NewGetASNRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateASNRequest calls the generic UpdateASN builder with application/json body
+func NewUpdateASNRequest(server string, id string, params *UpdateASNParams, body UpdateASNJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateASNRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateASNRequestWithBody constructs an http.Request for the UpdateASN method, with any body, and a specified content type
+func NewUpdateASNRequestWithBody(server string, id string, params *UpdateASNParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/asns/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -29694,6 +29823,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/asns/{id} (the `GetASN` operationId).
 	GetASNWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetASNResponse, error)
 
+	// UpdateASNWithBodyWithResponse Update an ASN (travel details until delivered; items while a draft)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+	UpdateASNWithBodyWithResponse(ctx context.Context, id string, params *UpdateASNParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateASNResponse, error)
+
+	// UpdateASNWithResponse Update an ASN (travel details until delivered; items while a draft)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+	UpdateASNWithResponse(ctx context.Context, id string, params *UpdateASNParams, body UpdateASNJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateASNResponse, error)
+
 	// AsnActionCancelWithBodyWithResponse Submit, ship, deliver or cancel an ASN
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -33576,6 +33719,75 @@ func (r GetASNResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetASNResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateASNResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Asn
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateASNResponse) GetJSON200() *Asn {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateASNResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateASNResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateASNResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateASNResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateASNResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateASNResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateASNResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateASNResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -51511,6 +51723,32 @@ func (c *ClientWithResponses) GetASNWithResponse(ctx context.Context, id string,
 	return ParseGetASNResponse(rsp)
 }
 
+// UpdateASNWithBodyWithResponse Update an ASN (travel details until delivered; items while a draft)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+func (c *ClientWithResponses) UpdateASNWithBodyWithResponse(ctx context.Context, id string, params *UpdateASNParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateASNResponse, error) {
+	rsp, err := c.UpdateASNWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateASNResponse(rsp)
+}
+
+// UpdateASNWithResponse Update an ASN (travel details until delivered; items while a draft)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/asns/{id} (the `UpdateASN` operationId).
+func (c *ClientWithResponses) UpdateASNWithResponse(ctx context.Context, id string, params *UpdateASNParams, body UpdateASNJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateASNResponse, error) {
+	rsp, err := c.UpdateASN(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateASNResponse(rsp)
+}
+
 // AsnActionCancelWithBodyWithResponse Submit, ship, deliver or cancel an ASN
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -57800,6 +58038,60 @@ func ParseGetASNResponse(rsp *http.Response) (*GetASNResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateASNResponse parses an HTTP response from a UpdateASNWithResponse call
+func ParseUpdateASNResponse(rsp *http.Response) (*UpdateASNResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateASNResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Asn
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -181,15 +181,71 @@ func asnLines() *lines {
 	return &lines{
 		path: "asn_line_items", single: "line_item", list: "line_items", parentKey: "asn_id",
 		native: "/v1/asns", field: "items", key: "sku", bare: true,
-		why: "an ASN's items are fixed when it is created",
 		view: func(p, ln map[string]any) map[string]any {
-			return map[string]any{"purchase_order_line_item_id": ln["sku"], "quantity_shipped": ln["quantity"], "status": p["status"]}
+			return map[string]any{"purchase_order_line_item_id": ln["sku"], "quantity_shipped": ln["quantity"], "status": p["status"],
+				"tracking_number": p["tracking_number"], "carrier": p["carrier"]}
+		},
+		// a draft ASN's items change: the ASN is updated whole
+		create: func(x *exchange, l *lines, pid string, _ map[string]any, in map[string]any) answer {
+			resolved := asnSKUs(x, pid, []map[string]any{in})[0]
+			in["sku"] = resolved["sku"] // for created, which finds the line by it
+			return asnItems.add(x, pid, resolved)
+		},
+		created: func(in, ln map[string]any) bool { return ln["sku"] == in["sku"] },
+		update: func(x *exchange, l *lines, pid string, line map[string]any, in map[string]any) answer {
+			return asnItems.change(x, pid, "sku", line["sku"], in)
+		},
+		remove: func(x *exchange, l *lines, pid string, line map[string]any) answer {
+			return asnItems.remove(x, pid, "sku", line["sku"])
 		},
 		extra: []op{
-			{method: http.MethodPut, path: "{id}/tracking", why: "an ASN's tracking number is given when it is created"},
-			{method: http.MethodGet, path: "{id}/tracking-history", why: "StateSet One tracks no carriers"},
+			{method: http.MethodPut, path: "{id}/tracking", do: asnLineTracking},
+			{method: http.MethodGet, path: "{id}/tracking-history", do: asnTrackingHistory},
 		},
 	}
+}
+
+// asnLineTracking is the SDK's updateTrackingInfo: an ASN travels as one, so its line's
+// tracking number is the ASN's.
+func asnLineTracking(x *exchange, v []string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	l := asnLines()
+	parent, _, found := l.find(x, v[0])
+	if !found {
+		return
+	}
+	body := map[string]any{}
+	if t, ok := in["tracking_number"].(string); ok {
+		body["tracking_number"] = t
+	}
+	l.editedLine(x, v[0], x.call(http.MethodPut, "/v1/asns/"+url.PathEscape(str(parent["id"])), nil, body))
+}
+
+// asnTrackingHistory is the line's journey: its ASN's submission, shipping and delivery.
+func asnTrackingHistory(x *exchange, v []string) {
+	parent, _, found := asnLines().find(x, v[0])
+	if !found {
+		return
+	}
+	a := x.call(http.MethodGet, "/v1/asns/"+url.PathEscape(str(parent["id"]))+"/history", nil, nil)
+	if !a.ok() {
+		x.relay(a)
+		return
+	}
+	steps := map[string]string{"ASNCreated": "PENDING", "ASNSubmitted": "PENDING", "ASNShipped": "IN_TRANSIT", "ASNDelivered": "DELIVERED", "ASNCancelled": "CANCELLED"}
+	events := []any{}
+	hist, _ := a.object()["data"].([]any)
+	for _, e := range hist {
+		ev, _ := e.(map[string]any)
+		if st, ok := steps[str(ev["event_type"])]; ok {
+			events = append(events, map[string]any{"timestamp": ev["time"], "status": st, "event": ev["event_type"],
+				"tracking_number": parent["tracking_number"], "carrier": parent["carrier"]})
+		}
+	}
+	x.reply(a, map[string]any{"line_item_id": v[0], "history": events})
 }
 
 // purchaseOrderPaths serves the SDK's purchase_orders/{id}/line_items (its PO lines'

@@ -166,14 +166,130 @@ func asns() *resource {
 			}
 			r.one(x, r.createNative(x, poLineSKUs(x, in)))
 		}},
+		{method: http.MethodPut, path: "{id}", do: func(x *exchange, v []string) {
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			if items, ok := in["items"].([]any); ok {
+				in = clone(in)
+				in["items"] = anys(asnSKUs(x, v[0], objects(items)))
+			}
+			r.one(x, r.putNative(x, v[0], in))
+		}},
+		{method: http.MethodPut, path: "{id}/shipping-info", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, r.putNative(x, v[0], in))
+			}
+		}},
 		{method: http.MethodGet, path: "{id}/tracking", do: func(x *exchange, v []string) { r.get(x, v[0]) }},
 		{method: http.MethodGet, path: "{id}/line_items", do: func(x *exchange, v []string) { asnLines().listLines(x, v[0]) }},
-		{method: http.MethodPost, path: "{id}/line_items/bulk", why: "an ASN's items are fixed when it is created"},
-		{method: http.MethodPost, path: "{id}/items", why: "an ASN's items are fixed when it is created"},
-		{method: http.MethodDelete, path: "{id}/items/{item}", why: "an ASN's items are fixed when it is created"},
-		{method: http.MethodPut, path: "{id}/shipping-info", why: "an ASN's carrier and tracking number are given when it is created"},
+		{method: http.MethodPost, path: "{id}/line_items/bulk", do: func(x *exchange, v []string) {
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			items, _ := in["line_items"].([]any)
+			ins := asnSKUs(x, v[0], objects(items))
+			a := asnItems.add(x, v[0], ins...)
+			if !a.ok() {
+				x.relay(a)
+				return
+			}
+			l := asnLines()
+			out := []any{}
+			for _, ln := range l.of(a.object()) {
+				for _, m := range ins {
+					if ln["sku"] == m["sku"] {
+						out = append(out, l.object(a.object(), ln))
+					}
+				}
+			}
+			writeJSON(x.w, http.StatusCreated, out)
+		}},
+		{method: http.MethodPost, path: "{id}/items", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, asnItems.add(x, v[0], asnSKUs(x, v[0], []map[string]any{in})...))
+			}
+		}},
+		{method: http.MethodDelete, path: "{id}/items/{item}", do: func(x *exchange, v []string) {
+			// the SDK names the item by its purchase order line
+			sku := asnSKUs(x, v[0], []map[string]any{{"purchase_order_item_id": v[1]}})[0]["sku"]
+			p, b := asnItems.get(x, v[0])
+			if b != nil {
+				x.relay(*b)
+				return
+			}
+			for _, ln := range asnItems.natives(p) {
+				if ln["sku"] == sku {
+					r.one(x, asnItems.remove(x, v[0], "sku", sku))
+					return
+				}
+			}
+			fail(x.w, x.r, http.StatusNotFound, "NOT_FOUND", "no such resource", "item", "the ASN announces nothing of purchase order line "+v[1])
+		}},
 	}
 	return r
+}
+
+// asnItems edits a draft ASN's items: the SDK's {sku (resolved by asnSKUs), quantity_shipped}.
+var asnItems = itemsEdit{native: "/v1/asns", keep: []string{"sku", "quantity"},
+	in: func(in, base map[string]any) map[string]any {
+		out := clone(base)
+		if s := first(in["sku"]); s != nil {
+			out["sku"] = s
+		}
+		if q, ok := in["quantity_shipped"]; ok {
+			out["quantity"] = q
+		}
+		return out
+	}}
+
+// asnSKUs gives each SDK ASN item the SKU of the purchase order line it names
+// (purchase_order_item_id or purchase_order_line_item_id, a line id or a SKU).
+func asnSKUs(x *exchange, asnID string, items []map[string]any) []map[string]any {
+	skus := map[string]any{}
+	if a := x.call(http.MethodGet, "/v1/asns/"+url.PathEscape(asnID), nil, nil); a.ok() {
+		if po := x.call(http.MethodGet, "/v1/purchase_orders/"+url.PathEscape(str(a.object()["purchase_order_id"])), nil, nil); po.ok() {
+			lines, _ := po.object()["items"].([]any)
+			for _, l := range lines {
+				line, _ := l.(map[string]any)
+				skus[str(line["line_id"])] = line["sku"]
+			}
+		}
+	}
+	out := make([]map[string]any, len(items))
+	for i, it := range items {
+		it = clone(it)
+		line := str(first(it["purchase_order_item_id"], it["purchase_order_line_item_id"]))
+		if sku, ok := skus[line]; ok {
+			it["sku"] = sku
+		} else if line != "" && it["sku"] == nil {
+			it["sku"] = line
+		}
+		delete(it, "purchase_order_item_id") // one spelling of the SKU left for the mapping
+		delete(it, "purchase_order_line_item_id")
+		out[i] = it
+	}
+	return out
+}
+
+func objects(items []any) []map[string]any {
+	var out []map[string]any
+	for _, e := range items {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func anys(ms []map[string]any) []any {
+	out := make([]any, len(ms))
+	for i, m := range ms {
+		out[i] = m
+	}
+	return out
 }
 
 // poLineSKUs names each ASN item by its purchase order line's SKU: the SDK names the
