@@ -170,6 +170,8 @@ type workOrderJSON struct {
 	LocationID       string                      `json:"location_id"`
 	Priority         string                      `json:"priority"`
 	DueDate          string                      `json:"due_date,omitempty"`
+	Assignee         string                      `json:"assignee,omitempty"`
+	Notes            string                      `json:"notes,omitempty"`
 	Components       []domain.WorkOrderComponent `json:"components"`
 	Status           string                      `json:"status"`
 	HeldFrom         string                      `json:"held_from,omitempty"`
@@ -182,7 +184,7 @@ type workOrderJSON struct {
 func workOrderOf(o *domain.WorkOrder) workOrderJSON {
 	return workOrderJSON{ID: o.ID, WorkOrderNumber: o.WorkOrderNumber, BOMID: o.BOMID, SKU: o.SKU, Quantity: o.Quantity,
 		QuantityProduced: o.QuantityProduced, ScrapQuantity: o.ScrapQuantity, QuantityLeft: o.Remaining(),
-		LocationID: o.LocationID, Priority: o.Priority, DueDate: o.DueDate, Components: nonNil(o.Components),
+		LocationID: o.LocationID, Priority: o.Priority, DueDate: o.DueDate, Assignee: o.Assignee, Notes: o.Notes, Components: nonNil(o.Components),
 		Status: string(o.Status), HeldFrom: string(o.HeldFrom), StockHeld: o.StockHeld, CreatedAt: rfc3339(o.CreatedAt),
 		UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
 }
@@ -215,6 +217,24 @@ func (s *Server) createWorkOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 // workOrderAction is POST /v1/work_orders/{id}/{release|start|hold|resume|cancel} {reason}.
+// updateWorkOrderRequest is the body of PUT /v1/work_orders/{id}: the fields given
+// replace the old values.
+type updateWorkOrderRequest struct {
+	Priority *string `json:"priority,omitempty" enum:"LOW,NORMAL,HIGH,URGENT"`
+	DueDate  *string `json:"due_date,omitempty"`
+	Assignee *string `json:"assignee,omitempty"`
+	Notes    *string `json:"notes,omitempty"`
+}
+
+// updateWorkOrder is PUT /v1/work_orders/{id}, until it is completed or cancelled.
+func (s *Server) updateWorkOrder(w http.ResponseWriter, r *http.Request) {
+	var in updateWorkOrderRequest
+	command(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.Manufacturing().UpdateWorkOrder(r.Context(), mux.Vars(r)["id"], domain.UpdateWorkOrder{Priority: in.Priority,
+			DueDate: in.DueDate, Assignee: in.Assignee, Notes: in.Notes}, opts...)
+	})
+}
+
 func (s *Server) workOrderAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, workOrderOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
 		return s.cmd.Manufacturing().ActOnWorkOrder(r.Context(), id, action, reason, opts...)

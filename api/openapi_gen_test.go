@@ -207,6 +207,7 @@ var requestTypes = map[string]any{
 	"PUT /v1/bill_of_materials/{id}":           updateBOMRequest{},
 	"POST /v1/bill_of_materials/{id}/{action}": reasonRequest{},
 	"POST /v1/work_orders":                     createWorkOrderRequest{},
+	"PUT /v1/work_orders/{id}":                 updateWorkOrderRequest{},
 	"POST /v1/work_orders/{id}/complete":       completeWorkOrderRequest{},
 	"POST /v1/work_orders/{id}/{action}":       reasonRequest{},
 	"POST /v1/price_lists":                     createPriceListRequest{},

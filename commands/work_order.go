@@ -35,6 +35,11 @@ func (m Manufacturing) CreateWorkOrder(ctx context.Context, cmd domain.CreateWor
 	}, nil)
 }
 
+// UpdateWorkOrder edits a work order's priority, due date, assignee and notes.
+func (m Manufacturing) UpdateWorkOrder(ctx context.Context, id string, cmd domain.UpdateWorkOrder, opts ...Option) (Result[domain.WorkOrder], error) {
+	return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) { return o.Update(cmd) })
+}
+
 // ActOnWorkOrder runs a status action: release, start, hold, resume or cancel (complete
 // is CompleteWorkOrder).
 //

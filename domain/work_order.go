@@ -78,6 +78,8 @@ type WorkOrder struct {
 	LocationID       string               `json:"location_id"`
 	Priority         string               `json:"priority"`
 	DueDate          string               `json:"due_date,omitempty"`
+	Assignee         string               `json:"assignee,omitempty"` // who does the work
+	Notes            string               `json:"notes,omitempty"`
 	Components       []WorkOrderComponent `json:"components"`
 	Status           WorkOrderStatus      `json:"status"`
 	HeldFrom         WorkOrderStatus      `json:"held_from,omitempty"`
@@ -114,6 +116,48 @@ type CreateWorkOrder struct {
 	LocationID      string
 	Priority        string // default NORMAL
 	DueDate         string // RFC 3339 time or YYYY-MM-DD, optional
+}
+
+// UpdateWorkOrder edits a work order's details; nil leaves a field alone. What it makes,
+// how many and where are fixed: they hold stock.
+type UpdateWorkOrder struct {
+	Priority, DueDate, Assignee, Notes *string
+}
+
+// Update decides an edit until the work order is completed or cancelled (then a
+// *TransitionError); nothing changed, no event.
+func (o *WorkOrder) Update(cmd UpdateWorkOrder) ([]Event, error) {
+	if !o.Exists() {
+		return nil, ErrNotFound
+	}
+	if o.Status == WorkOrderStatusCompleted || o.Status == WorkOrderStatusCancelled {
+		return nil, &TransitionError{Entity: "work order", From: string(o.Status), Action: "update"}
+	}
+	var v Validation
+	p, due := or(cmd.Priority, o.Priority), or(cmd.DueDate, o.DueDate)
+	v.Check(slices.Contains(WorkOrderPriorities, p), "priority", "must be one of LOW, NORMAL, HIGH, URGENT")
+	v.Check(due == "" || validDate(due), "due_date", "must be an RFC 3339 time or a YYYY-MM-DD date")
+	v.Check(len(or(cmd.Assignee, o.Assignee)) <= 200, "assignee", "at most 200 characters")
+	v.Check(len(or(cmd.Notes, o.Notes)) <= 10000, "notes", "at most 10000 characters")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := WorkOrderUpdated{WorkOrderID: o.ID, Priority: edited(&changed, o.Priority, cmd.Priority), DueDate: edited(&changed, o.DueDate, cmd.DueDate),
+		Assignee: edited(&changed, o.Assignee, cmd.Assignee), Notes: edited(&changed, o.Notes, cmd.Notes)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
+// WorkOrderUpdated: the work order's details changed; only what changed is present.
+type WorkOrderUpdated struct {
+	WorkOrderID string  `json:"work_order_id"`
+	Priority    *string `json:"priority,omitempty"`
+	DueDate     *string `json:"due_date,omitempty"`
+	Assignee    *string `json:"assignee,omitempty"`
+	Notes       *string `json:"notes,omitempty"`
 }
 
 // CompleteWorkOrder records production: QuantityProduced good units and ScrapQuantity
@@ -340,6 +384,11 @@ func (o *WorkOrder) Apply(env Envelope) {
 		*o = WorkOrder{ID: e.WorkOrderID, WorkOrderNumber: e.WorkOrderNumber, BOMID: e.BOMID, SKU: e.SKU,
 			Quantity: e.Quantity, LocationID: e.LocationID, Priority: e.Priority, DueDate: e.DueDate,
 			Components: slices.Clone(e.Components), Status: WorkOrderStatusPlanned, CreatedAt: env.Time}
+	case WorkOrderUpdated:
+		put(&o.Priority, e.Priority)
+		put(&o.DueDate, e.DueDate)
+		put(&o.Assignee, e.Assignee)
+		put(&o.Notes, e.Notes)
 	case WorkOrderReleased:
 		o.Status, o.StockHeld = WorkOrderStatusReleased, true
 	case WorkOrderStarted:
@@ -360,6 +409,7 @@ func (o *WorkOrder) Apply(env Envelope) {
 }
 
 func (WorkOrderCreated) EventType() string            { return "WorkOrderCreated" }
+func (WorkOrderUpdated) EventType() string            { return "WorkOrderUpdated" }
 func (WorkOrderReleased) EventType() string           { return "WorkOrderReleased" }
 func (WorkOrderStarted) EventType() string            { return "WorkOrderStarted" }
 func (WorkOrderHeld) EventType() string               { return "WorkOrderHeld" }
@@ -370,6 +420,7 @@ func (WorkOrderCancelled) EventType() string          { return "WorkOrderCancell
 
 func workOrderEvents(r *Registry) {
 	Register[WorkOrderCreated](r, "work_order", 1, nil)
+	Register[WorkOrderUpdated](r, "work_order", 1, nil)
 	Register[WorkOrderReleased](r, "work_order", 1, nil)
 	Register[WorkOrderStarted](r, "work_order", 1, nil)
 	Register[WorkOrderHeld](r, "work_order", 1, nil)

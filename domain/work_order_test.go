@@ -17,6 +17,7 @@ var goldenWOComponents = []WorkOrderComponent{{LineID: "1", SKU: "FRAME", Quanti
 var workOrderGoldens = map[string]Event{
 	"WorkOrderCreated.v1": WorkOrderCreated{WorkOrderID: "wo_1", WorkOrderNumber: "WO-000001", BOMID: "bom_bike", SKU: "BIKE",
 		Quantity: 10, LocationID: "main", Priority: "HIGH", DueDate: "2026-03-01", Components: goldenWOComponents},
+	"WorkOrderUpdated.v1":  WorkOrderUpdated{WorkOrderID: "wo_1", Priority: ptr("URGENT"), Assignee: ptr("tina@plant")},
 	"WorkOrderReleased.v1": WorkOrderReleased{WorkOrderID: "wo_1", SKU: "BIKE", LocationID: "main", Components: goldenWOComponents},
 	"WorkOrderStarted.v1":  WorkOrderStarted{WorkOrderID: "wo_1"},
 	"WorkOrderHeld.v1":     WorkOrderHeld{WorkOrderID: "wo_1", From: WorkOrderStatusInProgress, Reason: "line down"},
@@ -174,5 +175,37 @@ func TestManufacturingClonesShareNothing(t *testing.T) {
 	o.Clone().Components[0].Required = 99
 	if b.Components[0].Quantity != 1 || o.Components[0].Required != 10 {
 		t.Error("clone shares memory")
+	}
+}
+
+func TestWorkOrderUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status WorkOrderStatus
+		cmd    UpdateWorkOrder
+		want   []Event
+		err    string
+	}{
+		{"priority and assignee while in progress", WorkOrderStatusInProgress, UpdateWorkOrder{Priority: ptr("URGENT"), Assignee: ptr("tina")},
+			[]Event{WorkOrderUpdated{WorkOrderID: "wo1", Priority: ptr("URGENT"), Assignee: ptr("tina")}}, ""},
+		{"a due date while planned", WorkOrderStatusPlanned, UpdateWorkOrder{DueDate: ptr("2026-05-01")},
+			[]Event{WorkOrderUpdated{WorkOrderID: "wo1", DueDate: ptr("2026-05-01")}}, ""},
+		{"an unknown priority", WorkOrderStatusPlanned, UpdateWorkOrder{Priority: ptr("SOON")}, nil, "validation"},
+		{"a bad due date", WorkOrderStatusPlanned, UpdateWorkOrder{DueDate: ptr("tomorrow")}, nil, "validation"},
+		{"completed is done", WorkOrderStatusCompleted, UpdateWorkOrder{Notes: ptr("x")}, nil, "transition"},
+		{"cancelled is done", WorkOrderStatusCancelled, UpdateWorkOrder{Notes: ptr("x")}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := workOrderIn(t, c.status)
+			got, err := o.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			fold(o, got...)
+			if c.cmd.Assignee != nil && c.err == "" && (o.Assignee != "tina" || o.Priority != "URGENT") {
+				t.Errorf("after the edit: %+v", o)
+			}
+		})
 	}
 }

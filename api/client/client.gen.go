@@ -410,6 +410,30 @@ func (e UpdateCustomerRequestType) Valid() bool {
 	}
 }
 
+// Defines values for UpdateWorkOrderRequestPriority.
+const (
+	UpdateWorkOrderRequestPriorityHIGH   UpdateWorkOrderRequestPriority = "HIGH"
+	UpdateWorkOrderRequestPriorityLOW    UpdateWorkOrderRequestPriority = "LOW"
+	UpdateWorkOrderRequestPriorityNORMAL UpdateWorkOrderRequestPriority = "NORMAL"
+	UpdateWorkOrderRequestPriorityURGENT UpdateWorkOrderRequestPriority = "URGENT"
+)
+
+// Valid indicates whether the value is a known member of the UpdateWorkOrderRequestPriority enum.
+func (e UpdateWorkOrderRequestPriority) Valid() bool {
+	switch e {
+	case UpdateWorkOrderRequestPriorityHIGH:
+		return true
+	case UpdateWorkOrderRequestPriorityLOW:
+		return true
+	case UpdateWorkOrderRequestPriorityNORMAL:
+		return true
+	case UpdateWorkOrderRequestPriorityURGENT:
+		return true
+	default:
+		return false
+	}
+}
+
 // ASNItem defines model for ASNItem.
 type ASNItem struct {
 	Quantity int64  `json:"quantity"`
@@ -2180,6 +2204,17 @@ type UpdateWholesaleOrderRequest struct {
 	PoNumber   *string `json:"po_number,omitempty"`
 }
 
+// UpdateWorkOrderRequest defines model for UpdateWorkOrderRequest.
+type UpdateWorkOrderRequest struct {
+	Assignee *string                         `json:"assignee,omitempty"`
+	DueDate  *string                         `json:"due_date,omitempty"`
+	Notes    *string                         `json:"notes,omitempty"`
+	Priority *UpdateWorkOrderRequestPriority `json:"priority,omitempty"`
+}
+
+// UpdateWorkOrderRequestPriority defines model for UpdateWorkOrderRequest.Priority.
+type UpdateWorkOrderRequestPriority string
+
 // Warehouse defines model for Warehouse.
 type Warehouse struct {
 	Address   *Address `json:"address"`
@@ -2358,6 +2393,7 @@ type WholesaleOrderList struct {
 
 // WorkOrder defines model for WorkOrder.
 type WorkOrder struct {
+	Assignee          *string              `json:"assignee,omitempty"`
 	BomId             string               `json:"bom_id"`
 	Components        []WorkOrderComponent `json:"components"`
 	CreatedAt         string               `json:"created_at"`
@@ -2365,6 +2401,7 @@ type WorkOrder struct {
 	HeldFrom          *string              `json:"held_from,omitempty"`
 	Id                string               `json:"id"`
 	LocationId        string               `json:"location_id"`
+	Notes             *string              `json:"notes,omitempty"`
 	Priority          string               `json:"priority"`
 	Quantity          int64                `json:"quantity"`
 	QuantityProduced  int64                `json:"quantity_produced"`
@@ -3424,6 +3461,11 @@ type CreateWorkOrderParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdateWorkOrderParams defines parameters for UpdateWorkOrder.
+type UpdateWorkOrderParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // WorkOrderActionCancelParams defines parameters for WorkOrderActionCancel.
 type WorkOrderActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -3456,6 +3498,11 @@ type WorkOrderActionStartParams struct {
 
 // CreateWorkOrderSDKParams defines parameters for CreateWorkOrderSDK.
 type CreateWorkOrderSDKParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateWorkOrderAliasParams defines parameters for UpdateWorkOrderAlias.
+type UpdateWorkOrderAliasParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3993,6 +4040,9 @@ type WholesaleOrderActionSubmitJSONRequestBody = ReasonRequest
 // CreateWorkOrderJSONRequestBody defines body for CreateWorkOrder for application/json ContentType.
 type CreateWorkOrderJSONRequestBody = CreateWorkOrderRequest
 
+// UpdateWorkOrderJSONRequestBody defines body for UpdateWorkOrder for application/json ContentType.
+type UpdateWorkOrderJSONRequestBody = UpdateWorkOrderRequest
+
 // WorkOrderActionCancelJSONRequestBody defines body for WorkOrderActionCancel for application/json ContentType.
 type WorkOrderActionCancelJSONRequestBody = ReasonRequest
 
@@ -4013,6 +4063,9 @@ type WorkOrderActionStartJSONRequestBody = ReasonRequest
 
 // CreateWorkOrderSDKJSONRequestBody defines body for CreateWorkOrderSDK for application/json ContentType.
 type CreateWorkOrderSDKJSONRequestBody = CreateWorkOrderRequest
+
+// UpdateWorkOrderAliasJSONRequestBody defines body for UpdateWorkOrderAlias for application/json ContentType.
+type UpdateWorkOrderAliasJSONRequestBody = UpdateWorkOrderRequest
 
 // WorkOrderActionSDKCancelJSONRequestBody defines body for WorkOrderActionSDKCancel for application/json ContentType.
 type WorkOrderActionSDKCancelJSONRequestBody = ReasonRequest
@@ -6683,6 +6736,20 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/work_orders/{id} (the `GetWorkOrder` operationId).
 	GetWorkOrder(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateWorkOrderWithBody Update a work order's priority, due date, assignee and notes
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+	UpdateWorkOrderWithBody(ctx context.Context, id string, params *UpdateWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWorkOrder Update a work order's priority, due date, assignee and notes
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+	UpdateWorkOrder(ctx context.Context, id string, params *UpdateWorkOrderParams, body UpdateWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// WorkOrderActionCancelWithBody Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 	//
 	// Takes any type of body and a specified content type.
@@ -6795,6 +6862,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/workorders/{id} (the `GetWorkOrderSDK` operationId).
 	GetWorkOrderSDK(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWorkOrderAliasWithBody Update a work order (the SDK's spelling)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+	UpdateWorkOrderAliasWithBody(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWorkOrderAlias Update a work order (the SDK's spelling)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+	UpdateWorkOrderAlias(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, body UpdateWorkOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WorkOrderActionSDKCancelWithBody Work order status action (SDK spelling)
 	//
@@ -13813,6 +13894,40 @@ func (c *Client) GetWorkOrder(ctx context.Context, id string, reqEditors ...Requ
 	return c.Client.Do(req)
 }
 
+// UpdateWorkOrderWithBody Update a work order's priority, due date, assignee and notes
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+func (c *Client) UpdateWorkOrderWithBody(ctx context.Context, id string, params *UpdateWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorkOrderRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWorkOrder Update a work order's priority, due date, assignee and notes
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+func (c *Client) UpdateWorkOrder(ctx context.Context, id string, params *UpdateWorkOrderParams, body UpdateWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorkOrderRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // WorkOrderActionCancelWithBody Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 //
 // Takes any type of body and a specified content type.
@@ -14086,6 +14201,40 @@ func (c *Client) CreateWorkOrderSDK(ctx context.Context, params *CreateWorkOrder
 // Corresponds with GET /v1/workorders/{id} (the `GetWorkOrderSDK` operationId).
 func (c *Client) GetWorkOrderSDK(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWorkOrderSDKRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWorkOrderAliasWithBody Update a work order (the SDK's spelling)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+func (c *Client) UpdateWorkOrderAliasWithBody(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorkOrderAliasRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWorkOrderAlias Update a work order (the SDK's spelling)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+func (c *Client) UpdateWorkOrderAlias(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, body UpdateWorkOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorkOrderAliasRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -28703,6 +28852,68 @@ func NewGetWorkOrderRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdateWorkOrderRequest calls the generic UpdateWorkOrder builder with application/json body
+func NewUpdateWorkOrderRequest(server string, id string, params *UpdateWorkOrderParams, body UpdateWorkOrderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWorkOrderRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateWorkOrderRequestWithBody constructs an http.Request for the UpdateWorkOrder method, with any body, and a specified content type
+func NewUpdateWorkOrderRequestWithBody(server string, id string, params *UpdateWorkOrderParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/work_orders/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewWorkOrderActionCancelRequest calls the generic WorkOrderActionCancel builder with application/json body
 func NewWorkOrderActionCancelRequest(server string, id string, params *WorkOrderActionCancelParams, body WorkOrderActionCancelJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -29220,6 +29431,68 @@ func NewGetWorkOrderSDKRequest(server string, id string) (*http.Request, error) 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateWorkOrderAliasRequest calls the generic UpdateWorkOrderAlias builder with application/json body
+func NewUpdateWorkOrderAliasRequest(server string, id string, params *UpdateWorkOrderAliasParams, body UpdateWorkOrderAliasJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWorkOrderAliasRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateWorkOrderAliasRequestWithBody constructs an http.Request for the UpdateWorkOrderAlias method, with any body, and a specified content type
+func NewUpdateWorkOrderAliasRequestWithBody(server string, id string, params *UpdateWorkOrderAliasParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/workorders/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -32536,6 +32809,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/work_orders/{id} (the `GetWorkOrder` operationId).
 	GetWorkOrderWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetWorkOrderResponse, error)
 
+	// UpdateWorkOrderWithBodyWithResponse Update a work order's priority, due date, assignee and notes
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+	UpdateWorkOrderWithBodyWithResponse(ctx context.Context, id string, params *UpdateWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorkOrderResponse, error)
+
+	// UpdateWorkOrderWithResponse Update a work order's priority, due date, assignee and notes
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+	UpdateWorkOrderWithResponse(ctx context.Context, id string, params *UpdateWorkOrderParams, body UpdateWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorkOrderResponse, error)
+
 	// WorkOrderActionCancelWithBodyWithResponse Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -32654,6 +32941,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/workorders/{id} (the `GetWorkOrderSDK` operationId).
 	GetWorkOrderSDKWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetWorkOrderSDKResponse, error)
+
+	// UpdateWorkOrderAliasWithBodyWithResponse Update a work order (the SDK's spelling)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+	UpdateWorkOrderAliasWithBodyWithResponse(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorkOrderAliasResponse, error)
+
+	// UpdateWorkOrderAliasWithResponse Update a work order (the SDK's spelling)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+	UpdateWorkOrderAliasWithResponse(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, body UpdateWorkOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorkOrderAliasResponse, error)
 
 	// WorkOrderActionSDKCancelWithBodyWithResponse Work order status action (SDK spelling)
 	//
@@ -50298,6 +50599,75 @@ func (r GetWorkOrderResponse) ContentType() string {
 	return ""
 }
 
+type UpdateWorkOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWorkOrderResponse) GetJSON200() *WorkOrder {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWorkOrderResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWorkOrderResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateWorkOrderResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateWorkOrderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWorkOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWorkOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWorkOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWorkOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type WorkOrderActionCancelResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -50961,6 +51331,75 @@ func (r GetWorkOrderSDKResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetWorkOrderSDKResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateWorkOrderAliasResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWorkOrderAliasResponse) GetJSON200() *WorkOrder {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWorkOrderAliasResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWorkOrderAliasResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateWorkOrderAliasResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateWorkOrderAliasResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWorkOrderAliasResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWorkOrderAliasResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWorkOrderAliasResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWorkOrderAliasResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -56914,6 +57353,32 @@ func (c *ClientWithResponses) GetWorkOrderWithResponse(ctx context.Context, id s
 	return ParseGetWorkOrderResponse(rsp)
 }
 
+// UpdateWorkOrderWithBodyWithResponse Update a work order's priority, due date, assignee and notes
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+func (c *ClientWithResponses) UpdateWorkOrderWithBodyWithResponse(ctx context.Context, id string, params *UpdateWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorkOrderResponse, error) {
+	rsp, err := c.UpdateWorkOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorkOrderResponse(rsp)
+}
+
+// UpdateWorkOrderWithResponse Update a work order's priority, due date, assignee and notes
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/work_orders/{id} (the `UpdateWorkOrder` operationId).
+func (c *ClientWithResponses) UpdateWorkOrderWithResponse(ctx context.Context, id string, params *UpdateWorkOrderParams, body UpdateWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorkOrderResponse, error) {
+	rsp, err := c.UpdateWorkOrder(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorkOrderResponse(rsp)
+}
+
 // WorkOrderActionCancelWithBodyWithResponse Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -57133,6 +57598,32 @@ func (c *ClientWithResponses) GetWorkOrderSDKWithResponse(ctx context.Context, i
 		return nil, err
 	}
 	return ParseGetWorkOrderSDKResponse(rsp)
+}
+
+// UpdateWorkOrderAliasWithBodyWithResponse Update a work order (the SDK's spelling)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+func (c *ClientWithResponses) UpdateWorkOrderAliasWithBodyWithResponse(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorkOrderAliasResponse, error) {
+	rsp, err := c.UpdateWorkOrderAliasWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorkOrderAliasResponse(rsp)
+}
+
+// UpdateWorkOrderAliasWithResponse Update a work order (the SDK's spelling)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/workorders/{id} (the `UpdateWorkOrderAlias` operationId).
+func (c *ClientWithResponses) UpdateWorkOrderAliasWithResponse(ctx context.Context, id string, params *UpdateWorkOrderAliasParams, body UpdateWorkOrderAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorkOrderAliasResponse, error) {
+	rsp, err := c.UpdateWorkOrderAlias(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorkOrderAliasResponse(rsp)
 }
 
 // WorkOrderActionSDKCancelWithBodyWithResponse Work order status action (SDK spelling)
@@ -71042,6 +71533,60 @@ func ParseGetWorkOrderResponse(rsp *http.Response) (*GetWorkOrderResponse, error
 	return response, nil
 }
 
+// ParseUpdateWorkOrderResponse parses an HTTP response from a UpdateWorkOrderWithResponse call
+func ParseUpdateWorkOrderResponse(rsp *http.Response) (*UpdateWorkOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWorkOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseWorkOrderActionCancelResponse parses an HTTP response from a WorkOrderActionCancelWithResponse call
 func ParseWorkOrderActionCancelResponse(rsp *http.Response) (*WorkOrderActionCancelResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -71548,6 +72093,60 @@ func ParseGetWorkOrderSDKResponse(rsp *http.Response) (*GetWorkOrderSDKResponse,
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateWorkOrderAliasResponse parses an HTTP response from a UpdateWorkOrderAliasWithResponse call
+func ParseUpdateWorkOrderAliasResponse(rsp *http.Response) (*UpdateWorkOrderAliasResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWorkOrderAliasResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

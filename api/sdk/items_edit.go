@@ -41,64 +41,89 @@ func (e itemsEdit) get(x *exchange, id string) (map[string]any, *answer) {
 	return a.object(), nil
 }
 
-func (e itemsEdit) put(x *exchange, id string, lines []map[string]any) answer {
-	items := make([]any, len(lines))
-	for i, l := range lines {
-		items[i] = l
-	}
-	return x.call(http.MethodPut, e.native+"/"+url.PathEscape(id), nil, map[string]any{"items": items})
+// edit rewrites the parent's lines with change, at the version read (rewrite).
+func (e itemsEdit) edit(x *exchange, id string, change func(p map[string]any, lines []map[string]any) []map[string]any) answer {
+	return rewrite(x, e.native+"/"+url.PathEscape(id), func(p map[string]any) map[string]any {
+		lines := change(p, e.lines(p))
+		items := make([]any, len(lines))
+		for i, l := range lines {
+			items[i] = l
+		}
+		return map[string]any{"items": items}
+	})
 }
 
 // add adds the SDK's lines to the parent.
 func (e itemsEdit) add(x *exchange, id string, ins ...map[string]any) answer {
-	p, b := e.get(x, id)
-	if b != nil {
-		return *b
-	}
-	lines := e.lines(p)
-next:
-	for _, in := range ins {
-		add := e.in(in, map[string]any{})
-		for _, l := range lines {
-			if l["sku"] == add["sku"] {
-				l["quantity"] = num(l["quantity"]) + num(add["quantity"])
-				continue next
+	return e.edit(x, id, func(_ map[string]any, lines []map[string]any) []map[string]any {
+	next:
+		for _, in := range ins {
+			add := e.in(in, map[string]any{})
+			for _, l := range lines {
+				if l["sku"] == add["sku"] {
+					l["quantity"] = num(l["quantity"]) + num(add["quantity"])
+					continue next
+				}
 			}
+			lines = append(lines, add)
 		}
-		lines = append(lines, add)
-	}
-	return e.put(x, id, lines)
+		return lines
+	})
 }
 
 // change rewrites the parent's lines whose field key is val with the SDK's line.
 func (e itemsEdit) change(x *exchange, id, key string, val any, in map[string]any) answer {
-	p, b := e.get(x, id)
-	if b != nil {
-		return *b
-	}
-	lines, natives := e.lines(p), e.natives(p)
-	for i := range lines {
-		if natives[i][key] == val {
-			lines[i] = e.in(in, lines[i])
+	return e.edit(x, id, func(p map[string]any, lines []map[string]any) []map[string]any {
+		for i, n := range e.natives(p) {
+			if n[key] == val {
+				lines[i] = e.in(in, lines[i])
+			}
 		}
-	}
-	return e.put(x, id, lines)
+		return lines
+	})
 }
 
 // remove drops the parent's lines whose field key is val.
 func (e itemsEdit) remove(x *exchange, id, key string, val any) answer {
-	p, b := e.get(x, id)
-	if b != nil {
-		return *b
-	}
-	var kept []map[string]any
-	lines, natives := e.lines(p), e.natives(p)
-	for i := range lines {
-		if natives[i][key] != val {
-			kept = append(kept, lines[i])
+	return e.edit(x, id, func(p map[string]any, lines []map[string]any) []map[string]any {
+		var kept []map[string]any
+		for i, n := range e.natives(p) {
+			if n[key] != val {
+				kept = append(kept, lines[i])
+			}
+		}
+		return kept
+	})
+}
+
+// rewrite reads a native resource, makes the body of its PUT from what it read and writes
+// it at the version read; when another write came between (412) it reads again, three
+// times at most. An SDK method that edits part of a resource (a line, a note) loses no
+// concurrent edit this way.
+func rewrite(x *exchange, path string, change func(cur map[string]any) map[string]any) answer {
+	var a answer
+	for range 3 {
+		cur := x.call(http.MethodGet, path, nil, nil)
+		if !cur.ok() {
+			return cur
+		}
+		a = x.callAt(http.MethodPut, path, cur.object()["version"], change(cur.object()))
+		if a.status != http.StatusPreconditionFailed {
+			return a
 		}
 	}
-	return e.put(x, id, kept)
+	return a
+}
+
+// appendNote adds a note to a resource that keeps one notes text: a line of its own.
+func appendNote(x *exchange, path, note string) answer {
+	return rewrite(x, path, func(cur map[string]any) map[string]any {
+		notes := str(cur["notes"])
+		if notes != "" {
+			notes += "\n"
+		}
+		return map[string]any{"notes": notes + note}
+	})
 }
 
 func (e itemsEdit) natives(parent map[string]any) []map[string]any {

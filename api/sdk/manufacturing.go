@@ -143,7 +143,8 @@ func workOrders() *resource {
 	r := &resource{
 		path: "workorders", native: "/v1/work_orders", single: "workorder", list: "workorders",
 		m: mapping{
-			fields: []string{"id", "bom_id", "quantity", "location_id", "priority", "due_date"},
+			fields: []string{"id", "bom_id", "quantity", "location_id", "priority", "due_date", "assignee", "notes"},
+			rename: map[string]string{"assigned_to": "assignee"},
 			values: map[string][]string{
 				"priority": {"CRITICAL=URGENT", "MEDIUM=NORMAL", "ROUTINE=LOW"},
 				"status":   {"DRAFT=PLANNED", "SCHEDULED=RELEASED"},
@@ -169,8 +170,9 @@ func workOrders() *resource {
 				m["object"] = "workorder"
 			},
 		},
-		query: map[string]string{"status": "status", "priority": "priority", "asset_id": "bom_id", "facility_id": "location_id", "from": "created_after", "to": "created_before"},
-		del:   "cancel",
+		query:  map[string]string{"status": "status", "priority": "priority", "asset_id": "bom_id", "facility_id": "location_id", "from": "created_after", "to": "created_before"},
+		update: true,
+		del:    "cancel",
 		onCreate: func(m map[string]any) {
 			if m["quantity"] == nil {
 				if md, ok := m["metadata"].(map[string]any); !ok || md["quantity"] == nil {
@@ -200,8 +202,16 @@ func workOrders() *resource {
 				r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/complete", nil, map[string]any{}))
 			}
 		}},
-		{method: http.MethodPost, path: "{id}/assign", why: "StateSet One assigns no workers to work orders"},
-		{method: http.MethodPost, path: "{id}/notes", why: "a work order's notes are given with each action"},
+		{method: http.MethodPost, path: "{id}/assign", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, x.call(http.MethodPut, r.native+"/"+url.PathEscape(v[0]), nil, map[string]any{"assignee": first(in["worker_id"], in["assignee"])}))
+			}
+		}},
+		{method: http.MethodPost, path: "{id}/notes", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, appendNote(x, r.native+"/"+url.PathEscape(v[0]), str(in["note"])))
+			}
+		}},
 		{method: http.MethodPost, path: "{id}/resources", why: "a work order's resources are its bill of materials' components"},
 		{method: http.MethodPost, path: "{id}/quality-checks", why: "StateSet One keeps no quality checks"},
 		{method: http.MethodPut, path: "{id}/tasks/{task}", why: "StateSet One keeps no work order tasks"},

@@ -54,8 +54,11 @@ func keep(fields ...string) (in, out func(map[string]any)) {
 
 // str is a metadata value: strings as they are, anything else as JSON.
 func str(v any) string {
-	if s, ok := v.(string); ok {
+	switch s := v.(type) {
+	case string:
 		return s
+	case nil:
+		return "" // absent
 	}
 	b, _ := json.Marshal(v)
 	return string(b)

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -208,6 +209,16 @@ func (a answer) object() map[string]any {
 // Idempotency-Key, suffixed when the request makes more than one write, so a retried SDK
 // request repeats none of them.
 func (x *exchange) call(method, path string, query url.Values, body any) answer {
+	return x.callWith(method, path, query, body, nil)
+}
+
+// callAt is call on the version of the resource read: a write answers 412 when another
+// came between the read and it (If-Match), so a read-modify-write loses nothing.
+func (x *exchange) callAt(method, path string, version any, body any) answer {
+	return x.callWith(method, path, nil, body, http.Header{"If-Match": {strconv.Quote(strconv.FormatFloat(num(version), 'f', -1, 64))}})
+}
+
+func (x *exchange) callWith(method, path string, query url.Values, body any, extra http.Header) answer {
 	var rd *bytes.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -227,6 +238,9 @@ func (x *exchange) call(method, path string, query url.Values, body any) answer 
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range extra {
+		req.Header[k] = v
 	}
 	if method != http.MethodGet {
 		if k := x.r.Header.Get("Idempotency-Key"); k != "" {
