@@ -54,6 +54,19 @@ func (s *Server) createReturn(w http.ResponseWriter, r *http.Request) {
 }
 
 // returnAction is POST /v1/returns/{id}/{action} {reason}.
+// updateReturnRequest is the body of PUT /v1/returns/{id}: its notes.
+type updateReturnRequest struct {
+	Notes *string `json:"notes,omitempty"`
+}
+
+// updateReturn is PUT /v1/returns/{id}: the notes, in any status.
+func (s *Server) updateReturn(w http.ResponseWriter, r *http.Request) {
+	var in updateReturnRequest
+	command(s, w, r, returnOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Return], error) {
+		return s.cmd.Returns().UpdateReturn(r.Context(), mux.Vars(r)["id"], domain.UpdateReturn{Notes: in.Notes}, opts...)
+	})
+}
+
 func (s *Server) returnAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, returnOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Return], error) {
 		return s.cmd.Returns().Act(r.Context(), id, action, reason, opts...)

@@ -80,6 +80,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/returns", "returns:read", s.listReturns)
 	s.handle(r, http.MethodPost, "/v1/returns", "returns:write", s.createReturn)
 	s.handle(r, http.MethodGet, "/v1/returns/{id}", "returns:read", s.getReturn)
+	s.handle(r, http.MethodPut, "/v1/returns/{id}", "returns:write", s.updateReturn)
 	s.handle(r, http.MethodGet, "/v1/returns/{id}/history", "returns:read", s.returnHistory)
 	s.handle(r, http.MethodPost, "/v1/returns/{id}/inspect", "returns:write", s.inspectReturn)
 	s.handle(r, http.MethodPost, "/v1/returns/{id}/refund", "returns:write", s.refundReturn)
@@ -190,6 +191,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/shipments", "warehouses:read", s.listShipments)
 	s.handle(r, http.MethodPost, "/v1/shipments", "warehouses:write", s.createShipment)
 	s.handle(r, http.MethodGet, "/v1/shipments/{id}", "warehouses:read", s.getShipment)
+	s.handle(r, http.MethodPut, "/v1/shipments/{id}", "warehouses:write", s.updateShipment)
 	s.handle(r, http.MethodGet, "/v1/shipments/{id}/history", "warehouses:read", s.shipmentHistory)
 	s.handle(r, http.MethodPost, "/v1/shipments/{id}/{action:ship|deliver|cancel}", "warehouses:write", s.shipmentAction)
 

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -254,6 +255,30 @@ func (s *Server) createShipment(w http.ResponseWriter, r *http.Request) {
 		o.v.Check(domain.ValidID(orderID), "order_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.Shipment], error) {
 		return s.cmd.Warehouse().CreateShipment(r.Context(), orderID, cmd, opts...)
+	})
+}
+
+// updateShipmentRequest is the body of PUT /v1/shipments/{id}: the fields given replace
+// the old values (packages all of them).
+type updateShipmentRequest struct {
+	Carrier        *string          `json:"carrier,omitempty"`
+	TrackingNumber *string          `json:"tracking_number,omitempty"`
+	Packages       []domain.Package `json:"packages,omitempty"`
+}
+
+// updateShipment is PUT /v1/shipments/{id}, until delivered or cancelled.
+func (s *Server) updateShipment(w http.ResponseWriter, r *http.Request) {
+	var cmd domain.UpdateShipment
+	command(s, w, r, shipmentOf, func(o *object) {
+		var in updateShipmentRequest
+		o.fill(&in)
+		cmd.Carrier, cmd.TrackingNumber = in.Carrier, in.TrackingNumber
+		if o.has("packages") {
+			p := slices.Clone(in.Packages)
+			cmd.Packages = &p
+		}
+	}, func(opts []commands.Option) (commands.Result[domain.Shipment], error) {
+		return s.cmd.Warehouse().UpdateShipment(r.Context(), mux.Vars(r)["id"], cmd, opts...)
 	})
 }
 

@@ -318,3 +318,8 @@ func (m Returns) Get(ctx context.Context, id string) (*domain.Return, error) {
 func (m Returns) At(ctx context.Context, id string, pos uint64) (*domain.Return, error) {
 	return loadExisting[domain.Return](ctx, m.h, "return", id, pos)
 }
+
+// UpdateReturn edits a return's notes.
+func (m Returns) UpdateReturn(ctx context.Context, id string, cmd domain.UpdateReturn, opts ...Option) (Result[domain.Return], error) {
+	return onExisting(ctx, m.h, "return", id, opts, func(r *domain.Return) ([]domain.Event, error) { return r.Update(cmd) })
+}

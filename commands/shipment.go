@@ -76,3 +76,8 @@ func (h *Handler) deliverOrderIfShipped(ctx context.Context, orderID string, opt
 func (m Warehouse) Shipment(ctx context.Context, id string) (*domain.Shipment, error) {
 	return loadExisting[domain.Shipment](ctx, m.h, "shipment", id, 0)
 }
+
+// UpdateShipment edits how a shipment travels: carrier, tracking number, packages.
+func (m Warehouse) UpdateShipment(ctx context.Context, id string, cmd domain.UpdateShipment, opts ...Option) (Result[domain.Shipment], error) {
+	return onExisting(ctx, m.h, "shipment", id, opts, func(s *domain.Shipment) ([]domain.Event, error) { return s.Update(cmd) })
+}

@@ -228,6 +228,7 @@ type ReturnReopened struct {
 }
 
 func (ReturnRequested) EventType() string { return "ReturnRequested" }
+func (ReturnUpdated) EventType() string   { return "ReturnUpdated" }
 func (ReturnApproved) EventType() string  { return "ReturnApproved" }
 func (ReturnRejected) EventType() string  { return "ReturnRejected" }
 func (ReturnReceived) EventType() string  { return "ReturnReceived" }
@@ -239,6 +240,7 @@ func (ReturnReopened) EventType() string  { return "ReturnReopened" }
 
 func returnEvents(r *Registry) {
 	Register[ReturnRequested](r, "return", 1, nil)
+	Register[ReturnUpdated](r, "return", 1, nil)
 	Register[ReturnApproved](r, "return", 1, nil)
 	Register[ReturnRejected](r, "return", 1, nil)
 	Register[ReturnReceived](r, "return", 1, nil)
@@ -341,6 +343,41 @@ func (r *Return) Create(cmd CreateReturn) ([]Event, error) {
 // Reopening a REJECTED return makes it hold its quantities against the order again
 // without rechecking what is still returnable: the command handler checks that first.
 func (r *Return) Act(action, reason string) ([]Event, error) {
+	return r.act(action, reason)
+}
+
+// UpdateReturn edits a return's notes (its lines hold quantities against the order and
+// change only by a new return).
+type UpdateReturn struct {
+	Notes *string
+}
+
+// ReturnUpdated: the return's notes changed.
+type ReturnUpdated struct {
+	ReturnID string  `json:"return_id"`
+	OrderID  string  `json:"order_id"`
+	Notes    *string `json:"notes,omitempty"`
+}
+
+// Update decides an edit of the notes, in any status; nothing changed, no event.
+func (r *Return) Update(cmd UpdateReturn) ([]Event, error) {
+	if !r.Exists() {
+		return nil, ErrNotFound
+	}
+	var v Validation
+	v.Check(len(or(cmd.Notes, r.Notes)) <= 10000, "notes", "at most 10000 characters")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := ReturnUpdated{ReturnID: r.ID, OrderID: r.OrderID, Notes: edited(&changed, r.Notes, cmd.Notes)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
+func (r *Return) act(action, reason string) ([]Event, error) {
 	if !r.Exists() {
 		return nil, ErrNotFound
 	}
@@ -450,6 +487,8 @@ func (r *Return) Apply(env Envelope) {
 			Currency: e.Currency, Items: slices.Clone(e.Items), Notes: e.Notes, Status: ReturnStatusRequested,
 			CreatedAt: env.Time,
 		}
+	case ReturnUpdated:
+		put(&r.Notes, e.Notes)
 	case ReturnApproved:
 		r.Status = ReturnStatusApproved
 	case ReturnReceived:

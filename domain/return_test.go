@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ var returnGoldens = map[string]Event{
 			{LineID: "line_1", SKU: "MUG-BLUE", Quantity: 2, UnitPrice: 1299, Reason: "DEFECTIVE", Condition: "OPENED"},
 			{LineID: "line_2", SKU: "TEE-M", Quantity: 1, UnitPrice: 2500, Reason: "NO_LONGER_NEEDED"},
 		}},
+	"ReturnUpdated.v1":  ReturnUpdated{ReturnID: "ret_1", OrderID: "ord_1", Notes: ptr("Photos received.")},
 	"ReturnApproved.v1": ReturnApproved{ReturnID: "ret_1", OrderID: "ord_1", Reason: "within 30 days"},
 	"ReturnRejected.v1": ReturnRejected{ReturnID: "ret_1", OrderID: "ord_1", From: ReturnStatusRequested, Reason: "outside the return window"},
 	"ReturnReceived.v1": ReturnReceived{ReturnID: "ret_1", OrderID: "ord_1"},
@@ -387,5 +389,35 @@ func TestReturnCloneIsDeep(t *testing.T) {
 	cp.Items[0].SKU = "X"
 	if r.Items[0].SKU == "X" {
 		t.Error("clone shares items")
+	}
+}
+
+func TestReturnUpdate(t *testing.T) {
+	long := strings.Repeat("n", 10001)
+	for _, c := range []struct {
+		name   string
+		status ReturnStatus
+		cmd    UpdateReturn
+		want   []Event
+		err    string
+	}{
+		{"notes while received", ReturnStatusReceived, UpdateReturn{Notes: ptr("photos in")},
+			[]Event{ReturnUpdated{ReturnID: returnIn(ReturnStatusReceived).ID, OrderID: returnIn(ReturnStatusReceived).OrderID, Notes: ptr("photos in")}}, ""},
+		{"notes once closed", ReturnStatusClosed, UpdateReturn{Notes: ptr("photos in")},
+			[]Event{ReturnUpdated{ReturnID: returnIn(ReturnStatusClosed).ID, OrderID: returnIn(ReturnStatusClosed).OrderID, Notes: ptr("photos in")}}, ""},
+		{"nothing given", ReturnStatusRequested, UpdateReturn{}, nil, ""},
+		{"too long", ReturnStatusRequested, UpdateReturn{Notes: &long}, nil, "validation"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := returnIn(c.status)
+			got, err := r.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			if fold(r, got...); len(got) > 0 && (r.Notes != "photos in" || r.Status != c.status) {
+				t.Errorf("after the edit: %+v", r)
+			}
+		})
 	}
 }

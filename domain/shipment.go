@@ -71,6 +71,57 @@ type CreateShipment struct {
 	TrackingNumber string
 }
 
+// checkShipmentDetails checks how a shipment travels.
+func checkShipmentDetails(v *Validation, carrier, tracking string, packages []Package) {
+	v.Check(len(carrier) <= 100, "carrier", "must be at most 100 characters")
+	v.Check(len(tracking) <= 100, "tracking_number", "must be at most 100 characters")
+	v.Check(len(packages) <= 100, "packages", "must hold at most 100 packages")
+	for i, p := range packages {
+		f := "packages[" + strconv.Itoa(i) + "]."
+		v.Check(len(p.Reference) <= 100, f+"reference", "must be at most 100 characters")
+		v.Check(p.WeightGrams >= 0 && p.LengthCM >= 0 && p.WidthCM >= 0 && p.HeightCM >= 0, f+"weight_grams", "sizes and weight must not be negative")
+	}
+}
+
+// UpdateShipment edits how a shipment travels; nil leaves a field alone, Packages
+// replaces them all.
+type UpdateShipment struct {
+	Carrier, TrackingNumber *string
+	Packages                *[]Package
+}
+
+// ShipmentUpdated: how the shipment travels changed; only what changed is present.
+type ShipmentUpdated struct {
+	ShipmentID     string     `json:"shipment_id"`
+	OrderID        string     `json:"order_id"`
+	Carrier        *string    `json:"carrier,omitempty"`
+	TrackingNumber *string    `json:"tracking_number,omitempty"`
+	Packages       *[]Package `json:"packages,omitempty"`
+}
+
+// Update decides an edit until the shipment is delivered or cancelled (a
+// *TransitionError); nothing changed, no event.
+func (s *Shipment) Update(cmd UpdateShipment) ([]Event, error) {
+	if !s.Exists() {
+		return nil, ErrNotFound
+	}
+	if s.Status == ShipmentStatusDelivered || s.Status == ShipmentStatusCancelled {
+		return nil, &TransitionError{Entity: "shipment", From: string(s.Status), Action: "update"}
+	}
+	var v Validation
+	checkShipmentDetails(&v, or(cmd.Carrier, s.Carrier), or(cmd.TrackingNumber, s.TrackingNumber), or(cmd.Packages, s.Packages))
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := ShipmentUpdated{ShipmentID: s.ID, OrderID: s.OrderID, Carrier: edited(&changed, s.Carrier, cmd.Carrier),
+		TrackingNumber: edited(&changed, s.TrackingNumber, cmd.TrackingNumber), Packages: editedSlice(&changed, s.Packages, cmd.Packages)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
 // shippableStatuses are the order statuses a shipment may be made for.
 var shippableStatuses = []OrderStatus{OrderStatusConfirmed, OrderStatusProcessing, OrderStatusPartiallyShipped}
 
@@ -78,14 +129,7 @@ var shippableStatuses = []OrderStatus{OrderStatusConfirmed, OrderStatusProcessin
 func (s *Shipment) Create(cmd CreateShipment) ([]Event, error) {
 	var v Validation
 	v.Check(ValidID(cmd.ShipmentID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	v.Check(len(cmd.Carrier) <= 100, "carrier", "must be at most 100 characters")
-	v.Check(len(cmd.TrackingNumber) <= 100, "tracking_number", "must be at most 100 characters")
-	v.Check(len(cmd.Packages) <= 100, "packages", "must hold at most 100 packages")
-	for i, p := range cmd.Packages {
-		f := "packages[" + strconv.Itoa(i) + "]."
-		v.Check(len(p.Reference) <= 100, f+"reference", "must be at most 100 characters")
-		v.Check(p.WeightGrams >= 0 && p.LengthCM >= 0 && p.WidthCM >= 0 && p.HeightCM >= 0, f+"weight_grams", "sizes and weight must not be negative")
-	}
+	checkShipmentDetails(&v, cmd.Carrier, cmd.TrackingNumber, cmd.Packages)
 	o := cmd.Order
 	if o == nil || !o.Exists() {
 		v.Add("order_id", "no such order")
@@ -168,6 +212,12 @@ func (s *Shipment) Apply(env Envelope) {
 		*s = Shipment{ID: e.ShipmentID, OrderID: e.OrderID, WarehouseID: e.WarehouseID, Lines: slices.Clone(e.Lines),
 			Packages: slices.Clone(e.Packages), Carrier: e.Carrier, TrackingNumber: e.TrackingNumber,
 			Status: ShipmentStatusCreated, CreatedAt: env.Time}
+	case ShipmentUpdated:
+		put(&s.Carrier, e.Carrier)
+		put(&s.TrackingNumber, e.TrackingNumber)
+		if e.Packages != nil {
+			s.Packages = slices.Clone(*e.Packages)
+		}
 	case ShipmentShipped:
 		s.Status = ShipmentStatusShipped
 		at := env.Time
@@ -227,12 +277,14 @@ type ShipmentCancelled struct {
 }
 
 func (ShipmentCreated) EventType() string   { return "ShipmentCreated" }
+func (ShipmentUpdated) EventType() string   { return "ShipmentUpdated" }
 func (ShipmentShipped) EventType() string   { return "ShipmentShipped" }
 func (ShipmentDelivered) EventType() string { return "ShipmentDelivered" }
 func (ShipmentCancelled) EventType() string { return "ShipmentCancelled" }
 
 func shipmentEvents(r *Registry) {
 	Register[ShipmentCreated](r, "shipment", 1, nil)
+	Register[ShipmentUpdated](r, "shipment", 1, nil)
 	Register[ShipmentShipped](r, "shipment", 1, nil)
 	Register[ShipmentDelivered](r, "shipment", 1, nil)
 	Register[ShipmentCancelled](r, "shipment", 1, nil)

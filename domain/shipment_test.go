@@ -13,6 +13,8 @@ var shipmentGoldens = map[string]Event{
 	"ShipmentCreated.v1": ShipmentCreated{ShipmentID: "shp_1", OrderID: "o1", WarehouseID: "reno",
 		Lines: []ShippedLine{{LineID: "1", SKU: "MUG", Quantity: 2}}, Packages: []Package{{Reference: "BOX-1", WeightGrams: 1200, LengthCM: 30, WidthCM: 20, HeightCM: 10}},
 		Carrier: "UPS", TrackingNumber: "1Z999"},
+	"ShipmentUpdated.v1": ShipmentUpdated{ShipmentID: "shp_1", OrderID: "o1", TrackingNumber: ptr("1Z999AA10123456785"),
+		Packages: &[]Package{{Reference: "BOX-1", WeightGrams: 1200, LengthCM: 30, WidthCM: 20, HeightCM: 10}}},
 	"ShipmentShipped.v1": ShipmentShipped{ShipmentID: "shp_1", OrderID: "o1", WarehouseID: "reno",
 		Lines: []ShippedLine{{LineID: "1", SKU: "MUG", Quantity: 2}}, Carrier: "UPS", TrackingNumber: "1Z999"},
 	"ShipmentDelivered.v1": ShipmentDelivered{ShipmentID: "shp_1", OrderID: "o1"},
@@ -79,5 +81,34 @@ func TestShipmentCreationAndTheOrdersShipOnce(t *testing.T) {
 	}
 	if again, err := o.Ship(s.ShipOrderCommand()); err != nil || again != nil {
 		t.Fatalf("shipping the same shipment again: %v %v", again, err)
+	}
+}
+
+func TestShipmentUpdate(t *testing.T) {
+	pkgs := &[]Package{{Reference: "BOX-1", WeightGrams: 900}}
+	for _, c := range []struct {
+		name   string
+		status ShipmentStatus
+		cmd    UpdateShipment
+		err    string
+		events int
+	}{
+		{"tracking once shipped", ShipmentStatusShipped, UpdateShipment{TrackingNumber: ptr("1Z2"), Packages: pkgs}, "", 1},
+		{"the same carrier changes nothing", ShipmentStatusCreated, UpdateShipment{Carrier: ptr(shipmentIn(t, ShipmentStatusCreated).Carrier)}, "", 0},
+		{"a negative weight", ShipmentStatusCreated, UpdateShipment{Packages: &[]Package{{WeightGrams: -1}}}, "validation", 0},
+		{"delivered is done", ShipmentStatusDelivered, UpdateShipment{TrackingNumber: ptr("1Z2")}, "transition", 0},
+		{"cancelled is done", ShipmentStatusCancelled, UpdateShipment{TrackingNumber: ptr("1Z2")}, "transition", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := shipmentIn(t, c.status)
+			got, err := s.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if len(got) != c.events {
+				t.Fatalf("events %v, want %d", got, c.events)
+			}
+			if fold(s, got...); c.events > 0 && (s.TrackingNumber != "1Z2" || len(s.Packages) != 1 || s.Status != c.status) {
+				t.Errorf("after the edit: %+v", s)
+			}
+		})
 	}
 }

@@ -2148,6 +2148,24 @@ type UpdatePurchaseOrderRequest struct {
 	PaymentTerms *string `json:"payment_terms,omitempty"`
 }
 
+// UpdateReturnRequest defines model for UpdateReturnRequest.
+type UpdateReturnRequest struct {
+	Notes *string `json:"notes,omitempty"`
+}
+
+// UpdateShipmentRequest defines model for UpdateShipmentRequest.
+type UpdateShipmentRequest struct {
+	Carrier  *string `json:"carrier,omitempty"`
+	Packages *[]*struct {
+		HeightCm    *int64  `json:"height_cm,omitempty"`
+		LengthCm    *int64  `json:"length_cm,omitempty"`
+		Reference   *string `json:"reference,omitempty"`
+		WeightGrams *int64  `json:"weight_grams,omitempty"`
+		WidthCm     *int64  `json:"width_cm,omitempty"`
+	} `json:"packages,omitempty"`
+	TrackingNumber *string `json:"tracking_number,omitempty"`
+}
+
 // UpdateSupplierRequest defines model for UpdateSupplierRequest.
 type UpdateSupplierRequest struct {
 	Addresses *[]*struct {
@@ -3084,6 +3102,11 @@ type CreateReturnParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdateReturnParams defines parameters for UpdateReturn.
+type UpdateReturnParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ChangeReturnStatusApproveParams defines parameters for ChangeReturnStatusApprove.
 type ChangeReturnStatusApproveParams struct {
 	// IfMatch the ETag (version) the write is based on
@@ -3142,6 +3165,11 @@ type ChangeReturnStatusReopenParams struct {
 
 // CreateShipmentParams defines parameters for CreateShipment.
 type CreateShipmentParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateShipmentParams defines parameters for UpdateShipment.
+type UpdateShipmentParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3869,6 +3897,9 @@ type ReleaseReservationJSONRequestBody = EmptyRequest
 // CreateReturnJSONRequestBody defines body for CreateReturn for application/json ContentType.
 type CreateReturnJSONRequestBody = CreateReturnRequest
 
+// UpdateReturnJSONRequestBody defines body for UpdateReturn for application/json ContentType.
+type UpdateReturnJSONRequestBody = UpdateReturnRequest
+
 // ChangeReturnStatusApproveJSONRequestBody defines body for ChangeReturnStatusApprove for application/json ContentType.
 type ChangeReturnStatusApproveJSONRequestBody = ReasonRequest
 
@@ -3895,6 +3926,9 @@ type ChangeReturnStatusReopenJSONRequestBody = ReasonRequest
 
 // CreateShipmentJSONRequestBody defines body for CreateShipment for application/json ContentType.
 type CreateShipmentJSONRequestBody = CreateShipmentRequest
+
+// UpdateShipmentJSONRequestBody defines body for UpdateShipment for application/json ContentType.
+type UpdateShipmentJSONRequestBody = UpdateShipmentRequest
 
 // ShipmentActionCancelJSONRequestBody defines body for ShipmentActionCancel for application/json ContentType.
 type ShipmentActionCancelJSONRequestBody = ReasonRequest
@@ -5966,6 +6000,20 @@ type ClientInterface interface {
 	// GetReturn performs a GET /v1/returns/{id} (the `GetReturn` operationId) request.
 	GetReturn(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateReturnWithBody Update a return's notes
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+	UpdateReturnWithBody(ctx context.Context, id Id, params *UpdateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateReturn Update a return's notes
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+	UpdateReturn(ctx context.Context, id Id, params *UpdateReturnParams, body UpdateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ChangeReturnStatusApproveWithBody performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
 	// with any type of body and a specified content type.
 	ChangeReturnStatusApproveWithBody(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6056,6 +6104,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/shipments/{id} (the `GetShipment` operationId).
 	GetShipment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateShipmentWithBody Update how a shipment travels (carrier, tracking number, packages)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+	UpdateShipmentWithBody(ctx context.Context, id string, params *UpdateShipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateShipment Update how a shipment travels (carrier, tracking number, packages)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+	UpdateShipment(ctx context.Context, id string, params *UpdateShipmentParams, body UpdateShipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ShipmentActionCancelWithBody Ship, deliver or cancel a shipment
 	//
@@ -11684,6 +11746,40 @@ func (c *Client) GetReturn(ctx context.Context, id Id, reqEditors ...RequestEdit
 	return c.Client.Do(req)
 }
 
+// UpdateReturnWithBody Update a return's notes
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+func (c *Client) UpdateReturnWithBody(ctx context.Context, id Id, params *UpdateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReturnRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateReturn Update a return's notes
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+func (c *Client) UpdateReturn(ctx context.Context, id Id, params *UpdateReturnParams, body UpdateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateReturnRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ChangeReturnStatusApproveWithBody performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
 // with any type of body and a specified content type.
 func (c *Client) ChangeReturnStatusApproveWithBody(ctx context.Context, id Id, params *ChangeReturnStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11975,6 +12071,40 @@ func (c *Client) CreateShipment(ctx context.Context, params *CreateShipmentParam
 // Corresponds with GET /v1/shipments/{id} (the `GetShipment` operationId).
 func (c *Client) GetShipment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetShipmentRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateShipmentWithBody Update how a shipment travels (carrier, tracking number, packages)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+func (c *Client) UpdateShipmentWithBody(ctx context.Context, id string, params *UpdateShipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateShipmentRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateShipment Update how a shipment travels (carrier, tracking number, packages)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+func (c *Client) UpdateShipment(ctx context.Context, id string, params *UpdateShipmentParams, body UpdateShipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateShipmentRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -23843,6 +23973,68 @@ func NewGetReturnRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdateReturnRequest calls the generic UpdateReturn builder with application/json body
+func NewUpdateReturnRequest(server string, id Id, params *UpdateReturnParams, body UpdateReturnJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateReturnRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateReturnRequestWithBody constructs an http.Request for the UpdateReturn method, with any body, and a specified content type
+func NewUpdateReturnRequestWithBody(server string, id Id, params *UpdateReturnParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/returns/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewChangeReturnStatusApproveRequest calls the generic ChangeReturnStatusApprove builder with application/json body
 func NewChangeReturnStatusApproveRequest(server string, id Id, params *ChangeReturnStatusApproveParams, body ChangeReturnStatusApproveJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -24572,6 +24764,68 @@ func NewGetShipmentRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateShipmentRequest calls the generic UpdateShipment builder with application/json body
+func NewUpdateShipmentRequest(server string, id string, params *UpdateShipmentParams, body UpdateShipmentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateShipmentRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateShipmentRequestWithBody constructs an http.Request for the UpdateShipment method, with any body, and a specified content type
+func NewUpdateShipmentRequestWithBody(server string, id string, params *UpdateShipmentParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/shipments/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -31917,6 +32171,20 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	GetReturnWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetReturnResponse, error)
 
+	// UpdateReturnWithBodyWithResponse Update a return's notes
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+	UpdateReturnWithBodyWithResponse(ctx context.Context, id Id, params *UpdateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReturnResponse, error)
+
+	// UpdateReturnWithResponse Update a return's notes
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+	UpdateReturnWithResponse(ctx context.Context, id Id, params *UpdateReturnParams, body UpdateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReturnResponse, error)
+
 	// ChangeReturnStatusApproveWithBodyWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
 	// with any type of body and a specified content type.
 	//
@@ -32029,6 +32297,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/shipments/{id} (the `GetShipment` operationId).
 	GetShipmentWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetShipmentResponse, error)
+
+	// UpdateShipmentWithBodyWithResponse Update how a shipment travels (carrier, tracking number, packages)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+	UpdateShipmentWithBodyWithResponse(ctx context.Context, id string, params *UpdateShipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateShipmentResponse, error)
+
+	// UpdateShipmentWithResponse Update how a shipment travels (carrier, tracking number, packages)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+	UpdateShipmentWithResponse(ctx context.Context, id string, params *UpdateShipmentParams, body UpdateShipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateShipmentResponse, error)
 
 	// ShipmentActionCancelWithBodyWithResponse Ship, deliver or cancel a shipment
 	//
@@ -44897,6 +45179,75 @@ func (r GetReturnResponse) ContentType() string {
 	return ""
 }
 
+type UpdateReturnResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Return
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateReturnResponse) GetJSON200() *Return {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateReturnResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateReturnResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateReturnResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateReturnResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateReturnResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateReturnResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateReturnResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateReturnResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ChangeReturnStatusApproveResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -45698,6 +46049,75 @@ func (r GetShipmentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetShipmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateShipmentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Shipment
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateShipmentResponse) GetJSON200() *Shipment {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateShipmentResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateShipmentResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateShipmentResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateShipmentResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateShipmentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateShipmentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateShipmentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateShipmentResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -55597,6 +56017,32 @@ func (c *ClientWithResponses) GetReturnWithResponse(ctx context.Context, id Id, 
 	return ParseGetReturnResponse(rsp)
 }
 
+// UpdateReturnWithBodyWithResponse Update a return's notes
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+func (c *ClientWithResponses) UpdateReturnWithBodyWithResponse(ctx context.Context, id Id, params *UpdateReturnParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateReturnResponse, error) {
+	rsp, err := c.UpdateReturnWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReturnResponse(rsp)
+}
+
+// UpdateReturnWithResponse Update a return's notes
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/returns/{id} (the `UpdateReturn` operationId).
+func (c *ClientWithResponses) UpdateReturnWithResponse(ctx context.Context, id Id, params *UpdateReturnParams, body UpdateReturnJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateReturnResponse, error) {
+	rsp, err := c.UpdateReturn(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateReturnResponse(rsp)
+}
+
 // ChangeReturnStatusApproveWithBodyWithResponse performs a POST /v1/returns/{id}/approve (the `ChangeReturnStatusApprove` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -55834,6 +56280,32 @@ func (c *ClientWithResponses) GetShipmentWithResponse(ctx context.Context, id st
 		return nil, err
 	}
 	return ParseGetShipmentResponse(rsp)
+}
+
+// UpdateShipmentWithBodyWithResponse Update how a shipment travels (carrier, tracking number, packages)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+func (c *ClientWithResponses) UpdateShipmentWithBodyWithResponse(ctx context.Context, id string, params *UpdateShipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateShipmentResponse, error) {
+	rsp, err := c.UpdateShipmentWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateShipmentResponse(rsp)
+}
+
+// UpdateShipmentWithResponse Update how a shipment travels (carrier, tracking number, packages)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/shipments/{id} (the `UpdateShipment` operationId).
+func (c *ClientWithResponses) UpdateShipmentWithResponse(ctx context.Context, id string, params *UpdateShipmentParams, body UpdateShipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateShipmentResponse, error) {
+	rsp, err := c.UpdateShipment(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateShipmentResponse(rsp)
 }
 
 // ShipmentActionCancelWithBodyWithResponse Ship, deliver or cancel a shipment
@@ -67106,6 +67578,60 @@ func ParseGetReturnResponse(rsp *http.Response) (*GetReturnResponse, error) {
 	return response, nil
 }
 
+// ParseUpdateReturnResponse parses an HTTP response from a UpdateReturnWithResponse call
+func ParseUpdateReturnResponse(rsp *http.Response) (*UpdateReturnResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateReturnResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Return
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseChangeReturnStatusApproveResponse parses an HTTP response from a ChangeReturnStatusApproveWithResponse call
 func ParseChangeReturnStatusApproveResponse(rsp *http.Response) (*ChangeReturnStatusApproveResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -67726,6 +68252,60 @@ func ParseGetShipmentResponse(rsp *http.Response) (*GetShipmentResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateShipmentResponse parses an HTTP response from a UpdateShipmentWithResponse call
+func ParseUpdateShipmentResponse(rsp *http.Response) (*UpdateShipmentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateShipmentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Shipment
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -121,8 +121,30 @@ func shipmentLines() *lines {
 				"item":     map[string]any{"item_id": ln["line_id"], "sku": ln["sku"], "quantity": ln["quantity"], "weight": map[string]any{"value": 0, "unit": "LB"}},
 				"tracking": map[string]any{"number": p["tracking_number"], "carrier": p["carrier"]}}
 		},
-		extra: []op{{method: http.MethodPost, path: "{id}/tracking", why: "a shipment's tracking number is given when it is created"}},
+		extra: []op{{method: http.MethodPost, path: "{id}/tracking", do: shipmentLineTracking}},
 	}
+}
+
+// shipmentLineTracking is the SDK's updateTracking of a line: a shipment travels as one,
+// so the tracking number and carrier are the shipment's.
+func shipmentLineTracking(x *exchange, v []string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	l := shipmentLines()
+	parent, _, found := l.find(x, v[0])
+	if !found {
+		return
+	}
+	body := map[string]any{}
+	if n := str(first(in["number"], in["tracking_number"])); n != "" {
+		body["tracking_number"] = n
+	}
+	if c := str(in["carrier"]); c != "" {
+		body["carrier"] = c
+	}
+	l.editedLine(x, v[0], x.call(http.MethodPut, "/v1/shipments/"+url.PathEscape(str(parent["id"])), nil, body))
 }
 
 // poItems edits a draft purchase order's lines: the SDK's {item_id, quantity, unit_price}.

@@ -3,6 +3,8 @@ package sdk
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -126,7 +128,8 @@ func shipments() *resource {
 				}
 			},
 		},
-		query: map[string]string{"status": "status", "carrier": "carrier", "order_id": "order_id", "date_from": "created_after", "date_to": "created_before"},
+		query:  map[string]string{"status": "status", "carrier": "carrier", "order_id": "order_id", "date_from": "created_after", "date_to": "created_before"},
+		update: true,
 		ops: []op{
 			{method: http.MethodGet, path: "{id}/tracking", do: func(x *exchange, v []string) {
 				a := x.call(http.MethodGet, "/v1/shipments/"+url.PathEscape(v[0]), nil, nil)
@@ -139,7 +142,17 @@ func shipments() *resource {
 					"status": s["status"], "shipped_at": s["shipped_at"], "delivered_at": s["delivered_at"]}})
 			}},
 			{method: http.MethodPost, path: "rates", why: "StateSet One quotes no carrier rates"},
-			{method: http.MethodPost, path: "{id}/packages", why: "a shipment's packages are given when it is created"},
+			{method: http.MethodPost, path: "{id}/packages", do: func(x *exchange, v []string) {
+				in, ok := x.body()
+				if !ok {
+					return
+				}
+				a := rewrite(x, "/v1/shipments/"+url.PathEscape(v[0]), func(cur map[string]any) map[string]any {
+					pkgs, _ := cur["packages"].([]any)
+					return map[string]any{"packages": append(slices.Clone(pkgs), nativePackage(in))}
+				})
+				x.h.resources["shipments"].one(x, a)
+			}},
 			{method: http.MethodPost, path: "{id}/label", why: "StateSet One buys no carrier labels"},
 			{method: http.MethodPost, path: "{id}/return-label", why: "StateSet One buys no carrier labels"},
 		},
@@ -190,4 +203,28 @@ func pickMetrics(x *exchange, v []string) {
 		m["duration_seconds"] = done.Sub(started).Seconds()
 	}
 	x.reply(a, map[string]any{"metrics": m})
+}
+
+// nativePackage is the SDK's package ({type, weight{value, unit}, dimensions{length, width,
+// height, unit}}) in grams and centimetres, its type as the reference.
+func nativePackage(in map[string]any) map[string]any {
+	grams := map[string]float64{"lb": 453.59237, "kg": 1000, "oz": 28.349523125, "g": 1}
+	cms := map[string]float64{"in": 2.54, "cm": 1}
+	out := map[string]any{}
+	if t := str(first(in["reference"], in["type"])); t != "" {
+		out["reference"] = t
+	}
+	if w, ok := in["weight"].(map[string]any); ok {
+		if f, ok := grams[strings.ToLower(str(w["unit"]))]; ok {
+			out["weight_grams"] = int64(num(w["value"])*f + 0.5)
+		}
+	}
+	if d, ok := in["dimensions"].(map[string]any); ok {
+		if f, ok := cms[strings.ToLower(str(d["unit"]))]; ok {
+			for _, k := range []string{"length", "width", "height"} {
+				out[k+"_cm"] = int64(num(d[k])*f + 0.5)
+			}
+		}
+	}
+	return out
 }

@@ -101,8 +101,9 @@ func returns() *resource {
 				}
 			},
 		},
-		query: map[string]string{"status": "status", "customer_id": "customer_id", "order_id": "order_id", "date_from": "created_after", "date_to": "created_before"},
-		verbs: map[string]string{"receive": "receive", "approve": "approve"},
+		query:  map[string]string{"status": "status", "customer_id": "customer_id", "order_id": "order_id", "date_from": "created_after", "date_to": "created_before"},
+		verbs:  map[string]string{"receive": "receive", "approve": "approve"},
+		update: true,
 	}
 	r.ops = []op{
 		{method: http.MethodPost, path: "{id}/inspect", do: func(x *exchange, v []string) { inspectReturn(x, r, v[0]) }},
@@ -125,7 +126,11 @@ func returns() *resource {
 			}
 			x.reply(a, map[string]any{"history": a.object()["data"]})
 		}},
-		{method: http.MethodPost, path: "{id}/notes", why: "a return's notes are given when it is requested and with each action"},
+		{method: http.MethodPost, path: "{id}/notes", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, appendNote(x, r.native+"/"+url.PathEscape(v[0]), str(in["note"])))
+			}
+		}},
 		{method: http.MethodPost, path: "{id}/generate-label", why: "StateSet One buys no carrier labels"},
 		{method: http.MethodGet, path: "export", do: func(x *exchange, v []string) {
 			all, capped, b := r.scan(x, r.nativeQuery(x.r.URL.Query()))
