@@ -344,7 +344,7 @@ func TestSDKWhatTheSDKLeavesUnsaid(t *testing.T) {
 			reads: []string{"shipment.id", "shipment.tracking_number=1Z1"}, save: map[string]string{"ship": "shipment.id"}},
 		{method: "shipments.update", verb: "PUT", path: "shipments/{ship}", body: `{"tracking_number":"1Z2"}`, status: 200, reads: []string{"shipment.tracking_number=1Z2", "shipment.carrier=UPS"}},
 		{method: "shipments.addPackage", verb: "POST", path: "shipments/{ship}/packages",
-			body:   `{"type":"BOX_SMALL","weight":{"value":2,"unit":"lb"},"dimensions":{"length":10,"width":8,"height":4,"unit":"in"},"items":[]}`, status: 200,
+			body: `{"type":"BOX_SMALL","weight":{"value":2,"unit":"lb"},"dimensions":{"length":10,"width":8,"height":4,"unit":"in"},"items":[]}`, status: 200,
 			reads: []string{"shipment.packages[0].weight_grams=907", "shipment.packages[0].length_cm=25", "shipment.packages[0].reference=BOX_SMALL"}},
 		{method: "shipmentItems.updateTracking", verb: "POST", path: "shipment_line_items/{ship}~1/tracking", body: `{"number":"1Z3","carrier":"FEDEX"}`, status: 200,
 			reads: []string{"shipment_line.tracking.number=1Z3", "shipment_line.tracking.carrier=FEDEX"}},
