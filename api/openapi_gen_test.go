@@ -138,6 +138,7 @@ var requestTypes = map[string]any{
 	"POST /v1/transfers/{id}/{action}":     reasonRequest{},
 	"POST /v1/inventory/transfer":          transferInventoryRequest{},
 	"POST /v1/cycle_counts":                createCycleCountRequest{},
+	"PUT /v1/cycle_counts/{id}":            updateCycleCountRequest{},
 	"POST /v1/cycle_counts/{id}/submit":    submitCycleCountRequest{},
 	"POST /v1/cycle_counts/{id}/{action}":  reasonRequest{},
 

@@ -204,6 +204,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/cycle_counts", "warehouses:read", s.listCycleCounts)
 	s.handle(r, http.MethodPost, "/v1/cycle_counts", "warehouses:write", s.createCycleCount)
 	s.handle(r, http.MethodGet, "/v1/cycle_counts/{id}", "warehouses:read", s.getCycleCount)
+	s.handle(r, http.MethodPut, "/v1/cycle_counts/{id}", "warehouses:write", s.updateCycleCount)
 	s.handle(r, http.MethodGet, "/v1/cycle_counts/{id}/history", "warehouses:read", s.cycleCountHistory)
 	s.handle(r, http.MethodPost, "/v1/cycle_counts/{id}/submit", "warehouses:write", s.submitCycleCount)
 	s.handle(r, http.MethodPost, "/v1/cycle_counts/{id}/{action:start|reconcile|cancel}", "warehouses:write", s.cycleCountAction)

@@ -418,6 +418,7 @@ type cycleCountJSON struct {
 	ID          string                 `json:"id"`
 	WarehouseID string                 `json:"warehouse_id"`
 	SKUs        []string               `json:"skus"`
+	Scheduled   string                 `json:"scheduled_date,omitempty"`
 	Counts      []domain.CountLine     `json:"counts"`
 	Variances   []domain.CountVariance `json:"variances"`
 	Status      string                 `json:"status"`
@@ -427,7 +428,7 @@ type cycleCountJSON struct {
 }
 
 func cycleCountOf(c *domain.CycleCount) cycleCountJSON {
-	return cycleCountJSON{ID: c.ID, WarehouseID: c.WarehouseID, SKUs: nonNil(c.SKUs), Counts: nonNil(c.Counts),
+	return cycleCountJSON{ID: c.ID, WarehouseID: c.WarehouseID, SKUs: nonNil(c.SKUs), Scheduled: c.Scheduled, Counts: nonNil(c.Counts),
 		Variances: nonNil(c.Variances), Status: string(c.Status), CreatedAt: rfc3339(c.CreatedAt),
 		UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
 }
@@ -437,6 +438,7 @@ type createCycleCountRequest struct {
 	ID          string   `json:"id,omitempty"`
 	WarehouseID string   `json:"warehouse_id,omitempty"`
 	SKUs        []string `json:"skus,omitempty"`
+	Scheduled   string   `json:"scheduled_date,omitempty"`
 }
 
 func (s *Server) createCycleCount(w http.ResponseWriter, r *http.Request) {
@@ -444,10 +446,23 @@ func (s *Server) createCycleCount(w http.ResponseWriter, r *http.Request) {
 	create(s, w, r, "/v1/cycle_counts/", func(c *domain.CycleCount) string { return c.ID }, cycleCountOf, func(o *object) {
 		in := createCycleCountRequest{ID: commands.NewID()} // a generated id unless one is given
 		o.fill(&in)
-		cmd = domain.CreateCycleCount{CycleCountID: in.ID, WarehouseID: in.WarehouseID, SKUs: in.SKUs}
+		cmd = domain.CreateCycleCount{CycleCountID: in.ID, WarehouseID: in.WarehouseID, SKUs: in.SKUs, Scheduled: in.Scheduled}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
 		return s.cmd.Warehouse().CreateCycleCount(r.Context(), cmd, opts...)
+	})
+}
+
+// updateCycleCountRequest is the body of PUT /v1/cycle_counts/{id}.
+type updateCycleCountRequest struct {
+	Scheduled *string `json:"scheduled_date,omitempty"`
+}
+
+// updateCycleCount is PUT /v1/cycle_counts/{id}: a reschedule, until counted.
+func (s *Server) updateCycleCount(w http.ResponseWriter, r *http.Request) {
+	var in updateCycleCountRequest
+	command(s, w, r, cycleCountOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.CycleCount], error) {
+		return s.cmd.Warehouse().UpdateCycleCount(r.Context(), mux.Vars(r)["id"], domain.UpdateCycleCount{Scheduled: in.Scheduled}, opts...)
 	})
 }
 

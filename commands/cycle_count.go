@@ -161,3 +161,8 @@ func (m Warehouse) SubmitCycleCount(ctx context.Context, id string, counts []dom
 func (m Warehouse) CycleCount(ctx context.Context, id string) (*domain.CycleCount, error) {
 	return loadExisting[domain.CycleCount](ctx, m.h, "cycle_count", id, 0)
 }
+
+// UpdateCycleCount reschedules a count not yet counted.
+func (m Warehouse) UpdateCycleCount(ctx context.Context, id string, cmd domain.UpdateCycleCount, opts ...Option) (Result[domain.CycleCount], error) {
+	return onExisting(ctx, m.h, "cycle_count", id, opts, func(c *domain.CycleCount) ([]domain.Event, error) { return c.Update(cmd) })
+}

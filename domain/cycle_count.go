@@ -55,6 +55,7 @@ type CycleCount struct {
 	ID          string           `json:"id"`
 	WarehouseID string           `json:"warehouse_id"`
 	SKUs        []string         `json:"skus"`
+	Scheduled   string           `json:"scheduled_date,omitempty"` // when it is to be counted (a date or a time)
 	Counts      []CountLine      `json:"counts,omitempty"`
 	Variances   []CountVariance  `json:"variances,omitempty"`
 	Status      CycleCountStatus `json:"status"`
@@ -74,6 +75,7 @@ type CreateCycleCount struct {
 	CycleCountID string
 	WarehouseID  string
 	SKUs         []string
+	Scheduled    string // optional: RFC 3339 time or YYYY-MM-DD
 }
 
 // Check validates the command.
@@ -81,6 +83,7 @@ func (cmd CreateCycleCount) Check(v *Validation) {
 	v.Check(ValidID(cmd.CycleCountID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	v.Check(ValidID(cmd.WarehouseID), "warehouse_id", "is required and must match ^[A-Za-z0-9_-]{1,64}$")
 	v.Check(len(cmd.SKUs) > 0 && len(cmd.SKUs) <= 1000, "skus", "must hold 1 to 1000 SKUs")
+	v.Check(cmd.Scheduled == "" || validDate(cmd.Scheduled), "scheduled_date", "must be an RFC 3339 time or a YYYY-MM-DD date")
 	seen := map[string]bool{}
 	for i, s := range cmd.SKUs {
 		f := "skus[" + strconv.Itoa(i) + "]"
@@ -100,7 +103,42 @@ func (c *CycleCount) Create(cmd CreateCycleCount) ([]Event, error) {
 	if c.Exists() {
 		return nil, &AlreadyExistsError{Entity: "cycle count", Field: "id"}
 	}
-	return []Event{CycleCountCreated{CycleCountID: cmd.CycleCountID, WarehouseID: cmd.WarehouseID, SKUs: slices.Clone(cmd.SKUs)}}, nil
+	return []Event{CycleCountCreated{CycleCountID: cmd.CycleCountID, WarehouseID: cmd.WarehouseID, SKUs: slices.Clone(cmd.SKUs),
+		Scheduled: cmd.Scheduled}}, nil
+}
+
+// UpdateCycleCount moves a count's scheduled date; nil leaves it.
+type UpdateCycleCount struct {
+	Scheduled *string
+}
+
+// CycleCountUpdated: the count was rescheduled.
+type CycleCountUpdated struct {
+	CycleCountID string  `json:"cycle_count_id"`
+	Scheduled    *string `json:"scheduled_date,omitempty"`
+}
+
+// Update decides a reschedule while the count is CREATED or IN_PROGRESS (else a
+// *TransitionError); the same date, no event.
+func (c *CycleCount) Update(cmd UpdateCycleCount) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	if c.Status != CycleCountStatusCreated && c.Status != CycleCountStatusInProgress {
+		return nil, &TransitionError{Entity: "cycle count", From: string(c.Status), Action: "update"}
+	}
+	var v Validation
+	d := or(cmd.Scheduled, c.Scheduled)
+	v.Check(d == "" || validDate(d), "scheduled_date", "must be an RFC 3339 time or a YYYY-MM-DD date")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := CycleCountUpdated{CycleCountID: c.ID, Scheduled: edited(&changed, c.Scheduled, cmd.Scheduled)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
 }
 
 // Act decides start or cancel (submit and reconcile carry data: Submit, Reconcile).
@@ -193,8 +231,10 @@ func (c *CycleCount) Reconcile(items map[string]*InventoryItem) ([]Event, error)
 func (c *CycleCount) Apply(env Envelope) {
 	switch e := env.Event.(type) {
 	case CycleCountCreated:
-		*c = CycleCount{ID: e.CycleCountID, WarehouseID: e.WarehouseID, SKUs: slices.Clone(e.SKUs),
+		*c = CycleCount{ID: e.CycleCountID, WarehouseID: e.WarehouseID, SKUs: slices.Clone(e.SKUs), Scheduled: e.Scheduled,
 			Status: CycleCountStatusCreated, CreatedAt: env.Time}
+	case CycleCountUpdated:
+		put(&c.Scheduled, e.Scheduled)
 	case CycleCountStarted:
 		c.Status = CycleCountStatusInProgress
 	case CycleCountSubmitted:
@@ -222,6 +262,7 @@ type CycleCountCreated struct {
 	CycleCountID string   `json:"cycle_count_id"`
 	WarehouseID  string   `json:"warehouse_id"`
 	SKUs         []string `json:"skus"`
+	Scheduled    string   `json:"scheduled_date,omitempty"`
 }
 
 // CycleCountStarted: counting began.
@@ -251,6 +292,7 @@ type CycleCountCancelled struct {
 }
 
 func (CycleCountCreated) EventType() string    { return "CycleCountCreated" }
+func (CycleCountUpdated) EventType() string    { return "CycleCountUpdated" }
 func (CycleCountStarted) EventType() string    { return "CycleCountStarted" }
 func (CycleCountSubmitted) EventType() string  { return "CycleCountSubmitted" }
 func (CycleCountReconciled) EventType() string { return "CycleCountReconciled" }
@@ -258,6 +300,7 @@ func (CycleCountCancelled) EventType() string  { return "CycleCountCancelled" }
 
 func cycleCountEvents(r *Registry) {
 	Register[CycleCountCreated](r, "cycle_count", 1, nil)
+	Register[CycleCountUpdated](r, "cycle_count", 1, nil)
 	Register[CycleCountStarted](r, "cycle_count", 1, nil)
 	Register[CycleCountSubmitted](r, "cycle_count", 1, nil)
 	Register[CycleCountReconciled](r, "cycle_count", 1, nil)

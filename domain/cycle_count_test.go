@@ -13,6 +13,7 @@ func init() { maps.Copy(goldens, cycleCountGoldens) }
 // cycleCountGoldens is one realistic value per cycle count event type (see goldens).
 var cycleCountGoldens = map[string]Event{
 	"CycleCountCreated.v1":   CycleCountCreated{CycleCountID: "cc_1", WarehouseID: "reno", SKUs: []string{"MUG", "TEE"}},
+	"CycleCountUpdated.v1":   CycleCountUpdated{CycleCountID: "cc_1", Scheduled: ptr("2026-03-02")},
 	"CycleCountStarted.v1":   CycleCountStarted{CycleCountID: "cc_1"},
 	"CycleCountSubmitted.v1": CycleCountSubmitted{CycleCountID: "cc_1", Counts: []CountLine{{SKU: "MUG", Counted: 9}, {SKU: "TEE", Counted: 4}}},
 	"CycleCountReconciled.v1": CycleCountReconciled{CycleCountID: "cc_1", WarehouseID: "reno", Variances: []CountVariance{
@@ -80,5 +81,36 @@ func TestCycleCountVariancesAndReservedStock(t *testing.T) {
 	if _, err := c.Reconcile(map[string]*InventoryItem{"MUG": onHand(6, 5)}); !errors.As(err, &short) ||
 		short.Shortages[0].Requested != 5 || short.Shortages[0].Available != 4 {
 		t.Fatalf("a count below reserved: %v", err)
+	}
+}
+
+func TestCycleCountUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status CycleCountStatus
+		date   string
+		err    string
+		events int
+	}{
+		{"rescheduled", CycleCountStatusCreated, "2026-03-02", "", 1},
+		{"rescheduled while counting", CycleCountStatusInProgress, "2026-03-02T08:00:00Z", "", 1},
+		{"not a date", CycleCountStatusCreated, "monday", "validation", 0},
+		{"counted", CycleCountStatusCounted, "2026-03-02", "transition", 0},
+		{"cancelled", CycleCountStatusCancelled, "2026-03-02", "transition", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cc := cycleCountIn(t, c.status)
+			got, err := cc.Update(UpdateCycleCount{Scheduled: &c.date})
+			checkEditErr(t, err, c.err)
+			if len(got) != c.events {
+				t.Fatalf("events %v, want %d", got, c.events)
+			}
+			if fold(cc, got...); c.events > 0 && cc.Scheduled != c.date {
+				t.Errorf("after the edit: %+v", cc)
+			}
+			if again, _ := cc.Update(UpdateCycleCount{Scheduled: &c.date}); c.events > 0 && len(again) != 0 {
+				t.Errorf("the same date again: %v", again)
+			}
+		})
 	}
 }

@@ -827,9 +827,10 @@ type CreateCustomerRequestType string
 
 // CreateCycleCountRequest defines model for CreateCycleCountRequest.
 type CreateCycleCountRequest struct {
-	Id          *string    `json:"id,omitempty"`
-	Skus        *[]*string `json:"skus,omitempty"`
-	WarehouseId *string    `json:"warehouse_id,omitempty"`
+	Id            *string    `json:"id,omitempty"`
+	ScheduledDate *string    `json:"scheduled_date,omitempty"`
+	Skus          *[]*string `json:"skus,omitempty"`
+	WarehouseId   *string    `json:"warehouse_id,omitempty"`
 }
 
 // CreateItemRequest defines model for CreateItemRequest.
@@ -1148,15 +1149,16 @@ type CustomerWrite struct {
 
 // CycleCount defines model for CycleCount.
 type CycleCount struct {
-	Counts      []CountLine     `json:"counts"`
-	CreatedAt   string          `json:"created_at"`
-	Id          string          `json:"id"`
-	Skus        []string        `json:"skus"`
-	Status      string          `json:"status"`
-	UpdatedAt   string          `json:"updated_at"`
-	Variances   []CountVariance `json:"variances"`
-	Version     int64           `json:"version"`
-	WarehouseId string          `json:"warehouse_id"`
+	Counts        []CountLine     `json:"counts"`
+	CreatedAt     string          `json:"created_at"`
+	Id            string          `json:"id"`
+	ScheduledDate *string         `json:"scheduled_date,omitempty"`
+	Skus          []string        `json:"skus"`
+	Status        string          `json:"status"`
+	UpdatedAt     string          `json:"updated_at"`
+	Variances     []CountVariance `json:"variances"`
+	Version       int64           `json:"version"`
+	WarehouseId   string          `json:"warehouse_id"`
 }
 
 // CycleCountList defines model for CycleCountList.
@@ -2059,6 +2061,11 @@ type UpdateCustomerRequestStatus string
 // UpdateCustomerRequestType defines model for UpdateCustomerRequest.Type.
 type UpdateCustomerRequestType string
 
+// UpdateCycleCountRequest defines model for UpdateCycleCountRequest.
+type UpdateCycleCountRequest struct {
+	ScheduledDate *string `json:"scheduled_date,omitempty"`
+}
+
 // UpdateItemRequest defines model for UpdateItemRequest.
 type UpdateItemRequest struct {
 	ReorderPoint    *int64 `json:"reorder_point,omitempty"`
@@ -2768,6 +2775,11 @@ type CustomerTimelineParams struct {
 
 // CreateCycleCountParams defines parameters for CreateCycleCount.
 type CreateCycleCountParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateCycleCountParams defines parameters for UpdateCycleCount.
+type UpdateCycleCountParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3713,6 +3725,9 @@ type ChangeCustomerStatusSuspendJSONRequestBody = ReasonRequest
 
 // CreateCycleCountJSONRequestBody defines body for CreateCycleCount for application/json ContentType.
 type CreateCycleCountJSONRequestBody = CreateCycleCountRequest
+
+// UpdateCycleCountJSONRequestBody defines body for UpdateCycleCount for application/json ContentType.
+type UpdateCycleCountJSONRequestBody = UpdateCycleCountRequest
 
 // CycleCountActionCancelJSONRequestBody defines body for CycleCountActionCancel for application/json ContentType.
 type CycleCountActionCancelJSONRequestBody = ReasonRequest
@@ -5019,6 +5034,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/cycle_counts/{id} (the `GetCycleCount` operationId).
 	GetCycleCount(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCycleCountWithBody Reschedule a cycle count
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+	UpdateCycleCountWithBody(ctx context.Context, id string, params *UpdateCycleCountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateCycleCount Reschedule a cycle count
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+	UpdateCycleCount(ctx context.Context, id string, params *UpdateCycleCountParams, body UpdateCycleCountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CycleCountActionCancelWithBody Start, reconcile or cancel a cycle count
 	//
@@ -9216,6 +9245,40 @@ func (c *Client) CreateCycleCount(ctx context.Context, params *CreateCycleCountP
 // Corresponds with GET /v1/cycle_counts/{id} (the `GetCycleCount` operationId).
 func (c *Client) GetCycleCount(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCycleCountRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateCycleCountWithBody Reschedule a cycle count
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+func (c *Client) UpdateCycleCountWithBody(ctx context.Context, id string, params *UpdateCycleCountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCycleCountRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateCycleCount Reschedule a cycle count
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+func (c *Client) UpdateCycleCount(ctx context.Context, id string, params *UpdateCycleCountParams, body UpdateCycleCountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateCycleCountRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -19090,6 +19153,68 @@ func NewGetCycleCountRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateCycleCountRequest calls the generic UpdateCycleCount builder with application/json body
+func NewUpdateCycleCountRequest(server string, id string, params *UpdateCycleCountParams, body UpdateCycleCountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateCycleCountRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateCycleCountRequestWithBody constructs an http.Request for the UpdateCycleCount method, with any body, and a specified content type
+func NewUpdateCycleCountRequestWithBody(server string, id string, params *UpdateCycleCountParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/cycle_counts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -31119,6 +31244,20 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/cycle_counts/{id} (the `GetCycleCount` operationId).
 	GetCycleCountWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetCycleCountResponse, error)
 
+	// UpdateCycleCountWithBodyWithResponse Reschedule a cycle count
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+	UpdateCycleCountWithBodyWithResponse(ctx context.Context, id string, params *UpdateCycleCountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCycleCountResponse, error)
+
+	// UpdateCycleCountWithResponse Reschedule a cycle count
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+	UpdateCycleCountWithResponse(ctx context.Context, id string, params *UpdateCycleCountParams, body UpdateCycleCountJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCycleCountResponse, error)
+
 	// CycleCountActionCancelWithBodyWithResponse Start, reconcile or cancel a cycle count
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -39015,6 +39154,75 @@ func (r GetCycleCountResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCycleCountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateCycleCountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CycleCount
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateCycleCountResponse) GetJSON200() *CycleCount {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateCycleCountResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateCycleCountResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateCycleCountResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateCycleCountResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateCycleCountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateCycleCountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateCycleCountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateCycleCountResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -54041,6 +54249,32 @@ func (c *ClientWithResponses) GetCycleCountWithResponse(ctx context.Context, id 
 	return ParseGetCycleCountResponse(rsp)
 }
 
+// UpdateCycleCountWithBodyWithResponse Reschedule a cycle count
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+func (c *ClientWithResponses) UpdateCycleCountWithBodyWithResponse(ctx context.Context, id string, params *UpdateCycleCountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateCycleCountResponse, error) {
+	rsp, err := c.UpdateCycleCountWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCycleCountResponse(rsp)
+}
+
+// UpdateCycleCountWithResponse Reschedule a cycle count
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/cycle_counts/{id} (the `UpdateCycleCount` operationId).
+func (c *ClientWithResponses) UpdateCycleCountWithResponse(ctx context.Context, id string, params *UpdateCycleCountParams, body UpdateCycleCountJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCycleCountResponse, error) {
+	rsp, err := c.UpdateCycleCount(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateCycleCountResponse(rsp)
+}
+
 // CycleCountActionCancelWithBodyWithResponse Start, reconcile or cancel a cycle count
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -62784,6 +63018,60 @@ func ParseGetCycleCountResponse(rsp *http.Response) (*GetCycleCountResponse, err
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateCycleCountResponse parses an HTTP response from a UpdateCycleCountWithResponse call
+func ParseUpdateCycleCountResponse(rsp *http.Response) (*UpdateCycleCountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateCycleCountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CycleCount
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -9,7 +9,7 @@ func cycleCounts() *resource {
 	r := &resource{
 		path: "cycle-counts", native: "/v1/cycle_counts", single: "update_cycle_counts_by_pk",
 		m: mapping{
-			fields: []string{"id", "warehouse_id", "skus"},
+			fields: []string{"id", "warehouse_id", "skus", "scheduled_date"},
 			rename: map[string]string{"location": "warehouse_id", "location_id": "warehouse_id"},
 			values: map[string][]string{"status": {"PENDING=CREATED", "COMPLETED=COUNTED"}},
 			in: func(m map[string]any) {
@@ -34,8 +34,9 @@ func cycleCounts() *resource {
 				m["items"] = items
 			},
 		},
-		query: map[string]string{"status": "status", "location": "warehouse_id", "warehouse_id": "warehouse_id"},
-		del:   "cancel",
+		query:  map[string]string{"status": "status", "location": "warehouse_id", "warehouse_id": "warehouse_id"},
+		update: true,
+		del:    "cancel",
 		// the SDK throws on any status but its four, for the whole list: cancelled counts
 		// are left out of its lists (GET of one still answers it)
 		hidden: []string{"CANCELLED"},
