@@ -120,7 +120,7 @@ func TestCaseLifecycleWithNotes(t *testing.T) {
 	if c["status"] != "NEW" || c["case_number"] != "CASE-000001" || c["caseName"] != "Mug arrived broken" {
 		t.Fatalf("case %v", c)
 	}
-	sh.refused(http.MethodPost, "/v1/cases/k1/resolve", "", 409, "INVALID_TRANSITION")
+	sh.refused(http.MethodPost, "/v1/cases/k1/close", "", 409, "INVALID_TRANSITION") // a NEW case is resolved first
 	sh.refused(http.MethodPost, "/v1/cases/k1/assign", `{}`, 400, "VALIDATION_ERROR")
 	for _, step := range []struct{ path, body, status string }{
 		{"assign", `{"assignee":"sam"}`, "IN_PROGRESS"},
