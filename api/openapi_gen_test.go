@@ -129,6 +129,7 @@ var requestTypes = map[string]any{
 	"PUT /v1/warehouses/{id}":              updateWarehouseRequest{},
 	"POST /v1/warehouses/{id}/{action}":    reasonRequest{},
 	"POST /v1/pick_lists":                  createPickListRequest{},
+	"PUT /v1/pick_lists/{id}":              updatePickListRequest{},
 	"POST /v1/pick_lists/{id}/complete":    completePickListRequest{},
 	"POST /v1/pick_lists/{id}/{action}":    reasonRequest{},
 	"POST /v1/shipments":                   createShipmentRequest{},

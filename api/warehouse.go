@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
@@ -124,6 +125,8 @@ type pickListJSON struct {
 	WarehouseID string            `json:"warehouse_id"`
 	OrderIDs    []string          `json:"order_ids"`
 	Lines       []domain.PickLine `json:"lines"`
+	Priority    string            `json:"priority"`
+	Picker      string            `json:"picker,omitempty"`
 	Status      string            `json:"status"`
 	CreatedAt   string            `json:"created_at"`
 	UpdatedAt   string            `json:"updated_at"`
@@ -132,7 +135,7 @@ type pickListJSON struct {
 
 func pickListOf(p *domain.PickList) pickListJSON {
 	return pickListJSON{ID: p.ID, WarehouseID: p.WarehouseID, OrderIDs: nonNil(p.OrderIDs), Lines: nonNil(p.Lines),
-		Status: string(p.Status), CreatedAt: rfc3339(p.CreatedAt), UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
+		Priority: cmp.Or(p.Priority, "NORMAL"), Picker: p.Picker, Status: string(p.Status), CreatedAt: rfc3339(p.CreatedAt), UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
 }
 
 // createPickListRequest is the body of POST /v1/pick_lists.
@@ -140,6 +143,22 @@ type createPickListRequest struct {
 	ID          string   `json:"id,omitempty"`
 	WarehouseID string   `json:"warehouse_id,omitempty"`
 	OrderIDs    []string `json:"order_ids,omitempty"`
+	Priority    string   `json:"priority,omitempty" enum:"LOW,NORMAL,HIGH,URGENT"`
+	Picker      string   `json:"picker,omitempty"`
+}
+
+// updatePickListRequest is the body of PUT /v1/pick_lists/{id}.
+type updatePickListRequest struct {
+	Priority *string `json:"priority,omitempty" enum:"LOW,NORMAL,HIGH,URGENT"`
+	Picker   *string `json:"picker,omitempty"`
+}
+
+// updatePickList is PUT /v1/pick_lists/{id}: priority and picker, until completed.
+func (s *Server) updatePickList(w http.ResponseWriter, r *http.Request) {
+	var in updatePickListRequest
+	command(s, w, r, pickListOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
+		return s.cmd.Warehouse().UpdatePickList(r.Context(), mux.Vars(r)["id"], domain.UpdatePickList{Priority: in.Priority, Picker: in.Picker}, opts...)
+	})
 }
 
 func (s *Server) createPickList(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +166,7 @@ func (s *Server) createPickList(w http.ResponseWriter, r *http.Request) {
 	create(s, w, r, "/v1/pick_lists/", func(p *domain.PickList) string { return p.ID }, pickListOf, func(o *object) {
 		in := createPickListRequest{ID: commands.NewID()} // a generated id unless one is given
 		o.fill(&in)
-		cmd = domain.CreatePickList{PickListID: in.ID, WarehouseID: in.WarehouseID, OrderIDs: in.OrderIDs}
+		cmd = domain.CreatePickList{PickListID: in.ID, WarehouseID: in.WarehouseID, OrderIDs: in.OrderIDs, Priority: in.Priority, Picker: in.Picker}
 		cmd.Check(&o.v)
 	}, func(opts []commands.Option) (commands.Result[domain.PickList], error) {
 		return s.cmd.Warehouse().CreatePickList(r.Context(), cmd, opts...)

@@ -66,3 +66,8 @@ func (m Warehouse) CompletePickList(ctx context.Context, id string, lines []doma
 func (m Warehouse) PickList(ctx context.Context, id string) (*domain.PickList, error) {
 	return loadExisting[domain.PickList](ctx, m.h, "pick_list", id, 0)
 }
+
+// UpdatePickList edits a pick list's priority and picker.
+func (m Warehouse) UpdatePickList(ctx context.Context, id string, cmd domain.UpdatePickList, opts ...Option) (Result[domain.PickList], error) {
+	return onExisting(ctx, m.h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Update(cmd) })
+}

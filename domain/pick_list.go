@@ -46,6 +46,8 @@ type PickList struct {
 	WarehouseID string         `json:"warehouse_id"`
 	OrderIDs    []string       `json:"order_ids"`
 	Lines       []PickLine     `json:"lines"`
+	Priority    string         `json:"priority,omitempty"` // "" is NORMAL
+	Picker      string         `json:"picker,omitempty"`   // who picks it
 	Status      PickListStatus `json:"status"`
 	CreatedAt   time.Time      `json:"created_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`
@@ -64,6 +66,50 @@ type CreatePickList struct {
 	WarehouseID string
 	OrderIDs    []string
 	Lines       []PickLine
+	Priority    string // LOW, NORMAL (""), HIGH or URGENT
+	Picker      string
+}
+
+// PickListPriorities are how urgent a pick list is.
+var PickListPriorities = []string{"LOW", "NORMAL", "HIGH", "URGENT"}
+
+func checkPickDetails(v *Validation, priority, picker string) {
+	v.Check(priority == "" || slices.Contains(PickListPriorities, priority), "priority", "must be one of LOW, NORMAL, HIGH, URGENT")
+	v.Check(len(picker) <= 200, "picker", "at most 200 characters")
+}
+
+// UpdatePickList edits who picks a list and how urgently; nil leaves a field alone.
+type UpdatePickList struct {
+	Priority, Picker *string
+}
+
+// PickListUpdated: the list's priority or picker changed; only what changed is present.
+type PickListUpdated struct {
+	PickListID string  `json:"pick_list_id"`
+	Priority   *string `json:"priority,omitempty"`
+	Picker     *string `json:"picker,omitempty"`
+}
+
+// Update decides an edit until the list is completed or cancelled (a *TransitionError);
+// nothing changed, no event.
+func (p *PickList) Update(cmd UpdatePickList) ([]Event, error) {
+	if !p.Exists() {
+		return nil, ErrNotFound
+	}
+	if p.Status == PickListStatusCompleted || p.Status == PickListStatusCancelled {
+		return nil, &TransitionError{Entity: "pick list", From: string(p.Status), Action: "update"}
+	}
+	var v Validation
+	checkPickDetails(&v, or(cmd.Priority, p.Priority), or(cmd.Picker, p.Picker))
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := PickListUpdated{PickListID: p.ID, Priority: edited(&changed, p.Priority, cmd.Priority), Picker: edited(&changed, p.Picker, cmd.Picker)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
 }
 
 // Check validates the command (the lines are the caller's, not the user's).
@@ -76,6 +122,7 @@ func (cmd CreatePickList) Check(v *Validation) {
 		v.Check(ValidID(id) && !seen[id], "order_ids["+strconv.Itoa(i)+"]", "must be an order id, given once")
 		seen[id] = true
 	}
+	checkPickDetails(v, cmd.Priority, cmd.Picker)
 }
 
 // Create decides the pick list's creation; a list with nothing to pick is refused.
@@ -92,7 +139,7 @@ func (p *PickList) Create(cmd CreatePickList) ([]Event, error) {
 		return nil, &AlreadyExistsError{Entity: "pick list", Field: "id"}
 	}
 	return []Event{PickListCreated{PickListID: cmd.PickListID, WarehouseID: cmd.WarehouseID,
-		OrderIDs: slices.Clone(cmd.OrderIDs), Lines: slices.Clone(cmd.Lines)}}, nil
+		OrderIDs: slices.Clone(cmd.OrderIDs), Lines: slices.Clone(cmd.Lines), Priority: cmd.Priority, Picker: cmd.Picker}}, nil
 }
 
 // PickedLine is what was picked of one line.
@@ -166,7 +213,10 @@ func (p *PickList) Apply(env Envelope) {
 	switch e := env.Event.(type) {
 	case PickListCreated:
 		*p = PickList{ID: e.PickListID, WarehouseID: e.WarehouseID, OrderIDs: slices.Clone(e.OrderIDs),
-			Lines: slices.Clone(e.Lines), Status: PickListStatusCreated, CreatedAt: env.Time}
+			Lines: slices.Clone(e.Lines), Priority: e.Priority, Picker: e.Picker, Status: PickListStatusCreated, CreatedAt: env.Time}
+	case PickListUpdated:
+		put(&p.Priority, e.Priority)
+		put(&p.Picker, e.Picker)
 	case PickListStarted:
 		p.Status = PickListStatusInProgress
 	case PickListCompleted:
@@ -200,6 +250,8 @@ type PickListCreated struct {
 	WarehouseID string     `json:"warehouse_id"`
 	OrderIDs    []string   `json:"order_ids"`
 	Lines       []PickLine `json:"lines"`
+	Priority    string     `json:"priority,omitempty"`
+	Picker      string     `json:"picker,omitempty"`
 }
 
 // PickListStarted: picking began; the orders move to PROCESSING (flow pick-list-orders).
@@ -223,12 +275,14 @@ type PickListCancelled struct {
 }
 
 func (PickListCreated) EventType() string   { return "PickListCreated" }
+func (PickListUpdated) EventType() string   { return "PickListUpdated" }
 func (PickListStarted) EventType() string   { return "PickListStarted" }
 func (PickListCompleted) EventType() string { return "PickListCompleted" }
 func (PickListCancelled) EventType() string { return "PickListCancelled" }
 
 func pickListEvents(r *Registry) {
 	Register[PickListCreated](r, "pick_list", 1, nil)
+	Register[PickListUpdated](r, "pick_list", 1, nil)
 	Register[PickListStarted](r, "pick_list", 1, nil)
 	Register[PickListCompleted](r, "pick_list", 1, nil)
 	Register[PickListCancelled](r, "pick_list", 1, nil)

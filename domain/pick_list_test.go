@@ -11,6 +11,7 @@ func init() { maps.Copy(goldens, pickListGoldens) }
 var pickListGoldens = map[string]Event{
 	"PickListCreated.v1": PickListCreated{PickListID: "pk_1", WarehouseID: "reno", OrderIDs: []string{"o1", "o2"},
 		Lines: []PickLine{{OrderID: "o1", LineID: "1", SKU: "MUG", Quantity: 2}, {OrderID: "o2", LineID: "1", SKU: "TEE", Quantity: 1}}},
+	"PickListUpdated.v1":   PickListUpdated{PickListID: "pk_1", Priority: ptr("URGENT"), Picker: ptr("sam")},
 	"PickListStarted.v1":   PickListStarted{PickListID: "pk_1", WarehouseID: "reno", OrderIDs: []string{"o1", "o2"}},
 	"PickListCompleted.v1": PickListCompleted{PickListID: "pk_1", Lines: []PickedLine{{OrderID: "o1", LineID: "1", Picked: 2}, {OrderID: "o2", LineID: "1", Picked: 0}}},
 	"PickListCancelled.v1": PickListCancelled{PickListID: "pk_1", From: PickListStatusInProgress, Reason: "picker reassigned"},
@@ -63,5 +64,33 @@ func TestPickListCompletion(t *testing.T) {
 	}
 	if _, err := (&PickList{}).Create(CreatePickList{PickListID: "pk2", WarehouseID: "main", OrderIDs: []string{"o1"}}); err == nil {
 		t.Fatal("an empty pick list was created")
+	}
+}
+
+func TestPickListUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		status PickListStatus
+		cmd    UpdatePickList
+		err    string
+		events int
+	}{
+		{"urgent, to sam", PickListStatusCreated, UpdatePickList{Priority: ptr("URGENT"), Picker: ptr("sam")}, "", 1},
+		{"while picking", PickListStatusInProgress, UpdatePickList{Priority: ptr("URGENT"), Picker: ptr("sam")}, "", 1},
+		{"an unknown priority", PickListStatusCreated, UpdatePickList{Priority: ptr("ASAP")}, "validation", 0},
+		{"completed", PickListStatusCompleted, UpdatePickList{Picker: ptr("sam")}, "transition", 0},
+		{"cancelled", PickListStatusCancelled, UpdatePickList{Picker: ptr("sam")}, "transition", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := pickListIn(t, c.status)
+			got, err := p.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if len(got) != c.events {
+				t.Fatalf("events %v, want %d", got, c.events)
+			}
+			if fold(p, got...); c.events > 0 && (p.Priority != "URGENT" || p.Picker != "sam" || p.Status != c.status) {
+				t.Errorf("after the edit: %+v", p)
+			}
+		})
 	}
 }

@@ -131,6 +131,30 @@ func (e CreateOrderRequestStatus) Valid() bool {
 	}
 }
 
+// Defines values for CreatePickListRequestPriority.
+const (
+	CreatePickListRequestPriorityHIGH   CreatePickListRequestPriority = "HIGH"
+	CreatePickListRequestPriorityLOW    CreatePickListRequestPriority = "LOW"
+	CreatePickListRequestPriorityNORMAL CreatePickListRequestPriority = "NORMAL"
+	CreatePickListRequestPriorityURGENT CreatePickListRequestPriority = "URGENT"
+)
+
+// Valid indicates whether the value is a known member of the CreatePickListRequestPriority enum.
+func (e CreatePickListRequestPriority) Valid() bool {
+	switch e {
+	case CreatePickListRequestPriorityHIGH:
+		return true
+	case CreatePickListRequestPriorityLOW:
+		return true
+	case CreatePickListRequestPriorityNORMAL:
+		return true
+	case CreatePickListRequestPriorityURGENT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateReturnRequestItemsReason.
 const (
 	DAMAGEDINTRANSIT CreateReturnRequestItemsReason = "DAMAGED_IN_TRANSIT"
@@ -404,6 +428,30 @@ func (e UpdateCustomerRequestType) Valid() bool {
 	case UpdateCustomerRequestTypeINDIVIDUAL:
 		return true
 	case UpdateCustomerRequestTypeNONPROFIT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdatePickListRequestPriority.
+const (
+	UpdatePickListRequestPriorityHIGH   UpdatePickListRequestPriority = "HIGH"
+	UpdatePickListRequestPriorityLOW    UpdatePickListRequestPriority = "LOW"
+	UpdatePickListRequestPriorityNORMAL UpdatePickListRequestPriority = "NORMAL"
+	UpdatePickListRequestPriorityURGENT UpdatePickListRequestPriority = "URGENT"
+)
+
+// Valid indicates whether the value is a known member of the UpdatePickListRequestPriority enum.
+func (e UpdatePickListRequestPriority) Valid() bool {
+	switch e {
+	case UpdatePickListRequestPriorityHIGH:
+		return true
+	case UpdatePickListRequestPriorityLOW:
+		return true
+	case UpdatePickListRequestPriorityNORMAL:
+		return true
+	case UpdatePickListRequestPriorityURGENT:
 		return true
 	default:
 		return false
@@ -916,10 +964,15 @@ type CreateOrderRequestStatus string
 
 // CreatePickListRequest defines model for CreatePickListRequest.
 type CreatePickListRequest struct {
-	Id          *string    `json:"id,omitempty"`
-	OrderIds    *[]*string `json:"order_ids,omitempty"`
-	WarehouseId *string    `json:"warehouse_id,omitempty"`
+	Id          *string                        `json:"id,omitempty"`
+	OrderIds    *[]*string                     `json:"order_ids,omitempty"`
+	Picker      *string                        `json:"picker,omitempty"`
+	Priority    *CreatePickListRequestPriority `json:"priority,omitempty"`
+	WarehouseId *string                        `json:"warehouse_id,omitempty"`
 }
+
+// CreatePickListRequestPriority defines model for CreatePickListRequest.Priority.
+type CreatePickListRequestPriority string
 
 // CreatePriceListRequest defines model for CreatePriceListRequest.
 type CreatePriceListRequest struct {
@@ -1532,6 +1585,8 @@ type PickList struct {
 	Id          string     `json:"id"`
 	Lines       []PickLine `json:"lines"`
 	OrderIds    []string   `json:"order_ids"`
+	Picker      *string    `json:"picker,omitempty"`
+	Priority    string     `json:"priority"`
 	Status      string     `json:"status"`
 	UpdatedAt   string     `json:"updated_at"`
 	Version     int64      `json:"version"`
@@ -2129,6 +2184,15 @@ type UpdateOrderRequest struct {
 		Type       *string `json:"type,omitempty"`
 	} `json:"shipping_address,omitempty"`
 }
+
+// UpdatePickListRequest defines model for UpdatePickListRequest.
+type UpdatePickListRequest struct {
+	Picker   *string                        `json:"picker,omitempty"`
+	Priority *UpdatePickListRequestPriority `json:"priority,omitempty"`
+}
+
+// UpdatePickListRequestPriority defines model for UpdatePickListRequest.Priority.
+type UpdatePickListRequestPriority string
 
 // UpdatePriceListRequest defines model for UpdatePriceListRequest.
 type UpdatePriceListRequest struct {
@@ -2965,6 +3029,11 @@ type OrderActionSubmitParams struct {
 
 // CreatePickListParams defines parameters for CreatePickList.
 type CreatePickListParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdatePickListParams defines parameters for UpdatePickList.
+type UpdatePickListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -3839,6 +3908,9 @@ type OrderActionSubmitJSONRequestBody = ReasonRequest
 
 // CreatePickListJSONRequestBody defines body for CreatePickList for application/json ContentType.
 type CreatePickListJSONRequestBody = CreatePickListRequest
+
+// UpdatePickListJSONRequestBody defines body for UpdatePickList for application/json ContentType.
+type UpdatePickListJSONRequestBody = UpdatePickListRequest
 
 // PickListActionCancelJSONRequestBody defines body for PickListActionCancel for application/json ContentType.
 type PickListActionCancelJSONRequestBody = ReasonRequest
@@ -5656,6 +5728,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/pick_lists/{id} (the `GetPickList` operationId).
 	GetPickList(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePickListWithBody Update a pick list's priority and picker
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+	UpdatePickListWithBody(ctx context.Context, id string, params *UpdatePickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdatePickList Update a pick list's priority and picker
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+	UpdatePickList(ctx context.Context, id string, params *UpdatePickListParams, body UpdatePickListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PickListActionCancelWithBody Start or cancel a pick list
 	//
@@ -10807,6 +10893,40 @@ func (c *Client) CreatePickList(ctx context.Context, params *CreatePickListParam
 // Corresponds with GET /v1/pick_lists/{id} (the `GetPickList` operationId).
 func (c *Client) GetPickList(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPickListRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePickListWithBody Update a pick list's priority and picker
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+func (c *Client) UpdatePickListWithBody(ctx context.Context, id string, params *UpdatePickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePickListRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdatePickList Update a pick list's priority and picker
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+func (c *Client) UpdatePickList(ctx context.Context, id string, params *UpdatePickListParams, body UpdatePickListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdatePickListRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -22035,6 +22155,68 @@ func NewGetPickListRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdatePickListRequest calls the generic UpdatePickList builder with application/json body
+func NewUpdatePickListRequest(server string, id string, params *UpdatePickListParams, body UpdatePickListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdatePickListRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdatePickListRequestWithBody constructs an http.Request for the UpdatePickList method, with any body, and a specified content type
+func NewUpdatePickListRequestWithBody(server string, id string, params *UpdatePickListParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/pick_lists/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewPickListActionCancelRequest calls the generic PickListActionCancel builder with application/json body
 func NewPickListActionCancelRequest(server string, id string, params *PickListActionCancelParams, body PickListActionCancelJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -31901,6 +32083,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/pick_lists/{id} (the `GetPickList` operationId).
 	GetPickListWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetPickListResponse, error)
+
+	// UpdatePickListWithBodyWithResponse Update a pick list's priority and picker
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+	UpdatePickListWithBodyWithResponse(ctx context.Context, id string, params *UpdatePickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePickListResponse, error)
+
+	// UpdatePickListWithResponse Update a pick list's priority and picker
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+	UpdatePickListWithResponse(ctx context.Context, id string, params *UpdatePickListParams, body UpdatePickListJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePickListResponse, error)
 
 	// PickListActionCancelWithBodyWithResponse Start or cancel a pick list
 	//
@@ -42892,6 +43088,75 @@ func (r GetPickListResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetPickListResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdatePickListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PickList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdatePickListResponse) GetJSON200() *PickList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdatePickListResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdatePickListResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdatePickListResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdatePickListResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdatePickListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdatePickListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdatePickListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdatePickListResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -55471,6 +55736,32 @@ func (c *ClientWithResponses) GetPickListWithResponse(ctx context.Context, id st
 	return ParseGetPickListResponse(rsp)
 }
 
+// UpdatePickListWithBodyWithResponse Update a pick list's priority and picker
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+func (c *ClientWithResponses) UpdatePickListWithBodyWithResponse(ctx context.Context, id string, params *UpdatePickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePickListResponse, error) {
+	rsp, err := c.UpdatePickListWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePickListResponse(rsp)
+}
+
+// UpdatePickListWithResponse Update a pick list's priority and picker
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/pick_lists/{id} (the `UpdatePickList` operationId).
+func (c *ClientWithResponses) UpdatePickListWithResponse(ctx context.Context, id string, params *UpdatePickListParams, body UpdatePickListJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePickListResponse, error) {
+	rsp, err := c.UpdatePickList(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdatePickListResponse(rsp)
+}
+
 // PickListActionCancelWithBodyWithResponse Start or cancel a pick list
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -65916,6 +66207,60 @@ func ParseGetPickListResponse(rsp *http.Response) (*GetPickListResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdatePickListResponse parses an HTTP response from a UpdatePickListWithResponse call
+func ParseUpdatePickListResponse(rsp *http.Response) (*UpdatePickListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdatePickListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PickList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

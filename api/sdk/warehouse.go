@@ -96,11 +96,13 @@ func picks() *resource {
 	return &resource{
 		path: "picks", native: "/v1/pick_lists", single: "pick", list: "picks",
 		m: mapping{
-			fields: []string{"id", "warehouse_id", "order_ids"},
+			fields: []string{"id", "warehouse_id", "order_ids", "priority", "picker"},
+			rename: map[string]string{"picker_id": "picker", "assigned_to": "picker"},
 			values: map[string][]string{"status": {"PENDING=CREATED"}},
 		},
-		query: map[string]string{"status": "status", "warehouse_id": "warehouse_id", "from": "created_after", "to": "created_before"},
-		del:   "cancel",
+		query:  map[string]string{"status": "status", "warehouse_id": "warehouse_id", "from": "created_after", "to": "created_before"},
+		update: true,
+		del:    "cancel",
 		ops: []op{
 			{method: http.MethodPost, path: "{id}/items/{item}/pick", why: "a pick list is completed with every line's picked quantity at once (POST /v1/pick_lists/{id}/complete)"},
 			{method: http.MethodPost, path: "{id}/optimize-route", why: "StateSet One plans no pick routes"},
