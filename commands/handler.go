@@ -60,8 +60,8 @@ type cached struct {
 	// first try did land is recognised instead of being decided again
 	lastIdem   string
 	lastIdemAt time.Time
-	stale      bool // dropped from the cache because it may be behind the stream
-	snapQueued bool // a snapshot of it is waiting for Run
+	stale      atomic.Bool // dropped from the cache because it may be behind the stream (set by any goroutine that drops it)
+	snapQueued bool        // a snapshot of it is waiting for Run
 }
 
 func idemOf(actor, key string) string {

@@ -28,7 +28,7 @@ func (h *Handler) onEvict(key string, c *cached) {
 
 // evict drops an entry that may be behind the stream; it is not snapshotted.
 func (h *Handler) evict(key string, c *cached) {
-	c.stale = true
+	c.stale.Store(true)
 	h.cache.Remove(key)
 }
 
@@ -63,7 +63,7 @@ func (h *Handler) snapshotEvicted(ctx context.Context, e evicted) {
 	case back:
 		return // cached again: it will be snapshotted when it leaves
 	}
-	if e.c.stale || versionOf(e.c) <= e.c.snapVer {
+	if e.c.stale.Load() || versionOf(e.c) <= e.c.snapVer {
 		return
 	}
 	aggType, id, _ := strings.Cut(e.key, ".")
@@ -95,7 +95,7 @@ func (h *Handler) Flush(ctx context.Context) {
 		if err != nil {
 			return
 		}
-		if c, ok := h.cache.Peek(key); ok && !c.stale && versionOf(c) > c.snapVer {
+		if c, ok := h.cache.Peek(key); ok && !c.stale.Load() && versionOf(c) > c.snapVer {
 			aggType, id, _ := strings.Cut(key, ".")
 			h.writeSnapshot(ctx, aggType, id, c)
 		}
