@@ -96,9 +96,8 @@ func convertOpportunity(x *exchange, r *resource, id string) {
 	if !ok {
 		return
 	}
-	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
-	if !a.ok() {
-		x.relay(a)
+	a, ok := x.read(r.native + "/" + url.PathEscape(id))
+	if !ok {
 		return
 	}
 	o := a.object()
@@ -168,9 +167,8 @@ func casesTickets() *resource {
 				return
 			}
 			level := lookup([]string{"CRITICAL=URGENT"}, str(in["level"]), false)
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]))
+			if !ok {
 				return
 			}
 			order := []string{"LOW", "MEDIUM", "HIGH", "URGENT"}
@@ -181,9 +179,8 @@ func casesTickets() *resource {
 			r.one(x, x.call(http.MethodPut, r.native+"/"+url.PathEscape(v[0]), nil, map[string]any{"priority": level}))
 		}},
 		{method: http.MethodGet, path: "{id}/notes", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/notes", nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/notes")
+			if !ok {
 				return
 			}
 			x.reply(a, map[string]any{"notes": a.object()["data"]})

@@ -57,9 +57,8 @@ func cycleCounts() *resource {
 			r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/submit", nil, map[string]any{"counts": counts}))
 		}},
 		{method: http.MethodGet, path: "{id}/discrepancies", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]))
+			if !ok {
 				return
 			}
 			x.reply(a, map[string]any{"discrepancies": a.object()["variances"]})

@@ -81,9 +81,8 @@ func inventory() *resource {
 			x.reply(a, a.object())
 		}},
 		{method: http.MethodGet, path: "{id}/history", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/history", nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/history")
+			if !ok {
 				return
 			}
 			x.reply(a, map[string]any{"history": a.object()["data"]})

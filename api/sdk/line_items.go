@@ -252,9 +252,8 @@ func asnTrackingHistory(x *exchange, v []string) {
 	if !found {
 		return
 	}
-	a := x.call(http.MethodGet, "/v1/asns/"+url.PathEscape(str(parent["id"]))+"/history", nil, nil)
-	if !a.ok() {
-		x.relay(a)
+	a, ok := x.read("/v1/asns/" + url.PathEscape(str(parent["id"])) + "/history")
+	if !ok {
 		return
 	}
 	steps := map[string]string{"ASNCreated": "PENDING", "ASNSubmitted": "PENDING", "ASNShipped": "IN_TRANSIT", "ASNDelivered": "DELIVERED", "ASNCancelled": "CANCELLED"}

@@ -38,9 +38,8 @@ func billOfMaterials() *resource {
 		if !ok {
 			return
 		}
-		a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
-		if !a.ok() {
-			x.relay(a)
+		a, ok := x.read(r.native + "/" + url.PathEscape(id))
+		if !ok {
 			return
 		}
 		comps, _ := a.object()["components"].([]any)
@@ -85,17 +84,15 @@ func billOfMaterials() *resource {
 			})
 		}},
 		{method: http.MethodGet, path: "{id}/cost-analysis", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/explode", nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/explode")
+			if !ok {
 				return
 			}
 			x.reply(a, a.object())
 		}},
 		{method: http.MethodGet, path: "{id}/versions", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/history", nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/history")
+			if !ok {
 				return
 			}
 			x.reply(a, map[string]any{"versions": a.object()["data"]})
@@ -115,9 +112,8 @@ func billOfMaterials() *resource {
 			}
 		}},
 		{method: http.MethodGet, path: "{id}/export", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]))
+			if !ok {
 				return
 			}
 			bom := r.m.toSDK(a.object())
@@ -184,9 +180,8 @@ func workOrders() *resource {
 	r.ops = []op{
 		{method: http.MethodPost, path: "{id}/start", do: func(x *exchange, v []string) {
 			// the SDK has no release: a planned work order is released, then started
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]))
+			if !ok {
 				return
 			}
 			if a.object()["status"] == "PLANNED" {

@@ -108,9 +108,8 @@ func orders() *resource {
 		}},
 		{method: http.MethodGet, path: "{id}/notes", do: func(x *exchange, v []string) { orderNotes(x, r, v[0]) }},
 		{method: http.MethodGet, path: "{id}/fulfillment-history", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/history", nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/history")
+			if !ok {
 				return
 			}
 			x.reply(a, map[string]any{"history": a.object()["data"]})
@@ -126,9 +125,8 @@ func orders() *resource {
 
 // orderNotes lists an order's notes from its history (each note is an event).
 func orderNotes(x *exchange, r *resource, id string) {
-	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id)+"/history", nil, nil)
-	if !a.ok() {
-		x.relay(a)
+	a, ok := x.read(r.native + "/" + url.PathEscape(id) + "/history")
+	if !ok {
 		return
 	}
 	notes := []any{}
@@ -227,9 +225,8 @@ func returnOrder(x *exchange, r *resource, id string) {
 	if !ok {
 		return
 	}
-	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
-	if !a.ok() {
-		x.relay(a)
+	a, ok := x.read(r.native + "/" + url.PathEscape(id))
+	if !ok {
 		return
 	}
 	var items []any
@@ -251,9 +248,8 @@ func returnOrder(x *exchange, r *resource, id string) {
 		x.relay(created)
 		return
 	}
-	after := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
-	if !after.ok() {
-		x.relay(after)
+	after, ok := x.read(r.native + "/" + url.PathEscape(id))
+	if !ok {
 		return
 	}
 	o := r.m.toSDK(after.object())
@@ -265,9 +261,8 @@ func returnOrder(x *exchange, r *resource, id string) {
 // orderTracking is what the order's history knows of its shipping: the carrier and
 // tracking number of each shipment, and when it shipped and was delivered.
 func orderTracking(x *exchange, r *resource, id string) {
-	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id)+"/history", nil, nil)
-	if !a.ok() {
-		x.relay(a)
+	a, ok := x.read(r.native + "/" + url.PathEscape(id) + "/history")
+	if !ok {
 		return
 	}
 	out := map[string]any{"order_id": id, "status": "NOT_SHIPPED", "tracking_number": nil, "carrier": nil, "events": []any{}}

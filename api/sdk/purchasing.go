@@ -30,9 +30,8 @@ func suppliers() *resource {
 	}
 	r.ops = []op{
 		{method: http.MethodGet, path: "{id}/performance", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]))
+			if !ok {
 				return
 			}
 			s := a.object()
@@ -46,9 +45,8 @@ func suppliers() *resource {
 			r.one(x, r.putNative(x, v[0], map[string]any{"payment_terms": in}))
 		}},
 		{method: http.MethodGet, path: "{id}/products", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/products", nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/products")
+			if !ok {
 				return
 			}
 			products, _ := a.object()["data"].([]any)

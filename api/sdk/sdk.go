@@ -257,6 +257,16 @@ func (x *exchange) callWith(method, path string, query url.Values, body any, ext
 	return answer{status: rec.status, header: rec.header, body: rec.body.Bytes()}
 }
 
+// read GETs a native resource; when it is not there (or not readable) the native answer is
+// relayed and ok is false.
+func (x *exchange) read(path string) (a answer, ok bool) {
+	if a = x.call(http.MethodGet, path, nil, nil); !a.ok() {
+		x.relay(a)
+		return a, false
+	}
+	return a, true
+}
+
 // relay answers a native error as it is (it is in the contract's format, detail included),
 // except that a route the native API lacks is 501.
 func (x *exchange) relay(a answer) {

@@ -65,9 +65,8 @@ func warehouses() *resource {
 			if !ok {
 				return
 			}
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]))
+			if !ok {
 				return
 			}
 			bins, _ := a.object()["bins"].([]any)
@@ -134,9 +133,8 @@ func shipments() *resource {
 		update: true,
 		ops: []op{
 			{method: http.MethodGet, path: "{id}/tracking", do: func(x *exchange, v []string) {
-				a := x.call(http.MethodGet, "/v1/shipments/"+url.PathEscape(v[0]), nil, nil)
-				if !a.ok() {
-					x.relay(a)
+				a, ok := x.read("/v1/shipments/" + url.PathEscape(v[0]))
+				if !ok {
 					return
 				}
 				s := a.object()
@@ -164,14 +162,12 @@ func shipments() *resource {
 // pickMetrics is what a pick list's lines and history tell: units asked for and picked,
 // the fill rate, and how long picking took from start to completion.
 func pickMetrics(x *exchange, v []string) {
-	a := x.call(http.MethodGet, "/v1/pick_lists/"+url.PathEscape(v[0]), nil, nil)
-	if !a.ok() {
-		x.relay(a)
+	a, ok := x.read("/v1/pick_lists/" + url.PathEscape(v[0]))
+	if !ok {
 		return
 	}
-	h := x.call(http.MethodGet, "/v1/pick_lists/"+url.PathEscape(v[0])+"/history", nil, nil)
-	if !h.ok() {
-		x.relay(h)
+	h, ok := x.read("/v1/pick_lists/" + url.PathEscape(v[0]) + "/history")
+	if !ok {
 		return
 	}
 	var requested, picked, short float64

@@ -119,9 +119,8 @@ func returns() *resource {
 			r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/refund", nil, body))
 		}},
 		{method: http.MethodGet, path: "{id}/history", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0])+"/history", nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/history")
+			if !ok {
 				return
 			}
 			x.reply(a, map[string]any{"history": a.object()["data"]})
@@ -144,9 +143,8 @@ func returns() *resource {
 			export(x, "returns", all)
 		}},
 		{method: http.MethodGet, path: "{id}/can-transition", do: func(x *exchange, v []string) {
-			a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(v[0]), nil, nil)
-			if !a.ok() {
-				x.relay(a)
+			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]))
+			if !ok {
 				return
 			}
 			target := x.r.URL.Query().Get("target")
@@ -168,9 +166,8 @@ func inspectReturn(x *exchange, r *resource, id string) {
 	if !ok {
 		return
 	}
-	a := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
-	if !a.ok() {
-		x.relay(a)
+	a, ok := x.read(r.native + "/" + url.PathEscape(id))
+	if !ok {
 		return
 	}
 	ret := a.object()
@@ -182,9 +179,8 @@ func inspectReturn(x *exchange, r *resource, id string) {
 	}
 	location := ""
 	if disposition == "RESTOCK" {
-		o := x.call(http.MethodGet, "/v1/orders/"+url.PathEscape(str(ret["order_id"])), nil, nil)
-		if !o.ok() {
-			x.relay(o)
+		o, ok := x.read("/v1/orders/" + url.PathEscape(str(ret["order_id"])))
+		if !ok {
 			return
 		}
 		location = str(o.object()["location_id"])
