@@ -89,10 +89,13 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/warranties", "warranties:read", s.listWarranties)
 	s.handle(r, http.MethodPost, "/v1/warranties", "warranties:write", s.createWarranty)
 	s.handle(r, http.MethodGet, "/v1/warranties/{id}", "warranties:read", s.getWarranty)
+	s.handle(r, http.MethodPut, "/v1/warranties/{id}", "warranties:write", s.updateWarranty)
 	s.handle(r, http.MethodGet, "/v1/warranties/{id}/history", "warranties:read", s.warrantyHistory)
 	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims", "warranties:write", s.fileWarrantyClaim)
 	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims/{claim_id}/approve", "warranties:write", s.approveWarrantyClaim)
 	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims/{claim_id}/reject", "warranties:write", s.rejectWarrantyClaim)
+	s.handle(r, http.MethodPut, "/v1/warranties/{id}/claims/{claim_id}", "warranties:write", s.updateWarrantyClaim)
+	s.handle(r, http.MethodPost, "/v1/warranties/{id}/claims/{claim_id}/withdraw", "warranties:write", s.withdrawWarrantyClaim)
 	s.handle(r, http.MethodPost, "/v1/warranties/{id}/{action:approve|reject|cancel|close|reopen}", "warranties:write", s.warrantyAction)
 	s.handle(r, http.MethodPost, "/v1/warranties/{action:approve|reject|cancel|close|reopen}/{id}", "warranties:write", s.warrantyAction)
 

@@ -125,10 +125,21 @@ func TestSDKOrderReturnWarranty(t *testing.T) {
 		{method: "warrantyItems.create", verb: "POST", path: "warranty_line_items", body: `{"warranty_id":"{war}","type":"REPAIR","status":"PENDING","item":{"product_id":"MUG","quantity":1},"claim_description":"handle loose"}`,
 			status: 201, reads: []string{"warranty_line.claim_description=handle loose", "warranty_line.warranty_id={war}"}, save: map[string]string{"wline": "warranty_line.id"}},
 		{method: "warrantyItems.get", verb: "GET", path: "warranty_line_items/{wline}", status: 200, reads: []string{"warranty_line.id={wline}"}},
+		{method: "warrantyItems.update", verb: "PUT", path: "warranty_line_items/{wline}", body: `{"type":"REFUND","claim_description":"handle off"}`,
+			status: 200, reads: []string{"warranty_line.id={wline}", "warranty_line.type=REFUND", "warranty_line.claim_description=handle off", "warranty_line.status=PENDING"}},
+		{method: "warrantyItems.updateStatus", verb: "POST", path: "warranty_line_items/{wline}/status", body: `{"status":"APPROVED"}`,
+			status: 200, reads: []string{"warranty_line.status=APPROVED", "warranty_line.resolution.type=REFUND"}},
+		{method: "warrantyItems.updateStatus", verb: "POST", path: "warranty_line_items/{wline}/status", body: `{"status":"COMPLETED"}`,
+			status: 400, reads: []string{"detail"}},
+		{method: "warrantyItems.create", verb: "POST", path: "warranty_line_items", body: `{"warranty_id":"{war}","type":"SERVICE","status":"PENDING","item":{"product_id":"MUG","quantity":1},"claim_description":"lid"}`,
+			status: 201, reads: []string{"warranty_line.type=REPAIR"}, save: map[string]string{"wline2": "warranty_line.id"}},
+		{method: "warrantyItems.delete", verb: "DELETE", path: "warranty_line_items/{wline2}", status: 200},
+		{method: "warrantyItems.get", verb: "GET", path: "warranty_line_items/{wline2}", status: 200, reads: []string{"warranty_line.status=CANCELLED"}},
 		{method: "warranties.getMetrics", verb: "GET", path: "warranties/metrics?org_id=o", status: 200, reads: []string{"metrics.by_status.APPROVED=1"}},
 		{method: "warranties.close", verb: "POST", path: "warranties/close/{war}", status: 200, reads: []string{"warranty.status=CLOSED"}},
 		{method: "warranties.reopen", verb: "POST", path: "warranties/reopen/{war}", body: `{"reason":"again"}`, status: 200, reads: []string{"warranty.status=REOPENED"}},
-		{method: "warranties.update", verb: "PUT", path: "warranties/{war}", body: `{"type":"EXTENDED"}`, status: 501, reads: []string{"detail"}},
+		{method: "warranties.update", verb: "PUT", path: "warranties/{war}", body: `{"metadata":{"channel":"web"},"coverage":{"terms":"parts and labour"},"items":[{"serial_number":"SN-9"}]}`,
+			status: 200, reads: []string{"warranty.metadata.channel=web", "warranty.coverage.terms=parts and labour", "warranty.items[0].serial_number=SN-9", "warranty.status=REOPENED"}},
 	})
 }
 

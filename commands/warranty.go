@@ -65,7 +65,7 @@ func (m Warranties) ApproveClaim(ctx context.Context, id, claimID, resolution st
 	if err != nil {
 		return Result[domain.Warranty]{}, err
 	}
-	if err := m.h.checkClaimResolution(ctx, w, resolution); err != nil {
+	if err := m.h.checkClaimResolution(ctx, w, w.ClaimResolution(claimID, resolution)); err != nil {
 		return Result[domain.Warranty]{}, err
 	}
 	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
@@ -78,6 +78,24 @@ func (m Warranties) RejectClaim(ctx context.Context, id, claimID, reason string,
 	now := m.h.now()
 	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
 		return w.RejectClaim(claimID, reason, now)
+	})
+}
+
+// Update edits a warranty's serial number, terms or metadata.
+func (m Warranties) Update(ctx context.Context, id string, cmd domain.UpdateWarranty, opts ...Option) (Result[domain.Warranty], error) {
+	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.Update(cmd) })
+}
+
+// UpdateClaim edits a claim awaiting a decision.
+func (m Warranties) UpdateClaim(ctx context.Context, id string, cmd domain.UpdateWarrantyClaim, opts ...Option) (Result[domain.Warranty], error) {
+	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) { return w.UpdateClaim(cmd) })
+}
+
+// WithdrawClaim takes back a claim awaiting a decision.
+func (m Warranties) WithdrawClaim(ctx context.Context, id, claimID, reason string, opts ...Option) (Result[domain.Warranty], error) {
+	now := m.h.now()
+	return m.h.onWarranty(ctx, id, opts, func(w *domain.Warranty) ([]domain.Event, error) {
+		return w.WithdrawClaim(claimID, reason, now)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -58,6 +59,7 @@ const (
 	WarrantyClaimStatusSubmitted WarrantyClaimStatus = "SUBMITTED"
 	WarrantyClaimStatusApproved  WarrantyClaimStatus = "APPROVED"
 	WarrantyClaimStatusRejected  WarrantyClaimStatus = "REJECTED"
+	WarrantyClaimStatusWithdrawn WarrantyClaimStatus = "WITHDRAWN" // the customer took it back
 )
 
 // WarrantyResolutions are the remedies of an approved claim: REPAIR opens a return,
@@ -66,33 +68,36 @@ var WarrantyResolutions = []string{"REPAIR", "REPLACEMENT", "REFUND"}
 
 // WarrantyClaim is one claim against a warranty.
 type WarrantyClaim struct {
-	ID               string              `json:"id"`
-	IssueDescription string              `json:"issue_description"`
-	Photos           []string            `json:"photos,omitempty"` // URLs
-	Status           WarrantyClaimStatus `json:"status"`
-	Resolution       string              `json:"resolution,omitempty"` // set when approved
-	Reason           string              `json:"reason,omitempty"`     // set when rejected
-	FiledAt          time.Time           `json:"filed_at"`
-	DecidedAt        time.Time           `json:"decided_at,omitzero"`
+	ID               string   `json:"id"`
+	IssueDescription string   `json:"issue_description"`
+	Photos           []string `json:"photos,omitempty"` // URLs
+	// RequestedResolution is what the customer asks for; approving without a resolution grants it
+	RequestedResolution string              `json:"requested_resolution,omitempty"`
+	Status              WarrantyClaimStatus `json:"status"`
+	Resolution          string              `json:"resolution,omitempty"` // set when approved
+	Reason              string              `json:"reason,omitempty"`     // set when rejected or withdrawn
+	FiledAt             time.Time           `json:"filed_at"`
+	DecidedAt           time.Time           `json:"decided_at,omitzero"`
 }
 
 // Warranty is the warranty aggregate: a promise about one unit of a SKU.
 type Warranty struct {
-	ID             string          `json:"id"`
-	WarrantyNumber string          `json:"warranty_number"`
-	CustomerID     string          `json:"customer_id"`
-	OrderID        string          `json:"order_id,omitempty"`
-	SKU            string          `json:"sku"`
-	SerialNumber   string          `json:"serial_number,omitempty"`
-	Type           string          `json:"type"`
-	StartsAt       time.Time       `json:"starts_at"`
-	DurationMonths int             `json:"duration_months"`
-	Terms          string          `json:"terms,omitempty"`
-	Status         WarrantyStatus  `json:"status"`
-	Claims         []WarrantyClaim `json:"claims,omitempty"`
-	CreatedAt      time.Time       `json:"created_at"`
-	UpdatedAt      time.Time       `json:"updated_at"`
-	Version        int64           `json:"version"`
+	ID             string            `json:"id"`
+	WarrantyNumber string            `json:"warranty_number"`
+	CustomerID     string            `json:"customer_id"`
+	OrderID        string            `json:"order_id,omitempty"`
+	SKU            string            `json:"sku"`
+	SerialNumber   string            `json:"serial_number,omitempty"`
+	Type           string            `json:"type"`
+	StartsAt       time.Time         `json:"starts_at"`
+	DurationMonths int               `json:"duration_months"`
+	Terms          string            `json:"terms,omitempty"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+	Status         WarrantyStatus    `json:"status"`
+	Claims         []WarrantyClaim   `json:"claims,omitempty"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
+	Version        int64             `json:"version"`
 }
 
 // Exists reports whether the warranty has been registered.
@@ -129,28 +134,55 @@ type RegisterWarranty struct {
 	StartsAt       time.Time
 	DurationMonths int // 1..120
 	Terms          string
+	Metadata       map[string]string
+}
+
+// UpdateWarranty edits what a warranty says about its unit and terms; nil leaves a field.
+type UpdateWarranty struct {
+	SerialNumber *string
+	Terms        *string
+	Metadata     *map[string]string // replaces the whole map; empty clears
+}
+
+// UpdateWarrantyClaim edits a claim still awaiting a decision; nil leaves a field.
+type UpdateWarrantyClaim struct {
+	ClaimID             string
+	IssueDescription    *string
+	Photos              *[]string
+	RequestedResolution *string // "" clears
 }
 
 // FileWarrantyClaim files a claim; the caller assigns its id.
 type FileWarrantyClaim struct {
-	WarrantyID       string
-	ClaimID          string
-	IssueDescription string
-	Photos           []string // http(s) URLs
+	WarrantyID          string
+	ClaimID             string
+	IssueDescription    string
+	Photos              []string // http(s) URLs
+	RequestedResolution string   // optional: REPAIR, REPLACEMENT or REFUND
 }
 
 // WarrantyRegistered: a warranty came to be, PENDING.
 type WarrantyRegistered struct {
-	WarrantyID     string    `json:"warranty_id"`
-	WarrantyNumber string    `json:"warranty_number"`
-	CustomerID     string    `json:"customer_id"`
-	OrderID        string    `json:"order_id,omitempty"`
-	SKU            string    `json:"sku"`
-	SerialNumber   string    `json:"serial_number,omitempty"`
-	Type           string    `json:"type"`
-	StartsAt       time.Time `json:"starts_at"`
-	DurationMonths int       `json:"duration_months"`
-	Terms          string    `json:"terms,omitempty"`
+	WarrantyID     string            `json:"warranty_id"`
+	WarrantyNumber string            `json:"warranty_number"`
+	CustomerID     string            `json:"customer_id"`
+	OrderID        string            `json:"order_id,omitempty"`
+	SKU            string            `json:"sku"`
+	SerialNumber   string            `json:"serial_number,omitempty"`
+	Type           string            `json:"type"`
+	StartsAt       time.Time         `json:"starts_at"`
+	DurationMonths int               `json:"duration_months"`
+	Terms          string            `json:"terms,omitempty"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+}
+
+// WarrantyUpdated: the serial number, terms or metadata changed; only changed fields are
+// present, each with its new value (metadata with its previous one too).
+type WarrantyUpdated struct {
+	WarrantyID   string          `json:"warranty_id"`
+	SerialNumber *string         `json:"serial_number,omitempty"`
+	Terms        *string         `json:"terms,omitempty"`
+	Metadata     *MetadataChange `json:"metadata,omitempty"`
 }
 
 // WarrantyApproved: the warranty is in force; claims may be filed until it expires.
@@ -190,11 +222,30 @@ type WarrantyReopened struct {
 
 // WarrantyClaimFiled: a customer claimed under an approved, unexpired warranty.
 type WarrantyClaimFiled struct {
-	WarrantyID       string    `json:"warranty_id"`
-	ClaimID          string    `json:"claim_id"`
-	IssueDescription string    `json:"issue_description"`
-	Photos           []string  `json:"photos,omitempty"`
-	FiledAt          time.Time `json:"filed_at"`
+	WarrantyID          string    `json:"warranty_id"`
+	ClaimID             string    `json:"claim_id"`
+	IssueDescription    string    `json:"issue_description"`
+	Photos              []string  `json:"photos,omitempty"`
+	RequestedResolution string    `json:"requested_resolution,omitempty"`
+	FiledAt             time.Time `json:"filed_at"`
+}
+
+// WarrantyClaimUpdated: a claim awaiting a decision was edited; only changed fields are
+// present, each with its new value.
+type WarrantyClaimUpdated struct {
+	WarrantyID          string    `json:"warranty_id"`
+	ClaimID             string    `json:"claim_id"`
+	IssueDescription    *string   `json:"issue_description,omitempty"`
+	Photos              *[]string `json:"photos,omitempty"`
+	RequestedResolution *string   `json:"requested_resolution,omitempty"`
+}
+
+// WarrantyClaimWithdrawn: a claim awaiting a decision was taken back; it is never decided.
+type WarrantyClaimWithdrawn struct {
+	WarrantyID string    `json:"warranty_id"`
+	ClaimID    string    `json:"claim_id"`
+	Reason     string    `json:"reason,omitempty"`
+	DecidedAt  time.Time `json:"decided_at"`
 }
 
 // WarrantyClaimApproved: a claim was granted. It carries the customer, order, SKU and
@@ -219,15 +270,18 @@ type WarrantyClaimRejected struct {
 	DecidedAt  time.Time `json:"decided_at"`
 }
 
-func (WarrantyRegistered) EventType() string    { return "WarrantyRegistered" }
-func (WarrantyApproved) EventType() string      { return "WarrantyApproved" }
-func (WarrantyRejected) EventType() string      { return "WarrantyRejected" }
-func (WarrantyClosed) EventType() string        { return "WarrantyClosed" }
-func (WarrantyCancelled) EventType() string     { return "WarrantyCancelled" }
-func (WarrantyReopened) EventType() string      { return "WarrantyReopened" }
-func (WarrantyClaimFiled) EventType() string    { return "WarrantyClaimFiled" }
-func (WarrantyClaimApproved) EventType() string { return "WarrantyClaimApproved" }
-func (WarrantyClaimRejected) EventType() string { return "WarrantyClaimRejected" }
+func (WarrantyRegistered) EventType() string     { return "WarrantyRegistered" }
+func (WarrantyApproved) EventType() string       { return "WarrantyApproved" }
+func (WarrantyRejected) EventType() string       { return "WarrantyRejected" }
+func (WarrantyClosed) EventType() string         { return "WarrantyClosed" }
+func (WarrantyCancelled) EventType() string      { return "WarrantyCancelled" }
+func (WarrantyReopened) EventType() string       { return "WarrantyReopened" }
+func (WarrantyClaimFiled) EventType() string     { return "WarrantyClaimFiled" }
+func (WarrantyClaimApproved) EventType() string  { return "WarrantyClaimApproved" }
+func (WarrantyClaimRejected) EventType() string  { return "WarrantyClaimRejected" }
+func (WarrantyUpdated) EventType() string        { return "WarrantyUpdated" }
+func (WarrantyClaimUpdated) EventType() string   { return "WarrantyClaimUpdated" }
+func (WarrantyClaimWithdrawn) EventType() string { return "WarrantyClaimWithdrawn" }
 
 func warrantyEvents(r *Registry) {
 	Register[WarrantyRegistered](r, "warranty", 1, nil)
@@ -239,6 +293,9 @@ func warrantyEvents(r *Registry) {
 	Register[WarrantyClaimFiled](r, "warranty", 1, nil)
 	Register[WarrantyClaimApproved](r, "warranty", 1, nil)
 	Register[WarrantyClaimRejected](r, "warranty", 1, nil)
+	Register[WarrantyUpdated](r, "warranty", 1, nil)
+	Register[WarrantyClaimUpdated](r, "warranty", 1, nil)
+	Register[WarrantyClaimWithdrawn](r, "warranty", 1, nil)
 }
 
 // Check records every invalid field of the registration in v.
@@ -253,18 +310,25 @@ func (cmd RegisterWarranty) Check(v *Validation) {
 	v.Check(!cmd.StartsAt.IsZero(), "starts_at", "is required")
 	v.Check(cmd.DurationMonths >= 1 && cmd.DurationMonths <= 120, "duration_months", "must be 1 to 120")
 	v.Check(len(cmd.Terms) <= 10000, "terms", "at most 10000 characters")
+	checkMetadata(v, "metadata", cmd.Metadata)
 }
 
 // Check records every invalid field of the claim in v.
 func (cmd FileWarrantyClaim) Check(v *Validation) {
 	v.Check(ValidID(cmd.ClaimID), "claim_id", "must match ^[A-Za-z0-9_-]{1,64}$")
-	v.Check(strings.TrimSpace(cmd.IssueDescription) != "" && len(cmd.IssueDescription) <= 5000, "issue_description", "is required, at most 5000 characters")
-	v.Check(len(cmd.Photos) <= 20, "photos", "at most 20 photos")
-	for i, p := range cmd.Photos {
+	checkClaim(v, cmd.IssueDescription, cmd.Photos, cmd.RequestedResolution)
+}
+
+// checkClaim checks what a claim says, at filing or after an edit.
+func checkClaim(v *Validation, issue string, photos []string, requested string) {
+	v.Check(strings.TrimSpace(issue) != "" && len(issue) <= 5000, "issue_description", "is required, at most 5000 characters")
+	v.Check(len(photos) <= 20, "photos", "at most 20 photos")
+	for i, p := range photos {
 		u, err := url.Parse(p)
 		ok := err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && len(p) <= 2048
 		v.Check(ok, "photos["+itoa(i)+"]", "must be an http or https URL")
 	}
+	v.Check(requested == "" || slices.Contains(WarrantyResolutions, requested), "requested_resolution", "must be one of "+strings.Join(WarrantyResolutions, ", "))
 }
 
 // Register decides registering a warranty, PENDING. A taken id is an *AlreadyExistsError,
@@ -281,8 +345,39 @@ func (w *Warranty) Register(cmd RegisterWarranty) ([]Event, error) {
 	return []Event{WarrantyRegistered{
 		WarrantyID: cmd.WarrantyID, WarrantyNumber: cmd.WarrantyNumber, CustomerID: cmd.CustomerID,
 		OrderID: cmd.OrderID, SKU: cmd.SKU, SerialNumber: cmd.SerialNumber, Type: cmd.Type,
-		StartsAt: cmd.StartsAt.UTC(), DurationMonths: cmd.DurationMonths, Terms: cmd.Terms,
+		StartsAt: cmd.StartsAt.UTC(), DurationMonths: cmd.DurationMonths, Terms: cmd.Terms, Metadata: emptyToNil(cmd.Metadata),
 	}}, nil
+}
+
+// Update decides an edit of the serial number, terms or metadata, in any status but
+// CANCELLED (a *TransitionError with Action "update"); nothing changed, no event.
+func (w *Warranty) Update(cmd UpdateWarranty) ([]Event, error) {
+	if !w.Exists() {
+		return nil, ErrNotFound
+	}
+	if w.Status == WarrantyStatusCancelled {
+		return nil, &TransitionError{Entity: "warranty", From: string(w.Status), Action: "update"}
+	}
+	var v Validation
+	v.Check(len(or(cmd.SerialNumber, w.SerialNumber)) <= 100, "serial_number", "at most 100 characters")
+	v.Check(len(or(cmd.Terms, w.Terms)) <= 10000, "terms", "at most 10000 characters")
+	if cmd.Metadata != nil {
+		checkMetadata(&v, "metadata", *cmd.Metadata)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := WarrantyUpdated{WarrantyID: w.ID, SerialNumber: edited(&changed, w.SerialNumber, cmd.SerialNumber),
+		Terms: edited(&changed, w.Terms, cmd.Terms)}
+	if cmd.Metadata != nil && !maps.Equal(w.Metadata, *cmd.Metadata) {
+		changed = true
+		e.Metadata = &MetadataChange{From: w.Metadata, To: emptyToNil(maps.Clone(*cmd.Metadata))}
+	}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
 }
 
 // Act decides one of WarrantyActions. A missing warranty is ErrNotFound; an action the
@@ -341,17 +436,64 @@ func (w *Warranty) FileClaim(cmd FileWarrantyClaim, now time.Time) ([]Event, err
 		return nil, &AlreadyExistsError{Entity: "warranty claim", Field: "id"}
 	}
 	return []Event{WarrantyClaimFiled{WarrantyID: w.ID, ClaimID: cmd.ClaimID, IssueDescription: cmd.IssueDescription,
-		Photos: slices.Clone(cmd.Photos), FiledAt: now.UTC()}}, nil
+		Photos: slices.Clone(cmd.Photos), RequestedResolution: cmd.RequestedResolution, FiledAt: now.UTC()}}, nil
+}
+
+// UpdateClaim decides an edit of a SUBMITTED claim, whatever the warranty's status or
+// dates are by then (it was filed in time). Errors as ApproveClaim, with Action "update";
+// nothing changed, no event.
+func (w *Warranty) UpdateClaim(cmd UpdateWarrantyClaim) ([]Event, error) {
+	if err := w.submittedClaim(cmd.ClaimID, "update"); err != nil {
+		return nil, err
+	}
+	c, _ := w.Claim(cmd.ClaimID)
+	var v Validation
+	checkClaim(&v, or(cmd.IssueDescription, c.IssueDescription), or(cmd.Photos, c.Photos), or(cmd.RequestedResolution, c.RequestedResolution))
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var changed bool
+	e := WarrantyClaimUpdated{WarrantyID: w.ID, ClaimID: c.ID,
+		IssueDescription:    edited(&changed, c.IssueDescription, cmd.IssueDescription),
+		Photos:              editedSlice(&changed, c.Photos, cmd.Photos),
+		RequestedResolution: edited(&changed, c.RequestedResolution, cmd.RequestedResolution)}
+	if !changed {
+		return nil, nil
+	}
+	return []Event{e}, nil
+}
+
+// WithdrawClaim decides taking back a SUBMITTED claim. Errors as RejectClaim, with Action
+// "withdraw".
+func (w *Warranty) WithdrawClaim(claimID, reason string, now time.Time) ([]Event, error) {
+	if err := w.submittedClaim(claimID, "withdraw"); err != nil {
+		return nil, err
+	}
+	if len(reason) > 500 {
+		return nil, &ValidationError{Fields: []FieldError{{"reason", "at most 500 characters"}}}
+	}
+	return []Event{WarrantyClaimWithdrawn{WarrantyID: w.ID, ClaimID: claimID, Reason: reason, DecidedAt: now.UTC()}}, nil
+}
+
+// ClaimResolution is the resolution approving claimID grants: the one given, else the
+// one the claim requested ("" when neither says).
+func (w *Warranty) ClaimResolution(claimID, given string) string {
+	if given != "" {
+		return given
+	}
+	c, _ := w.Claim(claimID)
+	return c.RequestedResolution
 }
 
 // ApproveClaim decides granting a SUBMITTED claim with a resolution (REPAIR, REPLACEMENT or
-// REFUND). A claim filed in time is decided whatever the warranty's status or dates are
+// REFUND; "" grants the one the claim requested, see ClaimResolution). A claim filed in time is decided whatever the warranty's status or dates are
 // by then. Unknown warranty or claim: ErrNotFound (wrapped); a claim already decided: a
 // *TransitionError with Entity "warranty claim"; a bad resolution: *ValidationError.
 func (w *Warranty) ApproveClaim(claimID, resolution string, now time.Time) ([]Event, error) {
 	if err := w.submittedClaim(claimID, "approve"); err != nil {
 		return nil, err
 	}
+	resolution = w.ClaimResolution(claimID, resolution)
 	if !slices.Contains(WarrantyResolutions, resolution) {
 		return nil, &ValidationError{Fields: []FieldError{{"resolution", "must be one of " + strings.Join(WarrantyResolutions, ", ")}}}
 	}
@@ -392,7 +534,13 @@ func (w *Warranty) Apply(env Envelope) {
 		*w = Warranty{
 			ID: e.WarrantyID, WarrantyNumber: e.WarrantyNumber, CustomerID: e.CustomerID, OrderID: e.OrderID,
 			SKU: e.SKU, SerialNumber: e.SerialNumber, Type: e.Type, StartsAt: e.StartsAt,
-			DurationMonths: e.DurationMonths, Terms: e.Terms, Status: WarrantyStatusPending, CreatedAt: env.Time,
+			DurationMonths: e.DurationMonths, Terms: e.Terms, Metadata: maps.Clone(e.Metadata), Status: WarrantyStatusPending, CreatedAt: env.Time,
+		}
+	case WarrantyUpdated:
+		put(&w.SerialNumber, e.SerialNumber)
+		put(&w.Terms, e.Terms)
+		if e.Metadata != nil {
+			w.Metadata = maps.Clone(e.Metadata.To)
 		}
 	case WarrantyApproved:
 		w.Status = WarrantyStatusApproved
@@ -406,7 +554,19 @@ func (w *Warranty) Apply(env Envelope) {
 		w.Status = WarrantyStatusReopened
 	case WarrantyClaimFiled:
 		w.Claims = append(slices.Clone(w.Claims), WarrantyClaim{ID: e.ClaimID, IssueDescription: e.IssueDescription,
-			Photos: slices.Clone(e.Photos), Status: WarrantyClaimStatusSubmitted, FiledAt: e.FiledAt})
+			Photos: slices.Clone(e.Photos), RequestedResolution: e.RequestedResolution, Status: WarrantyClaimStatusSubmitted, FiledAt: e.FiledAt})
+	case WarrantyClaimUpdated:
+		w.decideClaim(e.ClaimID, func(c *WarrantyClaim) {
+			put(&c.IssueDescription, e.IssueDescription)
+			if e.Photos != nil {
+				c.Photos = slices.Clone(*e.Photos)
+			}
+			put(&c.RequestedResolution, e.RequestedResolution)
+		})
+	case WarrantyClaimWithdrawn:
+		w.decideClaim(e.ClaimID, func(c *WarrantyClaim) {
+			c.Status, c.Reason, c.DecidedAt = WarrantyClaimStatusWithdrawn, e.Reason, e.DecidedAt
+		})
 	case WarrantyClaimApproved:
 		w.decideClaim(e.ClaimID, func(c *WarrantyClaim) {
 			c.Status, c.Resolution, c.DecidedAt = WarrantyClaimStatusApproved, e.Resolution, e.DecidedAt
@@ -420,7 +580,7 @@ func (w *Warranty) Apply(env Envelope) {
 	w.UpdatedAt = env.Time
 }
 
-// decideClaim changes one claim on a copy of the claims, so a clone handed out earlier
+// decideClaim (or edits) changes one claim on a copy of the claims, so a clone handed out earlier
 // never sees the change.
 func (w *Warranty) decideClaim(id string, set func(*WarrantyClaim)) {
 	claims := slices.Clone(w.Claims)
@@ -433,6 +593,7 @@ func (w *Warranty) decideClaim(id string, set func(*WarrantyClaim)) {
 // Clone returns a deep copy, so a cached warranty is never shared with a caller.
 func (w *Warranty) Clone() *Warranty {
 	cp := *w
+	cp.Metadata = maps.Clone(w.Metadata)
 	cp.Claims = slices.Clone(w.Claims)
 	for i := range cp.Claims {
 		cp.Claims[i].Photos = slices.Clone(cp.Claims[i].Photos)

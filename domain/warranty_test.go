@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,12 @@ var warrantyGoldens = map[string]Event{
 		OrderID: "ord_1", SKU: "DRILL-18V", SerialNumber: "SN-4471-A", DecidedAt: time.Date(2026, 6, 2, 14, 0, 0, 0, time.UTC)},
 	"WarrantyClaimRejected.v1": WarrantyClaimRejected{WarrantyID: "war_1", ClaimID: "clm_2", Reason: "water damage is not covered",
 		DecidedAt: time.Date(2026, 7, 3, 8, 0, 0, 0, time.UTC)},
+	"WarrantyUpdated.v1": WarrantyUpdated{WarrantyID: "war_1", SerialNumber: ptr("SN-4471-B"),
+		Metadata: &MetadataChange{From: map[string]string{"channel": "retail"}, To: map[string]string{"channel": "web"}}},
+	"WarrantyClaimUpdated.v1": WarrantyClaimUpdated{WarrantyID: "war_1", ClaimID: "clm_1", IssueDescription: ptr("Battery swells."),
+		Photos: &[]string{"https://cdn.example.com/claims/clm_1/2.jpg"}, RequestedResolution: ptr("REFUND")},
+	"WarrantyClaimWithdrawn.v1": WarrantyClaimWithdrawn{WarrantyID: "war_1", ClaimID: "clm_3", Reason: "found the charger was faulty",
+		DecidedAt: time.Date(2026, 7, 4, 8, 0, 0, 0, time.UTC)},
 }
 
 func init() { maps.Copy(goldens, warrantyGoldens) }
@@ -318,5 +325,128 @@ func TestDecideWarrantyClaims(t *testing.T) {
 	foldWarranty(w, events)
 	if _, err := w.ApproveClaim("k3", "REPAIR", t0.AddDate(2, 0, 0)); err != nil {
 		t.Errorf("late decision: %v", err)
+	}
+}
+
+func TestWarrantyUpdate(t *testing.T) {
+	long := strings.Repeat("t", 10001)
+	for _, c := range []struct {
+		name   string
+		status WarrantyStatus
+		cmd    UpdateWarranty
+		want   []Event
+		err    string
+	}{
+		{"serial and metadata while approved", WarrantyStatusApproved,
+			UpdateWarranty{SerialNumber: ptr("SN2"), Terms: ptr(""), Metadata: &map[string]string{"k": "v"}},
+			[]Event{WarrantyUpdated{WarrantyID: "w1", SerialNumber: ptr("SN2"), Metadata: &MetadataChange{To: map[string]string{"k": "v"}}}}, ""},
+		{"terms once closed", WarrantyStatusClosed, UpdateWarranty{Terms: ptr("parts only")},
+			[]Event{WarrantyUpdated{WarrantyID: "w1", Terms: ptr("parts only")}}, ""},
+		{"the same values", WarrantyStatusPending, UpdateWarranty{SerialNumber: ptr("SN1"), Metadata: &map[string]string{}}, nil, ""},
+		{"nothing given", WarrantyStatusPending, UpdateWarranty{}, nil, ""},
+		{"terms too long", WarrantyStatusPending, UpdateWarranty{Terms: &long}, nil, "validation"},
+		{"an empty metadata key", WarrantyStatusPending, UpdateWarranty{Metadata: &map[string]string{"": "v"}}, nil, "validation"},
+		{"cancelled", WarrantyStatusCancelled, UpdateWarranty{Terms: ptr("x")}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := warrantyIn(c.status)
+			got, err := w.Update(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+			foldWarranty(w, got)
+			if len(got) > 0 && (or(c.cmd.SerialNumber, "SN1") != w.SerialNumber || or(c.cmd.Terms, "") != w.Terms ||
+				!maps.Equal(or(c.cmd.Metadata, nil), w.Metadata) || w.Status != c.status) {
+				t.Errorf("after the edit: %+v", w)
+			}
+		})
+	}
+}
+
+func TestEditAndWithdrawWarrantyClaims(t *testing.T) {
+	filedAt, decidedAt := t0.Add(time.Hour), t0.Add(2*time.Hour)
+	w := warrantyIn(WarrantyStatusApproved)
+	for _, id := range []string{"k1", "k2", "k3"} {
+		events, err := w.FileClaim(FileWarrantyClaim{WarrantyID: "w1", ClaimID: id, IssueDescription: "broken", RequestedResolution: "REFUND"}, filedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		foldWarranty(w, events)
+	}
+	if _, err := w.FileClaim(FileWarrantyClaim{WarrantyID: "w1", ClaimID: "k9", IssueDescription: "x", RequestedResolution: "UPGRADE"}, filedAt); err == nil {
+		t.Error("a requested resolution outside the set was filed")
+	}
+
+	for _, c := range []struct {
+		name string
+		cmd  UpdateWarrantyClaim
+		want []Event
+		err  string
+	}{
+		{"description and resolution", UpdateWarrantyClaim{ClaimID: "k1", IssueDescription: ptr("cracked"), RequestedResolution: ptr("REPLACEMENT")},
+			[]Event{WarrantyClaimUpdated{WarrantyID: "w1", ClaimID: "k1", IssueDescription: ptr("cracked"), RequestedResolution: ptr("REPLACEMENT")}}, ""},
+		{"the same description", UpdateWarrantyClaim{ClaimID: "k1", IssueDescription: ptr("broken")}, nil, ""},
+		{"an empty description", UpdateWarrantyClaim{ClaimID: "k1", IssueDescription: ptr(" ")}, nil, "validation"},
+		{"a photo that is no URL", UpdateWarrantyClaim{ClaimID: "k1", Photos: &[]string{"ftp://x"}}, nil, "validation"},
+		{"a resolution outside the set", UpdateWarrantyClaim{ClaimID: "k1", RequestedResolution: ptr("UPGRADE")}, nil, "validation"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := w.UpdateClaim(c.cmd)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := w.UpdateClaim(UpdateWarrantyClaim{ClaimID: "k9", IssueDescription: ptr("x")}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown claim: %v", err)
+	}
+
+	events, _ := w.UpdateClaim(UpdateWarrantyClaim{ClaimID: "k1", IssueDescription: ptr("cracked"), RequestedResolution: ptr("REPLACEMENT"),
+		Photos: &[]string{"https://cdn.example.com/k1.jpg"}})
+	foldWarranty(w, events)
+	withdrawn, err := w.WithdrawClaim("k2", "found the charger", decidedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foldWarranty(w, withdrawn)
+	// approving without a resolution grants the requested one
+	approved, err := w.ApproveClaim("k1", "", decidedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foldWarranty(w, approved)
+	wantClaims := []WarrantyClaim{
+		{ID: "k1", IssueDescription: "cracked", Photos: []string{"https://cdn.example.com/k1.jpg"}, RequestedResolution: "REPLACEMENT",
+			Status: WarrantyClaimStatusApproved, Resolution: "REPLACEMENT", FiledAt: filedAt, DecidedAt: decidedAt},
+		{ID: "k2", IssueDescription: "broken", RequestedResolution: "REFUND", Status: WarrantyClaimStatusWithdrawn, Reason: "found the charger",
+			FiledAt: filedAt, DecidedAt: decidedAt},
+		{ID: "k3", IssueDescription: "broken", RequestedResolution: "REFUND", Status: WarrantyClaimStatusSubmitted, FiledAt: filedAt},
+	}
+	if diff := cmp.Diff(wantClaims, w.Claims); diff != "" {
+		t.Errorf("claims (-want +got):\n%s", diff)
+	}
+
+	// a decided or withdrawn claim is neither edited nor withdrawn, nor decided
+	for _, id := range []string{"k1", "k2"} {
+		for action, decide := range map[string]func() ([]Event, error){
+			"update":   func() ([]Event, error) { return w.UpdateClaim(UpdateWarrantyClaim{ClaimID: id, IssueDescription: ptr("x")}) },
+			"withdraw": func() ([]Event, error) { return w.WithdrawClaim(id, "", decidedAt) },
+			"approve":  func() ([]Event, error) { return w.ApproveClaim(id, "REFUND", decidedAt) },
+		} {
+			events, err := decide()
+			var te *TransitionError
+			if !errors.As(err, &te) || te.Entity != "warranty claim" || te.Action != action || events != nil {
+				t.Errorf("%s %s: %v", action, id, err)
+			}
+		}
+	}
+	// neither given nor requested: the resolution is required
+	events, _ = w.FileClaim(FileWarrantyClaim{WarrantyID: "w1", ClaimID: "k4", IssueDescription: "again"}, filedAt)
+	foldWarranty(w, events)
+	var ve *ValidationError
+	if _, err := w.ApproveClaim("k4", "", decidedAt); !errors.As(err, &ve) || ve.Fields[0].Field != "resolution" {
+		t.Errorf("no resolution: %v", err)
 	}
 }

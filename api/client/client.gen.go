@@ -19,19 +19,19 @@ import (
 
 // Defines values for ApproveClaimRequestResolution.
 const (
-	REFUND      ApproveClaimRequestResolution = "REFUND"
-	REPAIR      ApproveClaimRequestResolution = "REPAIR"
-	REPLACEMENT ApproveClaimRequestResolution = "REPLACEMENT"
+	ApproveClaimRequestResolutionREFUND      ApproveClaimRequestResolution = "REFUND"
+	ApproveClaimRequestResolutionREPAIR      ApproveClaimRequestResolution = "REPAIR"
+	ApproveClaimRequestResolutionREPLACEMENT ApproveClaimRequestResolution = "REPLACEMENT"
 )
 
 // Valid indicates whether the value is a known member of the ApproveClaimRequestResolution enum.
 func (e ApproveClaimRequestResolution) Valid() bool {
 	switch e {
-	case REFUND:
+	case ApproveClaimRequestResolutionREFUND:
 		return true
-	case REPAIR:
+	case ApproveClaimRequestResolutionREPAIR:
 		return true
-	case REPLACEMENT:
+	case ApproveClaimRequestResolutionREPLACEMENT:
 		return true
 	default:
 		return false
@@ -302,6 +302,27 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for FileClaimRequestRequestedResolution.
+const (
+	FileClaimRequestRequestedResolutionREFUND      FileClaimRequestRequestedResolution = "REFUND"
+	FileClaimRequestRequestedResolutionREPAIR      FileClaimRequestRequestedResolution = "REPAIR"
+	FileClaimRequestRequestedResolutionREPLACEMENT FileClaimRequestRequestedResolution = "REPLACEMENT"
+)
+
+// Valid indicates whether the value is a known member of the FileClaimRequestRequestedResolution enum.
+func (e FileClaimRequestRequestedResolution) Valid() bool {
+	switch e {
+	case FileClaimRequestRequestedResolutionREFUND:
+		return true
+	case FileClaimRequestRequestedResolutionREPAIR:
+		return true
+	case FileClaimRequestRequestedResolutionREPLACEMENT:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InspectReturnRequestItemsDisposition.
 const (
 	DAMAGED InspectReturnRequestItemsDisposition = "DAMAGED"
@@ -377,6 +398,27 @@ func (e UpdateCaseRequestPriority) Valid() bool {
 	case UpdateCaseRequestPriorityMEDIUM:
 		return true
 	case UpdateCaseRequestPriorityURGENT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateClaimRequestRequestedResolution.
+const (
+	UpdateClaimRequestRequestedResolutionREFUND      UpdateClaimRequestRequestedResolution = "REFUND"
+	UpdateClaimRequestRequestedResolutionREPAIR      UpdateClaimRequestRequestedResolution = "REPAIR"
+	UpdateClaimRequestRequestedResolutionREPLACEMENT UpdateClaimRequestRequestedResolution = "REPLACEMENT"
+)
+
+// Valid indicates whether the value is a known member of the UpdateClaimRequestRequestedResolution enum.
+func (e UpdateClaimRequestRequestedResolution) Valid() bool {
+	switch e {
+	case UpdateClaimRequestRequestedResolutionREFUND:
+		return true
+	case UpdateClaimRequestRequestedResolutionREPAIR:
+		return true
+	case UpdateClaimRequestRequestedResolutionREPLACEMENT:
 		return true
 	default:
 		return false
@@ -1096,6 +1138,7 @@ type CreateWarrantyRequest struct {
 	CustomerId     *string                    `json:"customer_id,omitempty"`
 	DurationMonths *int                       `json:"duration_months,omitempty"`
 	Id             *string                    `json:"id,omitempty"`
+	Metadata       *map[string]*string        `json:"metadata,omitempty"`
 	OrderId        *string                    `json:"order_id,omitempty"`
 	SerialNumber   *string                    `json:"serial_number,omitempty"`
 	Sku            *string                    `json:"sku,omitempty"`
@@ -1291,9 +1334,13 @@ type FileClaimRequest struct {
 	IssueDescription *string `json:"issue_description,omitempty"`
 
 	// Notes the action's notes, recorded in its events' metadata
-	Notes  *string    `json:"notes,omitempty"`
-	Photos *[]*string `json:"photos,omitempty"`
+	Notes               *string                              `json:"notes,omitempty"`
+	Photos              *[]*string                           `json:"photos,omitempty"`
+	RequestedResolution *FileClaimRequestRequestedResolution `json:"requested_resolution,omitempty"`
 }
+
+// FileClaimRequestRequestedResolution defines model for FileClaimRequest.RequestedResolution.
+type FileClaimRequestRequestedResolution string
 
 // Flow defines model for Flow.
 type Flow struct {
@@ -2079,6 +2126,16 @@ type UpdateCaseRequest struct {
 // UpdateCaseRequestPriority defines model for UpdateCaseRequest.Priority.
 type UpdateCaseRequestPriority string
 
+// UpdateClaimRequest defines model for UpdateClaimRequest.
+type UpdateClaimRequest struct {
+	IssueDescription    *string                                `json:"issue_description,omitempty"`
+	Photos              *[]*string                             `json:"photos,omitempty"`
+	RequestedResolution *UpdateClaimRequestRequestedResolution `json:"requested_resolution,omitempty"`
+}
+
+// UpdateClaimRequestRequestedResolution defines model for UpdateClaimRequest.RequestedResolution.
+type UpdateClaimRequestRequestedResolution string
+
 // UpdateContactRequest defines model for UpdateContactRequest.
 type UpdateContactRequest struct {
 	Email          *string `json:"email,omitempty"`
@@ -2274,6 +2331,13 @@ type UpdateWarehouseRequest struct {
 	Name *string    `json:"name,omitempty"`
 }
 
+// UpdateWarrantyRequest defines model for UpdateWarrantyRequest.
+type UpdateWarrantyRequest struct {
+	Metadata     *map[string]*string `json:"metadata,omitempty"`
+	SerialNumber *string             `json:"serial_number,omitempty"`
+	Terms        *string             `json:"terms,omitempty"`
+}
+
 // UpdateWebhookEndpointRequest defines model for UpdateWebhookEndpointRequest.
 type UpdateWebhookEndpointRequest struct {
 	Description *string    `json:"description,omitempty"`
@@ -2327,34 +2391,36 @@ type WarehouseList struct {
 
 // Warranty defines model for Warranty.
 type Warranty struct {
-	Claims         []WarrantyClaim `json:"claims"`
-	CreatedAt      time.Time       `json:"created_at"`
-	CustomerId     string          `json:"customer_id"`
-	DurationMonths int             `json:"duration_months"`
-	ExpiresAt      string          `json:"expires_at"`
-	Id             string          `json:"id"`
-	OrderId        *string         `json:"order_id,omitempty"`
-	SerialNumber   *string         `json:"serial_number,omitempty"`
-	Sku            string          `json:"sku"`
-	StartsAt       time.Time       `json:"starts_at"`
-	Status         string          `json:"status"`
-	Terms          *string         `json:"terms,omitempty"`
-	Type           string          `json:"type"`
-	UpdatedAt      time.Time       `json:"updated_at"`
-	Version        int64           `json:"version"`
-	WarrantyNumber string          `json:"warranty_number"`
+	Claims         []WarrantyClaim   `json:"claims"`
+	CreatedAt      time.Time         `json:"created_at"`
+	CustomerId     string            `json:"customer_id"`
+	DurationMonths int               `json:"duration_months"`
+	ExpiresAt      string            `json:"expires_at"`
+	Id             string            `json:"id"`
+	Metadata       map[string]string `json:"metadata"`
+	OrderId        *string           `json:"order_id,omitempty"`
+	SerialNumber   *string           `json:"serial_number,omitempty"`
+	Sku            string            `json:"sku"`
+	StartsAt       time.Time         `json:"starts_at"`
+	Status         string            `json:"status"`
+	Terms          *string           `json:"terms,omitempty"`
+	Type           string            `json:"type"`
+	UpdatedAt      time.Time         `json:"updated_at"`
+	Version        int64             `json:"version"`
+	WarrantyNumber string            `json:"warranty_number"`
 }
 
 // WarrantyClaim defines model for WarrantyClaim.
 type WarrantyClaim struct {
-	DecidedAt        *time.Time `json:"decided_at,omitempty"`
-	FiledAt          time.Time  `json:"filed_at"`
-	Id               string     `json:"id"`
-	IssueDescription string     `json:"issue_description"`
-	Photos           *[]string  `json:"photos,omitempty"`
-	Reason           *string    `json:"reason,omitempty"`
-	Resolution       *string    `json:"resolution,omitempty"`
-	Status           string     `json:"status"`
+	DecidedAt           *time.Time `json:"decided_at,omitempty"`
+	FiledAt             time.Time  `json:"filed_at"`
+	Id                  string     `json:"id"`
+	IssueDescription    string     `json:"issue_description"`
+	Photos              *[]string  `json:"photos,omitempty"`
+	Reason              *string    `json:"reason,omitempty"`
+	RequestedResolution *string    `json:"requested_resolution,omitempty"`
+	Resolution          *string    `json:"resolution,omitempty"`
+	Status              string     `json:"status"`
 }
 
 // WarrantyList defines model for WarrantyList.
@@ -3381,6 +3447,13 @@ type ChangeWarrantyStatusSDKReopenParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdateWarrantyParams defines parameters for UpdateWarranty.
+type UpdateWarrantyParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ChangeWarrantyStatusApproveParams defines parameters for ChangeWarrantyStatusApprove.
 type ChangeWarrantyStatusApproveParams struct {
 	// IfMatch the ETag (version) the write is based on
@@ -3402,6 +3475,13 @@ type FileWarrantyClaimParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdateWarrantyClaimParams defines parameters for UpdateWarrantyClaim.
+type UpdateWarrantyClaimParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ApproveWarrantyClaimParams defines parameters for ApproveWarrantyClaim.
 type ApproveWarrantyClaimParams struct {
 	// IfMatch the ETag (version) the write is based on
@@ -3411,6 +3491,13 @@ type ApproveWarrantyClaimParams struct {
 
 // RejectWarrantyClaimParams defines parameters for RejectWarrantyClaim.
 type RejectWarrantyClaimParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// WithdrawWarrantyClaimParams defines parameters for WithdrawWarrantyClaim.
+type WithdrawWarrantyClaimParams struct {
 	// IfMatch the ETag (version) the write is based on
 	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -4086,6 +4173,9 @@ type ChangeWarrantyStatusSDKRejectJSONRequestBody = StatusRequest
 // ChangeWarrantyStatusSDKReopenJSONRequestBody defines body for ChangeWarrantyStatusSDKReopen for application/json ContentType.
 type ChangeWarrantyStatusSDKReopenJSONRequestBody = StatusRequest
 
+// UpdateWarrantyJSONRequestBody defines body for UpdateWarranty for application/json ContentType.
+type UpdateWarrantyJSONRequestBody = UpdateWarrantyRequest
+
 // ChangeWarrantyStatusApproveJSONRequestBody defines body for ChangeWarrantyStatusApprove for application/json ContentType.
 type ChangeWarrantyStatusApproveJSONRequestBody = ReasonRequest
 
@@ -4095,11 +4185,17 @@ type ChangeWarrantyStatusCancelJSONRequestBody = ReasonRequest
 // FileWarrantyClaimJSONRequestBody defines body for FileWarrantyClaim for application/json ContentType.
 type FileWarrantyClaimJSONRequestBody = FileClaimRequest
 
+// UpdateWarrantyClaimJSONRequestBody defines body for UpdateWarrantyClaim for application/json ContentType.
+type UpdateWarrantyClaimJSONRequestBody = UpdateClaimRequest
+
 // ApproveWarrantyClaimJSONRequestBody defines body for ApproveWarrantyClaim for application/json ContentType.
 type ApproveWarrantyClaimJSONRequestBody = ApproveClaimRequest
 
 // RejectWarrantyClaimJSONRequestBody defines body for RejectWarrantyClaim for application/json ContentType.
 type RejectWarrantyClaimJSONRequestBody = ReasonRequest
+
+// WithdrawWarrantyClaimJSONRequestBody defines body for WithdrawWarrantyClaim for application/json ContentType.
+type WithdrawWarrantyClaimJSONRequestBody = ReasonRequest
 
 // ChangeWarrantyStatusCloseJSONRequestBody defines body for ChangeWarrantyStatusClose for application/json ContentType.
 type ChangeWarrantyStatusCloseJSONRequestBody = ReasonRequest
@@ -6591,6 +6687,20 @@ type ClientInterface interface {
 	// GetWarranty performs a GET /v1/warranties/{id} (the `GetWarranty` operationId) request.
 	GetWarranty(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateWarrantyWithBody Edit a warranty's serial number, terms or metadata
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+	UpdateWarrantyWithBody(ctx context.Context, id Id, params *UpdateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWarranty Edit a warranty's serial number, terms or metadata
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+	UpdateWarranty(ctx context.Context, id Id, params *UpdateWarrantyParams, body UpdateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ChangeWarrantyStatusApproveWithBody performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
 	// with any type of body and a specified content type.
 	ChangeWarrantyStatusApproveWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6615,6 +6725,20 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	FileWarrantyClaim(ctx context.Context, id Id, params *FileWarrantyClaimParams, body FileWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateWarrantyClaimWithBody Edit a claim awaiting a decision
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+	UpdateWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWarrantyClaim Edit a claim awaiting a decision
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+	UpdateWarrantyClaim(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, body UpdateWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ApproveWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
 	// with any type of body and a specified content type.
 	ApproveWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6630,6 +6754,20 @@ type ClientInterface interface {
 	// RejectWarrantyClaim performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request.
 	// Takes a body of the `application/json` content type.
 	RejectWarrantyClaim(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawWarrantyClaimWithBody Withdraw a claim awaiting a decision
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+	WithdrawWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawWarrantyClaim Withdraw a claim awaiting a decision
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+	WithdrawWarrantyClaim(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, body WithdrawWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ChangeWarrantyStatusCloseWithBody performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request,
 	// with any type of body and a specified content type.
@@ -13265,6 +13403,40 @@ func (c *Client) GetWarranty(ctx context.Context, id Id, reqEditors ...RequestEd
 	return c.Client.Do(req)
 }
 
+// UpdateWarrantyWithBody Edit a warranty's serial number, terms or metadata
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+func (c *Client) UpdateWarrantyWithBody(ctx context.Context, id Id, params *UpdateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWarrantyRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWarranty Edit a warranty's serial number, terms or metadata
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+func (c *Client) UpdateWarranty(ctx context.Context, id Id, params *UpdateWarrantyParams, body UpdateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWarrantyRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ChangeWarrantyStatusApproveWithBody performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
 // with any type of body and a specified content type.
 func (c *Client) ChangeWarrantyStatusApproveWithBody(ctx context.Context, id Id, params *ChangeWarrantyStatusApproveParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13349,6 +13521,40 @@ func (c *Client) FileWarrantyClaim(ctx context.Context, id Id, params *FileWarra
 	return c.Client.Do(req)
 }
 
+// UpdateWarrantyClaimWithBody Edit a claim awaiting a decision
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+func (c *Client) UpdateWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWarrantyClaimRequestWithBody(c.Server, id, claimId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWarrantyClaim Edit a claim awaiting a decision
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+func (c *Client) UpdateWarrantyClaim(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, body UpdateWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWarrantyClaimRequest(c.Server, id, claimId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ApproveWarrantyClaimWithBody performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
 // with any type of body and a specified content type.
 func (c *Client) ApproveWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *ApproveWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13395,6 +13601,40 @@ func (c *Client) RejectWarrantyClaimWithBody(ctx context.Context, id Id, claimId
 // Takes a body of the `application/json` content type.
 func (c *Client) RejectWarrantyClaim(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRejectWarrantyClaimRequest(c.Server, id, claimId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawWarrantyClaimWithBody Withdraw a claim awaiting a decision
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+func (c *Client) WithdrawWarrantyClaimWithBody(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawWarrantyClaimRequestWithBody(c.Server, id, claimId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawWarrantyClaim Withdraw a claim awaiting a decision
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+func (c *Client) WithdrawWarrantyClaim(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, body WithdrawWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawWarrantyClaimRequest(c.Server, id, claimId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -27077,6 +27317,79 @@ func NewGetWarrantyRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdateWarrantyRequest calls the generic UpdateWarranty builder with application/json body
+func NewUpdateWarrantyRequest(server string, id Id, params *UpdateWarrantyParams, body UpdateWarrantyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWarrantyRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateWarrantyRequestWithBody constructs an http.Request for the UpdateWarranty method, with any body, and a specified content type
+func NewUpdateWarrantyRequestWithBody(server string, id Id, params *UpdateWarrantyParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/warranties/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewChangeWarrantyStatusApproveRequest calls the generic ChangeWarrantyStatusApprove builder with application/json body
 func NewChangeWarrantyStatusApproveRequest(server string, id Id, params *ChangeWarrantyStatusApproveParams, body ChangeWarrantyStatusApproveJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -27296,6 +27609,86 @@ func NewFileWarrantyClaimRequestWithBody(server string, id Id, params *FileWarra
 	return req, nil
 }
 
+// NewUpdateWarrantyClaimRequest calls the generic UpdateWarrantyClaim builder with application/json body
+func NewUpdateWarrantyClaimRequest(server string, id Id, claimId string, params *UpdateWarrantyClaimParams, body UpdateWarrantyClaimJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWarrantyClaimRequestWithBody(server, id, claimId, params, "application/json", bodyReader)
+}
+
+// NewUpdateWarrantyClaimRequestWithBody constructs an http.Request for the UpdateWarrantyClaim method, with any body, and a specified content type
+func NewUpdateWarrantyClaimRequestWithBody(server string, id Id, claimId string, params *UpdateWarrantyClaimParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "claim_id", claimId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/warranties/%s/claims/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewApproveWarrantyClaimRequest calls the generic ApproveWarrantyClaim builder with application/json body
 func NewApproveWarrantyClaimRequest(server string, id Id, claimId string, params *ApproveWarrantyClaimParams, body ApproveWarrantyClaimJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -27411,6 +27804,86 @@ func NewRejectWarrantyClaimRequestWithBody(server string, id Id, claimId string,
 	}
 
 	operationPath := fmt.Sprintf("/v1/warranties/%s/claims/%s/reject", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewWithdrawWarrantyClaimRequest calls the generic WithdrawWarrantyClaim builder with application/json body
+func NewWithdrawWarrantyClaimRequest(server string, id Id, claimId string, params *WithdrawWarrantyClaimParams, body WithdrawWarrantyClaimJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewWithdrawWarrantyClaimRequestWithBody(server, id, claimId, params, "application/json", bodyReader)
+}
+
+// NewWithdrawWarrantyClaimRequestWithBody constructs an http.Request for the WithdrawWarrantyClaim method, with any body, and a specified content type
+func NewWithdrawWarrantyClaimRequestWithBody(server string, id Id, claimId string, params *WithdrawWarrantyClaimParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "claim_id", claimId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/warranties/%s/claims/%s/withdraw", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -33046,6 +33519,20 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	GetWarrantyWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetWarrantyResponse, error)
 
+	// UpdateWarrantyWithBodyWithResponse Edit a warranty's serial number, terms or metadata
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+	UpdateWarrantyWithBodyWithResponse(ctx context.Context, id Id, params *UpdateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWarrantyResponse, error)
+
+	// UpdateWarrantyWithResponse Edit a warranty's serial number, terms or metadata
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+	UpdateWarrantyWithResponse(ctx context.Context, id Id, params *UpdateWarrantyParams, body UpdateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWarrantyResponse, error)
+
 	// ChangeWarrantyStatusApproveWithBodyWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
 	// with any type of body and a specified content type.
 	//
@@ -33076,6 +33563,20 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	FileWarrantyClaimWithResponse(ctx context.Context, id Id, params *FileWarrantyClaimParams, body FileWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*FileWarrantyClaimResponse, error)
 
+	// UpdateWarrantyClaimWithBodyWithResponse Edit a claim awaiting a decision
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+	UpdateWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWarrantyClaimResponse, error)
+
+	// UpdateWarrantyClaimWithResponse Edit a claim awaiting a decision
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+	UpdateWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, body UpdateWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWarrantyClaimResponse, error)
+
 	// ApproveWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
 	// with any type of body and a specified content type.
 	//
@@ -33095,6 +33596,20 @@ type ClientWithResponsesInterface interface {
 	// RejectWarrantyClaimWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/reject (the `RejectWarrantyClaim` operationId) request.
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	RejectWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *RejectWarrantyClaimParams, body RejectWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*RejectWarrantyClaimResponse, error)
+
+	// WithdrawWarrantyClaimWithBodyWithResponse Withdraw a claim awaiting a decision
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+	WithdrawWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*WithdrawWarrantyClaimResponse, error)
+
+	// WithdrawWarrantyClaimWithResponse Withdraw a claim awaiting a decision
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+	WithdrawWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, body WithdrawWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawWarrantyClaimResponse, error)
 
 	// ChangeWarrantyStatusCloseWithBodyWithResponse performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request,
 	// with any type of body and a specified content type.
@@ -49100,6 +49615,75 @@ func (r GetWarrantyResponse) ContentType() string {
 	return ""
 }
 
+type UpdateWarrantyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Warranty
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWarrantyResponse) GetJSON200() *Warranty {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWarrantyResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWarrantyResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateWarrantyResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateWarrantyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWarrantyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWarrantyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWarrantyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWarrantyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ChangeWarrantyStatusApproveResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -49307,6 +49891,75 @@ func (r FileWarrantyClaimResponse) ContentType() string {
 	return ""
 }
 
+type UpdateWarrantyClaimResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Warranty
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWarrantyClaimResponse) GetJSON200() *Warranty {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWarrantyClaimResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWarrantyClaimResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateWarrantyClaimResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateWarrantyClaimResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWarrantyClaimResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWarrantyClaimResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWarrantyClaimResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWarrantyClaimResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ApproveWarrantyClaimResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -49439,6 +50092,75 @@ func (r RejectWarrantyClaimResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RejectWarrantyClaimResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WithdrawWarrantyClaimResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Warranty
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WithdrawWarrantyClaimResponse) GetJSON200() *Warranty {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r WithdrawWarrantyClaimResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r WithdrawWarrantyClaimResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r WithdrawWarrantyClaimResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r WithdrawWarrantyClaimResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r WithdrawWarrantyClaimResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WithdrawWarrantyClaimResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WithdrawWarrantyClaimResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WithdrawWarrantyClaimResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -57598,6 +58320,32 @@ func (c *ClientWithResponses) GetWarrantyWithResponse(ctx context.Context, id Id
 	return ParseGetWarrantyResponse(rsp)
 }
 
+// UpdateWarrantyWithBodyWithResponse Edit a warranty's serial number, terms or metadata
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+func (c *ClientWithResponses) UpdateWarrantyWithBodyWithResponse(ctx context.Context, id Id, params *UpdateWarrantyParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWarrantyResponse, error) {
+	rsp, err := c.UpdateWarrantyWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWarrantyResponse(rsp)
+}
+
+// UpdateWarrantyWithResponse Edit a warranty's serial number, terms or metadata
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warranties/{id} (the `UpdateWarranty` operationId).
+func (c *ClientWithResponses) UpdateWarrantyWithResponse(ctx context.Context, id Id, params *UpdateWarrantyParams, body UpdateWarrantyJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWarrantyResponse, error) {
+	rsp, err := c.UpdateWarranty(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWarrantyResponse(rsp)
+}
+
 // ChangeWarrantyStatusApproveWithBodyWithResponse performs a POST /v1/warranties/{id}/approve (the `ChangeWarrantyStatusApprove` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -57664,6 +58412,32 @@ func (c *ClientWithResponses) FileWarrantyClaimWithResponse(ctx context.Context,
 	return ParseFileWarrantyClaimResponse(rsp)
 }
 
+// UpdateWarrantyClaimWithBodyWithResponse Edit a claim awaiting a decision
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+func (c *ClientWithResponses) UpdateWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWarrantyClaimResponse, error) {
+	rsp, err := c.UpdateWarrantyClaimWithBody(ctx, id, claimId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWarrantyClaimResponse(rsp)
+}
+
+// UpdateWarrantyClaimWithResponse Edit a claim awaiting a decision
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warranties/{id}/claims/{claim_id} (the `UpdateWarrantyClaim` operationId).
+func (c *ClientWithResponses) UpdateWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *UpdateWarrantyClaimParams, body UpdateWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWarrantyClaimResponse, error) {
+	rsp, err := c.UpdateWarrantyClaim(ctx, id, claimId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWarrantyClaimResponse(rsp)
+}
+
 // ApproveWarrantyClaimWithBodyWithResponse performs a POST /v1/warranties/{id}/claims/{claim_id}/approve (the `ApproveWarrantyClaim` operationId) request,
 // with any type of body and a specified content type.
 //
@@ -57706,6 +58480,32 @@ func (c *ClientWithResponses) RejectWarrantyClaimWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseRejectWarrantyClaimResponse(rsp)
+}
+
+// WithdrawWarrantyClaimWithBodyWithResponse Withdraw a claim awaiting a decision
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+func (c *ClientWithResponses) WithdrawWarrantyClaimWithBodyWithResponse(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*WithdrawWarrantyClaimResponse, error) {
+	rsp, err := c.WithdrawWarrantyClaimWithBody(ctx, id, claimId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawWarrantyClaimResponse(rsp)
+}
+
+// WithdrawWarrantyClaimWithResponse Withdraw a claim awaiting a decision
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/warranties/{id}/claims/{claim_id}/withdraw (the `WithdrawWarrantyClaim` operationId).
+func (c *ClientWithResponses) WithdrawWarrantyClaimWithResponse(ctx context.Context, id Id, claimId string, params *WithdrawWarrantyClaimParams, body WithdrawWarrantyClaimJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawWarrantyClaimResponse, error) {
+	rsp, err := c.WithdrawWarrantyClaim(ctx, id, claimId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawWarrantyClaimResponse(rsp)
 }
 
 // ChangeWarrantyStatusCloseWithBodyWithResponse performs a POST /v1/warranties/{id}/close (the `ChangeWarrantyStatusClose` operationId) request,
@@ -70891,6 +71691,60 @@ func ParseGetWarrantyResponse(rsp *http.Response) (*GetWarrantyResponse, error) 
 	return response, nil
 }
 
+// ParseUpdateWarrantyResponse parses an HTTP response from a UpdateWarrantyWithResponse call
+func ParseUpdateWarrantyResponse(rsp *http.Response) (*UpdateWarrantyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWarrantyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Warranty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseChangeWarrantyStatusApproveResponse parses an HTTP response from a ChangeWarrantyStatusApproveWithResponse call
 func ParseChangeWarrantyStatusApproveResponse(rsp *http.Response) (*ChangeWarrantyStatusApproveResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -71053,6 +71907,60 @@ func ParseFileWarrantyClaimResponse(rsp *http.Response) (*FileWarrantyClaimRespo
 	return response, nil
 }
 
+// ParseUpdateWarrantyClaimResponse parses an HTTP response from a UpdateWarrantyClaimWithResponse call
+func ParseUpdateWarrantyClaimResponse(rsp *http.Response) (*UpdateWarrantyClaimResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWarrantyClaimResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Warranty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseApproveWarrantyClaimResponse parses an HTTP response from a ApproveWarrantyClaimWithResponse call
 func ParseApproveWarrantyClaimResponse(rsp *http.Response) (*ApproveWarrantyClaimResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -71116,6 +72024,60 @@ func ParseRejectWarrantyClaimResponse(rsp *http.Response) (*RejectWarrantyClaimR
 	}
 
 	response := &RejectWarrantyClaimResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Warranty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWithdrawWarrantyClaimResponse parses an HTTP response from a WithdrawWarrantyClaimWithResponse call
+func ParseWithdrawWarrantyClaimResponse(rsp *http.Response) (*WithdrawWarrantyClaimResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WithdrawWarrantyClaimResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -3,6 +3,7 @@ package sdk
 import (
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // The SDK's seven line-item resources, declared on the lines of their native parents.
@@ -79,20 +80,74 @@ func returnLines() *lines {
 	}
 }
 
-// warrantyLines are a warranty's claims: the SDK's line is a claim on the item.
+// warrantyLines are a warranty's claims: the SDK's line is a claim on the item, its type
+// the resolution asked for (SERVICE is a repair), its status the claim's.
 func warrantyLines() *lines {
+	claimStatus := []string{"PENDING=SUBMITTED", "CANCELLED=WITHDRAWN"}
+	claim := func(in map[string]any) map[string]any {
+		out := map[string]any{}
+		if d, ok := in["claim_description"]; ok {
+			out["issue_description"] = d
+		}
+		if t, ok := in["type"].(string); ok {
+			out["requested_resolution"] = lookup([]string{"SERVICE=REPAIR"}, t, false)
+		}
+		return out
+	}
 	return &lines{
 		path: "warranty_line_items", single: "warranty_line", list: "warranty_lines", parentKey: "warranty_id",
 		native: "/v1/warranties", field: "claims", key: "id",
 		view: func(p, c map[string]any) map[string]any {
-			return map[string]any{"type": "REPAIR", "status": c["status"], "claim_description": c["issue_description"],
-				"item": map[string]any{"product_id": p["sku"], "sku": p["sku"], "quantity": 1}}
+			o := map[string]any{"type": first(c["resolution"], c["requested_resolution"]), "status": lookup(claimStatus, str(c["status"]), true),
+				"claim_description": c["issue_description"],
+				"item":              map[string]any{"product_id": p["sku"], "sku": p["sku"], "serial_number": p["serial_number"], "quantity": 1}}
+			if c["status"] == "APPROVED" {
+				o["resolution"] = map[string]any{"type": c["resolution"], "approved_at": c["decided_at"]}
+			}
+			return o
 		},
 		create: func(x *exchange, l *lines, pid string, _ map[string]any, in map[string]any) answer {
-			return x.call(http.MethodPost, "/v1/warranties/"+url.PathEscape(pid)+"/claims", nil, map[string]any{"issue_description": in["claim_description"]})
+			return x.call(http.MethodPost, "/v1/warranties/"+url.PathEscape(pid)+"/claims", nil, claim(in))
 		},
-		why: "a claim is decided by approving or rejecting it (POST /v1/warranties/{id}/claims/{claim_id}/approve)",
+		update: func(x *exchange, l *lines, pid string, c map[string]any, in map[string]any) answer {
+			return x.call(http.MethodPut, "/v1/warranties/"+url.PathEscape(pid)+"/claims/"+url.PathEscape(str(c["id"])), nil, claim(in))
+		},
+		remove: func(x *exchange, l *lines, pid string, c map[string]any) answer {
+			return x.call(http.MethodPost, "/v1/warranties/"+url.PathEscape(pid)+"/claims/"+url.PathEscape(str(c["id"]))+"/withdraw", nil, map[string]any{})
+		},
+		status: warrantyLineStatus,
 	}
+}
+
+// claimActions are the claim's actions that reach the SDK's line statuses; approving
+// grants the resolution the claim asked for.
+var claimActions = map[string]string{"APPROVED": "approve", "REJECTED": "reject", "CANCELLED": "withdraw"}
+
+// warrantyLineStatus is the SDK's updateStatus of a claim: its status reached by the
+// claim's action. IN_PROGRESS and COMPLETED are the remedy's, which the warranty-claims
+// flow carries out once a claim is approved.
+func warrantyLineStatus(x *exchange, l *lines, id string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	status := strings.ToUpper(str(in["status"]))
+	action, known := claimActions[status]
+	if !known {
+		fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_FAILED", "request validation failed", "status",
+			"must be one of APPROVED, REJECTED, CANCELLED: a claim's remedy (IN_PROGRESS, COMPLETED) is carried out by the warranty-claims flow once it is approved")
+		return
+	}
+	parent, c, found := l.find(x, id)
+	if !found {
+		return
+	}
+	body := map[string]any{}
+	if reason, ok := in["reason"].(string); ok && action != "approve" {
+		body["reason"] = reason
+	}
+	path := "/v1/warranties/" + url.PathEscape(str(parent["id"])) + "/claims/" + url.PathEscape(str(c["id"])) + "/" + action
+	l.editedLine(x, id, x.call(http.MethodPost, path, nil, body))
 }
 
 func workOrderLines() *lines {

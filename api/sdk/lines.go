@@ -25,7 +25,9 @@ type lines struct {
 	create, update func(x *exchange, l *lines, parentID string, line map[string]any, in map[string]any) answer
 	remove         func(x *exchange, l *lines, parentID string, line map[string]any) answer
 	why            string // why lines are not edited here
-	extra          []op   // further methods (each 501 unless it has do)
+	// status serves the SDK's updateStatus of line id; nil answers 501 (a line follows its parent)
+	status func(x *exchange, l *lines, id string)
+	extra  []op // further methods (each 501 unless it has do)
 	// created finds, after a create, the line it made or added to (default: the last)
 	created func(in, line map[string]any) bool
 }
@@ -80,8 +82,13 @@ func (l *lines) resource() *resource {
 				l.answer(x, http.StatusOK, l.object(parent, line))
 			}
 		}},
-		{method: http.MethodPost, path: "{id}/status", why: "a line's status follows its parent's actions"},
-		{method: http.MethodPut, path: "{id}/status", why: "a line's status follows its parent's actions"},
+	}
+	for _, method := range []string{http.MethodPost, http.MethodPut} {
+		if l.status == nil {
+			r.ops = append(r.ops, op{method: method, path: "{id}/status", why: "a line's status follows its parent's actions"})
+		} else {
+			r.ops = append(r.ops, op{method: method, path: "{id}/status", do: func(x *exchange, v []string) { l.status(x, l, v[0]) }})
+		}
 	}
 	r.ops = append(r.ops, l.extra...)
 	return r

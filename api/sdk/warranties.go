@@ -14,7 +14,7 @@ func warranties() *resource {
 	r := &resource{
 		path: "warranties", native: "/v1/warranties", single: "warranty", list: "warranties",
 		m: mapping{
-			fields: []string{"id", "customer_id", "order_id", "sku", "serial_number", "type", "duration_months", "terms", "starts_at"},
+			fields: []string{"id", "customer_id", "order_id", "sku", "serial_number", "type", "duration_months", "terms", "starts_at", "metadata"},
 			in: func(m map[string]any) {
 				// StateSet One's warranty covers one item: the SDK's first
 				if items, ok := m["items"].([]any); ok && len(items) > 0 {
@@ -54,6 +54,26 @@ func warranties() *resource {
 	}
 	claim := &mapping{fields: []string{"issue_description", "photos"}}
 	claim.init()
+	// an update edits what the warranty says of its unit and terms: the SDK's first item's
+	// serial number, the coverage's terms, the metadata
+	edit := &mapping{fields: []string{"serial_number", "terms", "metadata"}, in: func(m map[string]any) {
+		if items, ok := m["items"].([]any); ok && len(items) > 0 {
+			if it, ok := items[0].(map[string]any); ok && it["serial_number"] != nil {
+				m["serial_number"] = it["serial_number"]
+			}
+		}
+		if c, ok := m["coverage"].(map[string]any); ok && c["terms"] != nil {
+			m["terms"] = c["terms"]
+		}
+		delete(m, "items")
+		delete(m, "coverage")
+	}}
+	edit.init()
+	r.ops = append(r.ops, op{method: http.MethodPut, path: "{id}", do: func(x *exchange, v []string) {
+		if in, ok := x.body(); ok {
+			r.one(x, x.call(http.MethodPut, r.native+"/"+url.PathEscape(v[0]), nil, x.nativeBody(edit, in)))
+		}
+	}})
 	r.ops = append(r.ops, op{method: http.MethodPost, path: "{id}/claims", do: func(x *exchange, v []string) {
 		in, ok := x.body()
 		if !ok {
