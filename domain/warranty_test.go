@@ -431,7 +431,9 @@ func TestEditAndWithdrawWarrantyClaims(t *testing.T) {
 	// a decided or withdrawn claim is neither edited nor withdrawn, nor decided
 	for _, id := range []string{"k1", "k2"} {
 		for action, decide := range map[string]func() ([]Event, error){
-			"update":   func() ([]Event, error) { return w.UpdateClaim(UpdateWarrantyClaim{ClaimID: id, IssueDescription: ptr("x")}) },
+			"update": func() ([]Event, error) {
+				return w.UpdateClaim(UpdateWarrantyClaim{ClaimID: id, IssueDescription: ptr("x")})
+			},
 			"withdraw": func() ([]Event, error) { return w.WithdrawClaim(id, "", decidedAt) },
 			"approve":  func() ([]Event, error) { return w.ApproveClaim(id, "REFUND", decidedAt) },
 		} {
