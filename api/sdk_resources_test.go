@@ -257,6 +257,12 @@ func TestSDKSupplyAndWarehouse(t *testing.T) {
 		{method: "workorders.resume", verb: "POST", path: "workorders/{wo}/resume", status: 200, reads: []string{"workorder.status=IN_PROGRESS"}},
 		{method: "workorders.complete", verb: "POST", path: "workorders/{wo}/complete", body: `{}`, status: 200, reads: []string{"workorder.status=COMPLETED"}},
 		{method: "workorders.getMetrics", verb: "GET", path: "workorders/metrics?group_by=DAY", status: 200, reads: []string{"metrics.by_status.COMPLETED=1"}},
+		{method: "billofmaterials.startRevision", verb: "POST", path: "billofmaterials/{bom}/start-revision", body: `{"revision_notes":"thicker box"}`, status: 201,
+			reads: []string{"status=DRAFT", "revision=2", "product_id=SET", "components[0].item_id=MUG"}, save: map[string]string{"rev": "id"}},
+		{method: "billofmaterials.startRevision (retried)", verb: "POST", path: "billofmaterials/{bom}/start-revision", body: `{}`, status: 200,
+			reads: []string{"id={rev}", "status=DRAFT"}},
+		{method: "billofmaterials.completeRevision", verb: "POST", path: "billofmaterials/{rev}/complete-revision", status: 200, reads: []string{"id={rev}", "status=ACTIVE"}},
+		{method: "billofmaterials.get (the revision replaced)", verb: "GET", path: "billofmaterials/{bom}", status: 200, reads: []string{"status=OBSOLETE"}},
 	})
 }
 

@@ -1,8 +1,11 @@
 package sdk
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // Bills of materials and work orders.
@@ -29,7 +32,7 @@ func billOfMaterials() *resource {
 		},
 		query:  map[string]string{"status": "status", "product_id": "sku"},
 		update: true,
-		verbs:  map[string]string{"set-active": "activate", "set-obsolete": "obsolete", "start-revision": "", "complete-revision": ""},
+		verbs:  map[string]string{"set-active": "activate", "set-obsolete": "obsolete"},
 		del:    "obsolete",
 	}
 	// components are edited by replacing the draft's list
@@ -83,6 +86,8 @@ func billOfMaterials() *resource {
 				return out
 			})
 		}},
+		{method: http.MethodPost, path: "{id}/start-revision", do: func(x *exchange, v []string) { startRevision(x, r, v[0]) }},
+		{method: http.MethodPost, path: "{id}/complete-revision", do: func(x *exchange, v []string) { completeRevision(x, r, v[0]) }},
 		{method: http.MethodGet, path: "{id}/cost-analysis", do: func(x *exchange, v []string) {
 			a, ok := x.read(r.native + "/" + url.PathEscape(v[0]) + "/explode")
 			if !ok {
@@ -213,4 +218,84 @@ func workOrders() *resource {
 		{method: http.MethodPost, path: "{id}/tasks/{task}/complete", why: "StateSet One keeps no work order tasks"},
 	}
 	return r
+}
+
+// A bill of materials is what work orders were made from, so StateSet One never edits an
+// active one: a revision is a new bill of materials. The SDK's startRevision makes it (a
+// DRAFT copy at the next revision, answered: its id is the revision's) and completeRevision
+// of that draft makes it the SKU's active one, retiring the revision it replaces.
+
+// startRevision creates the next revision of BOM id as a draft. Its id is derived from the
+// BOM and the revision, so a retried request finds the draft the first one made.
+func startRevision(x *exchange, r *resource, id string) {
+	if _, ok := x.body(); !ok {
+		return
+	}
+	a, ok := x.read(r.native + "/" + url.PathEscape(id))
+	if !ok {
+		return
+	}
+	bom := a.object()
+	rev := nextRevision(str(bom["revision"]))
+	sum := sha256.Sum256([]byte(id + "\x00" + rev))
+	draftID := "bom-" + hex.EncodeToString(sum[:10])
+	comps, _ := bom["components"].([]any)
+	created := x.call(http.MethodPost, r.native, nil, map[string]any{"id": draftID, "sku": bom["sku"], "name": bom["name"],
+		"revision": rev, "components": comps})
+	if created.status == http.StatusConflict { // made by an earlier try of this request
+		if again := x.call(http.MethodGet, r.native+"/"+url.PathEscape(draftID), nil, nil); again.ok() && again.object()["revision"] == rev {
+			created = again
+		}
+	}
+	r.one(x, created)
+}
+
+// completeRevision activates draft id, first obsoleting the SKU's active bill of
+// materials (a SKU has one at a time); a work order created between the two steps finds
+// no active one and is refused, never made from the wrong revision.
+func completeRevision(x *exchange, r *resource, id string) {
+	a, ok := x.read(r.native + "/" + url.PathEscape(id))
+	if !ok {
+		return
+	}
+	draft := a.object()
+	if draft["status"] == "DRAFT" {
+		act, ok := x.read(r.native + "?" + url.Values{"sku": {str(draft["sku"])}, "status": {"ACTIVE"}}.Encode())
+		if !ok {
+			return
+		}
+		old, _ := act.object()["data"].([]any)
+		for _, o := range old {
+			if m, _ := o.(map[string]any); m != nil && m["id"] != id {
+				if ob := x.call(http.MethodPost, r.native+"/"+url.PathEscape(str(m["id"]))+"/obsolete", nil,
+					map[string]any{"reason": "revision " + str(draft["revision"]) + " replaces it"}); !ob.ok() {
+					x.relay(ob)
+					return
+				}
+			}
+		}
+	}
+	r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/activate", nil, map[string]any{}))
+}
+
+// nextRevision counts a revision on: a trailing number up by one (B2 → B3, 1 → 2), else a
+// trailing letter (A → B), else a "-2" appended; none is 2.
+func nextRevision(rev string) string {
+	if rev == "" {
+		return "2"
+	}
+	i := len(rev)
+	for i > 0 && rev[i-1] >= '0' && rev[i-1] <= '9' {
+		i--
+	}
+	if i < len(rev) {
+		n, err := strconv.Atoi(rev[i:])
+		if err == nil {
+			return rev[:i] + strconv.Itoa(n+1)
+		}
+	}
+	if c := rev[len(rev)-1]; (c >= 'A' && c < 'Z') || (c >= 'a' && c < 'z') {
+		return rev[:len(rev)-1] + string(c+1)
+	}
+	return rev + "-2"
 }
