@@ -191,6 +191,7 @@ var requestTypes = map[string]any{
 	"POST /v1/warranties/{id}/claims/{claim_id}/withdraw": reasonRequest{},
 	"PUT /v1/warranties/{id}/claims/{claim_id}":           updateClaimRequest{},
 	"PUT /v1/warranties/{id}":                             updateWarrantyRequest{},
+	"POST /v1/pick_lists/{id}/picks":                      completePickListRequest{},
 	"POST /v1/warranties/{id}/{action}":                   reasonRequest{},
 	"POST /v1/warranties/approve/{id}":                    statusRequest{},
 	"POST /v1/warranties/reject/{id}":                     statusRequest{},

@@ -174,7 +174,9 @@ func (s *Server) createPickList(w http.ResponseWriter, r *http.Request) {
 }
 
 // completePickListRequest is the body of POST /v1/pick_lists/{id}/complete: what was
-// picked of each line (no lines: every line in full; lines given: the others not at all).
+// picked of each line (a line not given keeps what was recorded of it; else no lines: every
+// line in full, lines given: the others not at all). POST /v1/pick_lists/{id}/picks takes
+// it too, every line required to be a count so far.
 type completePickListRequest struct {
 	Lines []domain.PickedLine `json:"lines,omitempty"`
 }
@@ -185,6 +187,16 @@ func (s *Server) completePickList(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, pickListOf, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[domain.PickList], error) {
 			return s.cmd.Warehouse().CompletePickList(r.Context(), mux.Vars(r)["id"], in.Lines, opts...)
+		})
+}
+
+// recordPicks is POST /v1/pick_lists/{id}/picks {lines[{order_id, line_id, picked}]}: how
+// much of each line is picked so far, while IN_PROGRESS.
+func (s *Server) recordPicks(w http.ResponseWriter, r *http.Request) {
+	var in completePickListRequest
+	command(s, w, r, pickListOf, func(o *object) { o.fill(&in) },
+		func(opts []commands.Option) (commands.Result[domain.PickList], error) {
+			return s.cmd.Warehouse().RecordPicks(r.Context(), mux.Vars(r)["id"], in.Lines, opts...)
 		})
 }
 

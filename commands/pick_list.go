@@ -62,6 +62,11 @@ func (m Warehouse) CompletePickList(ctx context.Context, id string, lines []doma
 	return onExisting(ctx, m.h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Complete(lines) })
 }
 
+// RecordPicks records, while picking, how much of some lines is picked so far.
+func (m Warehouse) RecordPicks(ctx context.Context, id string, lines []domain.PickedLine, opts ...Option) (Result[domain.PickList], error) {
+	return onExisting(ctx, m.h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.RecordPicks(lines) })
+}
+
 // PickList loads a pick list from the event store.
 func (m Warehouse) PickList(ctx context.Context, id string) (*domain.PickList, error) {
 	return loadExisting[domain.PickList](ctx, m.h, "pick_list", id, 0)

@@ -26,18 +26,20 @@ var PickListActions = []string{"start", "complete", "cancel"}
 var pickListFlow = Flow[PickListStatus]{Entity: "pick list", Steps: []Step[PickListStatus]{
 	{PickListStatusCreated, "start", PickListStatusInProgress},
 	{PickListStatusInProgress, "complete", PickListStatusCompleted},
+	{PickListStatusInProgress, "record", PickListStatusInProgress},
 	{PickListStatusCreated, "cancel", PickListStatusCancelled},
 	{PickListStatusInProgress, "cancel", PickListStatusCancelled},
 }}
 
 // PickLine is one order line to pick: Quantity is what the order has left to ship,
-// Picked what the picker reported on completion.
+// Picked what the picker reported, as picking went (Recorded) or on completion.
 type PickLine struct {
 	OrderID  string `json:"order_id"`
 	LineID   string `json:"line_id"`
 	SKU      string `json:"sku"`
 	Quantity int64  `json:"quantity"`
 	Picked   int64  `json:"picked"`
+	Recorded bool   `json:"recorded,omitempty"`
 }
 
 // PickList gathers confirmed orders' lines at one warehouse for a picker.
@@ -169,8 +171,9 @@ func (p *PickList) Act(action, reason string) ([]Event, error) {
 	return nil, &TransitionError{Entity: "pick list", From: string(p.Status), Action: action}
 }
 
-// Complete decides the completion with what was picked. No lines: every line was picked
-// in full; lines given: those lines as reported, the others not at all.
+// Complete decides the completion with what was picked. A line given is as reported; a
+// line not given keeps what was recorded of it while picking (RecordPicks), else it was
+// picked in full when no line is given, and not at all when some are.
 func (p *PickList) Complete(lines []PickedLine) ([]Event, error) {
 	if !p.Exists() {
 		return nil, ErrNotFound
@@ -178,34 +181,74 @@ func (p *PickList) Complete(lines []PickedLine) ([]Event, error) {
 	if _, err := pickListFlow.Next(p.Status, "complete"); err != nil {
 		return nil, err
 	}
+	reported, err := p.reported(lines)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PickedLine, len(p.Lines))
 	for i, l := range p.Lines {
 		out[i] = PickedLine{OrderID: l.OrderID, LineID: l.LineID}
-		if len(lines) == 0 {
+		switch n, ok := reported[i]; {
+		case ok:
+			out[i].Picked = n
+		case l.Recorded:
+			out[i].Picked = l.Picked
+		case len(lines) == 0:
 			out[i].Picked = l.Quantity
 		}
 	}
+	return []Event{PickListCompleted{PickListID: p.ID, Lines: out}}, nil
+}
+
+// RecordPicks decides recording, while picking, how much of some lines has been picked so
+// far (each a count, not an increment, so a repeated report changes nothing); the
+// completion keeps it. Only IN_PROGRESS (a *TransitionError with Action "record"); bad
+// lines a *ValidationError; nothing changed, no event.
+func (p *PickList) RecordPicks(lines []PickedLine) ([]Event, error) {
+	if !p.Exists() {
+		return nil, ErrNotFound
+	}
+	if _, err := pickListFlow.Next(p.Status, "record"); err != nil {
+		return nil, err
+	}
+	if len(lines) == 0 {
+		return nil, &ValidationError{Fields: []FieldError{{"lines", "is required: at least one line picked"}}}
+	}
+	reported, err := p.reported(lines)
+	if err != nil {
+		return nil, err
+	}
+	var changed []PickedLine
+	for i, l := range p.Lines {
+		if n, ok := reported[i]; ok && (!l.Recorded || l.Picked != n) {
+			changed = append(changed, PickedLine{OrderID: l.OrderID, LineID: l.LineID, Picked: n})
+		}
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	return []Event{PickListPicked{PickListID: p.ID, Lines: changed}}, nil
+}
+
+// reported checks lines against the pick list: the count picked of each, by the index of
+// its line, or one *ValidationError.
+func (p *PickList) reported(lines []PickedLine) (map[int]int64, error) {
 	var v Validation
-	seen := map[[2]string]bool{}
+	out := map[int]int64{}
 	for i, pl := range lines {
 		f := "lines[" + strconv.Itoa(i) + "]."
-		k := [2]string{pl.OrderID, pl.LineID}
 		j := slices.IndexFunc(p.Lines, func(l PickLine) bool { return l.OrderID == pl.OrderID && l.LineID == pl.LineID })
-		if j < 0 || seen[k] {
+		if _, twice := out[j]; j < 0 || twice {
 			v.Add(f+"line_id", "is not a line of this pick list, or appears twice")
 			continue
 		}
-		seen[k] = true
 		if pl.Picked < 0 || pl.Picked > p.Lines[j].Quantity {
 			v.Add(f+"picked", fmt.Sprintf("must be from 0 to the %d to pick", p.Lines[j].Quantity))
 			continue
 		}
-		out[j].Picked = pl.Picked
+		out[j] = pl.Picked
 	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	return []Event{PickListCompleted{PickListID: p.ID, Lines: out}}, nil
+	return out, v.Err()
 }
 
 // Apply folds a pick list event in.
@@ -226,6 +269,15 @@ func (p *PickList) Apply(env Envelope) {
 			for i := range p.Lines {
 				if p.Lines[i].OrderID == pl.OrderID && p.Lines[i].LineID == pl.LineID {
 					p.Lines[i].Picked = pl.Picked
+				}
+			}
+		}
+	case PickListPicked:
+		p.Lines = slices.Clone(p.Lines)
+		for _, pl := range e.Lines {
+			for i := range p.Lines {
+				if p.Lines[i].OrderID == pl.OrderID && p.Lines[i].LineID == pl.LineID {
+					p.Lines[i].Picked, p.Lines[i].Recorded = pl.Picked, true
 				}
 			}
 		}
@@ -267,6 +319,12 @@ type PickListCompleted struct {
 	Lines      []PickedLine `json:"lines"`
 }
 
+// PickListPicked: while picking, the picker reported how much of these lines is picked.
+type PickListPicked struct {
+	PickListID string       `json:"pick_list_id"`
+	Lines      []PickedLine `json:"lines"`
+}
+
 // PickListCancelled: the pick list was abandoned.
 type PickListCancelled struct {
 	PickListID string         `json:"pick_list_id"`
@@ -279,6 +337,7 @@ func (PickListUpdated) EventType() string   { return "PickListUpdated" }
 func (PickListStarted) EventType() string   { return "PickListStarted" }
 func (PickListCompleted) EventType() string { return "PickListCompleted" }
 func (PickListCancelled) EventType() string { return "PickListCancelled" }
+func (PickListPicked) EventType() string    { return "PickListPicked" }
 
 func pickListEvents(r *Registry) {
 	Register[PickListCreated](r, "pick_list", 1, nil)
@@ -286,4 +345,5 @@ func pickListEvents(r *Registry) {
 	Register[PickListStarted](r, "pick_list", 1, nil)
 	Register[PickListCompleted](r, "pick_list", 1, nil)
 	Register[PickListCancelled](r, "pick_list", 1, nil)
+	Register[PickListPicked](r, "pick_list", 1, nil)
 }

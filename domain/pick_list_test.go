@@ -3,6 +3,8 @@ package domain
 import (
 	"maps"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func init() { maps.Copy(goldens, pickListGoldens) }
@@ -14,6 +16,7 @@ var pickListGoldens = map[string]Event{
 	"PickListUpdated.v1":   PickListUpdated{PickListID: "pk_1", Priority: ptr("URGENT"), Picker: ptr("sam")},
 	"PickListStarted.v1":   PickListStarted{PickListID: "pk_1", WarehouseID: "reno", OrderIDs: []string{"o1", "o2"}},
 	"PickListCompleted.v1": PickListCompleted{PickListID: "pk_1", Lines: []PickedLine{{OrderID: "o1", LineID: "1", Picked: 2}, {OrderID: "o2", LineID: "1", Picked: 0}}},
+	"PickListPicked.v1":    PickListPicked{PickListID: "pk_1", Lines: []PickedLine{{OrderID: "o1", LineID: "1", Picked: 1}}},
 	"PickListCancelled.v1": PickListCancelled{PickListID: "pk_1", From: PickListStatusInProgress, Reason: "picker reassigned"},
 }
 
@@ -64,6 +67,70 @@ func TestPickListCompletion(t *testing.T) {
 	}
 	if _, err := (&PickList{}).Create(CreatePickList{PickListID: "pk2", WarehouseID: "main", OrderIDs: []string{"o1"}}); err == nil {
 		t.Fatal("an empty pick list was created")
+	}
+}
+
+func TestPickListRecordPicks(t *testing.T) {
+	created := func(t *testing.T, status PickListStatus) *PickList {
+		t.Helper()
+		events, err := (&PickList{}).Create(CreatePickList{PickListID: "pk1", WarehouseID: "main", OrderIDs: []string{"o1", "o2"},
+			Lines: []PickLine{{OrderID: "o1", LineID: "1", SKU: "MUG", Quantity: 2}, {OrderID: "o2", LineID: "1", SKU: "MUG", Quantity: 3}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := fold(&PickList{}, events...)
+		if status == PickListStatusInProgress {
+			fold(p, PickListStarted{})
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name   string
+		status PickListStatus
+		lines  []PickedLine
+		want   []Event
+		err    string
+	}{
+		{"one line", PickListStatusInProgress, []PickedLine{{OrderID: "o2", LineID: "1", Picked: 2}},
+			[]Event{PickListPicked{PickListID: "pk1", Lines: []PickedLine{{OrderID: "o2", LineID: "1", Picked: 2}}}}, ""},
+		{"none picked yet is a report too", PickListStatusInProgress, []PickedLine{{OrderID: "o1", LineID: "1", Picked: 0}},
+			[]Event{PickListPicked{PickListID: "pk1", Lines: []PickedLine{{OrderID: "o1", LineID: "1", Picked: 0}}}}, ""},
+		{"no lines", PickListStatusInProgress, nil, nil, "validation"},
+		{"more than the line holds", PickListStatusInProgress, []PickedLine{{OrderID: "o1", LineID: "1", Picked: 3}}, nil, "validation"},
+		{"a line twice", PickListStatusInProgress, []PickedLine{{OrderID: "o1", LineID: "1", Picked: 1}, {OrderID: "o1", LineID: "1", Picked: 1}}, nil, "validation"},
+		{"before starting", PickListStatusCreated, []PickedLine{{OrderID: "o1", LineID: "1", Picked: 1}}, nil, "transition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := created(t, c.status).RecordPicks(c.lines)
+			checkEditErr(t, err, c.err)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Fatalf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	// a repeated report changes nothing; completion keeps what was recorded
+	p := created(t, PickListStatusInProgress)
+	events, _ := p.RecordPicks([]PickedLine{{OrderID: "o2", LineID: "1", Picked: 2}})
+	fold(p, events...)
+	if again, err := p.RecordPicks([]PickedLine{{OrderID: "o2", LineID: "1", Picked: 2}}); err != nil || again != nil {
+		t.Fatalf("the same report again: %v %v", again, err)
+	}
+	if l := p.Lines[1]; l.Picked != 2 || !l.Recorded {
+		t.Fatalf("recorded line: %+v", l)
+	}
+	done, err := p.Complete(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []PickedLine{{OrderID: "o1", LineID: "1", Picked: 2}, {OrderID: "o2", LineID: "1", Picked: 2}}
+	if diff := cmp.Diff(want, done[0].(PickListCompleted).Lines); diff != "" {
+		t.Fatalf("completed without lines (-want +got):\n%s", diff)
+	}
+	done, _ = p.Complete([]PickedLine{{OrderID: "o1", LineID: "1", Picked: 1}})
+	want = []PickedLine{{OrderID: "o1", LineID: "1", Picked: 1}, {OrderID: "o2", LineID: "1", Picked: 2}}
+	if diff := cmp.Diff(want, done[0].(PickListCompleted).Lines); diff != "" {
+		t.Fatalf("completed with a line (-want +got):\n%s", diff)
 	}
 }
 

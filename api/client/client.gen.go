@@ -1623,6 +1623,7 @@ type PickLine struct {
 	OrderId  string `json:"order_id"`
 	Picked   int64  `json:"picked"`
 	Quantity int64  `json:"quantity"`
+	Recorded *bool  `json:"recorded,omitempty"`
 	Sku      string `json:"sku"`
 }
 
@@ -3113,6 +3114,11 @@ type CompletePickListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// RecordPicksParams defines parameters for RecordPicks.
+type RecordPicksParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // PickListActionStartParams defines parameters for PickListActionStart.
 type PickListActionStartParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -4004,6 +4010,9 @@ type PickListActionCancelJSONRequestBody = ReasonRequest
 
 // CompletePickListJSONRequestBody defines body for CompletePickList for application/json ContentType.
 type CompletePickListJSONRequestBody = CompletePickListRequest
+
+// RecordPicksJSONRequestBody defines body for RecordPicks for application/json ContentType.
+type RecordPicksJSONRequestBody = CompletePickListRequest
 
 // PickListActionStartJSONRequestBody defines body for PickListActionStart for application/json ContentType.
 type PickListActionStartJSONRequestBody = ReasonRequest
@@ -5871,6 +5880,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/pick_lists/{id}/history (the `PickListHistory` operationId).
 	PickListHistory(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordPicksWithBody Record how much of some lines is picked so far
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+	RecordPicksWithBody(ctx context.Context, id string, params *RecordPicksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordPicks Record how much of some lines is picked so far
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+	RecordPicks(ctx context.Context, id string, params *RecordPicksParams, body RecordPicksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PickListActionStartWithBody Start or cancel a pick list
 	//
@@ -11148,6 +11171,40 @@ func (c *Client) CompletePickList(ctx context.Context, id string, params *Comple
 // Corresponds with GET /v1/pick_lists/{id}/history (the `PickListHistory` operationId).
 func (c *Client) PickListHistory(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPickListHistoryRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordPicksWithBody Record how much of some lines is picked so far
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+func (c *Client) RecordPicksWithBody(ctx context.Context, id string, params *RecordPicksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordPicksRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordPicks Record how much of some lines is picked so far
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+func (c *Client) RecordPicks(ctx context.Context, id string, params *RecordPicksParams, body RecordPicksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordPicksRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -22615,6 +22672,68 @@ func NewPickListHistoryRequest(server string, id string) (*http.Request, error) 
 	return req, nil
 }
 
+// NewRecordPicksRequest calls the generic RecordPicks builder with application/json body
+func NewRecordPicksRequest(server string, id string, params *RecordPicksParams, body RecordPicksJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRecordPicksRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewRecordPicksRequestWithBody constructs an http.Request for the RecordPicks method, with any body, and a specified content type
+func NewRecordPicksRequestWithBody(server string, id string, params *RecordPicksParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/pick_lists/%s/picks", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewPickListActionStartRequest calls the generic PickListActionStart builder with application/json body
 func NewPickListActionStartRequest(server string, id string, params *PickListActionStartParams, body PickListActionStartJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -32605,6 +32724,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/pick_lists/{id}/history (the `PickListHistory` operationId).
 	PickListHistoryWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PickListHistoryResponse, error)
+
+	// RecordPicksWithBodyWithResponse Record how much of some lines is picked so far
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+	RecordPicksWithBodyWithResponse(ctx context.Context, id string, params *RecordPicksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordPicksResponse, error)
+
+	// RecordPicksWithResponse Record how much of some lines is picked so far
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+	RecordPicksWithResponse(ctx context.Context, id string, params *RecordPicksParams, body RecordPicksJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordPicksResponse, error)
 
 	// PickListActionStartWithBodyWithResponse Start or cancel a pick list
 	//
@@ -43872,6 +44005,75 @@ func (r PickListHistoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PickListHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RecordPicksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PickList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RecordPicksResponse) GetJSON200() *PickList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RecordPicksResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RecordPicksResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RecordPicksResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RecordPicksResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RecordPicksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecordPicksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecordPicksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecordPicksResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -56549,6 +56751,32 @@ func (c *ClientWithResponses) PickListHistoryWithResponse(ctx context.Context, i
 	return ParsePickListHistoryResponse(rsp)
 }
 
+// RecordPicksWithBodyWithResponse Record how much of some lines is picked so far
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+func (c *ClientWithResponses) RecordPicksWithBodyWithResponse(ctx context.Context, id string, params *RecordPicksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordPicksResponse, error) {
+	rsp, err := c.RecordPicksWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordPicksResponse(rsp)
+}
+
+// RecordPicksWithResponse Record how much of some lines is picked so far
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pick_lists/{id}/picks (the `RecordPicks` operationId).
+func (c *ClientWithResponses) RecordPicksWithResponse(ctx context.Context, id string, params *RecordPicksParams, body RecordPicksJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordPicksResponse, error) {
+	rsp, err := c.RecordPicks(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordPicksResponse(rsp)
+}
+
 // PickListActionStartWithBodyWithResponse Start or cancel a pick list
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -67216,6 +67444,60 @@ func ParsePickListHistoryResponse(rsp *http.Response) (*PickListHistoryResponse,
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRecordPicksResponse parses an HTTP response from a RecordPicksWithResponse call
+func ParseRecordPicksResponse(rsp *http.Response) (*RecordPicksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecordPicksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PickList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

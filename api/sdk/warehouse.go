@@ -103,7 +103,7 @@ func picks() *resource {
 		update: true,
 		del:    "cancel",
 		ops: []op{
-			{method: http.MethodPost, path: "{id}/items/{item}/pick", why: "a pick list is completed with every line's picked quantity at once (POST /v1/pick_lists/{id}/complete)"},
+			{method: http.MethodPost, path: "{id}/items/{item}/pick", do: recordItemPick},
 			{method: http.MethodPost, path: "{id}/optimize-route", why: "StateSet One plans no pick routes"},
 			{method: http.MethodPost, path: "{id}/quality-check", why: "StateSet One keeps no pick quality checks"},
 			{method: http.MethodGet, path: "{id}/metrics", do: pickMetrics},
@@ -225,4 +225,41 @@ func nativePackage(in map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// recordItemPick is the SDK's report of how much of an item is picked so far: the item is
+// a SKU (or a line id) of the pick list; a SKU on several orders' lines fills them in
+// order, the last taking any excess, which the native command refuses (400).
+func recordItemPick(x *exchange, v []string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	a, ok := x.read("/v1/pick_lists/" + url.PathEscape(v[0]))
+	if !ok {
+		return
+	}
+	left := int64(num(in["quantity_picked"]))
+	var lines []any
+	all, _ := a.object()["lines"].([]any)
+	for _, e := range all {
+		if l, _ := e.(map[string]any); l != nil && (l["sku"] == v[1] || l["line_id"] == v[1]) {
+			lines = append(lines, map[string]any{"order_id": l["order_id"], "line_id": l["line_id"], "quantity": int64(num(l["quantity"]))})
+		}
+	}
+	if len(lines) == 0 {
+		fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_FAILED", "request validation failed", "item_id", "is not a SKU or line of this pick list")
+		return
+	}
+	for i, e := range lines {
+		l := e.(map[string]any)
+		n := min(left, l["quantity"].(int64))
+		if i == len(lines)-1 {
+			n = left
+		}
+		left -= n
+		l["picked"] = n
+		delete(l, "quantity")
+	}
+	x.h.resources["picks"].one(x, x.call(http.MethodPost, "/v1/pick_lists/"+url.PathEscape(v[0])+"/picks", nil, map[string]any{"lines": lines}))
 }
