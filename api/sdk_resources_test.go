@@ -62,6 +62,10 @@ func TestSDKOrderReturnWarranty(t *testing.T) {
 		{method: "inventory.create (a second item)", verb: "POST", path: "inventory", body: `{"item_id":"SAUCER","quantity":3,"location":{"id":"main"}}`, status: 201, reads: []string{"item_id=SAUCER"}},
 		{method: "inventory.list", verb: "GET", path: "inventory?item_id=MUG&limit=10&offset=0", status: 200, reads: []string{"inventory[0].item_id=MUG", "total=1"}},
 		{method: "inventory.adjustQuantity", verb: "POST", path: "inventory/{inv}/adjust", body: `{"type":"receipt","quantity":5,"reason":"restock"}`, status: 200, reads: []string{"quantity=15"}},
+		{method: "inventory.bulkAdjust", verb: "POST", path: "inventory/bulk-adjust", body: `{"adjustments":[{"inventory_id":"{inv}","adjustment":{"type":"adjustment","quantity":-2,"reason":"recount"}}]}`,
+			status: 200, reads: []string{"results[0].success=true", "results[0].data.quantity=13"}},
+		{method: "inventory.bulkAdjust (back)", verb: "POST", path: "inventory/bulk-adjust", body: `{"adjustments":[{"inventory_id":"{inv}","adjustment":{"type":"receipt","quantity":2}}]}`,
+			status: 200, reads: []string{"results[0].data.quantity=15"}},
 		{method: "inventory.getHistory", verb: "GET", path: "inventory/{inv}/history", status: 200, reads: []string{"history[0]"}},
 		{method: "inventory.getInventoryValue", verb: "GET", path: "inventory/value", status: 200, reads: []string{"total_value=63.75"}},
 		{method: "orders.create", verb: "POST", path: "orders", body: order, status: 201,
@@ -261,8 +265,12 @@ func TestSDKSupplyAndWarehouse(t *testing.T) {
 			reads: []string{"status=DRAFT", "revision=2", "product_id=SET", "components[0].item_id=MUG"}, save: map[string]string{"rev": "id"}},
 		{method: "billofmaterials.startRevision (retried)", verb: "POST", path: "billofmaterials/{bom}/start-revision", body: `{}`, status: 200,
 			reads: []string{"id={rev}", "status=DRAFT"}},
-		{method: "billofmaterials.completeRevision", verb: "POST", path: "billofmaterials/{rev}/complete-revision", status: 200, reads: []string{"id={rev}", "status=ACTIVE"}},
+		{method: "billofmaterials.completeRevision (of the BOM revised)", verb: "POST", path: "billofmaterials/{bom}/complete-revision", status: 200, reads: []string{"id={rev}", "status=ACTIVE"}},
 		{method: "billofmaterials.get (the revision replaced)", verb: "GET", path: "billofmaterials/{bom}", status: 200, reads: []string{"status=OBSOLETE"}},
+		{method: "billofmaterials.startRevision (of the revision)", verb: "POST", path: "billofmaterials/{rev}/start-revision", body: `{}`, status: 201,
+			reads: []string{"status=DRAFT", "revision=3"}, save: map[string]string{"rev3": "id"}},
+		{method: "billofmaterials.completeRevision (of the draft)", verb: "POST", path: "billofmaterials/{rev3}/complete-revision", status: 200, reads: []string{"id={rev3}", "status=ACTIVE"}},
+		{method: "billofmaterials.get (revision 2 replaced)", verb: "GET", path: "billofmaterials/{rev}", status: 200, reads: []string{"status=OBSOLETE"}},
 	})
 }
 
@@ -320,6 +328,10 @@ func TestSDKCRM(t *testing.T) {
 			status: 201, save: map[string]string{"case2": "case_ticket.id"}},
 		{method: "casesTickets.delete (a new case: resolved, then closed)", verb: "DELETE", path: "cases_tickets/{case2}", status: 200, reads: []string{"case_ticket.status=CLOSED"}},
 		{method: "casesTickets.delete (again)", verb: "DELETE", path: "cases_tickets/{case2}", status: 200, reads: []string{"case_ticket.status=CLOSED"}},
+		{method: "casesTickets.create (a third)", verb: "POST", path: "cases_tickets", body: `{"customer_id":"{cus}","priority":"LOW","subject":"Spam","description":"ignore"}`,
+			status: 201, save: map[string]string{"case3": "case_ticket.id"}},
+		{method: "casesTickets.bulkDelete (a new case: resolved, then closed)", verb: "DELETE", path: "cases_tickets/bulk", body: `{"ids":["{case3}"]}`, status: 200,
+			reads: []string{"succeeded=1", "results[0].data.status=CLOSED"}},
 	})
 }
 

@@ -140,7 +140,9 @@ func inventory() *resource {
 					sub.r = x.r.Clone(x.r.Context())
 					sub.r.Header.Set("Idempotency-Key", k+"/"+itoa(i))
 				}
-				a := adjust(&sub, r, str(adj["inventory_id"]), adj["adjustment"], "adjustment", nil, nil)
+				// each element is {inventory_id, adjustment: the body of adjustQuantity}
+				in, _ := adj["adjustment"].(map[string]any)
+				a := adjust(&sub, r, str(adj["inventory_id"]), in["quantity"], in["type"], in["reference_id"], in["notes"])
 				results = append(results, map[string]any{"index": i, "status": a.status, "success": a.ok(), "data": r.m.toSDK(a.object())})
 			}
 			writeJSON(x.w, http.StatusOK, map[string]any{"results": results})

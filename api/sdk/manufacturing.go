@@ -237,8 +237,7 @@ func startRevision(x *exchange, r *resource, id string) {
 	}
 	bom := a.object()
 	rev := nextRevision(str(bom["revision"]))
-	sum := sha256.Sum256([]byte(id + "\x00" + rev))
-	draftID := "bom-" + hex.EncodeToString(sum[:10])
+	draftID := revisionID(id, rev)
 	comps, _ := bom["components"].([]any)
 	created := x.call(http.MethodPost, r.native, nil, map[string]any{"id": draftID, "sku": bom["sku"], "name": bom["name"],
 		"revision": rev, "components": comps})
@@ -250,7 +249,14 @@ func startRevision(x *exchange, r *resource, id string) {
 	r.one(x, created)
 }
 
-// completeRevision activates draft id, first obsoleting the SKU's active bill of
+// revisionID is the id of the revision rev that startRevision makes of BOM id.
+func revisionID(id, rev string) string {
+	sum := sha256.Sum256([]byte(id + "\x00" + rev))
+	return "bom-" + hex.EncodeToString(sum[:10])
+}
+
+// completeRevision activates draft id (or, as the SDK calls it with the id it started
+// the revision of, the draft startRevision made of active BOM id), first obsoleting the SKU's active bill of
 // materials (a SKU has one at a time); a work order created between the two steps finds
 // no active one and is refused, never made from the wrong revision.
 func completeRevision(x *exchange, r *resource, id string) {
@@ -259,6 +265,12 @@ func completeRevision(x *exchange, r *resource, id string) {
 		return
 	}
 	draft := a.object()
+	if draft["status"] == "ACTIVE" {
+		next := revisionID(id, nextRevision(str(draft["revision"])))
+		if d := x.call(http.MethodGet, r.native+"/"+url.PathEscape(next), nil, nil); d.ok() && d.object()["status"] == "DRAFT" {
+			id, draft = next, d.object()
+		}
+	}
 	if draft["status"] == "DRAFT" {
 		act, ok := x.read(r.native + "?" + url.Values{"sku": {str(draft["sku"])}, "status": {"ACTIVE"}}.Encode())
 		if !ok {

@@ -384,6 +384,13 @@ func (r *resource) delete(x *exchange, id string) {
 		notImplemented(x.w, x.r, "events are never deleted; end the resource through its actions")
 		return
 	}
+	r.one(x, r.deleteAnswer(x, id))
+}
+
+// deleteAnswer ends resource id as a DELETE does, for one delete or one element of a bulk
+// delete: the delete's action, the action it needs first when refused, and a resource
+// already ended answered as it is.
+func (r *resource) deleteAnswer(x *exchange, id string) answer {
 	a := r.deleteNative(x, id)
 	if a.status == http.StatusConflict && r.delFirst != "" {
 		// the delete's action needs another first (a case is resolved, then closed)
@@ -397,7 +404,7 @@ func (r *resource) delete(x *exchange, id string) {
 			a = cur
 		}
 	}
-	r.one(x, a)
+	return a
 }
 
 // ended is the status each native action a DELETE maps to leaves a resource in.

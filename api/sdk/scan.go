@@ -316,7 +316,7 @@ func (r *resource) bulk(x *exchange) {
 				a = answer{status: http.StatusNotImplemented, body: []byte(`{"detail":"events are never deleted; end the resource through its actions"}`)}
 				break
 			}
-			a = r.deleteNative(&sub, id)
+			a = r.deleteAnswer(&sub, id)
 		}
 		res := map[string]any{"index": i, "status": a.status, "success": a.ok()}
 		if a.ok() {
