@@ -806,8 +806,18 @@ async function main() {
   await call('billofmaterials', 'getVersionHistory', b => b.getVersionHistory(ctx.b1),
     r => ((Array.isArray(r) && r.length) || (r && Array.isArray(r.versions) && r.versions.length)) ? true : 'no versions');
   await call('billofmaterials', 'export', b => b.export(ctx.b1, 'json'), r => (r && typeof r === 'object') || 'not an object');
-  await call('billofmaterials', 'startRevision', b => b.startRevision(ctx.b1, 'new box'), hasId(ctx.b1));
-  await call('billofmaterials', 'completeRevision', b => b.completeRevision(ctx.b1), hasId(ctx.b1));
+  // a revision of its own BOM (KIT-4), so that B1 stays the active BOM work orders are made
+  // from. StateSet One never edits an active BOM: startRevision answers a new DRAFT (its own
+  // id, the next revision of the same product), completeRevision of the BOM revised makes
+  // that draft the active one (docs/API.md, compatibility table).
+  {
+    const b4 = await setup('bom to revise', async c => { const b = await c.billofmaterials.create(bomBody(`${SKU.KIT}-4`, 'Kit 4')); await c.billofmaterials.setActive(b.id); return b; });
+    ctx.b4 = b4 && b4.id;
+  }
+  await call('billofmaterials', 'startRevision', b => b.startRevision(ctx.b4, 'new box'),
+    r => (r && r.id && r.id !== ctx.b4 && r.status === 'DRAFT' && r.product_id === `${SKU.KIT}-4`) || `not a draft revision: ${JSON.stringify(r).slice(0, 200)}`);
+  await call('billofmaterials', 'completeRevision', b => b.completeRevision(ctx.b4),
+    r => (r && r.status === 'ACTIVE' && r.product_id === `${SKU.KIT}-4` && r.id !== ctx.b4) || `revision not active: ${JSON.stringify(r).slice(0, 200)}`);
   {
     const b2 = await setup('bom to obsolete', async c => { const b = await c.billofmaterials.create(bomBody(`${SKU.KIT}-2`, 'Kit 2')); await c.billofmaterials.setActive(b.id); return b; });
     ctx.b2 = b2 && b2.id;
