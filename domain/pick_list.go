@@ -264,28 +264,28 @@ func (p *PickList) Apply(env Envelope) {
 		p.Status = PickListStatusInProgress
 	case PickListCompleted:
 		p.Status = PickListStatusCompleted
-		p.Lines = slices.Clone(p.Lines)
-		for _, pl := range e.Lines {
-			for i := range p.Lines {
-				if p.Lines[i].OrderID == pl.OrderID && p.Lines[i].LineID == pl.LineID {
-					p.Lines[i].Picked = pl.Picked
-				}
-			}
-		}
+		p.setPicked(e.Lines, false)
 	case PickListPicked:
-		p.Lines = slices.Clone(p.Lines)
-		for _, pl := range e.Lines {
-			for i := range p.Lines {
-				if p.Lines[i].OrderID == pl.OrderID && p.Lines[i].LineID == pl.LineID {
-					p.Lines[i].Picked, p.Lines[i].Recorded = pl.Picked, true
-				}
-			}
-		}
+		p.setPicked(e.Lines, true)
 	case PickListCancelled:
 		p.Status = PickListStatusCancelled
 	}
 	p.Version = env.Version
 	p.UpdatedAt = env.Time
+}
+
+// setPicked sets what was picked of the lines reported (marked recorded while picking, if
+// record), on a copy of the lines, so a clone handed out earlier never sees the change.
+func (p *PickList) setPicked(reported []PickedLine, record bool) {
+	p.Lines = slices.Clone(p.Lines)
+	for _, pl := range reported {
+		for i := range p.Lines {
+			if p.Lines[i].OrderID == pl.OrderID && p.Lines[i].LineID == pl.LineID {
+				p.Lines[i].Picked = pl.Picked
+				p.Lines[i].Recorded = p.Lines[i].Recorded || record
+			}
+		}
+	}
 }
 
 // Clone returns a deep copy.

@@ -466,11 +466,8 @@ func (w *Warranty) UpdateClaim(cmd UpdateWarrantyClaim) ([]Event, error) {
 // WithdrawClaim decides taking back a SUBMITTED claim. Errors as RejectClaim, with Action
 // "withdraw".
 func (w *Warranty) WithdrawClaim(claimID, reason string, now time.Time) ([]Event, error) {
-	if err := w.submittedClaim(claimID, "withdraw"); err != nil {
+	if err := w.endClaim(claimID, "withdraw", reason); err != nil {
 		return nil, err
-	}
-	if len(reason) > 500 {
-		return nil, &ValidationError{Fields: []FieldError{{"reason", "at most 500 characters"}}}
 	}
 	return []Event{WarrantyClaimWithdrawn{WarrantyID: w.ID, ClaimID: claimID, Reason: reason, DecidedAt: now.UTC()}}, nil
 }
@@ -486,8 +483,8 @@ func (w *Warranty) ClaimResolution(claimID, given string) string {
 }
 
 // ApproveClaim decides granting a SUBMITTED claim with a resolution (REPAIR, REPLACEMENT or
-// REFUND; "" grants the one the claim requested, see ClaimResolution). A claim filed in time is decided whatever the warranty's status or dates are
-// by then. Unknown warranty or claim: ErrNotFound (wrapped); a claim already decided: a
+// REFUND; "" grants the one the claim requested, see ClaimResolution). A claim filed in
+// time is decided whatever the warranty's status or dates are by then. Unknown warranty or claim: ErrNotFound (wrapped); a claim already decided: a
 // *TransitionError with Entity "warranty claim"; a bad resolution: *ValidationError.
 func (w *Warranty) ApproveClaim(claimID, resolution string, now time.Time) ([]Event, error) {
 	if err := w.submittedClaim(claimID, "approve"); err != nil {
@@ -503,13 +500,22 @@ func (w *Warranty) ApproveClaim(claimID, resolution string, now time.Time) ([]Ev
 
 // RejectClaim decides refusing a SUBMITTED claim. Errors as ApproveClaim.
 func (w *Warranty) RejectClaim(claimID, reason string, now time.Time) ([]Event, error) {
-	if err := w.submittedClaim(claimID, "reject"); err != nil {
+	if err := w.endClaim(claimID, "reject", reason); err != nil {
 		return nil, err
 	}
-	if len(reason) > 500 {
-		return nil, &ValidationError{Fields: []FieldError{{"reason", "at most 500 characters"}}}
-	}
 	return []Event{WarrantyClaimRejected{WarrantyID: w.ID, ClaimID: claimID, Reason: reason, DecidedAt: now.UTC()}}, nil
+}
+
+// endClaim is nil when claim claimID may be ended by action with reason: it awaits a
+// decision and the reason is at most 500 characters.
+func (w *Warranty) endClaim(claimID, action, reason string) error {
+	if err := w.submittedClaim(claimID, action); err != nil {
+		return err
+	}
+	if len(reason) > 500 {
+		return &ValidationError{Fields: []FieldError{{"reason", "at most 500 characters"}}}
+	}
+	return nil
 }
 
 // submittedClaim is nil when the warranty has claim claimID and it awaits a decision.

@@ -110,13 +110,18 @@ func warrantyLines() *lines {
 			return x.call(http.MethodPost, "/v1/warranties/"+url.PathEscape(pid)+"/claims", nil, claim(in))
 		},
 		update: func(x *exchange, l *lines, pid string, c map[string]any, in map[string]any) answer {
-			return x.call(http.MethodPut, "/v1/warranties/"+url.PathEscape(pid)+"/claims/"+url.PathEscape(str(c["id"])), nil, claim(in))
+			return x.call(http.MethodPut, claimPath(pid, c), nil, claim(in))
 		},
 		remove: func(x *exchange, l *lines, pid string, c map[string]any) answer {
-			return x.call(http.MethodPost, "/v1/warranties/"+url.PathEscape(pid)+"/claims/"+url.PathEscape(str(c["id"]))+"/withdraw", nil, map[string]any{})
+			return x.call(http.MethodPost, claimPath(pid, c)+"/withdraw", nil, map[string]any{})
 		},
 		status: warrantyLineStatus,
 	}
+}
+
+// claimPath is the native path of claim c of warranty pid.
+func claimPath(pid string, c map[string]any) string {
+	return "/v1/warranties/" + url.PathEscape(pid) + "/claims/" + url.PathEscape(str(c["id"]))
 }
 
 // claimActions are the claim's actions that reach the SDK's line statuses; approving
@@ -146,8 +151,7 @@ func warrantyLineStatus(x *exchange, l *lines, id string) {
 	if reason, ok := in["reason"].(string); ok && action != "approve" {
 		body["reason"] = reason
 	}
-	path := "/v1/warranties/" + url.PathEscape(str(parent["id"])) + "/claims/" + url.PathEscape(str(c["id"])) + "/" + action
-	l.editedLine(x, id, x.call(http.MethodPost, path, nil, body))
+	l.editedLine(x, id, x.call(http.MethodPost, claimPath(str(parent["id"]), c)+"/"+action, nil, body))
 }
 
 func workOrderLines() *lines {

@@ -255,10 +255,10 @@ func revisionID(id, rev string) string {
 	return "bom-" + hex.EncodeToString(sum[:10])
 }
 
-// completeRevision activates draft id (or, as the SDK calls it with the id it started
-// the revision of, the draft startRevision made of active BOM id), first obsoleting the SKU's active bill of
-// materials (a SKU has one at a time); a work order created between the two steps finds
-// no active one and is refused, never made from the wrong revision.
+// completeRevision activates draft id (or, as the SDK calls it with the id it started the
+// revision of, the draft startRevision made of active BOM id), first obsoleting the SKU's
+// active bill of materials (a SKU has one at a time); a work order created between the two
+// steps finds no active one and is refused, never made from the wrong revision.
 func completeRevision(x *exchange, r *resource, id string) {
 	a, ok := x.read(r.native + "/" + url.PathEscape(id))
 	if !ok {

@@ -239,27 +239,30 @@ func recordItemPick(x *exchange, v []string) {
 	if !ok {
 		return
 	}
-	left := int64(num(in["quantity_picked"]))
-	var lines []any
+	type match struct {
+		orderID, lineID any
+		quantity        int64
+	}
+	var matched []match
 	all, _ := a.object()["lines"].([]any)
 	for _, e := range all {
 		if l, _ := e.(map[string]any); l != nil && (l["sku"] == v[1] || l["line_id"] == v[1]) {
-			lines = append(lines, map[string]any{"order_id": l["order_id"], "line_id": l["line_id"], "quantity": int64(num(l["quantity"]))})
+			matched = append(matched, match{l["order_id"], l["line_id"], int64(num(l["quantity"]))})
 		}
 	}
-	if len(lines) == 0 {
+	if len(matched) == 0 {
 		fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_FAILED", "request validation failed", "item_id", "is not a SKU or line of this pick list")
 		return
 	}
-	for i, e := range lines {
-		l := e.(map[string]any)
-		n := min(left, l["quantity"].(int64))
-		if i == len(lines)-1 {
+	left := int64(num(in["quantity_picked"]))
+	lines := make([]any, len(matched))
+	for i, m := range matched {
+		n := min(left, m.quantity)
+		if i == len(matched)-1 {
 			n = left
 		}
 		left -= n
-		l["picked"] = n
-		delete(l, "quantity")
+		lines[i] = map[string]any{"order_id": m.orderID, "line_id": m.lineID, "picked": n}
 	}
 	x.h.resources["picks"].one(x, x.call(http.MethodPost, "/v1/pick_lists/"+url.PathEscape(v[0])+"/picks", nil, map[string]any{"lines": lines}))
 }
