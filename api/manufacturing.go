@@ -173,6 +173,9 @@ type workOrderJSON struct {
 	Assignee         string                      `json:"assignee,omitempty"`
 	Notes            string                      `json:"notes,omitempty"`
 	Components       []domain.WorkOrderComponent `json:"components"`
+	Operations       []domain.WorkOrderOperation `json:"operations"`
+	Resources        []domain.WorkOrderResource  `json:"resources"`
+	Inspections      []domain.InspectionCheck    `json:"inspections"`
 	Status           string                      `json:"status"`
 	HeldFrom         string                      `json:"held_from,omitempty"`
 	StockHeld        bool                        `json:"stock_held"`
@@ -185,22 +188,40 @@ func workOrderOf(o *domain.WorkOrder) workOrderJSON {
 	return workOrderJSON{ID: o.ID, WorkOrderNumber: o.WorkOrderNumber, BOMID: o.BOMID, SKU: o.SKU, Quantity: o.Quantity,
 		QuantityProduced: o.QuantityProduced, ScrapQuantity: o.ScrapQuantity, QuantityLeft: o.Remaining(),
 		LocationID: o.LocationID, Priority: o.Priority, DueDate: o.DueDate, Assignee: o.Assignee, Notes: o.Notes, Components: nonNil(o.Components),
+		Operations: nonNil(o.Operations), Resources: nonNil(o.Resources), Inspections: nonNil(o.Inspections),
 		Status: string(o.Status), HeldFrom: string(o.HeldFrom), StockHeld: o.StockHeld, CreatedAt: rfc3339(o.CreatedAt),
 		UpdatedAt: rfc3339(o.UpdatedAt), Version: o.Version}
 }
 
 // createWorkOrderRequest is the body of POST /v1/work_orders.
 type createWorkOrderRequest struct {
-	ID         string `json:"id,omitempty"`
-	BOMID      string `json:"bom_id,omitempty"`
-	Quantity   int64  `json:"quantity,omitempty" minimum:"1" maximum:"1000000"`
-	LocationID string `json:"location_id,omitempty"`
-	Priority   string `json:"priority,omitempty" enum:"LOW,NORMAL,HIGH,URGENT"`
-	DueDate    string `json:"due_date,omitempty"`
+	ID         string             `json:"id,omitempty"`
+	BOMID      string             `json:"bom_id,omitempty"`
+	Quantity   int64              `json:"quantity,omitempty" minimum:"1" maximum:"1000000"`
+	LocationID string             `json:"location_id,omitempty"`
+	Priority   string             `json:"priority,omitempty" enum:"LOW,NORMAL,HIGH,URGENT"`
+	DueDate    string             `json:"due_date,omitempty"`
+	Operations []operationRequest `json:"operations,omitempty"`
+}
+
+// operationRequest is one operation of a work order's routing as a request gives it.
+type operationRequest struct {
+	ID               string `json:"id,omitempty"`
+	Sequence         int    `json:"sequence,omitempty"`
+	Description      string `json:"description,omitempty"`
+	EstimatedMinutes int64  `json:"estimated_minutes,omitempty"`
+}
+
+func operationInputs(in []operationRequest) []domain.WorkOrderOperationInput {
+	out := make([]domain.WorkOrderOperationInput, len(in))
+	for i, op := range in {
+		out[i] = domain.WorkOrderOperationInput{ID: op.ID, Sequence: op.Sequence, Description: op.Description, EstimatedMinutes: op.EstimatedMinutes}
+	}
+	return out
 }
 
 // createWorkOrder is POST /v1/work_orders {id?, bom_id*, quantity*, location_id (main),
-// priority (NORMAL), due_date}.
+// priority (NORMAL), due_date, operations}.
 func (s *Server) createWorkOrder(w http.ResponseWriter, r *http.Request) {
 	cmd := domain.CreateWorkOrder{WorkOrderID: commands.NewID(), LocationID: DefaultLocation}
 	var bomID string
@@ -209,6 +230,7 @@ func (s *Server) createWorkOrder(w http.ResponseWriter, r *http.Request) {
 		o.fill(&in)
 		cmd.WorkOrderID, bomID, cmd.Quantity = in.ID, in.BOMID, in.Quantity
 		cmd.LocationID, cmd.Priority, cmd.DueDate = in.LocationID, in.Priority, in.DueDate
+		cmd.Operations = operationInputs(in.Operations)
 		o.v.Check(domain.ValidID(cmd.WorkOrderID), "id", "must match ^[A-Za-z0-9_-]{1,64}$")
 		o.v.Check(domain.ValidID(bomID), "bom_id", "is required, must match ^[A-Za-z0-9_-]{1,64}$")
 	}, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
@@ -273,4 +295,109 @@ func (s *Server) listWorkOrders(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) workOrderHistory(w http.ResponseWriter, r *http.Request) {
 	s.history(w, r, "work_order")
+}
+
+// ---- A work order's shop floor: operations, resources, inspections ----
+
+// addOperationsRequest is the body of POST /v1/work_orders/{id}/operations.
+type addOperationsRequest struct {
+	Operations []operationRequest `json:"operations,omitempty"`
+}
+
+// addWorkOrderOperations adds operations to the routing of an open work order.
+func (s *Server) addWorkOrderOperations(w http.ResponseWriter, r *http.Request) {
+	var in addOperationsRequest
+	addTo(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.Manufacturing().AddWorkOrderOperations(r.Context(), mux.Vars(r)["id"], operationInputs(in.Operations), opts...)
+	})
+}
+
+// updateOperationRequest is the body of PUT /v1/work_orders/{id}/operations/{operation}.
+type updateOperationRequest struct {
+	Description      *string `json:"description,omitempty"`
+	EstimatedMinutes *int64  `json:"estimated_minutes,omitempty"`
+	Status           *string `json:"status,omitempty" enum:"PENDING,IN_PROGRESS,FAILED"`
+	Notes            *string `json:"notes,omitempty"`
+}
+
+// updateWorkOrderOperation edits an operation, or moves it: IN_PROGRESS starts it,
+// FAILED fails it, PENDING puts it back (while the work order is IN_PROGRESS).
+func (s *Server) updateWorkOrderOperation(w http.ResponseWriter, r *http.Request) {
+	var in updateOperationRequest
+	command(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		cmd := domain.UpdateWorkOrderOperation{OperationID: mux.Vars(r)["operation"], Description: in.Description,
+			EstimatedMinutes: in.EstimatedMinutes, Notes: in.Notes}
+		if in.Status != nil {
+			status := domain.OperationStatus(*in.Status)
+			cmd.Status = &status
+		}
+		return s.cmd.Manufacturing().UpdateWorkOrderOperation(r.Context(), mux.Vars(r)["id"], cmd, opts...)
+	})
+}
+
+// completeOperationRequest is the body of POST /v1/work_orders/{id}/operations/{operation}/complete.
+type completeOperationRequest struct {
+	ActualMinutes int64  `json:"actual_minutes,omitempty"`
+	CompletedBy   string `json:"completed_by,omitempty"`
+}
+
+// completeWorkOrderOperation records an operation of an IN_PROGRESS work order done; its
+// notes, an action's, are the operation's as well as its event's.
+func (s *Server) completeWorkOrderOperation(w http.ResponseWriter, r *http.Request) {
+	var in completeOperationRequest
+	command(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.Manufacturing().CompleteWorkOrderOperation(r.Context(), mux.Vars(r)["id"], domain.CompleteWorkOrderOperation{
+			OperationID: mux.Vars(r)["operation"], ActualMinutes: in.ActualMinutes, CompletedBy: in.CompletedBy, Notes: info(r.Context()).note}, opts...)
+	})
+}
+
+// assignResourceRequest is the body of POST /v1/work_orders/{id}/resources.
+type assignResourceRequest struct {
+	ID       string `json:"id,omitempty"`
+	Type     string `json:"type,omitempty" enum:"WORKER,EQUIPMENT,TOOL"`
+	Name     string `json:"name,omitempty"`
+	Quantity int64  `json:"quantity,omitempty"`
+}
+
+// assignWorkOrderResource assigns (or reassigns) a worker, machine or tool.
+func (s *Server) assignWorkOrderResource(w http.ResponseWriter, r *http.Request) {
+	var in assignResourceRequest
+	addTo(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.Manufacturing().AssignWorkOrderResource(r.Context(), mux.Vars(r)["id"], domain.AssignWorkOrderResource{
+			ID: in.ID, Type: in.Type, Name: in.Name, Quantity: in.Quantity}, opts...)
+	})
+}
+
+// releaseWorkOrderResource is DELETE /v1/work_orders/{id}/resources/{resource}.
+func (s *Server) releaseWorkOrderResource(w http.ResponseWriter, r *http.Request) {
+	command(s, w, r, workOrderOf, nil, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		return s.cmd.Manufacturing().ReleaseWorkOrderResource(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["resource"], opts...)
+	})
+}
+
+// inspectionRequest is the body of POST /v1/work_orders/{id}/inspections.
+type inspectionRequest struct {
+	Checks []inspectionCheckRequest `json:"checks,omitempty"`
+}
+
+type inspectionCheckRequest struct {
+	Parameter     string `json:"parameter,omitempty"`
+	Specification string `json:"specification,omitempty"`
+	Measurement   string `json:"measurement,omitempty"`
+	Result        string `json:"result,omitempty" enum:"PASS,FAIL"`
+	Inspector     string `json:"inspector,omitempty"`
+	Notes         string `json:"notes,omitempty"`
+}
+
+// inspectWorkOrder records inspection checks, from the work order's release on.
+func (s *Server) inspectWorkOrder(w http.ResponseWriter, r *http.Request) {
+	var in inspectionRequest
+	addTo(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
+		checks := make([]domain.InspectionCheck, len(in.Checks))
+		for i, c := range in.Checks {
+			checks[i] = domain.InspectionCheck{Parameter: c.Parameter, Specification: c.Specification, Measurement: c.Measurement,
+				Result: c.Result, Inspector: c.Inspector, Notes: c.Notes}
+		}
+		return s.cmd.Manufacturing().InspectWorkOrder(r.Context(), mux.Vars(r)["id"], checks, opts...)
+	})
 }

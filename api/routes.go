@@ -140,6 +140,12 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodPut, "/v1/work_orders/{id}", "manufacturing:write", s.updateWorkOrder)
 	s.handle(r, http.MethodGet, "/v1/work_orders/{id}/history", "manufacturing:read", s.workOrderHistory)
 	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/complete", "manufacturing:write", s.completeWorkOrder)
+	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/operations", "manufacturing:write", s.addWorkOrderOperations)
+	s.handle(r, http.MethodPut, "/v1/work_orders/{id}/operations/{operation}", "manufacturing:write", s.updateWorkOrderOperation)
+	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/operations/{operation}/complete", "manufacturing:write", s.completeWorkOrderOperation)
+	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/resources", "manufacturing:write", s.assignWorkOrderResource)
+	s.handle(r, http.MethodDelete, "/v1/work_orders/{id}/resources/{resource}", "manufacturing:write", s.releaseWorkOrderResource)
+	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/inspections", "manufacturing:write", s.inspectWorkOrder)
 	s.handle(r, http.MethodPost, "/v1/work_orders/{id}/{action:release|start|hold|resume|cancel}", "manufacturing:write", s.workOrderAction)
 
 	// the SDK's spellings

@@ -76,7 +76,7 @@ const maxAttempts = 5
 // an aggregate type with events but no entry here.
 var snapshotVersions = map[string]int{"customer": 1, "apikey": 1, "inventory": 1, "order": 1, "return": 1, "warranty": 2,
 	"price_list": 1, "wholesale_account": 1, "wholesale_order": 1,
-	"bill_of_materials": 1, "work_order": 2,
+	"bill_of_materials": 1, "work_order": 3,
 	"supplier": 1, "purchase_order": 1, "asn": 1,
 	"warehouse": 1, "pick_list": 3, "shipment": 1, "transfer": 1, "cycle_count": 2,
 	"webhook_endpoint": 1, "webhook_delivery": 1,

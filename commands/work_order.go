@@ -128,3 +128,44 @@ func (m Manufacturing) CompleteWorkOrder(ctx context.Context, id string, cmd dom
 func (m Manufacturing) WorkOrder(ctx context.Context, id string) (*domain.WorkOrder, error) {
 	return loadExisting[domain.WorkOrder](ctx, m.h, "work_order", id, 0)
 }
+
+// AddWorkOrderOperations adds operations to an open work order's routing.
+func (m Manufacturing) AddWorkOrderOperations(ctx context.Context, id string, ops []domain.WorkOrderOperationInput, opts ...Option) (Result[domain.WorkOrder], error) {
+	return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) { return o.AddOperations(ops) })
+}
+
+// UpdateWorkOrderOperation edits an operation, or moves it (start, fail, back to pending).
+func (m Manufacturing) UpdateWorkOrderOperation(ctx context.Context, id string, cmd domain.UpdateWorkOrderOperation, opts ...Option) (Result[domain.WorkOrder], error) {
+	return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) { return o.UpdateOperation(cmd) })
+}
+
+// CompleteWorkOrderOperation records an operation of an IN_PROGRESS work order done.
+func (m Manufacturing) CompleteWorkOrderOperation(ctx context.Context, id string, cmd domain.CompleteWorkOrderOperation, opts ...Option) (Result[domain.WorkOrder], error) {
+	now := m.h.now()
+	return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+		return o.CompleteOperation(cmd, now)
+	})
+}
+
+// AssignWorkOrderResource assigns a worker, machine or tool to an open work order.
+func (m Manufacturing) AssignWorkOrderResource(ctx context.Context, id string, cmd domain.AssignWorkOrderResource, opts ...Option) (Result[domain.WorkOrder], error) {
+	now := m.h.now()
+	return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+		return o.AssignResource(cmd, now)
+	})
+}
+
+// ReleaseWorkOrderResource takes a resource off an open work order.
+func (m Manufacturing) ReleaseWorkOrderResource(ctx context.Context, id, resourceID string, opts ...Option) (Result[domain.WorkOrder], error) {
+	return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+		return o.ReleaseResource(resourceID)
+	})
+}
+
+// InspectWorkOrder records inspection checks of what a work order makes.
+func (m Manufacturing) InspectWorkOrder(ctx context.Context, id string, checks []domain.InspectionCheck, opts ...Option) (Result[domain.WorkOrder], error) {
+	now := m.h.now()
+	return onExisting(ctx, m.h, "work_order", id, opts, func(o *domain.WorkOrder) ([]domain.Event, error) {
+		return o.Inspect(checks, now)
+	})
+}

@@ -86,6 +86,9 @@ type WorkOrder struct {
 	StockHeld        bool                 `json:"stock_held"` // components are reserved (released, not yet finished)
 	QuantityProduced int64                `json:"quantity_produced"`
 	ScrapQuantity    int64                `json:"scrap_quantity"`
+	Operations       []WorkOrderOperation `json:"operations,omitempty"`  // its routing, in sequence order
+	Resources        []WorkOrderResource  `json:"resources,omitempty"`   // who and what works on it
+	Inspections      []InspectionCheck    `json:"inspections,omitempty"` // what was measured of it
 	CreatedAt        time.Time            `json:"created_at"`
 	UpdatedAt        time.Time            `json:"updated_at"`
 	Version          int64                `json:"version"`
@@ -104,6 +107,9 @@ func (o *WorkOrder) Remaining() int64 { return o.Quantity - o.QuantityProduced -
 func (o *WorkOrder) Clone() *WorkOrder {
 	cp := *o
 	cp.Components = slices.Clone(o.Components)
+	cp.Operations = slices.Clone(o.Operations) // CompletedAt is never written through
+	cp.Resources = slices.Clone(o.Resources)
+	cp.Inspections = slices.Clone(o.Inspections)
 	return &cp
 }
 
@@ -116,6 +122,7 @@ type CreateWorkOrder struct {
 	LocationID      string
 	Priority        string // default NORMAL
 	DueDate         string // RFC 3339 time or YYYY-MM-DD, optional
+	Operations      []WorkOrderOperationInput
 }
 
 // UpdateWorkOrder edits a work order's details; nil leaves a field alone. What it makes,
@@ -178,6 +185,7 @@ type WorkOrderCreated struct {
 	Priority        string               `json:"priority"`
 	DueDate         string               `json:"due_date,omitempty"`
 	Components      []WorkOrderComponent `json:"components"`
+	Operations      []WorkOrderOperation `json:"operations,omitempty"`
 }
 
 // WorkOrderReleased: the work order was released to the floor; it carries what the
@@ -255,6 +263,7 @@ func (cmd CreateWorkOrder) Check(v *Validation) {
 	v.Check(ValidID(cmd.LocationID), "location_id", "must match ^[A-Za-z0-9_-]{1,64}$")
 	v.Check(cmd.Priority == "" || slices.Contains(WorkOrderPriorities, cmd.Priority), "priority", "must be one of LOW, NORMAL, HIGH, URGENT")
 	v.Check(cmd.DueDate == "" || validDate(cmd.DueDate), "due_date", "must be an RFC 3339 time or a YYYY-MM-DD date")
+	operations(v, "operations", cmd.Operations, nil)
 }
 
 // Create decides planning a work order: ErrAlreadyExists or a *ValidationError (bom_id
@@ -282,7 +291,7 @@ func (o *WorkOrder) Create(cmd CreateWorkOrder) ([]Event, error) {
 	}
 	return []Event{WorkOrderCreated{WorkOrderID: cmd.WorkOrderID, WorkOrderNumber: cmd.WorkOrderNumber, BOMID: cmd.BOM.ID,
 		SKU: cmd.BOM.SKU, Quantity: cmd.Quantity, LocationID: cmd.LocationID, Priority: cmp.Or(cmd.Priority, "NORMAL"),
-		DueDate: cmd.DueDate, Components: comps}}, nil
+		DueDate: cmd.DueDate, Components: comps, Operations: operations(&v, "operations", cmd.Operations, nil)}}, nil
 }
 
 // Release decides releasing a planned order. available is what each component SKU has
@@ -384,6 +393,7 @@ func (o *WorkOrder) Apply(env Envelope) {
 		*o = WorkOrder{ID: e.WorkOrderID, WorkOrderNumber: e.WorkOrderNumber, BOMID: e.BOMID, SKU: e.SKU,
 			Quantity: e.Quantity, LocationID: e.LocationID, Priority: e.Priority, DueDate: e.DueDate,
 			Components: slices.Clone(e.Components), Status: WorkOrderStatusPlanned, CreatedAt: env.Time}
+		o.applyFloor(WorkOrderOperationsAdded{Operations: e.Operations})
 	case WorkOrderUpdated:
 		put(&o.Priority, e.Priority)
 		put(&o.DueDate, e.DueDate)
@@ -403,6 +413,8 @@ func (o *WorkOrder) Apply(env Envelope) {
 		o.Status, o.StockHeld = WorkOrderStatusCompleted, false
 	case WorkOrderCancelled:
 		o.Status, o.StockHeld, o.HeldFrom = WorkOrderStatusCancelled, false, ""
+	default:
+		o.applyFloor(e)
 	}
 	o.Version = env.Version
 	o.UpdatedAt = env.Time
@@ -428,4 +440,5 @@ func workOrderEvents(r *Registry) {
 	Register[WorkOrderProductionRecorded](r, "work_order", 1, nil)
 	Register[WorkOrderCompleted](r, "work_order", 1, nil)
 	Register[WorkOrderCancelled](r, "work_order", 1, nil)
+	workOrderFloorEvents(r)
 }

@@ -38,6 +38,27 @@ func (e ApproveClaimRequestResolution) Valid() bool {
 	}
 }
 
+// Defines values for AssignResourceRequestType.
+const (
+	EQUIPMENT AssignResourceRequestType = "EQUIPMENT"
+	TOOL      AssignResourceRequestType = "TOOL"
+	WORKER    AssignResourceRequestType = "WORKER"
+)
+
+// Valid indicates whether the value is a known member of the AssignResourceRequestType enum.
+func (e AssignResourceRequestType) Valid() bool {
+	switch e {
+	case EQUIPMENT:
+		return true
+	case TOOL:
+		return true
+	case WORKER:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateCaseRequestPriority.
 const (
 	CreateCaseRequestPriorityHIGH   CreateCaseRequestPriority = "HIGH"
@@ -115,16 +136,16 @@ func (e CreateCustomerRequestType) Valid() bool {
 
 // Defines values for CreateOrderRequestStatus.
 const (
-	DRAFT   CreateOrderRequestStatus = "DRAFT"
-	PENDING CreateOrderRequestStatus = "PENDING"
+	CreateOrderRequestStatusDRAFT   CreateOrderRequestStatus = "DRAFT"
+	CreateOrderRequestStatusPENDING CreateOrderRequestStatus = "PENDING"
 )
 
 // Valid indicates whether the value is a known member of the CreateOrderRequestStatus enum.
 func (e CreateOrderRequestStatus) Valid() bool {
 	switch e {
-	case DRAFT:
+	case CreateOrderRequestStatusDRAFT:
 		return true
-	case PENDING:
+	case CreateOrderRequestStatusPENDING:
 		return true
 	default:
 		return false
@@ -344,6 +365,24 @@ func (e InspectReturnRequestItemsDisposition) Valid() bool {
 	}
 }
 
+// Defines values for InspectionRequestChecksResult.
+const (
+	FAIL InspectionRequestChecksResult = "FAIL"
+	PASS InspectionRequestChecksResult = "PASS"
+)
+
+// Valid indicates whether the value is a known member of the InspectionRequestChecksResult enum.
+func (e InspectionRequestChecksResult) Valid() bool {
+	switch e {
+	case FAIL:
+		return true
+	case PASS:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PutWholesaleAccountRequestNetTerms.
 const (
 	NET15 PutWholesaleAccountRequestNetTerms = "NET15"
@@ -476,6 +515,27 @@ func (e UpdateCustomerRequestType) Valid() bool {
 	}
 }
 
+// Defines values for UpdateOperationRequestStatus.
+const (
+	UpdateOperationRequestStatusFAILED     UpdateOperationRequestStatus = "FAILED"
+	UpdateOperationRequestStatusINPROGRESS UpdateOperationRequestStatus = "IN_PROGRESS"
+	UpdateOperationRequestStatusPENDING    UpdateOperationRequestStatus = "PENDING"
+)
+
+// Valid indicates whether the value is a known member of the UpdateOperationRequestStatus enum.
+func (e UpdateOperationRequestStatus) Valid() bool {
+	switch e {
+	case UpdateOperationRequestStatusFAILED:
+		return true
+	case UpdateOperationRequestStatusINPROGRESS:
+		return true
+	case UpdateOperationRequestStatusPENDING:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UpdatePickListRequestPriority.
 const (
 	UpdatePickListRequestPriorityHIGH   UpdatePickListRequestPriority = "HIGH"
@@ -542,6 +602,18 @@ type AddCaseNoteRequest struct {
 	Body      *string `json:"body,omitempty"`
 	Id        *string `json:"id,omitempty"`
 	BodyAlias *string `json:"note,omitempty"`
+}
+
+// AddOperationsRequest defines model for AddOperationsRequest.
+type AddOperationsRequest struct {
+	// Notes the action's notes, recorded in its events' metadata
+	Notes      *string `json:"notes,omitempty"`
+	Operations *[]*struct {
+		Description      *string `json:"description,omitempty"`
+		EstimatedMinutes *int64  `json:"estimated_minutes,omitempty"`
+		Id               *string `json:"id,omitempty"`
+		Sequence         *int    `json:"sequence,omitempty"`
+	} `json:"operations,omitempty"`
 }
 
 // Address defines model for Address.
@@ -647,6 +719,20 @@ type AssignCaseRequest struct {
 	// Notes the action's notes, recorded in its events' metadata
 	Notes *string `json:"notes,omitempty"`
 }
+
+// AssignResourceRequest defines model for AssignResourceRequest.
+type AssignResourceRequest struct {
+	Id   *string `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes    *string                    `json:"notes,omitempty"`
+	Quantity *int64                     `json:"quantity,omitempty"`
+	Type     *AssignResourceRequestType `json:"type,omitempty"`
+}
+
+// AssignResourceRequestType defines model for AssignResourceRequest.Type.
+type AssignResourceRequestType string
 
 // Audit defines model for Audit.
 type Audit struct {
@@ -757,6 +843,15 @@ type CaseNoteList struct {
 	HasMore    bool       `json:"has_more"`
 	NextCursor *string    `json:"next_cursor,omitempty"`
 	Object     string     `json:"object"`
+}
+
+// CompleteOperationRequest defines model for CompleteOperationRequest.
+type CompleteOperationRequest struct {
+	ActualMinutes *int64  `json:"actual_minutes,omitempty"`
+	CompletedBy   *string `json:"completed_by,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
 }
 
 // CompletePickListRequest defines model for CompletePickListRequest.
@@ -1175,12 +1270,18 @@ type CreateWholesaleOrderRequest struct {
 
 // CreateWorkOrderRequest defines model for CreateWorkOrderRequest.
 type CreateWorkOrderRequest struct {
-	BomId      *string                         `json:"bom_id,omitempty"`
-	DueDate    *string                         `json:"due_date,omitempty"`
-	Id         *string                         `json:"id,omitempty"`
-	LocationId *string                         `json:"location_id,omitempty"`
-	Priority   *CreateWorkOrderRequestPriority `json:"priority,omitempty"`
-	Quantity   *int64                          `json:"quantity,omitempty"`
+	BomId      *string `json:"bom_id,omitempty"`
+	DueDate    *string `json:"due_date,omitempty"`
+	Id         *string `json:"id,omitempty"`
+	LocationId *string `json:"location_id,omitempty"`
+	Operations *[]*struct {
+		Description      *string `json:"description,omitempty"`
+		EstimatedMinutes *int64  `json:"estimated_minutes,omitempty"`
+		Id               *string `json:"id,omitempty"`
+		Sequence         *int    `json:"sequence,omitempty"`
+	} `json:"operations,omitempty"`
+	Priority *CreateWorkOrderRequestPriority `json:"priority,omitempty"`
+	Quantity *int64                          `json:"quantity,omitempty"`
 }
 
 // CreateWorkOrderRequestPriority defines model for CreateWorkOrderRequest.Priority.
@@ -1397,6 +1498,35 @@ type InspectReturnRequest struct {
 
 // InspectReturnRequestItemsDisposition defines model for InspectReturnRequest.Items.Disposition.
 type InspectReturnRequestItemsDisposition string
+
+// InspectionCheck defines model for InspectionCheck.
+type InspectionCheck struct {
+	InspectedAt   time.Time `json:"inspected_at"`
+	Inspector     *string   `json:"inspector,omitempty"`
+	Measurement   string    `json:"measurement"`
+	Notes         *string   `json:"notes,omitempty"`
+	Parameter     string    `json:"parameter"`
+	Result        string    `json:"result"`
+	Specification *string   `json:"specification,omitempty"`
+}
+
+// InspectionRequest defines model for InspectionRequest.
+type InspectionRequest struct {
+	Checks *[]*struct {
+		Inspector     *string                        `json:"inspector,omitempty"`
+		Measurement   *string                        `json:"measurement,omitempty"`
+		Notes         *string                        `json:"notes,omitempty"`
+		Parameter     *string                        `json:"parameter,omitempty"`
+		Result        *InspectionRequestChecksResult `json:"result,omitempty"`
+		Specification *string                        `json:"specification,omitempty"`
+	} `json:"checks,omitempty"`
+
+	// Notes the action's notes, recorded in its events' metadata
+	Notes *string `json:"notes,omitempty"`
+}
+
+// InspectionRequestChecksResult defines model for InspectionRequest.Checks.Result.
+type InspectionRequestChecksResult string
 
 // Inventory defines model for Inventory.
 type Inventory struct {
@@ -2201,6 +2331,17 @@ type UpdateLeadRequest struct {
 	Title           *string `json:"title,omitempty"`
 }
 
+// UpdateOperationRequest defines model for UpdateOperationRequest.
+type UpdateOperationRequest struct {
+	Description      *string                       `json:"description,omitempty"`
+	EstimatedMinutes *int64                        `json:"estimated_minutes,omitempty"`
+	Notes            *string                       `json:"notes,omitempty"`
+	Status           *UpdateOperationRequestStatus `json:"status,omitempty"`
+}
+
+// UpdateOperationRequestStatus defines model for UpdateOperationRequest.Status.
+type UpdateOperationRequestStatus string
+
 // UpdateOpportunityRequest defines model for UpdateOpportunityRequest.
 type UpdateOpportunityRequest struct {
 	Amount         *int64  `json:"amount,omitempty"`
@@ -2556,12 +2697,15 @@ type WorkOrder struct {
 	DueDate           *string              `json:"due_date,omitempty"`
 	HeldFrom          *string              `json:"held_from,omitempty"`
 	Id                string               `json:"id"`
+	Inspections       []InspectionCheck    `json:"inspections"`
 	LocationId        string               `json:"location_id"`
 	Notes             *string              `json:"notes,omitempty"`
+	Operations        []WorkOrderOperation `json:"operations"`
 	Priority          string               `json:"priority"`
 	Quantity          int64                `json:"quantity"`
 	QuantityProduced  int64                `json:"quantity_produced"`
 	QuantityRemaining int64                `json:"quantity_remaining"`
+	Resources         []WorkOrderResource  `json:"resources"`
 	ScrapQuantity     int64                `json:"scrap_quantity"`
 	Sku               string               `json:"sku"`
 	Status            string               `json:"status"`
@@ -2585,6 +2729,28 @@ type WorkOrderList struct {
 	HasMore    bool        `json:"has_more"`
 	NextCursor *string     `json:"next_cursor,omitempty"`
 	Object     string      `json:"object"`
+}
+
+// WorkOrderOperation defines model for WorkOrderOperation.
+type WorkOrderOperation struct {
+	ActualMinutes    *int64     `json:"actual_minutes,omitempty"`
+	CompletedAt      *time.Time `json:"completed_at,omitempty"`
+	CompletedBy      *string    `json:"completed_by,omitempty"`
+	Description      string     `json:"description"`
+	EstimatedMinutes *int64     `json:"estimated_minutes,omitempty"`
+	Id               string     `json:"id"`
+	Notes            *string    `json:"notes,omitempty"`
+	Sequence         int        `json:"sequence"`
+	Status           string     `json:"status"`
+}
+
+// WorkOrderResource defines model for WorkOrderResource.
+type WorkOrderResource struct {
+	AssignedAt time.Time `json:"assigned_at"`
+	Id         string    `json:"id"`
+	Name       string    `json:"name"`
+	Quantity   int64     `json:"quantity"`
+	Type       string    `json:"type"`
 }
 
 // Cursor defines model for cursor.
@@ -3683,8 +3849,44 @@ type WorkOrderActionHoldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// InspectWorkOrderParams defines parameters for InspectWorkOrder.
+type InspectWorkOrderParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AddWorkOrderOperationsParams defines parameters for AddWorkOrderOperations.
+type AddWorkOrderOperationsParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateWorkOrderOperationParams defines parameters for UpdateWorkOrderOperation.
+type UpdateWorkOrderOperationParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CompleteWorkOrderOperationParams defines parameters for CompleteWorkOrderOperation.
+type CompleteWorkOrderOperationParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // WorkOrderActionReleaseParams defines parameters for WorkOrderActionRelease.
 type WorkOrderActionReleaseParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AssignWorkOrderResourceParams defines parameters for AssignWorkOrderResource.
+type AssignWorkOrderResourceParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReleaseWorkOrderResourceParams defines parameters for ReleaseWorkOrderResource.
+type ReleaseWorkOrderResourceParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
@@ -4278,8 +4480,26 @@ type CompleteWorkOrderJSONRequestBody = CompleteWorkOrderRequest
 // WorkOrderActionHoldJSONRequestBody defines body for WorkOrderActionHold for application/json ContentType.
 type WorkOrderActionHoldJSONRequestBody = ReasonRequest
 
+// InspectWorkOrderJSONRequestBody defines body for InspectWorkOrder for application/json ContentType.
+type InspectWorkOrderJSONRequestBody = InspectionRequest
+
+// AddWorkOrderOperationsJSONRequestBody defines body for AddWorkOrderOperations for application/json ContentType.
+type AddWorkOrderOperationsJSONRequestBody = AddOperationsRequest
+
+// UpdateWorkOrderOperationJSONRequestBody defines body for UpdateWorkOrderOperation for application/json ContentType.
+type UpdateWorkOrderOperationJSONRequestBody = UpdateOperationRequest
+
+// CompleteWorkOrderOperationJSONRequestBody defines body for CompleteWorkOrderOperation for application/json ContentType.
+type CompleteWorkOrderOperationJSONRequestBody = CompleteOperationRequest
+
 // WorkOrderActionReleaseJSONRequestBody defines body for WorkOrderActionRelease for application/json ContentType.
 type WorkOrderActionReleaseJSONRequestBody = ReasonRequest
+
+// AssignWorkOrderResourceJSONRequestBody defines body for AssignWorkOrderResource for application/json ContentType.
+type AssignWorkOrderResourceJSONRequestBody = AssignResourceRequest
+
+// ReleaseWorkOrderResourceJSONRequestBody defines body for ReleaseWorkOrderResource for application/json ContentType.
+type ReleaseWorkOrderResourceJSONRequestBody = EmptyRequest
 
 // WorkOrderActionResumeJSONRequestBody defines body for WorkOrderActionResume for application/json ContentType.
 type WorkOrderActionResumeJSONRequestBody = ReasonRequest
@@ -7135,6 +7355,62 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/work_orders/{id}/hold (the `WorkOrderActionHold` operationId).
 	WorkOrderActionHold(ctx context.Context, id string, params *WorkOrderActionHoldParams, body WorkOrderActionHoldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// InspectWorkOrderWithBody Record inspection checks (from release on)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+	InspectWorkOrderWithBody(ctx context.Context, id Id, params *InspectWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InspectWorkOrder Record inspection checks (from release on)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+	InspectWorkOrder(ctx context.Context, id Id, params *InspectWorkOrderParams, body InspectWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddWorkOrderOperationsWithBody Add operations to an open work order's routing
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+	AddWorkOrderOperationsWithBody(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddWorkOrderOperations Add operations to an open work order's routing
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+	AddWorkOrderOperations(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, body AddWorkOrderOperationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWorkOrderOperationWithBody Edit an operation, or start, fail or reset it
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+	UpdateWorkOrderOperationWithBody(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWorkOrderOperation Edit an operation, or start, fail or reset it
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+	UpdateWorkOrderOperation(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, body UpdateWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompleteWorkOrderOperationWithBody Record an operation done (the work order IN_PROGRESS)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+	CompleteWorkOrderOperationWithBody(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompleteWorkOrderOperation Record an operation done (the work order IN_PROGRESS)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+	CompleteWorkOrderOperation(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, body CompleteWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// WorkOrderActionReleaseWithBody Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 	//
 	// Takes any type of body and a specified content type.
@@ -7148,6 +7424,34 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/work_orders/{id}/release (the `WorkOrderActionRelease` operationId).
 	WorkOrderActionRelease(ctx context.Context, id string, params *WorkOrderActionReleaseParams, body WorkOrderActionReleaseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignWorkOrderResourceWithBody Assign a worker, machine or tool
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+	AssignWorkOrderResourceWithBody(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignWorkOrderResource Assign a worker, machine or tool
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+	AssignWorkOrderResource(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, body AssignWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReleaseWorkOrderResourceWithBody Take a resource off the work order
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+	ReleaseWorkOrderResourceWithBody(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReleaseWorkOrderResource Take a resource off the work order
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+	ReleaseWorkOrderResource(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, body ReleaseWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WorkOrderActionResumeWithBody Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 	//
@@ -14655,6 +14959,142 @@ func (c *Client) WorkOrderActionHold(ctx context.Context, id string, params *Wor
 	return c.Client.Do(req)
 }
 
+// InspectWorkOrderWithBody Record inspection checks (from release on)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+func (c *Client) InspectWorkOrderWithBody(ctx context.Context, id Id, params *InspectWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInspectWorkOrderRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// InspectWorkOrder Record inspection checks (from release on)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+func (c *Client) InspectWorkOrder(ctx context.Context, id Id, params *InspectWorkOrderParams, body InspectWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInspectWorkOrderRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddWorkOrderOperationsWithBody Add operations to an open work order's routing
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+func (c *Client) AddWorkOrderOperationsWithBody(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddWorkOrderOperationsRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddWorkOrderOperations Add operations to an open work order's routing
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+func (c *Client) AddWorkOrderOperations(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, body AddWorkOrderOperationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddWorkOrderOperationsRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWorkOrderOperationWithBody Edit an operation, or start, fail or reset it
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+func (c *Client) UpdateWorkOrderOperationWithBody(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorkOrderOperationRequestWithBody(c.Server, id, operation, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWorkOrderOperation Edit an operation, or start, fail or reset it
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+func (c *Client) UpdateWorkOrderOperation(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, body UpdateWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorkOrderOperationRequest(c.Server, id, operation, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompleteWorkOrderOperationWithBody Record an operation done (the work order IN_PROGRESS)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+func (c *Client) CompleteWorkOrderOperationWithBody(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteWorkOrderOperationRequestWithBody(c.Server, id, operation, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompleteWorkOrderOperation Record an operation done (the work order IN_PROGRESS)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+func (c *Client) CompleteWorkOrderOperation(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, body CompleteWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompleteWorkOrderOperationRequest(c.Server, id, operation, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // WorkOrderActionReleaseWithBody Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 //
 // Takes any type of body and a specified content type.
@@ -14679,6 +15119,74 @@ func (c *Client) WorkOrderActionReleaseWithBody(ctx context.Context, id string, 
 // Corresponds with POST /v1/work_orders/{id}/release (the `WorkOrderActionRelease` operationId).
 func (c *Client) WorkOrderActionRelease(ctx context.Context, id string, params *WorkOrderActionReleaseParams, body WorkOrderActionReleaseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewWorkOrderActionReleaseRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignWorkOrderResourceWithBody Assign a worker, machine or tool
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+func (c *Client) AssignWorkOrderResourceWithBody(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignWorkOrderResourceRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignWorkOrderResource Assign a worker, machine or tool
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+func (c *Client) AssignWorkOrderResource(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, body AssignWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignWorkOrderResourceRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReleaseWorkOrderResourceWithBody Take a resource off the work order
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+func (c *Client) ReleaseWorkOrderResourceWithBody(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReleaseWorkOrderResourceRequestWithBody(c.Server, id, resource, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReleaseWorkOrderResource Take a resource off the work order
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+func (c *Client) ReleaseWorkOrderResource(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, body ReleaseWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReleaseWorkOrderResourceRequest(c.Server, id, resource, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -30287,6 +30795,290 @@ func NewWorkOrderActionHoldRequestWithBody(server string, id string, params *Wor
 	return req, nil
 }
 
+// NewInspectWorkOrderRequest calls the generic InspectWorkOrder builder with application/json body
+func NewInspectWorkOrderRequest(server string, id Id, params *InspectWorkOrderParams, body InspectWorkOrderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewInspectWorkOrderRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewInspectWorkOrderRequestWithBody constructs an http.Request for the InspectWorkOrder method, with any body, and a specified content type
+func NewInspectWorkOrderRequestWithBody(server string, id Id, params *InspectWorkOrderParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/work_orders/%s/inspections", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewAddWorkOrderOperationsRequest calls the generic AddWorkOrderOperations builder with application/json body
+func NewAddWorkOrderOperationsRequest(server string, id Id, params *AddWorkOrderOperationsParams, body AddWorkOrderOperationsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddWorkOrderOperationsRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewAddWorkOrderOperationsRequestWithBody constructs an http.Request for the AddWorkOrderOperations method, with any body, and a specified content type
+func NewAddWorkOrderOperationsRequestWithBody(server string, id Id, params *AddWorkOrderOperationsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/work_orders/%s/operations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewUpdateWorkOrderOperationRequest calls the generic UpdateWorkOrderOperation builder with application/json body
+func NewUpdateWorkOrderOperationRequest(server string, id Id, operation string, params *UpdateWorkOrderOperationParams, body UpdateWorkOrderOperationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWorkOrderOperationRequestWithBody(server, id, operation, params, "application/json", bodyReader)
+}
+
+// NewUpdateWorkOrderOperationRequestWithBody constructs an http.Request for the UpdateWorkOrderOperation method, with any body, and a specified content type
+func NewUpdateWorkOrderOperationRequestWithBody(server string, id Id, operation string, params *UpdateWorkOrderOperationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "operation", operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/work_orders/%s/operations/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCompleteWorkOrderOperationRequest calls the generic CompleteWorkOrderOperation builder with application/json body
+func NewCompleteWorkOrderOperationRequest(server string, id Id, operation string, params *CompleteWorkOrderOperationParams, body CompleteWorkOrderOperationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompleteWorkOrderOperationRequestWithBody(server, id, operation, params, "application/json", bodyReader)
+}
+
+// NewCompleteWorkOrderOperationRequestWithBody constructs an http.Request for the CompleteWorkOrderOperation method, with any body, and a specified content type
+func NewCompleteWorkOrderOperationRequestWithBody(server string, id Id, operation string, params *CompleteWorkOrderOperationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "operation", operation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/work_orders/%s/operations/%s/complete", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewWorkOrderActionReleaseRequest calls the generic WorkOrderActionRelease builder with application/json body
 func NewWorkOrderActionReleaseRequest(server string, id string, params *WorkOrderActionReleaseParams, body WorkOrderActionReleaseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -30342,6 +31134,148 @@ func NewWorkOrderActionReleaseRequestWithBody(server string, id string, params *
 			}
 
 			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewAssignWorkOrderResourceRequest calls the generic AssignWorkOrderResource builder with application/json body
+func NewAssignWorkOrderResourceRequest(server string, id Id, params *AssignWorkOrderResourceParams, body AssignWorkOrderResourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAssignWorkOrderResourceRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewAssignWorkOrderResourceRequestWithBody constructs an http.Request for the AssignWorkOrderResource method, with any body, and a specified content type
+func NewAssignWorkOrderResourceRequestWithBody(server string, id Id, params *AssignWorkOrderResourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/work_orders/%s/resources", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReleaseWorkOrderResourceRequest calls the generic ReleaseWorkOrderResource builder with application/json body
+func NewReleaseWorkOrderResourceRequest(server string, id Id, resource string, params *ReleaseWorkOrderResourceParams, body ReleaseWorkOrderResourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReleaseWorkOrderResourceRequestWithBody(server, id, resource, params, "application/json", bodyReader)
+}
+
+// NewReleaseWorkOrderResourceRequestWithBody constructs an http.Request for the ReleaseWorkOrderResource method, with any body, and a specified content type
+func NewReleaseWorkOrderResourceRequestWithBody(server string, id Id, resource string, params *ReleaseWorkOrderResourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "resource", resource, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/work_orders/%s/resources/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
 		}
 
 	}
@@ -34137,6 +35071,62 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/work_orders/{id}/hold (the `WorkOrderActionHold` operationId).
 	WorkOrderActionHoldWithResponse(ctx context.Context, id string, params *WorkOrderActionHoldParams, body WorkOrderActionHoldJSONRequestBody, reqEditors ...RequestEditorFn) (*WorkOrderActionHoldResponse, error)
 
+	// InspectWorkOrderWithBodyWithResponse Record inspection checks (from release on)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+	InspectWorkOrderWithBodyWithResponse(ctx context.Context, id Id, params *InspectWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InspectWorkOrderResponse, error)
+
+	// InspectWorkOrderWithResponse Record inspection checks (from release on)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+	InspectWorkOrderWithResponse(ctx context.Context, id Id, params *InspectWorkOrderParams, body InspectWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*InspectWorkOrderResponse, error)
+
+	// AddWorkOrderOperationsWithBodyWithResponse Add operations to an open work order's routing
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+	AddWorkOrderOperationsWithBodyWithResponse(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddWorkOrderOperationsResponse, error)
+
+	// AddWorkOrderOperationsWithResponse Add operations to an open work order's routing
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+	AddWorkOrderOperationsWithResponse(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, body AddWorkOrderOperationsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddWorkOrderOperationsResponse, error)
+
+	// UpdateWorkOrderOperationWithBodyWithResponse Edit an operation, or start, fail or reset it
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+	UpdateWorkOrderOperationWithBodyWithResponse(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorkOrderOperationResponse, error)
+
+	// UpdateWorkOrderOperationWithResponse Edit an operation, or start, fail or reset it
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+	UpdateWorkOrderOperationWithResponse(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, body UpdateWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorkOrderOperationResponse, error)
+
+	// CompleteWorkOrderOperationWithBodyWithResponse Record an operation done (the work order IN_PROGRESS)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+	CompleteWorkOrderOperationWithBodyWithResponse(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteWorkOrderOperationResponse, error)
+
+	// CompleteWorkOrderOperationWithResponse Record an operation done (the work order IN_PROGRESS)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+	CompleteWorkOrderOperationWithResponse(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, body CompleteWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteWorkOrderOperationResponse, error)
+
 	// WorkOrderActionReleaseWithBodyWithResponse Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -34150,6 +35140,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/work_orders/{id}/release (the `WorkOrderActionRelease` operationId).
 	WorkOrderActionReleaseWithResponse(ctx context.Context, id string, params *WorkOrderActionReleaseParams, body WorkOrderActionReleaseJSONRequestBody, reqEditors ...RequestEditorFn) (*WorkOrderActionReleaseResponse, error)
+
+	// AssignWorkOrderResourceWithBodyWithResponse Assign a worker, machine or tool
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+	AssignWorkOrderResourceWithBodyWithResponse(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignWorkOrderResourceResponse, error)
+
+	// AssignWorkOrderResourceWithResponse Assign a worker, machine or tool
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+	AssignWorkOrderResourceWithResponse(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, body AssignWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignWorkOrderResourceResponse, error)
+
+	// ReleaseWorkOrderResourceWithBodyWithResponse Take a resource off the work order
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+	ReleaseWorkOrderResourceWithBodyWithResponse(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReleaseWorkOrderResourceResponse, error)
+
+	// ReleaseWorkOrderResourceWithResponse Take a resource off the work order
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+	ReleaseWorkOrderResourceWithResponse(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, body ReleaseWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ReleaseWorkOrderResourceResponse, error)
 
 	// WorkOrderActionResumeWithBodyWithResponse Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 	//
@@ -52754,6 +53772,282 @@ func (r WorkOrderActionHoldResponse) ContentType() string {
 	return ""
 }
 
+type InspectWorkOrderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r InspectWorkOrderResponse) GetJSON201() *WorkOrder {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r InspectWorkOrderResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r InspectWorkOrderResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r InspectWorkOrderResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r InspectWorkOrderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r InspectWorkOrderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r InspectWorkOrderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r InspectWorkOrderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r InspectWorkOrderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddWorkOrderOperationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AddWorkOrderOperationsResponse) GetJSON201() *WorkOrder {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AddWorkOrderOperationsResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddWorkOrderOperationsResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AddWorkOrderOperationsResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddWorkOrderOperationsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddWorkOrderOperationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddWorkOrderOperationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddWorkOrderOperationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddWorkOrderOperationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateWorkOrderOperationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWorkOrderOperationResponse) GetJSON200() *WorkOrder {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWorkOrderOperationResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWorkOrderOperationResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateWorkOrderOperationResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateWorkOrderOperationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWorkOrderOperationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWorkOrderOperationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWorkOrderOperationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWorkOrderOperationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CompleteWorkOrderOperationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CompleteWorkOrderOperationResponse) GetJSON200() *WorkOrder {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CompleteWorkOrderOperationResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CompleteWorkOrderOperationResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CompleteWorkOrderOperationResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CompleteWorkOrderOperationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CompleteWorkOrderOperationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CompleteWorkOrderOperationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CompleteWorkOrderOperationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CompleteWorkOrderOperationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type WorkOrderActionReleaseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -52817,6 +54111,144 @@ func (r WorkOrderActionReleaseResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r WorkOrderActionReleaseResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AssignWorkOrderResourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AssignWorkOrderResourceResponse) GetJSON201() *WorkOrder {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AssignWorkOrderResourceResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AssignWorkOrderResourceResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AssignWorkOrderResourceResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AssignWorkOrderResourceResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AssignWorkOrderResourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AssignWorkOrderResourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AssignWorkOrderResourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AssignWorkOrderResourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ReleaseWorkOrderResourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkOrder
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReleaseWorkOrderResourceResponse) GetJSON200() *WorkOrder {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReleaseWorkOrderResourceResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReleaseWorkOrderResourceResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ReleaseWorkOrderResourceResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ReleaseWorkOrderResourceResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ReleaseWorkOrderResourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReleaseWorkOrderResourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReleaseWorkOrderResourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReleaseWorkOrderResourceResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -59495,6 +60927,110 @@ func (c *ClientWithResponses) WorkOrderActionHoldWithResponse(ctx context.Contex
 	return ParseWorkOrderActionHoldResponse(rsp)
 }
 
+// InspectWorkOrderWithBodyWithResponse Record inspection checks (from release on)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+func (c *ClientWithResponses) InspectWorkOrderWithBodyWithResponse(ctx context.Context, id Id, params *InspectWorkOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InspectWorkOrderResponse, error) {
+	rsp, err := c.InspectWorkOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInspectWorkOrderResponse(rsp)
+}
+
+// InspectWorkOrderWithResponse Record inspection checks (from release on)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/inspections (the `InspectWorkOrder` operationId).
+func (c *ClientWithResponses) InspectWorkOrderWithResponse(ctx context.Context, id Id, params *InspectWorkOrderParams, body InspectWorkOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*InspectWorkOrderResponse, error) {
+	rsp, err := c.InspectWorkOrder(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInspectWorkOrderResponse(rsp)
+}
+
+// AddWorkOrderOperationsWithBodyWithResponse Add operations to an open work order's routing
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+func (c *ClientWithResponses) AddWorkOrderOperationsWithBodyWithResponse(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddWorkOrderOperationsResponse, error) {
+	rsp, err := c.AddWorkOrderOperationsWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddWorkOrderOperationsResponse(rsp)
+}
+
+// AddWorkOrderOperationsWithResponse Add operations to an open work order's routing
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/operations (the `AddWorkOrderOperations` operationId).
+func (c *ClientWithResponses) AddWorkOrderOperationsWithResponse(ctx context.Context, id Id, params *AddWorkOrderOperationsParams, body AddWorkOrderOperationsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddWorkOrderOperationsResponse, error) {
+	rsp, err := c.AddWorkOrderOperations(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddWorkOrderOperationsResponse(rsp)
+}
+
+// UpdateWorkOrderOperationWithBodyWithResponse Edit an operation, or start, fail or reset it
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+func (c *ClientWithResponses) UpdateWorkOrderOperationWithBodyWithResponse(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorkOrderOperationResponse, error) {
+	rsp, err := c.UpdateWorkOrderOperationWithBody(ctx, id, operation, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorkOrderOperationResponse(rsp)
+}
+
+// UpdateWorkOrderOperationWithResponse Edit an operation, or start, fail or reset it
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/work_orders/{id}/operations/{operation} (the `UpdateWorkOrderOperation` operationId).
+func (c *ClientWithResponses) UpdateWorkOrderOperationWithResponse(ctx context.Context, id Id, operation string, params *UpdateWorkOrderOperationParams, body UpdateWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorkOrderOperationResponse, error) {
+	rsp, err := c.UpdateWorkOrderOperation(ctx, id, operation, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorkOrderOperationResponse(rsp)
+}
+
+// CompleteWorkOrderOperationWithBodyWithResponse Record an operation done (the work order IN_PROGRESS)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+func (c *ClientWithResponses) CompleteWorkOrderOperationWithBodyWithResponse(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompleteWorkOrderOperationResponse, error) {
+	rsp, err := c.CompleteWorkOrderOperationWithBody(ctx, id, operation, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompleteWorkOrderOperationResponse(rsp)
+}
+
+// CompleteWorkOrderOperationWithResponse Record an operation done (the work order IN_PROGRESS)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/operations/{operation}/complete (the `CompleteWorkOrderOperation` operationId).
+func (c *ClientWithResponses) CompleteWorkOrderOperationWithResponse(ctx context.Context, id Id, operation string, params *CompleteWorkOrderOperationParams, body CompleteWorkOrderOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*CompleteWorkOrderOperationResponse, error) {
+	rsp, err := c.CompleteWorkOrderOperation(ctx, id, operation, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompleteWorkOrderOperationResponse(rsp)
+}
+
 // WorkOrderActionReleaseWithBodyWithResponse Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -59519,6 +61055,58 @@ func (c *ClientWithResponses) WorkOrderActionReleaseWithResponse(ctx context.Con
 		return nil, err
 	}
 	return ParseWorkOrderActionReleaseResponse(rsp)
+}
+
+// AssignWorkOrderResourceWithBodyWithResponse Assign a worker, machine or tool
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+func (c *ClientWithResponses) AssignWorkOrderResourceWithBodyWithResponse(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignWorkOrderResourceResponse, error) {
+	rsp, err := c.AssignWorkOrderResourceWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignWorkOrderResourceResponse(rsp)
+}
+
+// AssignWorkOrderResourceWithResponse Assign a worker, machine or tool
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/work_orders/{id}/resources (the `AssignWorkOrderResource` operationId).
+func (c *ClientWithResponses) AssignWorkOrderResourceWithResponse(ctx context.Context, id Id, params *AssignWorkOrderResourceParams, body AssignWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignWorkOrderResourceResponse, error) {
+	rsp, err := c.AssignWorkOrderResource(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignWorkOrderResourceResponse(rsp)
+}
+
+// ReleaseWorkOrderResourceWithBodyWithResponse Take a resource off the work order
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+func (c *ClientWithResponses) ReleaseWorkOrderResourceWithBodyWithResponse(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReleaseWorkOrderResourceResponse, error) {
+	rsp, err := c.ReleaseWorkOrderResourceWithBody(ctx, id, resource, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReleaseWorkOrderResourceResponse(rsp)
+}
+
+// ReleaseWorkOrderResourceWithResponse Take a resource off the work order
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/work_orders/{id}/resources/{resource} (the `ReleaseWorkOrderResource` operationId).
+func (c *ClientWithResponses) ReleaseWorkOrderResourceWithResponse(ctx context.Context, id Id, resource string, params *ReleaseWorkOrderResourceParams, body ReleaseWorkOrderResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ReleaseWorkOrderResourceResponse, error) {
+	rsp, err := c.ReleaseWorkOrderResource(ctx, id, resource, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReleaseWorkOrderResourceResponse(rsp)
 }
 
 // WorkOrderActionResumeWithBodyWithResponse Release (reserves components; 409 INSUFFICIENT_STOCK lists shortages), start, hold, resume or cancel
@@ -74253,6 +75841,222 @@ func ParseWorkOrderActionHoldResponse(rsp *http.Response) (*WorkOrderActionHoldR
 	return response, nil
 }
 
+// ParseInspectWorkOrderResponse parses an HTTP response from a InspectWorkOrderWithResponse call
+func ParseInspectWorkOrderResponse(rsp *http.Response) (*InspectWorkOrderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &InspectWorkOrderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddWorkOrderOperationsResponse parses an HTTP response from a AddWorkOrderOperationsWithResponse call
+func ParseAddWorkOrderOperationsResponse(rsp *http.Response) (*AddWorkOrderOperationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddWorkOrderOperationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateWorkOrderOperationResponse parses an HTTP response from a UpdateWorkOrderOperationWithResponse call
+func ParseUpdateWorkOrderOperationResponse(rsp *http.Response) (*UpdateWorkOrderOperationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWorkOrderOperationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCompleteWorkOrderOperationResponse parses an HTTP response from a CompleteWorkOrderOperationWithResponse call
+func ParseCompleteWorkOrderOperationResponse(rsp *http.Response) (*CompleteWorkOrderOperationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CompleteWorkOrderOperationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseWorkOrderActionReleaseResponse parses an HTTP response from a WorkOrderActionReleaseWithResponse call
 func ParseWorkOrderActionReleaseResponse(rsp *http.Response) (*WorkOrderActionReleaseResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -74262,6 +76066,114 @@ func ParseWorkOrderActionReleaseResponse(rsp *http.Response) (*WorkOrderActionRe
 	}
 
 	response := &WorkOrderActionReleaseResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAssignWorkOrderResourceResponse parses an HTTP response from a AssignWorkOrderResourceWithResponse call
+func ParseAssignWorkOrderResourceResponse(rsp *http.Response) (*AssignWorkOrderResourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AssignWorkOrderResourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest WorkOrder
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseReleaseWorkOrderResourceResponse parses an HTTP response from a ReleaseWorkOrderResourceWithResponse call
+func ParseReleaseWorkOrderResourceResponse(rsp *http.Response) (*ReleaseWorkOrderResourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReleaseWorkOrderResourceResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -223,3 +223,62 @@ func TestWorkOrderReleaseCompleteCancel(t *testing.T) {
 	sh.refusedWith(http.MethodPost, "/v1/work_orders/w2/start", "", 409, "INVALID_TRANSITION")
 	sh.verify()
 }
+
+// TestWorkOrderShopFloor: a work order's routing is given at creation and added to; its
+// operations are started, failed, reworked and completed only while it is produced; its
+// resources are assigned and released; inspections are recorded from its release on.
+// Each refusal appends nothing, and replay rebuilds the same document.
+func TestWorkOrderShopFloor(t *testing.T) {
+	sh := newShop(t)
+	sh.costItem("FRAME", 10, 100)
+	sh.activeBOM("bike", "BIKE", `[{"sku":"FRAME","quantity":1}]`)
+	wo := sh.ok(http.MethodPost, "/v1/work_orders", `{"id":"w1","bom_id":"bike","quantity":2,
+		"operations":[{"id":"weld","sequence":20,"description":"weld the frame","estimated_minutes":45},{"description":"cut tubes","sequence":10}]}`)
+	if ops := wo["operations"].([]any); len(ops) != 2 || ops[0].(map[string]any)["id"] != "2" || ops[1].(map[string]any)["status"] != "PENDING" {
+		t.Fatalf("routing %v", ops)
+	}
+	sh.refusedWith(http.MethodPost, "/v1/work_orders", `{"bom_id":"bike","quantity":1,"operations":[{"id":"a"}]}`, 400, "VALIDATION_ERROR")
+	sh.refusedWith(http.MethodPut, "/v1/work_orders/w1/operations/weld", `{"status":"IN_PROGRESS"}`, 409, "INVALID_TRANSITION")
+	sh.refusedWith(http.MethodPost, "/v1/work_orders/w1/inspections", `{"checks":[{"parameter":"seam","measurement":"ok","result":"PASS"}]}`, 409, "INVALID_TRANSITION")
+	if w := sh.ok(http.MethodPost, "/v1/work_orders/w1/operations", `{"operations":[{"id":"paint","sequence":30,"description":"paint"}]}`); len(w["operations"].([]any)) != 3 {
+		t.Fatalf("added %v", w["operations"])
+	}
+	sh.refusedWith(http.MethodPost, "/v1/work_orders/w1/operations", `{"operations":[{"id":"paint","description":"again"}]}`, 400, "VALIDATION_ERROR")
+
+	sh.ok(http.MethodPost, "/v1/work_orders/w1/release", "")
+	sh.ok(http.MethodPost, "/v1/work_orders/w1/start", "")
+	sh.ok(http.MethodPut, "/v1/work_orders/w1/operations/weld", `{"status":"IN_PROGRESS"}`)
+	sh.ok(http.MethodPut, "/v1/work_orders/w1/operations/weld", `{"status":"FAILED","notes":"porosity"}`)
+	sh.ok(http.MethodPut, "/v1/work_orders/w1/operations/weld", `{"status":"IN_PROGRESS"}`)
+	sh.refusedWith(http.MethodPut, "/v1/work_orders/w1/operations/weld", `{"status":"COMPLETED"}`, 400, "VALIDATION_ERROR")
+	sh.refusedWith(http.MethodPut, "/v1/work_orders/w1/operations/nope", `{"notes":"x"}`, 404, "NOT_FOUND")
+	w := sh.ok(http.MethodPost, "/v1/work_orders/w1/operations/weld/complete", `{"actual_minutes":50,"completed_by":"tina","notes":"rewelded"}`)
+	weld := w["operations"].([]any)[1].(map[string]any)
+	if weld["id"] != "weld" || weld["status"] != "COMPLETED" || num(weld["actual_minutes"]) != 50 || weld["completed_by"] != "tina" ||
+		weld["notes"] != "rewelded" || weld["completed_at"] == nil {
+		t.Fatalf("completed %v", weld)
+	}
+	sh.refusedWith(http.MethodPost, "/v1/work_orders/w1/operations/weld/complete", `{}`, 409, "INVALID_TRANSITION")
+
+	sh.ok(http.MethodPost, "/v1/work_orders/w1/resources", `{"id":"tina","type":"WORKER","name":"Tina"}`)
+	w = sh.ok(http.MethodPost, "/v1/work_orders/w1/resources", `{"id":"welder-2","type":"EQUIPMENT","name":"MIG welder 2"}`)
+	if r := w["resources"].([]any); len(r) != 2 || num(r[1].(map[string]any)["quantity"]) != 1 {
+		t.Fatalf("resources %v", r)
+	}
+	sh.refusedWith(http.MethodPost, "/v1/work_orders/w1/resources", `{"id":"steel","type":"MATERIAL","name":"steel"}`, 400, "VALIDATION_ERROR")
+	if r := sh.ok(http.MethodDelete, "/v1/work_orders/w1/resources/tina", "")["resources"].([]any); len(r) != 1 {
+		t.Fatalf("after release %v", r)
+	}
+	sh.refusedWith(http.MethodDelete, "/v1/work_orders/w1/resources/tina", "", 404, "NOT_FOUND")
+	sh.refusedWith(http.MethodPost, "/v1/work_orders/w1/inspections", `{"checks":[{"parameter":"seam","result":"OK"}]}`, 400, "VALIDATION_ERROR")
+	sh.ok(http.MethodPost, "/v1/work_orders/w1/complete", "")
+	w = sh.ok(http.MethodPost, "/v1/work_orders/w1/inspections", `{"checks":[{"parameter":"seam","specification":"no porosity","measurement":"clean","result":"PASS","inspector":"ann"}]}`)
+	if c := w["inspections"].([]any); len(c) != 1 || c[0].(map[string]any)["result"] != "PASS" || c[0].(map[string]any)["inspected_at"] == nil {
+		t.Fatalf("inspections %v", c)
+	}
+	sh.refusedWith(http.MethodPut, "/v1/work_orders/w1/operations/paint", `{"notes":"late"}`, 409, "INVALID_TRANSITION")
+	if h := sh.ok(http.MethodGet, "/v1/work_orders/w1/history", "")["data"].([]any); len(h) != 14 {
+		t.Fatalf("history has %d events, want 14: %v", len(h), h)
+	}
+	sh.verify()
+}
