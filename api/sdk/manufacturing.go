@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // Bills of materials and work orders.
@@ -144,8 +145,9 @@ func workOrders() *resource {
 	r := &resource{
 		path: "workorders", native: "/v1/work_orders", single: "workorder", list: "workorders",
 		m: mapping{
-			fields: []string{"id", "bom_id", "quantity", "location_id", "priority", "due_date", "assignee", "notes"},
-			rename: map[string]string{"assigned_to": "assignee"},
+			fields: []string{"id", "bom_id", "quantity", "location_id", "priority", "due_date", "assignee", "notes", "operations"},
+			rename: map[string]string{"assigned_to": "assignee", "tasks": "operations", "quality_checks": "inspections"},
+			nested: map[string]*mapping{"operations": &operationMapping, "resources": &resourceMapping, "inspections": &inspectionMapping},
 			values: map[string][]string{
 				"priority": {"CRITICAL=URGENT", "MEDIUM=NORMAL", "ROUTINE=LOW"},
 				"status":   {"DRAFT=PLANNED", "SCHEDULED=RELEASED"},
@@ -212,12 +214,125 @@ func workOrders() *resource {
 				r.one(x, appendNote(x, r.native+"/"+url.PathEscape(v[0]), str(in["note"])))
 			}
 		}},
-		{method: http.MethodPost, path: "{id}/resources", why: "a work order's resources are its bill of materials' components"},
-		{method: http.MethodPost, path: "{id}/quality-checks", why: "StateSet One keeps no quality checks"},
-		{method: http.MethodPut, path: "{id}/tasks/{task}", why: "StateSet One keeps no work order tasks"},
-		{method: http.MethodPost, path: "{id}/tasks/{task}/complete", why: "StateSet One keeps no work order tasks"},
+		{method: http.MethodPost, path: "{id}/resources", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/resources", nil, x.nativeBody(&resourceMapping, in)))
+			}
+		}},
+		{method: http.MethodPost, path: "{id}/quality-checks", do: func(x *exchange, v []string) {
+			if in, ok := x.body(); ok {
+				r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/inspections", nil,
+					map[string]any{"checks": inspectionMapping.each(in["quality_checks"], nativeOf(&inspectionMapping))}))
+			}
+		}},
+		{method: http.MethodPut, path: "{id}/tasks/{task}", do: func(x *exchange, v []string) {
+			// a task's status COMPLETED is its completion; the rest is an edit
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			op := r.native + "/" + url.PathEscape(v[0]) + "/operations/" + url.PathEscape(v[1])
+			d, _ := in["duration"].(map[string]any)
+			c, _ := in["completion"].(map[string]any)
+			notes, _ := c["notes"].([]any)
+			if strings.EqualFold(str(in["status"]), "COMPLETED") {
+				r.one(x, x.call(http.MethodPost, op+"/complete", nil, given(map[string]any{"actual_minutes": d["actual"],
+					"completed_by": c["by"], "notes": nilIfEmpty(joined(notes))})))
+				return
+			}
+			body := given(map[string]any{"description": in["description"], "estimated_minutes": d["estimated"], "notes": nilIfEmpty(joined(notes))})
+			if st := str(in["status"]); st != "" {
+				body["status"] = strings.ToUpper(st)
+			}
+			r.one(x, x.call(http.MethodPut, op, nil, body))
+		}},
+		{method: http.MethodPost, path: "{id}/tasks/{task}/complete", do: func(x *exchange, v []string) {
+			// its quality check results are the work order's inspection checks, recorded first
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			wo := r.native + "/" + url.PathEscape(v[0])
+			if results, _ := in["quality_check_results"].([]any); len(results) > 0 {
+				checks := make([]any, len(results))
+				for i, c := range results {
+					c, _ := c.(map[string]any)
+					checks[i] = map[string]any{"parameter": c["parameter"], "measurement": c["actual_value"], "result": passFail(c["passed"])}
+				}
+				if a := x.call(http.MethodPost, wo+"/inspections", nil, map[string]any{"checks": checks}); !a.ok() {
+					x.relay(a)
+					return
+				}
+			}
+			r.one(x, x.call(http.MethodPost, wo+"/operations/"+url.PathEscape(v[1])+"/complete", nil,
+				given(map[string]any{"actual_minutes": in["actual_duration"], "notes": in["notes"]})))
+		}},
 	}
 	return r
+}
+
+// A work order's shop floor in the SDK's spelling: its tasks are the operations of the
+// routing (duration in minutes), its resources the workers, machines and tools assigned,
+// its quality checks the inspection checks recorded.
+var (
+	operationMapping = mapping{
+		fields: []string{"id", "sequence", "description", "estimated_minutes"},
+		in: func(m map[string]any) {
+			if d, ok := m["duration"].(map[string]any); ok && m["estimated_minutes"] == nil {
+				m["estimated_minutes"] = d["estimated"]
+			}
+		},
+		out: func(m map[string]any) {
+			m["duration"] = map[string]any{"estimated": m["estimated_minutes"], "actual": m["actual_minutes"]}
+			m["resources"], m["details"] = []any{}, map[string]any{}
+			if m["status"] == "COMPLETED" {
+				notes := []any{}
+				if n, _ := m["notes"].(string); n != "" {
+					notes = append(notes, n)
+				}
+				m["completion"] = map[string]any{"by": m["completed_by"], "at": m["completed_at"], "notes": notes}
+			}
+		},
+	}
+	resourceMapping = mapping{
+		fields: []string{"id", "type", "name", "quantity"},
+		out:    func(m map[string]any) { m["status"] = "ASSIGNED" },
+	}
+	inspectionMapping = mapping{
+		fields: []string{"parameter", "specification", "measurement", "result", "inspector", "notes"},
+		out:    func(m map[string]any) { m["inspection_date"] = m["inspected_at"] },
+	}
+)
+
+// given is m without its absent (nil) fields, so a native body names only what the SDK gave.
+func given(m map[string]any) map[string]any {
+	for k, v := range m {
+		if v == nil {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// nilIfEmpty is s, or nil (absent) when it is empty.
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nativeOf is toNative as a function of one object, for each.
+func nativeOf(m *mapping) func(map[string]any) map[string]any {
+	return func(o map[string]any) map[string]any { n, _ := m.toNative(o); return n }
+}
+
+// passFail is an SDK check's passed as an inspection result.
+func passFail(passed any) string {
+	if passed == true {
+		return "PASS"
+	}
+	return "FAIL"
 }
 
 // A bill of materials is what work orders were made from, so StateSet One never edits an
