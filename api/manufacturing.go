@@ -381,6 +381,7 @@ type inspectionRequest struct {
 }
 
 type inspectionCheckRequest struct {
+	LineID        string `json:"line_id,omitempty"` // a component's line, when it is a component inspected
 	Parameter     string `json:"parameter,omitempty"`
 	Specification string `json:"specification,omitempty"`
 	Measurement   string `json:"measurement,omitempty"`
@@ -395,7 +396,7 @@ func (s *Server) inspectWorkOrder(w http.ResponseWriter, r *http.Request) {
 	addTo(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
 		checks := make([]domain.InspectionCheck, len(in.Checks))
 		for i, c := range in.Checks {
-			checks[i] = domain.InspectionCheck{Parameter: c.Parameter, Specification: c.Specification, Measurement: c.Measurement,
+			checks[i] = domain.InspectionCheck{LineID: c.LineID, Parameter: c.Parameter, Specification: c.Specification, Measurement: c.Measurement,
 				Result: c.Result, Inspector: c.Inspector, Notes: c.Notes}
 		}
 		return s.cmd.Manufacturing().InspectWorkOrder(r.Context(), mux.Vars(r)["id"], checks, opts...)

@@ -83,8 +83,10 @@ type WorkOrderResource struct {
 	AssignedAt time.Time `json:"assigned_at"`
 }
 
-// InspectionCheck is one measured parameter of an inspection and its result.
+// InspectionCheck is one measured parameter of an inspection and its result: of what
+// the work order makes, or of one of its components (LineID).
 type InspectionCheck struct {
+	LineID        string    `json:"line_id,omitempty"`
 	Parameter     string    `json:"parameter"`
 	Specification string    `json:"specification,omitempty"`
 	Measurement   string    `json:"measurement"`
@@ -329,6 +331,8 @@ func (o *WorkOrder) Inspect(checks []InspectionCheck, now time.Time) ([]Event, e
 	out := make([]InspectionCheck, len(checks))
 	for i, c := range checks {
 		at := "checks[" + itoa(i) + "]."
+		v.Check(c.LineID == "" || slices.ContainsFunc(o.Components, func(w WorkOrderComponent) bool { return w.LineID == c.LineID }),
+			at+"line_id", "the work order has no component line "+c.LineID)
 		v.Check(strings.TrimSpace(c.Parameter) != "" && len(c.Parameter) <= 200, at+"parameter", "is required, at most 200 characters")
 		v.Check(len(c.Specification) <= 500, at+"specification", "at most 500 characters")
 		v.Check(strings.TrimSpace(c.Measurement) != "" && len(c.Measurement) <= 500, at+"measurement", "is required, at most 500 characters")

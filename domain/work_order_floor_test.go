@@ -195,8 +195,14 @@ func TestWorkOrderInspections(t *testing.T) {
 			}
 		})
 	}
-	_, err := workOrderIn(t, WorkOrderStatusInProgress).Inspect([]InspectionCheck{{Parameter: "torque", Result: "OK"}}, t1)
-	if diff := cmp.Diff([]string{"checks[0].measurement", "checks[0].result"}, fieldsOf(err)); diff != "" {
+	o := workOrderIn(t, WorkOrderStatusInProgress)
+	wheel := InspectionCheck{LineID: "2", Parameter: "true", Measurement: "0.2 mm", Result: "PASS"}
+	fold(o, must(o.Inspect([]InspectionCheck{wheel}, t1))...)
+	if o.Inspections[0].LineID != "2" {
+		t.Errorf("a component's check: %+v", o.Inspections)
+	}
+	_, err := o.Inspect([]InspectionCheck{{LineID: "9", Parameter: "torque", Result: "OK"}}, t1)
+	if diff := cmp.Diff([]string{"checks[0].line_id", "checks[0].measurement", "checks[0].result"}, fieldsOf(err)); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
 	if _, err := workOrderIn(t, WorkOrderStatusInProgress).Inspect(nil, t1); !cmp.Equal(fieldsOf(err), []string{"checks"}) {

@@ -1503,6 +1503,7 @@ type InspectReturnRequestItemsDisposition string
 type InspectionCheck struct {
 	InspectedAt   time.Time `json:"inspected_at"`
 	Inspector     *string   `json:"inspector,omitempty"`
+	LineId        *string   `json:"line_id,omitempty"`
 	Measurement   string    `json:"measurement"`
 	Notes         *string   `json:"notes,omitempty"`
 	Parameter     string    `json:"parameter"`
@@ -1514,6 +1515,7 @@ type InspectionCheck struct {
 type InspectionRequest struct {
 	Checks *[]*struct {
 		Inspector     *string                        `json:"inspector,omitempty"`
+		LineId        *string                        `json:"line_id,omitempty"`
 		Measurement   *string                        `json:"measurement,omitempty"`
 		Notes         *string                        `json:"notes,omitempty"`
 		Parameter     *string                        `json:"parameter,omitempty"`

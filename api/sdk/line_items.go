@@ -160,14 +160,41 @@ func workOrderLines() *lines {
 		native: "/v1/work_orders", field: "components", key: "line_id",
 		why: "a work order's components are its bill of materials', exploded when it is created",
 		view: func(p, c map[string]any) map[string]any {
-			return map[string]any{"type": "MATERIAL", "status": p["status"], "item": map[string]any{"item_id": c["sku"], "quantity": c["required"], "unit_of_measure": "each"},
+			o := map[string]any{"type": "MATERIAL", "status": p["status"], "item": map[string]any{"item_id": c["sku"], "quantity": c["required"], "unit_of_measure": "each"},
 				"cost_details": map[string]any{"estimated_cost": 0, "currency": "USD"}}
+			// its quality check is the last inspection check of the component
+			checks, _ := p["inspections"].([]any)
+			for _, ch := range checks {
+				if ch, _ := ch.(map[string]any); ch != nil && ch["line_id"] == c["line_id"] {
+					o["quality_check"] = map[string]any{"parameter": ch["parameter"], "expected_value": ch["specification"], "actual_value": ch["measurement"],
+						"passed": ch["result"] == "PASS", "checked_at": ch["inspected_at"], "checked_by": ch["inspector"]}
+				}
+			}
+			return o
 		},
 		extra: []op{
 			{method: http.MethodPost, path: "{id}/execution", why: "a work order is executed whole (start, complete)"},
-			{method: http.MethodPost, path: "{id}/quality-check", why: "StateSet One keeps no quality checks"},
+			{method: http.MethodPost, path: "{id}/quality-check", do: workOrderLineCheck},
 		},
 	}
+}
+
+// workOrderLineCheck is the SDK's submitQualityCheck of a work order line: an inspection
+// check of that component, recorded on the work order.
+func workOrderLineCheck(x *exchange, v []string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	l := workOrderLines()
+	parent, line, found := l.find(x, v[0])
+	if !found {
+		return
+	}
+	check := given(map[string]any{"line_id": line["line_id"], "parameter": in["parameter"], "specification": in["expected_value"],
+		"measurement": in["actual_value"], "result": passFail(in["passed"]), "inspector": in["checked_by"]})
+	l.editedLine(x, v[0], x.call(http.MethodPost, l.native+"/"+url.PathEscape(str(parent["id"]))+"/inspections", nil,
+		map[string]any{"checks": []any{check}}))
 }
 
 func shipmentLines() *lines {

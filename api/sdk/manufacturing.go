@@ -257,7 +257,7 @@ func workOrders() *resource {
 				checks := make([]any, len(results))
 				for i, c := range results {
 					c, _ := c.(map[string]any)
-					checks[i] = map[string]any{"parameter": c["parameter"], "measurement": c["actual_value"], "result": passFail(c["passed"])}
+					checks[i] = given(map[string]any{"parameter": c["parameter"], "measurement": c["actual_value"], "result": passFail(c["passed"])})
 				}
 				if a := x.call(http.MethodPost, wo+"/inspections", nil, map[string]any{"checks": checks}); !a.ok() {
 					x.relay(a)
@@ -327,12 +327,16 @@ func nativeOf(m *mapping) func(map[string]any) map[string]any {
 	return func(o map[string]any) map[string]any { n, _ := m.toNative(o); return n }
 }
 
-// passFail is an SDK check's passed as an inspection result.
-func passFail(passed any) string {
-	if passed == true {
+// passFail is an SDK check's passed as an inspection result; none (nil) when the SDK
+// does not say, which the native check refuses: a check records its result.
+func passFail(passed any) any {
+	switch passed {
+	case true:
 		return "PASS"
+	case false:
+		return "FAIL"
 	}
-	return "FAIL"
+	return nil
 }
 
 // A bill of materials is what work orders were made from, so StateSet One never edits an
