@@ -137,6 +137,7 @@ type contactJSON struct {
 	Title      string `json:"title"`
 	Notes      string `json:"notes"`
 	Status     string `json:"status"`
+	IsPrimary  bool   `json:"is_primary"`
 	CreatedAt  string `json:"created_at"`
 	UpdatedAt  string `json:"updated_at"`
 	Version    int64  `json:"version"`
@@ -145,7 +146,7 @@ type contactJSON struct {
 func contactOf(c *domain.Contact) contactJSON {
 	return contactJSON{ID: c.ID, CustomerID: c.CustomerID, SupplierID: c.SupplierID, FirstName: c.FirstName,
 		LastName: c.LastName, Email: c.Email, Phone: c.Phone, Title: c.Title, Notes: c.Notes, Status: string(c.Status),
-		CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
+		IsPrimary: c.Primary, CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), Version: c.Version}
 }
 
 // createContactRequest is the body of POST /v1/contacts: one of customer_id and
@@ -202,6 +203,14 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
 func (s *Server) contactAction(w http.ResponseWriter, r *http.Request) {
 	reasonAction(s, w, r, contactOf, func(id, action, reason string, opts []commands.Option) (commands.Result[domain.Contact], error) {
 		return s.cmd.CRM().ActOnContact(r.Context(), id, action, reason, opts...)
+	})
+}
+
+// setPrimaryContact is POST /v1/contacts/{id}/primary: its customer or supplier names it
+// the primary contact, in place of the one before.
+func (s *Server) setPrimaryContact(w http.ResponseWriter, r *http.Request) {
+	command(s, w, r, contactOf, noFields, func(opts []commands.Option) (commands.Result[domain.Contact], error) {
+		return s.cmd.CRM().SetPrimaryContact(r.Context(), mux.Vars(r)["id"], opts...)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -144,6 +145,11 @@ func listCollection[A, J any, S ~string](s *Server, w http.ResponseWriter, r *ht
 	}
 	if st := q.Get("status"); st != "" {
 		v.Check(slices.Contains(statuses, S(st)), "status", "not a status of this collection")
+	}
+	for _, c := range cols {
+		if b := q.Get(c); strings.HasPrefix(c, "is_") && b != "" {
+			v.Check(b == "true" || b == "false", c, "true or false")
+		}
 	}
 	createdRange(q, &v, &f)
 	serveList(s, w, r, &v, s.runner(name), func() ([]J, projections.PageInfo, error) {

@@ -118,6 +118,7 @@ var requestTypes = map[string]any{
 	"POST /v1/leads/{id}/{action}":         reasonRequest{},
 	"POST /v1/contacts":                    createContactRequest{},
 	"POST /v1/contacts/{id}/{action}":      reasonRequest{},
+	"POST /v1/contacts/{id}/primary":       actionRequest{},
 	"POST /v1/opportunities":               createOpportunityRequest{},
 	"POST /v1/opportunities/{id}/{action}": reasonRequest{},
 	"POST /v1/cases":                       createCaseRequest{},

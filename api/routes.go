@@ -234,6 +234,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodPut, "/v1/contacts/{id}", "crm:write", s.updateContact)
 	s.handle(r, http.MethodGet, "/v1/contacts/{id}/history", "crm:read", s.contactHistory)
 	s.handle(r, http.MethodPost, "/v1/contacts/{id}/{action:archive}", "crm:write", s.contactAction)
+	s.handle(r, http.MethodPost, "/v1/contacts/{id}/primary", "crm:write", s.setPrimaryContact)
 
 	s.handle(r, http.MethodGet, "/v1/opportunities", "crm:read", s.listOpportunities)
 	s.handle(r, http.MethodPost, "/v1/opportunities", "crm:write", s.createOpportunity)

@@ -39,6 +39,35 @@ type Contact struct {
 	CreatedAt  time.Time     `json:"created_at"`
 	UpdatedAt  time.Time     `json:"updated_at"`
 	Version    int64         `json:"version"`
+	// Primary is whether its customer or supplier names it the primary contact. That is
+	// the owner's to keep (one at a time: Customer.SetPrimaryContact), not the contact's,
+	// so no contact event sets it: the contacts read model and the commands that answer a
+	// contact fill it in. An archived contact is no one's primary.
+	Primary bool `json:"is_primary,omitempty"`
+}
+
+// Owner is the customer or supplier the contact belongs to: its aggregate type and id.
+func (c *Contact) Owner() (kind, id string) {
+	if c.SupplierID != "" {
+		return "supplier", c.SupplierID
+	}
+	return "customer", c.CustomerID
+}
+
+// namePrimary decides an owner (entity ownerID, whose primary contact is now current)
+// naming c its primary contact: c must be an ACTIVE contact of that owner. It reports
+// whether anything changes.
+func namePrimary(entity, ownerID, current string, c *Contact) (bool, error) {
+	if !c.Exists() {
+		return false, ErrNotFound
+	}
+	if kind, id := c.Owner(); kind != entity || id != ownerID {
+		return false, &ValidationError{Fields: []FieldError{{"contact_id", "is not a contact of " + entity + " " + ownerID}}}
+	}
+	if c.Status != ContactStatusActive {
+		return false, &TransitionError{Entity: "contact", From: string(c.Status), Action: "set_primary"}
+	}
+	return current != c.ID, nil
 }
 
 // Exists reports whether the contact has been created.
@@ -209,7 +238,7 @@ func (c *Contact) Apply(env Envelope) {
 		put(&c.Title, e.Title)
 		put(&c.Notes, e.Notes)
 	case ContactArchived:
-		c.Status = ContactStatusArchived
+		c.Status, c.Primary = ContactStatusArchived, false
 	}
 	c.Version = env.Version
 	c.UpdatedAt = env.Time

@@ -16,6 +16,89 @@ var contactGoldens = map[string]Event{
 		Email: "ada@example.com", Phone: "+44 20 7946 0000", Title: "Buyer", Notes: "Prefers email."},
 	"ContactUpdated.v1":  ContactUpdated{ContactID: "con_1", CustomerID: "cus_1", Title: ptr("Head of purchasing"), Phone: ptr("+44 20 7946 0001")},
 	"ContactArchived.v1": ContactArchived{ContactID: "con_1", From: ContactStatusActive, Reason: "left the company"},
+	"CustomerPrimaryContactSet.v1": CustomerPrimaryContactSet{CustomerID: "cus_1", ContactID: "con_2", Previous: "con_1"},
+	"SupplierPrimaryContactSet.v1": SupplierPrimaryContactSet{SupplierID: "sup_acme", ContactID: "con_3"},
+}
+
+// TestPrimaryContact holds who may be named the primary contact: an ACTIVE contact of the
+// owner itself, one at a time (the previous one recorded), naming it again changing nothing.
+func TestPrimaryContact(t *testing.T) {
+	contact := func(id, customer, supplier string, archived bool) *Contact {
+		c := fold(&Contact{}, ContactCreated{ContactID: id, CustomerID: customer, SupplierID: supplier, LastName: "Lovelace"})
+		if archived {
+			fold(c, ContactArchived{ContactID: id, From: ContactStatusActive})
+		}
+		return c
+	}
+	customer := func(status CustomerStatus, primary string) *Customer {
+		c := fold(&Customer{}, CustomerCreated{CustomerID: "c1", Email: "a@b.co", Status: CustomerStatusActive})
+		if status != CustomerStatusActive {
+			fold(c, CustomerStatusChanged{CustomerID: "c1", To: status})
+		}
+		if primary != "" {
+			fold(c, CustomerPrimaryContactSet{CustomerID: "c1", ContactID: primary})
+		}
+		return c
+	}
+	for _, c := range []struct {
+		name     string
+		customer *Customer
+		contact  *Contact
+		want     []Event
+		err      string // "validation", "transition", "not found"; "" accepted
+	}{
+		{"first", customer(CustomerStatusActive, ""), contact("k1", "c1", "", false),
+			[]Event{CustomerPrimaryContactSet{CustomerID: "c1", ContactID: "k1"}}, ""},
+		{"in place of another", customer(CustomerStatusActive, "k0"), contact("k1", "c1", "", false),
+			[]Event{CustomerPrimaryContactSet{CustomerID: "c1", ContactID: "k1", Previous: "k0"}}, ""},
+		{"again", customer(CustomerStatusActive, "k1"), contact("k1", "c1", "", false), nil, ""},
+		{"another customer's", customer(CustomerStatusActive, ""), contact("k1", "c2", "", false), nil, "validation"},
+		{"a supplier's", customer(CustomerStatusActive, ""), contact("k1", "", "c1", false), nil, "validation"},
+		{"archived contact", customer(CustomerStatusActive, ""), contact("k1", "c1", "", true), nil, "transition"},
+		{"archived customer", customer(CustomerStatusArchived, ""), contact("k1", "c1", "", false), nil, "transition"},
+		{"no contact", customer(CustomerStatusActive, ""), &Contact{}, nil, "not found"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := c.customer.SetPrimaryContact(c.contact)
+			var ve *ValidationError
+			var te *TransitionError
+			switch c.err {
+			case "":
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				if diff := cmp.Diff(c.want, got); diff != "" {
+					t.Fatalf("events (-want +got):\n%s", diff)
+				}
+			case "validation":
+				if !errors.As(err, &ve) || ve.Fields[0].Field != "contact_id" {
+					t.Fatalf("got %v, want a ValidationError on contact_id", err)
+				}
+			case "transition":
+				if !errors.As(err, &te) {
+					t.Fatalf("got %v, want a TransitionError", err)
+				}
+			case "not found":
+				if !errors.Is(err, ErrNotFound) {
+					t.Fatalf("got %v, want ErrNotFound", err)
+				}
+			}
+		})
+	}
+	s := supplierIn(t, SupplierStatusSuspended) // any status names one
+	got, err := s.SetPrimaryContact(contact("k1", "", "sup_1", false))
+	if err != nil || len(got) != 1 {
+		t.Fatalf("supplier: %v %v", got, err)
+	}
+	if fold(s, got...).PrimaryContactID != "k1" {
+		t.Error("supplier's primary contact not folded in")
+	}
+	if _, err := s.SetPrimaryContact(contact("k2", "sup_1", "", false)); !errors.As(err, new(*ValidationError)) {
+		t.Errorf("a customer's contact named by the supplier: %v", err)
+	}
+	if c := contact("k1", "c1", "", false); fold(&Contact{Primary: true, ID: "k1", Version: c.Version}, ContactArchived{}).Primary {
+		t.Error("an archived contact is still primary")
+	}
 }
 
 func TestEveryContactStatusActionPair(t *testing.T) {

@@ -40,6 +40,7 @@ var customerFlow = Flow[CustomerStatus]{Entity: "customer", Steps: slices.Concat
 	},
 	stay(customerLive, "update"),
 	stay(customerLive, "add_address"),
+	stay(customerLive, "set_primary_contact"),
 )}
 
 // CustomerTypes are the kinds of customer.
@@ -81,6 +82,8 @@ type Customer struct {
 	// ForgottenAt is when the customer's personal data was made unreadable (right to be
 	// forgotten); nil while it is kept.
 	ForgottenAt *time.Time `json:"forgotten_at,omitempty"`
+	// PrimaryContactID is the contact named primary (its contacts show is_primary).
+	PrimaryContactID string `json:"primary_contact_id,omitempty"`
 }
 
 // Exists reports whether the customer has been created.
@@ -222,12 +225,13 @@ type CustomerAddressAdded struct {
 	Address    Address `json:"address" personal:"true"`
 }
 
-func (CustomerCreated) EventType() string       { return "CustomerCreated" }
-func (CustomerUpdated) EventType() string       { return "CustomerUpdated" }
-func (CustomerStatusChanged) EventType() string { return "CustomerStatusChanged" }
-func (CustomerArchived) EventType() string      { return "CustomerArchived" }
-func (CustomerAddressAdded) EventType() string  { return "CustomerAddressAdded" }
-func (CustomerForgotten) EventType() string     { return "CustomerForgotten" }
+func (CustomerCreated) EventType() string           { return "CustomerCreated" }
+func (CustomerUpdated) EventType() string           { return "CustomerUpdated" }
+func (CustomerStatusChanged) EventType() string     { return "CustomerStatusChanged" }
+func (CustomerArchived) EventType() string          { return "CustomerArchived" }
+func (CustomerAddressAdded) EventType() string      { return "CustomerAddressAdded" }
+func (CustomerForgotten) EventType() string         { return "CustomerForgotten" }
+func (CustomerPrimaryContactSet) EventType() string { return "CustomerPrimaryContactSet" }
 
 func customerEvents(r *Registry) {
 	Register[CustomerCreated](r, "customer", 1, nil)
@@ -236,6 +240,7 @@ func customerEvents(r *Registry) {
 	Register[CustomerArchived](r, "customer", 1, nil)
 	Register[CustomerAddressAdded](r, "customer", 1, nil)
 	Register[CustomerForgotten](r, "customer", 1, nil)
+	Register[CustomerPrimaryContactSet](r, "customer", 1, nil)
 }
 
 func (cmd CreateCustomer) withDefaults() CreateCustomer {
@@ -423,6 +428,30 @@ func (c *Customer) AddAddress(a Address) ([]Event, error) {
 	return []Event{CustomerAddressAdded{CustomerID: c.ID, Address: a}}, nil
 }
 
+// CustomerPrimaryContactSet: the customer named one of its contacts its primary contact,
+// in place of the previous one (if any).
+type CustomerPrimaryContactSet struct {
+	CustomerID string `json:"customer_id"`
+	ContactID  string `json:"contact_id"`
+	Previous   string `json:"previous_contact_id,omitempty"`
+}
+
+// SetPrimaryContact decides naming c, an ACTIVE contact of the customer, its primary
+// contact (the one before it no longer is); already primary, no event. Refused on an
+// archived customer, as edits are.
+func (c *Customer) SetPrimaryContact(contact *Contact) ([]Event, error) {
+	if !c.Exists() {
+		return nil, ErrNotFound
+	}
+	if _, err := customerFlow.Next(c.Status, "set_primary_contact"); err != nil {
+		return nil, err
+	}
+	if changed, err := namePrimary("customer", c.ID, c.PrimaryContactID, contact); !changed || err != nil {
+		return nil, err
+	}
+	return []Event{CustomerPrimaryContactSet{CustomerID: c.ID, ContactID: contact.ID, Previous: c.PrimaryContactID}}, nil
+}
+
 // Apply folds a customer event in.
 func (c *Customer) Apply(env Envelope) {
 	switch e := env.Event.(type) {
@@ -456,6 +485,8 @@ func (c *Customer) Apply(env Envelope) {
 		c.Status = CustomerStatusArchived
 	case CustomerAddressAdded:
 		c.Addresses = append(slices.Clone(c.Addresses), e.Address)
+	case CustomerPrimaryContactSet:
+		c.PrimaryContactID = e.ContactID
 	case CustomerForgotten:
 		at := env.Time
 		c.ForgottenAt = &at

@@ -66,6 +66,8 @@ type Supplier struct {
 	CreatedAt    time.Time                  `json:"created_at"`
 	UpdatedAt    time.Time                  `json:"updated_at"`
 	Version      int64                      `json:"version"`
+	// PrimaryContactID is the contact named primary (its contacts show is_primary).
+	PrimaryContactID string `json:"primary_contact_id,omitempty"`
 }
 
 // Exists reports whether the supplier has been created.
@@ -281,16 +283,39 @@ type SupplierProductSet struct {
 	Previous   *SupplierProduct `json:"previous,omitempty"`
 }
 
-func (SupplierCreated) EventType() string       { return "SupplierCreated" }
-func (SupplierUpdated) EventType() string       { return "SupplierUpdated" }
-func (SupplierStatusChanged) EventType() string { return "SupplierStatusChanged" }
-func (SupplierProductSet) EventType() string    { return "SupplierProductSet" }
+func (SupplierCreated) EventType() string           { return "SupplierCreated" }
+func (SupplierUpdated) EventType() string           { return "SupplierUpdated" }
+func (SupplierStatusChanged) EventType() string     { return "SupplierStatusChanged" }
+func (SupplierProductSet) EventType() string        { return "SupplierProductSet" }
+func (SupplierPrimaryContactSet) EventType() string { return "SupplierPrimaryContactSet" }
+
+// SupplierPrimaryContactSet: the supplier named one of its contacts its primary contact,
+// in place of the previous one (if any).
+type SupplierPrimaryContactSet struct {
+	SupplierID string `json:"supplier_id"`
+	ContactID  string `json:"contact_id"`
+	Previous   string `json:"previous_contact_id,omitempty"`
+}
+
+// SetPrimaryContact decides naming c, an ACTIVE contact of the supplier, its primary
+// contact (the one before it no longer is); already primary, no event. Any status
+// allows it, as edits do.
+func (s *Supplier) SetPrimaryContact(contact *Contact) ([]Event, error) {
+	if !s.Exists() {
+		return nil, ErrNotFound
+	}
+	if changed, err := namePrimary("supplier", s.ID, s.PrimaryContactID, contact); !changed || err != nil {
+		return nil, err
+	}
+	return []Event{SupplierPrimaryContactSet{SupplierID: s.ID, ContactID: contact.ID, Previous: s.PrimaryContactID}}, nil
+}
 
 func supplierEvents(r *Registry) {
 	Register[SupplierCreated](r, "supplier", 1, nil)
 	Register[SupplierUpdated](r, "supplier", 1, nil)
 	Register[SupplierStatusChanged](r, "supplier", 1, nil)
 	Register[SupplierProductSet](r, "supplier", 1, nil)
+	Register[SupplierPrimaryContactSet](r, "supplier", 1, nil)
 }
 
 // Apply folds a supplier event in.
@@ -326,6 +351,8 @@ func (s *Supplier) Apply(env Envelope) {
 			s.Products = map[string]SupplierProduct{}
 		}
 		s.Products[e.Product.SKU] = e.Product
+	case SupplierPrimaryContactSet:
+		s.PrimaryContactID = e.ContactID
 	}
 	s.Version = env.Version
 	s.UpdatedAt = env.Time

@@ -121,6 +121,8 @@ func (customersV3) Apply(ctx context.Context, tx *sql.Tx, env domain.Envelope) e
 		}
 		err = touch(ctx, tx, env, e.CustomerID, []string{"addresses = json_insert(addresses, '$[#]', json(?))"},
 			[]any{jsonText(e.Address, "{}")})
+	case domain.CustomerPrimaryContactSet:
+		err = touch(ctx, tx, env, e.CustomerID, nil, nil) // the contacts show it (is_primary)
 	case domain.CustomerForgotten:
 		// what a rebuild makes of the customer once its key is gone
 		if err = touch(ctx, tx, env, e.CustomerID, []string{"email = ''", "email_key = ''", "first_name = ''",

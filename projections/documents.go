@@ -154,7 +154,8 @@ func (t docTable[A, P]) list(ctx context.Context, db *sql.DB, f Filter) ([]*A, P
 
 // scrub rewrites the documents whose column col equals val through fn, leaving their
 // version and position: what a forgotten subject's documents become, the same as a
-// rebuild that can no longer read the subject's personal fields would make them.
+// rebuild that can no longer read the subject's personal fields would make them, or what
+// another aggregate's event says of them (a contact named primary by its owner).
 func (t docTable[A, P]) scrub(ctx context.Context, tx *sql.Tx, col, val string, fn func(*A)) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, doc FROM `+t.table+` WHERE `+col+` = ?`, val)
 	if err != nil {

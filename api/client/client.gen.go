@@ -881,6 +881,7 @@ type Contact struct {
 	Email      string  `json:"email"`
 	FirstName  string  `json:"firstName"`
 	Id         string  `json:"id"`
+	IsPrimary  bool    `json:"is_primary"`
 	LastName   string  `json:"lastName"`
 	Notes      string  `json:"notes"`
 	Phone      string  `json:"phone"`
@@ -2979,6 +2980,14 @@ type ContactActionArchiveParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// SetPrimaryContactParams defines parameters for SetPrimaryContact.
+type SetPrimaryContactParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+
+	// IfMatch the ETag (version) the write is based on
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListCustomersParams defines parameters for ListCustomers.
 type ListCustomersParams struct {
 	Limit         *Limit     `form:"limit,omitempty" json:"limit,omitempty"`
@@ -4061,6 +4070,9 @@ type UpdateContactJSONRequestBody = UpdateContactRequest
 
 // ContactActionArchiveJSONRequestBody defines body for ContactActionArchive for application/json ContentType.
 type ContactActionArchiveJSONRequestBody = ReasonRequest
+
+// SetPrimaryContactJSONRequestBody defines body for SetPrimaryContact for application/json ContentType.
+type SetPrimaryContactJSONRequestBody = ActionRequest
 
 // CreateCustomerJSONRequestBody defines body for CreateCustomer for application/json ContentType.
 type CreateCustomerJSONRequestBody = CreateCustomerRequest
@@ -5315,6 +5327,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/contacts/{id}/history (the `ContactHistory` operationId).
 	ContactHistory(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetPrimaryContactWithBody Make a contact its owner's primary contact
+	//
+	// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+	SetPrimaryContactWithBody(ctx context.Context, id string, params *SetPrimaryContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetPrimaryContact Make a contact its owner's primary contact
+	//
+	// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+	SetPrimaryContact(ctx context.Context, id string, params *SetPrimaryContactParams, body SetPrimaryContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCustomers performs a GET /v1/customers (the `ListCustomers` operationId) request.
 	ListCustomers(ctx context.Context, params *ListCustomersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9420,6 +9450,44 @@ func (c *Client) ContactActionArchive(ctx context.Context, id string, params *Co
 // Corresponds with GET /v1/contacts/{id}/history (the `ContactHistory` operationId).
 func (c *Client) ContactHistory(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewContactHistoryRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetPrimaryContactWithBody Make a contact its owner's primary contact
+//
+// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+func (c *Client) SetPrimaryContactWithBody(ctx context.Context, id string, params *SetPrimaryContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetPrimaryContactRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetPrimaryContact Make a contact its owner's primary contact
+//
+// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+func (c *Client) SetPrimaryContact(ctx context.Context, id string, params *SetPrimaryContactParams, body SetPrimaryContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetPrimaryContactRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -18973,6 +19041,79 @@ func NewContactHistoryRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetPrimaryContactRequest calls the generic SetPrimaryContact builder with application/json body
+func NewSetPrimaryContactRequest(server string, id string, params *SetPrimaryContactParams, body SetPrimaryContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetPrimaryContactRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewSetPrimaryContactRequestWithBody constructs an http.Request for the SetPrimaryContact method, with any body, and a specified content type
+func NewSetPrimaryContactRequestWithBody(server string, id string, params *SetPrimaryContactParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/contacts/%s/primary", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+		if params.IfMatch != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -32808,6 +32949,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/contacts/{id}/history (the `ContactHistory` operationId).
 	ContactHistoryWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ContactHistoryResponse, error)
 
+	// SetPrimaryContactWithBodyWithResponse Make a contact its owner's primary contact
+	//
+	// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+	SetPrimaryContactWithBodyWithResponse(ctx context.Context, id string, params *SetPrimaryContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetPrimaryContactResponse, error)
+
+	// SetPrimaryContactWithResponse Make a contact its owner's primary contact
+	//
+	// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+	SetPrimaryContactWithResponse(ctx context.Context, id string, params *SetPrimaryContactParams, body SetPrimaryContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SetPrimaryContactResponse, error)
+
 	// ListCustomersWithResponse performs a GET /v1/customers (the `ListCustomers` operationId) request.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -39953,6 +40112,82 @@ func (r ContactHistoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ContactHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetPrimaryContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetPrimaryContactResponse) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetPrimaryContactResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetPrimaryContactResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SetPrimaryContactResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r SetPrimaryContactResponse) GetJSON412() *Error {
+	return r.JSON412
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetPrimaryContactResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetPrimaryContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetPrimaryContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetPrimaryContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetPrimaryContactResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -56570,6 +56805,36 @@ func (c *ClientWithResponses) ContactHistoryWithResponse(ctx context.Context, id
 	return ParseContactHistoryResponse(rsp)
 }
 
+// SetPrimaryContactWithBodyWithResponse Make a contact its owner's primary contact
+//
+// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+func (c *ClientWithResponses) SetPrimaryContactWithBodyWithResponse(ctx context.Context, id string, params *SetPrimaryContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetPrimaryContactResponse, error) {
+	rsp, err := c.SetPrimaryContactWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetPrimaryContactResponse(rsp)
+}
+
+// SetPrimaryContactWithResponse Make a contact its owner's primary contact
+//
+// Its customer or supplier names the contact its primary contact, in place of the one before (CustomerPrimaryContactSet or SupplierPrimaryContactSet, an event of the owner). An archived contact is refused (409); naming the primary again changes nothing. If-Match is the contact's version.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/contacts/{id}/primary (the `SetPrimaryContact` operationId).
+func (c *ClientWithResponses) SetPrimaryContactWithResponse(ctx context.Context, id string, params *SetPrimaryContactParams, body SetPrimaryContactJSONRequestBody, reqEditors ...RequestEditorFn) (*SetPrimaryContactResponse, error) {
+	rsp, err := c.SetPrimaryContact(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetPrimaryContactResponse(rsp)
+}
+
 // ListCustomersWithResponse performs a GET /v1/customers (the `ListCustomers` operationId) request.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -64967,6 +65232,67 @@ func ParseContactHistoryResponse(rsp *http.Response) (*ContactHistoryResponse, e
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetPrimaryContactResponse parses an HTTP response from a SetPrimaryContactWithResponse call
+func ParseSetPrimaryContactResponse(rsp *http.Response) (*SetPrimaryContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetPrimaryContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -25,7 +25,7 @@ func leads() *resource {
 }
 
 func contacts() *resource {
-	return &resource{
+	r := &resource{
 		path: "contacts", native: "/v1/contacts", single: "contact", list: "contacts",
 		m: mapping{
 			fields: []string{"id", "customer_id", "supplier_id", "firstName", "lastName", "email", "phone", "title", "notes"},
@@ -55,8 +55,12 @@ func contacts() *resource {
 		query:  map[string]string{"entity_id": "customer_id", "status": "status", "email": "email", "from": "created_after", "to": "created_before"},
 		update: true,
 		del:    "archive",
-		ops:    []op{{method: http.MethodPost, path: "{id}/set_primary", why: "StateSet One keeps no primary contact"}},
 	}
+	// the owner names its primary contact; the contact answers is_primary
+	r.ops = []op{{method: http.MethodPost, path: "{id}/set_primary", do: func(x *exchange, v []string) {
+		r.one(x, x.call(http.MethodPost, r.native+"/"+url.PathEscape(v[0])+"/primary", nil, map[string]any{}))
+	}}}
+	return r
 }
 
 func opportunities() *resource {

@@ -212,3 +212,67 @@ func TestCustomerTimelineMergesOrdersReturnsWarrantiesAndCases(t *testing.T) {
 		}
 	}
 }
+
+// TestPrimaryContact: a customer or supplier names one contact primary at a time; the
+// contacts show it (and filter on it), an archived one is no one's primary, If-Match is the
+// contact's, and the view equals its rebuild.
+func TestPrimaryContact(t *testing.T) {
+	sh := newShop(t)
+	sh.supplier("sup1")
+	for _, k := range []string{`{"id":"k1","customer_id":"cus1","lastName":"Lovelace"}`, `{"id":"k2","customer_id":"cus1","lastName":"Byron"}`,
+		`{"id":"k3","supplier_id":"sup1","lastName":"Babbage"}`} {
+		if c := sh.ok(http.MethodPost, "/v1/contacts", k); c["is_primary"] != false {
+			t.Fatalf("a new contact is primary: %v", c)
+		}
+	}
+	primaries := func(owner string) string {
+		var ids []string
+		for _, c := range sh.ok(http.MethodGet, "/v1/contacts?is_primary=true&"+owner, "")["data"].([]any) {
+			ids = append(ids, c.(map[string]any)["id"].(string))
+		}
+		return strings.Join(ids, ",")
+	}
+	if c := sh.ok(http.MethodPost, "/v1/contacts/k1/primary", ""); c["is_primary"] != true {
+		t.Fatalf("named primary: %v", c)
+	}
+	sh.ok(http.MethodPost, "/v1/contacts/k1/primary", "") // again: nothing changes
+	sh.ok(http.MethodPost, "/v1/contacts/k3/primary", "") // the supplier's, beside the customer's
+	if got := primaries("customer_id=cus1"); got != "k1" {
+		t.Fatalf("cus1's primary %q", got)
+	}
+	if c := sh.ok(http.MethodPost, "/v1/contacts/k2/primary", `{}`); c["is_primary"] != true {
+		t.Fatalf("k2 named primary: %v", c)
+	}
+	if got := primaries("customer_id=cus1"); got != "k2" {
+		t.Fatalf("cus1's primary after k2 %q", got)
+	}
+	if got := primaries("supplier_id=sup1"); got != "k3" {
+		t.Fatalf("sup1's primary %q", got)
+	}
+	if c := sh.ok(http.MethodGet, "/v1/contacts/k1", ""); c["is_primary"] != false {
+		t.Fatalf("k1 still primary: %v", c)
+	}
+	if c := sh.ok(http.MethodPut, "/v1/contacts/k2", `{"title":"Buyer"}`); c["is_primary"] != true {
+		t.Fatalf("an edit's answer loses is_primary: %v", c)
+	}
+	// If-Match is the contact's version; a stale one is refused and names no one
+	if a := sh.cl.must(t, http.MethodPost, sh.base+"/v1/contacts/k1/primary", "", "If-Match", `"7"`); a.status != http.StatusPreconditionFailed {
+		t.Fatalf("stale If-Match: %d %s", a.status, a.body)
+	}
+	sh.refused(http.MethodGet, "/v1/contacts?is_primary=yes", "", 400, "VALIDATION_ERROR")
+	sh.refused(http.MethodPost, "/v1/contacts/nobody/primary", "", 404, "NOT_FOUND")
+	// archiving the primary leaves none; an archived contact cannot be named
+	if c := sh.ok(http.MethodPost, "/v1/contacts/k2/archive", ""); c["is_primary"] != false {
+		t.Fatalf("archived, still primary: %v", c)
+	}
+	if got := primaries("customer_id=cus1"); got != "" {
+		t.Fatalf("cus1's primary after archiving it %q", got)
+	}
+	sh.refused(http.MethodPost, "/v1/contacts/k2/primary", "", 409, "INVALID_TRANSITION")
+	if h := history(sh, "/v1/customers/cus1/history"); h[len(h)-1]["type"] != "customer.primary_contact_set" {
+		t.Fatalf("customer history ends %v", h[len(h)-1])
+	}
+	sh.srv.stop()
+	redeliverEverything(t, sh.dir) // the view takes a redelivered event as it took it first
+	checkRebuildEquals(t, sh.dir)
+}
