@@ -14,8 +14,8 @@ func init() { maps.Copy(goldens, contactGoldens) }
 var contactGoldens = map[string]Event{
 	"ContactCreated.v1": ContactCreated{ContactID: "con_1", CustomerID: "cus_1", FirstName: "Ada", LastName: "Lovelace",
 		Email: "ada@example.com", Phone: "+44 20 7946 0000", Title: "Buyer", Notes: "Prefers email."},
-	"ContactUpdated.v1":  ContactUpdated{ContactID: "con_1", CustomerID: "cus_1", Title: ptr("Head of purchasing"), Phone: ptr("+44 20 7946 0001")},
-	"ContactArchived.v1": ContactArchived{ContactID: "con_1", From: ContactStatusActive, Reason: "left the company"},
+	"ContactUpdated.v1":            ContactUpdated{ContactID: "con_1", CustomerID: "cus_1", Title: ptr("Head of purchasing"), Phone: ptr("+44 20 7946 0001")},
+	"ContactArchived.v1":           ContactArchived{ContactID: "con_1", From: ContactStatusActive, Reason: "left the company"},
 	"CustomerPrimaryContactSet.v1": CustomerPrimaryContactSet{CustomerID: "cus_1", ContactID: "con_2", Previous: "con_1"},
 	"SupplierPrimaryContactSet.v1": SupplierPrimaryContactSet{SupplierID: "sup_acme", ContactID: "con_3"},
 }
