@@ -189,6 +189,9 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodPut, "/v1/warehouses/{id}", "warehouses:write", s.updateWarehouse)
 	s.handle(r, http.MethodGet, "/v1/warehouses/{id}/history", "warehouses:read", s.warehouseHistory)
 	s.handle(r, http.MethodPost, "/v1/warehouses/{id}/{action:activate|deactivate}", "warehouses:write", s.warehouseAction)
+	s.handle(r, http.MethodPut, "/v1/warehouses/{id}/equipment/{equipment}", "warehouses:write", s.setWarehouseEquipment)
+	s.handle(r, http.MethodPut, "/v1/warehouses/{id}/staff/{staff}", "warehouses:write", s.assignWarehouseStaff)
+	s.handle(r, http.MethodDelete, "/v1/warehouses/{id}/staff/{staff}", "warehouses:write", s.releaseWarehouseStaff)
 
 	s.handle(r, http.MethodGet, "/v1/pick_lists", "warehouses:read", s.listPickLists)
 	s.handle(r, http.MethodPost, "/v1/pick_lists", "warehouses:write", s.createPickList)

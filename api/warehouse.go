@@ -20,20 +20,24 @@ import (
 // ---- Warehouses ----
 
 type warehouseJSON struct {
-	ID        string          `json:"id"`
-	Code      string          `json:"code"`
-	Name      string          `json:"name"`
-	Address   *domain.Address `json:"address"`
-	Bins      []string        `json:"bins"`
-	Status    string          `json:"status"`
-	CreatedAt string          `json:"created_at"`
-	UpdatedAt string          `json:"updated_at"`
-	Version   int64           `json:"version"`
+	ID      string          `json:"id"`
+	Code    string          `json:"code"`
+	Name    string          `json:"name"`
+	Address *domain.Address `json:"address"`
+	Bins    []string        `json:"bins"`
+	Status  string          `json:"status"`
+	// the floor: equipment with its status, staff with the zone (bin) each works
+	Equipment []domain.WarehouseEquipment `json:"equipment"`
+	Staff     []domain.WarehouseStaff     `json:"staff"`
+	CreatedAt string                      `json:"created_at"`
+	UpdatedAt string                      `json:"updated_at"`
+	Version   int64                       `json:"version"`
 }
 
 func warehouseOf(w *domain.Warehouse) warehouseJSON {
 	return warehouseJSON{ID: w.ID, Code: w.Code, Name: w.Name, Address: w.Address, Bins: nonNil(w.Bins),
-		Status: string(w.Status), CreatedAt: rfc3339(w.CreatedAt), UpdatedAt: rfc3339(w.UpdatedAt), Version: w.Version}
+		Status: string(w.Status), Equipment: nonNil(w.Equipment), Staff: nonNil(w.Staff),
+		CreatedAt: rfc3339(w.CreatedAt), UpdatedAt: rfc3339(w.UpdatedAt), Version: w.Version}
 }
 
 // createWarehouseRequest is the body of POST /v1/warehouses.
@@ -93,6 +97,44 @@ func warehouseAddress(o *object, in *addressInput) *domain.Address {
 	}
 	a := in.address()
 	return &a
+}
+
+// equipmentRequest is the body of PUT /v1/warehouses/{id}/equipment/{equipment}.
+type equipmentRequest struct {
+	Status string  `json:"status,omitempty" enum:"AVAILABLE,IN_USE,MAINTENANCE,OUT_OF_SERVICE"`
+	Type   string  `json:"type,omitempty"`
+	Notes  *string `json:"notes,omitempty"`
+}
+
+// setWarehouseEquipment reports a piece of equipment's status, registering it when new.
+func (s *Server) setWarehouseEquipment(w http.ResponseWriter, r *http.Request) {
+	var in equipmentRequest
+	command(s, w, r, warehouseOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
+		return s.cmd.Warehouse().SetWarehouseEquipment(r.Context(), mux.Vars(r)["id"], domain.SetWarehouseEquipment{
+			ID: mux.Vars(r)["equipment"], Type: in.Type, Status: domain.EquipmentStatus(in.Status), Notes: in.Notes}, opts...)
+	})
+}
+
+// staffRequest is the body of PUT /v1/warehouses/{id}/staff/{staff}.
+type staffRequest struct {
+	Zone string `json:"zone,omitempty"`
+	Role string `json:"role,omitempty"`
+}
+
+// assignWarehouseStaff puts a person in a zone, adding them to the roster when new.
+func (s *Server) assignWarehouseStaff(w http.ResponseWriter, r *http.Request) {
+	var in staffRequest
+	command(s, w, r, warehouseOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
+		return s.cmd.Warehouse().AssignWarehouseStaff(r.Context(), mux.Vars(r)["id"], domain.AssignWarehouseStaff{
+			ID: mux.Vars(r)["staff"], Zone: in.Zone, Role: in.Role}, opts...)
+	})
+}
+
+// releaseWarehouseStaff is DELETE /v1/warehouses/{id}/staff/{staff}.
+func (s *Server) releaseWarehouseStaff(w http.ResponseWriter, r *http.Request) {
+	command(s, w, r, warehouseOf, nil, func(opts []commands.Option) (commands.Result[domain.Warehouse], error) {
+		return s.cmd.Warehouse().ReleaseWarehouseStaff(r.Context(), mux.Vars(r)["id"], mux.Vars(r)["staff"], opts...)
+	})
 }
 
 func (s *Server) warehouseAction(w http.ResponseWriter, r *http.Request) {

@@ -27,6 +27,24 @@ func (m Warehouse) ActOnWarehouse(ctx context.Context, id, action, reason string
 	return onExisting(ctx, m.h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.Act(action, reason) })
 }
 
+// SetWarehouseEquipment reports a piece of a warehouse's equipment's status, registering
+// it when new.
+func (m Warehouse) SetWarehouseEquipment(ctx context.Context, id string, cmd domain.SetWarehouseEquipment, opts ...Option) (Result[domain.Warehouse], error) {
+	now := m.h.now()
+	return onExisting(ctx, m.h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.SetEquipment(cmd, now) })
+}
+
+// AssignWarehouseStaff puts a person in one of a warehouse's zones.
+func (m Warehouse) AssignWarehouseStaff(ctx context.Context, id string, cmd domain.AssignWarehouseStaff, opts ...Option) (Result[domain.Warehouse], error) {
+	now := m.h.now()
+	return onExisting(ctx, m.h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.AssignStaff(cmd, now) })
+}
+
+// ReleaseWarehouseStaff takes a person off a warehouse's roster.
+func (m Warehouse) ReleaseWarehouseStaff(ctx context.Context, id, staffID string, opts ...Option) (Result[domain.Warehouse], error) {
+	return onExisting(ctx, m.h, "warehouse", id, opts, func(w *domain.Warehouse) ([]domain.Event, error) { return w.ReleaseStaff(staffID) })
+}
+
 // BootstrapWarehouse creates the default warehouse when the store has no warehouse at
 // all. Two instances starting together agree on the fixed id: the loser's create is
 // ErrAlreadyExists, which is fine. It reports whether it made one.

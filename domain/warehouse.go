@@ -45,6 +45,10 @@ type Warehouse struct {
 	CreatedAt time.Time       `json:"created_at"`
 	UpdatedAt time.Time       `json:"updated_at"`
 	Version   int64           `json:"version"`
+	// the floor (warehouse_floor.go): equipment in the order registered, staff in the
+	// order they joined the roster
+	Equipment []WarehouseEquipment `json:"equipment,omitempty"`
+	Staff     []WarehouseStaff     `json:"staff,omitempty"`
 }
 
 // Exists reports whether the warehouse has been created.
@@ -143,6 +147,9 @@ func (w *Warehouse) Update(cmd UpdateWarehouse) ([]Event, error) {
 		e.Address = cmd.Address
 	}
 	if cmd.Bins != nil && !slices.Equal(*cmd.Bins, w.Bins) {
+		if z := w.staffedZones(*cmd.Bins); len(z) > 0 {
+			return nil, &ValidationError{Fields: []FieldError{{"bins", "keeps the zones staff work in (" + strings.Join(z, ", ") + "): reassign them first"}}}
+		}
 		e.Bins = &IDsChange{From: w.Bins, To: slices.Clone(*cmd.Bins)}
 	}
 	if e.Code == nil && e.Name == nil && e.Address == nil && e.Bins == nil {
@@ -188,6 +195,8 @@ func (w *Warehouse) Apply(env Envelope) {
 		}
 	case WarehouseStatusChanged:
 		w.Status = e.To
+	default:
+		w.applyFloor(e)
 	}
 	w.Version = env.Version
 	w.UpdatedAt = env.Time
@@ -197,6 +206,7 @@ func (w *Warehouse) Apply(env Envelope) {
 func (w *Warehouse) Clone() *Warehouse {
 	cp := *w
 	cp.Bins = slices.Clone(w.Bins)
+	cp.Equipment, cp.Staff = slices.Clone(w.Equipment), slices.Clone(w.Staff)
 	if w.Address != nil {
 		a := *w.Address
 		cp.Address = &a
@@ -239,4 +249,5 @@ func warehouseEvents(r *Registry) {
 	Register[WarehouseCreated](r, "warehouse", 1, nil)
 	Register[WarehouseUpdated](r, "warehouse", 1, nil)
 	Register[WarehouseStatusChanged](r, "warehouse", 1, nil)
+	warehouseFloorEvents(r)
 }

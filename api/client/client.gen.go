@@ -251,6 +251,30 @@ func (e CreateWorkOrderRequestPriority) Valid() bool {
 	}
 }
 
+// Defines values for EquipmentRequestStatus.
+const (
+	AVAILABLE    EquipmentRequestStatus = "AVAILABLE"
+	INUSE        EquipmentRequestStatus = "IN_USE"
+	MAINTENANCE  EquipmentRequestStatus = "MAINTENANCE"
+	OUTOFSERVICE EquipmentRequestStatus = "OUT_OF_SERVICE"
+)
+
+// Valid indicates whether the value is a known member of the EquipmentRequestStatus enum.
+func (e EquipmentRequestStatus) Valid() bool {
+	switch e {
+	case AVAILABLE:
+		return true
+	case INUSE:
+		return true
+	case MAINTENANCE:
+		return true
+	case OUTOFSERVICE:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorErrorCode.
 const (
 	ALREADYEXISTS         ErrorErrorCode = "ALREADY_EXISTS"
@@ -1370,6 +1394,16 @@ type CycleCountList struct {
 // EmptyRequest defines model for EmptyRequest.
 type EmptyRequest = map[string]interface{}
 
+// EquipmentRequest defines model for EquipmentRequest.
+type EquipmentRequest struct {
+	Notes  *string                 `json:"notes,omitempty"`
+	Status *EquipmentRequestStatus `json:"status,omitempty"`
+	Type   *string                 `json:"type,omitempty"`
+}
+
+// EquipmentRequestStatus defines model for EquipmentRequest.Status.
+type EquipmentRequestStatus string
+
 // Error defines model for Error.
 type Error struct {
 	// Detail the error in one sentence: the message, then each field and its issue (the only field the official Node SDK reads)
@@ -2097,6 +2131,12 @@ type ShippedLine struct {
 	Sku      string `json:"sku"`
 }
 
+// StaffRequest defines model for StaffRequest.
+type StaffRequest struct {
+	Role *string `json:"role,omitempty"`
+	Zone *string `json:"zone,omitempty"`
+}
+
 // Status defines model for Status.
 type Status struct {
 	Status *string `json:"status,omitempty"`
@@ -2515,15 +2555,26 @@ type UpdateWorkOrderRequestPriority string
 
 // Warehouse defines model for Warehouse.
 type Warehouse struct {
-	Address   *Address `json:"address"`
-	Bins      []string `json:"bins"`
-	Code      string   `json:"code"`
-	CreatedAt string   `json:"created_at"`
-	Id        string   `json:"id"`
-	Name      string   `json:"name"`
-	Status    string   `json:"status"`
-	UpdatedAt string   `json:"updated_at"`
-	Version   int64    `json:"version"`
+	Address   *Address             `json:"address"`
+	Bins      []string             `json:"bins"`
+	Code      string               `json:"code"`
+	CreatedAt string               `json:"created_at"`
+	Equipment []WarehouseEquipment `json:"equipment"`
+	Id        string               `json:"id"`
+	Name      string               `json:"name"`
+	Staff     []WarehouseStaff     `json:"staff"`
+	Status    string               `json:"status"`
+	UpdatedAt string               `json:"updated_at"`
+	Version   int64                `json:"version"`
+}
+
+// WarehouseEquipment defines model for WarehouseEquipment.
+type WarehouseEquipment struct {
+	Id          string    `json:"id"`
+	Notes       *string   `json:"notes,omitempty"`
+	Status      string    `json:"status"`
+	StatusSince time.Time `json:"status_since"`
+	Type        *string   `json:"type,omitempty"`
 }
 
 // WarehouseList defines model for WarehouseList.
@@ -2532,6 +2583,14 @@ type WarehouseList struct {
 	HasMore    bool        `json:"has_more"`
 	NextCursor *string     `json:"next_cursor,omitempty"`
 	Object     string      `json:"object"`
+}
+
+// WarehouseStaff defines model for WarehouseStaff.
+type WarehouseStaff struct {
+	AssignedAt time.Time `json:"assigned_at"`
+	Id         string    `json:"id"`
+	Role       *string   `json:"role,omitempty"`
+	Zone       string    `json:"zone"`
 }
 
 // Warranty defines model for Warranty.
@@ -3588,6 +3647,27 @@ type WarehouseActionDeactivateParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// SetWarehouseEquipmentParams defines parameters for SetWarehouseEquipment.
+type SetWarehouseEquipmentParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReleaseWarehouseStaffParams defines parameters for ReleaseWarehouseStaff.
+type ReleaseWarehouseStaffParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AssignWarehouseStaffParams defines parameters for AssignWarehouseStaff.
+type AssignWarehouseStaffParams struct {
+	// IfMatch the ETag (version) the write is based on
+	IfMatch        *IfMatch        `json:"If-Match,omitempty"`
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // CreateWarrantyParams defines parameters for CreateWarranty.
 type CreateWarrantyParams struct {
 	// IfMatch the ETag (version) the write is based on
@@ -4379,6 +4459,15 @@ type WarehouseActionActivateJSONRequestBody = ReasonRequest
 
 // WarehouseActionDeactivateJSONRequestBody defines body for WarehouseActionDeactivate for application/json ContentType.
 type WarehouseActionDeactivateJSONRequestBody = ReasonRequest
+
+// SetWarehouseEquipmentJSONRequestBody defines body for SetWarehouseEquipment for application/json ContentType.
+type SetWarehouseEquipmentJSONRequestBody = EquipmentRequest
+
+// ReleaseWarehouseStaffJSONRequestBody defines body for ReleaseWarehouseStaff for application/json ContentType.
+type ReleaseWarehouseStaffJSONRequestBody = EmptyRequest
+
+// AssignWarehouseStaffJSONRequestBody defines body for AssignWarehouseStaff for application/json ContentType.
+type AssignWarehouseStaffJSONRequestBody = StaffRequest
 
 // CreateWarrantyJSONRequestBody defines body for CreateWarranty for application/json ContentType.
 type CreateWarrantyJSONRequestBody = CreateWarrantyRequest
@@ -6903,10 +6992,52 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/warehouses/{id}/deactivate (the `WarehouseActionDeactivate` operationId).
 	WarehouseActionDeactivate(ctx context.Context, id string, params *WarehouseActionDeactivateParams, body WarehouseActionDeactivateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SetWarehouseEquipmentWithBody Report a piece of equipment's status, registering it when new
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+	SetWarehouseEquipmentWithBody(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetWarehouseEquipment Report a piece of equipment's status, registering it when new
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+	SetWarehouseEquipment(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, body SetWarehouseEquipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// WarehouseHistory Warehouse events
 	//
 	// Corresponds with GET /v1/warehouses/{id}/history (the `WarehouseHistory` operationId).
 	WarehouseHistory(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReleaseWarehouseStaffWithBody Take a person off the roster
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+	ReleaseWarehouseStaffWithBody(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReleaseWarehouseStaff Take a person off the roster
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+	ReleaseWarehouseStaff(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, body ReleaseWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignWarehouseStaffWithBody Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+	AssignWarehouseStaffWithBody(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignWarehouseStaff Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+	AssignWarehouseStaff(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, body AssignWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWarranties performs a GET /v1/warranties (the `ListWarranties` operationId) request.
 	ListWarranties(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13625,11 +13756,113 @@ func (c *Client) WarehouseActionDeactivate(ctx context.Context, id string, param
 	return c.Client.Do(req)
 }
 
+// SetWarehouseEquipmentWithBody Report a piece of equipment's status, registering it when new
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+func (c *Client) SetWarehouseEquipmentWithBody(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetWarehouseEquipmentRequestWithBody(c.Server, id, equipment, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetWarehouseEquipment Report a piece of equipment's status, registering it when new
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+func (c *Client) SetWarehouseEquipment(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, body SetWarehouseEquipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetWarehouseEquipmentRequest(c.Server, id, equipment, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // WarehouseHistory Warehouse events
 //
 // Corresponds with GET /v1/warehouses/{id}/history (the `WarehouseHistory` operationId).
 func (c *Client) WarehouseHistory(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewWarehouseHistoryRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReleaseWarehouseStaffWithBody Take a person off the roster
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+func (c *Client) ReleaseWarehouseStaffWithBody(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReleaseWarehouseStaffRequestWithBody(c.Server, id, staff, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReleaseWarehouseStaff Take a person off the roster
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+func (c *Client) ReleaseWarehouseStaff(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, body ReleaseWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReleaseWarehouseStaffRequest(c.Server, id, staff, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignWarehouseStaffWithBody Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+func (c *Client) AssignWarehouseStaffWithBody(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignWarehouseStaffRequestWithBody(c.Server, id, staff, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignWarehouseStaff Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+func (c *Client) AssignWarehouseStaff(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, body AssignWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignWarehouseStaffRequest(c.Server, id, staff, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -27561,6 +27794,86 @@ func NewWarehouseActionDeactivateRequestWithBody(server string, id string, param
 	return req, nil
 }
 
+// NewSetWarehouseEquipmentRequest calls the generic SetWarehouseEquipment builder with application/json body
+func NewSetWarehouseEquipmentRequest(server string, id Id, equipment string, params *SetWarehouseEquipmentParams, body SetWarehouseEquipmentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetWarehouseEquipmentRequestWithBody(server, id, equipment, params, "application/json", bodyReader)
+}
+
+// NewSetWarehouseEquipmentRequestWithBody constructs an http.Request for the SetWarehouseEquipment method, with any body, and a specified content type
+func NewSetWarehouseEquipmentRequestWithBody(server string, id Id, equipment string, params *SetWarehouseEquipmentParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "equipment", equipment, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/warehouses/%s/equipment/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewWarehouseHistoryRequest constructs an http.Request for the WarehouseHistory method
 func NewWarehouseHistoryRequest(server string, id string) (*http.Request, error) {
 	var err error
@@ -27590,6 +27903,166 @@ func NewWarehouseHistoryRequest(server string, id string) (*http.Request, error)
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewReleaseWarehouseStaffRequest calls the generic ReleaseWarehouseStaff builder with application/json body
+func NewReleaseWarehouseStaffRequest(server string, id Id, staff string, params *ReleaseWarehouseStaffParams, body ReleaseWarehouseStaffJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReleaseWarehouseStaffRequestWithBody(server, id, staff, params, "application/json", bodyReader)
+}
+
+// NewReleaseWarehouseStaffRequestWithBody constructs an http.Request for the ReleaseWarehouseStaff method, with any body, and a specified content type
+func NewReleaseWarehouseStaffRequestWithBody(server string, id Id, staff string, params *ReleaseWarehouseStaffParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "staff", staff, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/warehouses/%s/staff/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewAssignWarehouseStaffRequest calls the generic AssignWarehouseStaff builder with application/json body
+func NewAssignWarehouseStaffRequest(server string, id Id, staff string, params *AssignWarehouseStaffParams, body AssignWarehouseStaffJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAssignWarehouseStaffRequestWithBody(server, id, staff, params, "application/json", bodyReader)
+}
+
+// NewAssignWarehouseStaffRequestWithBody constructs an http.Request for the AssignWarehouseStaff method, with any body, and a specified content type
+func NewAssignWarehouseStaffRequestWithBody(server string, id Id, staff string, params *AssignWarehouseStaffParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "staff", staff, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/warehouses/%s/staff/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -34670,12 +35143,54 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/warehouses/{id}/deactivate (the `WarehouseActionDeactivate` operationId).
 	WarehouseActionDeactivateWithResponse(ctx context.Context, id string, params *WarehouseActionDeactivateParams, body WarehouseActionDeactivateJSONRequestBody, reqEditors ...RequestEditorFn) (*WarehouseActionDeactivateResponse, error)
 
+	// SetWarehouseEquipmentWithBodyWithResponse Report a piece of equipment's status, registering it when new
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+	SetWarehouseEquipmentWithBodyWithResponse(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetWarehouseEquipmentResponse, error)
+
+	// SetWarehouseEquipmentWithResponse Report a piece of equipment's status, registering it when new
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+	SetWarehouseEquipmentWithResponse(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, body SetWarehouseEquipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*SetWarehouseEquipmentResponse, error)
+
 	// WarehouseHistoryWithResponse Warehouse events
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/warehouses/{id}/history (the `WarehouseHistory` operationId).
 	WarehouseHistoryWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*WarehouseHistoryResponse, error)
+
+	// ReleaseWarehouseStaffWithBodyWithResponse Take a person off the roster
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+	ReleaseWarehouseStaffWithBodyWithResponse(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReleaseWarehouseStaffResponse, error)
+
+	// ReleaseWarehouseStaffWithResponse Take a person off the roster
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+	ReleaseWarehouseStaffWithResponse(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, body ReleaseWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*ReleaseWarehouseStaffResponse, error)
+
+	// AssignWarehouseStaffWithBodyWithResponse Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+	AssignWarehouseStaffWithBodyWithResponse(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignWarehouseStaffResponse, error)
+
+	// AssignWarehouseStaffWithResponse Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+	AssignWarehouseStaffWithResponse(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, body AssignWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignWarehouseStaffResponse, error)
 
 	// ListWarrantiesWithResponse performs a GET /v1/warranties (the `ListWarranties` operationId) request.
 	//
@@ -50486,6 +51001,75 @@ func (r WarehouseActionDeactivateResponse) ContentType() string {
 	return ""
 }
 
+type SetWarehouseEquipmentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Warehouse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetWarehouseEquipmentResponse) GetJSON200() *Warehouse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetWarehouseEquipmentResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetWarehouseEquipmentResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SetWarehouseEquipmentResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetWarehouseEquipmentResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetWarehouseEquipmentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetWarehouseEquipmentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetWarehouseEquipmentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetWarehouseEquipmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type WarehouseHistoryResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -50542,6 +51126,137 @@ func (r WarehouseHistoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r WarehouseHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ReleaseWarehouseStaffResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Warehouse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReleaseWarehouseStaffResponse) GetJSON200() *Warehouse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ReleaseWarehouseStaffResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ReleaseWarehouseStaffResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ReleaseWarehouseStaffResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ReleaseWarehouseStaffResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReleaseWarehouseStaffResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReleaseWarehouseStaffResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReleaseWarehouseStaffResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AssignWarehouseStaffResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Warehouse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AssignWarehouseStaffResponse) GetJSON200() *Warehouse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AssignWarehouseStaffResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AssignWarehouseStaffResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AssignWarehouseStaffResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AssignWarehouseStaffResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AssignWarehouseStaffResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AssignWarehouseStaffResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AssignWarehouseStaffResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AssignWarehouseStaffResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -60080,6 +60795,32 @@ func (c *ClientWithResponses) WarehouseActionDeactivateWithResponse(ctx context.
 	return ParseWarehouseActionDeactivateResponse(rsp)
 }
 
+// SetWarehouseEquipmentWithBodyWithResponse Report a piece of equipment's status, registering it when new
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+func (c *ClientWithResponses) SetWarehouseEquipmentWithBodyWithResponse(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetWarehouseEquipmentResponse, error) {
+	rsp, err := c.SetWarehouseEquipmentWithBody(ctx, id, equipment, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetWarehouseEquipmentResponse(rsp)
+}
+
+// SetWarehouseEquipmentWithResponse Report a piece of equipment's status, registering it when new
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warehouses/{id}/equipment/{equipment} (the `SetWarehouseEquipment` operationId).
+func (c *ClientWithResponses) SetWarehouseEquipmentWithResponse(ctx context.Context, id Id, equipment string, params *SetWarehouseEquipmentParams, body SetWarehouseEquipmentJSONRequestBody, reqEditors ...RequestEditorFn) (*SetWarehouseEquipmentResponse, error) {
+	rsp, err := c.SetWarehouseEquipment(ctx, id, equipment, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetWarehouseEquipmentResponse(rsp)
+}
+
 // WarehouseHistoryWithResponse Warehouse events
 //
 // Returns a wrapper object for the known response body format(s).
@@ -60091,6 +60832,58 @@ func (c *ClientWithResponses) WarehouseHistoryWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseWarehouseHistoryResponse(rsp)
+}
+
+// ReleaseWarehouseStaffWithBodyWithResponse Take a person off the roster
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+func (c *ClientWithResponses) ReleaseWarehouseStaffWithBodyWithResponse(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReleaseWarehouseStaffResponse, error) {
+	rsp, err := c.ReleaseWarehouseStaffWithBody(ctx, id, staff, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReleaseWarehouseStaffResponse(rsp)
+}
+
+// ReleaseWarehouseStaffWithResponse Take a person off the roster
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/warehouses/{id}/staff/{staff} (the `ReleaseWarehouseStaff` operationId).
+func (c *ClientWithResponses) ReleaseWarehouseStaffWithResponse(ctx context.Context, id Id, staff string, params *ReleaseWarehouseStaffParams, body ReleaseWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*ReleaseWarehouseStaffResponse, error) {
+	rsp, err := c.ReleaseWarehouseStaff(ctx, id, staff, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReleaseWarehouseStaffResponse(rsp)
+}
+
+// AssignWarehouseStaffWithBodyWithResponse Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+func (c *ClientWithResponses) AssignWarehouseStaffWithBodyWithResponse(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignWarehouseStaffResponse, error) {
+	rsp, err := c.AssignWarehouseStaffWithBody(ctx, id, staff, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignWarehouseStaffResponse(rsp)
+}
+
+// AssignWarehouseStaffWithResponse Put a person in a zone (one of the bins), adding them to the roster when new; only while ACTIVE
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/warehouses/{id}/staff/{staff} (the `AssignWarehouseStaff` operationId).
+func (c *ClientWithResponses) AssignWarehouseStaffWithResponse(ctx context.Context, id Id, staff string, params *AssignWarehouseStaffParams, body AssignWarehouseStaffJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignWarehouseStaffResponse, error) {
+	rsp, err := c.AssignWarehouseStaff(ctx, id, staff, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignWarehouseStaffResponse(rsp)
 }
 
 // ListWarrantiesWithResponse performs a GET /v1/warranties (the `ListWarranties` operationId) request.
@@ -73432,6 +74225,60 @@ func ParseWarehouseActionDeactivateResponse(rsp *http.Response) (*WarehouseActio
 	return response, nil
 }
 
+// ParseSetWarehouseEquipmentResponse parses an HTTP response from a SetWarehouseEquipmentWithResponse call
+func ParseSetWarehouseEquipmentResponse(rsp *http.Response) (*SetWarehouseEquipmentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetWarehouseEquipmentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Warehouse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseWarehouseHistoryResponse parses an HTTP response from a WarehouseHistoryWithResponse call
 func ParseWarehouseHistoryResponse(rsp *http.Response) (*WarehouseHistoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -73466,6 +74313,107 @@ func ParseWarehouseHistoryResponse(rsp *http.Response) (*WarehouseHistoryRespons
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseReleaseWarehouseStaffResponse parses an HTTP response from a ReleaseWarehouseStaffWithResponse call
+func ParseReleaseWarehouseStaffResponse(rsp *http.Response) (*ReleaseWarehouseStaffResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReleaseWarehouseStaffResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Warehouse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAssignWarehouseStaffResponse parses an HTTP response from a AssignWarehouseStaffWithResponse call
+func ParseAssignWarehouseStaffResponse(rsp *http.Response) (*AssignWarehouseStaffResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AssignWarehouseStaffResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Warehouse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

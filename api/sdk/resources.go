@@ -100,3 +100,16 @@ func chain(fs ...func(map[string]any)) func(map[string]any) {
 		}
 	}
 }
+
+// mapEach is a native list of objects with each one reshaped; anything else is an empty
+// list.
+func mapEach(v any, shape func(map[string]any) map[string]any) []any {
+	out := []any{}
+	list, _ := v.([]any)
+	for _, e := range list {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, shape(m))
+		}
+	}
+	return out
+}

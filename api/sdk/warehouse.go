@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -45,6 +46,8 @@ func warehouses() *resource {
 					zones = append(zones, map[string]any{"id": b, "name": b, "type": "storage"})
 				}
 				m["zones"] = zones
+				m["equipment"] = mapEach(m["equipment"], sdkEquipment)
+				m["staff"] = mapEach(m["staff"], sdkStaff)
 			},
 		},
 		query:  map[string]string{"status": "status", "code": "code"},
@@ -85,10 +88,66 @@ func warehouses() *resource {
 			}
 			writeJSON(x.w, http.StatusOK, map[string]any{"metrics": map[string]any{"warehouse_id": v[0], "items": len(all), "units_on_hand": units, "capped": capped}})
 		}},
-		{method: http.MethodPut, path: "{id}/equipment/{equipment}/status", why: "StateSet One keeps no warehouse equipment"},
-		{method: http.MethodPost, path: "{id}/staff/{staff}/assign", why: "StateSet One keeps no warehouse staff"},
+		// the floor: the SDK's lower-case equipment statuses are ours; its zone is a bin
+		{method: http.MethodPut, path: "{id}/equipment/{equipment}/status", do: func(x *exchange, v []string) {
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			body := map[string]any{"status": strings.ToUpper(str(in["status"]))}
+			for _, k := range []string{"type", "notes"} {
+				if in[k] != nil {
+					body[k] = in[k]
+				}
+			}
+			a := x.call(http.MethodPut, r.native+"/"+url.PathEscape(v[0])+"/equipment/"+url.PathEscape(v[1]), nil, body)
+			floorPart(x, a, "equipment", v[1], "equipment", sdkEquipment)
+		}},
+		{method: http.MethodPost, path: "{id}/staff/{staff}/assign", do: func(x *exchange, v []string) {
+			in, ok := x.body()
+			if !ok {
+				return
+			}
+			body := map[string]any{"zone": in["zone_id"]}
+			if in["role"] != nil {
+				body["role"] = in["role"]
+			}
+			a := x.call(http.MethodPut, r.native+"/"+url.PathEscape(v[0])+"/staff/"+url.PathEscape(v[1]), nil, body)
+			floorPart(x, a, "staff", v[1], "staff_member", sdkStaff)
+		}},
 	}
 	return r
+}
+
+// floorPart answers the entry id of a native warehouse answer's list, in the SDK's shape
+// under key.
+func floorPart(x *exchange, a answer, list, id, key string, shape func(map[string]any) map[string]any) {
+	if !a.ok() {
+		x.relay(a)
+		return
+	}
+	entries, _ := a.object()[list].([]any)
+	for _, e := range entries {
+		if m, ok := e.(map[string]any); ok && m["id"] == id {
+			x.reply(a, map[string]any{key: shape(m)})
+			return
+		}
+	}
+	x.relay(a)
+}
+
+// sdkEquipment is a piece of the equipment register as the SDK spells it.
+func sdkEquipment(m map[string]any) map[string]any {
+	out := maps.Clone(m)
+	out["status"] = strings.ToLower(str(m["status"]))
+	return out
+}
+
+// sdkStaff is a person of the roster as the SDK spells it.
+func sdkStaff(m map[string]any) map[string]any {
+	out := maps.Clone(m)
+	out["zone_id"] = m["zone"]
+	return out
 }
 
 func picks() *resource {

@@ -51,6 +51,48 @@ func TestWarehousesAreTheInventoryLocations(t *testing.T) {
 	sh.verify()
 }
 
+// TestWarehouseFloor: the equipment register takes status reports (registering what is
+// new), the roster puts people in zones (bins), a staffed zone cannot leave the bins, and a
+// closed warehouse takes no staff but still services its machines.
+func TestWarehouseFloor(t *testing.T) {
+	sh := newShop(t)
+	sh.warehouse("reno")
+	w := sh.ok(http.MethodPut, "/v1/warehouses/reno/equipment/fl-1", `{"status":"AVAILABLE","type":"forklift"}`)
+	if eq := w["equipment"].([]any); len(eq) != 1 || eq[0].(map[string]any)["type"] != "forklift" {
+		t.Fatalf("registered %v", w["equipment"])
+	}
+	w = sh.ok(http.MethodPut, "/v1/warehouses/reno/equipment/fl-1", `{"status":"MAINTENANCE","notes":"hydraulics"}`)
+	if e := w["equipment"].([]any)[0].(map[string]any); e["status"] != "MAINTENANCE" || e["type"] != "forklift" || e["notes"] != "hydraulics" {
+		t.Fatalf("status report %v", e)
+	}
+	sh.refused(http.MethodPut, "/v1/warehouses/reno/equipment/fl-1", `{"status":"maintenance"}`, 400, "VALIDATION_ERROR")
+	sh.refused(http.MethodPut, "/v1/warehouses/reno/equipment/fl-1", `{"status":"IN_USE","colour":"red"}`, 400, "VALIDATION_ERROR")
+	sh.ok(http.MethodPut, "/v1/warehouses/reno/staff/emp-1", `{"zone":"A-1","role":"picker"}`)
+	w = sh.ok(http.MethodPut, "/v1/warehouses/reno/staff/emp-1", `{"zone":"A-2"}`)
+	if st := w["staff"].([]any)[0].(map[string]any); st["zone"] != "A-2" || st["role"] != "picker" {
+		t.Fatalf("moved %v", st)
+	}
+	if f := sh.refused(http.MethodPut, "/v1/warehouses/reno/staff/emp-2", `{"zone":"Z-9"}`, 400, "VALIDATION_ERROR"); len(f) != 1 || f[0] != "zone" {
+		t.Fatalf("a zone the warehouse lacks: %v", f)
+	}
+	if f := sh.refused(http.MethodPut, "/v1/warehouses/reno", `{"bins":["A-1"]}`, 400, "VALIDATION_ERROR"); len(f) != 1 || f[0] != "bins" {
+		t.Fatalf("removing a staffed zone: %v", f)
+	}
+	if got := sh.ok(http.MethodGet, "/v1/warehouses/reno", ""); len(got["staff"].([]any)) != 1 || len(got["equipment"].([]any)) != 1 {
+		t.Fatalf("read model %v", got)
+	}
+	sh.ok(http.MethodDelete, "/v1/warehouses/reno/staff/emp-1", "")
+	sh.refused(http.MethodDelete, "/v1/warehouses/reno/staff/emp-1", "", 404, "NOT_FOUND")
+	sh.ok(http.MethodPost, "/v1/warehouses/reno/deactivate", "")
+	sh.refused(http.MethodPut, "/v1/warehouses/reno/staff/emp-1", `{"zone":"A-1"}`, 409, "INVALID_TRANSITION")
+	sh.ok(http.MethodPut, "/v1/warehouses/reno/equipment/fl-1", `{"status":"OUT_OF_SERVICE"}`)
+	if h := history(sh, "/v1/warehouses/reno/history"); h[len(h)-1]["type"] != "warehouse.equipment_set" {
+		t.Fatalf("history ends %v", h[len(h)-1])
+	}
+	sh.srv.stop()
+	checkRebuildEquals(t, sh.dir)
+}
+
 // TestPickListGathersConfirmedOrders: a pick list of two confirmed orders holds their
 // lines; starting it moves the orders to PROCESSING (flow pick-list-orders); completing
 // records what was picked.
