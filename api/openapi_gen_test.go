@@ -196,6 +196,7 @@ var requestTypes = map[string]any{
 	"PUT /v1/warranties/{id}/claims/{claim_id}":           updateClaimRequest{},
 	"PUT /v1/warranties/{id}":                             updateWarrantyRequest{},
 	"POST /v1/pick_lists/{id}/picks":                      completePickListRequest{},
+	"POST /v1/pick_lists/{id}/checks":                     checkPickListRequest{},
 	"POST /v1/warranties/{id}/{action}":                   reasonRequest{},
 	"POST /v1/warranties/approve/{id}":                    statusRequest{},
 	"POST /v1/warranties/reject/{id}":                     statusRequest{},

@@ -200,6 +200,7 @@ func (s *Server) register(r *mux.Router) {
 	s.handle(r, http.MethodGet, "/v1/pick_lists/{id}/history", "warehouses:read", s.pickListHistory)
 	s.handle(r, http.MethodPost, "/v1/pick_lists/{id}/complete", "warehouses:write", s.completePickList)
 	s.handle(r, http.MethodPost, "/v1/pick_lists/{id}/picks", "warehouses:write", s.recordPicks)
+	s.handle(r, http.MethodPost, "/v1/pick_lists/{id}/checks", "warehouses:write", s.checkPickList)
 	s.handle(r, http.MethodPost, "/v1/pick_lists/{id}/{action:start|cancel}", "warehouses:write", s.pickListAction)
 
 	s.handle(r, http.MethodGet, "/v1/shipments", "warehouses:read", s.listShipments)

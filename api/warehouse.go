@@ -163,21 +163,22 @@ func (s *Server) warehouseHistory(w http.ResponseWriter, r *http.Request) {
 // ---- Pick lists ----
 
 type pickListJSON struct {
-	ID          string            `json:"id"`
-	WarehouseID string            `json:"warehouse_id"`
-	OrderIDs    []string          `json:"order_ids"`
-	Lines       []domain.PickLine `json:"lines"`
-	Priority    string            `json:"priority"`
-	Picker      string            `json:"picker,omitempty"`
-	Status      string            `json:"status"`
-	CreatedAt   string            `json:"created_at"`
-	UpdatedAt   string            `json:"updated_at"`
-	Version     int64             `json:"version"`
+	ID          string             `json:"id"`
+	WarehouseID string             `json:"warehouse_id"`
+	OrderIDs    []string           `json:"order_ids"`
+	Lines       []domain.PickLine  `json:"lines"`
+	Priority    string             `json:"priority"`
+	Picker      string             `json:"picker,omitempty"`
+	Status      string             `json:"status"`
+	Checks      []domain.PickCheck `json:"checks"`
+	CreatedAt   string             `json:"created_at"`
+	UpdatedAt   string             `json:"updated_at"`
+	Version     int64              `json:"version"`
 }
 
 func pickListOf(p *domain.PickList) pickListJSON {
 	return pickListJSON{ID: p.ID, WarehouseID: p.WarehouseID, OrderIDs: nonNil(p.OrderIDs), Lines: nonNil(p.Lines),
-		Priority: cmp.Or(p.Priority, "NORMAL"), Picker: p.Picker, Status: string(p.Status), CreatedAt: rfc3339(p.CreatedAt), UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
+		Priority: cmp.Or(p.Priority, "NORMAL"), Picker: p.Picker, Status: string(p.Status), Checks: nonNil(p.Checks), CreatedAt: rfc3339(p.CreatedAt), UpdatedAt: rfc3339(p.UpdatedAt), Version: p.Version}
 }
 
 // createPickListRequest is the body of POST /v1/pick_lists.
@@ -239,6 +240,26 @@ func (s *Server) recordPicks(w http.ResponseWriter, r *http.Request) {
 	command(s, w, r, pickListOf, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[domain.PickList], error) {
 			return s.cmd.Warehouse().RecordPicks(r.Context(), mux.Vars(r)["id"], in.Lines, opts...)
+		})
+}
+
+// checkPickListRequest is the body of POST /v1/pick_lists/{id}/checks.
+type checkPickListRequest struct {
+	Checker    string                 `json:"checker,omitempty"`
+	Lines      []domain.PickCheckLine `json:"lines,omitempty"`
+	Resolution string                 `json:"resolution,omitempty" enum:"APPROVE,REPROCESS,RETURN"`
+	Notes      string                 `json:"notes,omitempty"`
+}
+
+// checkPickList is POST /v1/pick_lists/{id}/checks {checker, lines[{order_id, line_id,
+// passed, issues?, notes?}], resolution?, notes?}: a verification of what was picked, while
+// IN_PROGRESS or once COMPLETED; its status (PASSED, FAILED, PARTIAL) follows from the lines.
+func (s *Server) checkPickList(w http.ResponseWriter, r *http.Request) {
+	var in checkPickListRequest
+	command(s, w, r, pickListOf, func(o *object) { o.fill(&in) },
+		func(opts []commands.Option) (commands.Result[domain.PickList], error) {
+			return s.cmd.Warehouse().CheckPickList(r.Context(), mux.Vars(r)["id"],
+				domain.CheckPick{Checker: in.Checker, Lines: in.Lines, Resolution: in.Resolution, Notes: in.Notes}, opts...)
 		})
 }
 

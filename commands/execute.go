@@ -78,7 +78,7 @@ var snapshotVersions = map[string]int{"customer": 2, "apikey": 1, "inventory": 1
 	"price_list": 1, "wholesale_account": 1, "wholesale_order": 1,
 	"bill_of_materials": 1, "work_order": 3,
 	"supplier": 2, "purchase_order": 1, "asn": 1,
-	"warehouse": 2, "pick_list": 3, "shipment": 1, "transfer": 1, "cycle_count": 2,
+	"warehouse": 2, "pick_list": 4, "shipment": 1, "transfer": 1, "cycle_count": 2,
 	"webhook_endpoint": 1, "webhook_delivery": 1,
 	"lead": 1, "contact": 2, "opportunity": 1, "case": 1}
 

@@ -67,6 +67,12 @@ func (m Warehouse) RecordPicks(ctx context.Context, id string, lines []domain.Pi
 	return onExisting(ctx, m.h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.RecordPicks(lines) })
 }
 
+// CheckPickList records a second person's verification of what was picked.
+func (m Warehouse) CheckPickList(ctx context.Context, id string, cmd domain.CheckPick, opts ...Option) (Result[domain.PickList], error) {
+	now := m.h.now()
+	return onExisting(ctx, m.h, "pick_list", id, opts, func(p *domain.PickList) ([]domain.Event, error) { return p.Check(cmd, now) })
+}
+
 // PickList loads a pick list from the event store.
 func (m Warehouse) PickList(ctx context.Context, id string) (*domain.PickList, error) {
 	return loadExisting[domain.PickList](ctx, m.h, "pick_list", id, 0)

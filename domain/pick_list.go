@@ -51,6 +51,7 @@ type PickList struct {
 	Priority    string         `json:"priority,omitempty"` // "" is NORMAL
 	Picker      string         `json:"picker,omitempty"`   // who picks it
 	Status      PickListStatus `json:"status"`
+	Checks      []PickCheck    `json:"checks,omitempty"` // verifications of what was picked, oldest first
 	CreatedAt   time.Time      `json:"created_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`
 	Version     int64          `json:"version"`
@@ -269,6 +270,8 @@ func (p *PickList) Apply(env Envelope) {
 		p.setPicked(e.Lines, true)
 	case PickListCancelled:
 		p.Status = PickListStatusCancelled
+	case PickListChecked:
+		p.Checks = append(slices.Clip(p.Checks), e.Check)
 	}
 	p.Version = env.Version
 	p.UpdatedAt = env.Time
@@ -293,6 +296,7 @@ func (p *PickList) Clone() *PickList {
 	cp := *p
 	cp.OrderIDs = slices.Clone(p.OrderIDs)
 	cp.Lines = slices.Clone(p.Lines)
+	cp.Checks = slices.Clone(p.Checks)
 	return &cp
 }
 
@@ -346,4 +350,5 @@ func pickListEvents(r *Registry) {
 	Register[PickListCompleted](r, "pick_list", 1, nil)
 	Register[PickListCancelled](r, "pick_list", 1, nil)
 	Register[PickListPicked](r, "pick_list", 1, nil)
+	Register[PickListChecked](r, "pick_list", 1, nil)
 }

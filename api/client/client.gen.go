@@ -59,6 +59,27 @@ func (e AssignResourceRequestType) Valid() bool {
 	}
 }
 
+// Defines values for CheckPickListRequestResolution.
+const (
+	APPROVE   CheckPickListRequestResolution = "APPROVE"
+	REPROCESS CheckPickListRequestResolution = "REPROCESS"
+	RETURN    CheckPickListRequestResolution = "RETURN"
+)
+
+// Valid indicates whether the value is a known member of the CheckPickListRequestResolution enum.
+func (e CheckPickListRequestResolution) Valid() bool {
+	switch e {
+	case APPROVE:
+		return true
+	case REPROCESS:
+		return true
+	case RETURN:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateCaseRequestPriority.
 const (
 	CreateCaseRequestPriorityHIGH   CreateCaseRequestPriority = "HIGH"
@@ -868,6 +889,23 @@ type CaseNoteList struct {
 	NextCursor *string    `json:"next_cursor,omitempty"`
 	Object     string     `json:"object"`
 }
+
+// CheckPickListRequest defines model for CheckPickListRequest.
+type CheckPickListRequest struct {
+	Checker *string `json:"checker,omitempty"`
+	Lines   *[]*struct {
+		Issues  *[]*string `json:"issues,omitempty"`
+		LineId  *string    `json:"line_id,omitempty"`
+		Notes   *string    `json:"notes,omitempty"`
+		OrderId *string    `json:"order_id,omitempty"`
+		Passed  *bool      `json:"passed,omitempty"`
+	} `json:"lines,omitempty"`
+	Notes      *string                         `json:"notes,omitempty"`
+	Resolution *CheckPickListRequestResolution `json:"resolution,omitempty"`
+}
+
+// CheckPickListRequestResolution defines model for CheckPickListRequest.Resolution.
+type CheckPickListRequestResolution string
 
 // CompleteOperationRequest defines model for CompleteOperationRequest.
 type CompleteOperationRequest struct {
@@ -1784,6 +1822,25 @@ type PayOrderRequest struct {
 	Reference *string `json:"reference,omitempty"`
 }
 
+// PickCheck defines model for PickCheck.
+type PickCheck struct {
+	CheckedAt  time.Time       `json:"checked_at"`
+	Checker    string          `json:"checker"`
+	Lines      []PickCheckLine `json:"lines"`
+	Notes      *string         `json:"notes,omitempty"`
+	Resolution *string         `json:"resolution,omitempty"`
+	Status     string          `json:"status"`
+}
+
+// PickCheckLine defines model for PickCheckLine.
+type PickCheckLine struct {
+	Issues  *[]string `json:"issues,omitempty"`
+	LineId  string    `json:"line_id"`
+	Notes   *string   `json:"notes,omitempty"`
+	OrderId string    `json:"order_id"`
+	Passed  bool      `json:"passed"`
+}
+
 // PickLine defines model for PickLine.
 type PickLine struct {
 	LineId   string `json:"line_id"`
@@ -1796,16 +1853,17 @@ type PickLine struct {
 
 // PickList defines model for PickList.
 type PickList struct {
-	CreatedAt   string     `json:"created_at"`
-	Id          string     `json:"id"`
-	Lines       []PickLine `json:"lines"`
-	OrderIds    []string   `json:"order_ids"`
-	Picker      *string    `json:"picker,omitempty"`
-	Priority    string     `json:"priority"`
-	Status      string     `json:"status"`
-	UpdatedAt   string     `json:"updated_at"`
-	Version     int64      `json:"version"`
-	WarehouseId string     `json:"warehouse_id"`
+	Checks      []PickCheck `json:"checks"`
+	CreatedAt   string      `json:"created_at"`
+	Id          string      `json:"id"`
+	Lines       []PickLine  `json:"lines"`
+	OrderIds    []string    `json:"order_ids"`
+	Picker      *string     `json:"picker,omitempty"`
+	Priority    string      `json:"priority"`
+	Status      string      `json:"status"`
+	UpdatedAt   string      `json:"updated_at"`
+	Version     int64       `json:"version"`
+	WarehouseId string      `json:"warehouse_id"`
 }
 
 // PickListList defines model for PickListList.
@@ -3345,6 +3403,11 @@ type PickListActionCancelParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CheckPickListParams defines parameters for CheckPickList.
+type CheckPickListParams struct {
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // CompletePickListParams defines parameters for CompletePickList.
 type CompletePickListParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -4303,6 +4366,9 @@ type UpdatePickListJSONRequestBody = UpdatePickListRequest
 
 // PickListActionCancelJSONRequestBody defines body for PickListActionCancel for application/json ContentType.
 type PickListActionCancelJSONRequestBody = ReasonRequest
+
+// CheckPickListJSONRequestBody defines body for CheckPickList for application/json ContentType.
+type CheckPickListJSONRequestBody = CheckPickListRequest
 
 // CompletePickListJSONRequestBody defines body for CompletePickList for application/json ContentType.
 type CompletePickListJSONRequestBody = CompletePickListRequest
@@ -6202,6 +6268,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/pick_lists/{id}/cancel (the `PickListActionCancel` operationId).
 	PickListActionCancel(ctx context.Context, id string, params *PickListActionCancelParams, body PickListActionCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckPickListWithBody Record a verification of what was picked
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+	CheckPickListWithBody(ctx context.Context, id string, params *CheckPickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckPickList Record a verification of what was picked
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+	CheckPickList(ctx context.Context, id string, params *CheckPickListParams, body CheckPickListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompletePickListWithBody Complete a pick list with picked quantities
 	//
@@ -11627,6 +11707,40 @@ func (c *Client) PickListActionCancelWithBody(ctx context.Context, id string, pa
 // Corresponds with POST /v1/pick_lists/{id}/cancel (the `PickListActionCancel` operationId).
 func (c *Client) PickListActionCancel(ctx context.Context, id string, params *PickListActionCancelParams, body PickListActionCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPickListActionCancelRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckPickListWithBody Record a verification of what was picked
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+func (c *Client) CheckPickListWithBody(ctx context.Context, id string, params *CheckPickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckPickListRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckPickList Record a verification of what was picked
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+func (c *Client) CheckPickList(ctx context.Context, id string, params *CheckPickListParams, body CheckPickListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckPickListRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -23460,6 +23574,68 @@ func NewPickListActionCancelRequestWithBody(server string, id string, params *Pi
 	return req, nil
 }
 
+// NewCheckPickListRequest calls the generic CheckPickList builder with application/json body
+func NewCheckPickListRequest(server string, id string, params *CheckPickListParams, body CheckPickListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckPickListRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewCheckPickListRequestWithBody constructs an http.Request for the CheckPickList method, with any body, and a specified content type
+func NewCheckPickListRequestWithBody(server string, id string, params *CheckPickListParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/pick_lists/%s/checks", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewCompletePickListRequest calls the generic CompletePickList builder with application/json body
 func NewCompletePickListRequest(server string, id string, params *CompletePickListParams, body CompletePickListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -34271,6 +34447,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/pick_lists/{id}/cancel (the `PickListActionCancel` operationId).
 	PickListActionCancelWithResponse(ctx context.Context, id string, params *PickListActionCancelParams, body PickListActionCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*PickListActionCancelResponse, error)
+
+	// CheckPickListWithBodyWithResponse Record a verification of what was picked
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+	CheckPickListWithBodyWithResponse(ctx context.Context, id string, params *CheckPickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckPickListResponse, error)
+
+	// CheckPickListWithResponse Record a verification of what was picked
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+	CheckPickListWithResponse(ctx context.Context, id string, params *CheckPickListParams, body CheckPickListJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckPickListResponse, error)
 
 	// CompletePickListWithBodyWithResponse Complete a pick list with picked quantities
 	//
@@ -45644,6 +45834,75 @@ func (r PickListActionCancelResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PickListActionCancelResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CheckPickListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PickList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckPickListResponse) GetJSON200() *PickList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CheckPickListResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CheckPickListResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CheckPickListResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CheckPickListResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckPickListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckPickListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckPickListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckPickListResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -59126,6 +59385,32 @@ func (c *ClientWithResponses) PickListActionCancelWithResponse(ctx context.Conte
 	return ParsePickListActionCancelResponse(rsp)
 }
 
+// CheckPickListWithBodyWithResponse Record a verification of what was picked
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+func (c *ClientWithResponses) CheckPickListWithBodyWithResponse(ctx context.Context, id string, params *CheckPickListParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckPickListResponse, error) {
+	rsp, err := c.CheckPickListWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckPickListResponse(rsp)
+}
+
+// CheckPickListWithResponse Record a verification of what was picked
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/pick_lists/{id}/checks (the `CheckPickList` operationId).
+func (c *ClientWithResponses) CheckPickListWithResponse(ctx context.Context, id string, params *CheckPickListParams, body CheckPickListJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckPickListResponse, error) {
+	rsp, err := c.CheckPickList(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckPickListResponse(rsp)
+}
+
 // CompletePickListWithBodyWithResponse Complete a pick list with picked quantities
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -70020,6 +70305,60 @@ func ParsePickListActionCancelResponse(rsp *http.Response) (*PickListActionCance
 	}
 
 	response := &PickListActionCancelResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PickList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCheckPickListResponse parses an HTTP response from a CheckPickListWithResponse call
+func ParseCheckPickListResponse(rsp *http.Response) (*CheckPickListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckPickListResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

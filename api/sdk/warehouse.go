@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -164,7 +165,7 @@ func picks() *resource {
 		ops: []op{
 			{method: http.MethodPost, path: "{id}/items/{item}/pick", do: recordItemPick},
 			{method: http.MethodPost, path: "{id}/optimize-route", why: "StateSet One plans no pick routes"},
-			{method: http.MethodPost, path: "{id}/quality-check", why: "StateSet One keeps no pick quality checks"},
+			{method: http.MethodPost, path: "{id}/quality-check", do: pickQualityCheck},
 			{method: http.MethodGet, path: "{id}/metrics", do: pickMetrics},
 		},
 	}
@@ -324,4 +325,46 @@ func recordItemPick(x *exchange, v []string) {
 		lines[i] = map[string]any{"order_id": m.orderID, "line_id": m.lineID, "picked": n}
 	}
 	x.h.resources["picks"].one(x, x.call(http.MethodPost, "/v1/pick_lists/"+url.PathEscape(v[0])+"/picks", nil, map[string]any{"lines": lines}))
+}
+
+// pickQualityCheck is the SDK's quality check ({checker_id, items[{item_id, passed, issues?,
+// notes?}], status, resolution?{action}}) as a check of the pick list: an item is a SKU
+// (every line of it gets the verdict) or a line id. The status is not taken: it follows
+// from the lines, so a check the SDK calls PASSED with a failed item reads PARTIAL.
+func pickQualityCheck(x *exchange, v []string) {
+	in, ok := x.body()
+	if !ok {
+		return
+	}
+	a, ok := x.read("/v1/pick_lists/" + url.PathEscape(v[0]))
+	if !ok {
+		return
+	}
+	all, _ := a.object()["lines"].([]any)
+	items, _ := in["items"].([]any)
+	var lines []any
+	for i, e := range items {
+		it, _ := e.(map[string]any)
+		n := len(lines)
+		for _, l := range all {
+			if ln, _ := l.(map[string]any); ln != nil && it != nil && (ln["sku"] == it["item_id"] || ln["line_id"] == it["item_id"]) {
+				c := map[string]any{"order_id": ln["order_id"], "line_id": ln["line_id"], "passed": it["passed"] == true}
+				for _, k := range []string{"issues", "notes"} {
+					if it[k] != nil {
+						c[k] = it[k]
+					}
+				}
+				lines = append(lines, c)
+			}
+		}
+		if len(lines) == n {
+			fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_FAILED", "request validation failed", "items["+strconv.Itoa(i)+"].item_id", "is not a SKU or line of this pick list")
+			return
+		}
+	}
+	check := map[string]any{"checker": in["checker_id"], "lines": lines}
+	if res, ok := in["resolution"].(map[string]any); ok {
+		check["resolution"] = strings.ToUpper(str(res["action"]))
+	}
+	x.h.resources["picks"].one(x, x.call(http.MethodPost, "/v1/pick_lists/"+url.PathEscape(v[0])+"/checks", nil, check))
 }

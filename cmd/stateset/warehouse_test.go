@@ -127,6 +127,39 @@ func TestPickListGathersConfirmedOrders(t *testing.T) {
 	sh.verify()
 }
 
+// TestPickListChecks: a second person's verification of what was picked is kept on the
+// pick list, while picking and after; its status follows from the lines; it survives a
+// rebuild of the views.
+func TestPickListChecks(t *testing.T) {
+	sh := newShop(t)
+	sh.item("MUG", 10)
+	sh.item("TEE", 10)
+	sh.confirmed("o1", "ALLOCATED", line("MUG", 2), line("TEE", 1))
+	sh.ok(http.MethodPost, "/v1/pick_lists", `{"id":"pk1","warehouse_id":"main","order_ids":["o1"]}`)
+	both := `{"checker":"pack-3","lines":[{"order_id":"o1","line_id":"1","passed":true},{"order_id":"o1","line_id":"2","passed":false,"issues":["wrong colour"]}],"resolution":"REPROCESS"}`
+	sh.refused(http.MethodPost, "/v1/pick_lists/pk1/checks", both, 409, "INVALID_TRANSITION")
+	sh.ok(http.MethodPost, "/v1/pick_lists/pk1/start", "")
+	if f := sh.refused(http.MethodPost, "/v1/pick_lists/pk1/checks", `{"checker":"pack-3","lines":[{"order_id":"o9","line_id":"1"}],"resolution":"SCRAP"}`, 400, "VALIDATION_ERROR"); len(f) != 2 {
+		t.Fatalf("unknown line and resolution: %v", f)
+	}
+	p := sh.ok(http.MethodPost, "/v1/pick_lists/pk1/checks", both)
+	if c := p["checks"].([]any); len(c) != 1 || c[0].(map[string]any)["status"] != "PARTIAL" || c[0].(map[string]any)["checked_at"] == nil || p["status"] != "IN_PROGRESS" {
+		t.Fatalf("checked %v", p)
+	}
+	sh.ok(http.MethodPost, "/v1/pick_lists/pk1/complete", "")
+	sh.ok(http.MethodPost, "/v1/pick_lists/pk1/checks", `{"checker":"pack-3","lines":[{"order_id":"o1","line_id":"2","passed":true}]}`)
+	got := sh.ok(http.MethodGet, "/v1/pick_lists/pk1", "")
+	if c := got["checks"].([]any); len(c) != 2 || c[1].(map[string]any)["status"] != "PASSED" {
+		t.Fatalf("read model %v", got["checks"])
+	}
+	if h := history(sh, "/v1/pick_lists/pk1/history"); h[len(h)-1]["type"] != "pick_list.checked" {
+		t.Fatalf("history ends %v", h[len(h)-1])
+	}
+	sh.verify()
+	sh.srv.stop()
+	checkRebuildEquals(t, sh.dir)
+}
+
 // TestShipmentShipsTheOrder: shipping a shipment ships its order's lines (order SHIPPED,
 // reservations consumed); delivering it delivers the order. A shipment of a line with no
 // stock reserved is refused with 409 INSUFFICIENT_STOCK and stays CREATED.
