@@ -337,8 +337,9 @@ func (s *Server) updateWorkOrderOperation(w http.ResponseWriter, r *http.Request
 
 // completeOperationRequest is the body of POST /v1/work_orders/{id}/operations/{operation}/complete.
 type completeOperationRequest struct {
-	ActualMinutes int64  `json:"actual_minutes,omitempty"`
-	CompletedBy   string `json:"completed_by,omitempty"`
+	ActualMinutes int64                    `json:"actual_minutes,omitempty"`
+	CompletedBy   string                   `json:"completed_by,omitempty"`
+	Checks        []inspectionCheckRequest `json:"checks,omitempty"` // inspected as it ends: recorded with it, or neither is
 }
 
 // completeWorkOrderOperation records an operation of an IN_PROGRESS work order done; its
@@ -347,7 +348,8 @@ func (s *Server) completeWorkOrderOperation(w http.ResponseWriter, r *http.Reque
 	var in completeOperationRequest
 	command(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
 		return s.cmd.Manufacturing().CompleteWorkOrderOperation(r.Context(), mux.Vars(r)["id"], domain.CompleteWorkOrderOperation{
-			OperationID: mux.Vars(r)["operation"], ActualMinutes: in.ActualMinutes, CompletedBy: in.CompletedBy, Notes: info(r.Context()).note}, opts...)
+			OperationID: mux.Vars(r)["operation"], ActualMinutes: in.ActualMinutes, CompletedBy: in.CompletedBy, Notes: info(r.Context()).note,
+			Checks: inspectionChecks(in.Checks)}, opts...)
 	})
 }
 
@@ -394,11 +396,18 @@ type inspectionCheckRequest struct {
 func (s *Server) inspectWorkOrder(w http.ResponseWriter, r *http.Request) {
 	var in inspectionRequest
 	addTo(s, w, r, workOrderOf, func(o *object) { o.fill(&in) }, func(opts []commands.Option) (commands.Result[domain.WorkOrder], error) {
-		checks := make([]domain.InspectionCheck, len(in.Checks))
-		for i, c := range in.Checks {
-			checks[i] = domain.InspectionCheck{LineID: c.LineID, Parameter: c.Parameter, Specification: c.Specification, Measurement: c.Measurement,
-				Result: c.Result, Inspector: c.Inspector, Notes: c.Notes}
-		}
-		return s.cmd.Manufacturing().InspectWorkOrder(r.Context(), mux.Vars(r)["id"], checks, opts...)
+		return s.cmd.Manufacturing().InspectWorkOrder(r.Context(), mux.Vars(r)["id"], inspectionChecks(in.Checks), opts...)
 	})
+}
+
+func inspectionChecks(in []inspectionCheckRequest) []domain.InspectionCheck {
+	if len(in) == 0 {
+		return nil
+	}
+	checks := make([]domain.InspectionCheck, len(in))
+	for i, c := range in {
+		checks[i] = domain.InspectionCheck{LineID: c.LineID, Parameter: c.Parameter, Specification: c.Specification, Measurement: c.Measurement,
+			Result: c.Result, Inspector: c.Inspector, Notes: c.Notes}
+	}
+	return checks
 }

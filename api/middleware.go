@@ -69,6 +69,26 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// recovering answers a panic outside outer (in the SDK dialect's mapping, which calls the
+// native API through it) as a logged 500 in the contract's format, not a dropped connection.
+func (s *Server) recovering(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(p), "path", r.URL.Path, "request_id", r.Header.Get("X-Request-Id"))
+				if sw.status == 0 {
+					s.fail(sw, r, fmt.Errorf("panic: %v", p))
+				}
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
 // outer gives every request an id, recovers panics, logs and measures it.
 func (s *Server) outer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -32,12 +32,18 @@ type sdkCall struct {
 // sdkDo sends a request exactly as the SDK does.
 func (h *harness) sdkDo(verb, path, body string) (int, http.Header, []byte) {
 	h.t.Helper()
+	return h.sdkDoAs(verb, path, body, uuid.NewString())
+}
+
+// sdkDoAs is sdkDo with the X-Request-ID the SDK makes for each request.
+func (h *harness) sdkDoAs(verb, path, body, requestID string) (int, http.Header, []byte) {
+	h.t.Helper()
 	req, _ := http.NewRequest(verb, h.http.URL+"/v1/"+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+h.admin)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "stateset-node/1.0.0")
-	req.Header.Set("X-Request-ID", uuid.NewString())
+	req.Header.Set("X-Request-ID", requestID)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
@@ -49,18 +55,27 @@ func (h *harness) sdkDo(verb, path, body string) (int, http.Header, []byte) {
 
 var saved = regexp.MustCompile(`\{(\w+)\}`)
 
+// fillSaved puts the saved values in s's {name}s; ok is false when one is missing.
+func fillSaved(s string, vals map[string]string) (string, bool) {
+	ok := true
+	out := saved.ReplaceAllStringFunc(s, func(m string) string {
+		v, found := vals[m[1:len(m)-1]]
+		ok = ok && found
+		return v
+	})
+	return out, ok
+}
+
 // runSDK runs rows in order, each row's reads checked, its saves kept for the next.
 func runSDK(t *testing.T, h *harness, rows []sdkCall) {
 	t.Helper()
 	vals := map[string]string{}
 	fill := func(s string) string {
-		return saved.ReplaceAllStringFunc(s, func(m string) string {
-			v, ok := vals[m[1:len(m)-1]]
-			if !ok {
-				t.Fatalf("nothing saved as %s", m)
-			}
-			return v
-		})
+		out, ok := fillSaved(s, vals)
+		if !ok {
+			t.Fatalf("%s: a value it names was not saved", s)
+		}
+		return out
 	}
 	for _, c := range rows {
 		path, body := fill(c.path), fill(c.body)
@@ -144,6 +159,30 @@ func TestSDKDialectChoice(t *testing.T) {
 			_, sdk := r.json(t)["customers"]
 			if sdk != c.sdk || (r.header.Get("Stateset-Dialect") == "sdk") != c.sdk {
 				t.Errorf("answered in the SDK dialect: %v, want %v: %s", sdk, c.sdk, r.body)
+			}
+		})
+	}
+}
+
+// TestSDKRequestsKeepTheirIDs: the native writes an SDK request makes carry its
+// X-Request-ID and X-Correlation-Id into the events' metadata, as a native request's do.
+func TestSDKRequestsKeepTheirIDs(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct{ name, reqID, correlation, want string }{
+		{"a correlation given", "req-sdk-1", "order-import-7", "order-import-7"},
+		{"none: the request's id", "req-sdk-2", "", "req-sdk-2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			reqID := c.reqID
+			r := h.do("POST", "/v1/customers", `{"name":"Ada Lovelace","email":"ada+`+reqID+`@example.com"}`,
+				"User-Agent", "stateset-node/1.0.0", "X-Request-ID", reqID, "X-Correlation-Id", c.correlation)
+			if r.status != http.StatusCreated {
+				t.Fatalf("%d: %s", r.status, r.body)
+			}
+			id := r.json(t)["customer"].(map[string]any)["id"].(string)
+			ev := h.do("GET", "/v1/customers/"+id+"/history", "").json(t)["data"].([]any)[0].(map[string]any)
+			if ev["request_id"] != reqID || ev["correlation_id"] != c.want {
+				t.Errorf("request_id %v, correlation_id %v; want %s, %s", ev["request_id"], ev["correlation_id"], reqID, c.want)
 			}
 		})
 	}

@@ -8,12 +8,13 @@ import (
 
 const sdkAddress = `{"type":"SHIPPING","street1":"1 Main St","city":"Springfield","state":"IL","postal_code":"62701","country":"US","is_residential":true}`
 
-func TestSDKCustomers(t *testing.T) {
-	h := newFullHarness(t)
+func TestSDKCustomers(t *testing.T) { sdkCustomers(t, newFullHarness(t), runSDK) }
+
+func sdkCustomers(t *testing.T, h *harness, run sdkRun) {
 	customer := `{"name":"Ada Lovelace","type":"INDIVIDUAL","status":"ACTIVE","email":"ada@example.com","phone":"+1 555 0100",` +
 		`"addresses":[` + sdkAddress + `],"contacts":[{"type":"EMAIL","value":"ada@example.com","is_primary":true}],` +
 		`"billing_info":{"credit_limit":500,"currency":"USD"},"tags":["vip"],"created_at":"2026-12-03T12:58:56.627Z","updated_at":"2026-12-03T12:58:56.627Z"}`
-	runSDK(t, h, []sdkCall{
+	run(t, h, []sdkCall{
 		{method: "create", verb: "POST", path: "customers", body: customer, status: http.StatusCreated,
 			reads: []string{"customer.id", "customer.name=Ada Lovelace", "customer.email=ada@example.com", "customer.addresses[0].city=Springfield",
 				"customer.billing_info.credit_limit=500", "customer.tags[0]=vip", "customer.status=ACTIVE"},
@@ -25,6 +26,9 @@ func TestSDKCustomers(t *testing.T) {
 			reads: []string{"customers[0].id={id}", "pagination.total=1"}},
 		{method: "search", verb: "GET", path: "customers/search?query=king", status: 200, reads: []string{"customers[0].id={id}", "total=1"}},
 		{method: "search (no match)", verb: "GET", path: "customers/search?query=nobody", status: 200, reads: []string{"total=0"}},
+		{method: "search (past the hits)", verb: "GET", path: "customers/search?query=king&offset=5", status: 200, reads: []string{"total=1", "customers"}},
+		{method: "search (a negative offset)", verb: "GET", path: "customers/search?query=king&offset=-1", status: 400, reads: []string{"detail", "error.details[0].field=offset"}},
+		{method: "search (a limit of none)", verb: "GET", path: "customers/search?query=king&limit=0", status: 400, reads: []string{"error.details[0].field=limit"}},
 		{method: "count", verb: "GET", path: "customers/count", status: 200, reads: []string{"count=1"}},
 		{method: "addAddress", verb: "POST", path: "customers/{id}/addresses", body: sdkAddress, status: 201, reads: []string{"customer.addresses[1].city=Springfield"}},
 		{method: "addContact", verb: "POST", path: "customers/{id}/contacts", body: `{"type":"PHONE","value":"+1 555 0102"}`, status: 200, reads: []string{"customer.id={id}"}},
@@ -41,7 +45,10 @@ func TestSDKCustomers(t *testing.T) {
 // An order's whole life through the SDK: stock, the order and its actions, then a return
 // of what was delivered, inspected, restocked and refunded, and a warranty on it.
 func TestSDKOrderReturnWarranty(t *testing.T) {
-	h := newFlowingHarness(t)
+	sdkOrderReturnWarranty(t, newFlowingHarness(t), runSDK)
+}
+
+func sdkOrderReturnWarranty(t *testing.T, h *harness, run sdkRun) {
 	if r := h.do("POST", "/v1/warehouses", `{"id":"main","code":"MAIN","name":"Main"}`); r.status != http.StatusCreated {
 		t.Fatalf("warehouse: %d %s", r.status, r.body)
 	}
@@ -53,7 +60,7 @@ func TestSDKOrderReturnWarranty(t *testing.T) {
 		`"shipping_address":{"name":"Ada","address_line1":"1 Main St","city":"Springfield","state":"IL","postal_code":"62701","country":"US"}}`
 	warranty := `{"customer_id":"{cus}","order_id":"{order}","type":"MANUFACTURER","items":[{"item_id":"MUG","sku":"MUG","description":"mug","purchase_date":"2026-12-01",` +
 		`"warranty_start":"2026-12-01","warranty_end":"2027-12-01","condition":"NEW"}],"coverage":{"duration_months":12,"terms":"parts"},"status_history":[]}`
-	runSDK(t, h, []sdkCall{
+	run(t, h, []sdkCall{
 		{method: "customers.create", verb: "POST", path: "customers", body: `{"name":"Ada Lovelace","email":"ada@example.com","addresses":[` + sdkAddress + `]}`,
 			status: 201, save: map[string]string{"cus": "customer.id"}},
 		{method: "inventory.create", verb: "POST", path: "inventory", body: `{"item_id":"MUG","quantity":10,"location":{"id":"main","name":"Main","type":"warehouse"},"status":"in_stock","unit_cost":4.25}`,
@@ -149,13 +156,14 @@ func TestSDKOrderReturnWarranty(t *testing.T) {
 
 // Supply: a supplier, its purchase order through receipt, an ASN for it, warehouses,
 // cycle counts, picks and shipments of an order, bills of materials and work orders.
-func TestSDKSupplyAndWarehouse(t *testing.T) {
-	h := newFlowingHarness(t)
+func TestSDKSupplyAndWarehouse(t *testing.T) { sdkSupplyAndWarehouse(t, newFlowingHarness(t), runSDK) }
+
+func sdkSupplyAndWarehouse(t *testing.T, h *harness, run sdkRun) {
 	supplier := `{"name":"Acme","type":"MANUFACTURER","status":"ACTIVE","supplier_code":"ACME","email":"po@acme.example","addresses":[` + sdkAddress + `],` +
 		`"payment_terms":{"terms":"NET30","credit_limit":1000,"currency":"USD"},"categories":["mugs"]}`
 	warehouse := `{"id":"main","name":"Main","code":"MAIN","location":{"address":{"street":"1 Dock Rd","city":"Springfield","state":"IL","postal_code":"62701","country":"US"},"timezone":"UTC","business_hours":[]},` +
 		`"status":"ACTIVE","total_capacity":{"value":1000,"unit":"pallets"},"zones":[{"id":"A1","name":"A1","type":"storage"}],"equipment":[],"staff":[]}`
-	runSDK(t, h, []sdkCall{
+	run(t, h, []sdkCall{
 		{method: "warehouses.create", verb: "POST", path: "warehouses", body: warehouse, status: 201,
 			reads: []string{"warehouse.id=main", "warehouse.location.address.city=Springfield", "warehouse.zones[0].id=A1"}},
 		{method: "inventory.create", verb: "POST", path: "inventory", body: `{"item_id":"MUG","quantity":0,"location":{"id":"main","name":"Main","type":"warehouse"},"status":"out_of_stock"}`,
@@ -303,9 +311,10 @@ func TestSDKSupplyAndWarehouse(t *testing.T) {
 	})
 }
 
-func TestSDKCRM(t *testing.T) {
-	h := newFullHarness(t)
-	runSDK(t, h, []sdkCall{
+func TestSDKCRM(t *testing.T) { sdkCRM(t, newFullHarness(t), runSDK) }
+
+func sdkCRM(t *testing.T, h *harness, run sdkRun) {
+	run(t, h, []sdkCall{
 		{method: "customers.create", verb: "POST", path: "customers", body: `{"name":"Ada Lovelace","email":"ada@example.com","addresses":[` + sdkAddress + `]}`,
 			status: 201, save: map[string]string{"cus": "customer.id"}},
 		{method: "leads.create", verb: "POST", path: "leads", body: `{"first_name":"Grace","last_name":"Hopper","email":"grace@example.com","company":"Navy","source":"web"}`,
@@ -380,6 +389,15 @@ func TestSDKCRM(t *testing.T) {
 // the SDK throws on never reaches its lists.
 func TestSDKWhatTheSDKLeavesUnsaid(t *testing.T) {
 	h := newFlowingHarness(t)
+	sdkWhatTheSDKLeavesUnsaid(t, h, runSDK)
+	// the list holds the one pending count only
+	_, _, b := h.sdkDo("GET", "cycle-counts", "")
+	if n := strings.Count(string(b), `"id"`); n != 1 {
+		t.Errorf("cycle-counts list: %d counts, want 1: %s", n, b)
+	}
+}
+
+func sdkWhatTheSDKLeavesUnsaid(t *testing.T, h *harness, run sdkRun) {
 	for _, w := range []string{`{"id":"main","code":"MAIN","name":"Main"}`, `{"id":"reno","code":"RNO","name":"Reno"}`} {
 		if r := h.do("POST", "/v1/warehouses", w); r.status != http.StatusCreated {
 			t.Fatalf("warehouse: %d %s", r.status, r.body)
@@ -389,7 +407,7 @@ func TestSDKWhatTheSDKLeavesUnsaid(t *testing.T) {
 	order := `{"customer_id":"{cus}","items":[{"product_id":"GADGET","quantity":2,"unit_price":10,"tax_amount":1.6,"total_amount":20}],` +
 		`"payment_details":{"payment_method":"credit_card","status":"paid","amount_paid":29.6,"currency":"USD"},` +
 		`"totals":{"subtotal":20,"shipping_total":8,"tax_total":1.6,"discount_total":0,"grand_total":29.6,"currency":"USD"}}`
-	runSDK(t, h, []sdkCall{
+	run(t, h, []sdkCall{
 		{method: "customers.create", verb: "POST", path: "customers", body: `{"name":"Ada Lovelace","email":"ada@example.com"}`,
 			status: 201, save: map[string]string{"cus": "customer.id"}},
 		{method: "inventory.create (at reno only)", verb: "POST", path: "inventory", body: `{"item_id":"GADGET","quantity":10,"location":{"id":"reno","type":"warehouse"},"reorder_point":2}`,
@@ -458,9 +476,4 @@ func TestSDKWhatTheSDKLeavesUnsaid(t *testing.T) {
 		{method: "cycleCounts.list (no cancelled count)", verb: "GET", path: "cycle-counts", status: 200, reads: []string{"[0].id={cc}", "[0].status=PENDING"}},
 		{method: "cycleCounts.get (the cancelled one)", verb: "GET", path: "cycle-counts/{cc2}", status: 200, reads: []string{"update_cycle_counts_by_pk.status=CANCELLED"}},
 	})
-	// the list holds the one pending count only
-	_, _, b := h.sdkDo("GET", "cycle-counts", "")
-	if n := strings.Count(string(b), `"id"`); n != 1 {
-		t.Errorf("cycle-counts list: %d counts, want 1: %s", n, b)
-	}
 }

@@ -131,7 +131,7 @@ func New(cmd *commands.Handler, read *projections.Reader, keys *projections.Keys
 	})
 	r.Handle("/metrics", promhttp.HandlerFor(cfg.Metrics, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	s.register(r)
-	s.handler = sdk.New(s.outer(r)) // the official SDK's dialect, in front of the native API
+	s.handler = s.recovering(sdk.New(s.outer(r))) // the official SDK's dialect, in front of the native API
 	return s, nil
 }
 

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -220,6 +221,9 @@ type CompleteWorkOrderOperation struct {
 	ActualMinutes int64
 	CompletedBy   string
 	Notes         string // replaces the operation's notes when given
+	// Checks are inspection checks made as the operation ends, recorded with it in one
+	// append (WorkOrderInspected first) or not at all
+	Checks []InspectionCheck
 }
 
 // CompleteOperation decides completing an operation of an IN_PROGRESS work order.
@@ -235,11 +239,21 @@ func (o *WorkOrder) CompleteOperation(cmd CompleteWorkOrderOperation, now time.T
 	v.Check(cmd.ActualMinutes >= 0 && cmd.ActualMinutes <= maxOperationMinutes, "actual_minutes", "must be 0 to 1000000")
 	v.Check(len(cmd.CompletedBy) <= 200, "completed_by", "at most 200 characters")
 	v.Check(len(cmd.Notes) <= 2000, "notes", "at most 2000 characters")
+	var events []Event
+	if len(cmd.Checks) > 0 {
+		inspected, err := o.Inspect(cmd.Checks, now)
+		if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+			v.fields = append(v.fields, ve.Fields...)
+		} else if err != nil {
+			return nil, err
+		}
+		events = inspected
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	return []Event{WorkOrderOperationCompleted{WorkOrderID: o.ID, OperationID: op.ID, ActualMinutes: cmd.ActualMinutes,
-		CompletedBy: cmd.CompletedBy, Notes: cmd.Notes, CompletedAt: now.UTC()}}, nil
+	return append(events, WorkOrderOperationCompleted{WorkOrderID: o.ID, OperationID: op.ID, ActualMinutes: cmd.ActualMinutes,
+		CompletedBy: cmd.CompletedBy, Notes: cmd.Notes, CompletedAt: now.UTC()}), nil
 }
 
 // openOperation is operation id of an open work order, not yet COMPLETED.

@@ -141,6 +141,26 @@ func TestWorkOrderOperationEdits(t *testing.T) {
 	}
 }
 
+// TestWorkOrderOperationCompletedWithChecks: checks given with a completion are recorded
+// with it, in one decision; a bad check or a bad completion refuses both.
+func TestWorkOrderOperationCompletedWithChecks(t *testing.T) {
+	seal := InspectionCheck{Parameter: "seal", Measurement: "tight", Result: "PASS"}
+	o := routedWorkOrder(t, WorkOrderStatusInProgress)
+	events := must(o.CompleteOperation(CompleteWorkOrderOperation{OperationID: "weld", ActualMinutes: 5, Checks: []InspectionCheck{seal}}, t1))
+	if len(events) != 2 || events[0].EventType() != "WorkOrderInspected" || events[1].EventType() != "WorkOrderOperationCompleted" {
+		t.Fatalf("events %v", events)
+	}
+	fold(o, events...)
+	if op, _ := o.Operation("weld"); op.Status != OperationStatusCompleted || len(o.Inspections) != 1 {
+		t.Errorf("completed %+v, inspections %+v", op, o.Inspections)
+	}
+	o = routedWorkOrder(t, WorkOrderStatusInProgress)
+	_, err := o.CompleteOperation(CompleteWorkOrderOperation{OperationID: "weld", ActualMinutes: -1, Checks: []InspectionCheck{{Parameter: "seal", Result: "OK"}}}, t1)
+	if diff := cmp.Diff([]string{"actual_minutes", "checks[0].measurement", "checks[0].result"}, fieldsOf(err)); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
 func TestWorkOrderResources(t *testing.T) {
 	o := workOrderIn(t, WorkOrderStatusReleased)
 	welder := AssignWorkOrderResource{ID: "welder-2", Type: "EQUIPMENT", Name: "MIG welder 2"}

@@ -80,6 +80,24 @@ func (e CheckPickListRequestResolution) Valid() bool {
 	}
 }
 
+// Defines values for CompleteOperationRequestChecksResult.
+const (
+	CompleteOperationRequestChecksResultFAIL CompleteOperationRequestChecksResult = "FAIL"
+	CompleteOperationRequestChecksResultPASS CompleteOperationRequestChecksResult = "PASS"
+)
+
+// Valid indicates whether the value is a known member of the CompleteOperationRequestChecksResult enum.
+func (e CompleteOperationRequestChecksResult) Valid() bool {
+	switch e {
+	case CompleteOperationRequestChecksResultFAIL:
+		return true
+	case CompleteOperationRequestChecksResultPASS:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CreateCaseRequestPriority.
 const (
 	CreateCaseRequestPriorityHIGH   CreateCaseRequestPriority = "HIGH"
@@ -412,16 +430,16 @@ func (e InspectReturnRequestItemsDisposition) Valid() bool {
 
 // Defines values for InspectionRequestChecksResult.
 const (
-	FAIL InspectionRequestChecksResult = "FAIL"
-	PASS InspectionRequestChecksResult = "PASS"
+	InspectionRequestChecksResultFAIL InspectionRequestChecksResult = "FAIL"
+	InspectionRequestChecksResultPASS InspectionRequestChecksResult = "PASS"
 )
 
 // Valid indicates whether the value is a known member of the InspectionRequestChecksResult enum.
 func (e InspectionRequestChecksResult) Valid() bool {
 	switch e {
-	case FAIL:
+	case InspectionRequestChecksResultFAIL:
 		return true
-	case PASS:
+	case InspectionRequestChecksResultPASS:
 		return true
 	default:
 		return false
@@ -909,12 +927,24 @@ type CheckPickListRequestResolution string
 
 // CompleteOperationRequest defines model for CompleteOperationRequest.
 type CompleteOperationRequest struct {
-	ActualMinutes *int64  `json:"actual_minutes,omitempty"`
-	CompletedBy   *string `json:"completed_by,omitempty"`
+	ActualMinutes *int64 `json:"actual_minutes,omitempty"`
+	Checks        *[]*struct {
+		Inspector     *string                               `json:"inspector,omitempty"`
+		LineId        *string                               `json:"line_id,omitempty"`
+		Measurement   *string                               `json:"measurement,omitempty"`
+		Notes         *string                               `json:"notes,omitempty"`
+		Parameter     *string                               `json:"parameter,omitempty"`
+		Result        *CompleteOperationRequestChecksResult `json:"result,omitempty"`
+		Specification *string                               `json:"specification,omitempty"`
+	} `json:"checks,omitempty"`
+	CompletedBy *string `json:"completed_by,omitempty"`
 
 	// Notes the action's notes, recorded in its events' metadata
 	Notes *string `json:"notes,omitempty"`
 }
+
+// CompleteOperationRequestChecksResult defines model for CompleteOperationRequest.Checks.Result.
+type CompleteOperationRequestChecksResult string
 
 // CompletePickListRequest defines model for CompletePickListRequest.
 type CompletePickListRequest struct {

@@ -162,9 +162,9 @@ func (r *resource) search(x *exchange) {
 	sq := x.r.URL.Query()
 	needle := strings.ToLower(sq.Get("query"))
 	q := r.nativeQuery(sq)
-	limit, offset := q.Get("limit"), 0
-	if o, err := strconv.Atoi(q.Get("offset")); err == nil {
-		offset = o
+	lim, offset, ok := searchPage(x, q)
+	if !ok {
+		return
 	}
 	q.Del("limit")
 	all, capped, b := r.scan(x, q)
@@ -179,10 +179,6 @@ func (r *resource) search(x *exchange) {
 		}
 	}
 	total := len(hits)
-	lim, err := strconv.Atoi(limit)
-	if err != nil || lim <= 0 {
-		lim = 20
-	}
 	page := []any{}
 	if offset < len(hits) {
 		page = hits[offset:min(len(hits), offset+lim)]
@@ -191,6 +187,27 @@ func (r *resource) search(x *exchange) {
 		x.w.Header().Set("Stateset-Scan-Capped", strconv.Itoa(scanCap))
 	}
 	writeJSON(x.w, http.StatusOK, r.page(page, total, strconv.Itoa(lim), offset, offset+len(page) < total, ""))
+}
+
+// searchPage reads a search's limit (default 20) and offset (default 0), as a native
+// list does: refused (400, answered) unless whole numbers, the limit positive.
+func searchPage(x *exchange, q url.Values) (limit, offset int, ok bool) {
+	limit = 20
+	for _, p := range []struct {
+		name, issue string
+		min         int
+		to          *int
+	}{{"limit", "must be a positive integer", 1, &limit}, {"offset", "must be a non-negative integer", 0, &offset}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < p.min {
+				fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_ERROR", "the request is invalid", p.name, p.issue)
+				return 0, 0, false
+			}
+			*p.to = n
+		}
+	}
+	return limit, offset, true
 }
 
 // contains reports whether any string or number in v contains needle (lower case).

@@ -178,7 +178,7 @@ func (r *recorder) copyTo(w http.ResponseWriter) {
 }
 
 // forwarded are the request headers a native call keeps from the SDK's request.
-var forwarded = []string{"Authorization", "X-Api-Key", "X-Request-Id", "Stateset-Min-Position", "Stateset-Wait-Flows", "If-Match"}
+var forwarded = []string{"Authorization", "X-Api-Key", "X-Request-Id", "X-Correlation-Id", "Stateset-Min-Position", "Stateset-Wait-Flows", "If-Match"}
 
 // exchange is one SDK request being answered through native calls.
 type exchange struct {
@@ -282,7 +282,7 @@ func (x *exchange) relay(a answer) {
 
 // headers copies the native answer's headers that still hold for the SDK's answer.
 func (x *exchange) headers(a answer) {
-	for _, k := range []string{"X-Request-Id", "Stateset-Position", "Stateset-Flows-Pending", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "X-Ratelimit-Limit", "X-Ratelimit-Remaining"} {
+	for _, k := range []string{"X-Request-Id", "X-Correlation-Id", "Stateset-Position", "Stateset-Flows-Pending", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "X-Ratelimit-Limit", "X-Ratelimit-Remaining"} {
 		if v := a.header.Get(k); v != "" {
 			x.w.Header().Set(k, v)
 		}
