@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // Step is one allowed transition of a state machine: From --Action--> To.
 type Step[S ~string] struct {
 	From   S
@@ -31,6 +33,29 @@ func (f Flow[S]) ActionTo(from, to S) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// PathTo is the shortest sequence of actions, each one of allowed, that leads from from
+// to to: none when they are equal; ok is false when there is no such sequence.
+func (f Flow[S]) PathTo(from, to S, allowed []string) (actions []string, ok bool) {
+	type node struct {
+		at   S
+		path []string
+	}
+	seen := map[S]bool{from: true}
+	for queue := []node{{from, nil}}; len(queue) > 0; queue = queue[1:] {
+		n := queue[0]
+		if n.at == to {
+			return n.path, true
+		}
+		for _, s := range f.Steps {
+			if s.From == n.at && !seen[s.To] && slices.Contains(allowed, s.Action) {
+				seen[s.To] = true
+				queue = append(queue, node{s.To, append(slices.Clip(n.path), s.Action)})
+			}
+		}
+	}
+	return nil, false
 }
 
 // stay is the steps that leave each of statuses where it is on action.

@@ -17,10 +17,10 @@ func leads() *resource {
 			in:     func(m map[string]any) { splitName(m, "firstName", "lastName") },
 			out:    func(m map[string]any) { m["title"] = m["job_title"] }, // both spellings
 		},
-		query:     map[string]string{"status": "status", "email": "email", "company": "company", "source": "lead_source", "from": "created_after", "to": "created_before"},
-		update:    true,
-		reachedBy: map[string]string{"CONTACTED": "contact", "QUALIFIED": "accept", "DISQUALIFIED": "disqualify"},
-		del:       "disqualify",
+		query:  map[string]string{"status": "status", "email": "email", "company": "company", "source": "lead_source", "from": "created_after", "to": "created_before"},
+		update: true,
+		reach:  &reaching{agg: "lead", verbs: []string{"contact", "accept", "disqualify"}},
+		del:    "disqualify",
 	}
 }
 
@@ -83,10 +83,10 @@ func opportunities() *resource {
 				}
 			},
 		},
-		query:     map[string]string{"lead_id": "lead_id", "customer_id": "customer_id", "status": "status", "from": "created_after", "to": "created_before", "date_from": "created_after", "date_to": "created_before"},
-		update:    true,
-		reachedBy: map[string]string{"QUALIFIED": "qualify", "PROPOSAL_SENT": "propose", "NEGOTIATION": "negotiate", "WON": "win", "LOST": "lose"},
-		del:       "lose",
+		query:  map[string]string{"lead_id": "lead_id", "customer_id": "customer_id", "status": "status", "from": "created_after", "to": "created_before", "date_from": "created_after", "date_to": "created_before"},
+		update: true,
+		reach:  &reaching{agg: "opportunity", verbs: []string{"qualify", "propose", "negotiate", "win", "lose"}},
+		del:    "lose",
 	}
 	r.ops = []op{{method: http.MethodPost, path: "{id}/convert", do: func(x *exchange, v []string) { convertOpportunity(x, r, v[0]) }}}
 	return r

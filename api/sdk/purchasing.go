@@ -23,10 +23,10 @@ func suppliers() *resource {
 				m["payment_terms"] = map[string]any{"terms": m["payment_terms"]}
 			},
 		},
-		query:     map[string]string{"status": "status", "type": "type", "supplier_code": "supplier_code", "from": "created_after", "to": "created_before"},
-		update:    true,
-		del:       "deactivate",
-		reachedBy: map[string]string{"ACTIVE": "activate", "INACTIVE": "deactivate", "SUSPENDED": "suspend"},
+		query:  map[string]string{"status": "status", "type": "type", "supplier_code": "supplier_code", "from": "created_after", "to": "created_before"},
+		update: true,
+		del:    "deactivate",
+		reach:  &reaching{agg: "supplier", verbs: []string{"activate", "deactivate", "suspend"}},
 	}
 	r.ops = []op{
 		{method: http.MethodGet, path: "{id}/performance", do: func(x *exchange, v []string) {

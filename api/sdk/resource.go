@@ -2,11 +2,14 @@ package sdk
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
+
+	"stateset/domain"
 )
 
 // resource is one SDK resource, declared as data: where it lives natively, how its
@@ -25,14 +28,61 @@ type resource struct {
 	ops      []op              // methods with their own mapping, matched before the generic ones
 
 	onCreate func(m map[string]any) // the SDK body of a create, before it is mapped
-	// reachedBy maps a status the SDK creates or updates with onto the native action that
-	// reaches it (the native create starts every resource in its first status, and an
-	// update changes details, not status)
-	reachedBy map[string]string
-	opsOnly   bool // only ops are served; any other request is the native API's
-	locate    bool // a create naming no location_id is placed where its items are stocked
+	// reach is how a status the SDK creates or updates with is reached (the native create
+	// starts every resource in its first status, and an update changes details, not status)
+	reach   *reaching
+	opsOnly bool // only ops are served; any other request is the native API's
+	locate  bool // a create naming no location_id is placed where its items are stocked
 	// hidden lists native statuses the SDK throws on: lists and searches leave them out
 	hidden []string
+}
+
+// reaching reaches a status by the native actions verbs of aggregate type agg's flow, the
+// shortest way (domain.ReachStatus): a status they cannot reach is refused before anything
+// is written.
+type reaching struct {
+	agg   string
+	verbs []string
+}
+
+// statusPath is the actions from native status from ("" a create's first) to the SDK's status in
+// body in, if it names one; a refusal is answered in err.
+func (r *resource) statusPath(x *exchange, from string, in map[string]any) (verbs []string, err *answer) {
+	sdk := strings.ToUpper(str(in["status"]))
+	if r.reach == nil || sdk == "" {
+		return nil, nil
+	}
+	verbs, e := domain.ReachStatus(r.reach.agg, "status", from, lookup(r.m.values["status"], sdk, false), r.reach.verbs)
+	var ve *domain.ValidationError
+	var te *domain.TransitionError
+	switch {
+	case errors.As(e, &ve):
+		a := errAnswer(x, http.StatusBadRequest, "VALIDATION_ERROR", "the request is invalid", ve.Fields[0].Field, ve.Fields[0].Issue)
+		return nil, &a
+	case errors.As(e, &te):
+		a := errAnswer(x, http.StatusConflict, "INVALID_TRANSITION", te.Error(), "status", "current status "+te.From+" does not allow "+te.Action)
+		return nil, &a
+	}
+	return verbs, nil
+}
+
+// walk takes the actions of path on resource id after the write a made, answering the
+// last with a's status (and Location); a refused action is answered as it is.
+func (r *resource) walk(x *exchange, id string, a answer, path []string) answer {
+	if !a.ok() || len(path) == 0 {
+		return a
+	}
+	acted := a
+	for _, verb := range path {
+		if acted = x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/"+verb, nil, map[string]any{}); !acted.ok() {
+			return acted
+		}
+	}
+	acted.status = a.status
+	if loc := a.header.Get("Location"); loc != "" {
+		acted.header.Set("Location", loc)
+	}
+	return acted
 }
 
 // op is an SDK method the generic routes do not serve.
@@ -335,18 +385,12 @@ func (r *resource) createNative(x *exchange, in map[string]any) answer {
 			in["location_id"] = loc
 		}
 	}
+	path, refused := r.statusPath(x, "", in)
+	if refused != nil {
+		return *refused
+	}
 	a := x.call(http.MethodPost, r.native, nil, x.nativeBody(&r.m, in))
-	verb := r.reachedBy[strings.ToUpper(str(in["status"]))]
-	if !a.ok() || verb == "" {
-		return a
-	}
-	acted := x.call(http.MethodPost, r.native+"/"+url.PathEscape(str(a.object()["id"]))+"/"+verb, nil, map[string]any{})
-	if !acted.ok() {
-		return acted
-	}
-	acted.status = a.status
-	acted.header.Set("Location", a.header.Get("Location"))
-	return acted
+	return r.walk(x, str(a.object()["id"]), a, path)
 }
 
 func (r *resource) get(x *exchange, id string) {
@@ -365,18 +409,21 @@ func (r *resource) put(x *exchange, id string) {
 	r.one(x, r.putNative(x, id, in))
 }
 
+// putNative replaces the resource's details, then walks to the status the SDK names; a
+// status it cannot reach from where the resource is refuses the whole update first.
 func (r *resource) putNative(x *exchange, id string, in map[string]any) answer {
-	a := x.call(http.MethodPut, r.native+"/"+url.PathEscape(id), nil, x.nativeBody(&r.m, in))
-	sdk := strings.ToUpper(str(in["status"]))
-	verb := r.reachedBy[sdk]
-	if !a.ok() || verb == "" || a.object()["status"] == lookup(r.m.values["status"], sdk, false) {
-		return a
+	var path []string
+	if r.reach != nil && str(in["status"]) != "" {
+		cur := x.call(http.MethodGet, r.native+"/"+url.PathEscape(id), nil, nil)
+		if !cur.ok() {
+			return cur
+		}
+		var refused *answer
+		if path, refused = r.statusPath(x, str(cur.object()["status"]), in); refused != nil {
+			return *refused
+		}
 	}
-	acted := x.call(http.MethodPost, r.native+"/"+url.PathEscape(id)+"/"+verb, nil, map[string]any{})
-	if acted.ok() {
-		acted.status = a.status
-	}
-	return acted
+	return r.walk(x, id, x.call(http.MethodPut, r.native+"/"+url.PathEscape(id), nil, x.nativeBody(&r.m, in)), path)
 }
 
 func (r *resource) delete(x *exchange, id string) {

@@ -120,6 +120,14 @@ func fail(w http.ResponseWriter, r *http.Request, status int, code, message, fie
 	writeJSON(w, status, e)
 }
 
+// errAnswer is fail's answer, kept as an answer (for one element of a bulk request, or
+// to be relayed).
+func errAnswer(x *exchange, status int, code, message, field, issue string) answer {
+	rec := newRecorder()
+	fail(rec, x.r, status, code, message, field, issue)
+	return answer{status: rec.status, header: rec.header, body: rec.body.Bytes()}
+}
+
 // notImplemented is the answer to an SDK method StateSet One does not offer (API.md, SDK dialect).
 func notImplemented(w http.ResponseWriter, r *http.Request, why string) {
 	msg := fmt.Sprintf("%s %s is a method of the official SDK that StateSet One does not implement", r.Method, r.URL.Path)
