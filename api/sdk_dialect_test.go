@@ -187,3 +187,60 @@ func TestSDKRequestsKeepTheirIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestSDKObeysTheKeysScopes: every native request an SDK method makes carries the
+// caller's key, so the dialect reads and writes nothing the key could not natively: a
+// method of a module the key lacks is 403 in the error format and appends nothing, a
+// collection method (search, count, bulk) included.
+func TestSDKObeysTheKeysScopes(t *testing.T) {
+	h := newFullHarness(t)
+	if r := h.do("POST", "/v1/customers", `{"id":"c1","email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"}`); r.status != http.StatusCreated {
+		t.Fatalf("customer: %d %s", r.status, r.body)
+	}
+	reader := h.key("customers-reader", []string{"customers:read"}, nil)
+	for _, c := range []struct {
+		verb, path, body string
+		status           int
+	}{
+		{"GET", "customers/c1", "", 200},
+		{"GET", "customers/search?query=ada", "", 200},
+		{"GET", "customers/count", "", 200},
+		{"GET", "orders", "", 403},
+		{"GET", "orders/search?query=x", "", 403},
+		{"GET", "orders/metrics", "", 403},
+		{"GET", "customers/metrics", "", 200},
+		{"POST", "customers", `{"name":"Grace Hopper","email":"grace@example.com"}`, 403},
+		{"PUT", "customers/c1", `{"name":"Ada King"}`, 403},
+		{"POST", "customers/bulk", `{"items":[{"name":"Grace Hopper","email":"grace@example.com"}]}`, 200},
+		{"POST", "leads", `{"first_name":"Grace","last_name":"Hopper","email":"grace@example.com","status":"QUALIFIED"}`, 403},
+		{"POST", "picks/p1/quality-check", `{"checker_id":"kim","items":[]}`, 403},
+	} {
+		before := h.head()
+		req, _ := http.NewRequest(c.verb, h.http.URL+"/v1/"+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+reader)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", "stateset-node/1.0.0")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var e struct {
+			Detail    string `json:"detail"`
+			Succeeded *int   `json:"succeeded"`
+		}
+		_ = json.Unmarshal(b, &e)
+		switch {
+		case res.StatusCode != c.status:
+			t.Errorf("%s %s: %d, want %d: %s", c.verb, c.path, res.StatusCode, c.status, b)
+		case c.status >= 400 && e.Detail == "":
+			t.Errorf("%s %s: %d without a detail: %s", c.verb, c.path, res.StatusCode, b)
+		case e.Succeeded != nil && *e.Succeeded != 0:
+			t.Errorf("%s %s: a bulk write with a read-only key succeeded: %s", c.verb, c.path, b)
+		}
+		if after := h.head(); after != before {
+			t.Errorf("%s %s with a read-only key appended %d events", c.verb, c.path, after-before)
+		}
+	}
+}

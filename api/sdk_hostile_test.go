@@ -69,6 +69,9 @@ func runHostile(t *testing.T, h *harness, rows []sdkCall) {
 		if !ok1 || !ok2 {
 			continue
 		}
+		for _, p := range hostilePaths(c.path, vals) {
+			h.hostileCall(t, c.method, c.verb, p, body)
+		}
 		switch {
 		case c.verb == "GET":
 			for _, p := range hostileQueries(path) {
@@ -154,6 +157,31 @@ func hostileBodies(body string) []string {
 						out = append(out, with(m, k, arr))
 					}
 				}
+			}
+		}
+	}
+	return out
+}
+
+// hostileIDs are ids no resource has, in the shapes an id is parsed in (a line's is
+// <parent>~<line>).
+var hostileIDs = []string{"nope", "a~", "~", "~1", "a~b~c", strings.Repeat("x", 300), "%00", " ", "..."}
+
+// hostilePaths are the variants of a row's path template: each saved value in it replaced
+// by each of hostileIDs, and, for a line's <parent>~<line>, each half.
+func hostilePaths(template string, vals map[string]string) []string {
+	var out []string
+	for _, m := range saved.FindAllStringIndex(template, -1) {
+		for _, id := range hostileIDs {
+			p, ok := fillSaved(template[:m[0]]+url.PathEscape(id)+template[m[1]:], vals)
+			if ok {
+				out = append(out, p)
+			}
+		}
+		if rest := template[m[1]:]; strings.HasPrefix(rest, "~") {
+			p, ok := fillSaved(template[:m[1]]+"~nope"+rest[strings.IndexAny(rest+"/", "/?"):], vals)
+			if ok {
+				out = append(out, p)
 			}
 		}
 	}
