@@ -197,6 +197,11 @@ func TestSDKObeysTheKeysScopes(t *testing.T) {
 	if r := h.do("POST", "/v1/customers", `{"id":"c1","email":"ada@example.com","firstName":"Ada","lastName":"Lovelace"}`); r.status != http.StatusCreated {
 		t.Fatalf("customer: %d %s", r.status, r.body)
 	}
+	// the reader never wrote, so its reads wait for no position: the admin's read waits for
+	// the customer to be in the view first
+	if r := h.do("GET", "/v1/customers/c1", ""); r.status != http.StatusOK {
+		t.Fatalf("customer read back: %d %s", r.status, r.body)
+	}
 	reader := h.key("customers-reader", []string{"customers:read"}, nil)
 	for _, c := range []struct {
 		verb, path, body string

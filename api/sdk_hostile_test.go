@@ -231,10 +231,7 @@ func otherTypes(v any) []any {
 }
 
 func withValue(m map[string]any, k string, v any) map[string]any {
-	out := make(map[string]any, len(m))
-	for key, val := range m {
-		out[key] = val
-	}
+	out := maps.Clone(m)
 	out[k] = v
 	return out
 }
@@ -244,11 +241,4 @@ func with(m map[string]any, k string, v any) string {
 	return string(b)
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

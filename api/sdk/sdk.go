@@ -290,7 +290,7 @@ func (x *exchange) relay(a answer) {
 
 // headers copies the native answer's headers that still hold for the SDK's answer.
 func (x *exchange) headers(a answer) {
-	for _, k := range []string{"X-Request-Id", "X-Correlation-Id", "Stateset-Position", "Stateset-Flows-Pending", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "X-Ratelimit-Limit", "X-Ratelimit-Remaining"} {
+	for _, k := range []string{"X-Request-Id", "Stateset-Position", "Stateset-Flows-Pending", "Idempotent-Replayed", "Retry-After", "WWW-Authenticate", "X-Ratelimit-Limit", "X-Ratelimit-Remaining"} {
 		if v := a.header.Get(k); v != "" {
 			x.w.Header().Set(k, v)
 		}

@@ -287,29 +287,46 @@ func nativePackage(in map[string]any) map[string]any {
 	return out
 }
 
+// pickListFor reads the SDK request's body and the lines of pick list id; a failure is
+// answered.
+func pickListFor(x *exchange, id string) (in map[string]any, lines []map[string]any, ok bool) {
+	if in, ok = x.body(); !ok {
+		return nil, nil, false
+	}
+	a, ok := x.read("/v1/pick_lists/" + url.PathEscape(id))
+	if !ok {
+		return nil, nil, false
+	}
+	all, _ := a.object()["lines"].([]any)
+	for _, e := range all {
+		if l, _ := e.(map[string]any); l != nil {
+			lines = append(lines, l)
+		}
+	}
+	return in, lines, true
+}
+
+// itemLines are the pick list lines the SDK's item names: a SKU (every line of it) or a
+// line id.
+func itemLines(lines []map[string]any, item any) []map[string]any {
+	var out []map[string]any
+	for _, l := range lines {
+		if item != nil && (l["sku"] == item || l["line_id"] == item) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // recordItemPick is the SDK's report of how much of an item is picked so far: the item is
 // a SKU (or a line id) of the pick list; a SKU on several orders' lines fills them in
 // order, the last taking any excess, which the native command refuses (400).
 func recordItemPick(x *exchange, v []string) {
-	in, ok := x.body()
+	in, all, ok := pickListFor(x, v[0])
 	if !ok {
 		return
 	}
-	a, ok := x.read("/v1/pick_lists/" + url.PathEscape(v[0]))
-	if !ok {
-		return
-	}
-	type match struct {
-		orderID, lineID any
-		quantity        int64
-	}
-	var matched []match
-	all, _ := a.object()["lines"].([]any)
-	for _, e := range all {
-		if l, _ := e.(map[string]any); l != nil && (l["sku"] == v[1] || l["line_id"] == v[1]) {
-			matched = append(matched, match{l["order_id"], l["line_id"], int64(num(l["quantity"]))})
-		}
-	}
+	matched := itemLines(all, v[1])
 	if len(matched) == 0 {
 		fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_FAILED", "request validation failed", "item_id", "is not a SKU or line of this pick list")
 		return
@@ -317,12 +334,12 @@ func recordItemPick(x *exchange, v []string) {
 	left := int64(num(in["quantity_picked"]))
 	lines := make([]any, len(matched))
 	for i, m := range matched {
-		n := min(left, m.quantity)
+		n := min(left, int64(num(m["quantity"])))
 		if i == len(matched)-1 {
 			n = left
 		}
 		left -= n
-		lines[i] = map[string]any{"order_id": m.orderID, "line_id": m.lineID, "picked": n}
+		lines[i] = map[string]any{"order_id": m["order_id"], "line_id": m["line_id"], "picked": n}
 	}
 	x.h.resources["picks"].one(x, x.call(http.MethodPost, "/v1/pick_lists/"+url.PathEscape(v[0])+"/picks", nil, map[string]any{"lines": lines}))
 }
@@ -332,34 +349,27 @@ func recordItemPick(x *exchange, v []string) {
 // (every line of it gets the verdict) or a line id. The status is not taken: it follows
 // from the lines, so a check the SDK calls PASSED with a failed item reads PARTIAL.
 func pickQualityCheck(x *exchange, v []string) {
-	in, ok := x.body()
+	in, all, ok := pickListFor(x, v[0])
 	if !ok {
 		return
 	}
-	a, ok := x.read("/v1/pick_lists/" + url.PathEscape(v[0]))
-	if !ok {
-		return
-	}
-	all, _ := a.object()["lines"].([]any)
 	items, _ := in["items"].([]any)
 	var lines []any
 	for i, e := range items {
 		it, _ := e.(map[string]any)
-		n := len(lines)
-		for _, l := range all {
-			if ln, _ := l.(map[string]any); ln != nil && it != nil && (ln["sku"] == it["item_id"] || ln["line_id"] == it["item_id"]) {
-				c := map[string]any{"order_id": ln["order_id"], "line_id": ln["line_id"], "passed": it["passed"] == true}
-				for _, k := range []string{"issues", "notes"} {
-					if it[k] != nil {
-						c[k] = it[k]
-					}
-				}
-				lines = append(lines, c)
-			}
-		}
-		if len(lines) == n {
+		matched := itemLines(all, it["item_id"])
+		if len(matched) == 0 {
 			fail(x.w, x.r, http.StatusBadRequest, "VALIDATION_FAILED", "request validation failed", "items["+strconv.Itoa(i)+"].item_id", "is not a SKU or line of this pick list")
 			return
+		}
+		for _, l := range matched {
+			c := map[string]any{"order_id": l["order_id"], "line_id": l["line_id"], "passed": it["passed"] == true}
+			for _, k := range []string{"issues", "notes"} {
+				if it[k] != nil {
+					c[k] = it[k]
+				}
+			}
+			lines = append(lines, c)
 		}
 	}
 	check := map[string]any{"checker": in["checker_id"], "lines": lines}
