@@ -454,7 +454,7 @@ func sdkWhatTheSDKLeavesUnsaid(t *testing.T, h *harness, run sdkRun) {
 			status: 200, reads: []string{"pick.lines[0].picked=3"}},
 		{method: "picks.completeQualityCheck", verb: "POST", path: "picks/{pick}/quality-check",
 			body:   `{"checker_id":"kim","checked_at":"2026-01-01T00:00:00Z","items":[{"item_id":"GADGET","passed":false,"issues":["dented box"]}],"status":"PASSED","resolution":{"action":"REPROCESS","timestamp":"2026-01-01T00:00:00Z"}}`,
-			status: 200, reads: []string{"pick.checks[0].status=FAILED", "pick.checks[0].checker=kim", "pick.checks[0].resolution=REPROCESS",
+			status: 201, reads: []string{"pick.checks[0].status=FAILED", "pick.checks[0].checker=kim", "pick.checks[0].resolution=REPROCESS",
 				"pick.checks[0].lines[0].issues[0]=dented box", "pick.status=IN_PROGRESS"}},
 		{method: "picks.completeQualityCheck (not on the list)", verb: "POST", path: "picks/{pick}/quality-check",
 			body: `{"checker_id":"kim","items":[{"item_id":"MUG","passed":true}],"status":"PASSED"}`, status: 400, reads: []string{"detail"}},

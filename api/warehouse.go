@@ -253,10 +253,11 @@ type checkPickListRequest struct {
 
 // checkPickList is POST /v1/pick_lists/{id}/checks {checker, lines[{order_id, line_id,
 // passed, issues?, notes?}], resolution?, notes?}: a verification of what was picked, while
-// IN_PROGRESS or once COMPLETED; its status (PASSED, FAILED, PARTIAL) follows from the lines.
+// IN_PROGRESS or once COMPLETED, added to the list (201, as an inspection is to a work
+// order); its status (PASSED, FAILED, PARTIAL) follows from the lines.
 func (s *Server) checkPickList(w http.ResponseWriter, r *http.Request) {
 	var in checkPickListRequest
-	command(s, w, r, pickListOf, func(o *object) { o.fill(&in) },
+	addTo(s, w, r, pickListOf, func(o *object) { o.fill(&in) },
 		func(opts []commands.Option) (commands.Result[domain.PickList], error) {
 			return s.cmd.Warehouse().CheckPickList(r.Context(), mux.Vars(r)["id"],
 				domain.CheckPick{Checker: in.Checker, Lines: in.Lines, Resolution: in.Resolution, Notes: in.Notes}, opts...)
